@@ -1,0 +1,147 @@
+# tcpscope — build, test, run.  `make help` lists the targets.
+CC       ?= gcc
+CLANG    ?= clang
+BPFTOOL  ?= $(shell command -v bpftool 2>/dev/null || echo /usr/sbin/bpftool)
+PKG_CONFIG ?= pkg-config
+BTF      ?= /sys/kernel/btf/vmlinux
+O        ?= build
+PREFIX   ?= /usr/local
+
+ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/' -e 's/ppc64le/powerpc/' -e 's/s390x/s390/' -e 's/riscv64/riscv/')
+
+# SAN=1 builds everything with AddressSanitizer + UndefinedBehaviorSanitizer into build-san/.
+ifeq ($(SAN),1)
+O        := build-san
+SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+endif
+
+CFLAGS   ?= -O2 -g
+CFLAGS   += -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Wshadow -Wformat=2 -D_GNU_SOURCE -I. -I$(O) $(SANFLAGS)
+LDFLAGS  += $(SANFLAGS)
+
+LIBBPF_LIBS := $(shell $(PKG_CONFIG) --libs libbpf 2>/dev/null || echo -lbpf -lelf -lz)
+CURSES_CFLAGS := $(shell $(PKG_CONFIG) --cflags ncursesw 2>/dev/null)
+CURSES_LIBS := $(shell $(PKG_CONFIG) --libs ncursesw 2>/dev/null || echo -lncursesw -ltinfo)
+CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
+
+CORE_SRC := $(sort $(wildcard core/*.c))
+CORE_OBJ := $(CORE_SRC:%.c=$(O)/%.o)
+UI_SRC   := $(sort $(filter-out ui/main.c,$(wildcard ui/*.c)))
+UI_OBJ   := $(UI_SRC:%.c=$(O)/%.o)
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN := $(UNIT_SRC:%.c=$(O)/%)
+UITEST_SRC := $(sort $(wildcard tests/ui/test_*.c))
+UITEST_BIN := $(UITEST_SRC:%.c=$(O)/%)
+INTEG_SRC := $(sort $(wildcard tests/integration/test_*.c))
+INTEG_BIN := $(INTEG_SRC:%.c=$(O)/%)
+TESTLIB_SRC := $(sort $(wildcard tests/lib/*.c))
+TESTLIB_OBJ := $(TESTLIB_SRC:%.c=$(O)/%.o)
+BENCH_SRC := $(sort $(wildcard tests/bench/*.c))
+BENCH_BIN := $(BENCH_SRC:%.c=$(O)/%)
+
+.PHONY: all clean test unit-test ui-test integration-test test-san run install bench screenshots check-layers help
+
+all: tcpscope
+
+help:
+	@echo "make            build ./tcpscope (needs clang, bpftool, libbpf-dev, libelf-dev, libncurses-dev, uthash-dev)"
+	@echo "make run        build and start the monitor (as root)"
+	@echo "make test       every test: unit, UI, integration (real BPF), then again under ASan+UBSan"
+	@echo "make bench      overhead benchmark (not part of make test)"
+	@echo "make screenshots  regenerate screenshots/*.png from replay fixtures"
+	@echo "make check-layers  enforce the include rules between bpf/, core/ and ui/"
+
+# ---- BPF ------------------------------------------------------------------
+$(O)/vmlinux.h: | $(O)
+	@test -r $(BTF) || { echo "kernel BTF not found at $(BTF): need CONFIG_DEBUG_INFO_BTF=y or BTF=/path" >&2; exit 1; }
+	$(BPFTOOL) btf dump file $(BTF) format c > $@.tmp && mv $@.tmp $@
+
+$(O)/tcpscope.bpf.o: bpf/tcpscope.bpf.c bpf/tcpscope.h $(O)/vmlinux.h | $(O)
+	$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -I$(O) -I. -c $< -o $@
+
+$(O)/tcpscope.skel.h: $(O)/tcpscope.bpf.o
+	$(BPFTOOL) gen skeleton $< name tcpscope_bpf > $@.tmp && mv $@.tmp $@
+
+$(O)/bpf/collector.o: bpf/collector.c bpf/collector.h bpf/tcpscope.h $(O)/tcpscope.skel.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+# ---- user space -------------------------------------------------------------
+$(O):
+	@mkdir -p $(O)
+
+$(O)/core/%.o: core/%.c $(wildcard core/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(O)/ui/%.o: ui/%.c $(wildcard ui/*.h core/*.h bpf/collector.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(CURSES_CFLAGS) -c $< -o $@
+
+$(O)/libcore.a: $(CORE_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(O)/tcpscope: $(O)/ui/main.o $(UI_OBJ) $(O)/bpf/collector.o $(O)/libcore.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBBPF_LIBS) $(CURSES_LIBS)
+
+tcpscope: $(O)/tcpscope
+	@cp $< $@
+
+# ---- tests ------------------------------------------------------------------
+$(O)/tests/lib/%.o: tests/lib/%.c $(wildcard tests/lib/*.h core/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(O)/tests/unit/%: tests/unit/%.c $(O)/libcore.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(O)/libcore.a $(CMOCKA_LIBS)
+
+$(O)/tests/ui/%: tests/ui/%.c $(UI_OBJ) $(O)/libcore.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(CURSES_CFLAGS) $(LDFLAGS) -o $@ $< $(UI_OBJ) $(O)/libcore.a $(CMOCKA_LIBS) $(CURSES_LIBS)
+
+$(O)/tests/integration/%: tests/integration/%.c $(TESTLIB_OBJ) $(O)/libcore.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(TESTLIB_OBJ) $(O)/libcore.a $(CMOCKA_LIBS)
+
+$(O)/tests/bench/%: tests/bench/%.c $(TESTLIB_OBJ) $(O)/libcore.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(TESTLIB_OBJ) $(O)/libcore.a -lm
+
+unit-test: $(UNIT_BIN)
+	@tests/run-tests.sh unit $(UNIT_BIN)
+
+ui-test: $(UITEST_BIN) $(O)/tcpscope
+	@TCPSCOPE=$(CURDIR)/$(O)/tcpscope tests/run-tests.sh ui $(UITEST_BIN)
+
+integration-test: $(INTEG_BIN) $(O)/tcpscope $(BENCH_BIN)
+	@TCPSCOPE=$(CURDIR)/$(O)/tcpscope LOADGEN=$(CURDIR)/$(O)/tests/bench/loadgen tests/run-tests.sh integration $(INTEG_BIN)
+
+# make test: everything, then the same suites under ASan+UBSan.
+test: tcpscope check-layers
+	@$(MAKE) --no-print-directory unit-test ui-test integration-test
+	@$(MAKE) --no-print-directory SAN=1 unit-test ui-test integration-test
+
+test-san:
+	@$(MAKE) --no-print-directory SAN=1 unit-test ui-test integration-test
+
+check-layers:
+	@tests/check-layers.sh
+
+run: tcpscope
+	./tcpscope $(ARGS)
+
+bench: tcpscope $(BENCH_BIN)
+	@TCPSCOPE=$(CURDIR)/$(O)/tcpscope O=$(O) tests/bench/run-bench.sh
+
+screenshots: tcpscope
+	@TCPSCOPE=$(CURDIR)/$(O)/tcpscope screenshots/make-screenshots.sh
+
+install: tcpscope
+	install -D -m 0755 tcpscope $(DESTDIR)$(PREFIX)/sbin/tcpscope
+
+clean:
+	rm -rf build build-san tcpscope
+
+.SECONDARY:

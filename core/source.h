@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * struct session_source: the seam between where sessions come from (the live
+ * BPF collector, or a CSV replay) and the model. The event loop polls fd()
+ * and calls drain(), which hands each new session to the sink.
+ */
+#ifndef TCPSCOPE_CORE_SOURCE_H
+#define TCPSCOPE_CORE_SOURCE_H
+
+#include <stdint.h>
+#include "core/session.h"
+
+/* Called once per closed session. Return 0 to go on, non-zero to stop draining. */
+typedef int (*session_sink_fn)(void *ctx, const struct session *s);
+
+struct source_stats {
+	uint64_t sessions;	/* sessions delivered */
+	uint64_t missed;	/* lost before delivery: ring full + kernel misses */
+	uint64_t ring_full;	/* BPF ring buffer reservations that failed */
+	uint64_t kernel_misses;	/* BPF programs' recursion_misses */
+	uint64_t seeded;	/* sockets open at start (partial sessions to come) */
+	uint64_t table_full;	/* sockets not tracked: BPF socket table full */
+};
+
+struct session_source;
+
+struct session_source_ops {
+	/* fd to poll for readability; -1 if none (drain on the timer). */
+	int (*fd)(struct session_source *src);
+	/* Deliver pending sessions to sink. Returns the number delivered, or -errno.
+	 * Returns -ENODATA once a finite source (replay) is exhausted. */
+	int (*drain)(struct session_source *src, session_sink_fn sink, void *ctx);
+	void (*stats)(struct session_source *src, struct source_stats *out);
+	void (*destroy)(struct session_source *src);
+};
+
+struct session_source {
+	const struct session_source_ops *ops;
+	const char *name;	/* "tp_btf", "tracepoint", "replay" */
+};
+
+static inline int source_fd(struct session_source *s) { return s->ops->fd(s); }
+static inline int source_drain(struct session_source *s, session_sink_fn f, void *c)
+{
+	return s->ops->drain(s, f, c);
+}
+static inline void source_stats(struct session_source *s, struct source_stats *o)
+{
+	s->ops->stats(s, o);
+}
+static inline void source_destroy(struct session_source *s)
+{
+	if (s)
+		s->ops->destroy(s);
+}
+
+#endif
