@@ -1,0 +1,415 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Live session source: skeleton lifecycle (open -> size maps -> load ->
+ * attach -> seed), ring buffer drain, conversion of the kernel record into
+ * core's struct session.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/socket.h>
+#include <bpf/libbpf.h>
+#include <bpf/bpf.h>
+
+#include "bpf/collector.h"
+#include "bpf/tcpscope.h"
+#include "tcpscope.skel.h"
+
+struct collector {
+	struct session_source src;	/* first: the source handle */
+	struct tcpscope_bpf *skel;
+	struct ring_buffer *rb;
+	struct bpf_program *state_prog;	/* the attached state hook */
+	session_sink_fn sink;
+	void *sink_ctx;
+	int sink_stop;
+	uint64_t boot_to_epoch_ns;	/* add to CLOCK_BOOTTIME to get the wall clock */
+	uint64_t started_epoch_ns;
+	uint64_t delivered;
+};
+
+static void (*log_fn)(void *, const char *);
+static void *log_ctx;
+static bool log_verbose;
+
+static void log_line(const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	size_t n;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	n = strlen(buf);
+	while (n && buf[n - 1] == '\n')
+		buf[--n] = '\0';
+	if (!n)
+		return;
+	if (log_fn)
+		log_fn(log_ctx, buf);
+	else
+		fprintf(stderr, "%s\n", buf);
+}
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	char buf[512];
+
+	if (level == LIBBPF_DEBUG && !log_verbose)
+		return 0;
+	/* Probing failures we recover from are not worth a line. */
+	if (level != LIBBPF_WARN && !log_verbose)
+		return 0;
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	log_line("%s", buf);
+	return 0;
+}
+
+static uint64_t clock_ns(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+static void refresh_clock_offset(struct collector *c)
+{
+	uint64_t boot = clock_ns(CLOCK_BOOTTIME);
+	uint64_t real = clock_ns(CLOCK_REALTIME);
+
+	c->boot_to_epoch_ns = real - boot;
+}
+
+static int is_v4_mapped(const uint8_t *a)
+{
+	static const uint8_t prefix[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+
+	return memcmp(a, prefix, sizeof(prefix)) == 0;
+}
+
+static void to_mapped(struct in6_addr *dst, const uint8_t *v4)
+{
+	memset(dst, 0, sizeof(*dst));
+	dst->s6_addr[10] = 0xff;
+	dst->s6_addr[11] = 0xff;
+	memcpy(&dst->s6_addr[12], v4, 4);
+}
+
+static void event_to_session(const struct collector *c, const struct tcpscope_event *e,
+			     struct session *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->end_ns = e->end_ns + c->boot_to_epoch_ns;
+	if (e->start_ns)
+		s->start_ns = e->start_ns + c->boot_to_epoch_ns;
+	else
+		s->start_ns = c->started_epoch_ns < s->end_ns ? c->started_epoch_ns : s->end_ns;
+	s->dur_us = s->end_ns > s->start_ns ? (s->end_ns - s->start_ns) / 1000 : 0;
+	s->tx_bytes = e->tx_bytes;
+	s->rx_bytes = e->rx_bytes;
+	if (e->family == AF_INET) {
+		s->family = AF_INET;
+		to_mapped(&s->laddr, e->saddr);
+		to_mapped(&s->raddr, e->daddr);
+	} else if (is_v4_mapped(e->saddr) && is_v4_mapped(e->daddr)) {
+		/* IPv4 through a dual-stack socket: it is IPv4 to the user. */
+		s->family = AF_INET;
+		memcpy(&s->laddr, e->saddr, 16);
+		memcpy(&s->raddr, e->daddr, 16);
+	} else {
+		s->family = AF_INET6;
+		memcpy(&s->laddr, e->saddr, 16);
+		memcpy(&s->raddr, e->daddr, 16);
+	}
+	s->pid = e->pid;
+	s->srtt_us = e->srtt_us;
+	s->handshake_us = e->handshake_us;
+	s->retrans = e->retrans;
+	s->lport = e->lport;
+	s->rport = e->rport;
+	s->dir = e->dir == TS_DIR_OUT ? DIR_OUT : e->dir == TS_DIR_IN ? DIR_IN : DIR_UNKNOWN;
+	s->closer = e->closer == TS_CLOSER_LOCAL ? CLOSER_LOCAL :
+		    e->closer == TS_CLOSER_REMOTE ? CLOSER_REMOTE : CLOSER_UNKNOWN;
+	switch (e->cause) {
+	case TS_CAUSE_FIN: s->cause = CAUSE_FIN; break;
+	case TS_CAUSE_RST_SENT: s->cause = CAUSE_RST_SENT; break;
+	case TS_CAUSE_RST_RECV: s->cause = CAUSE_RST_RECV; break;
+	case TS_CAUSE_REFUSED: s->cause = CAUSE_REFUSED; break;
+	case TS_CAUSE_TIMEOUT: s->cause = CAUSE_TIMEOUT; break;
+	default: s->cause = CAUSE_UNKNOWN;
+	}
+	if (e->flags & TS_F_PID_UNCERTAIN)
+		s->flags |= SESS_PID_UNCERTAIN;
+	if (e->flags & TS_F_PARTIAL)
+		s->flags |= SESS_PARTIAL;
+	memcpy(s->comm, e->comm, sizeof(s->comm));
+	s->comm[sizeof(s->comm) - 1] = '\0';
+}
+
+static int on_event(void *ctx, void *data, size_t len)
+{
+	struct collector *c = ctx;
+	struct session s;
+
+	if (len < sizeof(struct tcpscope_event))
+		return 0;
+	event_to_session(c, data, &s);
+	c->delivered++;
+	if (c->sink && c->sink(c->sink_ctx, &s)) {
+		c->sink_stop = 1;
+		return -ECANCELED;	/* libbpf stops consuming; the rest waits */
+	}
+	return 0;
+}
+
+static int collector_fd(struct session_source *src)
+{
+	struct collector *c = (struct collector *)src;
+
+	return ring_buffer__epoll_fd(c->rb);
+}
+
+static int collector_drain(struct session_source *src, session_sink_fn sink, void *ctx)
+{
+	struct collector *c = (struct collector *)src;
+	uint64_t before = c->delivered;
+	int err;
+
+	refresh_clock_offset(c);
+	c->sink = sink;
+	c->sink_ctx = ctx;
+	c->sink_stop = 0;
+	err = ring_buffer__consume(c->rb);
+	if (err < 0 && !c->sink_stop)
+		return err;
+	return (int)(c->delivered - before);
+}
+
+static uint64_t prog_recursion_misses(struct bpf_program *prog)
+{
+	struct bpf_prog_info info;
+	__u32 len = sizeof(info);
+
+	if (!prog || bpf_program__fd(prog) < 0)
+		return 0;
+	memset(&info, 0, sizeof(info));
+	if (bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len))
+		return 0;
+	return info.recursion_misses;
+}
+
+static void collector_stats(struct session_source *src, struct source_stats *out)
+{
+	struct collector *c = (struct collector *)src;
+
+	memset(out, 0, sizeof(*out));
+	out->sessions = c->delivered;
+	out->ring_full = __atomic_load_n(&c->skel->bss->ring_full, __ATOMIC_RELAXED);
+	out->table_full = __atomic_load_n(&c->skel->bss->table_full, __ATOMIC_RELAXED);
+	out->seeded = c->skel->bss->seeded;
+	out->kernel_misses = prog_recursion_misses(c->state_prog);
+	out->missed = out->ring_full + out->kernel_misses;
+}
+
+static void collector_destroy(struct session_source *src)
+{
+	struct collector *c = (struct collector *)src;
+
+	if (!c)
+		return;
+	ring_buffer__free(c->rb);
+	tcpscope_bpf__destroy(c->skel);
+	free(c);
+}
+
+static const struct session_source_ops collector_ops = {
+	.fd = collector_fd,
+	.drain = collector_drain,
+	.stats = collector_stats,
+	.destroy = collector_destroy,
+};
+
+/* Run one iterator program to completion. */
+static int run_iter(struct bpf_program *prog)
+{
+	struct bpf_link *link;
+	char buf[256];
+	int fd, err = 0;
+	ssize_t n;
+
+	link = bpf_program__attach_iter(prog, NULL);
+	if (!link)
+		return -errno;
+	fd = bpf_iter_create(bpf_link__fd(link));
+	if (fd < 0) {
+		err = -errno;
+		goto cleanup_link;
+	}
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		;
+	if (n < 0)
+		err = -errno;
+	close(fd);
+cleanup_link:
+	bpf_link__destroy(link);
+	return err;
+}
+
+/* Classic tracepoints need tracefs for their ids; mount it if nobody has. */
+static void ensure_tracefs(void)
+{
+	struct stat st;
+
+	if (stat("/sys/kernel/tracing/events", &st) == 0 ||
+	    stat("/sys/kernel/debug/tracing/events", &st) == 0)
+		return;
+	if (mount("tracefs", "/sys/kernel/tracing", "tracefs", 0, NULL) == 0)
+		log_line("mounted tracefs on /sys/kernel/tracing for the tracepoint hook");
+}
+
+static const char *hook_name(enum collector_hook h)
+{
+	return h == HOOK_TP_BTF ? "tp_btf" : "tracepoint";
+}
+
+/* One attempt: open, configure, load and attach with the given hook. */
+static int try_open(struct collector *c, const struct collector_opts *opts,
+		    enum collector_hook hook, bool with_iters)
+{
+	struct tcpscope_bpf *skel;
+	struct bpf_program *state;
+	int err;
+
+	skel = tcpscope_bpf__open();
+	if (!skel)
+		return -errno;
+	bpf_program__set_autoload(skel->progs.tcpscope_state_btf, hook == HOOK_TP_BTF);
+	bpf_program__set_autoload(skel->progs.tcpscope_state_tp, hook == HOOK_TRACEPOINT);
+	bpf_program__set_autoload(skel->progs.tcpscope_seed_tcp, with_iters);
+	bpf_program__set_autoload(skel->progs.tcpscope_seed_files, with_iters);
+	bpf_map__set_max_entries(skel->maps.socks,
+				 opts->max_sockets ? opts->max_sockets : COLLECTOR_DEFAULT_SOCKETS);
+	bpf_map__set_max_entries(skel->maps.events,
+				 opts->ring_bytes ? opts->ring_bytes : COLLECTOR_DEFAULT_RING_BYTES);
+	skel->rodata->wake_threshold_bytes =
+		(opts->ring_bytes ? opts->ring_bytes : COLLECTOR_DEFAULT_RING_BYTES) / 4;
+
+	err = tcpscope_bpf__load(skel);
+	if (err)
+		goto fail;
+	state = hook == HOOK_TP_BTF ? skel->progs.tcpscope_state_btf : skel->progs.tcpscope_state_tp;
+	if (hook == HOOK_TRACEPOINT)
+		ensure_tracefs();
+	skel->links.tcpscope_state_btf = NULL;
+	if (hook == HOOK_TP_BTF)
+		skel->links.tcpscope_state_btf = bpf_program__attach(state);
+	else
+		skel->links.tcpscope_state_tp = bpf_program__attach(state);
+	if (!(hook == HOOK_TP_BTF ? skel->links.tcpscope_state_btf : skel->links.tcpscope_state_tp)) {
+		err = -errno;
+		goto fail;
+	}
+	c->skel = skel;
+	c->state_prog = state;
+	c->src.name = hook_name(hook);
+	return 0;
+fail:
+	tcpscope_bpf__destroy(skel);
+	return err ? err : -EINVAL;
+}
+
+struct session_source *collector_open(const struct collector_opts *opts, char *err, size_t errlen)
+{
+	static const struct collector_opts defaults;
+	const char *btf = "/sys/kernel/btf/vmlinux";
+	enum collector_hook hooks[2];
+	struct collector *c;
+	int n_hooks = 0, rc = -EINVAL, i;
+	bool iters;
+
+	if (!opts)
+		opts = &defaults;
+	if (opts->btf_path)
+		btf = opts->btf_path;
+	log_fn = opts->log;
+	log_ctx = opts->log_ctx;
+	log_verbose = opts->verbose;
+	libbpf_set_print(libbpf_print);
+
+	if (access(btf, R_OK) != 0) {
+		snprintf(err, errlen, "kernel has no BTF at %s: tcpscope needs a kernel built with "
+			 "CONFIG_DEBUG_INFO_BTF=y (%s)", btf, strerror(errno));
+		errno = ENOENT;
+		return NULL;
+	}
+	if (opts->ring_bytes && (opts->ring_bytes & (opts->ring_bytes - 1))) {
+		snprintf(err, errlen, "ring buffer size must be a power of two");
+		errno = EINVAL;
+		return NULL;
+	}
+
+	c = calloc(1, sizeof(*c));
+	if (!c) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	c->src.ops = &collector_ops;
+	refresh_clock_offset(c);
+	c->started_epoch_ns = clock_ns(CLOCK_REALTIME);
+
+	if (opts->hook == HOOK_AUTO || opts->hook == HOOK_TP_BTF)
+		hooks[n_hooks++] = HOOK_TP_BTF;
+	if (opts->hook == HOOK_AUTO || opts->hook == HOOK_TRACEPOINT)
+		hooks[n_hooks++] = HOOK_TRACEPOINT;
+
+	for (i = 0; i < n_hooks && !c->skel; i++) {
+		iters = !opts->no_seed;
+		rc = try_open(c, opts, hooks[i], iters);
+		if (rc && iters) {
+			rc = try_open(c, opts, hooks[i], false);
+			if (!rc)
+				log_line("start-up seeding unavailable (BPF iterators did not load): "
+					 "sessions already open will show as partial");
+		}
+		if (rc && i + 1 < n_hooks)
+			log_line("%s hook unavailable (%s), falling back to %s",
+				 hook_name(hooks[i]), strerror(-rc), hook_name(hooks[i + 1]));
+	}
+	if (!c->skel) {
+		if (rc == -EPERM || rc == -EACCES)
+			snprintf(err, errlen, "cannot load BPF programs (%s): run as root or with "
+				 "CAP_BPF and CAP_PERFMON", strerror(-rc));
+		else
+			snprintf(err, errlen, "cannot load or attach the BPF program (%s%s)",
+				 strerror(-rc), opts->verbose ? "" : "; -v shows libbpf's log");
+		goto fail;
+	}
+
+	c->rb = ring_buffer__new(bpf_map__fd(c->skel->maps.events), on_event, c, NULL);
+	if (!c->rb) {
+		rc = -errno;
+		snprintf(err, errlen, "cannot open the BPF ring buffer (%s)", strerror(-rc));
+		goto fail;
+	}
+
+	/* Attached first, then seeded: a socket that changes state meanwhile
+	 * already has its own entry, which the seed does not overwrite. */
+	if (bpf_program__autoload(c->skel->progs.tcpscope_seed_tcp)) {
+		if (run_iter(c->skel->progs.tcpscope_seed_tcp) ||
+		    run_iter(c->skel->progs.tcpscope_seed_files))
+			log_line("start-up seeding failed: sessions already open will show as partial");
+	}
+	return &c->src;
+fail:
+	collector_destroy(&c->src);
+	errno = -rc;
+	return NULL;
+}

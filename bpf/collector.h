@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The live collector: loads the kernel program, attaches it, seeds the
+ * sessions already open, and delivers closed sessions as a session_source.
+ * The only user of libbpf and the skeleton. Opaque to ui/.
+ */
+#ifndef TCPSCOPE_BPF_COLLECTOR_H
+#define TCPSCOPE_BPF_COLLECTOR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "core/source.h"
+
+enum collector_hook {
+	HOOK_AUTO = 0,		/* tp_btf, falling back to the classic tracepoint */
+	HOOK_TP_BTF,
+	HOOK_TRACEPOINT,
+};
+
+struct collector_opts {
+	enum collector_hook hook;
+	size_t max_sockets;	/* concurrently open sockets tracked; 0 = default */
+	size_t ring_bytes;	/* BPF ring buffer size (power of two); 0 = default */
+	bool no_seed;		/* do not look for sessions open at start-up */
+	const char *btf_path;	/* where to check for kernel BTF; NULL = /sys/kernel/btf/vmlinux */
+	/* Where libbpf's and the collector's messages go (NULL: stderr). */
+	void (*log)(void *ctx, const char *line);
+	void *log_ctx;
+	bool verbose;		/* pass libbpf's debug messages too */
+};
+
+#define COLLECTOR_DEFAULT_SOCKETS	65536
+#define COLLECTOR_DEFAULT_RING_BYTES	(8u << 20)
+
+/* Load and attach. On failure returns NULL and writes one actionable line
+ * (no trailing newline) into err. */
+struct session_source *collector_open(const struct collector_opts *opts, char *err, size_t errlen);
+
+#endif

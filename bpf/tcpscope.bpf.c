@@ -1,0 +1,462 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tcpscope kernel side: follows every TCP socket through
+ * sock:inet_sock_set_state and emits one record per session when it reaches
+ * TCP_CLOSE.
+ *
+ * Two entry points share one body: tp_btf/inet_sock_set_state (BTF-typed
+ * pointers, direct loads, no tracefs) and the classic
+ * tracepoint/sock/inet_sock_set_state for kernels without tp_btf (loads go
+ * through bpf_probe_read_kernel). User space autoloads exactly one of them.
+ *
+ * Identity: the owner's pid/comm are captured only at transitions that run in
+ * the owning process's context: connect() (-> SYN_SENT), close()/shutdown()
+ * (-> FIN_WAIT1, CLOSE_WAIT -> LAST_ACK) and an abortive close by the owner
+ * (ESTABLISHED/CLOSE_WAIT -> CLOSE with no socket error set). Everything
+ * else (SYN_RECV -> ESTABLISHED, -> CLOSE_WAIT, the final -> CLOSE of an
+ * orderly close) usually runs in softirq, where "current" is unrelated.
+ *
+ * Payload bytes: bytes_acked counts the SYN of an active opener and an acked
+ * FIN; bytes_received counts a received FIN. tx is everything queued by the
+ * application (bytes_acked + write_seq - snd_una) minus the SYN and FIN we
+ * sent; rx is bytes_received minus the FIN if one arrived (SOCK_DONE).
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_endian.h>
+#include "bpf/tcpscope.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+#define AF_INET		2
+#define AF_INET6	10
+#define IPPROTO_TCP	6
+
+#define ECONNREFUSED	111
+#define ECONNRESET	104
+#define EPIPE		32
+#define ETIMEDOUT	110
+#define ECONNABORTED	103
+
+/* TCP states (include/net/tcp_states.h) */
+#define S_ESTABLISHED	1
+#define S_SYN_SENT	2
+#define S_SYN_RECV	3
+#define S_FIN_WAIT1	4
+#define S_FIN_WAIT2	5
+#define S_TIME_WAIT	6
+#define S_CLOSE		7
+#define S_CLOSE_WAIT	8
+#define S_LAST_ACK	9
+#define S_LISTEN	10
+#define S_CLOSING	11
+#define S_NEW_SYN_RECV	12
+
+/* sk_info.flags */
+#define I_OUT		0x0001	/* we sent the SYN */
+#define I_IN		0x0002	/* accepted */
+#define I_IDENT		0x0004	/* pid/comm captured in the owner's context */
+#define I_LOCAL_FIRST	0x0008
+#define I_REMOTE_FIRST	0x0010
+#define I_FIN_SENT	0x0020
+#define I_PARTIAL	0x0040	/* seen first after start-up */
+
+/* Per-socket state between transitions. */
+struct sk_info {
+	__u64 start_ns;
+	__u32 pid;
+	__u32 handshake_us;
+	__u16 flags;
+	char comm[TS_COMM_LEN];
+};
+
+/* Set by user space before load. */
+const volatile __u32 wake_threshold_bytes = 1 << 20;
+
+/* Counters read by user space through the skeleton's .bss. */
+__u64 ring_full;	/* failed ring buffer reservations: sessions lost */
+__u64 table_full;	/* sockets that did not fit in `socks` (reported as partial) */
+__u64 seeded;		/* sockets found open at start-up */
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);	/* resized by user space */
+	__type(key, __u64);		/* struct sock * */
+	__type(value, struct sk_info);
+} socks SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 8 << 20);	/* resized by user space */
+} events SEC(".maps");
+
+/* Listening ports seen by the start-up iterator: tells whether an already
+ * open session was accepted or connected. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u16);
+	__type(value, __u8);
+} listen_ports SEC(".maps");
+
+/* Read a field directly (tp_btf: BTF-typed pointer) or through
+ * bpf_probe_read_kernel (classic tracepoint: untyped pointer). `direct` is a
+ * compile-time constant at every call site, so one branch is compiled. */
+#define RD(direct, p, ...) ((direct) ? (p)->__VA_ARGS__ : BPF_CORE_READ(p, __VA_ARGS__))
+
+static __always_inline void capture_identity(struct sk_info *info)
+{
+	info->pid = bpf_get_current_pid_tgid() >> 32;
+	bpf_get_current_comm(info->comm, sizeof(info->comm));
+	info->flags |= I_IDENT;
+}
+
+static __always_inline void new_info(struct sk_info *info, __u64 now, __u16 flags)
+{
+	__builtin_memset(info, 0, sizeof(*info));
+	info->start_ns = now;
+	info->flags = flags;
+}
+
+static __always_inline struct sk_info *lookup_or_partial(__u64 key)
+{
+	struct sk_info *info = bpf_map_lookup_elem(&socks, &key);
+	struct sk_info fresh;
+
+	if (info)
+		return info;
+	new_info(&fresh, 0, I_PARTIAL);
+	if (bpf_map_update_elem(&socks, &key, &fresh, BPF_NOEXIST)) {
+		__sync_fetch_and_add(&table_full, 1);
+		return NULL;
+	}
+	return bpf_map_lookup_elem(&socks, &key);
+}
+
+struct addr_args {
+	__u16 family;
+	__u16 sport;	/* host order */
+	__u16 dport;	/* host order */
+	const __u8 *saddr4, *daddr4, *saddr6, *daddr6;	/* classic tracepoint only */
+};
+
+static __always_inline int emit(const struct sock *sk, struct tcp_sock *tp, __u64 key,
+				int oldstate, const struct addr_args *a, bool direct)
+{
+	struct sk_info *info = bpf_map_lookup_elem(&socks, &key);
+	struct tcpscope_event *e;
+	__u64 now = bpf_ktime_get_boot_ns();
+	__u64 acked, received, avail;
+	__u32 write_seq, snd_una;
+	unsigned long sk_flags;
+	int sk_err;
+	__u16 flags = I_PARTIAL;
+	__u8 cause, closer = TS_CLOSER_UNKNOWN;
+	bool ident_now = false;
+
+	if (info)
+		flags = info->flags;
+
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		__sync_fetch_and_add(&ring_full, 1);
+		goto out;
+	}
+
+	sk_err = RD(direct, sk, sk_err);
+	sk_flags = RD(direct, sk, __sk_common.skc_flags);
+	acked = RD(direct, tp, bytes_acked);
+	received = RD(direct, tp, bytes_received);
+	write_seq = RD(direct, tp, write_seq);
+	snd_una = RD(direct, tp, snd_una);
+	e->srtt_us = RD(direct, tp, srtt_us) >> 3;
+	e->retrans = RD(direct, tp, total_retrans);
+
+	/* Why it ended, from the error the kernel set before tcp_done(). */
+	switch (sk_err) {
+	case 0:
+		if (oldstate == S_ESTABLISHED || oldstate == S_CLOSE_WAIT ||
+		    oldstate == S_SYN_RECV) {
+			/* Abortive close (unread data, SO_LINGER 0): runs in
+			 * the owner's close(), which sends the RST. */
+			cause = TS_CAUSE_RST_SENT;
+			closer = TS_CLOSER_LOCAL;
+			if (!(flags & I_IDENT))
+				ident_now = true;
+		} else if (oldstate == S_SYN_SENT) {
+			cause = TS_CAUSE_UNKNOWN;	/* connect() abandoned */
+		} else {
+			cause = TS_CAUSE_FIN;
+		}
+		break;
+	case ECONNREFUSED:
+		cause = TS_CAUSE_REFUSED;
+		closer = TS_CLOSER_REMOTE;
+		break;
+	case ECONNRESET:
+	case EPIPE:
+		cause = TS_CAUSE_RST_RECV;
+		closer = TS_CLOSER_REMOTE;
+		break;
+	case ETIMEDOUT:
+		cause = TS_CAUSE_TIMEOUT;
+		closer = TS_CLOSER_LOCAL;
+		break;
+	case ECONNABORTED:	/* killed by ss -K / SOCK_DESTROY */
+		cause = TS_CAUSE_RST_SENT;
+		closer = TS_CLOSER_LOCAL;
+		break;
+	default:
+		cause = TS_CAUSE_UNKNOWN;
+	}
+	if (flags & I_LOCAL_FIRST)
+		closer = TS_CLOSER_LOCAL;
+	else if (flags & I_REMOTE_FIRST)
+		closer = TS_CLOSER_REMOTE;
+
+	/* Payload only: see the comment at the top. */
+	acked += write_seq - snd_una;
+	if (flags & I_OUT)
+		acked -= 1;			/* our SYN */
+	if (flags & I_FIN_SENT)
+		acked -= 1;			/* our FIN */
+	if (sk_flags & (1UL << bpf_core_enum_value(enum sock_flags, SOCK_DONE)))
+		received -= 1;			/* their FIN */
+	e->tx_bytes = (__s64)acked < 0 ? 0 : acked;
+	e->rx_bytes = (__s64)received < 0 ? 0 : received;
+
+	e->end_ns = now;
+	e->family = a->family;
+	if (direct) {
+		/* The socket's own inet_num may already be cleared: use the
+		 * port it sent from, as the tracepoint itself does. */
+		e->lport = bpf_ntohs(tp->inet_conn.icsk_inet.inet_sport);
+		e->rport = bpf_ntohs(sk->__sk_common.skc_dport);
+	} else {
+		e->lport = a->sport;
+		e->rport = a->dport;
+	}
+	if (direct) {
+		if (a->family == AF_INET) {
+			__builtin_memset(e->saddr, 0, 16);
+			__builtin_memset(e->daddr, 0, 16);
+			*(__u32 *)e->saddr = sk->__sk_common.skc_rcv_saddr;
+			*(__u32 *)e->daddr = sk->__sk_common.skc_daddr;
+		} else {
+			bpf_core_read(e->saddr, 16, &sk->__sk_common.skc_v6_rcv_saddr);
+			bpf_core_read(e->daddr, 16, &sk->__sk_common.skc_v6_daddr);
+		}
+	} else {
+		if (a->family == AF_INET) {
+			__builtin_memset(e->saddr, 0, 16);
+			__builtin_memset(e->daddr, 0, 16);
+			bpf_probe_read_kernel(e->saddr, 4, a->saddr4);
+			bpf_probe_read_kernel(e->daddr, 4, a->daddr4);
+		} else {
+			bpf_probe_read_kernel(e->saddr, 16, a->saddr6);
+			bpf_probe_read_kernel(e->daddr, 16, a->daddr6);
+		}
+	}
+
+	e->dir = (flags & I_OUT) ? TS_DIR_OUT : (flags & I_IN) ? TS_DIR_IN : TS_DIR_UNKNOWN;
+	e->closer = closer;
+	e->cause = cause;
+	e->flags = (flags & I_PARTIAL) ? TS_F_PARTIAL : 0;
+	e->start_ns = 0;
+	e->handshake_us = 0;
+	if (info) {
+		e->start_ns = info->start_ns;
+		e->handshake_us = info->handshake_us;
+	}
+	if (info && (flags & I_IDENT)) {
+		e->pid = info->pid;
+		__builtin_memcpy(e->comm, info->comm, sizeof(e->comm));
+	} else {
+		/* The owner's own abortive close, or the fallback: current. */
+		e->pid = bpf_get_current_pid_tgid() >> 32;
+		bpf_get_current_comm(e->comm, sizeof(e->comm));
+		if (!ident_now)
+			e->flags |= TS_F_PID_UNCERTAIN;
+	}
+
+	/* No wakeup per event: user space drains on a short timer. Wake it
+	 * early only when the buffer is filling up. */
+	avail = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
+	bpf_ringbuf_submit(e, avail > wake_threshold_bytes ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
+out:
+	bpf_map_delete_elem(&socks, &key);
+	return 0;
+}
+
+static __always_inline int handle(const struct sock *sk, int oldstate, int newstate,
+				  const struct addr_args *a, bool direct)
+{
+	__u64 key = (__u64)sk;
+	struct sk_info *info, fresh;
+	struct tcp_sock *tp;
+
+	if (direct)
+		tp = bpf_skc_to_tcp_sock((void *)sk);
+	else
+		tp = (struct tcp_sock *)sk;
+	if (!tp)
+		return 0;
+
+	switch (newstate) {
+	case S_SYN_SENT:	/* connect(): the owner's context */
+		new_info(&fresh, bpf_ktime_get_boot_ns(), I_OUT);
+		capture_identity(&fresh);
+		if (bpf_map_update_elem(&socks, &key, &fresh, BPF_ANY))
+			__sync_fetch_and_add(&table_full, 1);
+		return 0;
+	case S_SYN_RECV:	/* child of a listener; owner not known yet */
+		if (oldstate != S_LISTEN)
+			return 0;
+		new_info(&fresh, bpf_ktime_get_boot_ns(), I_IN);
+		if (bpf_map_update_elem(&socks, &key, &fresh, BPF_ANY))
+			__sync_fetch_and_add(&table_full, 1);
+		return 0;
+	case S_ESTABLISHED:
+		info = bpf_map_lookup_elem(&socks, &key);
+		if (!info)
+			return 0;
+		if (info->flags & I_OUT) {
+			info->handshake_us = (bpf_ktime_get_boot_ns() - info->start_ns) / 1000;
+		} else if (info->flags & I_IN) {
+			/* The SYN-ACK round trip, measured by the kernel. */
+			info->handshake_us = RD(direct, tp, srtt_us) >> 3;
+		}
+		return 0;
+	case S_FIN_WAIT1:	/* close()/shutdown() by the owner */
+		info = lookup_or_partial(key);
+		if (!info)
+			return 0;
+		capture_identity(info);
+		info->flags |= I_FIN_SENT;
+		if (!(info->flags & I_REMOTE_FIRST))
+			info->flags |= I_LOCAL_FIRST;
+		return 0;
+	case S_CLOSE_WAIT:	/* their FIN arrived (softirq) */
+		info = lookup_or_partial(key);
+		if (info && !(info->flags & I_LOCAL_FIRST))
+			info->flags |= I_REMOTE_FIRST;
+		return 0;
+	case S_LAST_ACK:	/* close() by the owner after their FIN */
+		info = lookup_or_partial(key);
+		if (!info)
+			return 0;
+		capture_identity(info);
+		info->flags |= I_FIN_SENT;
+		return 0;
+	case S_CLOSE:
+		if (oldstate == S_LISTEN || oldstate == S_CLOSE)
+			return 0;
+		return emit(sk, tp, key, oldstate, a, direct);
+	}
+	return 0;
+}
+
+SEC("tp_btf/inet_sock_set_state")
+int BPF_PROG(tcpscope_state_btf, const struct sock *sk, const int oldstate, const int newstate)
+{
+	struct addr_args a = {};
+
+	if (sk->sk_protocol != IPPROTO_TCP)
+		return 0;
+	a.family = sk->__sk_common.skc_family;
+	return handle(sk, oldstate, newstate, &a, true);
+}
+
+SEC("tracepoint/sock/inet_sock_set_state")
+int tcpscope_state_tp(struct trace_event_raw_inet_sock_set_state *ctx)
+{
+	struct addr_args a;
+
+	if (ctx->protocol != IPPROTO_TCP)
+		return 0;
+	a.family = ctx->family;
+	a.sport = ctx->sport;
+	a.dport = ctx->dport;
+	a.saddr4 = ctx->saddr;
+	a.daddr4 = ctx->daddr;
+	a.saddr6 = ctx->saddr_v6;
+	a.daddr6 = ctx->daddr_v6;
+	return handle(ctx->skaddr, ctx->oldstate, ctx->newstate, &a, false);
+}
+
+/*
+ * Start-up seeding. seed_tcp walks every TCP socket once (listeners come
+ * first): each open session gets a partial entry, so its close is reported
+ * with the right direction and closer instead of being dropped. seed_files
+ * then walks every open file: a socket we seeded gets its owner's pid/comm.
+ */
+SEC("iter/tcp")
+int tcpscope_seed_tcp(struct bpf_iter__tcp *ctx)
+{
+	struct sock_common *skc = ctx->sk_common;
+	struct sk_info fresh;
+	struct tcp_sock *tp;
+	__u16 flags = I_PARTIAL, lport;
+	__u8 one = 1;
+	__u64 key;
+	int state;
+
+	if (!skc)
+		return 0;
+	state = skc->skc_state;
+	lport = skc->skc_num;
+	if (state == S_LISTEN) {
+		bpf_map_update_elem(&listen_ports, &lport, &one, BPF_ANY);
+		return 0;
+	}
+	if (state == S_TIME_WAIT || state == S_NEW_SYN_RECV || state == S_CLOSE)
+		return 0;
+	tp = bpf_skc_to_tcp_sock(skc);
+	if (!tp)
+		return 0;
+	if (state == S_SYN_SENT || !bpf_map_lookup_elem(&listen_ports, &lport))
+		flags |= I_OUT;
+	else
+		flags |= I_IN;
+	if (state == S_FIN_WAIT1 || state == S_FIN_WAIT2 || state == S_CLOSING)
+		flags |= I_LOCAL_FIRST | I_FIN_SENT;
+	else if (state == S_CLOSE_WAIT)
+		flags |= I_REMOTE_FIRST;
+	else if (state == S_LAST_ACK)
+		flags |= I_REMOTE_FIRST | I_FIN_SENT;
+	new_info(&fresh, 0, flags);
+	key = (__u64)tp;
+	if (bpf_map_update_elem(&socks, &key, &fresh, BPF_NOEXIST) == 0)
+		__sync_fetch_and_add(&seeded, 1);
+	return 0;
+}
+
+SEC("iter/task_file")
+int tcpscope_seed_files(struct bpf_iter__task_file *ctx)
+{
+	struct task_struct *task = ctx->task;
+	struct file *file = ctx->file;
+	struct sk_info *info;
+	struct socket *sock;
+	struct sock *sk;
+	__u64 key;
+
+	if (!task || !file)
+		return 0;
+	sock = bpf_sock_from_file(file);
+	if (!sock)
+		return 0;
+	sk = BPF_CORE_READ(sock, sk);
+	if (!sk)
+		return 0;
+	key = (__u64)sk;
+	info = bpf_map_lookup_elem(&socks, &key);
+	if (!info || (info->flags & I_IDENT))
+		return 0;
+	info->pid = task->tgid;
+	BPF_CORE_READ_STR_INTO(&info->comm, task, comm);
+	info->flags |= I_IDENT;
+	return 0;
+}

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The record the kernel program hands to user space, one per closed TCP
+ * session, through the `events` BPF ring buffer. Fixed-width types, units in
+ * the names, no pointers. Shared by bpf/tcpscope.bpf.c and bpf/collector.c.
+ */
+#ifndef TCPSCOPE_BPF_RECORD_H
+#define TCPSCOPE_BPF_RECORD_H
+
+#define TS_COMM_LEN 16
+
+/* tcpscope_event.dir */
+#define TS_DIR_UNKNOWN	0
+#define TS_DIR_OUT	1
+#define TS_DIR_IN	2
+
+/* tcpscope_event.closer */
+#define TS_CLOSER_UNKNOWN 0
+#define TS_CLOSER_LOCAL	1
+#define TS_CLOSER_REMOTE 2
+
+/* tcpscope_event.cause */
+#define TS_CAUSE_UNKNOWN	0
+#define TS_CAUSE_FIN		1
+#define TS_CAUSE_RST_SENT	2
+#define TS_CAUSE_RST_RECV	3
+#define TS_CAUSE_REFUSED	4
+#define TS_CAUSE_TIMEOUT	5
+
+/* tcpscope_event.flags */
+#define TS_F_PID_UNCERTAIN	0x01	/* pid/comm are "current" at close */
+#define TS_F_PARTIAL		0x02	/* opened before the collector started */
+
+struct tcpscope_event {
+	__u64 start_ns;		/* CLOCK_BOOTTIME at SYN_SENT / SYN_RECV; 0 = before start */
+	__u64 end_ns;		/* CLOCK_BOOTTIME at CLOSE */
+	__u64 tx_bytes;		/* payload written, SYN and FIN excluded */
+	__u64 rx_bytes;		/* payload received, FIN excluded */
+	__u8 saddr[16];		/* local address: IPv4 in the first 4 bytes */
+	__u8 daddr[16];		/* remote address */
+	__u32 pid;
+	__u32 srtt_us;
+	__u32 handshake_us;
+	__u32 retrans;
+	__u16 lport;		/* host byte order */
+	__u16 rport;
+	__u16 family;		/* AF_INET / AF_INET6 */
+	__u8 dir;
+	__u8 closer;
+	__u8 cause;
+	__u8 flags;
+	__u8 pad[2];
+	char comm[TS_COMM_LEN];
+};
+
+#endif
