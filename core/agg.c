@@ -1,0 +1,221 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Aggregation tables over uthash; see agg.h. */
+#include <errno.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "core/addr_set.h"
+#include "core/agg.h"
+#include "core/hash.h"
+
+#define CMP(a, b) (((a) > (b)) - ((a) < (b)))
+
+/* Hashed as raw bytes: always memset() before filling. */
+struct agg_key {
+	uint32_t pid;
+	uint16_t port;
+	uint16_t zero;
+	char comm[SESSION_COMM_LEN];
+};
+
+struct agg_node {
+	struct agg_row row;	/* what callers see */
+	struct agg_key key;
+	struct addr_set peers;
+	UT_hash_handle hh;
+};
+
+struct agg_table {
+	enum agg_kind kind;
+	struct agg_node *head;	/* uthash head */
+	uint32_t peer_cap;
+	uint64_t dropped;
+};
+
+static struct agg_node *node_of(const struct agg_row *r)
+{
+	return (struct agg_node *)((char *)r - offsetof(struct agg_node, row));
+}
+
+static uint64_t sat_add(uint64_t a, uint64_t b)
+{
+	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
+struct agg_table *agg_table_new(enum agg_kind kind)
+{
+	struct agg_table *t;
+
+	if (kind != AGG_PROC && kind != AGG_PORT) {
+		errno = EINVAL;
+		return NULL;
+	}
+	t = hash_alloc(sizeof(*t));
+	if (!t) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	memset(t, 0, sizeof(*t));
+	t->kind = kind;
+	t->peer_cap = kind == AGG_PORT ? AGG_PORT_PEERS_MAX : AGG_PROC_PEERS_MAX;
+	return t;
+}
+
+void agg_table_clear(struct agg_table *t)
+{
+	struct agg_node *n, *tmp;
+
+	HASH_ITER(hh, t->head, n, tmp) {
+		HASH_DEL(t->head, n);
+		addr_set_fini(&n->peers);
+		hash_free(n);
+	}
+	t->head = NULL;
+}
+
+void agg_table_free(struct agg_table *t)
+{
+	if (!t)
+		return;
+	agg_table_clear(t);
+	hash_free(t);
+}
+
+static void make_key(struct agg_key *k, enum agg_kind kind, uint32_t pid, const char *comm,
+		     uint16_t port)
+{
+	memset(k, 0, sizeof(*k));
+	if (kind == AGG_PROC) {
+		k->pid = pid;
+		strncpy(k->comm, comm, SESSION_COMM_LEN);
+		k->comm[SESSION_COMM_LEN - 1] = '\0';
+	} else {
+		k->port = port;
+	}
+}
+
+static struct agg_node *find_node(const struct agg_table *t, const struct agg_key *k)
+{
+	struct agg_node *n = NULL;
+
+	HASH_FIND(hh, t->head, k, sizeof(*k), n);
+	return n;
+}
+
+int agg_add(struct agg_table *t, const struct session *s)
+{
+	struct agg_key k;
+	struct agg_node *n;
+	struct agg_row *r;
+
+	make_key(&k, t->kind, s->pid, s->comm, session_service_port(s));
+	n = find_node(t, &k);
+	if (!n) {
+		n = hash_alloc(sizeof(*n));
+		if (!n)
+			goto oom;
+		memset(n, 0, sizeof(*n));
+		n->key = k;
+		n->row.kind = t->kind;
+		n->row.pid = k.pid;
+		memcpy(n->row.comm, k.comm, sizeof(n->row.comm));
+		n->row.port = k.port;
+		n->row.first_ns = s->start_ns;
+		addr_set_init(&n->peers, t->peer_cap);
+		HASH_ADD(hh, t->head, key, sizeof(n->key), n);
+		if (HASH_ADD_FAILED(n)) {
+			hash_free(n);
+			goto oom;
+		}
+	}
+	r = &n->row;
+	r->sessions++;
+	r->tx_bytes = sat_add(r->tx_bytes, s->tx_bytes);
+	r->rx_bytes = sat_add(r->rx_bytes, s->rx_bytes);
+	r->dur_sum_us = sat_add(r->dur_sum_us, s->dur_us);
+	if (s->dur_us > r->dur_max_us)
+		r->dur_max_us = s->dur_us;
+	if (session_is_rst(s))
+		r->rsts++;
+	if (s->start_ns < r->first_ns)
+		r->first_ns = s->start_ns;
+	if (s->end_ns > r->last_ns)
+		r->last_ns = s->end_ns;
+	addr_set_add(&n->peers, &s->raddr);
+	r->peers = n->peers.len;
+	r->peers_at_least = n->peers.capped;
+	return 0;
+
+oom:
+	t->dropped++;
+	return -ENOMEM;
+}
+
+enum agg_kind agg_table_kind(const struct agg_table *t)
+{
+	return t->kind;
+}
+
+size_t agg_table_len(const struct agg_table *t)
+{
+	return HASH_COUNT(t->head);
+}
+
+uint64_t agg_table_dropped(const struct agg_table *t)
+{
+	return t->dropped;
+}
+
+void agg_table_set_peer_cap(struct agg_table *t, uint32_t max)
+{
+	t->peer_cap = max;
+}
+
+const struct agg_row *agg_table_first(const struct agg_table *t)
+{
+	return t->head ? &t->head->row : NULL;
+}
+
+const struct agg_row *agg_row_next(const struct agg_row *r)
+{
+	struct agg_node *next = node_of(r)->hh.next;
+
+	return next ? &next->row : NULL;
+}
+
+const struct agg_row *agg_find_proc(const struct agg_table *t, uint32_t pid, const char *comm)
+{
+	struct agg_key k;
+	struct agg_node *n;
+
+	if (t->kind != AGG_PROC)
+		return NULL;
+	make_key(&k, AGG_PROC, pid, comm, 0);
+	n = find_node(t, &k);
+	return n ? &n->row : NULL;
+}
+
+const struct agg_row *agg_find_port(const struct agg_table *t, uint16_t port)
+{
+	struct agg_key k;
+	struct agg_node *n;
+
+	if (t->kind != AGG_PORT)
+		return NULL;
+	make_key(&k, AGG_PORT, 0, NULL, port);
+	n = find_node(t, &k);
+	return n ? &n->row : NULL;
+}
+
+int agg_row_key_cmp(const struct agg_row *a, const struct agg_row *b)
+{
+	int c;
+
+	if (a->kind == AGG_PORT)
+		return CMP(a->port, b->port);
+	c = CMP(a->pid, b->pid);
+	if (c)
+		return c;
+	c = memcmp(a->comm, b->comm, SESSION_COMM_LEN);
+	return CMP(c, 0);
+}

@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Aggregation tables: lifetime totals per process (pid + comm) or per
+ * service port (session_service_port()). Rows are never removed except by
+ * agg_table_clear(), so totals survive the process exiting and the session
+ * log evicting its sessions.
+ *
+ * Lifetime: a row pointer stays valid until agg_table_clear() or
+ * agg_table_free(); agg_add() never moves existing rows (it may add one).
+ * Iteration order is the order in which keys were first seen.
+ */
+#ifndef TCPSCOPE_CORE_AGG_H
+#define TCPSCOPE_CORE_AGG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/session.h"
+
+enum agg_kind {
+	AGG_PROC,	/* key: pid + comm */
+	AGG_PORT,	/* key: service port */
+};
+
+/* Distinct peers recorded per row, by default. Past it, peers_at_least is set. */
+#define AGG_PORT_PEERS_MAX 65536u
+#define AGG_PROC_PEERS_MAX 4096u
+
+struct agg_row {
+	enum agg_kind kind;
+	/* key */
+	uint32_t pid;			/* AGG_PROC */
+	char comm[SESSION_COMM_LEN];	/* AGG_PROC; untrusted bytes, NUL-padded */
+	uint16_t port;			/* AGG_PORT */
+	/* totals */
+	uint64_t sessions;
+	uint64_t tx_bytes;
+	uint64_t rx_bytes;
+	uint64_t dur_sum_us;
+	uint64_t dur_max_us;
+	uint64_t rsts;			/* sessions with session_is_rst() */
+	uint64_t peers;			/* distinct remote addresses */
+	bool peers_at_least;		/* peers is a lower bound (cap or memory) */
+	uint64_t first_ns;		/* earliest start_ns */
+	uint64_t last_ns;		/* latest end_ns ("last seen") */
+};
+
+struct agg_table;
+
+/* NULL with errno EINVAL (unknown kind) or ENOMEM. */
+struct agg_table *agg_table_new(enum agg_kind kind);
+void agg_table_free(struct agg_table *t);	/* NULL: no-op */
+/* Remove and free every row. */
+void agg_table_clear(struct agg_table *t);
+
+/*
+ * Count s into its row (creating it). 0, or -ENOMEM when a new row could
+ * not be allocated: the table is unchanged and the session counted in
+ * agg_table_dropped(). Running out of memory for the peer set is not an
+ * error: peers just becomes a lower bound.
+ */
+int agg_add(struct agg_table *t, const struct session *s);
+
+enum agg_kind agg_table_kind(const struct agg_table *t);
+size_t agg_table_len(const struct agg_table *t);
+uint64_t agg_table_dropped(const struct agg_table *t);	/* sessions lost to -ENOMEM */
+/* Change the distinct-peer cap for rows created from now on (0 = no cap). */
+void agg_table_set_peer_cap(struct agg_table *t, uint32_t max);
+
+/* Iterate: for (r = agg_table_first(t); r; r = agg_row_next(r)) */
+const struct agg_row *agg_table_first(const struct agg_table *t);
+const struct agg_row *agg_row_next(const struct agg_row *r);
+
+/* Lookups; NULL when absent. comm is compared up to SESSION_COMM_LEN bytes. */
+const struct agg_row *agg_find_proc(const struct agg_table *t, uint32_t pid, const char *comm);
+const struct agg_row *agg_find_port(const struct agg_table *t, uint16_t port);
+
+/* Three-way comparison of two rows' keys (port; or pid, then comm bytes). */
+int agg_row_key_cmp(const struct agg_row *a, const struct agg_row *b);
+
+#endif

@@ -1,0 +1,523 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Session filters and their parsers; see filter.h. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "core/filter.h"
+#include "core/fmt.h"
+
+#define CMP(a, b) (((a) > (b)) - ((a) < (b)))
+
+/* ---- id_set ----------------------------------------------------------- */
+
+void id_set_init(struct id_set *set)
+{
+	memset(set, 0, sizeof(*set));
+}
+
+void id_set_clear(struct id_set *set)
+{
+	free(set->ranges);
+	id_set_init(set);
+}
+
+/* Append without keeping the set normalised. */
+static int id_set_push(struct id_set *set, uint32_t lo, uint32_t hi)
+{
+	if (set->n == set->cap) {
+		size_t cap = set->cap ? set->cap * 2 : 4;
+		struct id_range *r = reallocarray(set->ranges, cap, sizeof(*r));
+
+		if (!r)
+			return -ENOMEM;
+		set->ranges = r;
+		set->cap = cap;
+	}
+	set->ranges[set->n].lo = lo;
+	set->ranges[set->n].hi = hi;
+	set->n++;
+	return 0;
+}
+
+static int range_cmp(const void *a, const void *b)
+{
+	const struct id_range *x = a, *y = b;
+	int c = CMP(x->lo, y->lo);
+
+	return c ? c : CMP(x->hi, y->hi);
+}
+
+/* Sort and merge overlapping or adjacent ranges. */
+static void id_set_normalize(struct id_set *set)
+{
+	size_t i, o = 0;
+
+	if (set->n < 2)
+		return;
+	qsort(set->ranges, set->n, sizeof(*set->ranges), range_cmp);
+	for (i = 1; i < set->n; i++) {
+		struct id_range *last = &set->ranges[o];
+		const struct id_range *r = &set->ranges[i];
+
+		if (last->hi == UINT32_MAX || r->lo <= last->hi + 1) {
+			if (r->hi > last->hi)
+				last->hi = r->hi;
+		} else {
+			set->ranges[++o] = *r;
+		}
+	}
+	set->n = o + 1;
+}
+
+int id_set_add_range(struct id_set *set, uint32_t lo, uint32_t hi)
+{
+	int err;
+
+	if (lo > hi)
+		return -EINVAL;
+	err = id_set_push(set, lo, hi);
+	if (err)
+		return err;
+	id_set_normalize(set);
+	return 0;
+}
+
+bool id_set_contains(const struct id_set *set, uint32_t v)
+{
+	size_t lo = 0, hi = set->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct id_range *r = &set->ranges[mid];
+
+		if (v < r->lo)
+			hi = mid;
+		else if (v > r->hi)
+			lo = mid + 1;
+		else
+			return true;
+	}
+	return false;
+}
+
+int id_set_copy(struct id_set *dst, const struct id_set *src)
+{
+	struct id_range *r = NULL;
+
+	if (dst == src)
+		return 0;
+	if (src->n) {
+		r = malloc(src->n * sizeof(*r));
+		if (!r) {
+			id_set_clear(dst);
+			return -ENOMEM;
+		}
+		memcpy(r, src->ranges, src->n * sizeof(*r));
+	}
+	free(dst->ranges);
+	dst->ranges = r;
+	dst->n = dst->cap = src->n;
+	return 0;
+}
+
+/* Append text to buf at *pos; on overflow cut it and end with "...". */
+static bool append(char *buf, size_t len, size_t *pos, const char *text)
+{
+	size_t n = strlen(text);
+
+	if (*pos + n < len) {
+		memcpy(buf + *pos, text, n + 1);
+		*pos += n;
+		return true;
+	}
+	if (len < 4) {
+		buf[0] = '\0';
+		*pos = 0;
+		return false;
+	}
+	/* Keep what fits before "...", never splitting a UTF-8 sequence. */
+	if (*pos < len - 4) {
+		memcpy(buf + *pos, text, len - 4 - *pos);
+	}
+	*pos = len - 4;
+	while (*pos > 0 && ((unsigned char)buf[*pos] & 0xc0) == 0x80)
+		(*pos)--;
+	memcpy(buf + *pos, "...", 4);
+	*pos += 3;
+	return false;
+}
+
+int id_set_format(const struct id_set *set, char *buf, size_t len)
+{
+	size_t i, pos = 0;
+	char item[32];
+
+	if (!buf || len == 0)
+		return -ENOSPC;
+	buf[0] = '\0';
+	for (i = 0; i < set->n; i++) {
+		const struct id_range *r = &set->ranges[i];
+
+		if (r->lo == r->hi)
+			snprintf(item, sizeof(item), "%s%u", i ? "," : "", r->lo);
+		else
+			snprintf(item, sizeof(item), "%s%u-%u", i ? "," : "", r->lo, r->hi);
+		if (!append(buf, len, &pos, item))
+			return -ENOSPC;
+	}
+	return (int)pos;
+}
+
+/* ---- parsers -------------------------------------------------------------- */
+
+static void __attribute__((format(printf, 3, 4)))
+set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err || errlen == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+/* Untrusted text for an error message: escaped and cut short. */
+static const char *show(const char *s, size_t n, char *buf, size_t len)
+{
+	size_t cut = n > 24 ? 24 : n;
+	size_t w = fmt_escape(s, cut, buf, len);
+
+	if (cut < n && w + 4 <= len)
+		memcpy(buf + w, "...", 4);
+	return buf;
+}
+
+/* Decimal digits at *p (no sign); advances *p. 0, -EINVAL (no digit) or -ERANGE (> max). */
+static int parse_num(const char **p, uint32_t max, uint32_t *out)
+{
+	const char *s = *p;
+	uint64_t v = 0;
+
+	if (*s < '0' || *s > '9')
+		return -EINVAL;
+	for (; *s >= '0' && *s <= '9'; s++) {
+		if (v <= UINT32_MAX)
+			v = v * 10 + (uint64_t)(*s - '0');
+	}
+	*p = s;
+	if (v > max)
+		return -ERANGE;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+static const char *skip_ws(const char *p)
+{
+	while (*p == ' ' || *p == '\t')
+		p++;
+	return p;
+}
+
+static int parse_list(const char *text, struct id_set *set, const char *what, uint32_t max,
+		      char *err, size_t errlen)
+{
+	struct id_set tmp;
+	const char *p = text;
+	char shown[FMT_COMM_ESC_LEN * 2];
+	size_t items = 0;
+	int ret = -EINVAL;
+
+	id_set_init(&tmp);
+	if (!text || *skip_ws(text) == '\0') {
+		set_err(err, errlen, "empty %s list", what);
+		goto out;
+	}
+	for (;;) {
+		const char *item, *end, *num;
+		uint32_t lo, hi;
+		int rc;
+
+		p = skip_ws(p);
+		item = p;
+		end = item + strcspn(item, ",");
+		if (skip_ws(item) == end) {
+			set_err(err, errlen, "empty item in %s list '%s'", what,
+				show(text, strlen(text), shown, sizeof(shown)));
+			goto out;
+		}
+		if (++items > FILTER_MAX_ITEMS) {
+			set_err(err, errlen, "too many items in %s list (max %d)", what,
+				FILTER_MAX_ITEMS);
+			goto out;
+		}
+		num = p;
+		rc = parse_num(&p, max, &lo);
+		hi = lo;
+		if (!rc) {
+			p = skip_ws(p);
+			if (*p == '-') {
+				p = skip_ws(p + 1);
+				num = p;
+				rc = parse_num(&p, max, &hi);
+				p = skip_ws(p);
+			}
+		}
+		if (rc == -ERANGE) {
+			set_err(err, errlen, "%s %s out of range (1-%u)", what,
+				show(num, (size_t)(p - num), shown, sizeof(shown)), max);
+			goto out;
+		}
+		if (rc || p != end) {
+			/* Trim trailing blanks of the item for the message. */
+			while (end > item && (end[-1] == ' ' || end[-1] == '\t'))
+				end--;
+			set_err(err, errlen, "bad %s '%s'", what,
+				show(item, (size_t)(end - item), shown, sizeof(shown)));
+			goto out;
+		}
+		if (lo == 0 || hi == 0) {
+			set_err(err, errlen, "%s 0 out of range (1-%u)", what, max);
+			goto out;
+		}
+		if (lo > hi) {
+			set_err(err, errlen, "reversed %s range %u-%u", what, lo, hi);
+			goto out;
+		}
+		if (id_set_push(&tmp, lo, hi) < 0)
+			goto nomem;
+		if (*end == '\0')
+			break;
+		p = end + 1;
+	}
+
+	/* Merge into the caller's set all at once, so errors leave it unchanged. */
+	{
+		size_t i;
+
+		for (i = 0; i < set->n; i++)
+			if (id_set_push(&tmp, set->ranges[i].lo, set->ranges[i].hi) < 0)
+				goto nomem;
+		id_set_normalize(&tmp);
+		id_set_clear(set);
+		*set = tmp;
+		return 0;
+	}
+
+nomem:
+	set_err(err, errlen, "out of memory");
+	ret = -ENOMEM;
+out:
+	id_set_clear(&tmp);
+	return ret;
+}
+
+int filter_parse_pids(const char *text, struct id_set *set, char *err, size_t errlen)
+{
+	return parse_list(text, set, "pid", FILTER_PID_MAX, err, errlen);
+}
+
+int filter_parse_ports(const char *text, struct id_set *set, char *err, size_t errlen)
+{
+	return parse_list(text, set, "port", 65535, err, errlen);
+}
+
+/* ---- filter --------------------------------------------------------------- */
+
+void filter_init(struct filter *f)
+{
+	memset(f, 0, sizeof(*f));
+}
+
+void filter_clear(struct filter *f)
+{
+	id_set_clear(&f->pids);
+	id_set_clear(&f->lports);
+	id_set_clear(&f->rports);
+	id_set_clear(&f->ports);
+	filter_init(f);
+}
+
+bool filter_is_empty(const struct filter *f)
+{
+	return id_set_is_empty(&f->pids) && id_set_is_empty(&f->lports) &&
+	       id_set_is_empty(&f->rports) && id_set_is_empty(&f->ports) && !f->family &&
+	       !f->comm[0] && !f->search[0];
+}
+
+int filter_copy(struct filter *dst, const struct filter *src)
+{
+	if (dst == src)
+		return 0;
+	if (id_set_copy(&dst->pids, &src->pids) < 0 ||
+	    id_set_copy(&dst->lports, &src->lports) < 0 ||
+	    id_set_copy(&dst->rports, &src->rports) < 0 ||
+	    id_set_copy(&dst->ports, &src->ports) < 0) {
+		filter_clear(dst);
+		return -ENOMEM;
+	}
+	dst->family = src->family;
+	memcpy(dst->comm, src->comm, sizeof(dst->comm));
+	memcpy(dst->search, src->search, sizeof(dst->search));
+	dst->search_addr_chars = src->search_addr_chars;
+	dst->search_digits = src->search_digits;
+	return 0;
+}
+
+int filter_set_comm(struct filter *f, const char *text)
+{
+	if (!text)
+		text = "";
+	if (strlen(text) >= sizeof(f->comm))
+		return -EINVAL;
+	strcpy(f->comm, text);
+	return 0;
+}
+
+int filter_set_search(struct filter *f, const char *text)
+{
+	size_t i, n;
+
+	if (!text)
+		text = "";
+	n = strlen(text);
+	if (n >= sizeof(f->search))
+		return -EINVAL;
+	for (i = 0; i <= n; i++)
+		f->search[i] = (char)tolower((unsigned char)text[i]);
+	f->search_digits = n && strspn(f->search, "0123456789") == n;
+	f->search_addr_chars = n && strspn(f->search, "0123456789abcdef.:") == n;
+	return 0;
+}
+
+int filter_set_family(struct filter *f, int family)
+{
+	if (family != 0 && family != AF_INET && family != AF_INET6)
+		return -EINVAL;
+	f->family = family;
+	return 0;
+}
+
+int filter_only_pid(struct filter *f, uint32_t pid)
+{
+	id_set_clear(&f->pids);
+	return id_set_add_range(&f->pids, pid, pid);
+}
+
+int filter_only_port(struct filter *f, uint16_t port)
+{
+	id_set_clear(&f->ports);
+	return id_set_add_range(&f->ports, port, port);
+}
+
+static void lower_in_place(char *s)
+{
+	for (; *s; s++)
+		*s = (char)tolower((unsigned char)*s);
+}
+
+static bool search_matches(const struct filter *f, const struct session *s, const char *comm_esc)
+{
+	char text[FMT_COMM_ESC_LEN > FMT_ADDR_LEN ? FMT_COMM_ESC_LEN : FMT_ADDR_LEN];
+
+	snprintf(text, sizeof(text), "%s", comm_esc);
+	lower_in_place(text);
+	if (strstr(text, f->search))
+		return true;
+	if (f->search_digits) {
+		snprintf(text, sizeof(text), "%u", s->lport);
+		if (strstr(text, f->search))
+			return true;
+		snprintf(text, sizeof(text), "%u", s->rport);
+		if (strstr(text, f->search))
+			return true;
+	}
+	if (f->search_addr_chars) {
+		fmt_addr(&s->laddr, s->family, text, sizeof(text));
+		if (strstr(text, f->search))
+			return true;
+		fmt_addr(&s->raddr, s->family, text, sizeof(text));
+		if (strstr(text, f->search))
+			return true;
+	}
+	return false;
+}
+
+bool filter_accepts(const struct filter *f, const struct session *s)
+{
+	char comm[FMT_COMM_ESC_LEN];
+
+	if (f->family && s->family != f->family)
+		return false;
+	if (f->pids.n && !id_set_contains(&f->pids, s->pid))
+		return false;
+	if (f->lports.n && !id_set_contains(&f->lports, s->lport))
+		return false;
+	if (f->rports.n && !id_set_contains(&f->rports, s->rport))
+		return false;
+	if (f->ports.n && !id_set_contains(&f->ports, s->lport) &&
+	    !id_set_contains(&f->ports, s->rport))
+		return false;
+	if (!f->comm[0] && !f->search[0])
+		return true;
+	fmt_comm_escape(s->comm, comm, sizeof(comm));
+	if (f->comm[0] && !strstr(comm, f->comm))
+		return false;
+	if (f->search[0] && !search_matches(f, s, comm))
+		return false;
+	return true;
+}
+
+static bool describe_set(char *buf, size_t len, size_t *pos, const char *label,
+			 const struct id_set *set)
+{
+	char list[256];
+
+	if (!set->n)
+		return true;
+	if (*pos && !append(buf, len, pos, "  "))
+		return false;
+	if (!append(buf, len, pos, label))
+		return false;
+	id_set_format(set, list, sizeof(list));
+	return append(buf, len, pos, list);
+}
+
+static bool describe_text(char *buf, size_t len, size_t *pos, const char *label,
+			  const char *text)
+{
+	char esc[FILTER_TEXT_LEN * 4];
+
+	if (!text[0])
+		return true;
+	if (*pos && !append(buf, len, pos, "  "))
+		return false;
+	fmt_escape(text, strlen(text), esc, sizeof(esc));
+	return append(buf, len, pos, label) && append(buf, len, pos, esc);
+}
+
+int filter_describe(const struct filter *f, char *buf, size_t len)
+{
+	size_t pos = 0;
+
+	if (!buf || len == 0)
+		return 0;
+	buf[0] = '\0';
+	if (!describe_set(buf, len, &pos, "port ", &f->ports) ||
+	    !describe_set(buf, len, &pos, "lport ", &f->lports) ||
+	    !describe_set(buf, len, &pos, "rport ", &f->rports) ||
+	    !describe_set(buf, len, &pos, "pid ", &f->pids) ||
+	    !describe_text(buf, len, &pos, "comm ", f->comm))
+		return (int)pos;
+	if (f->family &&
+	    (!(pos == 0 || append(buf, len, &pos, "  ")) ||
+	     !append(buf, len, &pos, f->family == AF_INET ? "IPv4" : "IPv6")))
+		return (int)pos;
+	describe_text(buf, len, &pos, "/", f->search);
+	return (int)pos;
+}

@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Session filters: what -p/-L/-D/-P/-4/-6/-c set at start and what the UI
+ * toggles later (the `f` key, the `/` search). Kinds are ANDed; within one
+ * set the members are ORed:
+ *   pids    pid in set
+ *   lports  local port in set (tcplife -L)
+ *   rports  remote port in set (tcplife -D); -L and -D together mean AND
+ *   ports   local OR remote port in set (-P: "port 8000 on either side")
+ *   family  0 any, AF_INET, AF_INET6
+ *   comm    substring of the escaped comm (fmt_comm_escape), case-sensitive
+ *   search  free text, case-insensitive (ASCII), matched against the
+ *           escaped comm, both addresses as text and both ports as text
+ *
+ * A struct filter owns heap memory (the sets): filter_init() it, and
+ * filter_clear() it when done. Zero-initialised memory is a valid empty
+ * filter too.
+ */
+#ifndef TCPSCOPE_CORE_FILTER_H
+#define TCPSCOPE_CORE_FILTER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/session.h"
+
+#define FILTER_PID_MAX		4194304u	/* PID_MAX_LIMIT */
+#define FILTER_MAX_ITEMS	1024		/* items in one parsed list */
+#define FILTER_TEXT_LEN		64		/* comm / search text, with NUL */
+
+struct id_range {
+	uint32_t lo, hi;	/* inclusive */
+};
+
+/* A set of numbers kept as sorted, merged, disjoint ranges (never expanded). */
+struct id_set {
+	struct id_range *ranges;
+	size_t n, cap;
+};
+
+void id_set_init(struct id_set *set);
+void id_set_clear(struct id_set *set);		/* frees; the set is empty and reusable */
+static inline bool id_set_is_empty(const struct id_set *set) { return set->n == 0; }
+/* Add [lo, hi]. 0, -EINVAL (lo > hi) or -ENOMEM. */
+int id_set_add_range(struct id_set *set, uint32_t lo, uint32_t hi);
+bool id_set_contains(const struct id_set *set, uint32_t v);
+/* Copy src into dst (dst's old contents are freed). 0 or -ENOMEM. */
+int id_set_copy(struct id_set *dst, const struct id_set *src);
+/*
+ * "80,443,8000-8010". Returns the length, or -ENOSPC when it did not fit:
+ * buf then holds as much as fits, ending in "...".
+ */
+int id_set_format(const struct id_set *set, char *buf, size_t len);
+
+struct filter {
+	struct id_set pids;
+	struct id_set lports;
+	struct id_set rports;
+	struct id_set ports;
+	int family;
+	char comm[FILTER_TEXT_LEN];
+	/* Set with filter_set_search(): kept lower-cased, with hints. */
+	char search[FILTER_TEXT_LEN];
+	bool search_addr_chars;	/* search could be part of an address */
+	bool search_digits;	/* search could be part of a port */
+};
+
+void filter_init(struct filter *f);
+void filter_clear(struct filter *f);		/* frees and empties; reusable */
+bool filter_is_empty(const struct filter *f);
+bool filter_accepts(const struct filter *f, const struct session *s);
+/* Deep copy. 0 or -ENOMEM (dst is then empty). dst must be initialised. */
+int filter_copy(struct filter *dst, const struct filter *src);
+
+/*
+ * Parse a list like "80", "80,443", "8000-8010", " 80 , 443 " and add it to
+ * set. On error nothing is added, err gets one line without a trailing
+ * newline ("bad port 'x'", "reversed range 8010-8000", ...) and -EINVAL (or
+ * -ENOMEM) is returned. Ports are 1-65535, PIDs 1-FILTER_PID_MAX.
+ */
+int filter_parse_pids(const char *text, struct id_set *set, char *err, size_t errlen);
+int filter_parse_ports(const char *text, struct id_set *set, char *err, size_t errlen);
+
+/* Setters for the UI. 0, -EINVAL (text too long / bad family) or -ENOMEM. */
+int filter_set_comm(struct filter *f, const char *text);	/* "" clears */
+int filter_set_search(struct filter *f, const char *text);	/* "" clears */
+int filter_set_family(struct filter *f, int family);		/* 0, AF_INET, AF_INET6 */
+int filter_only_pid(struct filter *f, uint32_t pid);		/* pids = { pid } */
+int filter_only_port(struct filter *f, uint16_t port);		/* ports = { port } (either side) */
+
+/*
+ * Short text for a header: "port 80,443  pid 123  comm nginx  IPv4", empty
+ * for an empty filter. Always NUL-terminated (len > 0); returns the length.
+ * Text that does not fit is cut and ends in "...".
+ */
+int filter_describe(const struct filter *f, char *buf, size_t len);
+
+#endif

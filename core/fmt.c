@@ -1,0 +1,445 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Text formatting of session fields; see fmt.h. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/fmt.h"
+#include "core/session.h"
+
+#define NS_PER_SEC	1000000000ULL
+#define NS_PER_US	1000ULL
+#define US_PER_MS	1000ULL
+#define US_PER_SEC	1000000ULL
+#define US_PER_MIN	(60 * US_PER_SEC)
+#define US_PER_HOUR	(60 * US_PER_MIN)
+#define US_PER_DAY	(24 * US_PER_HOUR)
+
+/* vsnprintf() with the fmt.h return convention. */
+static int __attribute__((format(printf, 3, 4)))
+put(char *buf, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (!buf || len == 0)
+		return -ENOSPC;
+	va_start(ap, fmt);
+	n = vsnprintf(buf, len, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= len) {
+		buf[0] = '\0';
+		return -ENOSPC;
+	}
+	return n;
+}
+
+int fmt_bytes(uint64_t bytes, char *buf, size_t len)
+{
+	static const char units[] = "KMGTPE";
+	unsigned __int128 div = 1;
+	unsigned int i;
+
+	if (bytes < 1000)
+		return put(buf, len, "%llu", (unsigned long long)bytes);
+	for (i = 0; i < sizeof(units) - 1; i++) {
+		unsigned long long tenths, whole;
+
+		div *= 1024;
+		/* Rounded to a tenth: one decimal while below 100 of this unit. */
+		tenths = (unsigned long long)(((unsigned __int128)bytes * 10 + div / 2) / div);
+		if (tenths < 1000)
+			return put(buf, len, "%llu.%llu%c", tenths / 10, tenths % 10, units[i]);
+		whole = (unsigned long long)((bytes + div / 2) / div);
+		if (whole < 1000)
+			return put(buf, len, "%llu%c", whole, units[i]);
+	}
+	/* Unreachable for 64-bit counts (16E max), kept for safety. */
+	return put(buf, len, "%lluE", (unsigned long long)(bytes >> 60));
+}
+
+int fmt_dur_us(uint64_t us, char *buf, size_t len)
+{
+	unsigned long long v;
+
+	if (us < 1000)
+		return put(buf, len, "%lluus", (unsigned long long)us);
+	/* Each step checks the rounded value, so 99.96ms moves on to "100ms". */
+	v = (us + 50) / 100;			/* tenths of ms */
+	if (v < 1000)
+		return put(buf, len, "%llu.%llums", v / 10, v % 10);
+	v = (us + 500) / US_PER_MS;		/* ms */
+	if (v < 1000)
+		return put(buf, len, "%llums", v);
+	v = (us + 5000) / 10000;		/* hundredths of s */
+	if (v < 1000)
+		return put(buf, len, "%llu.%02llus", v / 100, v % 100);
+	v = (us + 50000) / 100000;		/* tenths of s */
+	if (v < 600)
+		return put(buf, len, "%llu.%llus", v / 10, v % 10);
+	v = (us + US_PER_SEC / 2) / US_PER_SEC;	/* s */
+	if (v < 3600)
+		return put(buf, len, "%llum%02llus", v / 60, v % 60);
+	v = (us + US_PER_MIN / 2) / US_PER_MIN;	/* min */
+	if (v < 100 * 60)
+		return put(buf, len, "%lluh%02llum", v / 60, v % 60);
+	v = (us + US_PER_HOUR / 2) / US_PER_HOUR;	/* h */
+	return put(buf, len, "%llud%02lluh", v / 24, v % 24);
+}
+
+int fmt_ms3(uint64_t us, char *buf, size_t len)
+{
+	return put(buf, len, "%llu.%03llu", (unsigned long long)(us / US_PER_MS),
+		   (unsigned long long)(us % US_PER_MS));
+}
+
+static bool addr_is_v4mapped(const struct in6_addr *a)
+{
+	static const unsigned char prefix[12] = { [10] = 0xff, [11] = 0xff };
+
+	return memcmp(a->s6_addr, prefix, sizeof(prefix)) == 0;
+}
+
+int fmt_addr(const struct in6_addr *addr, int family, char *buf, size_t len)
+{
+	const unsigned char *b = addr->s6_addr;
+
+	if (family == AF_INET || addr_is_v4mapped(addr))
+		return put(buf, len, "%u.%u.%u.%u", b[12], b[13], b[14], b[15]);
+	if (!buf || len == 0)
+		return -ENOSPC;
+	if (!inet_ntop(AF_INET6, addr, buf, len)) {
+		buf[0] = '\0';
+		return -ENOSPC;
+	}
+	return (int)strlen(buf);
+}
+
+int fmt_addr_parse(const char *text, struct in6_addr *out)
+{
+	struct in_addr v4;
+
+	if (!text)
+		return -EINVAL;
+	if (strchr(text, ':'))
+		return inet_pton(AF_INET6, text, out) == 1 ? 0 : -EINVAL;
+	if (inet_pton(AF_INET, text, &v4) != 1)
+		return -EINVAL;
+	memset(out, 0, sizeof(*out));
+	out->s6_addr[10] = 0xff;
+	out->s6_addr[11] = 0xff;
+	memcpy(&out->s6_addr[12], &v4, 4);
+	return 0;
+}
+
+int fmt_time_iso(uint64_t epoch_ns, char *buf, size_t len)
+{
+	time_t sec = (time_t)(epoch_ns / NS_PER_SEC);
+	unsigned int us = (unsigned int)((epoch_ns % NS_PER_SEC) / NS_PER_US);
+	struct tm tm;
+
+	if (!gmtime_r(&sec, &tm))
+		return put(buf, len, "?");
+	return put(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%06uZ", tm.tm_year + 1900,
+		   tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, us);
+}
+
+/* n decimal digits at s into *v; false if any is not a digit. */
+static bool digits(const char *s, int n, int *v)
+{
+	int i;
+
+	*v = 0;
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		*v = *v * 10 + (s[i] - '0');
+	}
+	return true;
+}
+
+int fmt_time_iso_parse(const char *s, uint64_t *epoch_ns)
+{
+	int year, mon, day, hour, min, sec;
+	uint64_t frac_ns = 0, scale = NS_PER_SEC / 10;
+	struct tm tm;
+	time_t t;
+	const char *p;
+
+	if (!s || strlen(s) < 20)
+		return -EINVAL;
+	if (!digits(s, 4, &year) || s[4] != '-' || !digits(s + 5, 2, &mon) || s[7] != '-' ||
+	    !digits(s + 8, 2, &day) || s[10] != 'T' || !digits(s + 11, 2, &hour) ||
+	    s[13] != ':' || !digits(s + 14, 2, &min) || s[16] != ':' ||
+	    !digits(s + 17, 2, &sec))
+		return -EINVAL;
+	p = s + 19;
+	if (*p == '.') {
+		int n = 0;
+
+		for (p++; *p >= '0' && *p <= '9'; p++, n++) {
+			if (n >= 9)
+				return -EINVAL;
+			frac_ns += (uint64_t)(*p - '0') * scale;
+			scale /= 10;
+		}
+		if (n == 0)
+			return -EINVAL;
+	}
+	if (p[0] != 'Z' || p[1] != '\0')
+		return -EINVAL;
+	if (year < 1970 || mon < 1 || mon > 12 || day < 1 || day > 31 || hour > 23 ||
+	    min > 59 || sec > 59)
+		return -EINVAL;
+
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = year - 1900;
+	tm.tm_mon = mon - 1;
+	tm.tm_mday = day;
+	tm.tm_hour = hour;
+	tm.tm_min = min;
+	tm.tm_sec = sec;
+	t = timegm(&tm);
+	/* timegm() normalises 31 February into March: reject such dates. */
+	if (t < 0 || tm.tm_mday != day || tm.tm_mon != mon - 1)
+		return -EINVAL;
+	if ((uint64_t)t > (UINT64_MAX - frac_ns) / NS_PER_SEC)
+		return -EINVAL;
+	*epoch_ns = (uint64_t)t * NS_PER_SEC + frac_ns;
+	return 0;
+}
+
+int fmt_time_hms(uint64_t epoch_ns, char *buf, size_t len)
+{
+	time_t sec = (time_t)(epoch_ns / NS_PER_SEC);
+	struct tm tm;
+
+	if (!localtime_r(&sec, &tm))
+		return put(buf, len, "??:??:??");
+	return put(buf, len, "%02d:%02d:%02d", tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+size_t fmt_utf8_seq_len(const unsigned char *p, size_t avail)
+{
+	unsigned char c = p[0];
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t n, i;
+
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 2;
+	else if (c >= 0xe0 && c <= 0xef)
+		n = 3;
+	else if (c >= 0xf0 && c <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	if (avail < n)
+		return 0;
+	/* The second byte's range excludes overlongs, surrogates, > U+10FFFF. */
+	if (c == 0xe0)
+		lo = 0xa0;
+	else if (c == 0xed)
+		hi = 0x9f;
+	else if (c == 0xf0)
+		lo = 0x90;
+	else if (c == 0xf4)
+		hi = 0x8f;
+	if (p[1] < lo || p[1] > hi)
+		return 0;
+	for (i = 2; i < n; i++)
+		if (p[i] < 0x80 || p[i] > 0xbf)
+			return 0;
+	return n;
+}
+
+/* Valid UTF-8 that a terminal could still act on or that reorders text. */
+static bool utf8_is_unsafe(const unsigned char *p, size_t n)
+{
+	unsigned int cp;
+
+	if (n == 2) {
+		cp = ((p[0] & 0x1fu) << 6) | (p[1] & 0x3fu);
+		return cp <= 0x9f;	/* C1 controls U+0080..U+009F */
+	}
+	if (n != 3)
+		return false;
+	cp = ((p[0] & 0x0fu) << 12) | ((p[1] & 0x3fu) << 6) | (p[2] & 0x3fu);
+	return cp == 0x200e || cp == 0x200f || (cp >= 0x2028 && cp <= 0x202e) ||
+	       (cp >= 0x2066 && cp <= 0x2069);
+}
+
+size_t fmt_escape(const char *in, size_t inlen, char *out, size_t outlen)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)in;
+	size_t i = 0, o = 0;
+
+	if (!out || outlen == 0)
+		return 0;
+	while (i < inlen) {
+		unsigned char c = p[i];
+		size_t n;
+
+		if (c >= 0x20 && c < 0x7f && c != '\\') {
+			if (o + 1 >= outlen)
+				break;
+			out[o++] = (char)c;
+			i++;
+			continue;
+		}
+		if (c == '\\') {
+			if (o + 2 >= outlen)
+				break;
+			out[o++] = '\\';
+			out[o++] = '\\';
+			i++;
+			continue;
+		}
+		n = c >= 0x80 ? fmt_utf8_seq_len(p + i, inlen - i) : 0;
+		if (n && !utf8_is_unsafe(p + i, n)) {
+			if (o + n >= outlen)
+				break;
+			memcpy(out + o, p + i, n);
+			o += n;
+			i += n;
+			continue;
+		}
+		/* Control byte, stray byte, or each byte of an unsafe sequence. */
+		if (n == 0)
+			n = 1;
+		if (o + 4 * n >= outlen)
+			break;
+		for (; n; n--, i++) {
+			out[o++] = '\\';
+			out[o++] = 'x';
+			out[o++] = hex[p[i] >> 4];
+			out[o++] = hex[p[i] & 0xf];
+		}
+	}
+	out[o] = '\0';
+	return o;
+}
+
+size_t fmt_comm_escape(const char *comm, char *out, size_t outlen)
+{
+	return fmt_escape(comm, strnlen(comm, SESSION_COMM_LEN), out, outlen);
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int fmt_comm_unescape(const char *in, char *comm_out)
+{
+	size_t o = 0;
+
+	memset(comm_out, 0, SESSION_COMM_LEN);
+	while (*in) {
+		int c;
+
+		if (in[0] != '\\') {
+			c = (unsigned char)*in++;
+		} else if (in[1] == '\\') {
+			c = '\\';
+			in += 2;
+		} else if (in[1] == 'x') {
+			int h = hexval(in[2]), l = h < 0 ? -1 : hexval(in[3]);
+
+			if (h < 0 || l < 0)
+				goto bad;
+			c = h << 4 | l;
+			if (c == 0)
+				goto bad;
+			in += 4;
+		} else {
+			goto bad;
+		}
+		if (o >= SESSION_COMM_LEN - 1)
+			goto bad;
+		comm_out[o++] = (char)c;
+	}
+	return 0;
+bad:
+	memset(comm_out, 0, SESSION_COMM_LEN);
+	return -EINVAL;
+}
+
+size_t fmt_cut_cols(const char *s, size_t max_cols, size_t *cols)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, w = 0;
+
+	while (p[i] && w < max_cols) {
+		size_t n = 1, adv = 1;
+
+		if (p[i] == '\\' && p[i + 1] == '\\') {
+			n = adv = 2;
+		} else if (p[i] == '\\' && p[i + 1] == 'x' && p[i + 2] && p[i + 3]) {
+			n = adv = 4;
+		} else if (p[i] >= 0x80) {
+			size_t l = fmt_utf8_seq_len(p + i, strnlen(s + i, 4));
+
+			adv = l ? l : 1;
+			n = 1;
+		}
+		if (w + n > max_cols)
+			break;
+		w += n;
+		i += adv;
+	}
+	if (cols)
+		*cols = w;
+	return i;
+}
+
+int fmt_json_string(FILE *f, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)s;
+	size_t len = strlen(s), i = 0;
+
+	putc('"', f);
+	while (i < len) {
+		unsigned char c = p[i];
+		size_t n;
+
+		if (c == '"' || c == '\\') {
+			putc('\\', f);
+			putc(c, f);
+			i++;
+		} else if (c < 0x20 || c == 0x7f) {
+			switch (c) {
+			case '\n': fputs("\\n", f); break;
+			case '\r': fputs("\\r", f); break;
+			case '\t': fputs("\\t", f); break;
+			case '\b': fputs("\\b", f); break;
+			case '\f': fputs("\\f", f); break;
+			default:
+				fputs("\\u00", f);
+				putc(hex[c >> 4], f);
+				putc(hex[c & 0xf], f);
+			}
+			i++;
+		} else if (c < 0x80) {
+			putc(c, f);
+			i++;
+		} else if ((n = fmt_utf8_seq_len(p + i, len - i))) {
+			fwrite(p + i, 1, n, f);
+			i += n;
+		} else {
+			fputs("\\ufffd", f);
+			i++;
+		}
+	}
+	putc('"', f);
+	return ferror(f) ? -EIO : 0;
+}

@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The model: session log plus lifetime aggregation tables. */
+#include <errno.h>
+#include <string.h>
+
+#include "core/model.h"
+
+int model_init(struct model *m, size_t history_capacity)
+{
+	int err;
+
+	memset(m, 0, sizeof(*m));
+	if (history_capacity == 0)
+		history_capacity = MODEL_DEFAULT_HISTORY;
+	m->log = session_log_new(history_capacity);
+	if (!m->log)
+		goto err;
+	m->by_proc = agg_table_new(AGG_PROC);
+	if (!m->by_proc)
+		goto err;
+	m->by_port = agg_table_new(AGG_PORT);
+	if (!m->by_port)
+		goto err;
+	return 0;
+
+err:
+	err = -errno;
+	model_fini(m);
+	return err;
+}
+
+void model_fini(struct model *m)
+{
+	agg_table_free(m->by_port);
+	agg_table_free(m->by_proc);
+	session_log_free(m->log);
+	memset(m, 0, sizeof(*m));
+}
+
+void model_add(struct model *m, const struct session *s)
+{
+	session_log_push(m->log, s);
+	if (agg_add(m->by_proc, s) < 0)
+		m->agg_dropped++;
+	if (agg_add(m->by_port, s) < 0)
+		m->agg_dropped++;
+	m->sessions_total++;
+	m->generation++;
+}
+
+void model_clear(struct model *m)
+{
+	session_log_clear(m->log);
+	agg_table_clear(m->by_proc);
+	agg_table_clear(m->by_port);
+	m->sessions_total = 0;
+	m->agg_dropped = 0;
+	m->generation++;
+}
+
+int model_sink(void *ctx, const struct session *s)
+{
+	model_add(ctx, s);
+	return 0;
+}

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The model: everything tcpscope knows about closed sessions.
+ *   log      the last N sessions (bounded history)
+ *   by_proc  lifetime totals per process (pid + comm)
+ *   by_port  lifetime totals per service port
+ *
+ * model_add() may overwrite the oldest session in the log; views that point
+ * into the model are stale after it (see view.h).
+ */
+#ifndef TCPSCOPE_CORE_MODEL_H
+#define TCPSCOPE_CORE_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/agg.h"
+#include "core/session.h"
+#include "core/session_log.h"
+
+#define MODEL_DEFAULT_HISTORY 100000u
+
+struct model {
+	struct session_log *log;
+	struct agg_table *by_proc;
+	struct agg_table *by_port;
+	uint64_t sessions_total;	/* sessions ever added */
+	uint64_t agg_dropped;		/* table updates lost to -ENOMEM */
+	uint64_t generation;		/* bumped by every change */
+};
+
+/* history_capacity 0 means MODEL_DEFAULT_HISTORY. 0, -EINVAL or -ENOMEM. */
+int model_init(struct model *m, size_t history_capacity);
+/* Frees everything; safe on a zeroed or already finished model. */
+void model_fini(struct model *m);
+
+void model_add(struct model *m, const struct session *s);
+/* Forget every session and total (the log capacity is kept). */
+void model_clear(struct model *m);
+
+/* A session_sink_fn (core/source.h) that model_add()s into ctx, a struct model *. */
+int model_sink(void *ctx, const struct session *s);
+
+#endif
