@@ -1,0 +1,475 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The column table: names, titles, comparators and formatters per view. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "core/agg.h"
+#include "core/columns.h"
+#include "core/fmt.h"
+#include "core/session.h"
+
+#define CMP(a, b) (((a) > (b)) - ((a) < (b)))
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+static int put_u64(char *buf, size_t len, unsigned long long v)
+{
+	int n = snprintf(buf, len, "%llu", v);
+
+	if (n < 0 || (size_t)n >= len) {
+		if (len)
+			buf[0] = '\0';
+		return -ENOSPC;
+	}
+	return n;
+}
+
+static int put_str(char *buf, size_t len, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n >= len) {
+		if (len)
+			buf[0] = '\0';
+		return -ENOSPC;
+	}
+	memcpy(buf, s, n + 1);
+	return (int)n;
+}
+
+static int put_comm(char *buf, size_t len, const char *comm)
+{
+	if (len < FMT_COMM_ESC_LEN) {
+		char tmp[FMT_COMM_ESC_LEN];
+
+		fmt_comm_escape(comm, tmp, sizeof(tmp));
+		return put_str(buf, len, tmp);
+	}
+	return (int)fmt_comm_escape(comm, buf, len);
+}
+
+static int put_time(char *buf, size_t len, uint64_t ns, enum fmt_style style)
+{
+	return style == FMT_HUMAN ? fmt_time_hms(ns, buf, len) : fmt_time_iso(ns, buf, len);
+}
+
+static int put_dur(char *buf, size_t len, uint64_t us, enum fmt_style style)
+{
+	return style == FMT_HUMAN ? fmt_dur_us(us, buf, len) : fmt_ms3(us, buf, len);
+}
+
+static int put_bytes(char *buf, size_t len, uint64_t b, enum fmt_style style)
+{
+	return style == FMT_HUMAN ? fmt_bytes(b, buf, len) : put_u64(buf, len, b);
+}
+
+static int cmp_comm(const char *a, const char *b)
+{
+	int c = strncmp(a, b, SESSION_COMM_LEN);
+
+	return CMP(c, 0);
+}
+
+static int cmp_addr(const struct in6_addr *a, const struct in6_addr *b)
+{
+	int c = memcmp(a, b, sizeof(*a));
+
+	return CMP(c, 0);
+}
+
+/* ---- sessions -------------------------------------------------------------- */
+
+#define S(p) ((const struct session *)(p))
+
+/* A comparator on one session field. */
+#define SESS_CMP(name, expr)                                              \
+	static int cmp_s_##name(const void *a, const void *b)            \
+	{                                                                 \
+		const struct session *x = S(a), *y = S(b);                \
+		return CMP(expr(x), expr(y));                             \
+	}
+
+#define F_END(s)	((s)->end_ns)
+#define F_PID(s)	((s)->pid)
+#define F_FAMILY(s)	((s)->family)
+#define F_LPORT(s)	((s)->lport)
+#define F_RPORT(s)	((s)->rport)
+#define F_TX(s)		((s)->tx_bytes)
+#define F_RX(s)		((s)->rx_bytes)
+#define F_DUR(s)	((s)->dur_us)
+#define F_START(s)	((s)->start_ns)
+#define F_SRTT(s)	((s)->srtt_us)
+#define F_RETRANS(s)	((s)->retrans)
+#define F_HSHAKE(s)	((s)->handshake_us)
+#define F_DIR(s)	((s)->dir)
+#define F_CLOSER(s)	((s)->closer)
+#define F_CAUSE(s)	((s)->cause)
+#define F_CERTAIN(s)	(!((s)->flags & SESS_PID_UNCERTAIN))
+#define F_PARTIAL(s)	(!!((s)->flags & SESS_PARTIAL))
+
+SESS_CMP(time, F_END)
+SESS_CMP(pid, F_PID)
+SESS_CMP(family, F_FAMILY)
+SESS_CMP(lport, F_LPORT)
+SESS_CMP(rport, F_RPORT)
+SESS_CMP(tx, F_TX)
+SESS_CMP(rx, F_RX)
+SESS_CMP(dur, F_DUR)
+SESS_CMP(start, F_START)
+SESS_CMP(srtt, F_SRTT)
+SESS_CMP(retrans, F_RETRANS)
+SESS_CMP(hshake, F_HSHAKE)
+SESS_CMP(dir, F_DIR)
+SESS_CMP(closer, F_CLOSER)
+SESS_CMP(cause, F_CAUSE)
+SESS_CMP(certain, F_CERTAIN)
+SESS_CMP(partial, F_PARTIAL)
+
+static int cmp_s_comm(const void *a, const void *b)
+{
+	return cmp_comm(S(a)->comm, S(b)->comm);
+}
+
+static int cmp_s_laddr(const void *a, const void *b)
+{
+	return cmp_addr(&S(a)->laddr, &S(b)->laddr);
+}
+
+static int cmp_s_raddr(const void *a, const void *b)
+{
+	return cmp_addr(&S(a)->raddr, &S(b)->raddr);
+}
+
+static int fmt_s_time(const void *r, char *buf, size_t len, enum fmt_style st)
+{
+	return put_time(buf, len, S(r)->end_ns, st);
+}
+
+static int fmt_s_pid(const void *r, char *buf, size_t len, enum fmt_style st)
+{
+	int n = snprintf(buf, len, "%u%s", S(r)->pid,
+			 st == FMT_HUMAN && (S(r)->flags & SESS_PID_UNCERTAIN) ? "?" : "");
+
+	if (n < 0 || (size_t)n >= len) {
+		if (len)
+			buf[0] = '\0';
+		return -ENOSPC;
+	}
+	return n;
+}
+
+static int fmt_s_comm(const void *r, char *buf, size_t len, enum fmt_style st)
+{
+	return put_comm(buf, len, S(r)->comm);
+}
+
+static int fmt_s_family(const void *r, char *buf, size_t len, enum fmt_style st)
+{
+	int f = S(r)->family;
+
+	return put_str(buf, len, f == AF_INET ? "4" : f == AF_INET6 ? "6" : "?");
+}
+
+static int fmt_s_laddr(const void *r, char *buf, size_t len, enum fmt_style st)
+{
+	return fmt_addr(&S(r)->laddr, S(r)->family, buf, len);
+}
+
+static int fmt_s_raddr(const void *r, char *buf, size_t len, enum fmt_style st)
+{
+	return fmt_addr(&S(r)->raddr, S(r)->family, buf, len);
+}
+
+static int fmt_s_lport(const void *r, char *buf, size_t len, enum fmt_style st)
+{
+	return put_u64(buf, len, S(r)->lport);
+}
+
+static int fmt_s_rport(const void *r, char *buf, size_t len, enum fmt_style st)
+{
+	return put_u64(buf, len, S(r)->rport);
+}
+
+static int fmt_s_tx(const void *r, char *buf, size_t len, enum fmt_style st)
+{
+	return put_bytes(buf, len, S(r)->tx_bytes, st);
+}
+
+static int fmt_s_rx(const void *r, char *buf, size_t len, enum fmt_style st)
+{
+	return put_bytes(buf, len, S(r)->rx_bytes, st);
+}
+
+static int fmt_s_dur(const void *r, char *buf, size_t len, enum fmt_style st)
+{
+	return put_dur(buf, len, S(r)->dur_us, st);
+}
+
+static int fmt_s_start(const void *r, char *buf, size_t len, enum fmt_style st)
+{
+	return put_time(buf, len, S(r)->start_ns, st);
+}
+
+static int fmt_s_srtt(const void *r, char *buf, size_t len, enum fmt_style st)
+{
+	if (st == FMT_HUMAN)
+		return fmt_dur_us(S(r)->srtt_us, buf, len);
+	return put_u64(buf, len, S(r)->srtt_us);
+}
+
+static int fmt_s_retrans(const void *r, char *buf, size_t len, enum fmt_style st)
+{
+	return put_u64(buf, len, S(r)->retrans);
+}
+
+static int fmt_s_hshake(const void *r, char *buf, size_t len, enum fmt_style st)
+{
+	if (st == FMT_HUMAN)
+		return S(r)->handshake_us ? fmt_dur_us(S(r)->handshake_us, buf, len)
+					  : put_str(buf, len, "-");
+	return put_u64(buf, len, S(r)->handshake_us);
+}
+
+static int fmt_s_dir(const void *r, char *buf, size_t len, enum fmt_style st)
+{
+	return put_str(buf, len, session_dir_name(S(r)->dir));
+}
+
+static int fmt_s_closer(const void *r, char *buf, size_t len, enum fmt_style st)
+{
+	return put_str(buf, len, session_closer_name(S(r)->closer));
+}
+
+static int fmt_s_cause(const void *r, char *buf, size_t len, enum fmt_style st)
+{
+	return put_str(buf, len, session_cause_name(S(r)->cause));
+}
+
+static int fmt_s_certain(const void *r, char *buf, size_t len, enum fmt_style st)
+{
+	return put_str(buf, len, F_CERTAIN(S(r)) ? "1" : "0");
+}
+
+static int fmt_s_partial(const void *r, char *buf, size_t len, enum fmt_style st)
+{
+	return put_str(buf, len, F_PARTIAL(S(r)) ? "1" : "0");
+}
+
+#define N COLT_NUMBER
+#define T COLT_STRING
+#define U COLT_UNTRUSTED
+
+/* The order here is the CSV column order: the first 11 are a contract. */
+static const struct column session_cols[] = {
+	{ COL_TIME, "time", "TIME", 8, false, true, T, cmp_s_time, fmt_s_time },
+	{ COL_PID, "pid", "PID", 7, true, true, N, cmp_s_pid, fmt_s_pid },
+	{ COL_COMM, "comm", "COMM", 12, false, true, U, cmp_s_comm, fmt_s_comm },
+	{ COL_FAMILY, "family", "IP", 2, true, false, N, cmp_s_family, fmt_s_family },
+	{ COL_LADDR, "laddr", "LADDR", 15, false, false, T, cmp_s_laddr, fmt_s_laddr },
+	{ COL_LPORT, "lport", "LPORT", 5, true, true, N, cmp_s_lport, fmt_s_lport },
+	{ COL_RADDR, "raddr", "RADDR", 15, false, true, T, cmp_s_raddr, fmt_s_raddr },
+	{ COL_RPORT, "rport", "RPORT", 5, true, true, N, cmp_s_rport, fmt_s_rport },
+	{ COL_TX_BYTES, "tx_bytes", "TX", 5, true, true, N, cmp_s_tx, fmt_s_tx },
+	{ COL_RX_BYTES, "rx_bytes", "RX", 5, true, true, N, cmp_s_rx, fmt_s_rx },
+	{ COL_DURATION, "duration_ms", "DUR", 6, true, true, N, cmp_s_dur, fmt_s_dur },
+	{ COL_START_TIME, "start_time", "START", 8, false, false, T, cmp_s_start, fmt_s_start },
+	{ COL_SRTT, "srtt_us", "SRTT", 6, true, false, N, cmp_s_srtt, fmt_s_srtt },
+	{ COL_RETRANS, "retransmits", "RETR", 4, true, false, N, cmp_s_retrans, fmt_s_retrans },
+	{ COL_HANDSHAKE, "handshake_us", "HSHAKE", 6, true, false, N, cmp_s_hshake, fmt_s_hshake },
+	{ COL_DIR, "direction", "DIR", 3, false, false, T, cmp_s_dir, fmt_s_dir },
+	{ COL_CLOSER, "closed_by", "CLOSER", 6, false, false, T, cmp_s_closer, fmt_s_closer },
+	{ COL_CAUSE, "end_cause", "END", 8, false, false, T, cmp_s_cause, fmt_s_cause },
+	{ COL_PID_CERTAIN, "pid_certain", "PIDOK", 5, true, false, N, cmp_s_certain, fmt_s_certain },
+	{ COL_PARTIAL, "partial", "PART", 4, true, false, N, cmp_s_partial, fmt_s_partial },
+};
+
+/* ---- aggregates --------------------------------------------------------- */
+
+#define A(p) ((const struct agg_row *)(p))
+
+#define AGG_CMP(name, field)                                              \
+	static int cmp_a_##name(const void *a, const void *b)            \
+	{                                                                 \
+		return CMP(A(a)->field, A(b)->field);                     \
+	}
+
+AGG_CMP(pid, pid)
+AGG_CMP(port, port)
+AGG_CMP(sessions, sessions)
+AGG_CMP(tx, tx_bytes)
+AGG_CMP(rx, rx_bytes)
+AGG_CMP(max, dur_max_us)
+AGG_CMP(rsts, rsts)
+AGG_CMP(peers, peers)
+AGG_CMP(last, last_ns)
+
+static int cmp_a_comm(const void *a, const void *b)
+{
+	return cmp_comm(A(a)->comm, A(b)->comm);
+}
+
+static uint64_t agg_avg_us(const struct agg_row *r)
+{
+	return r->sessions ? r->dur_sum_us / r->sessions : 0;
+}
+
+/* sum_a/n_a vs sum_b/n_b exactly: cross-multiply in 128 bits. */
+static int cmp_a_avg(const void *a, const void *b)
+{
+	const struct agg_row *x = A(a), *y = A(b);
+	unsigned __int128 l, r;
+
+	if (!x->sessions || !y->sessions)
+		return CMP(x->sessions != 0, y->sessions != 0);
+	l = (unsigned __int128)x->dur_sum_us * y->sessions;
+	r = (unsigned __int128)y->dur_sum_us * x->sessions;
+	return CMP(l, r);
+}
+
+static int fmt_a_pid(const void *r, char *buf, size_t len, enum fmt_style st)
+{
+	return put_u64(buf, len, A(r)->pid);
+}
+
+static int fmt_a_comm(const void *r, char *buf, size_t len, enum fmt_style st)
+{
+	return put_comm(buf, len, A(r)->comm);
+}
+
+static int fmt_a_port(const void *r, char *buf, size_t len, enum fmt_style st)
+{
+	return put_u64(buf, len, A(r)->port);
+}
+
+static int fmt_a_sessions(const void *r, char *buf, size_t len, enum fmt_style st)
+{
+	return put_u64(buf, len, A(r)->sessions);
+}
+
+static int fmt_a_tx(const void *r, char *buf, size_t len, enum fmt_style st)
+{
+	return put_bytes(buf, len, A(r)->tx_bytes, st);
+}
+
+static int fmt_a_rx(const void *r, char *buf, size_t len, enum fmt_style st)
+{
+	return put_bytes(buf, len, A(r)->rx_bytes, st);
+}
+
+static int fmt_a_avg(const void *r, char *buf, size_t len, enum fmt_style st)
+{
+	return put_dur(buf, len, agg_avg_us(A(r)), st);
+}
+
+static int fmt_a_max(const void *r, char *buf, size_t len, enum fmt_style st)
+{
+	return put_dur(buf, len, A(r)->dur_max_us, st);
+}
+
+static int fmt_a_rsts(const void *r, char *buf, size_t len, enum fmt_style st)
+{
+	return put_u64(buf, len, A(r)->rsts);
+}
+
+/* Exact: the number recorded (a lower bound when capped); human adds "+". */
+static int fmt_a_peers(const void *r, char *buf, size_t len, enum fmt_style st)
+{
+	int n = snprintf(buf, len, "%llu%s", (unsigned long long)A(r)->peers,
+			 st == FMT_HUMAN && A(r)->peers_at_least ? "+" : "");
+
+	if (n < 0 || (size_t)n >= len) {
+		if (len)
+			buf[0] = '\0';
+		return -ENOSPC;
+	}
+	return n;
+}
+
+static int fmt_a_last(const void *r, char *buf, size_t len, enum fmt_style st)
+{
+	return put_time(buf, len, A(r)->last_ns, st);
+}
+
+static const struct column proc_cols[] = {
+	{ COL_PID, "pid", "PID", 7, true, true, N, cmp_a_pid, fmt_a_pid },
+	{ COL_COMM, "comm", "COMM", 15, false, true, U, cmp_a_comm, fmt_a_comm },
+	{ COL_SESSIONS, "sessions", "SESS", 7, true, true, N, cmp_a_sessions, fmt_a_sessions },
+	{ COL_TX_BYTES, "tx_bytes", "TX", 6, true, true, N, cmp_a_tx, fmt_a_tx },
+	{ COL_RX_BYTES, "rx_bytes", "RX", 6, true, true, N, cmp_a_rx, fmt_a_rx },
+	{ COL_AVG, "avg_ms", "AVG", 6, true, true, N, cmp_a_avg, fmt_a_avg },
+	{ COL_MAX, "max_ms", "MAX", 6, true, false, N, cmp_a_max, fmt_a_max },
+	{ COL_RSTS, "rsts", "RST", 5, true, true, N, cmp_a_rsts, fmt_a_rsts },
+	{ COL_PEERS, "peers", "PEERS", 6, true, true, N, cmp_a_peers, fmt_a_peers },
+	{ COL_LAST_SEEN, "last_seen", "LAST", 8, false, true, T, cmp_a_last, fmt_a_last },
+};
+
+static const struct column port_cols[] = {
+	{ COL_PORT, "port", "PORT", 5, true, true, N, cmp_a_port, fmt_a_port },
+	{ COL_SESSIONS, "sessions", "SESS", 7, true, true, N, cmp_a_sessions, fmt_a_sessions },
+	{ COL_PEERS, "peers", "PEERS", 6, true, true, N, cmp_a_peers, fmt_a_peers },
+	{ COL_TX_BYTES, "tx_bytes", "TX", 6, true, true, N, cmp_a_tx, fmt_a_tx },
+	{ COL_RX_BYTES, "rx_bytes", "RX", 6, true, true, N, cmp_a_rx, fmt_a_rx },
+	{ COL_AVG, "avg_ms", "AVG", 6, true, true, N, cmp_a_avg, fmt_a_avg },
+	{ COL_MAX, "max_ms", "MAX", 6, true, true, N, cmp_a_max, fmt_a_max },
+	{ COL_RSTS, "rsts", "RST", 5, true, true, N, cmp_a_rsts, fmt_a_rsts },
+	{ COL_LAST_SEEN, "last_seen", "LAST", 8, false, true, T, cmp_a_last, fmt_a_last },
+};
+
+#undef N
+#undef T
+#undef U
+
+const struct column *columns_for(enum view_kind kind, size_t *n)
+{
+	switch (kind) {
+	case VIEW_SESSIONS:
+		*n = ARRAY_LEN(session_cols);
+		return session_cols;
+	case VIEW_PROCS:
+		*n = ARRAY_LEN(proc_cols);
+		return proc_cols;
+	case VIEW_PORTS:
+		*n = ARRAY_LEN(port_cols);
+		return port_cols;
+	default:
+		*n = 0;
+		return NULL;
+	}
+}
+
+const struct column *column_find(enum view_kind kind, const char *name)
+{
+	size_t i, n;
+	const struct column *cols = columns_for(kind, &n);
+
+	for (i = 0; i < n && name; i++)
+		if (strcmp(cols[i].name, name) == 0)
+			return &cols[i];
+	return NULL;
+}
+
+const struct column *column_by_id(enum view_kind kind, enum col_id id)
+{
+	size_t i, n;
+	const struct column *cols = columns_for(kind, &n);
+
+	for (i = 0; i < n; i++)
+		if (cols[i].id == id)
+			return &cols[i];
+	return NULL;
+}
+
+const char *view_kind_name(enum view_kind kind)
+{
+	switch (kind) {
+	case VIEW_SESSIONS:
+		return "sessions";
+	case VIEW_PROCS:
+		return "processes";
+	case VIEW_PORTS:
+		return "ports";
+	default:
+		return "?";
+	}
+}

@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Sorting rows: the one place where sort direction and tie-break are
+ * applied. Comparisons are three-way, never by subtraction.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "core/agg.h"
+#include "core/session.h"
+#include "core/sort.h"
+
+#define CMP(a, b) (((a) > (b)) - ((a) < (b)))
+
+struct sort_item {
+	const void *row;
+	size_t pos;	/* input position: the sequence */
+};
+
+struct sort_ctx {
+	enum view_kind kind;
+	const struct column *col;
+	bool descending;
+};
+
+void sort_default(enum view_kind kind, struct sort_spec *spec)
+{
+	if (kind == VIEW_SESSIONS) {
+		spec->col = COL_TIME;
+		spec->descending = false;
+	} else {
+		spec->col = COL_SESSIONS;
+		spec->descending = true;
+	}
+}
+
+void sort_buf_fini(struct sort_buf *buf)
+{
+	free(buf->items);
+	buf->items = NULL;
+	buf->cap = 0;
+}
+
+/* Column order with direction, then the kind's tie-break; 0 only for equal keys. */
+static int row_cmp(const struct sort_ctx *ctx, const void *a, const void *b)
+{
+	int c = ctx->col->compare(a, b);
+
+	c = CMP(c, 0);
+	if (ctx->descending)
+		c = -c;
+	if (c)
+		return c;
+	if (ctx->kind == VIEW_SESSIONS) {
+		const struct session *x = a, *y = b;
+
+		return CMP(x->end_ns, y->end_ns);
+	}
+	return agg_row_key_cmp(a, b);
+}
+
+static int item_cmp(const void *a, const void *b, void *arg)
+{
+	const struct sort_item *x = a, *y = b;
+	int c = row_cmp(arg, x->row, y->row);
+
+	return c ? c : CMP(x->pos, y->pos);
+}
+
+static int ptr_cmp(const void *a, const void *b, void *arg)
+{
+	const void *x = *(const void *const *)a, *y = *(const void *const *)b;
+	int c = row_cmp(arg, x, y);
+
+	return c ? c : CMP((uintptr_t)x, (uintptr_t)y);
+}
+
+static void make_ctx(struct sort_ctx *ctx, enum view_kind kind, const struct sort_spec *spec)
+{
+	struct sort_spec def;
+
+	ctx->kind = kind;
+	ctx->col = spec ? column_by_id(kind, spec->col) : NULL;
+	ctx->descending = spec ? spec->descending : false;
+	if (!ctx->col) {
+		sort_default(kind, &def);
+		ctx->col = column_by_id(kind, def.col);
+		ctx->descending = def.descending;
+	}
+}
+
+int sort_rows_buf(enum view_kind kind, const void **rows, size_t n, const struct sort_spec *spec,
+		  struct sort_buf *buf)
+{
+	struct sort_item *items;
+	struct sort_ctx ctx;
+	size_t i;
+
+	if ((unsigned int)kind >= VIEW_COUNT || n < 2)
+		return 0;
+	make_ctx(&ctx, kind, spec);
+	/* Sessions arrive in log order: often already sorted by time. */
+	for (i = 1; i < n; i++)
+		if (row_cmp(&ctx, rows[i - 1], rows[i]) > 0)
+			break;
+	if (i == n)
+		return 0;
+	if (buf->cap < n) {
+		items = reallocarray(buf->items, n, sizeof(*items));
+		if (!items) {
+			qsort_r(rows, n, sizeof(*rows), ptr_cmp, &ctx);
+			return -ENOMEM;
+		}
+		buf->items = items;
+		buf->cap = n;
+	}
+	items = buf->items;
+	for (i = 0; i < n; i++) {
+		items[i].row = rows[i];
+		items[i].pos = i;
+	}
+	qsort_r(items, n, sizeof(*items), item_cmp, &ctx);
+	for (i = 0; i < n; i++)
+		rows[i] = items[i].row;
+	return 0;
+}
+
+void sort_rows(enum view_kind kind, const void **rows, size_t n, const struct sort_spec *spec)
+{
+	struct sort_buf buf = { 0 };
+
+	sort_rows_buf(kind, rows, n, spec, &buf);
+	sort_buf_fini(&buf);
+}

@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A view: the rows of one screen (sessions, processes or ports), filtered
+ * and sorted. The UI draws them; csv_write_view() exports them in the same
+ * order with the same filter.
+ *
+ * LIFETIME: rows borrow pointers into the model (session log, lifetime
+ * tables) or into tables owned by the view. They are valid until the next
+ * model_add()/model_clear() on that model, or the next view_build() or
+ * view_fini() on this view, whichever comes first. Rebuild after draining.
+ *
+ * Zero-initialise a struct view (or view_init() it) before its first
+ * view_build(); arrays are kept and reused between builds.
+ */
+#ifndef TCPSCOPE_CORE_VIEW_H
+#define TCPSCOPE_CORE_VIEW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/agg.h"
+#include "core/columns.h"
+#include "core/filter.h"
+#include "core/model.h"
+#include "core/sort.h"
+
+struct view {
+	enum view_kind kind;
+	const void **rows;	/* const struct session * or const struct agg_row * */
+	size_t n;
+	/*
+	 * Processes/ports only: true when a filter was active, so the rows
+	 * were aggregated from the sessions still in the log (recent history),
+	 * not from the lifetime totals.
+	 */
+	bool from_history;
+	size_t total;		/* rows before filtering (log length, or table length) */
+	struct sort_spec sort;	/* the spec applied (defaults resolved) */
+	uint64_t generation;	/* model->generation when built */
+
+	/* private: reused between builds */
+	size_t cap;
+	struct agg_table *hist;	/* aggregation from history, when filtered */
+	struct sort_buf sort_buf;
+};
+
+void view_init(struct view *v);
+
+/*
+ * Build the rows of kind from model m, keeping sessions f accepts (f NULL
+ * or empty: everything), sorted by spec (NULL: sort_default()).
+ * 0, -EINVAL (bad kind) or -ENOMEM; on error the view is empty (n = 0).
+ */
+int view_build(struct view *v, const struct model *m, enum view_kind kind,
+	       const struct filter *f, const struct sort_spec *spec);
+
+/* True if rows no longer match the model (something was added since the build). */
+static inline bool view_is_stale(const struct view *v, const struct model *m)
+{
+	return v->generation != m->generation;
+}
+
+void view_fini(struct view *v);	/* frees; the view is empty and reusable */
+
+#endif
