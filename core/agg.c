@@ -87,8 +87,7 @@ static void make_key(struct agg_key *k, enum agg_kind kind, uint32_t pid, const 
 	memset(k, 0, sizeof(*k));
 	if (kind == AGG_PROC) {
 		k->pid = pid;
-		strncpy(k->comm, comm, SESSION_COMM_LEN);
-		k->comm[SESSION_COMM_LEN - 1] = '\0';
+		memcpy(k->comm, comm, strnlen(comm, SESSION_COMM_LEN - 1));
 	} else {
 		k->port = port;
 	}

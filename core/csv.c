@@ -1,0 +1,418 @@
+// SPDX-License-Identifier: GPL-2.0
+/* CSV writer, atomic export and reader; see csv.h. */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/csv.h"
+#include "core/fmt.h"
+
+/* ---- writer ------------------------------------------------------------- */
+
+void csv_write_cell(FILE *f, const char *s)
+{
+	const char *p;
+
+	if (!strpbrk(s, ",\"\r\n")) {
+		fputs(s, f);
+		return;
+	}
+	putc('"', f);
+	for (p = s; *p; p++) {
+		if (*p == '"')
+			putc('"', f);
+		putc(*p, f);
+	}
+	putc('"', f);
+}
+
+static bool starts_formula(char c)
+{
+	return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r';
+}
+
+bool csv_needs_guard(const char *s)
+{
+	/* "'" + a guarded-looking cell is guarded too, so unguarding is exact. */
+	while (*s == '\'')
+		s++;
+	return starts_formula(*s);
+}
+
+const char *csv_unguard(const char *s)
+{
+	return s[0] == '\'' && csv_needs_guard(s + 1) ? s + 1 : s;
+}
+
+void csv_write_text_cell(FILE *f, const char *s)
+{
+	if (csv_needs_guard(s)) {
+		size_t n = strlen(s);
+		char *g = malloc(n + 2);
+
+		if (g) {
+			g[0] = '\'';
+			memcpy(g + 1, s, n + 1);
+			csv_write_cell(f, g);
+			free(g);
+			return;
+		}
+		/* No memory for a copy: write the quote and the cell, quoted as a whole. */
+		putc('"', f);
+		putc('\'', f);
+		for (; *s; s++) {
+			if (*s == '"')
+				putc('"', f);
+			putc(*s, f);
+		}
+		putc('"', f);
+		return;
+	}
+	csv_write_cell(f, s);
+}
+
+int csv_write_header(FILE *f, enum view_kind kind)
+{
+	size_t i, n;
+	const struct column *cols = columns_for(kind, &n);
+
+	if (!cols)
+		return -EINVAL;
+	for (i = 0; i < n; i++) {
+		if (i)
+			putc(',', f);
+		csv_write_cell(f, cols[i].name);
+	}
+	putc('\n', f);
+	return ferror(f) ? -EIO : 0;
+}
+
+int csv_write_row(FILE *f, enum view_kind kind, const void *row)
+{
+	size_t i, n;
+	const struct column *cols = columns_for(kind, &n);
+	char cell[COL_TEXT_LEN];
+
+	if (!cols)
+		return -EINVAL;
+	for (i = 0; i < n; i++) {
+		if (i)
+			putc(',', f);
+		cols[i].format(row, cell, sizeof(cell), FMT_EXACT);
+		if (cols[i].type == COLT_UNTRUSTED)
+			csv_write_text_cell(f, cell);
+		else
+			csv_write_cell(f, cell);
+	}
+	putc('\n', f);
+	return ferror(f) ? -EIO : 0;
+}
+
+int csv_write_view(FILE *f, const struct view *v)
+{
+	size_t i;
+	int err;
+
+	err = csv_write_header(f, v->kind);
+	for (i = 0; !err && i < v->n; i++)
+		err = csv_write_row(f, v->kind, v->rows[i]);
+	return err;
+}
+
+/* ---- atomic export ------------------------------------------------------ */
+
+static void __attribute__((format(printf, 3, 4)))
+set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err || errlen == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+/* fsync the directory holding path so the rename itself is durable (best effort). */
+static void sync_dir_of(const char *path)
+{
+	char *copy = strdup(path);
+	int fd;
+
+	if (!copy)
+		return;
+	fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+	free(copy);
+}
+
+int csv_export_view(const char *path, const struct view *v, char *err, size_t errlen)
+{
+	static unsigned int counter;
+	char shown[256];
+	char *tmp = NULL;
+	FILE *f = NULL;
+	int fd = -1, ret = 0, tries;
+	size_t tmp_len;
+
+	if (!path || !path[0]) {
+		set_err(err, errlen, "export: no file name");
+		return -EINVAL;
+	}
+	fmt_escape(path, strlen(path), shown, sizeof(shown));
+	tmp_len = strlen(path) + 40;
+	tmp = malloc(tmp_len);
+	if (!tmp) {
+		set_err(err, errlen, "export %s: out of memory", shown);
+		return -ENOMEM;
+	}
+	for (tries = 0; tries < 100; tries++) {
+		snprintf(tmp, tmp_len, "%s.tmp.%ld.%u", path, (long)getpid(), counter++);
+		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+		if (fd >= 0 || errno != EEXIST)
+			break;
+	}
+	if (fd < 0) {
+		ret = -errno;
+		set_err(err, errlen, "cannot create %s: %s", shown, strerror(-ret));
+		goto out_free;
+	}
+	f = fdopen(fd, "w");
+	if (!f) {
+		ret = -errno;
+		close(fd);
+		set_err(err, errlen, "cannot write %s: %s", shown, strerror(-ret));
+		goto out_unlink;
+	}
+	errno = 0;
+	if (csv_write_view(f, v) < 0 || fflush(f) != 0) {
+		ret = errno ? -errno : -EIO;
+		set_err(err, errlen, "cannot write %s: %s", shown, strerror(-ret));
+		fclose(f);
+		goto out_unlink;
+	}
+	if (fsync(fileno(f)) != 0) {
+		ret = -errno;
+		set_err(err, errlen, "cannot write %s: fsync: %s", shown, strerror(-ret));
+		fclose(f);
+		goto out_unlink;
+	}
+	if (fclose(f) != 0) {
+		ret = -errno;
+		set_err(err, errlen, "cannot write %s: %s", shown, strerror(-ret));
+		goto out_unlink;
+	}
+	if (rename(tmp, path) != 0) {
+		ret = -errno;
+		set_err(err, errlen, "cannot replace %s: %s", shown, strerror(-ret));
+		goto out_unlink;
+	}
+	sync_dir_of(path);
+	goto out_free;
+
+out_unlink:
+	unlink(tmp);
+out_free:
+	free(tmp);
+	return ret;
+}
+
+/* ---- reader ------------------------------------------------------------- */
+
+void csv_record_init(struct csv_record *rec)
+{
+	memset(rec, 0, sizeof(*rec));
+	rec->next_line = 1;
+}
+
+void csv_record_fini(struct csv_record *rec)
+{
+	free(rec->buf);
+	free(rec->offs);
+	free(rec->fields);
+	csv_record_init(rec);
+}
+
+static int rec_putc(struct csv_record *rec, char c)
+{
+	if (rec->len >= CSV_MAX_RECORD)
+		return -E2BIG;
+	if (rec->len + 1 >= rec->cap) {
+		size_t cap = rec->cap ? rec->cap * 2 : 256;
+		char *b;
+
+		b = realloc(rec->buf, cap);
+		if (!b)
+			return -ENOMEM;
+		rec->buf = b;
+		rec->cap = cap;
+	}
+	rec->buf[rec->len++] = c;
+	return 0;
+}
+
+/* Terminate the current field and start the next one. */
+static int rec_end_field(struct csv_record *rec)
+{
+	int err = rec_putc(rec, '\0');
+
+	if (err)
+		return err;
+	if (rec->n + 1 >= rec->fcap) {
+		size_t cap = rec->fcap ? rec->fcap * 2 : 16;
+		size_t *o;
+
+		if (rec->n + 1 > CSV_MAX_FIELDS)
+			return -E2BIG;
+		o = reallocarray(rec->offs, cap, sizeof(*o));
+		if (!o)
+			return -ENOMEM;
+		rec->offs = o;
+		rec->fcap = cap;
+	}
+	rec->offs[++rec->n] = rec->len;
+	return 0;
+}
+
+static int rec_finish(struct csv_record *rec)
+{
+	char **fields;
+	size_t i;
+
+	fields = reallocarray(rec->fields, rec->n ? rec->n : 1, sizeof(*fields));
+	if (!fields)
+		return -ENOMEM;
+	rec->fields = fields;
+	for (i = 0; i < rec->n; i++)
+		rec->fields[i] = rec->buf + rec->offs[i];
+	return 1;
+}
+
+static int rec_fail(struct csv_record *rec, int err, unsigned long line, const char *what)
+{
+	rec->err_line = line;
+	if (err == -E2BIG)
+		what = "record too long";
+	else if (err == -ENOMEM)
+		what = "out of memory";
+	snprintf(rec->err, sizeof(rec->err), "%s", what);
+	rec->n = 0;
+	return err;
+}
+
+enum csv_state { ST_FIELD_START, ST_UNQUOTED, ST_QUOTED, ST_AFTER_QUOTE };
+
+int csv_read_record(FILE *f, struct csv_record *rec)
+{
+	enum csv_state st = ST_FIELD_START;
+	unsigned long line, quote_line = 0;
+	bool any = false;
+	int c, err;
+
+	if (rec->next_line == 0)
+		rec->next_line = 1;
+	line = rec->next_line;
+	rec->line = line;
+	rec->n = 0;
+	rec->len = 0;
+	rec->err[0] = '\0';
+	rec->err_line = 0;
+	if (!rec->offs || rec->fcap == 0) {
+		rec->offs = malloc(16 * sizeof(*rec->offs));
+		if (!rec->offs)
+			return rec_fail(rec, -ENOMEM, line, NULL);
+		rec->fcap = 16;
+	}
+	rec->offs[0] = 0;
+
+	for (;;) {
+		c = getc(f);
+		if (c == EOF && ferror(f))
+			return rec_fail(rec, -EIO, line, "read error");
+		if (c == '\0')
+			return rec_fail(rec, -EINVAL, line, "NUL byte in input");
+		if (c == EOF) {
+			if (st == ST_QUOTED) {
+				rec->next_line = line;
+				return rec_fail(rec, -EINVAL, quote_line,
+						"unterminated quoted field");
+			}
+			if (!any)
+				return 0;
+			break;
+		}
+		any = true;
+		if (st == ST_QUOTED) {
+			if (c == '"') {
+				int d = getc(f);
+
+				if (d == '"') {
+					err = rec_putc(rec, '"');
+				} else {
+					if (d != EOF)
+						ungetc(d, f);
+					st = ST_AFTER_QUOTE;
+					err = 0;
+				}
+			} else {
+				if (c == '\n')
+					line++;
+				err = rec_putc(rec, (char)c);
+			}
+			if (err)
+				return rec_fail(rec, err, line, NULL);
+			continue;
+		}
+		if (c == ',') {
+			err = rec_end_field(rec);
+			if (err)
+				return rec_fail(rec, err, line, NULL);
+			st = ST_FIELD_START;
+			continue;
+		}
+		if (c == '\r' || c == '\n') {
+			if (c == '\r') {
+				int d = getc(f);
+
+				if (d != '\n' && d != EOF)
+					ungetc(d, f);
+			}
+			line++;
+			break;
+		}
+		switch (st) {
+		case ST_FIELD_START:
+			if (c == '"') {
+				st = ST_QUOTED;
+				quote_line = line;
+				continue;
+			}
+			st = ST_UNQUOTED;
+			/* fall through */
+		case ST_UNQUOTED:
+			if (c == '"')
+				return rec_fail(rec, -EINVAL, line, "stray quote in unquoted field");
+			err = rec_putc(rec, (char)c);
+			if (err)
+				return rec_fail(rec, err, line, NULL);
+			break;
+		case ST_AFTER_QUOTE:
+			return rec_fail(rec, -EINVAL, line, "unexpected text after closing quote");
+		case ST_QUOTED:
+			break;
+		}
+	}
+	rec->next_line = line;
+	err = rec_end_field(rec);
+	if (err)
+		return rec_fail(rec, err, line, NULL);
+	err = rec_finish(rec);
+	return err < 0 ? rec_fail(rec, err, line, NULL) : err;
+}
