@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Headless one-line-per-session output; see stream.h. */
+#include <inttypes.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "core/columns.h"
+#include "core/csv.h"
+#include "core/fmt.h"
+#include "core/stream.h"
+
+#define NS_PER_SEC 1000000000ULL
+
+/* Escaped comm cut to width characters and padded with spaces to it. */
+static void put_comm(FILE *f, const char *comm, size_t width)
+{
+	char esc[FMT_COMM_ESC_LEN];
+	size_t cols, bytes;
+
+	fmt_comm_escape(comm, esc, sizeof(esc));
+	bytes = fmt_cut_cols(esc, width, &cols);
+	fwrite(esc, 1, bytes, f);
+	for (; cols < width; cols++)
+		putc(' ', f);
+}
+
+static void text_header(FILE *f, const struct stream_opts *o)
+{
+	if (o->time_hms)
+		fprintf(f, "%-8s ", "TIME");
+	if (o->time_s)
+		fprintf(f, "%-9s ", "TIME(s)");
+	if (o->wide)
+		fprintf(f, "%-8s %-16s %-2s %-26s %-5s %-26s %-5s %6s %6s %-9s %-8s %s\n",
+			"PID", "COMM", "IP", "LADDR", "LPORT", "RADDR", "RPORT", "TX_KB",
+			"RX_KB", "MS", "END", "DIR");
+	else
+		fprintf(f, "%-5s %-10s %-15s %-5s %-15s %-5s %5s %5s %s\n", "PID", "COMM",
+			"LADDR", "LPORT", "RADDR", "RPORT", "TX_KB", "RX_KB", "MS");
+}
+
+static void text_session(FILE *f, const struct stream_opts *o, const struct session *s,
+			 uint64_t first_end_ns)
+{
+	char laddr[FMT_ADDR_LEN], raddr[FMT_ADDR_LEN], ms[48], pid[16];
+	unsigned long long hundredths;
+
+	if (o->time_hms) {
+		char hms[FMT_TIME_HMS_LEN];
+
+		fmt_time_hms(s->end_ns, hms, sizeof(hms));
+		fprintf(f, "%-8s ", hms);
+	}
+	if (o->time_s) {
+		/* Sessions from several CPUs may arrive slightly out of order. */
+		bool neg = s->end_ns < first_end_ns;
+		uint64_t d = neg ? first_end_ns - s->end_ns : s->end_ns - first_end_ns;
+		char ts[40];
+
+		snprintf(ts, sizeof(ts), "%s%llu.%06llu", neg ? "-" : "",
+			 (unsigned long long)(d / NS_PER_SEC),
+			 (unsigned long long)(d % NS_PER_SEC / 1000));
+		fprintf(f, "%9s ", ts);
+	}
+	fmt_addr(&s->laddr, s->family, laddr, sizeof(laddr));
+	fmt_addr(&s->raddr, s->family, raddr, sizeof(raddr));
+	/* Milliseconds rounded to two decimals, like tcplife's "%.2f". */
+	hundredths = s->dur_us / 10 + (s->dur_us % 10 >= 5);
+	snprintf(ms, sizeof(ms), "%llu.%02llu", hundredths / 100, hundredths % 100);
+
+	if (o->wide) {
+		snprintf(pid, sizeof(pid), "%u%s", s->pid,
+			 s->flags & SESS_PID_UNCERTAIN ? "?" : "");
+		fprintf(f, "%-8s ", pid);
+		put_comm(f, s->comm, 16);
+		fprintf(f, " %-2s %-26s %-5u %-26s %-5u %6" PRIu64 " %6" PRIu64 " %-9s %-8s %s\n",
+			s->family == AF_INET6 ? "6" : "4", laddr, s->lport, raddr, s->rport,
+			s->tx_bytes / 1024, s->rx_bytes / 1024, ms,
+			session_cause_name(s->cause), session_dir_name(s->dir));
+	} else {
+		fprintf(f, "%-5u ", s->pid);
+		put_comm(f, s->comm, 10);
+		fprintf(f, " %-15s %-5u %-15s %-5u %5" PRIu64 " %5" PRIu64 " %s\n", laddr,
+			s->lport, raddr, s->rport, s->tx_bytes / 1024, s->rx_bytes / 1024, ms);
+	}
+}
+
+static void json_session(FILE *f, const struct session *s)
+{
+	size_t i, n;
+	const struct column *cols = columns_for(VIEW_SESSIONS, &n);
+	char cell[COL_TEXT_LEN];
+
+	putc('{', f);
+	for (i = 0; i < n; i++) {
+		if (i)
+			putc(',', f);
+		fmt_json_string(f, cols[i].name);
+		putc(':', f);
+		cols[i].format(s, cell, sizeof(cell), FMT_EXACT);
+		/* A number column that could not be formatted is still valid JSON. */
+		if (cols[i].type == COLT_NUMBER && cell[0])
+			fputs(cell, f);
+		else if (cols[i].type == COLT_NUMBER)
+			fputs("null", f);
+		else
+			fmt_json_string(f, cell);
+	}
+	fputs("}\n", f);
+}
+
+void stream_header(FILE *f, const struct stream_opts *o)
+{
+	switch (o->fmt) {
+	case STREAM_TEXT:
+		text_header(f, o);
+		break;
+	case STREAM_CSV:
+		csv_write_header(f, VIEW_SESSIONS);
+		break;
+	case STREAM_JSON:
+		break;
+	}
+}
+
+void stream_session(FILE *f, const struct stream_opts *o, const struct session *s,
+		    uint64_t first_end_ns)
+{
+	switch (o->fmt) {
+	case STREAM_TEXT:
+		text_session(f, o, s, first_end_ns);
+		break;
+	case STREAM_CSV:
+		csv_write_row(f, VIEW_SESSIONS, s);
+		break;
+	case STREAM_JSON:
+		json_session(f, s);
+		break;
+	}
+}

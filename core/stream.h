@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Headless output: one line per closed session, as it closes.
+ *
+ * STREAM_TEXT  tcplife's layout (80 columns by default):
+ *                PID   COMM       LADDR           LPORT RADDR           RPORT TX_KB RX_KB MS
+ *              comm cut to 10 characters (16 with wide), addresses 15 wide
+ *              (26 with wide, plus an IP column), TX_KB/RX_KB in KiB, MS with
+ *              two decimals. time_hms prepends TIME (HH:MM:SS, local),
+ *              time_s prepends TIME(s) (seconds since first_end_ns, 6
+ *              decimals); with both, TIME comes first. Wide mode only adds,
+ *              after MS: END (why the session ended) and DIR; and it marks an
+ *              uncertain pid with '?' after the number (PID is 8 wide).
+ *              Process names are escaped (fmt_comm_escape()).
+ * STREAM_CSV   the Sessions column table (same writer as the export);
+ *              wide/time_s/time_hms do not change it.
+ * STREAM_JSON  one object per line, the same names as the CSV columns;
+ *              numbers as numbers, everything else as JSON strings. No header.
+ *
+ * Write errors are left in the FILE: check ferror() (e.g. after fflush()).
+ */
+#ifndef TCPSCOPE_CORE_STREAM_H
+#define TCPSCOPE_CORE_STREAM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "core/session.h"
+
+enum stream_format {
+	STREAM_TEXT,
+	STREAM_CSV,
+	STREAM_JSON,
+};
+
+struct stream_opts {
+	enum stream_format fmt;
+	bool wide;	/* -w */
+	bool time_s;	/* -t: TIME(s) */
+	bool time_hms;	/* -T: TIME */
+};
+
+void stream_header(FILE *f, const struct stream_opts *o);
+/* first_end_ns: end_ns of the first session printed (for TIME(s)). */
+void stream_session(FILE *f, const struct stream_opts *o, const struct session *s,
+		    uint64_t first_end_ns);
+
+#endif
