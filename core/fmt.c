@@ -60,6 +60,12 @@ int fmt_bytes(uint64_t bytes, char *buf, size_t len)
 	return put(buf, len, "%lluE", (unsigned long long)(bytes >> 60));
 }
 
+/* us / d rounded half up, without overflow near UINT64_MAX. */
+static unsigned long long div_round(uint64_t us, uint64_t d)
+{
+	return us / d + (us % d >= d - d / 2);
+}
+
 int fmt_dur_us(uint64_t us, char *buf, size_t len)
 {
 	unsigned long long v;
@@ -67,25 +73,25 @@ int fmt_dur_us(uint64_t us, char *buf, size_t len)
 	if (us < 1000)
 		return put(buf, len, "%lluus", (unsigned long long)us);
 	/* Each step checks the rounded value, so 99.96ms moves on to "100ms". */
-	v = (us + 50) / 100;			/* tenths of ms */
+	v = div_round(us, 100);			/* tenths of ms */
 	if (v < 1000)
 		return put(buf, len, "%llu.%llums", v / 10, v % 10);
-	v = (us + 500) / US_PER_MS;		/* ms */
+	v = div_round(us, US_PER_MS);		/* ms */
 	if (v < 1000)
 		return put(buf, len, "%llums", v);
-	v = (us + 5000) / 10000;		/* hundredths of s */
+	v = div_round(us, 10000);		/* hundredths of s */
 	if (v < 1000)
 		return put(buf, len, "%llu.%02llus", v / 100, v % 100);
-	v = (us + 50000) / 100000;		/* tenths of s */
+	v = div_round(us, 100000);		/* tenths of s */
 	if (v < 600)
 		return put(buf, len, "%llu.%llus", v / 10, v % 10);
-	v = (us + US_PER_SEC / 2) / US_PER_SEC;	/* s */
+	v = div_round(us, US_PER_SEC);	/* s */
 	if (v < 3600)
 		return put(buf, len, "%llum%02llus", v / 60, v % 60);
-	v = (us + US_PER_MIN / 2) / US_PER_MIN;	/* min */
+	v = div_round(us, US_PER_MIN);	/* min */
 	if (v < 100 * 60)
 		return put(buf, len, "%lluh%02llum", v / 60, v % 60);
-	v = (us + US_PER_HOUR / 2) / US_PER_HOUR;	/* h */
+	v = div_round(us, US_PER_HOUR);	/* h */
 	return put(buf, len, "%llud%02lluh", v / 24, v % 24);
 }
 
