@@ -39,7 +39,7 @@ TESTLIB_OBJ := $(TESTLIB_SRC:%.c=$(O)/%.o)
 BENCH_SRC := $(sort $(wildcard tests/bench/*.c))
 BENCH_BIN := $(BENCH_SRC:%.c=$(O)/%)
 
-.PHONY: all clean test unit-test ui-test integration-test test-san run install bench screenshots check-layers help
+.PHONY: deps runtime-deps all clean test unit-test ui-test integration-test test-san run install bench screenshots check-layers help
 
 all: tcpscope
 
@@ -57,7 +57,7 @@ $(O)/vmlinux.h: | $(O)
 	$(BPFTOOL) btf dump file $(BTF) format c > $@.tmp && mv $@.tmp $@
 
 $(O)/tcpscope.bpf.o: bpf/tcpscope.bpf.c bpf/tcpscope.h $(O)/vmlinux.h | $(O)
-	$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -I$(O) -I. -c $< -o $@
+	$(CLANG) -g -O2 -Wall -Werror -Wno-unused-function -target bpf -D__TARGET_ARCH_$(ARCH) -I$(O) -I. -c $< -o $@
 
 $(O)/tcpscope.skel.h: $(O)/tcpscope.bpf.o
 	$(BPFTOOL) gen skeleton $< name tcpscope_bpf > $@.tmp && mv $@.tmp $@
@@ -118,8 +118,15 @@ ui-test: $(UITEST_BIN) $(O)/tcpscope
 integration-test: $(INTEG_BIN) $(O)/tcpscope $(BENCH_BIN)
 	@TCPSCOPE=$(CURDIR)/$(O)/tcpscope LOADGEN=$(CURDIR)/$(O)/tests/bench/loadgen tests/run-tests.sh integration $(INTEG_BIN)
 
+deps:
+	@.ci/install-deps
+
+runtime-deps:
+	@.ci/install-deps --runtime
+
 # make test: everything, then the same suites under ASan+UBSan.
-test: tcpscope check-layers
+test: deps
+	@$(MAKE) --no-print-directory tcpscope check-layers
 	@$(MAKE) --no-print-directory unit-test ui-test integration-test
 	@$(MAKE) --no-print-directory SAN=1 unit-test ui-test integration-test
 
@@ -129,7 +136,8 @@ test-san:
 check-layers:
 	@tests/check-layers.sh
 
-run: tcpscope
+run: runtime-deps
+	@$(MAKE) --no-print-directory tcpscope
 	./tcpscope $(ARGS)
 
 bench: tcpscope $(BENCH_BIN)

@@ -416,10 +416,14 @@ int tcpscope_seed_tcp(struct bpf_iter__tcp *ctx)
 	tp = bpf_skc_to_tcp_sock(skc);
 	if (!tp)
 		return 0;
-	if (state == S_SYN_SENT || !bpf_map_lookup_elem(&listen_ports, &lport))
-		flags |= I_OUT;
-	else
+	/* Accepted: a listener still holds the port, or the socket is a
+	 * clone of one (sk_clone_lock copies sk_max_ack_backlog, which a
+	 * connect()ed socket never sets). */
+	if (state != S_SYN_SENT && (bpf_map_lookup_elem(&listen_ports, &lport) ||
+				    tp->inet_conn.icsk_inet.sk.sk_max_ack_backlog))
 		flags |= I_IN;
+	else
+		flags |= I_OUT;
 	if (state == S_FIN_WAIT1 || state == S_FIN_WAIT2 || state == S_CLOSING)
 		flags |= I_LOCAL_FIRST | I_FIN_SENT;
 	else if (state == S_CLOSE_WAIT)

@@ -1,0 +1,329 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Integration: the real tcpscope binary with the real BPF program, against
+ * loopback sessions this test makes itself with known processes and known
+ * payload sizes. Every case runs on both hooks (tp_btf and the classic
+ * tracepoint).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <cmocka.h>
+
+#include "core/session.h"
+#include "tests/lib/scope.h"
+#include "tests/lib/traffic.h"
+
+#define C2S 10000
+#define S2C 50000
+
+static const char *hook_of(void **state)
+{
+	return *state ? (const char *)*state : "auto";
+}
+
+/* Start tcpscope filtered to port, stopping after `count` sessions. */
+static void start_scope(struct scope *sc, void **state, unsigned short port, int count)
+{
+	static char portarg[16], countarg[16];
+	const char *argv[] = { "-o", "csv", "--hook", hook_of(state), "-P", portarg,
+			       "--count", countarg, NULL };
+
+	snprintf(portarg, sizeof(portarg), "%u", port);
+	snprintf(countarg, sizeof(countarg), "%d", count);
+	assert_int_equal(scope_start(sc, argv, true), 0);
+	assert_non_null(strstr(scope_stderr(sc), hook_of(state)[0] == 'a' ? "attached" :
+			       hook_of(state)));
+}
+
+static void finish_scope(struct scope *sc, struct session **v, size_t *n, size_t expect)
+{
+	int rc = scope_wait(sc, 10000);
+
+	if (rc != 0)
+		printf("tcpscope stderr: %s\n", scope_stderr(sc));
+	assert_int_equal(rc, 0);
+	assert_int_equal(scope_read_sessions(sc, v, n), 0);
+	if (*n != expect)
+		printf("tcpscope reported %zu sessions, expected %zu\n", *n, expect);
+	assert_int_equal(*n, expect);
+}
+
+static void check_addr(const struct session *s, int family)
+{
+	struct in6_addr lo6 = IN6ADDR_LOOPBACK_INIT, lo4 = { 0 };
+
+	lo4.s6_addr[10] = lo4.s6_addr[11] = 0xff;
+	lo4.s6_addr[12] = 127;
+	lo4.s6_addr[15] = 1;
+	assert_int_equal(s->family, family);
+	assert_memory_equal(&s->laddr, family == AF_INET ? &lo4 : &lo6, 16);
+	assert_memory_equal(&s->raddr, family == AF_INET ? &lo4 : &lo6, 16);
+}
+
+static void run_pair(void **state, int family, enum traffic_side closer, enum traffic_end end)
+{
+	struct traffic_spec spec = {
+		.family = family, .server_comm = "ts-srv", .client_comm = "ts-cli",
+		.c2s_bytes = C2S, .s2c_bytes = S2C, .closer = closer, .end = end,
+	};
+	const struct session *cli, *srv, *first, *second;
+	struct traffic_result res;
+	struct session *v = NULL;
+	struct scope sc;
+	size_t n;
+	int rc;
+
+	spec.port = scope_free_port();
+	assert_int_not_equal(spec.port, 0);
+	start_scope(&sc, state, spec.port, 2);
+	rc = traffic_run(&spec, &res);
+	if (rc)
+		printf("traffic failed: %s\n", res.err);
+	assert_int_equal(rc, 0);
+	finish_scope(&sc, &v, &n, 2);
+
+	cli = scope_find(v, n, res.client_port, res.server_port);
+	srv = scope_find(v, n, res.server_port, res.client_port);
+	assert_non_null(cli);
+	assert_non_null(srv);
+	check_addr(cli, family);
+	check_addr(srv, family);
+
+	/* Payload exactly as written, on both sides, whatever the close. */
+	assert_int_equal(cli->tx_bytes, C2S);
+	assert_int_equal(cli->rx_bytes, S2C);
+	assert_int_equal(srv->tx_bytes, S2C);
+	assert_int_equal(srv->rx_bytes, C2S);
+	assert_int_equal(cli->dir, DIR_OUT);
+	assert_int_equal(srv->dir, DIR_IN);
+	assert_false(cli->flags & SESS_PARTIAL);
+	assert_false(srv->flags & SESS_PARTIAL);
+	assert_true(cli->end_ns >= cli->start_ns);
+	assert_true(cli->dur_us > 0 && cli->dur_us < 30000000);
+	assert_true(cli->handshake_us > 0);
+
+	first = closer == TRAFFIC_CLIENT ? cli : srv;
+	second = closer == TRAFFIC_CLIENT ? srv : cli;
+	assert_int_equal(first->closer, CLOSER_LOCAL);
+	assert_int_equal(second->closer, CLOSER_REMOTE);
+	if (end == TRAFFIC_END_FIN) {
+		assert_int_equal(first->cause, CAUSE_FIN);
+		assert_int_equal(second->cause, CAUSE_FIN);
+	} else {
+		assert_int_equal(first->cause, CAUSE_RST_SENT);
+		assert_int_equal(second->cause, CAUSE_RST_RECV);
+	}
+
+	/* The owner on both sides. The closer always acts in its own
+	 * context; the other side too after a FIN. A side that only received
+	 * an RST may be unattributable: then it must say so. */
+	assert_int_equal(cli->pid, res.client_pid);
+	assert_string_equal(cli->comm, "ts-cli");
+	assert_false(cli->flags & SESS_PID_UNCERTAIN);
+	if (end == TRAFFIC_END_FIN || closer == TRAFFIC_SERVER) {
+		assert_false(srv->flags & SESS_PID_UNCERTAIN);
+		assert_int_equal(srv->pid, res.server_pid);
+		assert_string_equal(srv->comm, "ts-srv");
+	} else if (!(srv->flags & SESS_PID_UNCERTAIN)) {
+		assert_int_equal(srv->pid, res.server_pid);
+	}
+	free(v);
+	scope_cleanup(&sc);
+}
+
+static void test_v4_client_closes(void **state)
+{
+	run_pair(state, AF_INET, TRAFFIC_CLIENT, TRAFFIC_END_FIN);
+}
+
+static void test_v4_server_closes(void **state)
+{
+	run_pair(state, AF_INET, TRAFFIC_SERVER, TRAFFIC_END_FIN);
+}
+
+static void test_v6_client_closes(void **state)
+{
+	run_pair(state, AF_INET6, TRAFFIC_CLIENT, TRAFFIC_END_FIN);
+}
+
+static void test_v6_server_closes(void **state)
+{
+	run_pair(state, AF_INET6, TRAFFIC_SERVER, TRAFFIC_END_FIN);
+}
+
+static void test_client_rst(void **state)
+{
+	run_pair(state, AF_INET, TRAFFIC_CLIENT, TRAFFIC_END_RST);
+}
+
+static void test_server_rst(void **state)
+{
+	run_pair(state, AF_INET6, TRAFFIC_SERVER, TRAFFIC_END_RST);
+}
+
+static void test_server_unread_close(void **state)
+{
+	run_pair(state, AF_INET, TRAFFIC_SERVER, TRAFFIC_END_UNREAD);
+}
+
+static void test_refused(void **state)
+{
+	struct traffic_spec spec = { .family = AF_INET, .client_comm = "ts-refused" };
+	struct traffic_result res;
+	struct session *v = NULL;
+	struct scope sc;
+	size_t n;
+	int rc;
+
+	spec.port = scope_free_port();
+	start_scope(&sc, state, spec.port, 1);
+	rc = traffic_run_refused(&spec, &res);
+	if (rc)
+		printf("traffic failed: %s\n", res.err);
+	assert_int_equal(rc, 0);
+	finish_scope(&sc, &v, &n, 1);
+	assert_int_equal(v[0].rport, spec.port);
+	assert_int_equal(v[0].cause, CAUSE_REFUSED);
+	assert_int_equal(v[0].dir, DIR_OUT);
+	assert_int_equal(v[0].pid, res.client_pid);
+	assert_string_equal(v[0].comm, "ts-refused");
+	assert_int_equal(v[0].tx_bytes, 0);
+	assert_int_equal(v[0].rx_bytes, 0);
+	free(v);
+	scope_cleanup(&sc);
+}
+
+/* A session opened before tcpscope starts is reported (flagged partial)
+ * with its owners and its whole payload. */
+static void test_open_before_start(void **state)
+{
+	struct traffic_spec spec = {
+		.family = AF_INET, .server_comm = "ts-old-srv", .client_comm = "ts-old-cli",
+		.c2s_bytes = 3000, .s2c_bytes = 7000, .closer = TRAFFIC_CLIENT,
+	};
+	const struct session *cli, *srv;
+	struct traffic_session ts;
+	struct traffic_result res;
+	struct session *v = NULL;
+	struct scope sc;
+	size_t n;
+	int rc;
+
+	spec.port = scope_free_port();
+	rc = traffic_start(&ts, &spec);
+	if (rc)
+		printf("traffic failed: %s\n", ts.res.err);
+	assert_int_equal(rc, 0);
+	start_scope(&sc, state, spec.port, 2);
+	assert_int_equal(traffic_finish(&ts, &res), 0);
+	finish_scope(&sc, &v, &n, 2);
+
+	cli = scope_find(v, n, res.client_port, res.server_port);
+	srv = scope_find(v, n, res.server_port, res.client_port);
+	assert_non_null(cli);
+	assert_non_null(srv);
+	assert_true(cli->flags & SESS_PARTIAL);
+	assert_true(srv->flags & SESS_PARTIAL);
+	assert_int_equal(cli->pid, res.client_pid);
+	assert_int_equal(srv->pid, res.server_pid);
+	assert_string_equal(cli->comm, "ts-old-cli");
+	assert_string_equal(srv->comm, "ts-old-srv");
+	assert_false(cli->flags & SESS_PID_UNCERTAIN);
+	assert_false(srv->flags & SESS_PID_UNCERTAIN);
+	assert_int_equal(cli->tx_bytes, 3000);
+	assert_int_equal(cli->rx_bytes, 7000);
+	assert_int_equal(srv->tx_bytes, 7000);
+	assert_int_equal(srv->rx_bytes, 3000);
+	assert_int_equal(cli->dir, DIR_OUT);
+	assert_int_equal(srv->dir, DIR_IN);
+	assert_int_equal(cli->closer, CLOSER_LOCAL);
+	assert_int_equal(srv->closer, CLOSER_REMOTE);
+	free(v);
+	scope_cleanup(&sc);
+}
+
+/* A burst of 20,000 connections (40,000 sessions): every one is reported,
+ * or counted as missed. */
+static void test_burst(void **state)
+{
+	struct traffic_burst_spec spec = {
+		.family = AF_INET, .c2s_bytes = 100, .s2c_bytes = 300, .closer = TRAFFIC_CLIENT,
+		.count = 20000, .concurrency = 2, .src_addrs = 16, .limit_ms = 120000,
+	};
+	static char portarg[16];
+	const char *argv[] = { "-o", "csv", "--hook", hook_of(state), "-P", portarg, NULL };
+	struct traffic_burst_result res;
+	unsigned long long shown = 0, seen = 0, missed = 0;
+	const uint64_t expect = 2 * spec.count;
+	struct scope sc;
+	const char *summary;
+	long lines = 0;
+	int rc;
+
+	spec.port = scope_free_port();
+	snprintf(portarg, sizeof(portarg), "%u", spec.port);
+	assert_int_equal(scope_start(&sc, argv, true), 0);
+	rc = traffic_burst(&spec, &res);
+	if (rc)
+		printf("burst failed: %s\n", res.err);
+	assert_int_equal(rc, 0);
+	assert_int_equal(res.ok, spec.count);
+	/* Wait (bounded) until every session is out, then stop. */
+	for (int i = 0; i < 1000 && lines < (long)expect + 1; i++) {
+		lines = scope_count_lines(&sc);
+		if (lines < (long)expect + 1)
+			usleep(10000);
+	}
+	assert_int_equal(scope_stop(&sc, SIGINT), 0);
+	lines = scope_count_lines(&sc) - 1;	/* the header */
+	summary = strstr(scope_stderr(&sc), "tcpscope: ");
+	while (summary && !strstr(summary, "missed"))
+		summary = strstr(summary + 1, "tcpscope: ");
+	assert_non_null(summary);
+	assert_int_equal(sscanf(summary, "tcpscope: %llu sessions shown (%llu seen), %llu missed",
+				&shown, &seen, &missed), 3);
+	printf("burst: %llu connections in %.2f s (%.0f/s): %ld sessions reported of %llu, "
+	       "%llu missed\n", (unsigned long long)res.ok, res.elapsed_s,
+	       res.ok / (res.elapsed_s > 0 ? res.elapsed_s : 1), lines,
+	       (unsigned long long)expect, missed);
+	assert_int_equal((unsigned long long)lines, shown);
+	assert_true((uint64_t)lines <= expect);
+	/* Nothing lost without being counted... */
+	assert_true((uint64_t)lines + missed >= expect);
+	/* ...and the target: at least 99.95 % reported. */
+	assert_true((uint64_t)lines * 10000 >= expect * 9995);
+	scope_cleanup(&sc);
+}
+
+#define BOTH_HOOKS(fn) \
+	cmocka_unit_test_prestate(fn, "tp_btf"), cmocka_unit_test_prestate(fn, "tracepoint")
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		BOTH_HOOKS(test_v4_client_closes),
+		BOTH_HOOKS(test_v4_server_closes),
+		BOTH_HOOKS(test_v6_client_closes),
+		BOTH_HOOKS(test_v6_server_closes),
+		BOTH_HOOKS(test_client_rst),
+		BOTH_HOOKS(test_server_rst),
+		BOTH_HOOKS(test_server_unread_close),
+		BOTH_HOOKS(test_refused),
+		BOTH_HOOKS(test_open_before_start),
+		BOTH_HOOKS(test_burst),
+	};
+
+	if (!scope_can_load_bpf())
+		return 0;
+	signal(SIGPIPE, SIG_IGN);
+	return cmocka_run_group_tests_name("integration: collector", tests, NULL, NULL);
+}

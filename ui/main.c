@@ -1,0 +1,485 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tcpscope: composition root. Parses the command line, builds the session
+ * source (live collector or CSV replay) and the model, then runs either the
+ * headless stream (-o text|csv|json) or the full-screen monitor.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/socket.h>
+
+#include "bpf/collector.h"
+#include "core/filter.h"
+#include "core/model.h"
+#include "core/replay.h"
+#include "core/stream.h"
+#include "ui/monitor.h"
+
+#define TCPSCOPE_VERSION "0.1.0"
+#define EXIT_USAGE 2
+
+struct options {
+	bool stream;			/* -o / -s given */
+	struct stream_opts sopts;
+	struct filter filter;
+	double duration_s;		/* 0: until interrupted */
+	uint64_t count;			/* 0: unlimited */
+	size_t history;
+	unsigned interval_ms;
+	const char *replay;
+	struct collector_opts copts;
+	bool no_color;
+	bool verbose;
+};
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"Usage: tcpscope [OPTIONS]\n"
+"Show every TCP session on this host as it closes: process, addresses, ports,\n"
+"payload bytes each way, lifetime and why it ended. Without -o, a full-screen\n"
+"monitor; with -o, one line per closed session on stdout.\n"
+"\n"
+"Output:\n"
+"  -o, --output FORMAT   stream to stdout: text, csv or json\n"
+"  -s                    same as -o csv (tcplife's flag)\n"
+"  -w, --wide            wide text/screen columns (16-char comm, IPv6 addresses)\n"
+"  -t                    text: prepend TIME(s), seconds since the first session\n"
+"  -T                    text: prepend TIME, HH:MM:SS\n"
+"      --duration SECS   stop after SECS seconds\n"
+"      --count N         stop after N sessions (after filtering)\n"
+"\n"
+"Filters (also applied in the monitor, where keys change them):\n"
+"  -p, --pid PIDS        only these processes (comma list, ranges a-b)\n"
+"  -L, --lport PORTS     only these local ports\n"
+"  -D, --rport PORTS     only these remote ports (-L and -D together: both)\n"
+"  -P, --port PORTS      these ports on either side\n"
+"  -4, --ipv4            only IPv4\n"
+"  -6, --ipv6            only IPv6\n"
+"      --comm TEXT       only processes whose name contains TEXT\n"
+"\n"
+"Sources and tuning:\n"
+"      --replay FILE     read sessions from a CSV tcpscope wrote (no root, no BPF)\n"
+"      --history N       sessions kept in memory (default %u)\n"
+"      --interval MS     drain/refresh interval in ms (default 100)\n"
+"      --hook HOOK       auto (default), tp_btf or tracepoint\n"
+"      --max-sockets N   concurrently open sockets tracked (default %u)\n"
+"      --ring-size BYTES BPF ring buffer size, power of two (default %u)\n"
+"      --no-seed         do not look for sessions open at start-up\n"
+"      --no-color        monochrome screen (NO_COLOR is honoured too)\n"
+"  -v, --verbose         show libbpf's messages\n"
+"  -h, --help            this text\n"
+"  -V, --version         version\n"
+"\n"
+"Exit status: 0 ok, 1 runtime failure, 2 usage error.\n",
+		MODEL_DEFAULT_HISTORY, COLLECTOR_DEFAULT_SOCKETS, COLLECTOR_DEFAULT_RING_BYTES);
+}
+
+static int fail_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int fail_usage(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("tcpscope: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs(" (see tcpscope --help)\n", stderr);
+	return EXIT_USAGE;
+}
+
+/* Strict unsigned parse: digits only, within [min, max]. */
+static int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || *end || v < min || v > max)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+static int parse_seconds(const char *s, double *out)
+{
+	char *end;
+	double v;
+
+	if (!s || !*s)
+		return -EINVAL;
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || *end || !(v > 0) || v > 1e9)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+enum {
+	OPT_DURATION = 256, OPT_COUNT, OPT_COMM, OPT_REPLAY, OPT_HISTORY, OPT_INTERVAL,
+	OPT_HOOK, OPT_MAX_SOCKETS, OPT_RING_SIZE, OPT_NO_SEED, OPT_NO_COLOR,
+};
+
+static const struct option long_opts[] = {
+	{ "output", required_argument, NULL, 'o' },
+	{ "wide", no_argument, NULL, 'w' },
+	{ "pid", required_argument, NULL, 'p' },
+	{ "lport", required_argument, NULL, 'L' },
+	{ "rport", required_argument, NULL, 'D' },
+	{ "port", required_argument, NULL, 'P' },
+	{ "ipv4", no_argument, NULL, '4' },
+	{ "ipv6", no_argument, NULL, '6' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ "duration", required_argument, NULL, OPT_DURATION },
+	{ "count", required_argument, NULL, OPT_COUNT },
+	{ "comm", required_argument, NULL, OPT_COMM },
+	{ "replay", required_argument, NULL, OPT_REPLAY },
+	{ "history", required_argument, NULL, OPT_HISTORY },
+	{ "interval", required_argument, NULL, OPT_INTERVAL },
+	{ "hook", required_argument, NULL, OPT_HOOK },
+	{ "max-sockets", required_argument, NULL, OPT_MAX_SOCKETS },
+	{ "ring-size", required_argument, NULL, OPT_RING_SIZE },
+	{ "no-seed", no_argument, NULL, OPT_NO_SEED },
+	{ "no-color", no_argument, NULL, OPT_NO_COLOR },
+	{ 0 }
+};
+
+/* Returns -1 to go on, or an exit code. */
+static int parse_args(int argc, char **argv, struct options *o)
+{
+	char err[160];
+	uint64_t v;
+	int c;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":o:swtTp:L:D:P:46vhV", long_opts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			o->stream = true;
+			if (!strcmp(optarg, "text"))
+				o->sopts.fmt = STREAM_TEXT;
+			else if (!strcmp(optarg, "csv"))
+				o->sopts.fmt = STREAM_CSV;
+			else if (!strcmp(optarg, "json"))
+				o->sopts.fmt = STREAM_JSON;
+			else
+				return fail_usage("bad -o '%s': expected text, csv or json", optarg);
+			break;
+		case 's':
+			o->stream = true;
+			o->sopts.fmt = STREAM_CSV;
+			break;
+		case 'w':
+			o->sopts.wide = true;
+			break;
+		case 't':
+			o->sopts.time_s = true;
+			break;
+		case 'T':
+			o->sopts.time_hms = true;
+			break;
+		case 'p':
+			if (filter_parse_pids(optarg, &o->filter.pids, err, sizeof(err)))
+				return fail_usage("-p: %s", err);
+			break;
+		case 'L':
+			if (filter_parse_ports(optarg, &o->filter.lports, err, sizeof(err)))
+				return fail_usage("-L: %s", err);
+			break;
+		case 'D':
+			if (filter_parse_ports(optarg, &o->filter.rports, err, sizeof(err)))
+				return fail_usage("-D: %s", err);
+			break;
+		case 'P':
+			if (filter_parse_ports(optarg, &o->filter.ports, err, sizeof(err)))
+				return fail_usage("-P: %s", err);
+			break;
+		case '4':
+		case '6':
+			if (o->filter.family && o->filter.family != (c == '4' ? AF_INET : AF_INET6))
+				return fail_usage("-4 and -6 exclude each other");
+			filter_set_family(&o->filter, c == '4' ? AF_INET : AF_INET6);
+			break;
+		case 'v':
+			o->verbose = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'V':
+			printf("tcpscope %s\n", TCPSCOPE_VERSION);
+			return 0;
+		case OPT_DURATION:
+			if (parse_seconds(optarg, &o->duration_s))
+				return fail_usage("bad --duration '%s': expected seconds > 0", optarg);
+			break;
+		case OPT_COUNT:
+			if (parse_u64(optarg, 1, UINT64_MAX, &o->count))
+				return fail_usage("bad --count '%s': expected a positive integer", optarg);
+			break;
+		case OPT_COMM:
+			if (!*optarg || filter_set_comm(&o->filter, optarg))
+				return fail_usage("bad --comm '%s': expected 1 to %d characters", optarg,
+						  FILTER_TEXT_LEN - 1);
+			break;
+		case OPT_REPLAY:
+			if (!*optarg)
+				return fail_usage("--replay needs a file name");
+			o->replay = optarg;
+			break;
+		case OPT_HISTORY:
+			if (parse_u64(optarg, 1, 100000000, &v))
+				return fail_usage("bad --history '%s': expected 1 to 100000000 sessions", optarg);
+			o->history = v;
+			break;
+		case OPT_INTERVAL:
+			if (parse_u64(optarg, 10, 10000, &v))
+				return fail_usage("bad --interval '%s': expected 10 to 10000 ms", optarg);
+			o->interval_ms = v;
+			break;
+		case OPT_HOOK:
+			if (!strcmp(optarg, "auto"))
+				o->copts.hook = HOOK_AUTO;
+			else if (!strcmp(optarg, "tp_btf"))
+				o->copts.hook = HOOK_TP_BTF;
+			else if (!strcmp(optarg, "tracepoint"))
+				o->copts.hook = HOOK_TRACEPOINT;
+			else
+				return fail_usage("bad --hook '%s': expected auto, tp_btf or tracepoint", optarg);
+			break;
+		case OPT_MAX_SOCKETS:
+			if (parse_u64(optarg, 1024, 16777216, &v))
+				return fail_usage("bad --max-sockets '%s': expected 1024 to 16777216", optarg);
+			o->copts.max_sockets = v;
+			break;
+		case OPT_RING_SIZE:
+			if (parse_u64(optarg, 65536, 1u << 30, &v) || (v & (v - 1)))
+				return fail_usage("bad --ring-size '%s': expected a power of two, 65536 to 1073741824",
+						  optarg);
+			o->copts.ring_bytes = v;
+			break;
+		case OPT_NO_SEED:
+			o->copts.no_seed = true;
+			break;
+		case OPT_NO_COLOR:
+			o->no_color = true;
+			break;
+		case ':':
+			return fail_usage("option %s needs a value",
+					  optopt ? (char[]){ '-', (char)optopt, 0 } : argv[optind - 1]);
+		default:
+			if (optopt)
+				return fail_usage("unknown option -%c", optopt);
+			return fail_usage("unknown option %s", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return fail_usage("unexpected argument '%s'", argv[optind]);
+	if (!o->stream && (o->duration_s > 0 || o->count))
+		return fail_usage("--duration and --count apply to a stream: add -o text|csv|json");
+	return -1;
+}
+
+struct stream_ctx {
+	const struct options *o;
+	uint64_t first_end_ns;
+	uint64_t printed;
+	bool done;
+};
+
+static int stream_sink(void *ctx, const struct session *s)
+{
+	struct stream_ctx *sc = ctx;
+
+	if (!filter_accepts(&sc->o->filter, s))
+		return 0;
+	if (!sc->printed)
+		sc->first_end_ns = s->end_ns;
+	stream_session(stdout, &sc->o->sopts, s, sc->first_end_ns);
+	sc->printed++;
+	if (sc->o->count && sc->printed >= sc->o->count) {
+		sc->done = true;
+		return 1;
+	}
+	return 0;
+}
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int run_stream(struct session_source *src, const struct options *o)
+{
+	struct stream_ctx sc = { .o = o };
+	uint64_t deadline = o->duration_s > 0 ? now_ms() + (uint64_t)(o->duration_s * 1000) : 0;
+	struct source_stats st;
+	int fd = source_fd(src), rc = 0, n;
+
+	stream_header(stdout, &o->sopts);
+	fflush(stdout);
+	while (!stop_signal && !sc.done) {
+		int timeout = o->interval_ms;
+
+		if (deadline) {
+			uint64_t now = now_ms();
+
+			if (now >= deadline)
+				break;
+			if (deadline - now < (uint64_t)timeout)
+				timeout = deadline - now;
+		}
+		if (fd >= 0) {
+			struct pollfd p = { .fd = fd, .events = POLLIN };
+
+			poll(&p, 1, timeout);
+		}
+		n = source_drain(src, stream_sink, &sc);
+		if (fflush(stdout) || ferror(stdout)) {
+			if (errno == EPIPE)	/* reader went away: end quietly */
+				return 0;
+			fprintf(stderr, "tcpscope: write error: %s\n", strerror(errno));
+			return 1;
+		}
+		if (n == -ENODATA)	/* replay exhausted */
+			break;
+		if (n < 0 && n != -EINTR && n != -ECANCELED) {
+			fprintf(stderr, "tcpscope: reading sessions failed: %s\n", strerror(-n));
+			rc = 1;
+			break;
+		}
+		if (fd < 0 && n == 0)
+			break;
+	}
+	/* Whatever already closed is still reported. */
+	if (!sc.done && rc == 0) {
+		source_drain(src, stream_sink, &sc);
+		fflush(stdout);
+	}
+	source_stats(src, &st);
+	fprintf(stderr, "tcpscope: %llu sessions", (unsigned long long)sc.printed);
+	if (!filter_is_empty(&o->filter))
+		fprintf(stderr, " shown (%llu seen)", (unsigned long long)st.sessions);
+	fprintf(stderr, ", %llu missed", (unsigned long long)st.missed);
+	if (st.missed)
+		fprintf(stderr, " (ring buffer full %llu, kernel %llu)",
+			(unsigned long long)st.ring_full, (unsigned long long)st.kernel_misses);
+	fputc('\n', stderr);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o = { .interval_ms = 100 };
+	struct session_source *src = NULL;
+	struct model model = { 0 };
+	struct sigaction sa;
+	char err[512];
+	int rc;
+
+	filter_init(&o.filter);
+	rc = parse_args(argc, argv, &o);
+	if (rc >= 0)
+		goto out;
+	rc = 1;
+	o.copts.verbose = o.verbose;
+
+	if (!o.stream && (!isatty(STDOUT_FILENO) || !isatty(STDIN_FILENO))) {
+		fprintf(stderr, "tcpscope: the monitor needs a terminal on stdin and stdout; "
+			"for a stream use -o text|csv|json\n");
+		rc = EXIT_USAGE;
+		goto out;
+	}
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	if (o.replay) {
+		src = replay_open(o.replay, err, sizeof(err));
+		if (!src) {
+			fprintf(stderr, "tcpscope: %s\n", err);
+			rc = EXIT_USAGE;
+			goto out;
+		}
+	} else {
+		if (geteuid() != 0)
+			fprintf(stderr, "tcpscope: not running as root: loading BPF needs root or "
+				"CAP_BPF+CAP_PERFMON\n");
+		src = collector_open(&o.copts, err, sizeof(err));
+		if (!src) {
+			fprintf(stderr, "tcpscope: %s\n", err);
+			goto out;
+		}
+	}
+
+	if (o.stream) {
+		if (!o.replay) {
+			struct source_stats st;
+
+			source_stats(src, &st);
+			fprintf(stderr, "tcpscope: attached (%s), %llu open sessions seeded\n", src->name,
+				(unsigned long long)st.seeded);
+		}
+		rc = run_stream(src, &o);
+	} else {
+		struct ui_opts uo = {
+			.interval_ms = o.interval_ms,
+			.replay = o.replay != NULL,
+			.no_color = o.no_color,
+			.wide = o.sopts.wide,
+			.initial_filter = &o.filter,
+		};
+		char label[300];
+
+		if (o.replay)
+			snprintf(label, sizeof(label), "replay %s", o.replay);
+		else
+			snprintf(label, sizeof(label), "live (%s)", src->name);
+		uo.source_label = label;
+		if (model_init(&model, o.history)) {
+			fprintf(stderr, "tcpscope: cannot allocate a history of %zu sessions\n",
+				o.history ? o.history : (size_t)MODEL_DEFAULT_HISTORY);
+			goto out;
+		}
+		err[0] = '\0';
+		rc = ui_monitor_run(src, &model, &uo, err, sizeof(err));
+		if (err[0])
+			fprintf(stderr, "tcpscope: %s\n", err);
+	}
+out:
+	source_destroy(src);
+	model_fini(&model);
+	filter_clear(&o.filter);
+	return rc;
+}
