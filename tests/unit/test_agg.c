@@ -1,0 +1,369 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Unit tests: core/agg.c (aggregation tables over uthash). */
+#include "tests/unit/helpers.h"
+
+#include <errno.h>
+
+#include "core/agg.h"
+#include "core/hash.h"
+
+static void test_new_free(void **state)
+{
+	struct agg_table *t = agg_table_new(AGG_PROC);
+
+	assert_non_null(t);
+	assert_int_equal(agg_table_kind(t), AGG_PROC);
+	assert_int_equal(agg_table_len(t), 0);
+	assert_null(agg_table_first(t));
+	agg_table_free(t);
+	agg_table_free(NULL);
+	errno = 0;
+	assert_null(agg_table_new((enum agg_kind)7));
+	assert_int_equal(errno, EINVAL);
+}
+
+static void test_proc_totals(void **state)
+{
+	struct agg_table *t = agg_table_new(AGG_PROC);
+	struct session s;
+	const struct agg_row *r;
+
+	s = mk_session(100, "curl", 40000, 443, T0_NS + 5000);
+	s.tx_bytes = 10;
+	s.rx_bytes = 1000;
+	s.dur_us = 300;
+	s.start_ns = T0_NS + 1000;
+	assert_int_equal(agg_add(t, &s), 0);
+	s.tx_bytes = 20;
+	s.rx_bytes = 2000;
+	s.dur_us = 700;
+	s.start_ns = T0_NS;		/* earlier start */
+	s.end_ns = T0_NS + 9000;	/* later end */
+	s.cause = CAUSE_RST_RECV;
+	addr_v4(&s.raddr, 1, 1, 1, 1);
+	assert_int_equal(agg_add(t, &s), 0);
+	/* same pid, other comm (after exec): another row */
+	s = mk_session(100, "wget", 40001, 80, T0_NS + 1);
+	assert_int_equal(agg_add(t, &s), 0);
+	/* same comm, other pid: another row */
+	s = mk_session(101, "curl", 40002, 80, T0_NS + 2);
+	assert_int_equal(agg_add(t, &s), 0);
+
+	assert_int_equal(agg_table_len(t), 3);
+	r = agg_find_proc(t, 100, "curl");
+	assert_non_null(r);
+	assert_int_equal(r->kind, AGG_PROC);
+	assert_int_equal(r->pid, 100);
+	assert_string_equal(r->comm, "curl");
+	assert_true(r->sessions == 2);
+	assert_true(r->tx_bytes == 30);
+	assert_true(r->rx_bytes == 3000);
+	assert_true(r->dur_sum_us == 1000);
+	assert_true(r->dur_max_us == 700);
+	assert_true(r->rsts == 1);
+	assert_true(r->peers == 2);
+	assert_false(r->peers_at_least);
+	assert_true(r->first_ns == T0_NS);
+	assert_true(r->last_ns == T0_NS + 9000);
+	assert_non_null(agg_find_proc(t, 100, "wget"));
+	assert_non_null(agg_find_proc(t, 101, "curl"));
+	assert_null(agg_find_proc(t, 102, "curl"));
+	assert_null(agg_find_port(t, 443));	/* wrong kind */
+	agg_table_free(t);
+}
+
+/* Bytes after the comm's NUL must not split rows (keys are memset). */
+static void test_key_ignores_bytes_after_nul(void **state)
+{
+	struct agg_table *t = agg_table_new(AGG_PROC);
+	struct session a = mk_session(5, "sh", 1, 2, T0_NS);
+	struct session b = a;
+
+	memset(b.comm, 'X', sizeof(b.comm));
+	memcpy(b.comm, "sh", 3);
+	b.comm[SESSION_COMM_LEN - 1] = 'Y';	/* even unterminated garbage */
+	assert_int_equal(agg_add(t, &a), 0);
+	assert_int_equal(agg_add(t, &b), 0);
+	assert_int_equal(agg_table_len(t), 1);
+	assert_true(agg_table_first(t)->sessions == 2);
+	agg_table_free(t);
+}
+
+static void test_port_is_service_port(void **state)
+{
+	struct agg_table *t = agg_table_new(AGG_PORT);
+	struct session s;
+	const struct agg_row *r;
+
+	s = mk_session(1, "curl", 50000, 443, T0_NS);
+	s.dir = DIR_OUT;			/* -> 443 */
+	agg_add(t, &s);
+	s = mk_session(2, "nginx", 443, 50001, T0_NS);
+	s.dir = DIR_IN;				/* -> 443 */
+	agg_add(t, &s);
+	s = mk_session(3, "x", 8080, 9090, T0_NS);
+	s.dir = DIR_UNKNOWN;			/* -> lower: 8080 */
+	agg_add(t, &s);
+	assert_int_equal(agg_table_len(t), 2);
+	r = agg_find_port(t, 443);
+	assert_non_null(r);
+	assert_int_equal(r->kind, AGG_PORT);
+	assert_true(r->sessions == 2);
+	assert_int_equal(r->pid, 0);
+	assert_string_equal(r->comm, "");
+	assert_non_null(agg_find_port(t, 8080));
+	assert_null(agg_find_port(t, 9090));
+	assert_null(agg_find_proc(t, 1, "curl"));
+	agg_table_free(t);
+}
+
+static void test_peers_exact_then_capped(void **state)
+{
+	struct agg_table *t = agg_table_new(AGG_PORT);
+	struct session s = mk_session(1, "srv", 80, 1234, T0_NS);
+	const struct agg_row *r;
+	uint32_t i;
+
+	s.dir = DIR_IN;
+	for (i = 0; i < 3000; i++) {
+		addr_v4(&s.raddr, 10, 1, (uint8_t)(i >> 8), (uint8_t)i);
+		agg_add(t, &s);
+		agg_add(t, &s);		/* repeats don't count */
+	}
+	r = agg_find_port(t, 80);
+	assert_true(r->sessions == 6000);
+	assert_true(r->peers == 3000);
+	assert_false(r->peers_at_least);
+
+	/* A table with a small cap: the count stops and says "at least". */
+	agg_table_clear(t);
+	agg_table_set_peer_cap(t, 100);
+	for (i = 0; i < 250; i++) {
+		addr_v4(&s.raddr, 10, 2, (uint8_t)(i >> 8), (uint8_t)i);
+		agg_add(t, &s);
+	}
+	r = agg_find_port(t, 80);
+	assert_true(r->sessions == 250);
+	assert_true(r->peers == 100);
+	assert_true(r->peers_at_least);
+	agg_table_free(t);
+}
+
+static void test_default_peer_cap_is_65536_for_ports(void **state)
+{
+	struct agg_table *t = agg_table_new(AGG_PORT);
+	struct session s = mk_session(1, "srv", 443, 1234, T0_NS);
+	const struct agg_row *r;
+	uint32_t i;
+
+	s.dir = DIR_IN;
+	for (i = 0; i < AGG_PORT_PEERS_MAX + 10; i++) {
+		addr_v4(&s.raddr, 10, (uint8_t)(i >> 16), (uint8_t)(i >> 8), (uint8_t)i);
+		agg_add(t, &s);
+	}
+	r = agg_find_port(t, 443);
+	assert_true(r->peers == AGG_PORT_PEERS_MAX);
+	assert_true(r->peers_at_least);
+	assert_true(r->sessions == AGG_PORT_PEERS_MAX + 10);
+	agg_table_free(t);
+}
+
+static void test_iteration_in_first_seen_order(void **state)
+{
+	struct agg_table *t = agg_table_new(AGG_PROC);
+	const struct agg_row *r;
+	struct session s;
+	uint32_t pids[] = { 30, 10, 20, 10, 30, 40 };
+	uint32_t expect[] = { 30, 10, 20, 40 };
+	uint64_t total = 0;
+	size_t i = 0;
+
+	for (i = 0; i < ARRAY_LEN(pids); i++) {
+		s = mk_session(pids[i], "p", 1, 2, T0_NS);
+		agg_add(t, &s);
+	}
+	i = 0;
+	for (r = agg_table_first(t); r; r = agg_row_next(r)) {
+		assert_true(i < ARRAY_LEN(expect));
+		assert_int_equal(r->pid, expect[i]);
+		total += r->sessions;
+		i++;
+	}
+	assert_int_equal(i, 4);
+	assert_true(total == ARRAY_LEN(pids));
+	agg_table_clear(t);
+	assert_int_equal(agg_table_len(t), 0);
+	assert_null(agg_table_first(t));
+	s = mk_session(1, "again", 1, 2, T0_NS);
+	assert_int_equal(agg_add(t, &s), 0);
+	assert_int_equal(agg_table_len(t), 1);
+	agg_table_free(t);
+}
+
+static void test_many_keys_totals(void **state)
+{
+	struct agg_table *t = agg_table_new(AGG_PROC);
+	const struct agg_row *r;
+	uint64_t sessions = 0, tx = 0;
+	uint32_t i;
+
+	for (i = 0; i < 50000; i++) {
+		struct session s = mk_session(i % 5000, i % 2 ? "odd" : "even", 1, 2, T0_NS + i);
+
+		s.tx_bytes = i;
+		assert_int_equal(agg_add(t, &s), 0);
+	}
+	/* pid i%5000 with parity of i: pids 0..4999, each with one comm (5000 even) */
+	assert_int_equal(agg_table_len(t), 5000);
+	for (r = agg_table_first(t); r; r = agg_row_next(r)) {
+		sessions += r->sessions;
+		tx += r->tx_bytes;
+		assert_true(r->sessions == 10);
+	}
+	assert_true(sessions == 50000);
+	assert_true(tx == 50000ULL * 49999 / 2);
+	agg_table_free(t);
+}
+
+static void test_sums_saturate(void **state)
+{
+	struct agg_table *t = agg_table_new(AGG_PROC);
+	struct session s = mk_session(1, "big", 1, 2, T0_NS);
+
+	s.tx_bytes = UINT64_MAX - 1;
+	s.dur_us = UINT64_MAX;
+	agg_add(t, &s);
+	agg_add(t, &s);
+	assert_true(agg_table_first(t)->tx_bytes == UINT64_MAX);
+	assert_true(agg_table_first(t)->dur_sum_us == UINT64_MAX);
+	assert_true(agg_table_first(t)->dur_max_us == UINT64_MAX);
+	agg_table_free(t);
+}
+
+/* Every allocation point failing in turn: -ENOMEM, no crash, table consistent. */
+static void test_enomem_handled(void **state)
+{
+	struct agg_table *t = agg_table_new(AGG_PROC);
+	const struct agg_row *r;
+	long fail_at;
+	uint32_t added = 0, failed = 0, i;
+	uint64_t sum = 0;
+
+	for (fail_at = 0; fail_at < 40; fail_at++) {
+		for (i = 0; i < 50; i++) {
+			struct session s = mk_session(1000 * (uint32_t)fail_at + i, "p", 1, 2, T0_NS);
+			int err;
+
+			hash_fail_after(i == 0 ? fail_at : -1);
+			err = agg_add(t, &s);
+			hash_fail_after(-1);
+			if (err == 0) {
+				added++;
+			} else {
+				assert_int_equal(err, -ENOMEM);
+				failed++;
+			}
+		}
+	}
+	assert_true(failed > 0);
+	assert_int_equal(agg_table_len(t), added);
+	assert_true(agg_table_dropped(t) == failed);
+	for (r = agg_table_first(t); r; r = agg_row_next(r)) {
+		assert_non_null(agg_find_proc(t, r->pid, r->comm));
+		sum += r->sessions;
+	}
+	assert_true(sum == added);
+	agg_table_free(t);
+
+	/* A table that cannot even be created. */
+	hash_fail_after(0);
+	errno = 0;
+	assert_null(agg_table_new(AGG_PORT));
+	assert_int_equal(errno, ENOMEM);
+	hash_fail_after(-1);
+}
+
+/* uthash's own allocations (table, bucket expansion) failing: row not added, table intact. */
+static void test_enomem_inside_uthash(void **state)
+{
+	struct agg_table *t;
+	struct session s;
+	uint32_t i, j, add_failures = 0;
+	long k;
+
+	/* The first insert creates the table: fail each of its allocations. */
+	for (k = 0; k < 4; k++) {
+		t = agg_table_new(AGG_PORT);
+		s = mk_session(1, "p", 1, 80, T0_NS);
+		hash_fail_after(k);
+		if (agg_add(t, &s) < 0) {
+			hash_fail_after(-1);
+			assert_int_equal(agg_table_len(t), 0);
+			assert_null(agg_table_first(t));
+		}
+		hash_fail_after(-1);
+		assert_int_equal(agg_add(t, &s), 0);
+		assert_int_equal(agg_table_len(t), 1);
+		agg_table_free(t);
+	}
+
+	/* Later inserts: the allocation after the row's fails (bucket expansion or peers). */
+	t = agg_table_new(AGG_PROC);
+	for (i = 0; i < 5000; i++) {
+		s = mk_session(i, "p", 1, 80, T0_NS);
+		hash_fail_after(1);
+		if (agg_add(t, &s) < 0) {
+			add_failures++;
+			hash_fail_after(-1);
+			assert_null(agg_find_proc(t, i, "p"));
+			assert_int_equal(agg_add(t, &s), 0);
+		}
+		hash_fail_after(-1);
+		assert_int_equal(agg_table_len(t), i + 1);
+	}
+	assert_true(add_failures > 0);	/* some inserts needed to expand the buckets */
+	for (j = 0; j < 5000; j++)
+		assert_true(agg_find_proc(t, j, "p")->sessions == 1);
+	agg_table_free(t);
+}
+
+static void test_key_cmp(void **state)
+{
+	struct agg_row a, b;
+
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	a.kind = b.kind = AGG_PORT;
+	a.port = 80;
+	b.port = 65535;
+	assert_int_equal(agg_row_key_cmp(&a, &b), -1);
+	assert_int_equal(agg_row_key_cmp(&b, &a), 1);
+	assert_int_equal(agg_row_key_cmp(&a, &a), 0);
+	a.kind = b.kind = AGG_PROC;
+	a.pid = b.pid = 7;
+	strcpy(a.comm, "a");
+	strcpy(b.comm, "\xff");
+	assert_int_equal(agg_row_key_cmp(&a, &b), -1);
+	a.pid = UINT32_MAX;
+	assert_int_equal(agg_row_key_cmp(&a, &b), 1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_new_free),
+		cmocka_unit_test(test_proc_totals),
+		cmocka_unit_test(test_key_ignores_bytes_after_nul),
+		cmocka_unit_test(test_port_is_service_port),
+		cmocka_unit_test(test_peers_exact_then_capped),
+		cmocka_unit_test(test_default_peer_cap_is_65536_for_ports),
+		cmocka_unit_test(test_iteration_in_first_seen_order),
+		cmocka_unit_test(test_many_keys_totals),
+		cmocka_unit_test(test_sums_saturate),
+		cmocka_unit_test(test_enomem_handled),
+		cmocka_unit_test(test_enomem_inside_uthash),
+		cmocka_unit_test(test_key_cmp),
+	};
+
+	return cmocka_run_group_tests_name("agg", tests, NULL, NULL);
+}

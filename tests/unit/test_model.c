@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Unit tests: core/model.c. */
+#include "tests/unit/helpers.h"
+
+#include <errno.h>
+
+#include "core/hash.h"
+#include "core/model.h"
+
+static void test_init_default_and_fini(void **state)
+{
+	struct model m;
+
+	assert_int_equal(model_init(&m, 0), 0);
+	assert_int_equal(session_log_capacity(m.log), MODEL_DEFAULT_HISTORY);
+	assert_int_equal(agg_table_kind(m.by_proc), AGG_PROC);
+	assert_int_equal(agg_table_kind(m.by_port), AGG_PORT);
+	assert_true(m.sessions_total == 0);
+	model_fini(&m);
+	assert_null(m.log);
+	model_fini(&m);		/* twice is a no-op */
+}
+
+static void test_init_errors(void **state)
+{
+	struct model m;
+
+	assert_int_equal(model_init(&m, SESSION_LOG_MAX_CAPACITY + 1), -EINVAL);
+	assert_null(m.log);
+	assert_null(m.by_proc);
+	/* The second table failing: everything is undone. */
+	hash_fail_after(1);
+	assert_int_equal(model_init(&m, 10), -ENOMEM);
+	hash_fail_after(-1);
+	assert_null(m.log);
+	assert_null(m.by_proc);
+	assert_null(m.by_port);
+}
+
+static void test_add_feeds_log_and_tables(void **state)
+{
+	struct model m;
+	struct session s;
+	uint64_t gen;
+
+	assert_int_equal(model_init(&m, 3), 0);
+	gen = m.generation;
+	for (uint32_t i = 0; i < 10; i++) {
+		s = mk_session(100 + i % 2, "app", (uint16_t)(40000 + i), 443, T0_NS + i);
+		model_add(&m, &s);
+	}
+	assert_true(m.generation > gen);
+	assert_true(m.sessions_total == 10);
+	/* The log keeps 3, counts 7 evictions ... */
+	assert_int_equal(session_log_len(m.log), 3);
+	assert_true(session_log_evicted(m.log) == 7);
+	assert_int_equal(session_log_at(m.log, 0)->lport, 40007);
+	/* ... while the totals keep everything. */
+	assert_int_equal(agg_table_len(m.by_proc), 2);
+	assert_true(agg_find_proc(m.by_proc, 100, "app")->sessions == 5);
+	assert_true(agg_find_proc(m.by_proc, 101, "app")->sessions == 5);
+	assert_true(agg_find_port(m.by_port, 443)->sessions == 10);
+	model_fini(&m);
+}
+
+static void test_sink_and_clear(void **state)
+{
+	struct model m;
+	struct session s = mk_session(1, "a", 1, 2, T0_NS);
+
+	assert_int_equal(model_init(&m, 5), 0);
+	assert_int_equal(model_sink(&m, &s), 0);
+	assert_int_equal(model_sink(&m, &s), 0);
+	assert_true(m.sessions_total == 2);
+	model_clear(&m);
+	assert_true(m.sessions_total == 0);
+	assert_int_equal(session_log_len(m.log), 0);
+	assert_int_equal(session_log_capacity(m.log), 5);
+	assert_int_equal(agg_table_len(m.by_proc), 0);
+	assert_int_equal(agg_table_len(m.by_port), 0);
+	model_add(&m, &s);
+	assert_int_equal(session_log_len(m.log), 1);
+	model_fini(&m);
+}
+
+static void test_add_survives_enomem(void **state)
+{
+	struct model m;
+	struct session s = mk_session(1, "a", 1, 2, T0_NS);
+
+	assert_int_equal(model_init(&m, 5), 0);
+	hash_fail_after(0);
+	model_add(&m, &s);
+	hash_fail_after(-1);
+	assert_true(m.sessions_total == 1);
+	assert_int_equal(session_log_len(m.log), 1);	/* the log needs no allocation */
+	assert_true(m.agg_dropped == 2);
+	assert_int_equal(agg_table_len(m.by_proc), 0);
+	model_add(&m, &s);
+	assert_int_equal(agg_table_len(m.by_proc), 1);
+	model_fini(&m);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_init_default_and_fini),
+		cmocka_unit_test(test_init_errors),
+		cmocka_unit_test(test_add_feeds_log_and_tables),
+		cmocka_unit_test(test_sink_and_clear),
+		cmocka_unit_test(test_add_survives_enomem),
+	};
+
+	return cmocka_run_group_tests_name("model", tests, NULL, NULL);
+}

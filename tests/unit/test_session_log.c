@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Unit tests: core/session_log.c (bounded history). */
+#include "tests/unit/helpers.h"
+
+#include <errno.h>
+
+#include "core/session_log.h"
+
+static struct session numbered(uint32_t i)
+{
+	return mk_session(i, "n", (uint16_t)i, 80, T0_NS + i);
+}
+
+static void test_new_rejects(void **state)
+{
+	errno = 0;
+	assert_null(session_log_new(0));
+	assert_int_equal(errno, EINVAL);
+	errno = 0;
+	assert_null(session_log_new(SESSION_LOG_MAX_CAPACITY + 1));
+	assert_int_equal(errno, EINVAL);
+	errno = 0;
+	assert_null(session_log_new(SIZE_MAX));
+	assert_int_equal(errno, EINVAL);
+	session_log_free(NULL);
+}
+
+static void test_push_and_order(void **state)
+{
+	struct session_log *log = session_log_new(4);
+	struct session s;
+	uint32_t i;
+
+	assert_non_null(log);
+	assert_int_equal(session_log_capacity(log), 4);
+	assert_int_equal(session_log_len(log), 0);
+	assert_null(session_log_at(log, 0));
+	for (i = 0; i < 3; i++) {
+		s = numbered(i);
+		session_log_push(log, &s);
+	}
+	assert_int_equal(session_log_len(log), 3);
+	for (i = 0; i < 3; i++)
+		assert_int_equal(session_log_at(log, i)->pid, i);
+	assert_null(session_log_at(log, 3));
+	assert_true(session_log_evicted(log) == 0);
+	assert_true(session_log_pushed(log) == 3);
+	session_log_free(log);
+}
+
+static void test_evicts_oldest_and_counts(void **state)
+{
+	struct session_log *log = session_log_new(5);
+	struct session s;
+	uint32_t i;
+
+	for (i = 0; i < 23; i++) {
+		s = numbered(i);
+		session_log_push(log, &s);
+		assert_int_equal(session_log_len(log), i < 5 ? i + 1 : 5);
+		assert_true(session_log_evicted(log) == (i < 5 ? 0 : i - 4));
+		/* After every push: oldest first, newest last, in push order. */
+		assert_int_equal(session_log_at(log, session_log_len(log) - 1)->pid, i);
+		assert_int_equal(session_log_at(log, 0)->pid, i < 5 ? 0 : i - 4);
+	}
+	for (i = 0; i < 5; i++) {
+		assert_int_equal(session_log_at(log, i)->pid, 18 + i);
+		assert_true(session_log_seq(log, i) == 18 + i);
+	}
+	assert_true(session_log_pushed(log) == 23);
+	assert_true(session_log_evicted(log) == 18);
+	session_log_free(log);
+}
+
+static void test_copy_is_taken(void **state)
+{
+	struct session_log *log = session_log_new(2);
+	struct session s = numbered(7);
+
+	session_log_push(log, &s);
+	s.pid = 99;
+	strcpy(s.comm, "changed");
+	assert_int_equal(session_log_at(log, 0)->pid, 7);
+	assert_string_equal(session_log_at(log, 0)->comm, "n");
+	session_log_free(log);
+}
+
+static void test_capacity_one(void **state)
+{
+	struct session_log *log = session_log_new(1);
+	struct session s;
+	uint32_t i;
+
+	for (i = 0; i < 10; i++) {
+		s = numbered(i);
+		session_log_push(log, &s);
+		assert_int_equal(session_log_len(log), 1);
+		assert_int_equal(session_log_at(log, 0)->pid, i);
+	}
+	assert_true(session_log_evicted(log) == 9);
+	session_log_free(log);
+}
+
+static void test_clear_keeps_counters(void **state)
+{
+	struct session_log *log = session_log_new(3);
+	struct session s;
+	uint32_t i;
+
+	for (i = 0; i < 7; i++) {
+		s = numbered(i);
+		session_log_push(log, &s);
+	}
+	session_log_clear(log);
+	assert_int_equal(session_log_len(log), 0);
+	assert_null(session_log_at(log, 0));
+	assert_true(session_log_pushed(log) == 7);
+	assert_true(session_log_evicted(log) == 4);
+	s = numbered(100);
+	session_log_push(log, &s);
+	assert_int_equal(session_log_at(log, 0)->pid, 100);
+	assert_true(session_log_seq(log, 0) == 7);
+	session_log_free(log);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_new_rejects),
+		cmocka_unit_test(test_push_and_order),
+		cmocka_unit_test(test_evicts_oldest_and_counts),
+		cmocka_unit_test(test_copy_is_taken),
+		cmocka_unit_test(test_capacity_one),
+		cmocka_unit_test(test_clear_keeps_counters),
+	};
+
+	return cmocka_run_group_tests_name("session_log", tests, NULL, NULL);
+}
