@@ -21,8 +21,20 @@
 #include "bpf/tcpscope.h"
 #include "tcpscope.skel.h"
 
+/* Sessions held back until their owner is known (TS_F_AWAIT_OWNER). */
+#define AWAIT_MAX	4096
+#define AWAIT_NS	500000000ull	/* then they are delivered as uncertain */
+
+struct awaiting {
+	struct session s;
+	uint64_t sock_id;
+	uint64_t deadline_ns;	/* CLOCK_MONOTONIC */
+};
+
 struct collector {
 	struct session_source src;	/* first: the source handle */
+	struct awaiting *await;		/* FIFO by deadline */
+	size_t await_n;
 	struct tcpscope_bpf *skel;
 	struct ring_buffer *rb;
 	struct bpf_program *state_prog;	/* the attached state hook */
@@ -154,20 +166,70 @@ static void event_to_session(const struct collector *c, const struct tcpscope_ev
 	s->comm[sizeof(s->comm) - 1] = '\0';
 }
 
+static int deliver(struct collector *c, const struct session *s)
+{
+	c->delivered++;
+	if (c->sink && c->sink(c->sink_ctx, s)) {
+		c->sink_stop = 1;
+		return -ECANCELED;	/* libbpf stops consuming; the rest waits */
+	}
+	return 0;
+}
+
+static void await_remove(struct collector *c, size_t i)
+{
+	memmove(&c->await[i], &c->await[i + 1], (c->await_n - i - 1) * sizeof(c->await[0]));
+	c->await_n--;
+}
+
+/* Deliver held-back sessions whose owner did not show up in time (all of
+ * them with all = true). */
+static int await_release(struct collector *c, bool all)
+{
+	uint64_t now = clock_ns(CLOCK_MONOTONIC);
+	int err = 0;
+
+	while (c->await_n && !err && (all || c->await[0].deadline_ns <= now)) {
+		struct session s = c->await[0].s;
+
+		await_remove(c, 0);
+		err = deliver(c, &s);
+	}
+	return err;
+}
+
 static int on_event(void *ctx, void *data, size_t len)
 {
+	const struct tcpscope_event *e = data;
 	struct collector *c = ctx;
 	struct session s;
 
 	if (len < sizeof(struct tcpscope_event))
 		return 0;
-	event_to_session(c, data, &s);
-	c->delivered++;
-	if (c->sink && c->sink(c->sink_ctx, &s)) {
-		c->sink_stop = 1;
-		return -ECANCELED;	/* libbpf stops consuming; the rest waits */
+	if (e->kind == TS_KIND_OWNER) {
+		for (size_t i = 0; i < c->await_n; i++) {
+			if (c->await[i].sock_id != e->sock_id)
+				continue;
+			s = c->await[i].s;
+			await_remove(c, i);
+			s.pid = e->pid;
+			memcpy(s.comm, e->comm, sizeof(s.comm));
+			s.comm[sizeof(s.comm) - 1] = '\0';
+			s.flags &= ~SESS_PID_UNCERTAIN;
+			return deliver(c, &s);
+		}
+		return 0;	/* already delivered as uncertain */
 	}
-	return 0;
+	event_to_session(c, e, &s);
+	if ((e->flags & TS_F_AWAIT_OWNER) && c->await_n < AWAIT_MAX) {
+		struct awaiting *a = &c->await[c->await_n++];
+
+		a->s = s;
+		a->sock_id = e->sock_id;
+		a->deadline_ns = clock_ns(CLOCK_MONOTONIC) + AWAIT_NS;
+		return 0;
+	}
+	return deliver(c, &s);
 }
 
 static int collector_fd(struct session_source *src)
@@ -190,6 +252,20 @@ static int collector_drain(struct session_source *src, session_sink_fn sink, voi
 	err = ring_buffer__consume(c->rb);
 	if (err < 0 && !c->sink_stop)
 		return err;
+	if (!c->sink_stop)
+		await_release(c, false);
+	return (int)(c->delivered - before);
+}
+
+static int collector_flush(struct session_source *src, session_sink_fn sink, void *ctx)
+{
+	struct collector *c = (struct collector *)src;
+	uint64_t before = c->delivered;
+	int n = collector_drain(src, sink, ctx);
+
+	if (n < 0 || c->sink_stop)
+		return n;
+	await_release(c, true);
 	return (int)(c->delivered - before);
 }
 
@@ -227,12 +303,14 @@ static void collector_destroy(struct session_source *src)
 		return;
 	ring_buffer__free(c->rb);
 	tcpscope_bpf__destroy(c->skel);
+	free(c->await);
 	free(c);
 }
 
 static const struct session_source_ops collector_ops = {
 	.fd = collector_fd,
 	.drain = collector_drain,
+	.flush = collector_flush,
 	.stats = collector_stats,
 	.destroy = collector_destroy,
 };
@@ -293,6 +371,8 @@ static int try_open(struct collector *c, const struct collector_opts *opts,
 		return -errno;
 	bpf_program__set_autoload(skel->progs.tcpscope_state_btf, hook == HOOK_TP_BTF);
 	bpf_program__set_autoload(skel->progs.tcpscope_state_tp, hook == HOOK_TRACEPOINT);
+	bpf_program__set_autoload(skel->progs.tcpscope_destroy_btf, hook == HOOK_TP_BTF);
+	bpf_program__set_autoload(skel->progs.tcpscope_destroy_tp, hook == HOOK_TRACEPOINT);
 	bpf_program__set_autoload(skel->progs.tcpscope_seed_tcp, with_iters);
 	bpf_program__set_autoload(skel->progs.tcpscope_seed_files, with_iters);
 	bpf_map__set_max_entries(skel->maps.socks,
@@ -317,6 +397,12 @@ static int try_open(struct collector *c, const struct collector_opts *opts,
 		err = -errno;
 		goto fail;
 	}
+	/* Optional: without it, sessions reset under an idle owner stay
+	 * marked uncertain. */
+	if (hook == HOOK_TP_BTF)
+		skel->links.tcpscope_destroy_btf = bpf_program__attach(skel->progs.tcpscope_destroy_btf);
+	else
+		skel->links.tcpscope_destroy_tp = bpf_program__attach(skel->progs.tcpscope_destroy_tp);
 	c->skel = skel;
 	c->state_prog = state;
 	c->src.name = hook_name(hook);
@@ -362,6 +448,12 @@ struct session_source *collector_open(const struct collector_opts *opts, char *e
 		return NULL;
 	}
 	c->src.ops = &collector_ops;
+	c->await = calloc(AWAIT_MAX, sizeof(*c->await));
+	if (!c->await) {
+		free(c);
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
 	refresh_clock_offset(c);
 	c->started_epoch_ns = clock_ns(CLOCK_REALTIME);
 

@@ -79,6 +79,7 @@ const volatile __u32 wake_threshold_bytes = 1 << 20;
 __u64 ring_full;	/* failed ring buffer reservations: sessions lost */
 __u64 table_full;	/* sockets that did not fit in `socks` (reported as partial) */
 __u64 seeded;		/* sockets found open at start-up */
+__s64 awaiting;		/* entries in await_owner (lets tcp_destroy_sock skip the lookup) */
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -91,6 +92,15 @@ struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 8 << 20);	/* resized by user space */
 } events SEC(".maps");
+
+/* Closed sessions whose owner was not seen but still holds the socket: its
+ * close() will destroy the socket in its own context (tcp_destroy_sock). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u64);
+	__type(value, __u8);
+} await_owner SEC(".maps");
 
 /* Listening ports seen by the start-up iterator: tells whether an already
  * open session was accepted or connected. */
@@ -277,9 +287,24 @@ static __always_inline int emit(const struct sock *sk, struct tcp_sock *tp, __u6
 		/* The owner's own abortive close, or the fallback: current. */
 		e->pid = bpf_get_current_pid_tgid() >> 32;
 		bpf_get_current_comm(e->comm, sizeof(e->comm));
-		if (!ident_now)
+		if (!ident_now) {
 			e->flags |= TS_F_PID_UNCERTAIN;
+			/* A process still holds it (typically: reset by the
+			 * peer while the owner sat in read()). Its close()
+			 * will tell who it is. */
+			if (RD(direct, sk, sk_socket)) {
+				__u8 one = 1;
+
+				if (!bpf_map_update_elem(&await_owner, &key, &one, BPF_ANY)) {
+					__sync_fetch_and_add(&awaiting, 1);
+					e->flags |= TS_F_AWAIT_OWNER;
+				}
+			}
+		}
 	}
+	e->kind = TS_KIND_SESSION;
+	e->pad = 0;
+	e->sock_id = key;
 
 	/* No wakeup per event: user space drains on a short timer. Wake it
 	 * early only when the buffer is filling up. */
@@ -356,6 +381,43 @@ static __always_inline int handle(const struct sock *sk, int oldstate, int newst
 		return emit(sk, tp, key, oldstate, a, direct);
 	}
 	return 0;
+}
+
+/* The socket is destroyed: if a closed session waits for its owner, this
+ * is the owner's close() (or exit), in its own context. */
+static __always_inline int on_destroy(__u64 key)
+{
+	struct tcpscope_event *e;
+
+	if (*(volatile __s64 *)&awaiting <= 0)
+		return 0;
+	if (!bpf_map_lookup_elem(&await_owner, &key))
+		return 0;
+	if (bpf_map_delete_elem(&await_owner, &key))
+		return 0;	/* someone else took it */
+	__sync_fetch_and_add(&awaiting, -1);
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e)
+		return 0;	/* the session stays uncertain; nothing is lost */
+	__builtin_memset(e, 0, sizeof(*e));
+	e->kind = TS_KIND_OWNER;
+	e->sock_id = key;
+	e->pid = bpf_get_current_pid_tgid() >> 32;
+	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
+	return 0;
+}
+
+SEC("tp_btf/tcp_destroy_sock")
+int BPF_PROG(tcpscope_destroy_btf, struct sock *sk)
+{
+	return on_destroy((__u64)sk);
+}
+
+SEC("tracepoint/tcp/tcp_destroy_sock")
+int tcpscope_destroy_tp(struct trace_event_raw_tcp_event_sk *ctx)
+{
+	return on_destroy((__u64)ctx->skaddr);
 }
 
 SEC("tp_btf/inet_sock_set_state")

@@ -30,6 +30,13 @@
 /* tcpscope_event.flags */
 #define TS_F_PID_UNCERTAIN	0x01	/* pid/comm are "current" at close */
 #define TS_F_PARTIAL		0x02	/* opened before the collector started */
+#define TS_F_AWAIT_OWNER	0x04	/* an owner record may follow for sock_id */
+
+/* tcpscope_event.kind */
+#define TS_KIND_SESSION	0	/* a closed session */
+#define TS_KIND_OWNER	1	/* the owner of an earlier AWAIT_OWNER session,
+				 * seen when it released the socket: only
+				 * sock_id, pid and comm are set */
 
 struct tcpscope_event {
 	__u64 start_ns;		/* CLOCK_BOOTTIME at SYN_SENT / SYN_RECV; 0 = before start */
@@ -49,8 +56,10 @@ struct tcpscope_event {
 	__u8 closer;
 	__u8 cause;
 	__u8 flags;
-	__u8 pad[2];
+	__u8 kind;
+	__u8 pad;
 	char comm[TS_COMM_LEN];
+	__u64 sock_id;		/* opaque socket identity, to match an owner record */
 };
 
 #endif

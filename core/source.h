@@ -30,6 +30,10 @@ struct session_source_ops {
 	/* Deliver pending sessions to sink. Returns the number delivered, or -errno.
 	 * Returns -ENODATA once a finite source (replay) is exhausted. */
 	int (*drain)(struct session_source *src, session_sink_fn sink, void *ctx);
+	/* Like drain, and also deliver what the source holds back (sessions
+	 * waiting for their owner). Optional: NULL means drain. For the end of
+	 * a stream. */
+	int (*flush)(struct session_source *src, session_sink_fn sink, void *ctx);
 	void (*stats)(struct session_source *src, struct source_stats *out);
 	void (*destroy)(struct session_source *src);
 };
@@ -43,6 +47,10 @@ static inline int source_fd(struct session_source *s) { return s->ops->fd(s); }
 static inline int source_drain(struct session_source *s, session_sink_fn f, void *c)
 {
 	return s->ops->drain(s, f, c);
+}
+static inline int source_flush(struct session_source *s, session_sink_fn f, void *c)
+{
+	return s->ops->flush ? s->ops->flush(s, f, c) : s->ops->drain(s, f, c);
 }
 static inline void source_stats(struct session_source *s, struct source_stats *o)
 {

@@ -379,7 +379,7 @@ static int run_stream(struct session_source *src, const struct options *o)
 	}
 	/* Whatever already closed is still reported. */
 	if (!sc.done && rc == 0) {
-		source_drain(src, stream_sink, &sc);
+		source_flush(src, stream_sink, &sc);
 		fflush(stdout);
 	}
 	source_stats(src, &st);
