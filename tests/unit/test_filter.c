@@ -1,0 +1,454 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Unit tests: core/filter.c (sets, parsers, semantics, description). */
+#include "tests/unit/helpers.h"
+
+#include <errno.h>
+#include <stdio.h>
+
+#include "core/filter.h"
+
+/* ---- parsers ------------------------------------------------------------- */
+
+static void set_text(const struct id_set *set, char *buf, size_t len)
+{
+	assert_true(id_set_format(set, buf, len) >= 0);
+}
+
+static void test_parse_ports_valid(void **state)
+{
+	static const struct {
+		const char *in, *set;
+	} cases[] = {
+		{ "80", "80" },
+		{ "80,443", "80,443" },
+		{ "443,80", "80,443" },
+		{ "8000-8010", "8000-8010" },
+		{ " 80 , 443 ", "80,443" },
+		{ "\t22\t", "22" },
+		{ "8000 - 8010", "8000-8010" },
+		{ "80,80,80", "80" },
+		{ "1-65535", "1-65535" },
+		{ "5-5", "5" },
+		{ "10-20,15-30,31", "10-31" },	/* overlapping and adjacent merge */
+		{ "65535", "65535" },
+		{ "0080", "80" },
+	};
+	char buf[128], err[128];
+	size_t i;
+
+	for (i = 0; i < ARRAY_LEN(cases); i++) {
+		struct id_set set;
+
+		id_set_init(&set);
+		err[0] = '\0';
+		if (filter_parse_ports(cases[i].in, &set, err, sizeof(err)) != 0)
+			fail_msg("'%s' rejected: %s", cases[i].in, err);
+		set_text(&set, buf, sizeof(buf));
+		assert_string_equal(buf, cases[i].set);
+		id_set_clear(&set);
+	}
+}
+
+static void test_parse_ports_errors(void **state)
+{
+	static const struct {
+		const char *in, *err;
+	} cases[] = {
+		{ "", "empty port list" },
+		{ "   ", "empty port list" },
+		{ "80,,443", "empty item in port list '80,,443'" },
+		{ "80,", "empty item in port list '80,'" },
+		{ ",80", "empty item in port list ',80'" },
+		{ "80, ,443", "empty item in port list '80, ,443'" },
+		{ "http", "bad port 'http'" },
+		{ "80x", "bad port '80x'" },
+		{ "80 443", "bad port '80 443'" },
+		{ "-80", "bad port '-80'" },
+		{ "+80", "bad port '+80'" },
+		{ "8000-", "bad port '8000-'" },
+		{ "8000-x", "bad port '8000-x'" },
+		{ "1-2-3", "bad port '1-2-3'" },
+		{ "0x50", "bad port '0x50'" },
+		{ "0", "port 0 out of range (1-65535)" },
+		{ "0-10", "port 0 out of range (1-65535)" },
+		{ "65536", "port 65536 out of range (1-65535)" },
+		{ "80,99999999999999999999", "port 99999999999999999999 out of range (1-65535)" },
+		{ "100-70000", "port 70000 out of range (1-65535)" },
+		{ "8010-8000", "reversed port range 8010-8000" },
+		{ "\x1b[2J", "bad port '\\x1b[2J'" },	/* hostile input is shown escaped */
+	};
+	char err[128];
+	size_t i;
+
+	for (i = 0; i < ARRAY_LEN(cases); i++) {
+		struct id_set set;
+
+		id_set_init(&set);
+		err[0] = '\0';
+		if (filter_parse_ports(cases[i].in, &set, err, sizeof(err)) != -EINVAL)
+			fail_msg("'%s' accepted", cases[i].in);
+		assert_string_equal(err, cases[i].err);
+		assert_null(strchr(err, '\n'));
+		assert_int_equal(set.n, 0);
+		id_set_clear(&set);
+	}
+	assert_int_equal(filter_parse_ports(NULL, &(struct id_set){ 0 }, err, sizeof(err)), -EINVAL);
+}
+
+static void test_parse_pids(void **state)
+{
+	static const struct {
+		const char *in;
+		int ret;
+		const char *out;	/* set text, or error */
+	} cases[] = {
+		{ "123", 0, "123" },
+		{ "1,2,3", 0, "1-3" },
+		{ "4194304", 0, "4194304" },
+		{ "100-200", 0, "100-200" },
+		{ "0", -EINVAL, "pid 0 out of range (1-4194304)" },
+		{ "4194305", -EINVAL, "pid 4194305 out of range (1-4194304)" },
+		{ "12a", -EINVAL, "bad pid '12a'" },
+		{ "", -EINVAL, "empty pid list" },
+		{ "200-100", -EINVAL, "reversed pid range 200-100" },
+	};
+	char buf[128], err[128];
+	size_t i;
+
+	for (i = 0; i < ARRAY_LEN(cases); i++) {
+		struct id_set set;
+
+		id_set_init(&set);
+		err[0] = '\0';
+		assert_int_equal(filter_parse_pids(cases[i].in, &set, err, sizeof(err)), cases[i].ret);
+		if (cases[i].ret == 0) {
+			set_text(&set, buf, sizeof(buf));
+			assert_string_equal(buf, cases[i].out);
+		} else {
+			assert_string_equal(err, cases[i].out);
+		}
+		id_set_clear(&set);
+	}
+}
+
+static void test_parse_appends_atomically(void **state)
+{
+	struct id_set set;
+	char buf[64], err[128];
+
+	id_set_init(&set);
+	assert_int_equal(filter_parse_ports("80", &set, err, sizeof(err)), 0);
+	assert_int_equal(filter_parse_ports("443,81", &set, err, sizeof(err)), 0);
+	set_text(&set, buf, sizeof(buf));
+	assert_string_equal(buf, "80-81,443");
+	/* a bad list adds nothing, even its good items */
+	assert_int_equal(filter_parse_ports("22,bad", &set, err, sizeof(err)), -EINVAL);
+	set_text(&set, buf, sizeof(buf));
+	assert_string_equal(buf, "80-81,443");
+	id_set_clear(&set);
+}
+
+static void test_parse_huge_ranges_are_not_expanded(void **state)
+{
+	struct id_set set;
+	char err[64];
+
+	id_set_init(&set);
+	assert_int_equal(filter_parse_pids("1-4194304", &set, err, sizeof(err)), 0);
+	assert_int_equal(set.n, 1);
+	assert_true(id_set_contains(&set, 1));
+	assert_true(id_set_contains(&set, 4194304));
+	assert_false(id_set_contains(&set, 0));
+	id_set_clear(&set);
+}
+
+static void test_parse_too_many_items(void **state)
+{
+	char text[FILTER_MAX_ITEMS * 7 + 16], err[128];
+	struct id_set set;
+	size_t pos = 0;
+	int i;
+
+	for (i = 0; i <= FILTER_MAX_ITEMS; i++)
+		pos += (size_t)snprintf(text + pos, sizeof(text) - pos, "%s%d", i ? "," : "", 1 + 2 * i);
+	id_set_init(&set);
+	assert_int_equal(filter_parse_ports(text, &set, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "too many items in port list (max 1024)");
+	id_set_clear(&set);
+}
+
+static void test_id_set_ops(void **state)
+{
+	struct id_set a, b;
+	char buf[16];
+	uint32_t v;
+
+	id_set_init(&a);
+	id_set_init(&b);
+	assert_true(id_set_is_empty(&a));
+	assert_int_equal(id_set_add_range(&a, 5, 4), -EINVAL);
+	assert_int_equal(id_set_add_range(&a, 10, 20), 0);
+	assert_int_equal(id_set_add_range(&a, 0, 0), 0);
+	assert_int_equal(id_set_add_range(&a, UINT32_MAX - 1, UINT32_MAX), 0);
+	assert_int_equal(id_set_add_range(&a, 21, 21), 0);	/* adjacent: merged */
+	assert_int_equal(a.n, 3);
+	for (v = 0; v < 30; v++)
+		assert_int_equal(id_set_contains(&a, v), v == 0 || (v >= 10 && v <= 21));
+	assert_true(id_set_contains(&a, UINT32_MAX));
+	assert_int_equal(id_set_copy(&b, &a), 0);
+	assert_int_equal(b.n, 3);
+	assert_true(id_set_contains(&b, 15));
+	/* too small a buffer: cut with "..." */
+	assert_int_equal(id_set_format(&a, buf, sizeof(buf)), -ENOSPC);
+	assert_string_equal(buf, "0,10-21,4294...");
+	id_set_clear(&a);
+	id_set_clear(&b);
+}
+
+/* ---- semantics ------------------------------------------------------------ */
+
+static struct session sess(uint32_t pid, const char *comm, uint16_t lport, uint16_t rport)
+{
+	return mk_session(pid, comm, lport, rport, T0_NS);
+}
+
+static void test_empty_accepts_all(void **state)
+{
+	struct filter f;
+	struct session s = sess(1, "x", 1, 2);
+
+	filter_init(&f);
+	assert_true(filter_is_empty(&f));
+	assert_true(filter_accepts(&f, &s));
+	filter_clear(&f);
+	/* zeroed memory is an empty filter too */
+	struct filter z;
+
+	memset(&z, 0, sizeof(z));
+	assert_true(filter_is_empty(&z));
+	assert_true(filter_accepts(&z, &s));
+}
+
+static void test_ports_and_or(void **state)
+{
+	struct filter f;
+	char err[64];
+	struct session a = sess(1, "x", 8000, 50000);	/* local 8000 */
+	struct session b = sess(1, "x", 50001, 8000);	/* remote 8000 */
+	struct session c = sess(1, "x", 8000, 443);	/* local 8000, remote 443 */
+	struct session d = sess(1, "x", 1234, 443);
+
+	/* -L 8000: local only */
+	filter_init(&f);
+	assert_int_equal(filter_parse_ports("8000", &f.lports, err, sizeof(err)), 0);
+	assert_false(filter_is_empty(&f));
+	assert_true(filter_accepts(&f, &a));
+	assert_false(filter_accepts(&f, &b));
+	assert_true(filter_accepts(&f, &c));
+	/* -L 8000 -D 443: AND */
+	assert_int_equal(filter_parse_ports("443", &f.rports, err, sizeof(err)), 0);
+	assert_false(filter_accepts(&f, &a));
+	assert_false(filter_accepts(&f, &b));
+	assert_true(filter_accepts(&f, &c));
+	assert_false(filter_accepts(&f, &d));
+	filter_clear(&f);
+
+	/* -P 8000: either side */
+	filter_init(&f);
+	assert_int_equal(filter_parse_ports("8000", &f.ports, err, sizeof(err)), 0);
+	assert_true(filter_accepts(&f, &a));
+	assert_true(filter_accepts(&f, &b));
+	assert_true(filter_accepts(&f, &c));
+	assert_false(filter_accepts(&f, &d));
+	/* within one set: OR */
+	assert_int_equal(filter_parse_ports("443", &f.ports, err, sizeof(err)), 0);
+	assert_true(filter_accepts(&f, &d));
+	filter_clear(&f);
+}
+
+static void test_ranges(void **state)
+{
+	struct filter f;
+	char err[64];
+	struct session s = sess(1, "x", 40000, 8005);
+
+	filter_init(&f);
+	assert_int_equal(filter_parse_ports("8000-8010", &f.rports, err, sizeof(err)), 0);
+	assert_true(filter_accepts(&f, &s));
+	s.rport = 8010;
+	assert_true(filter_accepts(&f, &s));
+	s.rport = 8011;
+	assert_false(filter_accepts(&f, &s));
+	s.rport = 7999;
+	assert_false(filter_accepts(&f, &s));
+	filter_clear(&f);
+}
+
+static void test_pids_family_comm_and(void **state)
+{
+	struct filter f;
+	char err[64];
+	struct session s = sess(123, "nginx", 80, 5000);
+	struct session s6 = s;
+
+	s6.family = AF_INET6;
+	addr_v6(&s6.raddr, "2001:db8::5");
+	filter_init(&f);
+	assert_int_equal(filter_parse_pids("100-200,300", &f.pids, err, sizeof(err)), 0);
+	assert_true(filter_accepts(&f, &s));
+	s.pid = 250;
+	assert_false(filter_accepts(&f, &s));
+	s.pid = 300;
+	assert_true(filter_accepts(&f, &s));
+
+	assert_int_equal(filter_set_family(&f, AF_INET), 0);
+	assert_true(filter_accepts(&f, &s));
+	s6.pid = 300;
+	assert_false(filter_accepts(&f, &s6));
+	assert_int_equal(filter_set_family(&f, AF_INET6), 0);
+	assert_true(filter_accepts(&f, &s6));
+	assert_false(filter_accepts(&f, &s));
+	assert_int_equal(filter_set_family(&f, 99), -EINVAL);
+	assert_int_equal(filter_set_family(&f, 0), 0);
+
+	assert_int_equal(filter_set_comm(&f, "ngi"), 0);
+	assert_true(filter_accepts(&f, &s));
+	assert_int_equal(filter_set_comm(&f, "NGI"), 0);	/* comm is case-sensitive */
+	assert_false(filter_accepts(&f, &s));
+	assert_int_equal(filter_set_comm(&f, ""), 0);
+	assert_true(filter_accepts(&f, &s));
+	filter_clear(&f);
+	assert_true(filter_is_empty(&f));
+}
+
+static void test_comm_matches_escaped_form(void **state)
+{
+	struct filter f;
+	struct session s = sess(1, "a\x1b[31mb", 1, 2);
+
+	filter_init(&f);
+	assert_int_equal(filter_set_comm(&f, "\\x1b[31m"), 0);
+	assert_true(filter_accepts(&f, &s));
+	filter_clear(&f);
+}
+
+static void test_search(void **state)
+{
+	struct filter f;
+	struct session s = sess(42, "Postgres", 5432, 40001);
+
+	addr_v4(&s.raddr, 192, 168, 7, 9);
+	filter_init(&f);
+	assert_int_equal(filter_set_search(&f, "postgres"), 0);	/* case-insensitive */
+	assert_true(filter_accepts(&f, &s));
+	assert_int_equal(filter_set_search(&f, "GRES"), 0);
+	assert_true(filter_accepts(&f, &s));
+	assert_int_equal(filter_set_search(&f, "543"), 0);	/* port as text */
+	assert_true(filter_accepts(&f, &s));
+	assert_int_equal(filter_set_search(&f, "4000"), 0);	/* remote port */
+	assert_true(filter_accepts(&f, &s));
+	assert_int_equal(filter_set_search(&f, "168.7"), 0);	/* address as text */
+	assert_true(filter_accepts(&f, &s));
+	assert_int_equal(filter_set_search(&f, "10.0.0.1"), 0);	/* local address */
+	assert_true(filter_accepts(&f, &s));
+	assert_int_equal(filter_set_search(&f, "mysql"), 0);
+	assert_false(filter_accepts(&f, &s));
+	assert_int_equal(filter_set_search(&f, "9999"), 0);
+	assert_false(filter_accepts(&f, &s));
+
+	s.family = AF_INET6;
+	addr_v6(&s.raddr, "2001:DB8::abcd");
+	assert_int_equal(filter_set_search(&f, "DB8::AB"), 0);
+	assert_true(filter_accepts(&f, &s));
+	filter_clear(&f);
+
+	char longtext[FILTER_TEXT_LEN + 1];
+
+	memset(longtext, 'a', sizeof(longtext) - 1);
+	longtext[FILTER_TEXT_LEN] = '\0';
+	assert_int_equal(filter_set_search(&f, longtext), -EINVAL);
+	assert_int_equal(filter_set_comm(&f, longtext), -EINVAL);
+	assert_true(filter_is_empty(&f));
+}
+
+static void test_only_pid_port_and_copy(void **state)
+{
+	struct filter f, g;
+	char err[64];
+	struct session s = sess(7, "x", 22, 60000);
+
+	filter_init(&f);
+	filter_init(&g);
+	assert_int_equal(filter_parse_pids("1-5", &f.pids, err, sizeof(err)), 0);
+	assert_int_equal(filter_only_pid(&f, 7), 0);	/* replaces */
+	assert_int_equal(f.pids.n, 1);
+	assert_true(filter_accepts(&f, &s));
+	assert_int_equal(filter_only_port(&f, 60000), 0);
+	assert_true(filter_accepts(&f, &s));
+	assert_int_equal(filter_only_port(&f, 23), 0);
+	assert_false(filter_accepts(&f, &s));
+
+	assert_int_equal(filter_set_search(&f, "x"), 0);
+	assert_int_equal(filter_copy(&g, &f), 0);
+	filter_clear(&f);	/* the copy owns its own memory */
+	assert_false(filter_accepts(&g, &s));
+	assert_int_equal(filter_only_port(&g, 22), 0);
+	assert_true(filter_accepts(&g, &s));
+	assert_string_equal(g.search, "x");
+	filter_clear(&g);
+}
+
+static void test_describe(void **state)
+{
+	struct filter f;
+	char buf[128], err[64];
+	int n;
+
+	filter_init(&f);
+	assert_int_equal(filter_describe(&f, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "");
+	assert_int_equal(filter_parse_ports("80,443", &f.ports, err, sizeof(err)), 0);
+	assert_int_equal(filter_parse_pids("123", &f.pids, err, sizeof(err)), 0);
+	assert_int_equal(filter_set_comm(&f, "nginx"), 0);
+	assert_int_equal(filter_set_family(&f, AF_INET), 0);
+	filter_describe(&f, buf, sizeof(buf));
+	assert_string_equal(buf, "port 80,443  pid 123  comm nginx  IPv4");
+
+	assert_int_equal(filter_parse_ports("8000-8010", &f.lports, err, sizeof(err)), 0);
+	assert_int_equal(filter_parse_ports("53", &f.rports, err, sizeof(err)), 0);
+	assert_int_equal(filter_set_search(&f, "Web"), 0);
+	assert_int_equal(filter_set_family(&f, AF_INET6), 0);
+	assert_int_equal(filter_set_comm(&f, "a\x1b"), 0);
+	n = filter_describe(&f, buf, sizeof(buf));
+	assert_int_equal(n, (int)strlen(buf));
+	assert_string_equal(buf,
+		"port 80,443  lport 8000-8010  rport 53  pid 123  comm a\\x1b  IPv6  /web");
+
+	/* too long for the buffer: cut, marked, terminated */
+	assert_int_equal(filter_describe(&f, buf, 20), 19);
+	assert_string_equal(buf, "port 80,443  lpo...");
+	filter_clear(&f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_parse_ports_valid),
+		cmocka_unit_test(test_parse_ports_errors),
+		cmocka_unit_test(test_parse_pids),
+		cmocka_unit_test(test_parse_appends_atomically),
+		cmocka_unit_test(test_parse_huge_ranges_are_not_expanded),
+		cmocka_unit_test(test_parse_too_many_items),
+		cmocka_unit_test(test_id_set_ops),
+		cmocka_unit_test(test_empty_accepts_all),
+		cmocka_unit_test(test_ports_and_or),
+		cmocka_unit_test(test_ranges),
+		cmocka_unit_test(test_pids_family_comm_and),
+		cmocka_unit_test(test_comm_matches_escaped_form),
+		cmocka_unit_test(test_search),
+		cmocka_unit_test(test_only_pid_port_and_copy),
+		cmocka_unit_test(test_describe),
+	};
+
+	return cmocka_run_group_tests_name("filter", tests, NULL, NULL);
+}
