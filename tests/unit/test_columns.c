@@ -1,0 +1,286 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Unit tests: core/columns.c (the shared column table). */
+#include "tests/unit/helpers.h"
+
+#include <errno.h>
+#include <stdlib.h>
+
+#include "core/agg.h"
+#include "core/columns.h"
+
+static void expect_names(enum view_kind kind, const char *expect)
+{
+	char buf[512] = "";
+	size_t i, n;
+	const struct column *cols = columns_for(kind, &n);
+
+	assert_non_null(cols);
+	for (i = 0; i < n; i++) {
+		if (i)
+			strcat(buf, ",");
+		strcat(buf, cols[i].name);
+	}
+	assert_string_equal(buf, expect);
+}
+
+static void test_column_orders(void **state)
+{
+	expect_names(VIEW_SESSIONS,
+		     "time,pid,comm,family,laddr,lport,raddr,rport,tx_bytes,rx_bytes,duration_ms,"
+		     "start_time,srtt_us,retransmits,handshake_us,direction,closed_by,end_cause,"
+		     "pid_certain,partial");
+	expect_names(VIEW_PROCS,
+		     "pid,comm,sessions,tx_bytes,rx_bytes,avg_ms,max_ms,rsts,peers,last_seen");
+	expect_names(VIEW_PORTS,
+		     "port,sessions,peers,tx_bytes,rx_bytes,avg_ms,max_ms,rsts,last_seen");
+}
+
+static void test_table_is_complete(void **state)
+{
+	enum view_kind k;
+	size_t n, i, j;
+
+	for (k = 0; k < VIEW_COUNT; k++) {
+		const struct column *cols = columns_for(k, &n);
+		int narrow_width = 0;
+
+		assert_true(n > 0);
+		for (i = 0; i < n; i++) {
+			assert_non_null(cols[i].name);
+			assert_non_null(cols[i].title);
+			assert_non_null(cols[i].compare);
+			assert_non_null(cols[i].format);
+			assert_true(cols[i].width > 0);
+			assert_ptr_equal(column_find(k, cols[i].name), &cols[i]);
+			assert_ptr_equal(column_by_id(k, cols[i].id), &cols[i]);
+			for (j = 0; j < i; j++) {
+				assert_string_not_equal(cols[i].name, cols[j].name);
+				assert_int_not_equal(cols[i].id, cols[j].id);
+			}
+			if (cols[i].narrow)
+				narrow_width += cols[i].width + 1;
+		}
+		/* the default narrow set fits an 80-column terminal */
+		assert_true(narrow_width - 1 <= 80);
+	}
+	assert_null(column_find(VIEW_SESSIONS, "nope"));
+	assert_null(column_find(VIEW_PORTS, "pid"));
+	assert_null(column_by_id(VIEW_PORTS, COL_LADDR));
+	assert_null(columns_for(VIEW_COUNT, &n));
+	assert_int_equal(n, 0);
+	assert_string_equal(view_kind_name(VIEW_PROCS), "processes");
+}
+
+static const char *cell(enum view_kind k, const char *name, const void *row, enum fmt_style st)
+{
+	static char buf[COL_TEXT_LEN];
+	const struct column *c = column_find(k, name);
+
+	assert_non_null(c);
+	assert_true(c->format(row, buf, sizeof(buf), st) >= 0);
+	return buf;
+}
+
+static void test_session_cells(void **state)
+{
+	struct session s = mk_session(4321, "nginx", 443, 51234, T0_NS + 123456789);
+
+	setenv("TZ", "UTC", 1);
+	s.start_ns = T0_NS - 2 * NS_PER_SEC;
+	s.dur_us = 2123456;
+	s.tx_bytes = 1536;
+	s.rx_bytes = 12897485;
+	s.srtt_us = 850;
+	s.retrans = 3;
+	s.handshake_us = 0;
+	s.dir = DIR_IN;
+	s.closer = CLOSER_REMOTE;
+	s.cause = CAUSE_RST_RECV;
+	s.flags = SESS_PID_UNCERTAIN | SESS_PARTIAL;
+
+#define EXACT(name, text) assert_string_equal(cell(VIEW_SESSIONS, name, &s, FMT_EXACT), text)
+#define HUMAN(name, text) assert_string_equal(cell(VIEW_SESSIONS, name, &s, FMT_HUMAN), text)
+	EXACT("time", "2026-11-23T22:15:03.123456Z");
+	HUMAN("time", "22:15:03");
+	EXACT("pid", "4321");
+	HUMAN("pid", "4321?");
+	EXACT("comm", "nginx");
+	EXACT("family", "4");
+	EXACT("laddr", "10.0.0.1");
+	EXACT("lport", "443");
+	EXACT("raddr", "10.0.0.2");
+	EXACT("rport", "51234");
+	EXACT("tx_bytes", "1536");
+	HUMAN("tx_bytes", "1.5K");
+	EXACT("rx_bytes", "12897485");
+	HUMAN("rx_bytes", "12.3M");
+	EXACT("duration_ms", "2123.456");
+	HUMAN("duration_ms", "2.12s");
+	EXACT("start_time", "2026-11-23T22:15:01.000000Z");
+	EXACT("srtt_us", "850");
+	HUMAN("srtt_us", "850us");
+	EXACT("retransmits", "3");
+	EXACT("handshake_us", "0");
+	HUMAN("handshake_us", "-");
+	EXACT("direction", "in");
+	EXACT("closed_by", "remote");
+	EXACT("end_cause", "rst_recv");
+	EXACT("pid_certain", "0");
+	EXACT("partial", "1");
+	s.flags = 0;
+	s.family = AF_INET6;
+	addr_v6(&s.raddr, "2001:db8::7");
+	strcpy(s.comm, "\x1b]0;pwned\x07");
+	EXACT("pid_certain", "1");
+	EXACT("partial", "0");
+	HUMAN("pid", "4321");
+	EXACT("family", "6");
+	EXACT("raddr", "2001:db8::7");
+	EXACT("comm", "\\x1b]0;pwned\\x07");
+	HUMAN("comm", "\\x1b]0;pwned\\x07");
+#undef EXACT
+#undef HUMAN
+}
+
+static void test_agg_cells(void **state)
+{
+	struct agg_row r;
+
+	memset(&r, 0, sizeof(r));
+	r.kind = AGG_PROC;
+	r.pid = 99;
+	strcpy(r.comm, "=cmd");
+	r.sessions = 3;
+	r.tx_bytes = 2048;
+	r.rx_bytes = 10;
+	r.dur_sum_us = 1000;	/* avg 333.333us */
+	r.dur_max_us = 900;
+	r.rsts = 1;
+	r.peers = 65536;
+	r.peers_at_least = true;
+	r.last_ns = T0_NS;
+	setenv("TZ", "UTC", 1);
+
+	assert_string_equal(cell(VIEW_PROCS, "pid", &r, FMT_EXACT), "99");
+	assert_string_equal(cell(VIEW_PROCS, "comm", &r, FMT_EXACT), "=cmd");
+	assert_string_equal(cell(VIEW_PROCS, "sessions", &r, FMT_EXACT), "3");
+	assert_string_equal(cell(VIEW_PROCS, "tx_bytes", &r, FMT_HUMAN), "2.0K");
+	assert_string_equal(cell(VIEW_PROCS, "avg_ms", &r, FMT_EXACT), "0.333");
+	assert_string_equal(cell(VIEW_PROCS, "avg_ms", &r, FMT_HUMAN), "333us");
+	assert_string_equal(cell(VIEW_PROCS, "max_ms", &r, FMT_EXACT), "0.900");
+	assert_string_equal(cell(VIEW_PROCS, "rsts", &r, FMT_EXACT), "1");
+	assert_string_equal(cell(VIEW_PROCS, "peers", &r, FMT_EXACT), "65536");
+	assert_string_equal(cell(VIEW_PROCS, "peers", &r, FMT_HUMAN), "65536+");
+	assert_string_equal(cell(VIEW_PROCS, "last_seen", &r, FMT_EXACT),
+			    "2026-11-23T22:15:03.000000Z");
+	assert_string_equal(cell(VIEW_PROCS, "last_seen", &r, FMT_HUMAN), "22:15:03");
+	r.kind = AGG_PORT;
+	r.port = 8443;
+	assert_string_equal(cell(VIEW_PORTS, "port", &r, FMT_EXACT), "8443");
+	r.sessions = 0;
+	assert_string_equal(cell(VIEW_PORTS, "avg_ms", &r, FMT_EXACT), "0.000");
+}
+
+static void test_format_small_buffer(void **state)
+{
+	struct session s = mk_session(1, "abcdefghijkl", 1, 2, T0_NS);
+	size_t i, n;
+	const struct column *cols = columns_for(VIEW_SESSIONS, &n);
+	char buf[4];
+
+	for (i = 0; i < n; i++) {
+		int r = cols[i].format(&s, buf, sizeof(buf), FMT_EXACT);
+
+		assert_true(r == -ENOSPC || (r >= 0 && (size_t)r < sizeof(buf)));
+		if (r == -ENOSPC)
+			assert_string_equal(buf, "");
+	}
+}
+
+/* Comparators are three-way with no overflow at the extremes. */
+static void test_compare_extremes(void **state)
+{
+	struct session a = mk_session(0, "a", 0, 0, 0);
+	struct session b = mk_session(UINT32_MAX, "b", 65535, 65535, UINT64_MAX);
+	struct agg_row x, y;
+	size_t i, n;
+	const struct column *cols = columns_for(VIEW_SESSIONS, &n);
+
+	a.tx_bytes = a.rx_bytes = a.dur_us = a.start_ns = 0;
+	b.tx_bytes = b.rx_bytes = b.dur_us = b.start_ns = UINT64_MAX;
+	b.srtt_us = b.retrans = b.handshake_us = UINT32_MAX;
+	a.srtt_us = a.retrans = a.handshake_us = 0;
+	b.dir = DIR_IN;
+	b.closer = CLOSER_REMOTE;
+	b.cause = CAUSE_TIMEOUT;
+	a.dir = a.closer = a.cause = 0;
+	a.flags = SESS_PID_UNCERTAIN;	/* certain: 0 < 1 */
+	b.flags = SESS_PARTIAL;
+	a.family = AF_INET;
+	b.family = AF_INET6;
+	addr_v4(&a.laddr, 0, 0, 0, 0);
+	memset(&b.laddr, 0xff, sizeof(b.laddr));
+	memset(&b.raddr, 0xff, sizeof(b.raddr));
+	for (i = 0; i < n; i++) {
+		if (cols[i].compare(&a, &b) != -1 || cols[i].compare(&b, &a) != 1 ||
+		    cols[i].compare(&a, &a) != 0)
+			fail_msg("session column %s", cols[i].name);
+	}
+
+	memset(&x, 0, sizeof(x));
+	memset(&y, 0, sizeof(y));
+	x.kind = y.kind = AGG_PROC;
+	x.sessions = 1;
+	y.pid = UINT32_MAX;
+	y.port = 65535;
+	strcpy(y.comm, "\xff");
+	y.sessions = UINT64_MAX;
+	y.tx_bytes = y.rx_bytes = y.dur_max_us = y.rsts = y.peers = y.last_ns = UINT64_MAX;
+	y.dur_sum_us = UINT64_MAX;	/* avg 1us vs x's 0us */
+	for (enum view_kind k = VIEW_PROCS; k <= VIEW_PORTS; k++) {
+		cols = columns_for(k, &n);
+		for (i = 0; i < n; i++) {
+			if (cols[i].compare(&x, &y) != -1 || cols[i].compare(&y, &x) != 1 ||
+			    cols[i].compare(&y, &y) != 0)
+				fail_msg("%s column %s", view_kind_name(k), cols[i].name);
+		}
+	}
+}
+
+/* Averages compare exactly, even when integer division would tie them. */
+static void test_avg_compare_exact(void **state)
+{
+	const struct column *c = column_find(VIEW_PORTS, "avg_ms");
+	struct agg_row x, y;
+
+	memset(&x, 0, sizeof(x));
+	memset(&y, 0, sizeof(y));
+	x.sessions = 3;
+	x.dur_sum_us = 10;	/* 3.33 */
+	y.sessions = 3;
+	y.dur_sum_us = 11;	/* 3.67, same integer average */
+	assert_int_equal(c->compare(&x, &y), -1);
+	y.sessions = 6;
+	y.dur_sum_us = 20;	/* equal: 3.33 */
+	assert_int_equal(c->compare(&x, &y), 0);
+	x.sessions = UINT64_MAX;
+	x.dur_sum_us = UINT64_MAX;	/* 1 */
+	y.sessions = UINT64_MAX - 1;
+	y.dur_sum_us = UINT64_MAX - 1;	/* 1 */
+	assert_int_equal(c->compare(&x, &y), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_column_orders),
+		cmocka_unit_test(test_table_is_complete),
+		cmocka_unit_test(test_session_cells),
+		cmocka_unit_test(test_agg_cells),
+		cmocka_unit_test(test_format_small_buffer),
+		cmocka_unit_test(test_compare_extremes),
+		cmocka_unit_test(test_avg_compare_exact),
+	};
+
+	return cmocka_run_group_tests_name("columns", tests, NULL, NULL);
+}
