@@ -130,19 +130,35 @@ static __always_inline void new_info(struct sk_info *info, __u64 now, __u16 flag
 	info->flags = flags;
 }
 
-static __always_inline struct sk_info *lookup_or_partial(__u64 key)
+/* Per-socket state, in `socks` keyed by the socket's address. */
+static __always_inline struct sk_info *info_lookup(__u64 key)
 {
-	struct sk_info *info = bpf_map_lookup_elem(&socks, &key);
+	return bpf_map_lookup_elem(&socks, &key);
+}
+
+/* A fresh entry for a session that starts now (a reused socket's old entry
+ * is overwritten). Returns 0, or -1 when the table is full. */
+static __always_inline int info_new(__u64 key, __u64 now, __u16 flags, bool ident)
+{
 	struct sk_info fresh;
 
-	if (info)
-		return info;
-	new_info(&fresh, 0, I_PARTIAL);
-	if (bpf_map_update_elem(&socks, &key, &fresh, BPF_NOEXIST)) {
+	new_info(&fresh, now, flags);
+	if (ident)
+		capture_identity(&fresh);
+	if (bpf_map_update_elem(&socks, &key, &fresh, BPF_ANY)) {
 		__sync_fetch_and_add(&table_full, 1);
-		return NULL;
+		return -1;
 	}
-	return bpf_map_lookup_elem(&socks, &key);
+	return 0;
+}
+
+static __always_inline struct sk_info *info_lookup_or_partial(__u64 key)
+{
+	struct sk_info *info = info_lookup(key);
+
+	if (info || info_new(key, 0, I_PARTIAL, false))
+		return info;
+	return info_lookup(key);
 }
 
 struct addr_args {
@@ -155,7 +171,7 @@ struct addr_args {
 static __always_inline int emit(const struct sock *sk, struct tcp_sock *tp, __u64 key,
 				int oldstate, const struct addr_args *a, bool direct)
 {
-	struct sk_info *info = bpf_map_lookup_elem(&socks, &key);
+	struct sk_info *info = info_lookup(key);
 	struct tcpscope_event *e;
 	__u64 now = bpf_ktime_get_boot_ns();
 	__u64 acked, received, avail;
@@ -319,7 +335,7 @@ static __always_inline int handle(const struct sock *sk, int oldstate, int newst
 				  const struct addr_args *a, bool direct)
 {
 	__u64 key = (__u64)sk;
-	struct sk_info *info, fresh;
+	struct sk_info *info;
 	struct tcp_sock *tp;
 
 	if (direct)
@@ -331,20 +347,14 @@ static __always_inline int handle(const struct sock *sk, int oldstate, int newst
 
 	switch (newstate) {
 	case S_SYN_SENT:	/* connect(): the owner's context */
-		new_info(&fresh, bpf_ktime_get_boot_ns(), I_OUT);
-		capture_identity(&fresh);
-		if (bpf_map_update_elem(&socks, &key, &fresh, BPF_ANY))
-			__sync_fetch_and_add(&table_full, 1);
+		info_new(key, bpf_ktime_get_boot_ns(), I_OUT, true);
 		return 0;
 	case S_SYN_RECV:	/* child of a listener; owner not known yet */
-		if (oldstate != S_LISTEN)
-			return 0;
-		new_info(&fresh, bpf_ktime_get_boot_ns(), I_IN);
-		if (bpf_map_update_elem(&socks, &key, &fresh, BPF_ANY))
-			__sync_fetch_and_add(&table_full, 1);
+		if (oldstate == S_LISTEN)
+			info_new(key, bpf_ktime_get_boot_ns(), I_IN, false);
 		return 0;
 	case S_ESTABLISHED:
-		info = bpf_map_lookup_elem(&socks, &key);
+		info = info_lookup(key);
 		if (!info)
 			return 0;
 		if (info->flags & I_OUT) {
@@ -355,7 +365,7 @@ static __always_inline int handle(const struct sock *sk, int oldstate, int newst
 		}
 		return 0;
 	case S_FIN_WAIT1:	/* close()/shutdown() by the owner */
-		info = lookup_or_partial(key);
+		info = info_lookup_or_partial(key);
 		if (!info)
 			return 0;
 		capture_identity(info);
@@ -364,12 +374,12 @@ static __always_inline int handle(const struct sock *sk, int oldstate, int newst
 			info->flags |= I_LOCAL_FIRST;
 		return 0;
 	case S_CLOSE_WAIT:	/* their FIN arrived (softirq) */
-		info = lookup_or_partial(key);
+		info = info_lookup_or_partial(key);
 		if (info && !(info->flags & I_LOCAL_FIRST))
 			info->flags |= I_REMOTE_FIRST;
 		return 0;
 	case S_LAST_ACK:	/* close() by the owner after their FIN */
-		info = lookup_or_partial(key);
+		info = info_lookup_or_partial(key);
 		if (!info)
 			return 0;
 		capture_identity(info);
