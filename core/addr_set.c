@@ -91,10 +91,16 @@ bool addr_set_contains(const struct addr_set *set, const struct in6_addr *addr)
 
 int addr_set_add(struct addr_set *set, const struct in6_addr *addr)
 {
-	uint32_t i;
+	uint32_t i = 0;
 
-	if (addr_set_contains(set, addr))
-		return 0;
+	if (addr_is_zero(addr)) {
+		if (set->has_zero)
+			return 0;
+	} else if (set->cap) {
+		i = addr_set_probe(set, addr);
+		if (!addr_is_zero(&set->slots[i]))
+			return 0;
+	}
 	if (set->max && set->len >= set->max) {
 		set->capped = true;
 		return -ENOSPC;
@@ -105,11 +111,13 @@ int addr_set_add(struct addr_set *set, const struct in6_addr *addr)
 		return 1;
 	}
 	/* Keep the table at most half full so probes stay short. */
-	if ((uint64_t)(set->len + 1) * 2 > set->cap && addr_set_grow(set) < 0) {
-		set->capped = true;
-		return -ENOMEM;
+	if ((uint64_t)(set->len + 1) * 2 > set->cap) {
+		if (addr_set_grow(set) < 0) {
+			set->capped = true;
+			return -ENOMEM;
+		}
+		i = addr_set_probe(set, addr);
 	}
-	i = addr_set_probe(set, addr);
 	set->slots[i] = *addr;
 	set->len++;
 	return 1;

@@ -78,6 +78,33 @@ static int cmp_addr(const struct in6_addr *a, const struct in6_addr *b)
 	return CMP(c, 0);
 }
 
+static struct col_key key_u64(uint64_t v)
+{
+	return (struct col_key){ 0, v };
+}
+
+/* Big-endian bytes: the key orders like memcmp(). */
+static struct col_key key_bytes(const unsigned char *b)
+{
+	struct col_key k = { 0, 0 };
+	int i;
+
+	for (i = 0; i < 8; i++)
+		k.hi = k.hi << 8 | b[i];
+	for (i = 8; i < 16; i++)
+		k.lo = k.lo << 8 | b[i];
+	return k;
+}
+
+/* The comm up to its NUL, zero-padded: orders like strncmp(a, b, 16). */
+static struct col_key key_comm(const char *comm)
+{
+	unsigned char b[SESSION_COMM_LEN] = { 0 };
+
+	memcpy(b, comm, strnlen(comm, SESSION_COMM_LEN));
+	return key_bytes(b);
+}
+
 /* ---- sessions -------------------------------------------------------------- */
 
 #define S(p) ((const struct session *)(p))
@@ -88,6 +115,10 @@ static int cmp_addr(const struct in6_addr *a, const struct in6_addr *b)
 	{                                                                 \
 		const struct session *x = S(a), *y = S(b);                \
 		return CMP(expr(x), expr(y));                             \
+	}                                                                 \
+	static struct col_key key_s_##name(const void *a)                \
+	{                                                                 \
+		return key_u64(expr(S(a)));                               \
 	}
 
 #define F_END(s)	((s)->end_ns)
@@ -139,6 +170,21 @@ static int cmp_s_laddr(const void *a, const void *b)
 static int cmp_s_raddr(const void *a, const void *b)
 {
 	return cmp_addr(&S(a)->raddr, &S(b)->raddr);
+}
+
+static struct col_key key_s_comm(const void *a)
+{
+	return key_comm(S(a)->comm);
+}
+
+static struct col_key key_s_laddr(const void *a)
+{
+	return key_bytes(S(a)->laddr.s6_addr);
+}
+
+static struct col_key key_s_raddr(const void *a)
+{
+	return key_bytes(S(a)->raddr.s6_addr);
 }
 
 static int fmt_s_time(const void *r, char *buf, size_t len, enum fmt_style st)
@@ -262,26 +308,26 @@ static int fmt_s_partial(const void *r, char *buf, size_t len, enum fmt_style st
 
 /* The order here is the CSV column order: the first 11 are a contract. */
 static const struct column session_cols[] = {
-	{ COL_TIME, "time", "TIME", 8, false, true, T, cmp_s_time, fmt_s_time },
-	{ COL_PID, "pid", "PID", 7, true, true, N, cmp_s_pid, fmt_s_pid },
-	{ COL_COMM, "comm", "COMM", 12, false, true, U, cmp_s_comm, fmt_s_comm },
-	{ COL_FAMILY, "family", "IP", 2, true, false, N, cmp_s_family, fmt_s_family },
-	{ COL_LADDR, "laddr", "LADDR", 15, false, false, T, cmp_s_laddr, fmt_s_laddr },
-	{ COL_LPORT, "lport", "LPORT", 5, true, true, N, cmp_s_lport, fmt_s_lport },
-	{ COL_RADDR, "raddr", "RADDR", 15, false, true, T, cmp_s_raddr, fmt_s_raddr },
-	{ COL_RPORT, "rport", "RPORT", 5, true, true, N, cmp_s_rport, fmt_s_rport },
-	{ COL_TX_BYTES, "tx_bytes", "TX", 5, true, true, N, cmp_s_tx, fmt_s_tx },
-	{ COL_RX_BYTES, "rx_bytes", "RX", 5, true, true, N, cmp_s_rx, fmt_s_rx },
-	{ COL_DURATION, "duration_ms", "DUR", 6, true, true, N, cmp_s_dur, fmt_s_dur },
-	{ COL_START_TIME, "start_time", "START", 8, false, false, T, cmp_s_start, fmt_s_start },
-	{ COL_SRTT, "srtt_us", "SRTT", 6, true, false, N, cmp_s_srtt, fmt_s_srtt },
-	{ COL_RETRANS, "retransmits", "RETR", 4, true, false, N, cmp_s_retrans, fmt_s_retrans },
-	{ COL_HANDSHAKE, "handshake_us", "HSHAKE", 6, true, false, N, cmp_s_hshake, fmt_s_hshake },
-	{ COL_DIR, "direction", "DIR", 3, false, false, T, cmp_s_dir, fmt_s_dir },
-	{ COL_CLOSER, "closed_by", "CLOSER", 6, false, false, T, cmp_s_closer, fmt_s_closer },
-	{ COL_CAUSE, "end_cause", "END", 8, false, false, T, cmp_s_cause, fmt_s_cause },
-	{ COL_PID_CERTAIN, "pid_certain", "PIDOK", 5, true, false, N, cmp_s_certain, fmt_s_certain },
-	{ COL_PARTIAL, "partial", "PART", 4, true, false, N, cmp_s_partial, fmt_s_partial },
+	{ COL_TIME, "time", "TIME", 8, false, true, T, cmp_s_time, fmt_s_time, key_s_time, true },
+	{ COL_PID, "pid", "PID", 7, true, true, N, cmp_s_pid, fmt_s_pid, key_s_pid, true },
+	{ COL_COMM, "comm", "COMM", 12, false, true, U, cmp_s_comm, fmt_s_comm, key_s_comm, true },
+	{ COL_FAMILY, "family", "IP", 2, true, false, N, cmp_s_family, fmt_s_family, key_s_family, true },
+	{ COL_LADDR, "laddr", "LADDR", 15, false, false, T, cmp_s_laddr, fmt_s_laddr, key_s_laddr, true },
+	{ COL_LPORT, "lport", "LPORT", 5, true, true, N, cmp_s_lport, fmt_s_lport, key_s_lport, true },
+	{ COL_RADDR, "raddr", "RADDR", 15, false, true, T, cmp_s_raddr, fmt_s_raddr, key_s_raddr, true },
+	{ COL_RPORT, "rport", "RPORT", 5, true, true, N, cmp_s_rport, fmt_s_rport, key_s_rport, true },
+	{ COL_TX_BYTES, "tx_bytes", "TX", 5, true, true, N, cmp_s_tx, fmt_s_tx, key_s_tx, true },
+	{ COL_RX_BYTES, "rx_bytes", "RX", 5, true, true, N, cmp_s_rx, fmt_s_rx, key_s_rx, true },
+	{ COL_DURATION, "duration_ms", "DUR", 6, true, true, N, cmp_s_dur, fmt_s_dur, key_s_dur, true },
+	{ COL_START_TIME, "start_time", "START", 8, false, false, T, cmp_s_start, fmt_s_start, key_s_start, true },
+	{ COL_SRTT, "srtt_us", "SRTT", 6, true, false, N, cmp_s_srtt, fmt_s_srtt, key_s_srtt, true },
+	{ COL_RETRANS, "retransmits", "RETR", 4, true, false, N, cmp_s_retrans, fmt_s_retrans, key_s_retrans, true },
+	{ COL_HANDSHAKE, "handshake_us", "HSHAKE", 6, true, false, N, cmp_s_hshake, fmt_s_hshake, key_s_hshake, true },
+	{ COL_DIR, "direction", "DIR", 3, false, false, T, cmp_s_dir, fmt_s_dir, key_s_dir, true },
+	{ COL_CLOSER, "closed_by", "CLOSER", 6, false, false, T, cmp_s_closer, fmt_s_closer, key_s_closer, true },
+	{ COL_CAUSE, "end_cause", "END", 8, false, false, T, cmp_s_cause, fmt_s_cause, key_s_cause, true },
+	{ COL_PID_CERTAIN, "pid_certain", "PIDOK", 5, true, false, N, cmp_s_certain, fmt_s_certain, key_s_certain, true },
+	{ COL_PARTIAL, "partial", "PART", 4, true, false, N, cmp_s_partial, fmt_s_partial, key_s_partial, true },
 };
 
 /* ---- aggregates --------------------------------------------------------- */
@@ -292,6 +338,10 @@ static const struct column session_cols[] = {
 	static int cmp_a_##name(const void *a, const void *b)            \
 	{                                                                 \
 		return CMP(A(a)->field, A(b)->field);                     \
+	}                                                                 \
+	static struct col_key key_a_##name(const void *a)                \
+	{                                                                 \
+		return key_u64(A(a)->field);                              \
 	}
 
 AGG_CMP(pid, pid)
@@ -307,6 +357,11 @@ AGG_CMP(last, last_ns)
 static int cmp_a_comm(const void *a, const void *b)
 {
 	return cmp_comm(A(a)->comm, A(b)->comm);
+}
+
+static struct col_key key_a_comm(const void *a)
+{
+	return key_comm(A(a)->comm);
 }
 
 static uint64_t agg_avg_us(const struct agg_row *r)
@@ -325,6 +380,20 @@ static int cmp_a_avg(const void *a, const void *b)
 	l = (unsigned __int128)x->dur_sum_us * y->sessions;
 	r = (unsigned __int128)y->dur_sum_us * x->sessions;
 	return CMP(l, r);
+}
+
+/* floor(sum * 2^64 / n): monotonic in the average, not exact (ties need cmp_a_avg). */
+static struct col_key key_a_avg(const void *a)
+{
+	const struct agg_row *r = A(a);
+	struct col_key k = { 0, 0 };
+
+	if (r->sessions) {
+		k.hi = r->dur_sum_us / r->sessions;
+		k.lo = (uint64_t)(((unsigned __int128)(r->dur_sum_us % r->sessions) << 64) /
+				  r->sessions);
+	}
+	return k;
 }
 
 static int fmt_a_pid(const void *r, char *buf, size_t len, enum fmt_style st)
@@ -392,28 +461,28 @@ static int fmt_a_last(const void *r, char *buf, size_t len, enum fmt_style st)
 }
 
 static const struct column proc_cols[] = {
-	{ COL_PID, "pid", "PID", 7, true, true, N, cmp_a_pid, fmt_a_pid },
-	{ COL_COMM, "comm", "COMM", 15, false, true, U, cmp_a_comm, fmt_a_comm },
-	{ COL_SESSIONS, "sessions", "SESS", 7, true, true, N, cmp_a_sessions, fmt_a_sessions },
-	{ COL_TX_BYTES, "tx_bytes", "TX", 6, true, true, N, cmp_a_tx, fmt_a_tx },
-	{ COL_RX_BYTES, "rx_bytes", "RX", 6, true, true, N, cmp_a_rx, fmt_a_rx },
-	{ COL_AVG, "avg_ms", "AVG", 6, true, true, N, cmp_a_avg, fmt_a_avg },
-	{ COL_MAX, "max_ms", "MAX", 6, true, false, N, cmp_a_max, fmt_a_max },
-	{ COL_RSTS, "rsts", "RST", 5, true, true, N, cmp_a_rsts, fmt_a_rsts },
-	{ COL_PEERS, "peers", "PEERS", 6, true, true, N, cmp_a_peers, fmt_a_peers },
-	{ COL_LAST_SEEN, "last_seen", "LAST", 8, false, true, T, cmp_a_last, fmt_a_last },
+	{ COL_PID, "pid", "PID", 7, true, true, N, cmp_a_pid, fmt_a_pid, key_a_pid, true },
+	{ COL_COMM, "comm", "COMM", 15, false, true, U, cmp_a_comm, fmt_a_comm, key_a_comm, true },
+	{ COL_SESSIONS, "sessions", "SESS", 7, true, true, N, cmp_a_sessions, fmt_a_sessions, key_a_sessions, true },
+	{ COL_TX_BYTES, "tx_bytes", "TX", 6, true, true, N, cmp_a_tx, fmt_a_tx, key_a_tx, true },
+	{ COL_RX_BYTES, "rx_bytes", "RX", 6, true, true, N, cmp_a_rx, fmt_a_rx, key_a_rx, true },
+	{ COL_AVG, "avg_ms", "AVG", 6, true, true, N, cmp_a_avg, fmt_a_avg, key_a_avg, false },
+	{ COL_MAX, "max_ms", "MAX", 6, true, false, N, cmp_a_max, fmt_a_max, key_a_max, true },
+	{ COL_RSTS, "rsts", "RST", 5, true, true, N, cmp_a_rsts, fmt_a_rsts, key_a_rsts, true },
+	{ COL_PEERS, "peers", "PEERS", 6, true, true, N, cmp_a_peers, fmt_a_peers, key_a_peers, true },
+	{ COL_LAST_SEEN, "last_seen", "LAST", 8, false, true, T, cmp_a_last, fmt_a_last, key_a_last, true },
 };
 
 static const struct column port_cols[] = {
-	{ COL_PORT, "port", "PORT", 5, true, true, N, cmp_a_port, fmt_a_port },
-	{ COL_SESSIONS, "sessions", "SESS", 7, true, true, N, cmp_a_sessions, fmt_a_sessions },
-	{ COL_PEERS, "peers", "PEERS", 6, true, true, N, cmp_a_peers, fmt_a_peers },
-	{ COL_TX_BYTES, "tx_bytes", "TX", 6, true, true, N, cmp_a_tx, fmt_a_tx },
-	{ COL_RX_BYTES, "rx_bytes", "RX", 6, true, true, N, cmp_a_rx, fmt_a_rx },
-	{ COL_AVG, "avg_ms", "AVG", 6, true, true, N, cmp_a_avg, fmt_a_avg },
-	{ COL_MAX, "max_ms", "MAX", 6, true, true, N, cmp_a_max, fmt_a_max },
-	{ COL_RSTS, "rsts", "RST", 5, true, true, N, cmp_a_rsts, fmt_a_rsts },
-	{ COL_LAST_SEEN, "last_seen", "LAST", 8, false, true, T, cmp_a_last, fmt_a_last },
+	{ COL_PORT, "port", "PORT", 5, true, true, N, cmp_a_port, fmt_a_port, key_a_port, true },
+	{ COL_SESSIONS, "sessions", "SESS", 7, true, true, N, cmp_a_sessions, fmt_a_sessions, key_a_sessions, true },
+	{ COL_PEERS, "peers", "PEERS", 6, true, true, N, cmp_a_peers, fmt_a_peers, key_a_peers, true },
+	{ COL_TX_BYTES, "tx_bytes", "TX", 6, true, true, N, cmp_a_tx, fmt_a_tx, key_a_tx, true },
+	{ COL_RX_BYTES, "rx_bytes", "RX", 6, true, true, N, cmp_a_rx, fmt_a_rx, key_a_rx, true },
+	{ COL_AVG, "avg_ms", "AVG", 6, true, true, N, cmp_a_avg, fmt_a_avg, key_a_avg, false },
+	{ COL_MAX, "max_ms", "MAX", 6, true, true, N, cmp_a_max, fmt_a_max, key_a_max, true },
+	{ COL_RSTS, "rsts", "RST", 5, true, true, N, cmp_a_rsts, fmt_a_rsts, key_a_rsts, true },
+	{ COL_LAST_SEEN, "last_seen", "LAST", 8, false, true, T, cmp_a_last, fmt_a_last, key_a_last, true },
 };
 
 #undef N

@@ -22,6 +22,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 enum view_kind {
 	VIEW_SESSIONS,
@@ -77,6 +78,16 @@ enum col_type {
 
 #define COL_TEXT_LEN 80	/* room for any formatted cell */
 
+/*
+ * A 128-bit sort key (hi first). For every column, key(a) < key(b) implies
+ * compare(a, b) < 0; when key_exact, equal keys also mean compare() == 0,
+ * so sorting never needs to look at the rows again. sort.c decorates rows
+ * with their keys so that comparisons touch no row memory.
+ */
+struct col_key {
+	uint64_t hi, lo;
+};
+
 struct column {
 	enum col_id id;
 	const char *name;	/* CSV/JSON name */
@@ -87,6 +98,8 @@ struct column {
 	enum col_type type;
 	int (*compare)(const void *a, const void *b);
 	int (*format)(const void *row, char *buf, size_t len, enum fmt_style style);
+	struct col_key (*key)(const void *row);
+	bool key_exact;
 };
 
 /* The columns of a view in their fixed order; *n gets the count. NULL for a bad kind. */

@@ -415,34 +415,47 @@ int filter_only_port(struct filter *f, uint16_t port)
 	return id_set_add_range(&f->ports, port, port);
 }
 
-static void lower_in_place(char *s)
+/* ASCII lower-case copy of s into buf (len > 0). */
+static void lower_copy(char *buf, size_t len, const char *s)
 {
-	for (; *s; s++)
-		*s = (char)tolower((unsigned char)*s);
+	size_t i;
+
+	for (i = 0; i + 1 < len && s[i]; i++)
+		buf[i] = (char)tolower((unsigned char)s[i]);
+	buf[i] = '\0';
+}
+
+/* Decimal text of a port, at the end of buf[8]. */
+static const char *port_text(char buf[8], uint16_t port)
+{
+	char *p = buf + 7;
+
+	*p = '\0';
+	do {
+		*--p = (char)('0' + port % 10);
+		port /= 10;
+	} while (port);
+	return p;
 }
 
 static bool search_matches(const struct filter *f, const struct session *s, const char *comm_esc)
 {
 	char text[FMT_COMM_ESC_LEN > FMT_ADDR_LEN ? FMT_COMM_ESC_LEN : FMT_ADDR_LEN];
+	char port[8];
 
-	snprintf(text, sizeof(text), "%s", comm_esc);
-	lower_in_place(text);
+	lower_copy(text, sizeof(text), comm_esc);
 	if (strstr(text, f->search))
 		return true;
-	if (f->search_digits) {
-		snprintf(text, sizeof(text), "%u", s->lport);
-		if (strstr(text, f->search))
-			return true;
-		snprintf(text, sizeof(text), "%u", s->rport);
-		if (strstr(text, f->search))
-			return true;
-	}
+	if (f->search_digits && (strstr(port_text(port, s->lport), f->search) ||
+				 strstr(port_text(port, s->rport), f->search)))
+		return true;
 	if (f->search_addr_chars) {
-		fmt_addr(&s->laddr, s->family, text, sizeof(text));
-		if (strstr(text, f->search))
+		/* inet_ntop() writes IPv6 in lower case, like the search text. */
+		if (fmt_addr(&s->laddr, s->family, text, sizeof(text)) >= 0 &&
+		    strstr(text, f->search))
 			return true;
-		fmt_addr(&s->raddr, s->family, text, sizeof(text));
-		if (strstr(text, f->search))
+		if (fmt_addr(&s->raddr, s->family, text, sizeof(text)) >= 0 &&
+		    strstr(text, f->search))
 			return true;
 	}
 	return false;

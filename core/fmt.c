@@ -108,12 +108,41 @@ static bool addr_is_v4mapped(const struct in6_addr *a)
 	return memcmp(a->s6_addr, prefix, sizeof(prefix)) == 0;
 }
 
+/* Decimal digits of v (< 1000) at p; returns the count. */
+static size_t put_octet(char *p, unsigned int v)
+{
+	size_t n = 0;
+
+	if (v >= 100)
+		p[n++] = (char)('0' + v / 100);
+	if (v >= 10)
+		p[n++] = (char)('0' + v / 10 % 10);
+	p[n++] = (char)('0' + v % 10);
+	return n;
+}
+
 int fmt_addr(const struct in6_addr *addr, int family, char *buf, size_t len)
 {
 	const unsigned char *b = addr->s6_addr;
 
-	if (family == AF_INET || addr_is_v4mapped(addr))
-		return put(buf, len, "%u.%u.%u.%u", b[12], b[13], b[14], b[15]);
+	if (family == AF_INET || addr_is_v4mapped(addr)) {
+		/* Hand-rolled: the search filter formats every address it looks at. */
+		char tmp[16];
+		size_t n = 0;
+		int i;
+
+		for (i = 12; i < 16; i++) {
+			n += put_octet(tmp + n, b[i]);
+			tmp[n++] = i < 15 ? '.' : '\0';
+		}
+		if (!buf || len < n) {
+			if (buf && len)
+				buf[0] = '\0';
+			return -ENOSPC;
+		}
+		memcpy(buf, tmp, n);
+		return (int)n - 1;
+	}
 	if (!buf || len == 0)
 		return -ENOSPC;
 	if (!inet_ntop(AF_INET6, addr, buf, len)) {

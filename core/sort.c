@@ -13,9 +13,12 @@
 
 #define CMP(a, b) (((a) > (b)) - ((a) < (b)))
 
+/* A row decorated with its sort key, so comparing touches no row memory. */
 struct sort_item {
+	struct col_key key;	/* complemented when descending */
+	uint64_t tie;		/* sessions: end_ns */
 	const void *row;
-	size_t pos;	/* input position: the sequence */
+	size_t pos;		/* input position: the sequence */
 };
 
 struct sort_ctx {
@@ -42,17 +45,10 @@ void sort_buf_fini(struct sort_buf *buf)
 	buf->cap = 0;
 }
 
-/* Column order with direction, then the kind's tie-break; 0 only for equal keys. */
-static int row_cmp(const struct sort_ctx *ctx, const void *a, const void *b)
+/* The kind's tie-break, always ascending. */
+static int tie_cmp(enum view_kind kind, const void *a, const void *b)
 {
-	int c = ctx->col->compare(a, b);
-
-	c = CMP(c, 0);
-	if (ctx->descending)
-		c = -c;
-	if (c)
-		return c;
-	if (ctx->kind == VIEW_SESSIONS) {
+	if (kind == VIEW_SESSIONS) {
 		const struct session *x = a, *y = b;
 
 		return CMP(x->end_ns, y->end_ns);
@@ -60,11 +56,40 @@ static int row_cmp(const struct sort_ctx *ctx, const void *a, const void *b)
 	return agg_row_key_cmp(a, b);
 }
 
+/* Column order with direction, then the tie-break; 0 only for equal keys. */
+static int row_cmp(const struct sort_ctx *ctx, const void *a, const void *b)
+{
+	int c = ctx->col->compare(a, b);
+
+	c = CMP(c, 0);
+	if (ctx->descending)
+		c = -c;
+	return c ? c : tie_cmp(ctx->kind, a, b);
+}
+
 static int item_cmp(const void *a, const void *b, void *arg)
 {
 	const struct sort_item *x = a, *y = b;
-	int c = row_cmp(arg, x->row, y->row);
+	const struct sort_ctx *ctx = arg;
+	int c;
 
+	c = CMP(x->key.hi, y->key.hi);
+	if (!c)
+		c = CMP(x->key.lo, y->key.lo);
+	if (c)
+		return c;
+	if (!ctx->col->key_exact) {
+		c = ctx->col->compare(x->row, y->row);
+		c = CMP(c, 0);
+		if (ctx->descending)
+			c = -c;
+		if (c)
+			return c;
+	}
+	if (ctx->kind == VIEW_SESSIONS)
+		c = CMP(x->tie, y->tie);
+	else
+		c = agg_row_key_cmp(x->row, y->row);
 	return c ? c : CMP(x->pos, y->pos);
 }
 
@@ -117,6 +142,13 @@ int sort_rows_buf(enum view_kind kind, const void **rows, size_t n, const struct
 	}
 	items = buf->items;
 	for (i = 0; i < n; i++) {
+		items[i].key = ctx.col->key(rows[i]);
+		if (ctx.descending) {
+			/* Complementing reverses the order of the keys exactly. */
+			items[i].key.hi = ~items[i].key.hi;
+			items[i].key.lo = ~items[i].key.lo;
+		}
+		items[i].tie = kind == VIEW_SESSIONS ? ((const struct session *)rows[i])->end_ns : 0;
 		items[i].row = rows[i];
 		items[i].pos = i;
 	}

@@ -270,6 +270,75 @@ static void test_avg_compare_exact(void **state)
 	assert_int_equal(c->compare(&x, &y), 0);
 }
 
+static int key_cmp(struct col_key a, struct col_key b)
+{
+	int c = (a.hi > b.hi) - (a.hi < b.hi);
+
+	return c ? c : (a.lo > b.lo) - (a.lo < b.lo);
+}
+
+static unsigned int rnd(unsigned int *seed)
+{
+	return (unsigned int)rand_r(seed);
+}
+
+/* Sort keys agree with the comparators: exact keys fully, others as a prefix. */
+static void test_keys_agree_with_compare(void **state)
+{
+	enum { N = 64 };
+	static struct session s[N];
+	static struct agg_row r[N];
+	const void *rows[N];
+	unsigned int seed = 3;
+	size_t i, j, c, n;
+	enum view_kind k;
+
+	for (i = 0; i < N; i++) {
+		static const char *const comms[] = { "", "a", "ab", "a\x01", "\xff", "zz", "ab\xc3\xa9" };
+
+		s[i] = mk_session(rnd(&seed) % 3 ? rnd(&seed) % 4 : UINT32_MAX, "",
+				  (uint16_t)(rnd(&seed) % 3 * 30000), (uint16_t)(rnd(&seed) % 2),
+				  rnd(&seed) % 2 ? UINT64_MAX : T0_NS + rnd(&seed) % 3);
+		strcpy(s[i].comm, comms[rnd(&seed) % 7]);
+		if (rnd(&seed) % 2)
+			s[i].comm[strlen(s[i].comm) + 1] = 'G';	/* garbage after the NUL */
+		s[i].tx_bytes = rnd(&seed) % 2 ? UINT64_MAX - rnd(&seed) % 2 : rnd(&seed) % 2;
+		s[i].dur_us = rnd(&seed) % 3;
+		s[i].flags = (uint8_t)(rnd(&seed) % 4);
+		s[i].family = rnd(&seed) % 2 ? AF_INET : AF_INET6;
+		if (rnd(&seed) % 2)
+			addr_v6(&s[i].raddr, rnd(&seed) % 2 ? "2001:db8::1" : "ffff::");
+		memset(&r[i], 0, sizeof(r[i]));
+		r[i].pid = rnd(&seed) % 3;
+		strcpy(r[i].comm, comms[rnd(&seed) % 7]);
+		r[i].port = (uint16_t)(rnd(&seed) % 3);
+		r[i].sessions = rnd(&seed) % 4;
+		r[i].dur_sum_us = rnd(&seed) % 3 ? rnd(&seed) % 10 : UINT64_MAX - rnd(&seed) % 3;
+		r[i].tx_bytes = rnd(&seed) % 2 ? UINT64_MAX : 5;
+		r[i].last_ns = rnd(&seed) % 2 ? UINT64_MAX : 0;
+	}
+	for (k = 0; k < VIEW_COUNT; k++) {
+		const struct column *cols = columns_for(k, &n);
+
+		for (i = 0; i < N; i++)
+			rows[i] = k == VIEW_SESSIONS ? (const void *)&s[i] : (const void *)&r[i];
+		for (c = 0; c < n; c++) {
+			for (i = 0; i < N; i++) {
+				for (j = 0; j < N; j++) {
+					int kc = key_cmp(cols[c].key(rows[i]), cols[c].key(rows[j]));
+					int cc = cols[c].compare(rows[i], rows[j]);
+
+					if (kc && kc != cc)
+						fail_msg("%s: key order differs", cols[c].name);
+					if (!kc && cols[c].key_exact && cc)
+						fail_msg("%s: exact key ties, compare does not",
+							 cols[c].name);
+				}
+			}
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -280,6 +349,7 @@ int main(void)
 		cmocka_unit_test(test_format_small_buffer),
 		cmocka_unit_test(test_compare_extremes),
 		cmocka_unit_test(test_avg_compare_exact),
+		cmocka_unit_test(test_keys_agree_with_compare),
 	};
 
 	return cmocka_run_group_tests_name("columns", tests, NULL, NULL);

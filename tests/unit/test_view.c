@@ -1,0 +1,275 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Unit tests: core/view.c (filtered, sorted rows from the model). */
+#include "tests/unit/helpers.h"
+
+#include <errno.h>
+
+#include "core/model.h"
+#include "core/view.h"
+
+static struct model m;
+
+static int setup(void **state)
+{
+	return model_init(&m, 1000);
+}
+
+static int teardown(void **state)
+{
+	model_fini(&m);
+	return 0;
+}
+
+/* 12 sessions: pids 1..3 round-robin, service ports 80/443, one v6, one RST. */
+static void fill(void)
+{
+	uint32_t i;
+
+	model_clear(&m);
+	for (i = 0; i < 12; i++) {
+		struct session s = mk_session(1 + i % 3, i % 3 == 0 ? "web" : "db",
+					      (uint16_t)(50000 + i), i % 2 ? 443 : 80,
+					      T0_NS + (12 - i) * 1000);	/* closing in reverse */
+
+		s.tx_bytes = i * 10;
+		if (i == 5) {
+			s.family = AF_INET6;
+			addr_v6(&s.raddr, "2001:db8::5");
+		}
+		if (i == 7)
+			s.cause = CAUSE_RST_SENT;
+		model_add(&m, &s);
+	}
+}
+
+static void test_sessions_default_sort(void **state)
+{
+	struct view v;
+	size_t i;
+
+	fill();
+	view_init(&v);
+	assert_int_equal(view_build(&v, &m, VIEW_SESSIONS, NULL, NULL), 0);
+	assert_int_equal(v.kind, VIEW_SESSIONS);
+	assert_int_equal(v.n, 12);
+	assert_int_equal(v.total, 12);
+	assert_false(v.from_history);
+	assert_int_equal(v.sort.col, COL_TIME);
+	/* time ascending: newest at the bottom */
+	for (i = 1; i < v.n; i++)
+		assert_true(((const struct session *)v.rows[i - 1])->end_ns <
+			    ((const struct session *)v.rows[i])->end_ns);
+	/* rows point into the model's log */
+	assert_ptr_equal(v.rows[v.n - 1], session_log_at(m.log, 0));
+	view_fini(&v);
+}
+
+static void test_sessions_filtered_sorted(void **state)
+{
+	struct view v = { 0 };
+	struct filter f;
+	struct sort_spec spec = { COL_TX_BYTES, true };
+	char err[64];
+	size_t i;
+
+	fill();
+	filter_init(&f);
+	assert_int_equal(filter_parse_ports("443", &f.rports, err, sizeof(err)), 0);
+	assert_int_equal(view_build(&v, &m, VIEW_SESSIONS, &f, &spec), 0);
+	assert_int_equal(v.n, 6);
+	assert_int_equal(v.total, 12);
+	for (i = 0; i < v.n; i++)
+		assert_int_equal(((const struct session *)v.rows[i])->rport, 443);
+	for (i = 1; i < v.n; i++)
+		assert_true(((const struct session *)v.rows[i - 1])->tx_bytes >
+			    ((const struct session *)v.rows[i])->tx_bytes);
+	assert_int_equal(v.sort.col, COL_TX_BYTES);
+	assert_true(v.sort.descending);
+
+	/* AND with a family filter */
+	assert_int_equal(filter_set_family(&f, AF_INET6), 0);
+	assert_int_equal(view_build(&v, &m, VIEW_SESSIONS, &f, &spec), 0);
+	assert_int_equal(v.n, 1);
+	assert_int_equal(((const struct session *)v.rows[0])->tx_bytes, 50);
+	filter_clear(&f);
+	view_fini(&v);
+}
+
+static void test_procs_lifetime_vs_history(void **state)
+{
+	struct view v = { 0 };
+	struct filter f;
+	const struct agg_row *r;
+	struct sort_spec by_pid = { COL_PID, false };
+	size_t i;
+
+	fill();
+	/* no filter: the lifetime table itself */
+	assert_int_equal(view_build(&v, &m, VIEW_PROCS, NULL, &by_pid), 0);
+	assert_int_equal(v.n, 3);
+	assert_false(v.from_history);
+	for (i = 0; i < v.n; i++) {
+		r = v.rows[i];
+		assert_int_equal(r->pid, i + 1);
+		assert_true(r->sessions == 4);
+		assert_ptr_equal(r, agg_find_proc(m.by_proc, r->pid, r->comm));
+	}
+	/* an empty filter is no filter */
+	filter_init(&f);
+	assert_int_equal(view_build(&v, &m, VIEW_PROCS, &f, &by_pid), 0);
+	assert_false(v.from_history);
+
+	/* a filter: aggregated from the filtered history, in tables of the view */
+	assert_int_equal(filter_only_port(&f, 443), 0);
+	assert_int_equal(view_build(&v, &m, VIEW_PROCS, &f, &by_pid), 0);
+	assert_true(v.from_history);
+	assert_int_equal(v.total, 3);
+	assert_int_equal(v.n, 3);
+	for (i = 0; i < v.n; i++) {
+		r = v.rows[i];
+		assert_true(r->sessions == 2);
+		assert_ptr_not_equal(r, agg_find_proc(m.by_proc, r->pid, r->comm));
+	}
+	filter_clear(&f);
+	view_fini(&v);
+}
+
+static void test_ports_view(void **state)
+{
+	struct view v = { 0 };
+	struct filter f;
+	const struct agg_row *r;
+	char err[64];
+
+	fill();
+	assert_int_equal(view_build(&v, &m, VIEW_PORTS, NULL, NULL), 0);
+	assert_int_equal(v.n, 2);
+	r = v.rows[0];
+	assert_true(r->sessions == 6);
+	assert_int_equal(v.sort.col, COL_SESSIONS);
+	/* ties on sessions: key ascending */
+	assert_int_equal(r->port, 80);
+	assert_int_equal(((const struct agg_row *)v.rows[1])->port, 443);
+	assert_true(((const struct agg_row *)v.rows[1])->rsts == 1);
+
+	filter_init(&f);
+	assert_int_equal(filter_parse_pids("1", &f.pids, err, sizeof(err)), 0);
+	assert_int_equal(view_build(&v, &m, VIEW_PORTS, &f, NULL), 0);
+	assert_true(v.from_history);
+	/* pid 1 has i = 0,3,6,9: rports 80,443,80,443 */
+	assert_int_equal(v.n, 2);
+	assert_true(((const struct agg_row *)v.rows[0])->sessions == 2);
+	/* switching kinds reuses the view */
+	assert_int_equal(view_build(&v, &m, VIEW_PROCS, &f, NULL), 0);
+	assert_int_equal(v.n, 1);
+	assert_int_equal(((const struct agg_row *)v.rows[0])->pid, 1);
+	assert_int_equal(view_build(&v, &m, VIEW_SESSIONS, &f, NULL), 0);
+	assert_int_equal(v.n, 4);
+	filter_clear(&f);
+	view_fini(&v);
+}
+
+static void test_history_view_sees_only_the_log(void **state)
+{
+	struct model small;
+	struct view v = { 0 };
+	struct filter f;
+	uint32_t i;
+
+	assert_int_equal(model_init(&small, 5), 0);
+	for (i = 0; i < 20; i++) {
+		struct session s = mk_session(9, "x", 1, 80, T0_NS + i);
+
+		model_add(&small, &s);
+	}
+	filter_init(&f);
+	assert_int_equal(filter_set_comm(&f, "x"), 0);
+	assert_int_equal(view_build(&v, &small, VIEW_PROCS, &f, NULL), 0);
+	assert_true(((const struct agg_row *)v.rows[0])->sessions == 5);	/* history */
+	assert_int_equal(view_build(&v, &small, VIEW_PROCS, NULL, NULL), 0);
+	assert_true(((const struct agg_row *)v.rows[0])->sessions == 20);	/* lifetime */
+	filter_clear(&f);
+	view_fini(&v);
+	model_fini(&small);
+}
+
+static void test_stale_and_errors(void **state)
+{
+	struct view v = { 0 };
+	struct session s = mk_session(1, "x", 1, 2, T0_NS);
+
+	fill();
+	assert_int_equal(view_build(&v, &m, VIEW_SESSIONS, NULL, NULL), 0);
+	assert_false(view_is_stale(&v, &m));
+	model_add(&m, &s);
+	assert_true(view_is_stale(&v, &m));
+	assert_int_equal(view_build(&v, &m, VIEW_COUNT, NULL, NULL), -EINVAL);
+	assert_int_equal(v.n, 0);
+	view_fini(&v);
+	view_fini(&v);
+}
+
+static void test_empty_model(void **state)
+{
+	struct view v = { 0 };
+	enum view_kind k;
+
+	model_clear(&m);
+	for (k = 0; k < VIEW_COUNT; k++) {
+		assert_int_equal(view_build(&v, &m, k, NULL, NULL), 0);
+		assert_int_equal(v.n, 0);
+	}
+	view_fini(&v);
+}
+
+/* A full default-size log, filtered and sorted: correct (timing is the bench's job). */
+static void test_large(void **state)
+{
+	struct model big;
+	struct view v = { 0 };
+	struct filter f;
+	struct sort_spec spec = { COL_DURATION, true };
+	char err[64];
+	uint32_t i;
+	size_t j, expect = 0;
+
+	assert_int_equal(model_init(&big, 0), 0);
+	for (i = 0; i < MODEL_DEFAULT_HISTORY; i++) {
+		struct session s = mk_session(i % 500, "w", (uint16_t)(1024 + i % 60000),
+					      (uint16_t)(i % 7 ? 443 : 80), T0_NS + i);
+
+		s.dur_us = (i * 7919) % 100000;
+		expect += s.rport == 80;
+		model_add(&big, &s);
+	}
+	filter_init(&f);
+	assert_int_equal(filter_parse_ports("80", &f.ports, err, sizeof(err)), 0);
+	for (int round = 0; round < 3; round++) {
+		assert_int_equal(view_build(&v, &big, VIEW_SESSIONS, &f, &spec), 0);
+		assert_int_equal(v.n, expect);
+		for (j = 1; j < v.n; j++)
+			assert_true(((const struct session *)v.rows[j - 1])->dur_us >=
+				    ((const struct session *)v.rows[j])->dur_us);
+	}
+	assert_int_equal(view_build(&v, &big, VIEW_PROCS, &f, NULL), 0);
+	assert_true(v.n > 0);
+	filter_clear(&f);
+	view_fini(&v);
+	model_fini(&big);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sessions_default_sort),
+		cmocka_unit_test(test_sessions_filtered_sorted),
+		cmocka_unit_test(test_procs_lifetime_vs_history),
+		cmocka_unit_test(test_ports_view),
+		cmocka_unit_test(test_history_view_sees_only_the_log),
+		cmocka_unit_test(test_stale_and_errors),
+		cmocka_unit_test(test_empty_model),
+		cmocka_unit_test(test_large),
+	};
+
+	return cmocka_run_group_tests_name("view", tests, setup, teardown);
+}
