@@ -280,10 +280,10 @@ static void test_burst(void **state)
 	}
 	assert_int_equal(scope_stop(&sc, SIGINT), 0);
 	lines = scope_count_lines(&sc) - 1;	/* the header */
-	summary = strstr(scope_stderr(&sc), "tcpscope: ");
-	while (summary && !strstr(summary, "missed"))
-		summary = strstr(summary + 1, "tcpscope: ");
+	summary = strstr(scope_stderr(&sc), "sessions shown");
 	assert_non_null(summary);
+	while (summary > scope_stderr(&sc) && summary[-1] != '\n')
+		summary--;
 	assert_int_equal(sscanf(summary, "tcpscope: %llu sessions shown (%llu seen), %llu missed",
 				&shown, &seen, &missed), 3);
 	printf("burst: %llu connections in %.2f s (%.0f/s): %ld sessions reported of %llu, "
