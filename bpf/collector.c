@@ -74,10 +74,9 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 {
 	char buf[512];
 
-	if (level == LIBBPF_DEBUG && !log_verbose)
-		return 0;
-	/* Probing failures we recover from are not worth a line. */
-	if (level != LIBBPF_WARN && !log_verbose)
+	/* Without -v libbpf stays quiet: a failed attempt we recover from is
+	 * not worth a line, and a final failure gets one line of our own. */
+	if (!log_verbose)
 		return 0;
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	log_line("%s", buf);
@@ -366,7 +365,12 @@ static int try_open(struct collector *c, const struct collector_opts *opts,
 	struct bpf_program *state;
 	int err;
 
-	skel = tcpscope_bpf__open();
+	LIBBPF_OPTS(bpf_object_open_opts, open_opts, .btf_custom_path = opts->btf_path);
+
+	/* Fault injection for tests of the fallback path. */
+	if (hook == HOOK_TP_BTF && getenv("TCPSCOPE_TEST_NO_TP_BTF"))
+		return -EOPNOTSUPP;
+	skel = tcpscope_bpf__open_opts(&open_opts);
 	if (!skel)
 		return -errno;
 	bpf_program__set_autoload(skel->progs.tcpscope_state_btf, hook == HOOK_TP_BTF);
@@ -471,6 +475,8 @@ struct session_source *collector_open(const struct collector_opts *opts, char *e
 				log_line("start-up seeding unavailable (BPF iterators did not load): "
 					 "sessions already open will show as partial");
 		}
+		if (rc == -EPERM || rc == -EACCES)
+			break;	/* no other hook will do better */
 		if (rc && i + 1 < n_hooks)
 			log_line("%s hook unavailable (%s), falling back to %s",
 				 hook_name(hooks[i]), strerror(-rc), hook_name(hooks[i + 1]));

@@ -22,7 +22,7 @@ struct collector_opts {
 	size_t max_sockets;	/* concurrently open sockets tracked; 0 = default */
 	size_t ring_bytes;	/* BPF ring buffer size (power of two); 0 = default */
 	bool no_seed;		/* do not look for sessions open at start-up */
-	const char *btf_path;	/* where to check for kernel BTF; NULL = /sys/kernel/btf/vmlinux */
+	const char *btf_path;	/* kernel BTF for CO-RE; NULL = /sys/kernel/btf/vmlinux */
 	/* Where libbpf's and the collector's messages go (NULL: stderr). */
 	void (*log)(void *ctx, const char *line);
 	void *log_ctx;

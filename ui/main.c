@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 
 #include "bpf/collector.h"
 #include "core/filter.h"
@@ -83,6 +84,7 @@ static void usage(FILE *f)
 "      --max-sockets N   concurrently open sockets tracked (default %u)\n"
 "      --ring-size BYTES BPF ring buffer size, power of two (default %u)\n"
 "      --no-seed         do not look for sessions open at start-up\n"
+"      --btf FILE        kernel BTF to use (default /sys/kernel/btf/vmlinux)\n"
 "      --no-color        monochrome screen (NO_COLOR is honoured too)\n"
 "  -v, --verbose         show libbpf's messages\n"
 "  -h, --help            this text\n"
@@ -138,7 +140,7 @@ static int parse_seconds(const char *s, double *out)
 
 enum {
 	OPT_DURATION = 256, OPT_COUNT, OPT_COMM, OPT_REPLAY, OPT_HISTORY, OPT_INTERVAL,
-	OPT_HOOK, OPT_MAX_SOCKETS, OPT_RING_SIZE, OPT_NO_SEED, OPT_NO_COLOR,
+	OPT_HOOK, OPT_MAX_SOCKETS, OPT_RING_SIZE, OPT_NO_SEED, OPT_NO_COLOR, OPT_BTF,
 };
 
 static const struct option long_opts[] = {
@@ -164,6 +166,7 @@ static const struct option long_opts[] = {
 	{ "ring-size", required_argument, NULL, OPT_RING_SIZE },
 	{ "no-seed", no_argument, NULL, OPT_NO_SEED },
 	{ "no-color", no_argument, NULL, OPT_NO_COLOR },
+	{ "btf", required_argument, NULL, OPT_BTF },
 	{ 0 }
 };
 
@@ -287,6 +290,11 @@ static int parse_args(int argc, char **argv, struct options *o)
 		case OPT_NO_COLOR:
 			o->no_color = true;
 			break;
+		case OPT_BTF:
+			if (!*optarg)
+				return fail_usage("--btf needs a file name");
+			o->copts.btf_path = optarg;
+			break;
 		case ':':
 			return fail_usage("option %s needs a value",
 					  optopt ? (char[]){ '-', (char)optopt, 0 } : argv[optind - 1]);
@@ -325,6 +333,22 @@ static int stream_sink(void *ctx, const struct session *s)
 		return 1;
 	}
 	return 0;
+}
+
+/* Root, or CAP_BPF + CAP_PERFMON, or CAP_SYS_ADMIN, in the effective set. */
+static bool may_load_bpf(void)
+{
+	struct { uint32_t version; int pid; } hdr = { 0x20080522 /* v3 */, 0 };
+	struct { uint32_t effective, permitted, inheritable; } data[2] = { 0 };
+	uint64_t eff;
+
+	if (geteuid() == 0)
+		return true;
+	if (syscall(SYS_capget, &hdr, data))
+		return true;	/* cannot tell: let the kernel decide */
+	eff = data[0].effective | (uint64_t)data[1].effective << 32;
+	return (eff & (1ull << 21)) ||				/* CAP_SYS_ADMIN */
+	       ((eff & (1ull << 39)) && (eff & (1ull << 38)));	/* CAP_BPF, CAP_PERFMON */
 }
 
 static uint64_t now_ms(void)
@@ -433,9 +457,12 @@ int main(int argc, char **argv)
 			goto out;
 		}
 	} else {
-		if (geteuid() != 0)
-			fprintf(stderr, "tcpscope: not running as root: loading BPF needs root or "
-				"CAP_BPF+CAP_PERFMON\n");
+		if (!may_load_bpf()) {
+			fprintf(stderr, "tcpscope: loading BPF needs root or the capabilities "
+				"CAP_BPF and CAP_PERFMON (try sudo tcpscope, or "
+				"tcpscope --replay FILE without either)\n");
+			goto out;
+		}
 		src = collector_open(&o.copts, err, sizeof(err));
 		if (!src) {
 			fprintf(stderr, "tcpscope: %s\n", err);
