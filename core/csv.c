@@ -265,12 +265,12 @@ static int rec_end_field(struct csv_record *rec)
 
 	if (err)
 		return err;
+	if (rec->n >= CSV_MAX_FIELDS)
+		return -E2BIG;
 	if (rec->n + 1 >= rec->fcap) {
 		size_t cap = rec->fcap ? rec->fcap * 2 : 16;
 		size_t *o;
 
-		if (rec->n + 1 > CSV_MAX_FIELDS)
-			return -E2BIG;
 		o = reallocarray(rec->offs, cap, sizeof(*o));
 		if (!o)
 			return -ENOMEM;

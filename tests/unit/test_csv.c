@@ -1,0 +1,592 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Unit tests: core/csv.c (writer, neutralisation, reader, atomic export). */
+#include "tests/unit/helpers.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "core/csv.h"
+#include "core/model.h"
+#include "core/view.h"
+
+/* ---- helpers ------------------------------------------------------------- */
+
+struct membuf {
+	char *data;
+	size_t len;
+	FILE *f;
+};
+
+static void mem_open(struct membuf *m)
+{
+	m->data = NULL;
+	m->len = 0;
+	m->f = open_memstream(&m->data, &m->len);
+	assert_non_null(m->f);
+}
+
+static char *mem_close(struct membuf *m)
+{
+	fclose(m->f);
+	return m->data;
+}
+
+static FILE *str_file(const char *s)
+{
+	FILE *f = fmemopen((void *)s, strlen(s), "r");
+
+	assert_non_null(f);
+	return f;
+}
+
+static char tmpdir[64];
+
+static int make_tmpdir(void **state)
+{
+	strcpy(tmpdir, "/tmp/tcpscope-csv-XXXXXX");
+	assert_non_null(mkdtemp(tmpdir));
+	return 0;
+}
+
+static int remove_tmpdir(void **state)
+{
+	char cmd[256];
+
+	snprintf(cmd, sizeof(cmd), "chmod -R u+w %s && rm -rf %s", tmpdir, tmpdir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static size_t count_entries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	size_t n = 0;
+
+	assert_non_null(d);
+	while ((e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			n++;
+	closedir(d);
+	return n;
+}
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf;
+	long n;
+
+	assert_non_null(f);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	buf = malloc((size_t)n + 1);
+	assert_int_equal(fread(buf, 1, (size_t)n, f), n);
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+/* ---- writer -------------------------------------------------------------- */
+
+static void test_write_cell_quoting(void **state)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{ "plain", "plain" },
+		{ "", "" },
+		{ "a,b", "\"a,b\"" },
+		{ "say \"hi\"", "\"say \"\"hi\"\"\"" },
+		{ "line\nbreak", "\"line\nbreak\"" },
+		{ "cr\rhere", "\"cr\rhere\"" },
+		{ "=1+1", "=1+1" },		/* plain cells are not neutralised */
+		{ " spaced ", " spaced " },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_LEN(cases); i++) {
+		struct membuf m;
+		char *out;
+
+		mem_open(&m);
+		csv_write_cell(m.f, cases[i].in);
+		out = mem_close(&m);
+		assert_string_equal(out, cases[i].out);
+		free(out);
+	}
+}
+
+static void test_write_text_cell_neutralises(void **state)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{ "nginx", "nginx" },
+		{ "=HYPERLINK(\"x\")", "\"'=HYPERLINK(\"\"x\"\")\"" },
+		{ "+1", "'+1" },
+		{ "-cmd", "'-cmd" },
+		{ "@SUM(A1)", "'@SUM(A1)" },
+		{ "\tx", "'\tx" },
+		{ "\rx", "\"'\rx\"" },
+		{ "'=x", "''=x" },		/* already quoted lookalike: one more, reversibly */
+		{ "'plain", "'plain" },
+		{ "'", "'" },
+		{ "a=b", "a=b" },
+		{ "", "" },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_LEN(cases); i++) {
+		struct membuf m;
+		char *out;
+
+		mem_open(&m);
+		csv_write_text_cell(m.f, cases[i].in);
+		out = mem_close(&m);
+		assert_string_equal(out, cases[i].out);
+		free(out);
+	}
+	assert_string_equal(csv_unguard("'=x"), "=x");
+	assert_string_equal(csv_unguard("''=x"), "'=x");
+	assert_string_equal(csv_unguard("'x"), "'x");
+	assert_string_equal(csv_unguard("'"), "'");
+}
+
+/* Any text through write + read + unguard comes back identical. */
+static void test_round_trip_through_reader(void **state)
+{
+	static const char alphabet[] = "ab,\"'\r\n=+-@\t \\x";
+	unsigned int seed = 5;
+	int iter;
+
+	for (iter = 0; iter < 3000; iter++) {
+		char cells[4][24];
+		struct csv_record rec;
+		struct membuf m;
+		char *out;
+		FILE *f;
+		int i, j;
+
+		mem_open(&m);
+		for (i = 0; i < 4; i++) {
+			int len = rand_r(&seed) % 23;
+
+			for (j = 0; j < len; j++)
+				cells[i][j] = alphabet[rand_r(&seed) % (sizeof(alphabet) - 1)];
+			cells[i][len] = '\0';
+			if (i)
+				putc(',', m.f);
+			csv_write_text_cell(m.f, cells[i]);
+		}
+		putc('\n', m.f);
+		out = mem_close(&m);
+
+		f = str_file(out);
+		csv_record_init(&rec);
+		assert_int_equal(csv_read_record(f, &rec), 1);
+		assert_int_equal(rec.n, 4);
+		for (i = 0; i < 4; i++)
+			assert_string_equal(csv_unguard(rec.fields[i]), cells[i]);
+		assert_int_equal(csv_read_record(f, &rec), 0);
+		csv_record_fini(&rec);
+		fclose(f);
+		free(out);
+	}
+}
+
+static void build_view(struct model *m, struct view *v, enum view_kind kind)
+{
+	struct session a = mk_session(10, "=evil,\"x\"", 40000, 443, T0_NS + 1000);
+	struct session b = mk_session(20, "sshd", 22, 51000, T0_NS + 2000);
+
+	b.dir = DIR_IN;
+	b.closer = CLOSER_REMOTE;
+	b.cause = CAUSE_RST_RECV;
+	b.flags = SESS_PID_UNCERTAIN;
+	b.tx_bytes = 1ULL << 40;
+	b.srtt_us = 120;
+	b.retrans = 2;
+	b.handshake_us = 300;
+	assert_int_equal(model_init(m, 10), 0);
+	model_add(m, &a);
+	model_add(m, &b);
+	view_init(v);
+	assert_int_equal(view_build(v, m, kind, NULL, NULL), 0);
+}
+
+static void test_write_view_sessions(void **state)
+{
+	struct model m;
+	struct view v;
+	struct membuf mb;
+	char *out;
+
+	build_view(&m, &v, VIEW_SESSIONS);
+	mem_open(&mb);
+	assert_int_equal(csv_write_view(mb.f, &v), 0);
+	out = mem_close(&mb);
+	assert_string_equal(out,
+		"time,pid,comm,family,laddr,lport,raddr,rport,tx_bytes,rx_bytes,duration_ms,"
+		"start_time,srtt_us,retransmits,handshake_us,direction,closed_by,end_cause,"
+		"pid_certain,partial\n"
+		"2026-11-23T22:15:03.000001Z,10,\"'=evil,\"\"x\"\"\",4,10.0.0.1,40000,10.0.0.2,443,"
+		"100,200,1.500,2026-11-23T22:15:02.998501Z,0,0,0,out,local,fin,1,0\n"
+		"2026-11-23T22:15:03.000002Z,20,sshd,4,10.0.0.1,22,10.0.0.2,51000,"
+		"1099511627776,200,1.500,2026-11-23T22:15:02.998502Z,120,2,300,in,remote,"
+		"rst_recv,0,0\n");
+	free(out);
+	view_fini(&v);
+	model_fini(&m);
+}
+
+static void test_write_view_procs_and_ports(void **state)
+{
+	struct model m;
+	struct view v;
+	struct membuf mb;
+	char *out;
+
+	build_view(&m, &v, VIEW_PORTS);
+	mem_open(&mb);
+	assert_int_equal(csv_write_view(mb.f, &v), 0);
+	out = mem_close(&mb);
+	/* sessions descending, ties by port: 22 before 443 */
+	assert_string_equal(out,
+		"port,sessions,peers,tx_bytes,rx_bytes,avg_ms,max_ms,rsts,last_seen\n"
+		"22,1,1,1099511627776,200,1.500,1.500,1,2026-11-23T22:15:03.000002Z\n"
+		"443,1,1,100,200,1.500,1.500,0,2026-11-23T22:15:03.000001Z\n");
+	free(out);
+	assert_int_equal(view_build(&v, &m, VIEW_PROCS, NULL, NULL), 0);
+	mem_open(&mb);
+	assert_int_equal(csv_write_view(mb.f, &v), 0);
+	out = mem_close(&mb);
+	assert_string_equal(out,
+		"pid,comm,sessions,tx_bytes,rx_bytes,avg_ms,max_ms,rsts,peers,last_seen\n"
+		"10,\"'=evil,\"\"x\"\"\",1,100,200,1.500,1.500,0,1,2026-11-23T22:15:03.000001Z\n"
+		"20,sshd,1,1099511627776,200,1.500,1.500,1,1,2026-11-23T22:15:03.000002Z\n");
+	free(out);
+	view_fini(&v);
+	model_fini(&m);
+}
+
+static void test_write_error_reported(void **state)
+{
+	struct model m;
+	struct view v;
+	FILE *f = fopen("/dev/full", "w");
+
+	if (!f)
+		skip();
+	build_view(&m, &v, VIEW_SESSIONS);
+	setvbuf(f, NULL, _IONBF, 0);
+	assert_int_equal(csv_write_view(f, &v), -EIO);
+	fclose(f);
+	view_fini(&v);
+	model_fini(&m);
+}
+
+/* ---- reader -------------------------------------------------------------- */
+
+static void expect_record(FILE *f, struct csv_record *rec, unsigned long line, size_t n, ...)
+{
+	va_list ap;
+	size_t i;
+
+	assert_int_equal(csv_read_record(f, rec), 1);
+	assert_int_equal(rec->line, line);
+	assert_int_equal(rec->n, n);
+	va_start(ap, n);
+	for (i = 0; i < n; i++)
+		assert_string_equal(rec->fields[i], va_arg(ap, const char *));
+	va_end(ap);
+}
+
+static void test_reader_basic(void **state)
+{
+	FILE *f = str_file("a,b,c\r\n"
+			   "\"x,y\",\"he said \"\"hi\"\"\",\"multi\nline\r\nfield\"\n"
+			   "\n"
+			   ",,\n"
+			   "last,no newline");
+	struct csv_record rec;
+
+	csv_record_init(&rec);
+	expect_record(f, &rec, 1, 3, "a", "b", "c");
+	expect_record(f, &rec, 2, 3, "x,y", "he said \"hi\"", "multi\nline\r\nfield");
+	expect_record(f, &rec, 5, 1, "");		/* an empty line */
+	expect_record(f, &rec, 6, 3, "", "", "");
+	expect_record(f, &rec, 7, 2, "last", "no newline");
+	assert_int_equal(csv_read_record(f, &rec), 0);
+	assert_int_equal(csv_read_record(f, &rec), 0);
+	csv_record_fini(&rec);
+	fclose(f);
+}
+
+static void test_reader_errors(void **state)
+{
+#define CASE(text, ret, line, err) { text, sizeof(text) - 1, ret, line, err }
+	static const struct {
+		const char *in;
+		size_t len;	/* the text may hold a NUL */
+		int ret;
+		unsigned long line;
+		const char *err;
+	} cases[] = {
+		CASE("a,b\n\"open,\nnever\nclosed\n", -EINVAL, 2, "unterminated quoted field"),
+		CASE("a,b\nx\"y,z\n", -EINVAL, 2, "stray quote in unquoted field"),
+		CASE("a,b\n\"q\"x,z\n", -EINVAL, 2, "unexpected text after closing quote"),
+		CASE("a,b\nc,d\0e\n", -EINVAL, 2, "NUL byte in input"),
+		CASE("a\n\n\nx,\"\n\n", -EINVAL, 4, "unterminated quoted field"),
+	};
+#undef CASE
+	size_t i;
+
+	for (i = 0; i < ARRAY_LEN(cases); i++) {
+		FILE *f;
+		struct csv_record rec;
+
+		f = fmemopen((void *)cases[i].in, cases[i].len, "r");
+		csv_record_init(&rec);
+		assert_int_equal(csv_read_record(f, &rec), 1);
+		while (i == 4 && rec.line < 3)	/* skip the blank lines */
+			assert_int_equal(csv_read_record(f, &rec), 1);
+		assert_int_equal(csv_read_record(f, &rec), cases[i].ret);
+		assert_int_equal(rec.err_line, cases[i].line);
+		assert_string_equal(rec.err, cases[i].err);
+		csv_record_fini(&rec);
+		fclose(f);
+	}
+}
+
+static void test_reader_limits(void **state)
+{
+	struct csv_record rec;
+	struct membuf m;
+	char *big;
+	FILE *f;
+	size_t i;
+
+	/* one record over CSV_MAX_RECORD bytes */
+	mem_open(&m);
+	for (i = 0; i < CSV_MAX_RECORD + 10; i++)
+		putc('x', m.f);
+	putc('\n', m.f);
+	big = mem_close(&m);
+	f = str_file(big);
+	csv_record_init(&rec);
+	assert_int_equal(csv_read_record(f, &rec), -E2BIG);
+	assert_string_equal(rec.err, "record too long");
+	csv_record_fini(&rec);
+	fclose(f);
+	free(big);
+
+	/* too many fields */
+	mem_open(&m);
+	for (i = 0; i < CSV_MAX_FIELDS + 10; i++)
+		putc(',', m.f);
+	big = mem_close(&m);
+	f = str_file(big);
+	csv_record_init(&rec);
+	assert_int_equal(csv_read_record(f, &rec), -E2BIG);
+	csv_record_fini(&rec);
+	fclose(f);
+	free(big);
+}
+
+/* ---- export ------------------------------------------------------------- */
+
+static void test_export_ok(void **state)
+{
+	struct model m;
+	struct view v;
+	struct membuf mb;
+	char path[128], err[256] = "", *want, *got;
+
+	build_view(&m, &v, VIEW_SESSIONS);
+	snprintf(path, sizeof(path), "%s/ok.csv", tmpdir);
+	assert_int_equal(csv_export_view(path, &v, err, sizeof(err)), 0);
+	assert_string_equal(err, "");
+	mem_open(&mb);
+	csv_write_view(mb.f, &v);
+	want = mem_close(&mb);
+	got = slurp(path);
+	assert_string_equal(got, want);
+	free(got);
+	/* exporting again replaces the file; no temporary file is left behind */
+	assert_int_equal(csv_export_view(path, &v, err, sizeof(err)), 0);
+	assert_int_equal(count_entries(tmpdir), 1);
+	assert_int_equal(unlink(path), 0);
+	free(want);
+	view_fini(&v);
+	model_fini(&m);
+}
+
+static void test_export_missing_dir(void **state)
+{
+	struct model m;
+	struct view v;
+	char path[128], err[256] = "";
+
+	build_view(&m, &v, VIEW_SESSIONS);
+	snprintf(path, sizeof(path), "%s/nope/x.csv", tmpdir);
+	assert_int_equal(csv_export_view(path, &v, err, sizeof(err)), -ENOENT);
+	assert_non_null(strstr(err, "cannot create"));
+	assert_non_null(strstr(err, "/nope/x.csv"));
+	assert_non_null(strstr(err, "No such file or directory"));
+	assert_null(strchr(err, '\n'));
+	assert_int_equal(count_entries(tmpdir), 0);
+	assert_int_equal(csv_export_view("", &v, err, sizeof(err)), -EINVAL);
+	view_fini(&v);
+	model_fini(&m);
+}
+
+static void test_export_onto_directory(void **state)
+{
+	struct model m;
+	struct view v;
+	char path[128], err[256] = "";
+
+	build_view(&m, &v, VIEW_SESSIONS);
+	snprintf(path, sizeof(path), "%s/adir", tmpdir);
+	assert_int_equal(mkdir(path, 0755), 0);
+	assert_true(csv_export_view(path, &v, err, sizeof(err)) < 0);
+	assert_non_null(strstr(err, "cannot replace"));
+	assert_int_equal(count_entries(tmpdir), 1);	/* just the directory */
+	assert_int_equal(rmdir(path), 0);
+	view_fini(&v);
+	model_fini(&m);
+}
+
+/*
+ * Run fn in a child process (for privilege drops and resource limits that
+ * must not leak into the other tests); the child's exit status is fn's
+ * return value.
+ */
+static int in_child(int (*fn)(void *), void *arg)
+{
+	pid_t pid = fork();
+	int status;
+
+	assert_true(pid >= 0);
+	if (pid == 0)
+		_exit(fn(arg));
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	return WEXITSTATUS(status);
+}
+
+struct export_job {
+	const char *path;
+	char err[256];
+	int ret;
+};
+
+static int child_export_ro(void *arg)
+{
+	struct export_job *job = arg;
+	struct model m;
+	struct view v;
+	char err[256] = "";
+	int ret;
+
+	/* root ignores directory permissions: become nobody first */
+	if (geteuid() == 0 && (setgid(65534) != 0 || setuid(65534) != 0))
+		return 100;
+	build_view(&m, &v, VIEW_SESSIONS);
+	ret = csv_export_view(job->path, &v, err, sizeof(err));
+	if (ret != -EACCES)
+		return 101;
+	if (!strstr(err, "cannot create") || !strstr(err, "Permission denied"))
+		return 102;
+	return 0;
+}
+
+static void test_export_read_only_dir(void **state)
+{
+	struct export_job job;
+	char dir[128], path[160];
+
+	snprintf(dir, sizeof(dir), "%s/ro", tmpdir);
+	assert_int_equal(mkdir(dir, 0555), 0);
+	assert_int_equal(chmod(dir, 0555), 0);
+	assert_int_equal(chmod(tmpdir, 0755), 0);	/* nobody may enter, not write */
+	snprintf(path, sizeof(path), "%s/x.csv", dir);
+	job.path = path;
+	assert_int_equal(in_child(child_export_ro, &job), 0);
+	assert_int_equal(count_entries(dir), 0);	/* no file, no temporary */
+	assert_int_equal(chmod(tmpdir, 0700), 0);
+	assert_int_equal(rmdir(dir), 0);
+}
+
+static int child_export_too_large(void *arg)
+{
+	struct export_job *job = arg;
+	struct rlimit rl = { 200, 200 };
+	struct model m;
+	struct view v;
+	char err[256] = "";
+	int ret;
+
+	signal(SIGXFSZ, SIG_IGN);
+	build_view(&m, &v, VIEW_SESSIONS);
+	if (setrlimit(RLIMIT_FSIZE, &rl) != 0)
+		return 100;
+	ret = csv_export_view(job->path, &v, err, sizeof(err));
+	if (ret != -EFBIG)
+		return 101;
+	if (!strstr(err, "cannot write") || !strstr(err, "File too large"))
+		return 102;
+	return 0;
+}
+
+/* A write failing half way leaves the previous file as it was, and no temporary. */
+static void test_export_write_failure_is_atomic(void **state)
+{
+	struct export_job job;
+	char path[128], *got;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/keep.csv", tmpdir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("old contents\n", f);
+	fclose(f);
+	job.path = path;
+	assert_int_equal(in_child(child_export_too_large, &job), 0);
+	got = slurp(path);
+	assert_string_equal(got, "old contents\n");
+	free(got);
+	assert_int_equal(count_entries(tmpdir), 1);
+	unlink(path);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_write_cell_quoting),
+		cmocka_unit_test(test_write_text_cell_neutralises),
+		cmocka_unit_test(test_round_trip_through_reader),
+		cmocka_unit_test(test_write_view_sessions),
+		cmocka_unit_test(test_write_view_procs_and_ports),
+		cmocka_unit_test(test_write_error_reported),
+		cmocka_unit_test(test_reader_basic),
+		cmocka_unit_test(test_reader_errors),
+		cmocka_unit_test(test_reader_limits),
+		cmocka_unit_test(test_export_ok),
+		cmocka_unit_test(test_export_missing_dir),
+		cmocka_unit_test(test_export_onto_directory),
+		cmocka_unit_test(test_export_read_only_dir),
+		cmocka_unit_test(test_export_write_failure_is_atomic),
+	};
+
+	return cmocka_run_group_tests_name("csv", tests, make_tmpdir, remove_tmpdir);
+}
