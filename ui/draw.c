@@ -1,0 +1,910 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Drawing the monitor; see draw.h. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <wchar.h>
+
+#include <ncurses.h>
+
+#include "core/fmt.h"
+#include "core/session_log.h"
+#include "ui/draw.h"
+#include "ui/status.h"
+#include "ui/term.h"
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+#define LINE_MAX_CHARS 1024
+
+/* ---- the one text writer --------------------------------------------------- */
+
+/*
+ * Decode the next character of s (at most avail bytes): its wide char,
+ * byte length and screen width. Anything that is not a printable character
+ * of width 1 or 2 becomes '?'.
+ */
+static size_t next_char(const char *s, size_t avail, wchar_t *wc, int *width)
+{
+	size_t n = 1;
+	int w;
+
+	if (ui_term_utf8() && (unsigned char)*s >= 0x80) {
+		mbstate_t ps;
+
+		memset(&ps, 0, sizeof(ps));
+		n = mbrtowc(wc, s, avail, &ps);
+		if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
+			n = 1;
+			*wc = L'?';
+		}
+	} else {
+		*wc = (unsigned char)*s < 0x80 ? (wchar_t)(unsigned char)*s : L'?';
+	}
+	w = (*wc >= 0x20 && *wc != 0x7f && !(*wc >= 0x80 && *wc < 0xa0)) ? wcwidth(*wc) : -1;
+	if (w < 1 || w > 2) {
+		*wc = L'?';
+		w = 1;
+	}
+	*width = w;
+	return n;
+}
+
+/* Screen width of s. */
+static int text_width(const char *s)
+{
+	size_t len = strlen(s), i = 0;
+	wchar_t wc;
+	int w, total = 0;
+
+	while (i < len) {
+		i += next_char(s + i, len - i, &wc, &w);
+		total += w;
+	}
+	return total;
+}
+
+/* Write s at (y, x), at most maxw columns. Returns the columns written. */
+static int put(int y, int x, int maxw, const char *s, int attr)
+{
+	wchar_t buf[LINE_MAX_CHARS];
+	size_t len = strlen(s), i = 0, k = 0;
+	wchar_t wc;
+	int w, used = 0;
+
+	if (maxw <= 0 || y < 0 || x < 0)
+		return 0;
+	while (i < len && k < ARRAY_LEN(buf) - 1) {
+		size_t n = next_char(s + i, len - i, &wc, &w);
+
+		if (used + w > maxw)
+			break;
+		buf[k++] = wc;
+		used += w;
+		i += n;
+	}
+	buf[k] = 0;
+	attrset(attr);
+	mvaddnwstr(y, x, buf, (int)k);
+	attrset(A_NORMAL);
+	return used;
+}
+
+static int screen_cols(void)
+{
+	return COLS;
+}
+
+static void fill_line(int y, int attr)
+{
+	attrset(attr);
+	mvhline(y, 0, ' ', screen_cols());
+	attrset(A_NORMAL);
+}
+
+static const char *ellipsis(void)
+{
+	return ui_term_utf8() ? "\u2026" : "~";
+}
+
+/* A cell: s aligned in width columns, cut with an ellipsis when longer. */
+static void put_cell(int y, int x, int width, const char *s, bool right, int attr)
+{
+	int w = text_width(s);
+
+	if (width <= 0)
+		return;
+	if (w <= width) {
+		int pad = right ? width - w : 0;
+
+		if (pad) {
+			attrset(attr);
+			mvhline(y, x, ' ', pad);
+		}
+		put(y, x + pad, width - pad, s, attr);
+		if (!right && w < width) {
+			attrset(attr);
+			mvhline(y, x + w, ' ', width - w);
+		}
+		attrset(A_NORMAL);
+		return;
+	}
+	if (width == 1) {
+		put(y, x, 1, ellipsis(), attr);
+		return;
+	}
+	w = put(y, x, width - 1, s, attr);
+	put(y, x + w, width - w, ellipsis(), attr);
+}
+
+/* ---- header ---------------------------------------------------------------- */
+
+static void draw_title(const struct ui_state *st, const struct ui_figures *fig)
+{
+	char label[512], right[96], clock[16];
+	int cols = screen_cols(), x, rw;
+	struct tm tm;
+
+	fill_line(st->lay.title_y, A_NORMAL);
+	x = put(st->lay.title_y, 0, cols, "tcpscope", ui_term_attr(ST_TITLE));
+	fmt_escape(fig->source_label ? fig->source_label : "", strlen(fig->source_label ? fig->source_label : ""),
+		   label, sizeof(label));
+
+	if (st->paused) {
+		snprintf(right, sizeof(right), " PAUSED  +%llu new ",
+			 (unsigned long long)fig->arrived);
+	} else {
+		localtime_r(&st->now, &tm);
+		strftime(clock, sizeof(clock), "%H:%M:%S", &tm);
+		if (!fig->live)
+			snprintf(right, sizeof(right), "%s", fig->eof ? "replay complete" : "replaying...");
+		else
+			snprintf(right, sizeof(right), "%s", clock);
+	}
+	rw = text_width(right);
+	if (x + 2 + rw <= cols)
+		put(st->lay.title_y, cols - rw, rw, right,
+		    ui_term_attr(st->paused ? ST_PAUSED : ST_DIM));
+	else
+		rw = 0;
+	put(st->lay.title_y, x + 2, cols - x - 2 - rw - 1, label, A_NORMAL);
+}
+
+struct meter {
+	const char *label;
+	char value[48];
+	enum ui_style style;
+};
+
+static void draw_meters(const struct ui_state *st, const struct ui_figures *fig)
+{
+	struct meter m[6];
+	size_t n = 0, i;
+	int x = 0, cols = screen_cols(), w;
+	unsigned pct = fig->hist_cap ? (unsigned)((fig->hist_len * 100 + fig->hist_cap - 1) / fig->hist_cap)
+				     : 0;
+
+	memset(m, 0, sizeof(m));
+	if (fig->live) {
+		m[n].label = "Sessions/s: ";
+		if (fig->rate < 0)
+			snprintf(m[n].value, sizeof(m[n].value), "-");
+		else
+			snprintf(m[n].value, sizeof(m[n].value), "%.1f", fig->rate);
+		m[n++].style = ST_VALUE;
+	}
+	m[n].label = "Total: ";
+	snprintf(m[n].value, sizeof(m[n].value), "%llu", (unsigned long long)fig->total);
+	m[n++].style = ST_VALUE;
+	if (fig->live) {
+		m[n].label = "Missed: ";
+		snprintf(m[n].value, sizeof(m[n].value), "%llu", (unsigned long long)fig->missed);
+		m[n++].style = fig->missed ? ST_ALERT : ST_VALUE;
+	}
+	m[n].label = "History: ";
+	snprintf(m[n].value, sizeof(m[n].value), "%zu/%zu (%u%%)", fig->hist_len, fig->hist_cap, pct);
+	m[n++].style = ST_VALUE;
+	if (fig->live && fig->untracked) {
+		m[n].label = "Untracked: ";
+		snprintf(m[n].value, sizeof(m[n].value), "%llu", (unsigned long long)fig->untracked);
+		m[n++].style = ST_ALERT;
+	}
+
+	fill_line(st->lay.meters_y, A_NORMAL);
+	for (i = 0; i < n; i++) {
+		w = text_width(m[i].label) + text_width(m[i].value);
+		if (x + w > cols)
+			break;
+		x += put(st->lay.meters_y, x, cols - x, m[i].label, ui_term_attr(ST_LABEL));
+		x += put(st->lay.meters_y, x, cols - x, m[i].value, ui_term_attr(m[i].style));
+		x += 2;
+	}
+}
+
+static void draw_filter(const struct ui_state *st)
+{
+	char desc[512];
+	int y = st->lay.filter_y, cols = screen_cols(), x;
+
+	fill_line(y, A_NORMAL);
+	x = put(y, 0, cols, "Filter: ", ui_term_attr(ST_LABEL));
+	if (filter_is_empty(&st->filter)) {
+		x += put(y, x, cols - x, "none", ui_term_attr(ST_VALUE));
+		put(y, x, cols - x, "   p pid  o port  c name  / search  f this row",
+		    ui_term_attr(ST_DIM));
+		return;
+	}
+	filter_describe(&st->filter, desc, sizeof(desc));
+	x += put(y, x, cols - x - 11 > 0 ? cols - x - 11 : cols - x, desc, ui_term_attr(ST_FILTER));
+	put(y, x, cols - x, "  (x clears)", ui_term_attr(ST_DIM));
+}
+
+static void draw_tabs(const struct ui_state *st, const struct ui_figures *fig)
+{
+	const struct ui_view_state *vs = &st->vs[st->view];
+	char right[160], rows[64];
+	int y = st->lay.tabs_y, cols = screen_cols(), k, end = 0, rw;
+	char tab[32];
+
+	fill_line(y, A_NORMAL);
+	for (k = 0; k < VIEW_COUNT; k++) {
+		snprintf(tab, sizeof(tab), " %s ", ui_tab_title(k));
+		put(y, ui_tab_x(k), cols - ui_tab_x(k), tab,
+		    ui_term_attr(k == (int)st->view ? ST_TAB_ACTIVE : ST_TAB));
+		end = ui_tab_x(k) + ui_tab_width(k);
+	}
+	if (filter_is_empty(&st->filter))
+		snprintf(rows, sizeof(rows), "%zu %s", st->n, st->n == 1 ? "row" : "rows");
+	else
+		snprintf(rows, sizeof(rows), "%zu of %zu", st->n, fig->view_total);
+	snprintf(right, sizeof(right), "%s%s%s", rows,
+		 st->from_history ? "  recent history" : "",
+		 st->view != VIEW_SESSIONS || vs->sort.col != COL_TIME ? ""
+		 : vs->follow ? "  following" : "  scrolled (End follows)");
+	rw = text_width(right);
+	if (end + 2 + rw <= cols)
+		put(y, cols - rw, rw, right, ui_term_attr(ST_DIM));
+	else if (end + 2 + text_width(rows) <= cols)
+		put(y, cols - text_width(rows), text_width(rows), rows, ui_term_attr(ST_DIM));
+}
+
+static void draw_head(const struct ui_state *st)
+{
+	const struct ui_view_state *vs = &st->vs[st->view];
+	struct ui_col_pos pos[UI_MAX_COLS];
+	size_t i, n = ui_state_columns(st, pos, UI_MAX_COLS);
+	char title[64];
+	int y = st->lay.head_y;
+
+	fill_line(y, ui_term_attr(ST_HEAD));
+	for (i = 0; i < n; i++) {
+		bool sorted = pos[i].col->id == vs->sort.col;
+		const char *arrow = !sorted ? "" : ui_term_utf8() ? (vs->sort.descending ? "\u25bc" : "\u25b2")
+								 : (vs->sort.descending ? "v" : "^");
+
+		if (pos[i].col->right_align)
+			snprintf(title, sizeof(title), "%s%s", arrow, pos[i].col->title);
+		else
+			snprintf(title, sizeof(title), "%s%s", pos[i].col->title, arrow);
+		put_cell(y, pos[i].x, pos[i].width, title, pos[i].col->right_align,
+			 ui_term_attr(sorted ? ST_HEAD_SORT : ST_HEAD));
+	}
+}
+
+/* ---- rows ------------------------------------------------------------------ */
+
+static enum ui_style cell_style(enum view_kind kind, const struct column *c, const void *row)
+{
+	uint64_t bytes = 0;
+
+	if (kind == VIEW_SESSIONS) {
+		const struct session *s = row;
+		char esc[FMT_COMM_ESC_LEN];
+
+		switch (c->id) {
+		case COL_COMM:
+			fmt_comm_escape(s->comm, esc, sizeof(esc));
+			return strncmp(esc, s->comm, SESSION_COMM_LEN) ? ST_ESCAPED : ST_NORMAL;
+		case COL_PID:
+			return s->flags & SESS_PID_UNCERTAIN ? ST_DIM : ST_NORMAL;
+		case COL_CAUSE:
+			return session_is_rst(s) ? ST_RST : s->cause == CAUSE_TIMEOUT ? ST_WARN : ST_NORMAL;
+		case COL_PARTIAL:
+			return s->flags & SESS_PARTIAL ? ST_DIM : ST_NORMAL;
+		case COL_RETRANS:
+			return s->retrans ? ST_WARN : ST_NORMAL;
+		case COL_TX_BYTES:
+			bytes = s->tx_bytes;
+			break;
+		case COL_RX_BYTES:
+			bytes = s->rx_bytes;
+			break;
+		default:
+			return ST_NORMAL;
+		}
+	} else {
+		const struct agg_row *r = row;
+		char esc[FMT_COMM_ESC_LEN];
+
+		switch (c->id) {
+		case COL_COMM:
+			fmt_comm_escape(r->comm, esc, sizeof(esc));
+			return strncmp(esc, r->comm, SESSION_COMM_LEN) ? ST_ESCAPED : ST_NORMAL;
+		case COL_RSTS:
+			return r->rsts ? ST_RST : ST_NORMAL;
+		case COL_TX_BYTES:
+			bytes = r->tx_bytes;
+			break;
+		case COL_RX_BYTES:
+			bytes = r->rx_bytes;
+			break;
+		default:
+			return ST_NORMAL;
+		}
+	}
+	if (bytes >= (1ull << 30))
+		return ST_HUGE;
+	if (bytes >= (1ull << 20))
+		return ST_BIG;
+	return ST_NORMAL;
+}
+
+static void draw_row(int y, enum view_kind kind, const struct ui_col_pos *pos, size_t n,
+		     const void *row, bool selected)
+{
+	char buf[COL_TEXT_LEN];
+	size_t i;
+
+	if (selected)
+		fill_line(y, ui_term_attr(ST_SEL));
+	for (i = 0; i < n; i++) {
+		const struct column *c = pos[i].col;
+		int attr = ui_term_attr(selected ? ST_SEL : cell_style(kind, c, row));
+
+		if (c->format(row, buf, sizeof(buf), FMT_HUMAN) < 0)
+			snprintf(buf, sizeof(buf), "?");
+		put_cell(y, pos[i].x, pos[i].width, buf, c->right_align, attr);
+	}
+}
+
+static void draw_rows(const struct ui_state *st, const struct ui_figures *fig)
+{
+	const struct ui_view_state *vs = &st->vs[st->view];
+	struct ui_col_pos pos[UI_MAX_COLS];
+	size_t n = ui_state_columns(st, pos, UI_MAX_COLS), i;
+	const char *empty;
+	int y;
+
+	for (y = 0; y < st->lay.rows_h; y++) {
+		i = vs->top + (size_t)y;
+		if (!st->rows || i >= st->n)
+			break;
+		draw_row(st->lay.rows_y + y, st->view, pos, n, st->rows[i], i == vs->sel);
+	}
+	if (st->n || st->lay.rows_h < 2)
+		return;
+	if (!filter_is_empty(&st->filter) && fig->view_total)
+		empty = "No rows match the filter (x clears it).";
+	else if (!fig->live)
+		empty = fig->eof ? "The replay file has no sessions." : "Reading the replay file...";
+	else
+		empty = st->view == VIEW_SESSIONS ? "Waiting for TCP sessions to close..."
+						  : "Nothing yet: rows appear as sessions close.";
+	put(st->lay.rows_y + 1, 2, screen_cols() - 2, empty, ui_term_attr(ST_DIM));
+}
+
+/* ---- status line and function keys ---------------------------------------- */
+
+static const char *prompt_label(const struct ui_state *st, char *buf, size_t len)
+{
+	switch (st->pkind) {
+	case PK_PIDS: return "PIDs (123,200-300; empty: any): ";
+	case PK_PORTS: return "Ports, either side (80,443,8000-8010; empty: any): ";
+	case PK_LPORTS: return "Local ports (empty: any): ";
+	case PK_RPORTS: return "Remote ports (empty: any): ";
+	case PK_COMM: return "Process name contains: ";
+	case PK_SEARCH: return "Search: ";
+	case PK_EXPORT:
+		snprintf(buf, len, "Export %zu %s to: ", st->n, view_kind_name(st->view));
+		return buf;
+	default: return "> ";
+	}
+}
+
+static void draw_prompt(const struct ui_state *st, const struct ui_figures *fig)
+{
+	char lbuf[96];
+	const char *label = prompt_label(st, lbuf, sizeof(lbuf));
+	int y = st->lay.status_y, cols = screen_cols(), x, room, tw, cw;
+	const char *text = st->prompt.text;
+	char before[UI_PROMPT_LEN];
+
+	fill_line(y, A_NORMAL);
+	x = put(y, 0, cols, label, ui_term_attr(ST_LABEL) | A_BOLD);
+	room = cols - x - 1;
+	/* keep the cursor visible: drop characters at the left while too long */
+	memcpy(before, text, st->prompt.cur);
+	before[st->prompt.cur] = '\0';
+	cw = text_width(before);
+	tw = text_width(text);
+	while (room > 0 && cw >= room && *text) {
+		wchar_t wc;
+		int w;
+		size_t n = next_char(text, strlen(text), &wc, &w);
+
+		text += n;
+		cw -= w;
+		tw -= w;
+	}
+	put(y, x, room, text, A_BOLD);
+	if (fig->msg_visible && st->msg_level == MSG_ERROR) {
+		int mw = text_width(st->msg), mx = x + tw + 3;
+
+		if (mx < cols - mw)
+			mx = cols - mw;
+		if (mx < x + tw + 3)
+			mx = x + tw + 3;
+		put(y, mx, cols - mx, st->msg, ui_term_attr(ST_ERROR));
+	}
+	move(y, x + (cw < 0 ? 0 : cw));
+}
+
+static void draw_status(const struct ui_state *st, const struct ui_figures *fig)
+{
+	static const enum ui_style level_style[] = { ST_INFO, ST_WARN, ST_ERROR };
+	int y = st->lay.status_y, cols = screen_cols();
+
+	if (st->mode == MODE_PROMPT) {
+		draw_prompt(st, fig);
+		return;
+	}
+	fill_line(y, A_NORMAL);
+	if (fig->msg_visible && st->msg[0]) {
+		put(y, 0, cols, st->msg, ui_term_attr(level_style[st->msg_level]));
+		return;
+	}
+	switch (st->mode) {
+	case MODE_HELP:
+	case MODE_MESSAGES:
+		put(y, 0, cols, "Any key returns; Up/Down scroll", ui_term_attr(ST_DIM));
+		break;
+	case MODE_DETAIL:
+		put(y, 0, cols, "Esc closes; f filters to this process or port; Up/Down scroll",
+		    ui_term_attr(ST_DIM));
+		break;
+	case MODE_COLUMNS:
+		put(y, 0, cols, "Space shows/hides the column; Esc closes", ui_term_attr(ST_DIM));
+		break;
+	default:
+		put(y, 0, cols,
+		    "Enter details  f only this  p pid  o port  / search  e export  ? help",
+		    ui_term_attr(ST_DIM));
+	}
+}
+
+static void draw_fnbar(const struct ui_state *st)
+{
+	const struct ui_fnkey *fk;
+	size_t i, n;
+	int y = st->lay.fnbar_y, cols = screen_cols(), x;
+
+	fk = ui_fnbar(&n);
+	fill_line(y, ui_term_attr(ST_FN_LABEL));
+	for (i = 0; i < n; i++) {
+		const char *label = fk[i].label;
+
+		if (fk[i].key == UK_F(5) && st->paused)
+			label = "Resume";
+		else if (fk[i].key == UK_F(7) && st->wide)
+			label = "Narrow";
+		x = ui_fnbar_x(i);
+		if (x >= cols)
+			break;
+		x += put(y, x, cols - x, fk[i].fkey, ui_term_attr(ST_FN_KEY));
+		put_cell(y, x, x + UI_FNBAR_LABEL <= cols ? UI_FNBAR_LABEL : cols - x, label, false,
+			 ui_term_attr(ST_FN_LABEL));
+	}
+}
+
+/* ---- panels ---------------------------------------------------------------- */
+
+/* The area panels cover: from the column titles to above the status line. */
+static void panel_title(int y, const char *title)
+{
+	fill_line(y, ui_term_attr(ST_BOX));
+	put(y, 1, screen_cols() - 1, title, ui_term_attr(ST_BOX) | A_BOLD);
+}
+
+static void clear_lines(int from, int to)
+{
+	int y;
+
+	for (y = from; y < to; y++)
+		fill_line(y, A_NORMAL);
+}
+
+static size_t clamp_scroll(size_t scroll, size_t total, int height)
+{
+	size_t h = height > 0 ? (size_t)height : 1;
+
+	if (total <= h)
+		return 0;
+	return scroll > total - h ? total - h : scroll;
+}
+
+struct help_line {
+	const char *key;
+	const char *text;
+	bool section;
+};
+
+static const struct help_line help_extra[] = {
+	{ NULL, "Prompts", true },
+	{ "Enter / Esc", "apply / cancel (Esc restores the previous filter)", false },
+	{ "Left Right Home End", "move the cursor; Backspace, Delete edit", false },
+	{ "Ctrl-U Ctrl-K Ctrl-W", "delete to the start / to the end / a word", false },
+	{ NULL, "Mouse", true },
+	{ "click", "select a row, a tab, or a function key", false },
+	{ "click a title", "sort by that column (again: invert)", false },
+	{ "double-click", "details of the row; the wheel scrolls", false },
+	{ NULL, "Reading the table", true },
+	{ "PID 123?", "the owner was not seen: PID taken at close, may be wrong", false },
+	{ "TX RX", "payload bytes sent / received (no headers, SYN or FIN)", false },
+	{ "red END / RST", "session ended by a reset (sent, received, refused)", false },
+	{ "\\x1b in COMM", "a control byte in a process name, shown escaped", false },
+	{ "Filters", "combine (AND); lists like 80,443,8000-8010; on every view", false },
+	{ "recent history", "filtered totals come from the sessions still in memory", false },
+	{ "Colors", "none with NO_COLOR=1 or --no-color", false },
+};
+
+static void draw_help(const struct ui_state *st)
+{
+	const struct ui_binding *b;
+	struct help_line lines[128];
+	size_t n = 0, nb, i, scroll;
+	const char *section = NULL;
+	int y, h, cols = screen_cols();
+
+	b = ui_keys_table(MODE_NORMAL, &nb);
+	for (i = 0; i < nb && n < ARRAY_LEN(lines) - 2; i++) {
+		if (!b[i].label)
+			continue;
+		if (!section || strcmp(section, b[i].section)) {
+			section = b[i].section;
+			lines[n++] = (struct help_line){ NULL, section, true };
+		}
+		lines[n++] = (struct help_line){ b[i].label, b[i].help, false };
+	}
+	for (i = 0; i < ARRAY_LEN(help_extra) && n < ARRAY_LEN(lines); i++)
+		lines[n++] = help_extra[i];
+
+	clear_lines(0, st->lay.status_y);
+	panel_title(0, "tcpscope help: every key (any key returns)");
+	h = st->lay.status_y - 1;
+	scroll = clamp_scroll(st->overlay_scroll, n, h);
+	for (y = 0; y < h && scroll + (size_t)y < n; y++) {
+		const struct help_line *l = &lines[scroll + (size_t)y];
+
+		if (l->section) {
+			put(1 + y, 1, cols - 1, l->text, ui_term_attr(ST_LABEL) | A_BOLD);
+			continue;
+		}
+		put_cell(1 + y, 3, 20 < cols - 3 ? 20 : cols - 3, l->key, false, ui_term_attr(ST_VALUE));
+		if (cols > 25)
+			put(1 + y, 25, cols - 25, l->text, A_NORMAL);
+	}
+}
+
+static void draw_messages(const struct ui_state *st)
+{
+	static const enum ui_style level_style[] = { ST_INFO, ST_WARN, ST_ERROR };
+	size_t n = ui_status_count(), scroll, i;
+	int y, h, cols = screen_cols(), x, level;
+	char stamp[16], esc[UI_STATUS_LINE * 4];
+	struct tm tm;
+	time_t when;
+
+	clear_lines(0, st->lay.status_y);
+	panel_title(0, "Messages, newest first (any key returns)");
+	h = st->lay.status_y - 1;
+	if (!n) {
+		put(2, 2, cols - 2, "No messages.", ui_term_attr(ST_DIM));
+		return;
+	}
+	scroll = clamp_scroll(st->overlay_scroll, n, h);
+	for (y = 0; y < h && scroll + (size_t)y < n; y++) {
+		i = n - 1 - (scroll + (size_t)y);
+		const char *text = ui_status_at(i, &when, &level);
+
+		localtime_r(&when, &tm);
+		strftime(stamp, sizeof(stamp), "%H:%M:%S ", &tm);
+		x = put(1 + y, 1, cols - 1, stamp, ui_term_attr(ST_DIM));
+		fmt_escape(text, strlen(text), esc, sizeof(esc));
+		put(1 + y, 1 + x, cols - 1 - x, esc,
+		    ui_term_attr(level >= 0 && level <= MSG_ERROR ? level_style[level] : ST_NORMAL));
+	}
+}
+
+static const struct {
+	enum col_id id;
+	const char *label;
+} col_labels[] = {
+	{ COL_TIME, "Closed at" },
+	{ COL_START_TIME, "Started at" },
+	{ COL_PID, "PID" },
+	{ COL_COMM, "Process" },
+	{ COL_FAMILY, "IP version" },
+	{ COL_LADDR, "Local address" },
+	{ COL_LPORT, "Local port" },
+	{ COL_RADDR, "Remote address" },
+	{ COL_RPORT, "Remote port" },
+	{ COL_TX_BYTES, "Sent (payload)" },
+	{ COL_RX_BYTES, "Received" },
+	{ COL_DURATION, "Lifetime" },
+	{ COL_SRTT, "Smoothed RTT" },
+	{ COL_RETRANS, "Retransmits" },
+	{ COL_HANDSHAKE, "Handshake" },
+	{ COL_DIR, "Direction" },
+	{ COL_CLOSER, "Closed by" },
+	{ COL_CAUSE, "End cause" },
+	{ COL_PID_CERTAIN, "PID certain" },
+	{ COL_PARTIAL, "Partial" },
+	{ COL_PORT, "Port" },
+	{ COL_SESSIONS, "Sessions" },
+	{ COL_AVG, "Avg lifetime" },
+	{ COL_MAX, "Max lifetime" },
+	{ COL_RSTS, "Resets" },
+	{ COL_PEERS, "Peers" },
+	{ COL_LAST_SEEN, "Last seen" },
+};
+
+const char *ui_draw_col_label(enum col_id id)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_LEN(col_labels); i++)
+		if (col_labels[i].id == id)
+			return col_labels[i].label;
+	return "?";
+}
+
+/* A line of the detail panel: a field, a note, a heading or a session row. */
+struct dline {
+	enum { DL_FIELD, DL_NOTE, DL_HEAD, DL_SESSION } kind;
+	const struct column *col;	/* DL_FIELD */
+	const char *text;		/* DL_NOTE, DL_HEAD */
+	const struct session *s;	/* DL_SESSION */
+};
+
+#define DETAIL_RECENT 200
+
+static const enum col_id recent_proc_cols[] = {
+	COL_TIME, COL_LPORT, COL_RADDR, COL_RPORT, COL_TX_BYTES, COL_RX_BYTES,
+	COL_DURATION, COL_CAUSE,
+};
+static const enum col_id recent_port_cols[] = {
+	COL_TIME, COL_PID, COL_COMM, COL_LPORT, COL_RADDR, COL_RPORT, COL_TX_BYTES, COL_RX_BYTES,
+	COL_DURATION, COL_CAUSE,
+};
+
+static bool recent_match(const struct ui_state *st, const struct session *s)
+{
+	const struct agg_row *r = &st->detail_agg;
+
+	if (st->detail_kind == VIEW_PROCS) {
+		if (s->pid != r->pid || strncmp(s->comm, r->comm, SESSION_COMM_LEN))
+			return false;
+	} else if (session_service_port(s) != r->port) {
+		return false;
+	}
+	return filter_accepts(&st->filter, s);
+}
+
+static void draw_recent_row(int y, const struct ui_state *st, const struct session *s, bool head)
+{
+	const enum col_id *ids = st->detail_kind == VIEW_PROCS ? recent_proc_cols : recent_port_cols;
+	size_t n = st->detail_kind == VIEW_PROCS ? ARRAY_LEN(recent_proc_cols)
+						 : ARRAY_LEN(recent_port_cols);
+	char buf[COL_TEXT_LEN];
+	int x = 2, cols = screen_cols(), w;
+	size_t i;
+
+	if (head)
+		fill_line(y, ui_term_attr(ST_HEAD));
+	for (i = 0; i < n && x < cols; i++) {
+		const struct column *c = column_by_id(VIEW_SESSIONS, ids[i]);
+
+		if (!c)
+			continue;
+		w = c->width < cols - x ? c->width : cols - x;
+		if (head) {
+			put_cell(y, x, w, c->title, c->right_align, ui_term_attr(ST_HEAD));
+		} else {
+			if (c->format(s, buf, sizeof(buf), FMT_HUMAN) < 0)
+				snprintf(buf, sizeof(buf), "?");
+			put_cell(y, x, w, buf, c->right_align,
+				 ui_term_attr(cell_style(VIEW_SESSIONS, c, s)));
+		}
+		x += w + 1;
+	}
+}
+
+static void draw_detail(const struct ui_state *st, const struct ui_figures *fig)
+{
+	static struct dline lines[64 + DETAIL_RECENT];
+	const struct column *cols;
+	size_t n = 0, ncols, i, scroll, recent = 0;
+	const void *row;
+	char title[160], esc[FMT_COMM_ESC_LEN], human[COL_TEXT_LEN], exact[COL_TEXT_LEN];
+	int y0 = st->lay.head_y, h = st->lay.status_y - y0 - 1, y, x, w = screen_cols();
+
+	row = st->detail_kind == VIEW_SESSIONS ? (const void *)&st->detail_sess
+					       : (const void *)&st->detail_agg;
+	cols = columns_for(st->detail_kind, &ncols);
+	for (i = 0; i < ncols; i++)
+		lines[n++] = (struct dline){ .kind = DL_FIELD, .col = &cols[i] };
+	if (st->detail_kind == VIEW_SESSIONS) {
+		const struct session *s = &st->detail_sess;
+
+		fmt_comm_escape(s->comm, esc, sizeof(esc));
+		snprintf(title, sizeof(title), "Session of %s, pid %u (Esc closes, f: only this process)",
+			 esc, s->pid);
+		if (s->flags & SESS_PID_UNCERTAIN)
+			lines[n++] = (struct dline){ .kind = DL_NOTE,
+				.text = "PID and name were taken when the socket closed (no owner seen): they may be another process's." };
+		if (s->flags & SESS_PARTIAL)
+			lines[n++] = (struct dline){ .kind = DL_NOTE,
+				.text = "Open before tcpscope started: start time and byte counts cover only what was seen." };
+	} else {
+		const struct agg_row *r = &st->detail_agg;
+		const struct session_log *log = fig->model ? fig->model->log : NULL;
+		size_t len = log ? session_log_len(log) : 0;
+
+		if (st->detail_kind == VIEW_PROCS) {
+			fmt_comm_escape(r->comm, esc, sizeof(esc));
+			snprintf(title, sizeof(title), "Process %s, pid %u (Esc closes, f: only this process)",
+				 esc, r->pid);
+		} else {
+			snprintf(title, sizeof(title), "Port %u (Esc closes, f: only this port)", r->port);
+		}
+		if (st->from_history)
+			lines[n++] = (struct dline){ .kind = DL_NOTE,
+				.text = "Totals of the filtered sessions still in the history." };
+		lines[n++] = (struct dline){ .kind = DL_HEAD, .text = "" };
+		for (i = len; i-- > 0 && recent < DETAIL_RECENT;) {
+			const struct session *s = session_log_at(log, i);
+
+			if (recent_match(st, s)) {
+				lines[n++] = (struct dline){ .kind = DL_SESSION, .s = s };
+				recent++;
+			}
+		}
+		if (!recent)
+			lines[n++] = (struct dline){ .kind = DL_NOTE,
+				.text = "No session of it is left in the history." };
+	}
+
+	clear_lines(y0, st->lay.status_y);
+	panel_title(y0, title);
+	/* the heading of the recent sessions takes two screen lines */
+	scroll = clamp_scroll(st->detail_scroll, n + (st->detail_kind != VIEW_SESSIONS), h);
+	if (scroll > n)
+		scroll = n;
+	for (y = 0, i = scroll; y < h && i < n; y++, i++) {
+		const struct dline *l = &lines[i];
+		int yy = y0 + 1 + y;
+
+		switch (l->kind) {
+		case DL_FIELD:
+			put_cell(yy, 2, 16 < w - 2 ? 16 : w - 2, ui_draw_col_label(l->col->id), false,
+				 ui_term_attr(ST_LABEL));
+			if (l->col->format(row, human, sizeof(human), FMT_HUMAN) < 0)
+				snprintf(human, sizeof(human), "?");
+			if (l->col->format(row, exact, sizeof(exact), FMT_EXACT) < 0)
+				snprintf(exact, sizeof(exact), "?");
+			x = 20;
+			if (x < w)
+				x += put(yy, x, w - x, human,
+					 ui_term_attr(cell_style(st->detail_kind, l->col, row)) | A_BOLD);
+			if (strcmp(human, exact) && x + 3 < w) {
+				char ex[COL_TEXT_LEN + 32];
+
+				snprintf(ex, sizeof(ex), "%s = %s", l->col->name, exact);
+				put(yy, x + 3, w - x - 3, ex, ui_term_attr(ST_DIM));
+			}
+			break;
+		case DL_NOTE:
+			put(yy, 2, w - 2, l->text, ui_term_attr(ST_WARN));
+			break;
+		case DL_HEAD:
+			if (st->detail_kind != VIEW_SESSIONS) {
+				put(yy, 2, w - 2, "Recent sessions, newest first:", ui_term_attr(ST_LABEL) | A_BOLD);
+				if (y + 1 < h) {
+					y++;
+					draw_recent_row(y0 + 1 + y, st, NULL, true);
+				}
+			}
+			break;
+		case DL_SESSION:
+			draw_recent_row(yy, st, l->s, false);
+			break;
+		}
+	}
+}
+
+static void draw_columns(const struct ui_state *st)
+{
+	const struct ui_view_state *vs = &st->vs[st->view];
+	const struct column *cols;
+	size_t n, i, scroll;
+	int y0 = st->lay.head_y, h = st->lay.status_y - y0 - 1, y, w = screen_cols();
+	char line[160], title[96];
+
+	cols = columns_for(st->view, &n);
+	snprintf(title, sizeof(title), "Columns of %s (Space shows/hides, Esc closes)",
+		 view_kind_name(st->view));
+	clear_lines(y0, st->lay.status_y);
+	panel_title(y0, title);
+	scroll = 0;
+	if (h > 0 && st->chooser_sel >= (size_t)h)
+		scroll = st->chooser_sel - (size_t)h + 1;
+	for (y = 0; y < h && scroll + (size_t)y < n; y++) {
+		i = scroll + (size_t)y;
+		snprintf(line, sizeof(line), "[%c] %-7s %-16s %s%s", vs->colvis[cols[i].id] ? 'x' : ' ',
+			 cols[i].title, ui_draw_col_label(cols[i].id), cols[i].name,
+			 cols[i].id == vs->sort.col ? "  (sort)" : "");
+		if (i == st->chooser_sel)
+			fill_line(y0 + 1 + y, ui_term_attr(ST_SEL));
+		put(y0 + 1 + y, 2, w - 2, line, ui_term_attr(i == st->chooser_sel ? ST_SEL : ST_NORMAL));
+	}
+}
+
+static void draw_too_small(const struct ui_state *st)
+{
+	char a[64], b[64];
+	const char *c = "Enlarge the window, or press q to quit.";
+	int lines = st->lay.lines, cols = st->lay.cols, y = lines / 2 - 1;
+
+	snprintf(a, sizeof(a), "Terminal too small: %dx%d", cols, lines);
+	snprintf(b, sizeof(b), "tcpscope needs at least %dx%d", UI_MIN_COLS, UI_MIN_LINES);
+	if (y < 0)
+		y = 0;
+	put(y, 0, cols, a, ui_term_attr(ST_WARN));
+	if (y + 1 < lines)
+		put(y + 1, 0, cols, b, A_NORMAL);
+	if (y + 2 < lines)
+		put(y + 2, 0, cols, c, A_NORMAL);
+}
+
+void ui_draw(const struct ui_state *st, const struct ui_figures *fig)
+{
+	erase();
+	curs_set(0);
+	if (st->lay.too_small) {
+		draw_too_small(st);
+		return;
+	}
+	if (st->mode == MODE_HELP) {
+		draw_help(st);
+	} else if (st->mode == MODE_MESSAGES) {
+		draw_messages(st);
+	} else {
+		draw_title(st, fig);
+		draw_meters(st, fig);
+		draw_filter(st);
+		draw_tabs(st, fig);
+		if (st->mode == MODE_DETAIL) {
+			draw_detail(st, fig);
+		} else if (st->mode == MODE_COLUMNS) {
+			draw_columns(st);
+		} else {
+			draw_head(st);
+			draw_rows(st, fig);
+		}
+	}
+	draw_fnbar(st);
+	draw_status(st, fig);
+	if (st->mode == MODE_PROMPT)
+		curs_set(1);
+}

@@ -1,0 +1,685 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The key table: one small action per key, each returning a reaction mask
+ * (ui/keys.h). Modelled on htop's Action.c: bindings are data, actions do
+ * not draw.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "core/fmt.h"
+#include "ui/keys.h"
+#include "ui/state.h"
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+static struct ui_view_state *cur(struct ui_state *st)
+{
+	return &st->vs[st->view];
+}
+
+/* ---- moving ---------------------------------------------------------------- */
+
+static long page_rows(const struct ui_state *st)
+{
+	return st->lay.rows_h > 1 ? st->lay.rows_h - 1 : 1;
+}
+
+static unsigned act_up(struct ui_state *st) { return ui_state_move(st, -1); }
+static unsigned act_down(struct ui_state *st) { return ui_state_move(st, 1); }
+static unsigned act_pgup(struct ui_state *st) { return ui_state_move(st, -page_rows(st)); }
+static unsigned act_pgdn(struct ui_state *st) { return ui_state_move(st, page_rows(st)); }
+static unsigned act_home(struct ui_state *st) { return ui_state_select(st, 0); }
+static unsigned act_end(struct ui_state *st) { return ui_state_select(st, SIZE_MAX); }
+
+static unsigned act_left(struct ui_state *st)
+{
+	if (cur(st)->hscroll == 0)
+		return R_NONE;
+	cur(st)->hscroll--;
+	return R_REDRAW;
+}
+
+static unsigned act_right(struct ui_state *st)
+{
+	struct ui_view_state *vs = cur(st);
+	size_t i, n, visible = 0;
+	const struct column *cols = columns_for(st->view, &n);
+	int w = 0, skipped = 0;
+
+	for (i = 0; i < n; i++) {
+		if (!vs->colvis[cols[i].id])
+			continue;
+		visible++;
+		if ((size_t)skipped < vs->hscroll) {
+			skipped++;
+			continue;
+		}
+		w += ui_state_col_width(st, &cols[i]) + 1;
+	}
+	/* scroll only while columns are cut at the right edge */
+	if (w - 1 <= st->lay.cols || vs->hscroll + 1 >= visible)
+		return R_NONE;
+	vs->hscroll++;
+	return R_REDRAW;
+}
+
+/* ---- views ----------------------------------------------------------------- */
+
+static unsigned switch_view(struct ui_state *st, enum view_kind k)
+{
+	if (st->view == k)
+		return R_NONE;
+	st->view = k;
+	st->rows = NULL;
+	st->n = 0;
+	return R_REBUILD | R_REDRAW;
+}
+
+static unsigned act_view1(struct ui_state *st) { return switch_view(st, VIEW_SESSIONS); }
+static unsigned act_view2(struct ui_state *st) { return switch_view(st, VIEW_PROCS); }
+static unsigned act_view3(struct ui_state *st) { return switch_view(st, VIEW_PORTS); }
+static unsigned act_next_view(struct ui_state *st) { return switch_view(st, (st->view + 1) % VIEW_COUNT); }
+static unsigned act_prev_view(struct ui_state *st)
+{
+	return switch_view(st, (st->view + VIEW_COUNT - 1) % VIEW_COUNT);
+}
+
+/* ---- sort ------------------------------------------------------------------ */
+
+static unsigned move_sort(struct ui_state *st, int dir)
+{
+	struct ui_view_state *vs = cur(st);
+	const struct column *cols;
+	size_t i, n, at = SIZE_MAX, vis[COL_ID_COUNT], nvis = 0;
+
+	cols = columns_for(st->view, &n);
+	for (i = 0; i < n; i++) {
+		if (!vs->colvis[cols[i].id])
+			continue;
+		if (cols[i].id == vs->sort.col)
+			at = nvis;
+		vis[nvis++] = i;
+	}
+	if (!nvis)
+		return R_NONE;
+	if (at == SIZE_MAX)
+		at = dir > 0 ? nvis - 1 : 0;	/* sort column hidden: start at an end */
+	at = (at + nvis + (size_t)(dir > 0 ? 1 : nvis - 1)) % nvis;
+	ui_state_sort_by(st, cols[vis[at]].id);
+	ui_state_msg(st, MSG_INFO, "sorted by %s, %s", cols[vis[at]].title,
+		     vs->sort.descending ? "descending" : "ascending");
+	return R_REBUILD | R_REDRAW;
+}
+
+static unsigned act_sort_next(struct ui_state *st) { return move_sort(st, 1); }
+static unsigned act_sort_prev(struct ui_state *st) { return move_sort(st, -1); }
+
+static unsigned act_invert(struct ui_state *st)
+{
+	struct ui_view_state *vs = cur(st);
+
+	vs->sort.descending = !vs->sort.descending;
+	return R_REBUILD | R_REDRAW;
+}
+
+/* ---- filters --------------------------------------------------------------- */
+
+static unsigned open_prompt(struct ui_state *st, enum ui_prompt_kind k)
+{
+	char buf[FILTER_TEXT_LEN * 4 > 512 ? FILTER_TEXT_LEN * 4 : 512];
+	struct tm tm;
+
+	buf[0] = '\0';
+	switch (k) {
+	case PK_PIDS:
+		id_set_format(&st->filter.pids, buf, sizeof(buf));
+		break;
+	case PK_PORTS:
+		id_set_format(&st->filter.ports, buf, sizeof(buf));
+		break;
+	case PK_LPORTS:
+		id_set_format(&st->filter.lports, buf, sizeof(buf));
+		break;
+	case PK_RPORTS:
+		id_set_format(&st->filter.rports, buf, sizeof(buf));
+		break;
+	case PK_COMM:
+		snprintf(buf, sizeof(buf), "%s", st->filter.comm);
+		snprintf(st->prompt_saved, sizeof(st->prompt_saved), "%s", st->filter.comm);
+		break;
+	case PK_SEARCH:
+		snprintf(buf, sizeof(buf), "%s", st->filter.search);
+		snprintf(st->prompt_saved, sizeof(st->prompt_saved), "%s", st->filter.search);
+		break;
+	case PK_EXPORT:
+		localtime_r(&st->now, &tm);
+		snprintf(buf, sizeof(buf), "tcpscope-%s-", view_kind_name(st->view));
+		strftime(buf + strlen(buf), sizeof(buf) - strlen(buf), "%Y%m%d-%H%M%S.csv", &tm);
+		break;
+	default:
+		return R_NONE;
+	}
+	/* an id list that did not fit ends in "...": start empty rather than invalid */
+	if (strstr(buf, "...") && k != PK_COMM && k != PK_SEARCH && k != PK_EXPORT)
+		buf[0] = '\0';
+	ui_prompt_start(&st->prompt, buf);
+	st->pkind = k;
+	st->mode = MODE_PROMPT;
+	return R_REDRAW;
+}
+
+static unsigned act_pids(struct ui_state *st) { return open_prompt(st, PK_PIDS); }
+static unsigned act_ports(struct ui_state *st) { return open_prompt(st, PK_PORTS); }
+static unsigned act_lports(struct ui_state *st) { return open_prompt(st, PK_LPORTS); }
+static unsigned act_rports(struct ui_state *st) { return open_prompt(st, PK_RPORTS); }
+static unsigned act_comm(struct ui_state *st) { return open_prompt(st, PK_COMM); }
+static unsigned act_search(struct ui_state *st) { return open_prompt(st, PK_SEARCH); }
+static unsigned act_export(struct ui_state *st) { return open_prompt(st, PK_EXPORT); }
+
+static unsigned toggle_family(struct ui_state *st, int family)
+{
+	int now = st->filter.family == family ? 0 : family;
+
+	filter_set_family(&st->filter, now);
+	if (now)
+		ui_state_msg(st, MSG_INFO, "only IPv%c sessions (press %c again for all)",
+			     family == AF_INET ? '4' : '6', family == AF_INET ? '4' : '6');
+	else
+		ui_state_msg(st, MSG_INFO, "IPv4 and IPv6 sessions");
+	return R_REBUILD | R_REDRAW;
+}
+
+static unsigned act_ipv4(struct ui_state *st) { return toggle_family(st, AF_INET); }
+static unsigned act_ipv6(struct ui_state *st) { return toggle_family(st, AF_INET6); }
+
+static unsigned act_clear(struct ui_state *st)
+{
+	if (filter_is_empty(&st->filter)) {
+		ui_state_msg(st, MSG_INFO, "no filter to clear");
+		return R_REDRAW;
+	}
+	filter_clear(&st->filter);
+	filter_init(&st->filter);
+	ui_state_msg(st, MSG_INFO, "filters cleared: showing everything");
+	return R_REBUILD | R_REDRAW;
+}
+
+/* f: filter to the process or the port of a row. */
+static unsigned filter_to_row(struct ui_state *st, enum view_kind kind, const void *row)
+{
+	char comm[FMT_COMM_ESC_LEN];
+
+	if (!row) {
+		ui_state_msg(st, MSG_WARN, "no row selected");
+		return R_REDRAW;
+	}
+	if (kind == VIEW_PORTS) {
+		const struct agg_row *r = row;
+
+		if (filter_only_port(&st->filter, r->port))
+			goto nomem;
+		ui_state_msg(st, MSG_INFO, "filter: port %u on either side (x clears)", r->port);
+	} else {
+		uint32_t pid;
+
+		if (kind == VIEW_SESSIONS) {
+			const struct session *s = row;
+
+			pid = s->pid;
+			fmt_comm_escape(s->comm, comm, sizeof(comm));
+		} else {
+			const struct agg_row *r = row;
+
+			pid = r->pid;
+			fmt_comm_escape(r->comm, comm, sizeof(comm));
+		}
+		if (filter_only_pid(&st->filter, pid))
+			goto nomem;
+		ui_state_msg(st, MSG_INFO, "filter: pid %u (%s) (x clears)", pid, comm);
+	}
+	return R_REBUILD | R_REDRAW;
+nomem:
+	ui_state_msg(st, MSG_ERROR, "out of memory");
+	return R_REDRAW;
+}
+
+static unsigned act_filter_row(struct ui_state *st)
+{
+	return filter_to_row(st, st->view, ui_state_selected(st));
+}
+
+/* ---- display --------------------------------------------------------------- */
+
+static unsigned act_wide(struct ui_state *st)
+{
+	ui_state_set_wide(st, !st->wide);
+	ui_state_msg(st, MSG_INFO, st->wide ? "wide: every column, full addresses (w: narrow)"
+					    : "narrow: default columns (w: wide)");
+	return R_REDRAW;
+}
+
+static unsigned act_columns(struct ui_state *st)
+{
+	st->chooser_sel = 0;
+	st->mode = MODE_COLUMNS;
+	return R_REDRAW;
+}
+
+static unsigned act_detail(struct ui_state *st) { return ui_state_open_detail(st); }
+
+static unsigned act_pause(struct ui_state *st)
+{
+	st->paused = !st->paused;
+	if (st->paused)
+		ui_state_msg(st, MSG_INFO, "paused: sessions are still collected; Space resumes");
+	else
+		ui_state_msg(st, MSG_INFO, "resumed");
+	return R_PAUSE | R_REDRAW | (st->paused ? 0 : R_REBUILD);
+}
+
+static unsigned act_help(struct ui_state *st)
+{
+	st->overlay_scroll = 0;
+	st->mode = MODE_HELP;
+	return R_REDRAW;
+}
+
+static unsigned act_messages(struct ui_state *st)
+{
+	st->overlay_scroll = 0;
+	st->mode = MODE_MESSAGES;
+	return R_REDRAW;
+}
+
+static unsigned act_redraw(struct ui_state *st) { return R_CLEAR | R_REDRAW; }
+static unsigned act_quit(struct ui_state *st) { return R_QUIT; }
+static unsigned act_resize(struct ui_state *st) { return R_RESIZE | R_REDRAW; }
+
+#define B(k, label, help, sect, fn) { k, label, help, sect, fn }
+#define ALIAS(k, fn) { k, NULL, NULL, NULL, fn }
+
+static const struct ui_binding normal_keys[] = {
+	B(UK_TAB, "Tab S-Tab", "next / previous view", "Views", act_next_view),
+	ALIAS(UK_BTAB, act_prev_view),
+	B('1', "1 2 3", "Sessions, Processes, Ports", "Views", act_view1),
+	ALIAS('2', act_view2),
+	ALIAS('3', act_view3),
+	B(UK_ENTER, "Enter", "details of the selected row (double-click too)", "Views", act_detail),
+	ALIAS('\r', act_detail),
+
+	B(UK_UP, "Up Down", "select the previous / next row", "Moving", act_up),
+	ALIAS(UK_DOWN, act_down),
+	B(UK_PGUP, "PgUp PgDn", "a page up / down", "Moving", act_pgup),
+	ALIAS(UK_PGDN, act_pgdn),
+	B(UK_HOME, "Home", "first row (sessions: stops following)", "Moving", act_home),
+	B(UK_END, "End", "last row (sessions: follow the newest again)", "Moving", act_end),
+	B(UK_LEFT, "Left Right", "scroll columns sideways", "Moving", act_left),
+	ALIAS(UK_RIGHT, act_right),
+
+	B(UK_F(6), "F6 >", "sort by the next column", "Sorting", act_sort_next),
+	ALIAS('>', act_sort_next),
+	B('<', "<", "sort by the previous column", "Sorting", act_sort_prev),
+	B('I', "I r", "invert the sort order", "Sorting", act_invert),
+	ALIAS('r', act_invert),
+
+	B('p', "p", "filter by PIDs: 123,200-300 (empty: any)", "Filters", act_pids),
+	B('o', "o", "filter by ports on either side: 80,443", "Filters", act_ports),
+	B('l', "l", "filter by local ports", "Filters", act_lports),
+	B('d', "d", "filter by remote ports", "Filters", act_rports),
+	B('c', "c F4", "filter by process name (substring)", "Filters", act_comm),
+	ALIAS(UK_F(4), act_comm),
+	B('/', "/ F3", "search names, addresses and ports", "Filters", act_search),
+	ALIAS(UK_F(3), act_search),
+	B('4', "4 6", "only IPv4 / only IPv6 (again: both)", "Filters", act_ipv4),
+	ALIAS('6', act_ipv6),
+	B('f', "f", "only the selected row's process (or port)", "Filters", act_filter_row),
+	B('x', "x F9", "clear every filter", "Filters", act_clear),
+	ALIAS(UK_F(9), act_clear),
+
+	B(' ', "Space F5", "pause / resume the display (collection goes on)", "Display",
+	  act_pause),
+	ALIAS(UK_F(5), act_pause),
+	B('w', "w F7", "wide: every column, full addresses", "Display", act_wide),
+	ALIAS(UK_F(7), act_wide),
+	B('C', "C F2", "choose columns", "Display", act_columns),
+	ALIAS(UK_F(2), act_columns),
+	B(UK_CTRL_L, "Ctrl-L", "repaint the screen", "Display", act_redraw),
+
+	B('e', "e F8", "export the view to CSV (all rows, this sort, these filters)", "Other",
+	  act_export),
+	ALIAS(UK_F(8), act_export),
+	B('m', "m", "recent messages", "Other", act_messages),
+	B('?', "? h F1", "this help", "Other", act_help),
+	ALIAS('h', act_help),
+	ALIAS(UK_F(1), act_help),
+	B('q', "q F10", "quit (Ctrl-C too)", "Other", act_quit),
+	ALIAS(UK_F(10), act_quit),
+	ALIAS(UK_RESIZE, act_resize),
+};
+
+/* ---- help and messages ---------------------------------------------------- */
+
+static unsigned act_overlay_close(struct ui_state *st)
+{
+	st->mode = MODE_NORMAL;
+	return R_REDRAW;
+}
+
+static unsigned scroll_overlay(size_t *scroll, long delta)
+{
+	if (delta < 0)
+		*scroll = (size_t)-delta > *scroll ? 0 : *scroll - (size_t)-delta;
+	else
+		*scroll += (size_t)delta;	/* the drawing clamps */
+	return R_REDRAW;
+}
+
+static unsigned act_ov_up(struct ui_state *st) { return scroll_overlay(&st->overlay_scroll, -1); }
+static unsigned act_ov_down(struct ui_state *st) { return scroll_overlay(&st->overlay_scroll, 1); }
+static unsigned act_ov_pgup(struct ui_state *st)
+{
+	return scroll_overlay(&st->overlay_scroll, -page_rows(st));
+}
+static unsigned act_ov_pgdn(struct ui_state *st)
+{
+	return scroll_overlay(&st->overlay_scroll, page_rows(st));
+}
+static unsigned act_ov_home(struct ui_state *st)
+{
+	st->overlay_scroll = 0;
+	return R_REDRAW;
+}
+
+static const struct ui_binding help_keys[] = {
+	B(UK_UP, "Up Down PgUp PgDn", "scroll", NULL, act_ov_up),
+	ALIAS(UK_DOWN, act_ov_down),
+	ALIAS(UK_PGUP, act_ov_pgup),
+	ALIAS(UK_PGDN, act_ov_pgdn),
+	ALIAS(UK_HOME, act_ov_home),
+	B(UK_F(10), "F10", "quit", NULL, act_quit),
+	ALIAS(UK_RESIZE, act_resize),
+	ALIAS(UK_CTRL_L, act_redraw),
+	/* any other key closes */
+};
+
+/* ---- detail panel ---------------------------------------------------------- */
+
+static unsigned act_dt_up(struct ui_state *st) { return scroll_overlay(&st->detail_scroll, -1); }
+static unsigned act_dt_down(struct ui_state *st) { return scroll_overlay(&st->detail_scroll, 1); }
+static unsigned act_dt_pgup(struct ui_state *st)
+{
+	return scroll_overlay(&st->detail_scroll, -page_rows(st));
+}
+static unsigned act_dt_pgdn(struct ui_state *st)
+{
+	return scroll_overlay(&st->detail_scroll, page_rows(st));
+}
+
+static unsigned act_dt_filter(struct ui_state *st)
+{
+	const void *row = st->detail_kind == VIEW_SESSIONS ? (const void *)&st->detail_sess
+							   : (const void *)&st->detail_agg;
+
+	st->mode = MODE_NORMAL;
+	return filter_to_row(st, st->detail_kind, row);
+}
+
+static const struct ui_binding detail_keys[] = {
+	B(UK_UP, "Up Down PgUp PgDn", "scroll", NULL, act_dt_up),
+	ALIAS(UK_DOWN, act_dt_down),
+	ALIAS(UK_PGUP, act_dt_pgup),
+	ALIAS(UK_PGDN, act_dt_pgdn),
+	B('f', "f", "filter to this process or port", NULL, act_dt_filter),
+	B(UK_ESC, "Esc Enter q", "close", NULL, act_overlay_close),
+	ALIAS(UK_ENTER, act_overlay_close),
+	ALIAS('\r', act_overlay_close),
+	ALIAS('q', act_overlay_close),
+	ALIAS(UK_LEFT, act_overlay_close),
+	ALIAS(UK_BACKSPACE, act_overlay_close),
+	B(UK_F(10), "F10", "quit", NULL, act_quit),
+	ALIAS(UK_RESIZE, act_resize),
+	ALIAS(UK_CTRL_L, act_redraw),
+};
+
+/* ---- column chooser -------------------------------------------------------- */
+
+static unsigned act_ch_up(struct ui_state *st)
+{
+	if (st->chooser_sel)
+		st->chooser_sel--;
+	return R_REDRAW;
+}
+
+static unsigned act_ch_down(struct ui_state *st)
+{
+	size_t n;
+
+	columns_for(st->view, &n);
+	if (st->chooser_sel + 1 < n)
+		st->chooser_sel++;
+	return R_REDRAW;
+}
+
+static unsigned act_ch_toggle(struct ui_state *st)
+{
+	struct ui_view_state *vs = cur(st);
+	const struct column *cols;
+	size_t i, n, shown = 0;
+	enum col_id id;
+
+	cols = columns_for(st->view, &n);
+	if (st->chooser_sel >= n)
+		return R_NONE;
+	id = cols[st->chooser_sel].id;
+	for (i = 0; i < n; i++)
+		shown += vs->colvis[cols[i].id];
+	if (vs->colvis[id] && shown == 1) {
+		ui_state_msg(st, MSG_WARN, "at least one column stays visible");
+		return R_REDRAW;
+	}
+	vs->colvis[id] = !vs->colvis[id];
+	vs->hscroll = 0;
+	return R_REDRAW;
+}
+
+static const struct ui_binding columns_keys[] = {
+	B(UK_UP, "Up Down", "select a column", NULL, act_ch_up),
+	ALIAS(UK_DOWN, act_ch_down),
+	B(' ', "Space Enter", "show / hide it", NULL, act_ch_toggle),
+	ALIAS(UK_ENTER, act_ch_toggle),
+	ALIAS('\r', act_ch_toggle),
+	B(UK_ESC, "Esc q F2 C", "close", NULL, act_overlay_close),
+	ALIAS('q', act_overlay_close),
+	ALIAS(UK_F(2), act_overlay_close),
+	ALIAS('C', act_overlay_close),
+	B(UK_F(10), "F10", "quit", NULL, act_quit),
+	ALIAS(UK_RESIZE, act_resize),
+	ALIAS(UK_CTRL_L, act_redraw),
+};
+
+/* ---- prompt ---------------------------------------------------------------- */
+
+static const char *prompt_what(enum ui_prompt_kind k)
+{
+	switch (k) {
+	case PK_PIDS: return "pid";
+	case PK_PORTS: return "port";
+	case PK_LPORTS: return "local port";
+	case PK_RPORTS: return "remote port";
+	case PK_COMM: return "process name";
+	case PK_SEARCH: return "search";
+	default: return "";
+	}
+}
+
+static struct id_set *prompt_set(struct ui_state *st)
+{
+	switch (st->pkind) {
+	case PK_PIDS: return &st->filter.pids;
+	case PK_PORTS: return &st->filter.ports;
+	case PK_LPORTS: return &st->filter.lports;
+	case PK_RPORTS: return &st->filter.rports;
+	default: return NULL;
+	}
+}
+
+/* Live text filters (comm, search) follow every edit. */
+static unsigned set_text_filter(struct ui_state *st, const char *text)
+{
+	int err = st->pkind == PK_COMM ? filter_set_comm(&st->filter, text)
+				       : filter_set_search(&st->filter, text);
+
+	if (err) {
+		ui_state_msg(st, MSG_ERROR, "%s: at most %d characters", prompt_what(st->pkind),
+			     FILTER_TEXT_LEN - 1);
+		return R_REDRAW;
+	}
+	return R_REBUILD | R_REDRAW;
+}
+
+static unsigned prompt_done(struct ui_state *st)
+{
+	const char *text = st->prompt.text;
+	struct id_set *set = prompt_set(st), tmp;
+	char err[160];
+	int rc;
+
+	while (*text == ' ')
+		text++;
+	if (set) {
+		id_set_init(&tmp);
+		if (*text) {
+			rc = st->pkind == PK_PIDS ? filter_parse_pids(text, &tmp, err, sizeof(err))
+						  : filter_parse_ports(text, &tmp, err, sizeof(err));
+			if (rc) {
+				id_set_clear(&tmp);
+				ui_state_msg(st, MSG_ERROR, "%s (Esc cancels)", err);
+				return R_REDRAW;	/* stay in the prompt to fix it */
+			}
+		}
+		id_set_clear(set);
+		*set = tmp;
+		st->mode = MODE_NORMAL;
+		if (*text)
+			ui_state_msg(st, MSG_INFO, "filter: %s %s", prompt_what(st->pkind), text);
+		else
+			ui_state_msg(st, MSG_INFO, "%s filter cleared", prompt_what(st->pkind));
+		return R_REBUILD | R_REDRAW;
+	}
+	if (st->pkind == PK_COMM || st->pkind == PK_SEARCH) {
+		unsigned r = set_text_filter(st, st->prompt.text);
+
+		if (!(r & R_REBUILD))
+			return r;
+		st->mode = MODE_NORMAL;
+		return r;
+	}
+	if (st->pkind == PK_EXPORT) {
+		if (!*text) {
+			st->mode = MODE_NORMAL;
+			ui_state_msg(st, MSG_INFO, "export cancelled");
+			return R_REDRAW;
+		}
+		snprintf(st->export_path, sizeof(st->export_path), "%s", text);
+		st->mode = MODE_NORMAL;
+		return R_EXPORT | R_REDRAW;
+	}
+	st->mode = MODE_NORMAL;
+	return R_REDRAW;
+}
+
+static unsigned prompt_key(struct ui_state *st, int key)
+{
+	switch (ui_prompt_key(&st->prompt, key)) {
+	case PROMPT_DONE:
+		return prompt_done(st);
+	case PROMPT_CANCEL:
+		st->mode = MODE_NORMAL;
+		if (st->pkind == PK_COMM || st->pkind == PK_SEARCH)
+			return set_text_filter(st, st->prompt_saved);
+		return R_REDRAW;
+	case PROMPT_CHANGED:
+		if (st->pkind == PK_COMM || st->pkind == PK_SEARCH)
+			return set_text_filter(st, st->prompt.text);
+		return R_REDRAW;
+	case PROMPT_EDITING:
+		return R_REDRAW;
+	case PROMPT_IGNORED:
+	default:
+		if (key == UK_RESIZE)
+			return R_RESIZE | R_REDRAW;
+		if (key == UK_CTRL_L)
+			return R_CLEAR | R_REDRAW;
+		return R_NONE;
+	}
+}
+
+/* ---- dispatch -------------------------------------------------------------- */
+
+const struct ui_binding *ui_keys_table(enum ui_mode mode, size_t *n)
+{
+	switch (mode) {
+	case MODE_NORMAL:
+		*n = ARRAY_LEN(normal_keys);
+		return normal_keys;
+	case MODE_HELP:
+	case MODE_MESSAGES:
+		*n = ARRAY_LEN(help_keys);
+		return help_keys;
+	case MODE_DETAIL:
+		*n = ARRAY_LEN(detail_keys);
+		return detail_keys;
+	case MODE_COLUMNS:
+		*n = ARRAY_LEN(columns_keys);
+		return columns_keys;
+	default:
+		*n = 0;
+		return NULL;
+	}
+}
+
+unsigned ui_keys_handle(struct ui_state *st, int key)
+{
+	const struct ui_binding *t;
+	size_t i, n;
+
+	if (st->mode == MODE_PROMPT)
+		return prompt_key(st, key);
+	t = ui_keys_table(st->mode, &n);
+	for (i = 0; i < n; i++)
+		if (t[i].key == key)
+			return t[i].action(st);
+	if (st->mode == MODE_HELP || st->mode == MODE_MESSAGES)
+		return act_overlay_close(st);	/* any other key closes, like htop */
+	return R_NONE;
+}
+
+const char *ui_key_name(int key, char *buf, size_t len)
+{
+	static const struct { int key; const char *name; } names[] = {
+		{ UK_UP, "Up" }, { UK_DOWN, "Down" }, { UK_LEFT, "Left" }, { UK_RIGHT, "Right" },
+		{ UK_PGUP, "PgUp" }, { UK_PGDN, "PgDn" }, { UK_HOME, "Home" }, { UK_END, "End" },
+		{ UK_DELETE, "Delete" }, { UK_BTAB, "S-Tab" }, { UK_RESIZE, "Resize" },
+		{ UK_TAB, "Tab" }, { UK_ENTER, "Enter" }, { '\r', "Enter" }, { UK_ESC, "Esc" },
+		{ UK_BACKSPACE, "Backspace" }, { ' ', "Space" },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_LEN(names); i++)
+		if (names[i].key == key) {
+			snprintf(buf, len, "%s", names[i].name);
+			return buf;
+		}
+	if (key >= UK_F(1) && key <= UK_F12)
+		snprintf(buf, len, "F%d", key - UK_F1 + 1);
+	else if (key > 0 && key < 0x20)
+		snprintf(buf, len, "Ctrl-%c", '@' + key);
+	else if (key > 0x20 && key < 0x7f)
+		snprintf(buf, len, "%c", key);
+	else
+		snprintf(buf, len, "U+%04X", key);
+	return buf;
+}

@@ -1,0 +1,551 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The monitor's event loop: one poll() over the session source and stdin.
+ * Drain sessions into the model, read every pending key, rebuild the view
+ * only when something changed, redraw at a bounded frame rate. Keys are
+ * turned into reactions by ui/keys.c; this file carries them out.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <ncurses.h>
+
+#include "core/csv.h"
+#include "core/fmt.h"
+#include "core/model.h"
+#include "core/view.h"
+#include "ui/draw.h"
+#include "ui/keys.h"
+#include "ui/monitor.h"
+#include "ui/state.h"
+#include "ui/status.h"
+#include "ui/term.h"
+
+#define FRAME_MS	50	/* at most 20 frames per second */
+#define TICK_MS		1000	/* header figures (sessions/s, clock) */
+#define MSG_MS		5000	/* how long a message stays in the status line */
+#define MSG_ERROR_MS	10000
+#define KEYS_PER_TURN	512	/* then drain again, even while keys keep coming */
+
+/* While paused, the rows shown are copies: the model keeps changing under them. */
+struct snapshot {
+	struct view view;	/* kind, rows, n, sort, from_history, total: for drawing and export */
+	struct session *sess;
+	struct agg_row *aggs;
+	size_t cap;
+	const void **rows;
+	size_t rows_cap;
+	uint64_t total;		/* model->sessions_total when taken */
+};
+
+struct monitor {
+	struct ui_state st;
+	struct session_source *src;
+	struct model *m;
+	const struct ui_opts *opts;
+	struct view view;
+	struct snapshot snap;
+	struct ui_figures fig;
+	struct source_stats stats;
+	unsigned interval_ms;
+	bool eof;
+	bool quit;
+	int rc;
+	char *err;
+	size_t errlen;
+
+	uint64_t last_drain_ms;
+	uint64_t min_gap_ms;
+	bool src_ready;
+	uint64_t last_frame_ms;
+	uint64_t next_tick_ms;
+	uint64_t rate_ms;
+	uint64_t rate_total;
+	unsigned seen_msg_seq;
+	unsigned seen_log_seq;
+	uint64_t msg_until_ms;
+	unsigned confirm_seq;	/* msg_seq of "file exists" */
+	char confirm_path[PATH_MAX];
+	int last_drain_err;
+
+	bool need_rebuild;
+	bool need_redraw;
+	uint64_t key_ms;	/* when the first key since the last frame came */
+
+	/* timings, for TCPSCOPE_UI_TIMING */
+	FILE *timing;
+	uint64_t build_us;
+	uint64_t draw_us;
+};
+
+static uint64_t mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+static uint64_t mono_ms(void)
+{
+	return mono_us() / 1000;
+}
+
+/* ---- snapshot -------------------------------------------------------------- */
+
+static void snapshot_fini(struct snapshot *s)
+{
+	free(s->sess);
+	free(s->aggs);
+	free(s->rows);
+	memset(s, 0, sizeof(*s));
+}
+
+static int snapshot_take(struct snapshot *s, const struct view *v, uint64_t total)
+{
+	size_t i;
+
+	if (v->n > s->cap) {
+		struct session *ns = reallocarray(s->sess, v->n, sizeof(*ns));
+		struct agg_row *na;
+
+		if (!ns)
+			return -ENOMEM;
+		s->sess = ns;
+		na = reallocarray(s->aggs, v->n, sizeof(*na));
+		if (!na)
+			return -ENOMEM;
+		s->aggs = na;
+		s->cap = v->n;
+	}
+	if (v->n > s->rows_cap) {
+		const void **nr = reallocarray(s->rows, v->n, sizeof(*nr));
+
+		if (!nr)
+			return -ENOMEM;
+		s->rows = nr;
+		s->rows_cap = v->n;
+	}
+	for (i = 0; i < v->n; i++) {
+		if (v->kind == VIEW_SESSIONS) {
+			s->sess[i] = *(const struct session *)v->rows[i];
+			s->rows[i] = &s->sess[i];
+		} else {
+			s->aggs[i] = *(const struct agg_row *)v->rows[i];
+			s->rows[i] = &s->aggs[i];
+		}
+	}
+	memset(&s->view, 0, sizeof(s->view));
+	s->view.kind = v->kind;
+	s->view.rows = s->rows;
+	s->view.n = v->n;
+	s->view.from_history = v->from_history;
+	s->view.total = v->total;
+	s->view.sort = v->sort;
+	s->total = total;
+	return 0;
+}
+
+/* ---- rows ------------------------------------------------------------------ */
+
+static void rebuild(struct monitor *mon)
+{
+	struct ui_state *st = &mon->st;
+	uint64_t t0 = mono_us();
+	int rc;
+
+	mon->need_rebuild = false;
+	rc = view_build(&mon->view, mon->m, st->view, &st->filter, &st->vs[st->view].sort);
+	if (rc)
+		ui_state_msg(st, MSG_ERROR, "cannot build the %s view: %s", view_kind_name(st->view),
+			     strerror(-rc));
+	mon->fig.view_total = mon->view.total;
+	if (st->paused) {
+		if (snapshot_take(&mon->snap, &mon->view, mon->m->sessions_total)) {
+			ui_state_msg(st, MSG_ERROR, "out of memory: cannot keep the paused picture");
+			st->paused = false;
+		}
+	}
+	if (st->paused)
+		ui_state_set_rows(st, mon->snap.view.rows, mon->snap.view.n, mon->snap.view.from_history);
+	else
+		ui_state_set_rows(st, mon->view.rows, mon->view.n, mon->view.from_history);
+	mon->build_us = mono_us() - t0;
+	/* under a flood, give keys room: drain no more often than 2 builds' time */
+	mon->min_gap_ms = mon->build_us / 500;
+	if (mon->min_gap_ms < FRAME_MS)
+		mon->min_gap_ms = FRAME_MS;
+	if (mon->min_gap_ms > mon->interval_ms)
+		mon->min_gap_ms = mon->interval_ms;
+	mon->need_redraw = true;
+}
+
+static const struct view *shown_view(const struct monitor *mon)
+{
+	return mon->st.paused ? &mon->snap.view : &mon->view;
+}
+
+/* ---- effects ---------------------------------------------------------------- */
+
+static void expand_home(const char *in, char *out, size_t len)
+{
+	const char *home = getenv("HOME");
+
+	if (in[0] == '~' && (in[1] == '/' || in[1] == '\0') && home && *home)
+		snprintf(out, len, "%s%s", home, in + 1);
+	else
+		snprintf(out, len, "%s", in);
+}
+
+static void do_export(struct monitor *mon)
+{
+	struct ui_state *st = &mon->st;
+	const struct view *v = shown_view(mon);
+	char path[PATH_MAX], shown[PATH_MAX], err[PATH_MAX + 128];
+	int rc;
+
+	expand_home(st->export_path, path, sizeof(path));
+	fmt_escape(path, strlen(path), shown, sizeof(shown));
+	if (access(path, F_OK) == 0 &&
+	    (strcmp(mon->confirm_path, path) || mon->confirm_seq != st->msg_seq)) {
+		snprintf(mon->confirm_path, sizeof(mon->confirm_path), "%s", path);
+		ui_state_msg(st, MSG_WARN, "%s exists: Enter replaces it, Esc cancels", shown);
+		mon->confirm_seq = st->msg_seq;
+		ui_prompt_start(&st->prompt, st->export_path);
+		st->pkind = PK_EXPORT;
+		st->mode = MODE_PROMPT;
+		return;
+	}
+	mon->confirm_path[0] = '\0';
+	rc = csv_export_view(path, v, err, sizeof(err));
+	if (rc)
+		ui_state_msg(st, MSG_ERROR, "export failed: %s", err);
+	else
+		ui_state_msg(st, MSG_INFO, "exported %zu %s (%s order) to %s", v->n,
+			     view_kind_name(v->kind),
+			     column_by_id(v->kind, v->sort.col) ? column_by_id(v->kind, v->sort.col)->title
+								: "?",
+			     shown);
+}
+
+static void apply(struct monitor *mon, unsigned r)
+{
+	struct ui_state *st = &mon->st;
+
+	if (r & R_QUIT) {
+		mon->quit = true;
+		return;
+	}
+	if (r & R_RESIZE) {
+		int lines, cols;
+
+		getmaxyx(stdscr, lines, cols);
+		ui_state_set_size(st, lines, cols);
+		clearok(curscr, TRUE);
+	}
+	if (r & R_CLEAR)
+		clearok(curscr, TRUE);
+	if (r & R_PAUSE) {
+		if (st->paused) {
+			if (mon->need_rebuild)
+				rebuild(mon);	/* pause exactly what is current */
+			if (snapshot_take(&mon->snap, &mon->view, mon->m->sessions_total)) {
+				st->paused = false;
+				ui_state_msg(st, MSG_ERROR, "out of memory: cannot pause");
+			} else {
+				ui_state_set_rows(st, mon->snap.view.rows, mon->snap.view.n,
+						  mon->snap.view.from_history);
+			}
+		} else {
+			mon->need_rebuild = true;
+		}
+	}
+	if (r & R_REBUILD)
+		mon->need_rebuild = true;
+	if (r & R_EXPORT) {
+		if (mon->need_rebuild)
+			rebuild(mon);
+		do_export(mon);
+	}
+	if (r & (R_REDRAW | R_RESIZE | R_CLEAR | R_REBUILD | R_EXPORT | R_PAUSE))
+		mon->need_redraw = true;
+}
+
+/* ---- the source ------------------------------------------------------------- */
+
+static void drain(struct monitor *mon)
+{
+	struct ui_state *st = &mon->st;
+	int n;
+
+	n = source_drain(mon->src, model_sink, mon->m);
+	if (n == -ENODATA) {
+		mon->eof = true;
+		if (!mon->fig.live)
+			ui_state_msg(st, MSG_INFO, "replay complete: %llu sessions",
+				     (unsigned long long)mon->m->sessions_total);
+		mon->need_redraw = true;
+	} else if (n < 0 && n != -EINTR && n != -EAGAIN) {
+		if (n != mon->last_drain_err)
+			ui_state_msg(st, MSG_ERROR, "reading sessions failed: %s", strerror(-n));
+		mon->last_drain_err = n;
+		if (n == -EBADF || n == -EINVAL || n == -EIO) {
+			snprintf(mon->err, mon->errlen, "reading sessions failed: %s", strerror(-n));
+			mon->rc = 1;
+			mon->quit = true;
+		}
+	} else if (n > 0) {
+		mon->last_drain_err = 0;
+		if (st->paused)
+			mon->need_redraw = true;
+		else
+			mon->need_rebuild = true;
+	}
+	source_stats(mon->src, &mon->stats);
+}
+
+/* ---- figures and messages --------------------------------------------------- */
+
+static void tick(struct monitor *mon, uint64_t now)
+{
+	struct ui_state *st = &mon->st;
+
+	if (now >= mon->next_tick_ms) {
+		if (mon->rate_ms && now > mon->rate_ms)
+			mon->fig.rate = (double)(mon->m->sessions_total - mon->rate_total) * 1000.0 /
+					(double)(now - mon->rate_ms);
+		mon->rate_ms = now;
+		mon->rate_total = mon->m->sessions_total;
+		mon->next_tick_ms = now + TICK_MS;
+		mon->need_redraw = true;
+	}
+	if (ui_status_log_seq() != mon->seen_log_seq) {
+		size_t n = ui_status_count();
+
+		mon->seen_log_seq = ui_status_log_seq();
+		if (n) {
+			ui_state_msg(st, MSG_WARN, "%s", ui_status_at(n - 1, NULL, NULL));
+			mon->seen_msg_seq = st->msg_seq;
+			mon->msg_until_ms = now + MSG_ERROR_MS;
+			mon->need_redraw = true;
+		}
+	}
+	if (st->msg_seq != mon->seen_msg_seq) {
+		mon->seen_msg_seq = st->msg_seq;
+		ui_status_add(st->msg_level, st->msg);
+		mon->msg_until_ms = now + (st->msg_level == MSG_ERROR ? MSG_ERROR_MS : MSG_MS);
+		mon->need_redraw = true;
+	}
+	if (mon->fig.msg_visible && now >= mon->msg_until_ms)
+		mon->need_redraw = true;
+	mon->fig.msg_visible = now < mon->msg_until_ms;
+}
+
+static void gather(struct monitor *mon)
+{
+	struct ui_figures *f = &mon->fig;
+
+	f->total = mon->m->sessions_total;
+	f->missed = mon->stats.missed;
+	f->untracked = mon->stats.table_full;
+	f->hist_len = session_log_len(mon->m->log);
+	f->hist_cap = session_log_capacity(mon->m->log);
+	f->arrived = mon->st.paused ? mon->m->sessions_total - mon->snap.total : 0;
+	f->eof = mon->eof;
+	f->model = mon->m;
+}
+
+static void frame(struct monitor *mon, uint64_t now)
+{
+	uint64_t t0 = mono_us();
+
+	mon->st.now = time(NULL);
+	gather(mon);
+	ui_draw(&mon->st, &mon->fig);
+	refresh();
+	mon->draw_us = mono_us() - t0;
+	mon->last_frame_ms = now;
+	mon->need_redraw = false;
+	if (mon->timing && mon->key_ms) {
+		fprintf(mon->timing, "key_to_frame_ms=%llu build_us=%llu draw_us=%llu rows=%zu\n",
+			(unsigned long long)(mono_ms() - mon->key_ms),
+			(unsigned long long)mon->build_us, (unsigned long long)mon->draw_us, mon->st.n);
+		fflush(mon->timing);
+	}
+	mon->key_ms = 0;
+}
+
+/* ---- keys ------------------------------------------------------------------- */
+
+static bool allowed_when_small(int key)
+{
+	return key == 'q' || key == UK_F(10) || key == UK_RESIZE || key == UK_CTRL_L;
+}
+
+static void read_keys(struct monitor *mon)
+{
+	struct ui_mouse mouse;
+	unsigned r;
+	int i, key;
+
+	for (i = 0; i < KEYS_PER_TURN && !mon->quit; i++) {
+		key = ui_term_read_key(&mouse);
+		if (key == UK_NO_KEY)
+			break;
+		if (key == UK_NONE)
+			continue;
+		if (!mon->key_ms)
+			mon->key_ms = mono_ms();
+		if (mon->st.lay.too_small && key != UK_MOUSE && !allowed_when_small(key))
+			continue;
+		/* actions may look at the rows: make them current first */
+		if (mon->need_rebuild)
+			rebuild(mon);
+		if (key == UK_MOUSE)
+			r = ui_state_click(&mon->st, mouse.y, mouse.x, mouse.button, mouse.double_click);
+		else
+			r = ui_keys_handle(&mon->st, key);
+		apply(mon, r);
+	}
+}
+
+/* ---- the loop --------------------------------------------------------------- */
+
+static int next_timeout(const struct monitor *mon, uint64_t now)
+{
+	uint64_t t = now + 60000, d;
+
+	if (!mon->eof) {
+		d = mon->last_drain_ms + mon->interval_ms;
+		if (d < t)
+			t = d;
+	}
+	if (mon->next_tick_ms < t)
+		t = mon->next_tick_ms;
+	if (mon->fig.msg_visible && mon->msg_until_ms < t)
+		t = mon->msg_until_ms;
+	if (mon->need_redraw || mon->need_rebuild) {
+		d = mon->last_frame_ms + FRAME_MS;
+		if (d < t)
+			t = d;
+	}
+	return t > now ? (int)(t - now) : 0;
+}
+
+static void run_loop(struct monitor *mon)
+{
+	int fd = source_fd(mon->src);
+
+	while (!mon->quit) {
+		struct pollfd pfd[2];
+		uint64_t now = mono_ms();
+		nfds_t nfds = 1;
+
+		if (ui_term_stop_signal())
+			break;
+		if (!mon->eof && (now >= mon->last_drain_ms + mon->interval_ms ||
+				  (mon->src_ready && now >= mon->last_drain_ms + mon->min_gap_ms))) {
+			drain(mon);
+			mon->last_drain_ms = now;
+			mon->src_ready = false;
+			if (mon->quit)
+				break;
+		}
+		tick(mon, now);
+		if (mon->need_rebuild)
+			rebuild(mon);
+		if (mon->need_redraw && now >= mon->last_frame_ms + FRAME_MS)
+			frame(mon, now);
+
+		pfd[0].fd = STDIN_FILENO;
+		pfd[0].events = POLLIN;
+		pfd[0].revents = 0;
+		/* the source only wakes us once a drain is allowed again */
+		if (fd >= 0 && !mon->eof && now >= mon->last_drain_ms + mon->min_gap_ms) {
+			pfd[1].fd = fd;
+			pfd[1].events = POLLIN;
+			pfd[1].revents = 0;
+			nfds = 2;
+		}
+		if (poll(pfd, nfds, next_timeout(mon, mono_ms())) > 0 && nfds == 2 && pfd[1].revents)
+			mon->src_ready = true;
+		if (pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL)) {
+			/* the terminal went away */
+			mon->quit = true;
+			break;
+		}
+		read_keys(mon);
+	}
+}
+
+int ui_monitor_run(struct session_source *src, struct model *m, const struct ui_opts *opts,
+		   char *err, size_t errlen)
+{
+	struct monitor *mon;
+	const char *timing;
+	int lines, cols, rc;
+
+	mon = calloc(1, sizeof(*mon));
+	if (!mon) {
+		snprintf(err, errlen, "out of memory");
+		return 1;
+	}
+	mon->src = src;
+	mon->m = m;
+	mon->opts = opts;
+	mon->err = err;
+	mon->errlen = errlen;
+	mon->interval_ms = opts->interval_ms ? opts->interval_ms : 100;
+	mon->min_gap_ms = FRAME_MS < mon->interval_ms ? FRAME_MS : mon->interval_ms;
+	mon->fig.source_label = opts->source_label;
+	mon->fig.live = !opts->replay;
+	mon->fig.rate = -1;
+	view_init(&mon->view);
+	if (ui_state_init(&mon->st, opts->wide, opts->replay, opts->initial_filter)) {
+		snprintf(err, errlen, "out of memory");
+		free(mon);
+		return 1;
+	}
+	timing = getenv("TCPSCOPE_UI_TIMING");
+	if (timing && *timing)
+		mon->timing = fopen(timing, "a");
+
+	if (ui_term_open(opts->no_color, err, errlen)) {
+		rc = 1;
+		goto out;
+	}
+	ui_status_set_active(true);
+	getmaxyx(stdscr, lines, cols);
+	ui_state_set_size(&mon->st, lines, cols);
+	mon->st.now = time(NULL);
+	mon->seen_log_seq = ui_status_log_seq();
+	if (ui_status_count()) {
+		/* what the collector said while starting */
+		ui_state_msg(&mon->st, MSG_WARN, "%s", ui_status_at(ui_status_count() - 1, NULL, NULL));
+		mon->seen_msg_seq = mon->st.msg_seq;
+		mon->msg_until_ms = mono_ms() + MSG_ERROR_MS;
+		mon->fig.msg_visible = true;
+	}
+	mon->need_rebuild = true;
+	mon->need_redraw = true;
+
+	run_loop(mon);
+
+	ui_term_close();
+	ui_status_set_active(false);
+	rc = mon->rc;
+out:
+	if (mon->timing)
+		fclose(mon->timing);
+	snapshot_fini(&mon->snap);
+	view_fini(&mon->view);
+	ui_state_fini(&mon->st);
+	free(mon);
+	return rc;
+}

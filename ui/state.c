@@ -1,0 +1,476 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The monitor's state: selection, scrolling, columns, layout; see state.h. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ui/state.h"
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+static void default_columns(struct ui_view_state *vs, enum view_kind kind, bool wide)
+{
+	const struct column *cols;
+	size_t i, n;
+
+	memset(vs->colvis, 0, sizeof(vs->colvis));
+	cols = columns_for(kind, &n);
+	for (i = 0; i < n; i++)
+		vs->colvis[cols[i].id] = wide || cols[i].narrow;
+}
+
+void ui_state_set_wide(struct ui_state *st, bool wide)
+{
+	int k;
+
+	st->wide = wide;
+	for (k = 0; k < VIEW_COUNT; k++) {
+		default_columns(&st->vs[k], k, wide);
+		st->vs[k].hscroll = 0;
+	}
+}
+
+int ui_state_init(struct ui_state *st, bool wide, bool replay, const struct filter *initial)
+{
+	int k;
+
+	memset(st, 0, sizeof(*st));
+	filter_init(&st->filter);
+	if (initial && filter_copy(&st->filter, initial))
+		return -ENOMEM;
+	st->view = VIEW_SESSIONS;
+	st->mode = MODE_NORMAL;
+	st->replay = replay;
+	for (k = 0; k < VIEW_COUNT; k++)
+		sort_default(k, &st->vs[k].sort);
+	st->vs[VIEW_SESSIONS].follow = true;
+	ui_state_set_wide(st, wide);
+	ui_state_set_size(st, 24, 80);
+	return 0;
+}
+
+void ui_state_fini(struct ui_state *st)
+{
+	filter_clear(&st->filter);
+}
+
+void ui_state_msg(struct ui_state *st, enum ui_msg_level level, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(st->msg, sizeof(st->msg), fmt, ap);
+	va_end(ap);
+	st->msg_level = level;
+	st->msg_seq++;
+}
+
+/* ---- layout ---------------------------------------------------------------- */
+
+static size_t page(const struct ui_state *st)
+{
+	return st->lay.rows_h > 0 ? (size_t)st->lay.rows_h : 1;
+}
+
+static void clamp_top(struct ui_state *st)
+{
+	struct ui_view_state *vs = &st->vs[st->view];
+	size_t p = page(st);
+
+	if (st->n == 0) {
+		vs->sel = vs->top = 0;
+		return;
+	}
+	if (vs->sel >= st->n)
+		vs->sel = st->n - 1;
+	if (vs->top > vs->sel)
+		vs->top = vs->sel;
+	if (vs->sel >= vs->top + p)
+		vs->top = vs->sel - p + 1;
+	/* no empty space below the last row when there is more above */
+	if (st->n > p && vs->top > st->n - p)
+		vs->top = st->n - p;
+	if (st->n <= p)
+		vs->top = 0;
+}
+
+void ui_state_set_size(struct ui_state *st, int lines, int cols)
+{
+	struct ui_layout *l = &st->lay;
+
+	memset(l, 0, sizeof(*l));
+	l->lines = lines;
+	l->cols = cols;
+	l->too_small = lines < UI_MIN_LINES || cols < UI_MIN_COLS;
+	l->title_y = 0;
+	l->meters_y = 1;
+	l->filter_y = 2;
+	l->tabs_y = 3;
+	l->head_y = 4;
+	l->rows_y = 5;
+	l->status_y = lines - 2;
+	l->fnbar_y = lines - 1;
+	l->rows_h = lines - 7;
+	if (l->rows_h < 0)
+		l->rows_h = 0;
+	clamp_top(st);
+}
+
+/* ---- selection ------------------------------------------------------------ */
+
+bool ui_state_newest_on_top(const struct ui_state *st)
+{
+	const struct sort_spec *s = &st->vs[VIEW_SESSIONS].sort;
+
+	return s->col == COL_TIME && s->descending;
+}
+
+const void *ui_state_selected(const struct ui_state *st)
+{
+	const struct ui_view_state *vs = &st->vs[st->view];
+
+	if (!st->rows || vs->sel >= st->n)
+		return NULL;
+	return st->rows[vs->sel];
+}
+
+static void remember(struct ui_state *st)
+{
+	struct ui_view_state *vs = &st->vs[st->view];
+	const void *row = ui_state_selected(st);
+
+	vs->have_key = row != NULL;
+	if (!row)
+		return;
+	if (st->view == VIEW_SESSIONS)
+		memcpy(&vs->key_sess, row, sizeof(vs->key_sess));
+	else
+		memcpy(&vs->key_agg, row, sizeof(vs->key_agg));
+}
+
+static bool same_row(const struct ui_state *st, const void *row)
+{
+	const struct ui_view_state *vs = &st->vs[st->view];
+
+	if (st->view == VIEW_SESSIONS)
+		return memcmp(row, &vs->key_sess, sizeof(vs->key_sess)) == 0;
+	return agg_row_key_cmp(row, &vs->key_agg) == 0;
+}
+
+/* Index of the remembered row, looking near hint first; n if gone. */
+static size_t find_key(const struct ui_state *st, size_t hint)
+{
+	size_t i, lo, hi;
+
+	if (hint >= st->n)
+		hint = st->n - 1;
+	lo = hint > 8 ? hint - 8 : 0;
+	hi = hint + 8 < st->n ? hint + 8 : st->n;
+	for (i = lo; i < hi; i++)
+		if (same_row(st, st->rows[i]))
+			return i;
+	for (i = 0; i < st->n; i++)
+		if (same_row(st, st->rows[i]))
+			return i;
+	return st->n;
+}
+
+static bool follow_applies(const struct ui_state *st)
+{
+	return st->view == VIEW_SESSIONS && st->vs[VIEW_SESSIONS].sort.col == COL_TIME;
+}
+
+static size_t newest_index(const struct ui_state *st)
+{
+	return ui_state_newest_on_top(st) ? 0 : st->n - 1;
+}
+
+void ui_state_set_rows(struct ui_state *st, const void *const *rows, size_t n, bool from_history)
+{
+	struct ui_view_state *vs = &st->vs[st->view];
+	size_t old_sel = vs->sel, old_top = vs->top, off, i;
+
+	st->rows = rows;
+	st->n = n;
+	st->from_history = from_history;
+	if (n == 0) {
+		vs->sel = vs->top = 0;
+		return;
+	}
+	if (vs->follow && follow_applies(st)) {
+		vs->sel = newest_index(st);
+	} else if (vs->have_key) {
+		i = find_key(st, old_sel);
+		vs->sel = i < n ? i : (old_sel < n ? old_sel : n - 1);
+	} else if (old_sel >= n) {
+		vs->sel = n - 1;
+	}
+	/* keep the selected row where it was on the screen */
+	off = old_sel >= old_top ? old_sel - old_top : 0;
+	vs->top = vs->sel >= off ? vs->sel - off : 0;
+	clamp_top(st);
+	remember(st);
+}
+
+unsigned ui_state_select(struct ui_state *st, size_t i)
+{
+	struct ui_view_state *vs = &st->vs[st->view];
+
+	if (st->n == 0) {
+		/* an empty sessions view still remembers where the user wants to be */
+		if (st->view == VIEW_SESSIONS && follow_applies(st))
+			vs->follow = ui_state_newest_on_top(st) ? i == 0 : true;
+		return R_REDRAW;
+	}
+	if (i >= st->n)
+		i = st->n - 1;
+	vs->sel = i;
+	if (follow_applies(st))
+		vs->follow = i == newest_index(st);
+	clamp_top(st);
+	remember(st);
+	return R_REDRAW;
+}
+
+unsigned ui_state_move(struct ui_state *st, long delta)
+{
+	struct ui_view_state *vs = &st->vs[st->view];
+	size_t sel = vs->sel;
+
+	if (delta < 0)
+		sel = (size_t)-delta > sel ? 0 : sel - (size_t)-delta;
+	else
+		sel = (size_t)delta > SIZE_MAX - sel ? SIZE_MAX : sel + (size_t)delta;
+	return ui_state_select(st, sel);
+}
+
+/* ---- columns --------------------------------------------------------------- */
+
+int ui_state_col_width(const struct ui_state *st, const struct column *c)
+{
+	if (st->wide) {
+		if (c->id == COL_LADDR || c->id == COL_RADDR)
+			return UI_WIDE_ADDR_WIDTH;
+		if (c->id == COL_COMM)
+			return UI_WIDE_COMM_WIDTH;
+	}
+	return c->width;
+}
+
+int ui_state_table_width(const struct ui_state *st)
+{
+	const struct ui_view_state *vs = &st->vs[st->view];
+	const struct column *cols;
+	size_t i, n;
+	int w = 0;
+
+	cols = columns_for(st->view, &n);
+	for (i = 0; i < n; i++)
+		if (vs->colvis[cols[i].id])
+			w += ui_state_col_width(st, &cols[i]) + 1;
+	return w;
+}
+
+size_t ui_state_columns(const struct ui_state *st, struct ui_col_pos *out, size_t max)
+{
+	const struct ui_view_state *vs = &st->vs[st->view];
+	const struct column *cols;
+	size_t i, n, skipped = 0, k = 0;
+	int x = 0, w;
+
+	cols = columns_for(st->view, &n);
+	for (i = 0; i < n && k < max && x < st->lay.cols; i++) {
+		if (!vs->colvis[cols[i].id])
+			continue;
+		if (skipped++ < vs->hscroll)
+			continue;
+		w = ui_state_col_width(st, &cols[i]);
+		if (x + w > st->lay.cols)
+			w = st->lay.cols - x;
+		out[k].col = &cols[i];
+		out[k].x = x;
+		out[k].width = w;
+		k++;
+		x += w + 1;
+	}
+	return k;
+}
+
+static bool default_descending(const struct column *c)
+{
+	if (c->type != COLT_NUMBER)
+		return c->id == COL_LAST_SEEN;
+	switch (c->id) {
+	case COL_PID:
+	case COL_PORT:
+	case COL_LPORT:
+	case COL_RPORT:
+	case COL_FAMILY:
+		return false;
+	default:
+		return true;
+	}
+}
+
+unsigned ui_state_sort_by(struct ui_state *st, enum col_id id)
+{
+	struct ui_view_state *vs = &st->vs[st->view];
+	const struct column *c = column_by_id(st->view, id);
+
+	if (!c)
+		return R_NONE;
+	if (vs->sort.col == id) {
+		vs->sort.descending = !vs->sort.descending;
+	} else {
+		vs->sort.col = id;
+		vs->sort.descending = st->view == VIEW_SESSIONS && id == COL_TIME ? false
+										   : default_descending(c);
+	}
+	if (st->view == VIEW_SESSIONS)
+		vs->follow = id == COL_TIME;
+	return R_REBUILD | R_REDRAW;
+}
+
+unsigned ui_state_open_detail(struct ui_state *st)
+{
+	const void *row = ui_state_selected(st);
+
+	if (!row) {
+		ui_state_msg(st, MSG_WARN, "no row selected");
+		return R_REDRAW;
+	}
+	st->detail_kind = st->view;
+	if (st->view == VIEW_SESSIONS)
+		memcpy(&st->detail_sess, row, sizeof(st->detail_sess));
+	else
+		memcpy(&st->detail_agg, row, sizeof(st->detail_agg));
+	st->detail_scroll = 0;
+	st->mode = MODE_DETAIL;
+	return R_REDRAW;
+}
+
+/* ---- bars ------------------------------------------------------------------ */
+
+static const struct ui_fnkey fnbar[] = {
+	{ UK_F(1), "F1", "Help" },
+	{ UK_F(2), "F2", "Cols" },
+	{ UK_F(3), "F3", "Search" },
+	{ UK_F(4), "F4", "Filter" },
+	{ UK_F(5), "F5", "Pause" },
+	{ UK_F(6), "F6", "SortBy" },
+	{ UK_F(7), "F7", "Wide" },
+	{ UK_F(8), "F8", "Export" },
+	{ UK_F(9), "F9", "Clear" },
+	{ UK_F(10), "F10", "Quit" },
+};
+
+const struct ui_fnkey *ui_fnbar(size_t *n)
+{
+	*n = ARRAY_LEN(fnbar);
+	return fnbar;
+}
+
+int ui_fnbar_width(size_t i)
+{
+	if (i >= ARRAY_LEN(fnbar))
+		return 0;
+	return (int)strlen(fnbar[i].fkey) + UI_FNBAR_LABEL;
+}
+
+int ui_fnbar_x(size_t i)
+{
+	size_t k;
+	int x = 0;
+
+	for (k = 0; k < i && k < ARRAY_LEN(fnbar); k++)
+		x += ui_fnbar_width(k);
+	return x;
+}
+
+static const char *const tab_titles[VIEW_COUNT] = {
+	[VIEW_SESSIONS] = "1 Sessions",
+	[VIEW_PROCS] = "2 Processes",
+	[VIEW_PORTS] = "3 Ports",
+};
+
+const char *ui_tab_title(enum view_kind k)
+{
+	return k < VIEW_COUNT ? tab_titles[k] : "?";
+}
+
+/* Each tab is " title " followed by one space. */
+int ui_tab_width(enum view_kind k)
+{
+	return (int)strlen(ui_tab_title(k)) + 2;
+}
+
+int ui_tab_x(enum view_kind k)
+{
+	int i, x = 0;
+
+	for (i = 0; i < (int)k && i < VIEW_COUNT; i++)
+		x += ui_tab_width(i) + 1;
+	return x;
+}
+
+/* ---- mouse ----------------------------------------------------------------- */
+
+unsigned ui_state_click(struct ui_state *st, int y, int x, int button, bool double_click)
+{
+	const struct ui_layout *l = &st->lay;
+	struct ui_col_pos pos[UI_MAX_COLS];
+	const struct ui_fnkey *fk;
+	size_t i, n;
+	int k;
+
+	if (l->too_small)
+		return R_NONE;
+	if (button == 4 || button == 5) {
+		unsigned r = R_NONE;
+
+		for (k = 0; k < 3; k++)
+			r |= ui_keys_handle(st, button == 4 ? UK_UP : UK_DOWN);
+		return r;
+	}
+	if (button != 1)
+		return R_NONE;
+	if (y == l->fnbar_y && st->mode != MODE_PROMPT) {
+		fk = ui_fnbar(&n);
+		for (i = 0; i < n; i++)
+			if (x >= ui_fnbar_x(i) && x < ui_fnbar_x(i) + ui_fnbar_width(i))
+				return ui_keys_handle(st, fk[i].key);
+		return R_NONE;
+	}
+	if (st->mode == MODE_HELP || st->mode == MODE_MESSAGES) {
+		st->mode = MODE_NORMAL;
+		return R_REDRAW;
+	}
+	if (st->mode != MODE_NORMAL)
+		return R_NONE;
+	if (y == l->tabs_y) {
+		for (k = 0; k < VIEW_COUNT; k++)
+			if (x >= ui_tab_x(k) && x < ui_tab_x(k) + ui_tab_width(k))
+				return ui_keys_handle(st, '1' + k);
+		return R_NONE;
+	}
+	if (y == l->head_y) {
+		n = ui_state_columns(st, pos, UI_MAX_COLS);
+		for (i = 0; i < n; i++)
+			if (x >= pos[i].x && x <= pos[i].x + pos[i].width)
+				return ui_state_sort_by(st, pos[i].col->id);
+		return R_NONE;
+	}
+	if (y >= l->rows_y && y < l->rows_y + l->rows_h) {
+		size_t idx = st->vs[st->view].top + (size_t)(y - l->rows_y);
+		unsigned r;
+
+		if (idx >= st->n)
+			return R_NONE;
+		r = ui_state_select(st, idx);
+		if (double_click)
+			r |= ui_state_open_detail(st);
+		return r;
+	}
+	return R_NONE;
+}

@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Kept messages for the status line; see status.h. */
+#include <stdio.h>
+#include <string.h>
+
+#include "ui/state.h"
+#include "ui/status.h"
+
+static struct {
+	char text[UI_STATUS_LINE];
+	time_t when;
+	int level;
+} lines[UI_STATUS_KEEP];
+static size_t head;	/* next slot */
+static size_t count;
+static unsigned log_seq;
+static bool active;
+
+static void keep(int level, const char *line)
+{
+	size_t n = strcspn(line, "\n");
+
+	if (n >= UI_STATUS_LINE)
+		n = UI_STATUS_LINE - 1;
+	memcpy(lines[head].text, line, n);
+	lines[head].text[n] = '\0';
+	lines[head].when = time(NULL);
+	lines[head].level = level;
+	head = (head + 1) % UI_STATUS_KEEP;
+	if (count < UI_STATUS_KEEP)
+		count++;
+}
+
+void ui_status_log(void *ctx, const char *line)
+{
+	if (!line)
+		return;
+	keep(MSG_WARN, line);
+	log_seq++;
+	if (!active) {
+		size_t n = strlen(line);
+
+		fprintf(stderr, "tcpscope: %s%s", line, n && line[n - 1] == '\n' ? "" : "\n");
+	}
+}
+
+void ui_status_add(int level, const char *line)
+{
+	keep(level, line);
+}
+
+void ui_status_set_active(bool on)
+{
+	active = on;
+}
+
+size_t ui_status_count(void)
+{
+	return count;
+}
+
+const char *ui_status_at(size_t i, time_t *when, int *level)
+{
+	size_t slot;
+
+	if (i >= count)
+		return NULL;
+	slot = (head + UI_STATUS_KEEP - count + i) % UI_STATUS_KEEP;
+	if (when)
+		*when = lines[slot].when;
+	if (level)
+		*level = lines[slot].level;
+	return lines[slot].text;
+}
+
+unsigned ui_status_log_seq(void)
+{
+	return log_seq;
+}

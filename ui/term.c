@@ -1,0 +1,425 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Terminal setup and teardown, signals, colors, keys; see term.h. */
+#include <errno.h>
+#include <fcntl.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <ncurses.h>
+#include <term.h>
+
+#include "ui/keys.h"
+#include "ui/term.h"
+
+#define DOUBLE_CLICK_MS 400
+#define STDERR_REPLAY_MAX (64 * 1024)
+
+static SCREEN *screen;
+static bool active;
+static bool color;
+static bool utf8;
+static int attrs[ST_COUNT];
+
+static volatile sig_atomic_t stop_signal;
+static struct sigaction old_stop[4];
+static const int stop_sigs[4] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+static struct sigaction old_crash[5];
+static const int crash_sigs[5] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
+
+/* What a crash handler needs, prepared in advance (async-signal-safe use only). */
+static struct termios saved_tio;
+static bool have_tio;
+static char reset_seq[256];
+static size_t reset_len;
+static int saved_stderr = -1;
+static FILE *stderr_file;
+
+static bool atexit_done;
+
+/* ---- signals --------------------------------------------------------------- */
+
+static void on_stop(int sig)
+{
+	stop_signal = sig;
+}
+
+static void on_crash(int sig)
+{
+	ssize_t unused;
+
+	if (reset_len)
+		unused = write(STDOUT_FILENO, reset_seq, reset_len);
+	(void)unused;
+	if (have_tio)
+		tcsetattr(STDIN_FILENO, TCSANOW, &saved_tio);
+	if (saved_stderr >= 0)
+		dup2(saved_stderr, STDERR_FILENO);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa;
+	size_t i;
+
+	stop_signal = 0;
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on_stop;
+	for (i = 0; i < 4; i++)
+		sigaction(stop_sigs[i], &sa, &old_stop[i]);
+	sa.sa_handler = on_crash;
+	sa.sa_flags = SA_RESETHAND | SA_NODEFER;
+	for (i = 0; i < 5; i++)
+		sigaction(crash_sigs[i], &sa, &old_crash[i]);
+}
+
+static void restore_signals(void)
+{
+	size_t i;
+
+	for (i = 0; i < 4; i++)
+		sigaction(stop_sigs[i], &old_stop[i], NULL);
+	for (i = 0; i < 5; i++)
+		sigaction(crash_sigs[i], &old_crash[i], NULL);
+}
+
+int ui_term_stop_signal(void)
+{
+	return stop_signal;
+}
+
+/* ---- the crash reset sequence ---------------------------------------------- */
+
+static void add_cap(const char *name)
+{
+	char *s = tigetstr(name);
+	size_t n;
+
+	if (!s || s == (char *)-1)
+		return;
+	n = strlen(s);
+	if (reset_len + n >= sizeof(reset_seq))
+		return;
+	memcpy(reset_seq + reset_len, s, n);
+	reset_len += n;
+}
+
+static void prepare_reset(void)
+{
+	static const char mouse_off[] = "\033[?1006l\033[?1002l\033[?1000l";
+
+	reset_len = 0;
+	add_cap("sgr0");
+	add_cap("cnorm");
+	add_cap("rmkx");
+	if (reset_len + sizeof(mouse_off) < sizeof(reset_seq)) {
+		memcpy(reset_seq + reset_len, mouse_off, sizeof(mouse_off) - 1);
+		reset_len += sizeof(mouse_off) - 1;
+	}
+	add_cap("rmcup");
+}
+
+/* ---- stderr ---------------------------------------------------------------- */
+
+static void capture_stderr(void)
+{
+	fflush(stderr);
+	stderr_file = tmpfile();
+	if (!stderr_file)
+		return;
+	saved_stderr = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
+	if (saved_stderr < 0 || dup2(fileno(stderr_file), STDERR_FILENO) < 0) {
+		if (saved_stderr >= 0)
+			close(saved_stderr);
+		saved_stderr = -1;
+		fclose(stderr_file);
+		stderr_file = NULL;
+	}
+}
+
+static void release_stderr(void)
+{
+	char buf[4096];
+	size_t n, total = 0;
+	long size;
+
+	if (saved_stderr < 0)
+		return;
+	fflush(stderr);
+	dup2(saved_stderr, STDERR_FILENO);
+	close(saved_stderr);
+	saved_stderr = -1;
+	if (!stderr_file)
+		return;
+	size = ftell(stderr_file);
+	rewind(stderr_file);
+	while (total < STDERR_REPLAY_MAX && (n = fread(buf, 1, sizeof(buf), stderr_file)) > 0) {
+		fwrite(buf, 1, n, stderr);
+		total += n;
+	}
+	if (size > 0 && (size_t)size > total)
+		fprintf(stderr, "tcpscope: (%ld more bytes of messages not shown)\n",
+			size - (long)total);
+	fclose(stderr_file);
+	stderr_file = NULL;
+}
+
+/* ---- colors ---------------------------------------------------------------- */
+
+enum {
+	CP_LABEL = 1, CP_ALERT, CP_FILTER, CP_TAB_ACTIVE, CP_HEAD, CP_HEAD_SORT, CP_SEL,
+	CP_FN_LABEL, CP_INFO, CP_WARN, CP_ERROR, CP_PAUSED, CP_RST, CP_BIG, CP_HUGE, CP_ESCAPED,
+	CP_DIM,
+};
+
+static void setup_colors(bool no_color)
+{
+	const char *nc = getenv("NO_COLOR");
+
+	color = !no_color && !(nc && *nc) && has_colors() && start_color() == OK && COLORS >= 8;
+	if (color) {
+		use_default_colors();
+		init_pair(CP_LABEL, COLOR_CYAN, -1);
+		init_pair(CP_ALERT, COLOR_RED, -1);
+		init_pair(CP_FILTER, COLOR_YELLOW, -1);
+		init_pair(CP_TAB_ACTIVE, COLOR_BLACK, COLOR_CYAN);
+		init_pair(CP_HEAD, COLOR_BLACK, COLOR_GREEN);
+		init_pair(CP_HEAD_SORT, COLOR_BLACK, COLOR_CYAN);
+		init_pair(CP_SEL, COLOR_BLACK, COLOR_CYAN);
+		init_pair(CP_FN_LABEL, COLOR_BLACK, COLOR_CYAN);
+		init_pair(CP_INFO, COLOR_GREEN, -1);
+		init_pair(CP_WARN, COLOR_YELLOW, -1);
+		init_pair(CP_ERROR, COLOR_RED, -1);
+		init_pair(CP_PAUSED, COLOR_BLACK, COLOR_YELLOW);
+		init_pair(CP_RST, COLOR_RED, -1);
+		init_pair(CP_BIG, COLOR_CYAN, -1);
+		init_pair(CP_HUGE, COLOR_GREEN, -1);
+		init_pair(CP_ESCAPED, COLOR_MAGENTA, -1);
+		init_pair(CP_DIM, COLOR_BLUE, -1);
+		attrs[ST_NORMAL] = A_NORMAL;
+		attrs[ST_TITLE] = A_BOLD;
+		attrs[ST_LABEL] = COLOR_PAIR(CP_LABEL);
+		attrs[ST_VALUE] = A_BOLD;
+		attrs[ST_ALERT] = COLOR_PAIR(CP_ALERT) | A_BOLD;
+		attrs[ST_FILTER] = COLOR_PAIR(CP_FILTER) | A_BOLD;
+		attrs[ST_DIM] = COLOR_PAIR(CP_DIM) | A_BOLD;
+		attrs[ST_TAB] = A_NORMAL;
+		attrs[ST_TAB_ACTIVE] = COLOR_PAIR(CP_TAB_ACTIVE) | A_BOLD;
+		attrs[ST_HEAD] = COLOR_PAIR(CP_HEAD);
+		attrs[ST_HEAD_SORT] = COLOR_PAIR(CP_HEAD_SORT) | A_BOLD;
+		attrs[ST_SEL] = COLOR_PAIR(CP_SEL);
+		attrs[ST_FN_KEY] = A_NORMAL;
+		attrs[ST_FN_LABEL] = COLOR_PAIR(CP_FN_LABEL);
+		attrs[ST_INFO] = COLOR_PAIR(CP_INFO);
+		attrs[ST_WARN] = COLOR_PAIR(CP_WARN) | A_BOLD;
+		attrs[ST_ERROR] = COLOR_PAIR(CP_ERROR) | A_BOLD;
+		attrs[ST_PAUSED] = COLOR_PAIR(CP_PAUSED) | A_BOLD;
+		attrs[ST_RST] = COLOR_PAIR(CP_RST);
+		attrs[ST_BIG] = COLOR_PAIR(CP_BIG);
+		attrs[ST_HUGE] = COLOR_PAIR(CP_HUGE) | A_BOLD;
+		attrs[ST_ESCAPED] = COLOR_PAIR(CP_ESCAPED);
+		attrs[ST_BOX] = COLOR_PAIR(CP_HEAD);
+		return;
+	}
+	/* monochrome: reverse video marks bars and the selection, bold the rest */
+	attrs[ST_NORMAL] = A_NORMAL;
+	attrs[ST_TITLE] = A_BOLD;
+	attrs[ST_LABEL] = A_NORMAL;
+	attrs[ST_VALUE] = A_BOLD;
+	attrs[ST_ALERT] = A_BOLD | A_UNDERLINE;
+	attrs[ST_FILTER] = A_BOLD;
+	attrs[ST_DIM] = A_DIM;
+	attrs[ST_TAB] = A_NORMAL;
+	attrs[ST_TAB_ACTIVE] = A_REVERSE | A_BOLD;
+	attrs[ST_HEAD] = A_REVERSE;
+	attrs[ST_HEAD_SORT] = A_REVERSE | A_BOLD | A_UNDERLINE;
+	attrs[ST_SEL] = A_REVERSE | A_BOLD;
+	attrs[ST_FN_KEY] = A_BOLD;
+	attrs[ST_FN_LABEL] = A_REVERSE;
+	attrs[ST_INFO] = A_NORMAL;
+	attrs[ST_WARN] = A_BOLD;
+	attrs[ST_ERROR] = A_BOLD | A_UNDERLINE;
+	attrs[ST_PAUSED] = A_REVERSE | A_BOLD;
+	attrs[ST_RST] = A_BOLD;
+	attrs[ST_BIG] = A_NORMAL;
+	attrs[ST_HUGE] = A_BOLD;
+	attrs[ST_ESCAPED] = A_UNDERLINE;
+	attrs[ST_BOX] = A_REVERSE;
+}
+
+int ui_term_attr(enum ui_style st)
+{
+	return st < ST_COUNT ? attrs[st] : (int)A_NORMAL;
+}
+
+bool ui_term_color(void)
+{
+	return color;
+}
+
+bool ui_term_utf8(void)
+{
+	return utf8;
+}
+
+/* ---- open / close ---------------------------------------------------------- */
+
+static void close_at_exit(void)
+{
+	ui_term_close();
+}
+
+int ui_term_open(bool no_color, char *err, size_t errlen)
+{
+	const char *cs;
+
+	if (active)
+		return 0;
+	/* Only the character type: numbers and times keep the C conventions. */
+	setlocale(LC_CTYPE, "");
+	cs = nl_langinfo(CODESET);
+	utf8 = cs && (!strcasecmp(cs, "UTF-8") || !strcasecmp(cs, "utf8"));
+
+	if (tcgetattr(STDIN_FILENO, &saved_tio) == 0)
+		have_tio = true;
+	screen = newterm(NULL, stdout, stdin);
+	if (!screen) {
+		const char *t = getenv("TERM");
+
+		snprintf(err, errlen, "cannot set up the terminal (TERM=%s): try TERM=xterm or -o text",
+			 t ? t : "unset");
+		have_tio = false;
+		return -1;
+	}
+	set_term(screen);
+	active = true;
+	if (!atexit_done) {
+		atexit(close_at_exit);
+		atexit_done = true;
+	}
+	install_signals();
+	prepare_reset();
+	capture_stderr();
+
+	cbreak();
+	noecho();
+	nonl();
+	intrflush(stdscr, FALSE);
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	set_escdelay(25);
+	curs_set(0);
+	mouseinterval(0);
+	mousemask(BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+	setup_colors(no_color);
+	return 0;
+}
+
+void ui_term_close(void)
+{
+	if (!active)
+		return;
+	active = false;
+	mousemask(0, NULL);
+	curs_set(1);
+	endwin();
+	fflush(stdout);
+	/* endwin() restores the modes curses saved; make sure ours are back too */
+	if (have_tio)
+		tcsetattr(STDIN_FILENO, TCSANOW, &saved_tio);
+	delscreen(screen);
+	screen = NULL;
+	release_stderr();
+	restore_signals();
+	reset_len = 0;
+	have_tio = false;
+}
+
+/* ---- keys ------------------------------------------------------------------ */
+
+static uint64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static int read_mouse(struct ui_mouse *m)
+{
+	static uint64_t last_ms;
+	static int last_y = -1, last_x = -1;
+	MEVENT ev;
+	uint64_t now;
+
+	memset(m, 0, sizeof(*m));
+	if (getmouse(&ev) != OK)
+		return UK_NONE;
+	m->y = ev.y;
+	m->x = ev.x;
+	if (ev.bstate & BUTTON4_PRESSED) {
+		m->button = 4;
+	} else if (ev.bstate & BUTTON5_PRESSED) {
+		m->button = 5;
+	} else if (ev.bstate & BUTTON1_PRESSED) {
+		m->button = 1;
+		now = mono_ms();
+		m->double_click = ev.y == last_y && ev.x == last_x && now - last_ms < DOUBLE_CLICK_MS;
+		last_ms = m->double_click ? 0 : now;
+		last_y = ev.y;
+		last_x = ev.x;
+	} else {
+		return UK_NONE;
+	}
+	return UK_MOUSE;
+}
+
+int ui_term_read_key(struct ui_mouse *mouse)
+{
+	wint_t ch;
+	int rc = get_wch(&ch);
+
+	if (rc == ERR)
+		return UK_NO_KEY;
+	if (rc == OK) {
+		if (ch == 0x08 || ch == 0x7f)
+			return UK_BACKSPACE;
+		return (int)ch;
+	}
+	/* KEY_CODE_YES */
+	switch (ch) {
+	case KEY_UP: return UK_UP;
+	case KEY_DOWN: return UK_DOWN;
+	case KEY_LEFT: return UK_LEFT;
+	case KEY_RIGHT: return UK_RIGHT;
+	case KEY_PPAGE: return UK_PGUP;
+	case KEY_NPAGE: return UK_PGDN;
+	case KEY_HOME:
+	case KEY_FIND:
+	case KEY_A1:
+		return UK_HOME;
+	case KEY_END:
+	case KEY_SELECT:
+	case KEY_C1:
+		return UK_END;
+	case KEY_DC: return UK_DELETE;
+	case KEY_BTAB: return UK_BTAB;
+	case KEY_BACKSPACE: return UK_BACKSPACE;
+	case KEY_ENTER: return UK_ENTER;
+	case KEY_RESIZE: return UK_RESIZE;
+	case KEY_MOUSE: return read_mouse(mouse);
+	default:
+		if (ch >= KEY_F(1) && ch <= KEY_F(12))
+			return UK_F(ch - KEY_F0);
+		return UK_NONE;
+	}
+}
