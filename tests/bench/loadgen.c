@@ -232,7 +232,8 @@ int main(int argc, char **argv)
 			sp.server_comm = check_comm("--comm-server", optarg);
 			break;
 		case OPT_DURATION:
-			sp.duration_ms = (unsigned int)ceil(parse_seconds("--duration", optarg) * 1000);
+			sp.duration_ms =
+				(unsigned int)ceil(parse_seconds("--duration", optarg) * 1000);
 			break;
 		case OPT_JSON:
 			json = 1;
@@ -247,7 +248,8 @@ int main(int argc, char **argv)
 			sp.limit_ms = (unsigned int)ceil(parse_seconds("--timeout", optarg) * 1000);
 			break;
 		case OPT_CONN_TIMEOUT:
-			sp.timeout_ms = (unsigned int)parse_u64("--conn-timeout", optarg, 3600000, 0);
+			sp.timeout_ms =
+				(unsigned int)parse_u64("--conn-timeout", optarg, 3600000, 0);
 			if (!sp.timeout_ms)
 				usage_error("--conn-timeout: at least 1 ms");
 			break;

@@ -67,10 +67,14 @@ void traffic_child_init(pid_t parent, const char *comm, const int *keep, int nke
 {
 	int sorted[8];
 	unsigned int lo = 3;
+	sigset_t none;
 	int n = 0;
 
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
 		_exit(TRAFFIC_EXIT_PARENT);
+	/* the alarm() backstop must work whatever the test did to signals */
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGALRM, SIG_DFL);
 	if (comm && prctl(PR_SET_NAME, comm) < 0) {
@@ -474,7 +478,8 @@ static void __attribute__((noreturn)) side_finish(const struct side *sd, int fd)
 			struct linger lg = { .l_onoff = 1, .l_linger = 0 };
 
 			if (setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)) < 0)
-				child_die(TRAFFIC_EXIT_IO, sd->name, "SO_LINGER: %s", strerror(errno));
+				child_die(TRAFFIC_EXIT_IO, sd->name, "SO_LINGER: %s",
+					  strerror(errno));
 		}
 		/* TRAFFIC_END_UNREAD: the data left in the receive queue makes this a RST */
 		if (close(fd) < 0)
@@ -959,8 +964,8 @@ refused_child(const struct traffic_spec *sp, pid_t parent, int report_fd)
 	if (soerr)
 		child_die(TRAFFIC_EXIT_CONNECT, name, "connect %s:%u: %s (want ECONNREFUSED)",
 			  fam_addr(sp->family), port, strerror(soerr));
-	child_die(TRAFFIC_EXIT_NOT_REFUSED, name, "connect %s:%u succeeded: something listens there",
-		  fam_addr(sp->family), port);
+	child_die(TRAFFIC_EXIT_NOT_REFUSED, name,
+		  "connect %s:%u succeeded: something listens there", fam_addr(sp->family), port);
 }
 
 int traffic_run_refused(const struct traffic_spec *spec, struct traffic_result *res)

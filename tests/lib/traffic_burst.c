@@ -557,8 +557,8 @@ static int client_conn(struct client_thread *t, uint64_t idx)
 	if (sp->family == AF_INET && sp->src_addrs > 1) {
 		/* 127.0.0.x source, port picked at connect() per 4-tuple */
 		struct sockaddr_storage src;
-		socklen_t slen = traffic_loopback_addr(AF_INET, 0,
-						       1 + (unsigned int)(idx % sp->src_addrs), &src);
+		unsigned int host = 1 + (unsigned int)(idx % sp->src_addrs);
+		socklen_t slen = traffic_loopback_addr(AF_INET, 0, host, &src);
 		int one = 1;
 
 		setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof(one));
@@ -570,7 +570,8 @@ static int client_conn(struct client_thread *t, uint64_t idx)
 	if (connect(fd, (struct sockaddr *)&cl->srv_addr, cl->srv_len) < 0) {
 		int e = errno;
 
-		cfail(t, fd, e, "connect", e == EINPROGRESS ? &t->st.err_timeout : &t->st.err_connect);
+		cfail(t, fd, e, "connect",
+		      e == EINPROGRESS ? &t->st.err_timeout : &t->st.err_connect);
 		return -1;
 	}
 
@@ -660,7 +661,8 @@ static void *client_thread_main(void *arg)
 
 				if (at >= cl->end_ns || at >= cl->limit_ns)
 					break;
-				while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
+				while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts,
+						       NULL) == EINTR)
 					;
 				now = at;
 			}

@@ -22,7 +22,8 @@ void traffic_sleep_us(unsigned int usec);
 /*
  * First thing a forked child does: die with the parent (checking the race
  * with getppid()), ignore SIGPIPE, take the comm (NULL keeps it) and close
- * every descriptor but 0, 1, 2 and the nkeep ones in keep[].
+ * every descriptor but 0, 1, 2 and the nkeep ones in keep[]; unblock all
+ * signals and restore SIGALRM so alarm() ends a stuck child.
  */
 void traffic_child_init(pid_t parent, const char *comm, const int *keep, int nkeep);
 
