@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Unit tests: core/stream.c (tcplife text, CSV and JSON lines). */
+#include "tests/unit/helpers.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "core/csv.h"
+#include "core/stream.h"
+
+static char *render(const struct stream_opts *o, const struct session *s, size_t n,
+		    uint64_t first_end_ns, bool header)
+{
+	/* static: the memstream keeps their addresses until fclose() */
+	static char *buf;
+	static size_t len;
+	size_t i;
+	FILE *f;
+
+	buf = NULL;
+	len = 0;
+	f = open_memstream(&buf, &len);
+	assert_non_null(f);
+	if (header)
+		stream_header(f, o);
+	for (i = 0; i < n; i++)
+		stream_session(f, o, &s[i], first_end_ns);
+	assert_false(ferror(f));
+	fclose(f);
+	return buf;
+}
+
+static struct session tcplife_example(int which)
+{
+	struct session s;
+
+	switch (which) {
+	case 0:
+		s = mk_session(22597, "recordProgram", 46644, 28527, T0_NS);
+		s.tx_bytes = 0;
+		s.rx_bytes = 0;
+		s.dur_us = 230;
+		addr_v4(&s.laddr, 127, 0, 0, 1);
+		addr_v4(&s.raddr, 127, 0, 0, 1);
+		break;
+	case 1:
+		s = mk_session(3277, "redis-server", 28527, 46644, T0_NS);
+		s.tx_bytes = 5;
+		s.rx_bytes = 1023;
+		s.dur_us = 275;		/* rounds to 0.28 like "%.2f" */
+		addr_v4(&s.laddr, 127, 0, 0, 1);
+		addr_v4(&s.raddr, 127, 0, 0, 1);
+		break;
+	default:
+		s = mk_session(22598, "curl", 61620, 80, T0_NS);
+		s.tx_bytes = 100;
+		s.rx_bytes = 1536;
+		s.dur_us = 91790;
+		addr_v4(&s.laddr, 100, 66, 3, 172);
+		addr_v4(&s.raddr, 52, 205, 89, 26);
+	}
+	return s;
+}
+
+/* The default layout is tcplife's, byte for byte (see TCPLIFE-COMPAT.md). */
+static void test_text_matches_tcplife(void **state)
+{
+	struct stream_opts o = { .fmt = STREAM_TEXT };
+	struct session s[3] = { tcplife_example(0), tcplife_example(1), tcplife_example(2) };
+	char *out = render(&o, s, 3, 0, true);
+
+	assert_string_equal(out,
+		"PID   COMM       LADDR           LPORT RADDR           RPORT TX_KB RX_KB MS\n"
+		"22597 recordProg 127.0.0.1       46644 127.0.0.1       28527     0     0 0.23\n"
+		"3277  redis-serv 127.0.0.1       28527 127.0.0.1       46644     0     0 0.28\n"
+		"22598 curl       100.66.3.172    61620 52.205.89.26    80        0     1 91.79\n");
+	free(out);
+}
+
+static void test_text_time_columns(void **state)
+{
+	struct stream_opts o = { .fmt = STREAM_TEXT, .time_s = true, .time_hms = true };
+	struct session s[2] = { tcplife_example(2), tcplife_example(2) };
+	char *out;
+
+	setenv("TZ", "UTC", 1);
+	tzset();
+	s[1].end_ns = T0_NS + 1500000 * 1000ULL + 999;	/* +1.500000s (ns below us dropped) */
+	out = render(&o, s, 2, T0_NS, true);
+	assert_string_equal(out,
+		"TIME     TIME(s)   PID   COMM       LADDR           LPORT RADDR           RPORT TX_KB RX_KB MS\n"
+		"22:15:03  0.000000 22598 curl       100.66.3.172    61620 52.205.89.26    80        0     1 91.79\n"
+		"22:15:04  1.500000 22598 curl       100.66.3.172    61620 52.205.89.26    80        0     1 91.79\n");
+	free(out);
+
+	o.time_hms = false;
+	out = render(&o, s, 1, T0_NS + NS_PER_SEC, true);	/* arrived out of order */
+	assert_string_equal(out,
+		"TIME(s)   PID   COMM       LADDR           LPORT RADDR           RPORT TX_KB RX_KB MS\n"
+		"-1.000000 22598 curl       100.66.3.172    61620 52.205.89.26    80        0     1 91.79\n");
+	free(out);
+}
+
+static void test_text_wide(void **state)
+{
+	struct stream_opts o = { .fmt = STREAM_TEXT, .wide = true };
+	struct session s[2] = { tcplife_example(0), tcplife_example(2) };
+	char *out;
+
+	s[1].family = AF_INET6;
+	addr_v6(&s[1].laddr, "2001:db8:aaaa:bbbb::1");
+	addr_v6(&s[1].raddr, "2001:db8:cccc:dddd::2");
+	s[1].flags = SESS_PID_UNCERTAIN;
+	s[1].cause = CAUSE_REFUSED;
+	out = render(&o, s, 2, 0, true);
+	assert_string_equal(out,
+		"PID      COMM             IP LADDR                      LPORT RADDR                      RPORT  TX_KB  RX_KB MS        END      DIR\n"
+		"22597    recordProgram    4  127.0.0.1                  46644 127.0.0.1                  28527      0      0 0.23      fin      out\n"
+		"22598?   curl             6  2001:db8:aaaa:bbbb::1      61620 2001:db8:cccc:dddd::2      80         0      1 91.79     refused  out\n");
+	free(out);
+}
+
+/* Hostile names are escaped, cut on character boundaries, and keep the columns aligned. */
+static void test_text_hostile_comm(void **state)
+{
+	static const char *const comms[] = {
+		"\x1b[2J\x1b]0;x\x07", "caf\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9",
+		"\xff\xfe\xfd", "a\\b", "\r\n\t",
+	};
+	struct stream_opts o = { .fmt = STREAM_TEXT };
+	size_t i;
+
+	for (i = 0; i < ARRAY_LEN(comms); i++) {
+		struct session s = tcplife_example(2);
+		const unsigned char *p;
+		char *out, *laddr;
+		size_t cols = 0;
+
+		strcpy(s.comm, comms[i]);
+		out = render(&o, &s, 1, 0, false);
+		for (p = (const unsigned char *)out; *p; p++)
+			assert_true(*p >= 0x20 || *p == '\n');
+		/* the LADDR column starts at character 17, counted in code points */
+		laddr = strstr(out, "100.66.3.172");
+		assert_non_null(laddr);
+		for (p = (const unsigned char *)out; p < (const unsigned char *)laddr; p++)
+			if ((*p & 0xc0) != 0x80)
+				cols++;
+		assert_int_equal(cols, 17);
+		assert_int_equal(strchr(out, '\n')[1], '\0');
+		free(out);
+	}
+}
+
+#define HEAD11 "time,pid,comm,family,laddr,lport,raddr,rport,tx_bytes,rx_bytes,duration_ms,"
+
+static void test_csv_stream_is_the_export_format(void **state)
+{
+	struct stream_opts o = { .fmt = STREAM_CSV, .wide = true, .time_s = true };
+	struct session s[2] = { tcplife_example(0), tcplife_example(2) };
+	char *out, *want = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&want, &len);
+
+	strcpy(s[0].comm, "=1+2,\"x\"");
+	csv_write_header(f, VIEW_SESSIONS);
+	csv_write_row(f, VIEW_SESSIONS, &s[0]);
+	csv_write_row(f, VIEW_SESSIONS, &s[1]);
+	fclose(f);
+	out = render(&o, s, 2, 0, true);
+	assert_string_equal(out, want);
+	assert_true(strncmp(out, HEAD11, strlen(HEAD11)) == 0);
+	assert_non_null(strstr(out, ",\"'=1+2,\"\"x\"\"\","));
+	free(out);
+	free(want);
+}
+
+static void test_json_lines(void **state)
+{
+	struct stream_opts o = { .fmt = STREAM_JSON };
+	struct session s = tcplife_example(2);
+	char *out;
+
+	s.flags = SESS_PID_UNCERTAIN | SESS_PARTIAL;
+	s.family = AF_INET6;
+	addr_v6(&s.raddr, "2001:db8::2");
+	out = render(&o, &s, 1, 0, true);	/* no header line for JSON */
+	assert_string_equal(out,
+		"{\"time\":\"2026-11-23T22:15:03.000000Z\",\"pid\":22598,\"comm\":\"curl\","
+		"\"family\":6,\"laddr\":\"100.66.3.172\",\"lport\":61620,\"raddr\":\"2001:db8::2\","
+		"\"rport\":80,\"tx_bytes\":100,\"rx_bytes\":1536,\"duration_ms\":91.790,"
+		"\"start_time\":\"2026-11-23T22:15:02.998500Z\",\"srtt_us\":0,\"retransmits\":0,"
+		"\"handshake_us\":0,\"direction\":\"out\",\"closed_by\":\"local\","
+		"\"end_cause\":\"fin\",\"pid_certain\":0,\"partial\":1}\n");
+	*strchr(out, '\n') = '\0';
+	assert_true(json_valid(out));
+	free(out);
+}
+
+static void test_json_hostile_comm_always_valid(void **state)
+{
+	struct stream_opts o = { .fmt = STREAM_JSON };
+	unsigned int seed = 77;
+	int iter, i;
+
+	for (iter = 0; iter < 5000; iter++) {
+		struct session s = tcplife_example(1);
+		int len = rand_r(&seed) % SESSION_COMM_LEN;
+		char *out;
+
+		memset(s.comm, 0, sizeof(s.comm));
+		for (i = 0; i < len; i++)
+			s.comm[i] = (char)(1 + rand_r(&seed) % 255);
+		out = render(&o, &s, 1, 0, false);
+		assert_int_equal(out[strlen(out) - 1], '\n');
+		out[strlen(out) - 1] = '\0';
+		assert_null(strchr(out, '\n'));
+		if (!json_valid(out))
+			fail_msg("invalid JSON: %s", out);
+		free(out);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_text_matches_tcplife),
+		cmocka_unit_test(test_text_time_columns),
+		cmocka_unit_test(test_text_wide),
+		cmocka_unit_test(test_text_hostile_comm),
+		cmocka_unit_test(test_csv_stream_is_the_export_format),
+		cmocka_unit_test(test_json_lines),
+		cmocka_unit_test(test_json_hostile_comm_always_valid),
+	};
+
+	return cmocka_run_group_tests_name("stream", tests, NULL, NULL);
+}
