@@ -1,0 +1,375 @@
+#!/usr/bin/env python3
+"""tcpscope overhead benchmark: the same loopback load with and without tcpscope.
+
+Rounds are interleaved (no tracer, headless stream, full-screen UI in a tmux
+pane; the order rotates each round) and repeated; the report gives medians and
+min-max. For each traced mode: connection rate as a ratio to the untraced rate
+of the same round, sessions reported vs expected and missed, BPF ns per
+tracepoint run (kernel.bpf_stats_enabled, restored afterwards), tcpscope's
+user+sys CPU per session, peak RSS and launch-to-attached time. Then a
+--history sweep (RSS bounded by the history), a long run (RSS flat), and the
+UI's key-to-redraw latency under maximum load.
+
+Needs root (BPF). Run through `make bench`.
+"""
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+def sh(cmd, **kw):
+    return subprocess.run(cmd, check=True, capture_output=True, text=True, **kw).stdout
+
+
+def free_port():
+    import socket
+    for port in range(31000, 32000):
+        ok = True
+        for fam, addr in ((socket.AF_INET, "127.0.0.1"), (socket.AF_INET6, "::1")):
+            s = socket.socket(fam)
+            try:
+                s.bind((addr, port))
+            except OSError:
+                ok = False
+            finally:
+                s.close()
+        if ok:
+            return port
+    raise RuntimeError("no free port")
+
+
+def proc_cpu_s(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLK_TCK
+
+
+def proc_status(pid, key):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith(key + ":"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def bpf_stats():
+    """(run_time_ns, run_cnt) summed over tcpscope's tracepoint programs."""
+    progs = json.loads(sh(["bpftool", "prog", "show", "-j"]))
+    t = c = 0
+    for p in progs:
+        name = p.get("name", "")
+        if name.startswith("tcpscope_") and "seed" not in name:
+            t += p.get("run_time_ns", 0)
+            c += p.get("run_cnt", 0)
+    return t, c
+
+
+def wait_for(pred, timeout, step=0.002):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        v = pred()
+        if v:
+            return v
+        time.sleep(step)
+    return None
+
+
+class Loadgen:
+    def __init__(self, path, conns, c2s, s2c, concurrency):
+        self.path, self.conns, self.c2s, self.s2c = path, conns, c2s, s2c
+        self.concurrency = concurrency
+
+    def run(self, port, conns=None, duration=None):
+        cmd = [self.path, "--json", "--port", str(port), "-s", str(self.c2s), "-S", str(self.s2c),
+               "-c", str(self.concurrency)]
+        if duration:
+            cmd += ["--duration", str(duration)]
+        else:
+            cmd += ["-n", str(conns or self.conns)]
+        out = subprocess.run(cmd, capture_output=True, text=True)
+        res = json.loads(out.stdout)
+        if res["connections_failed"]:
+            raise RuntimeError(f"loadgen failures: {res}")
+        return res
+
+
+def summary_counts(text):
+    """Parse 'tcpscope: N sessions[ shown (M seen)], K missed'."""
+    m = re.search(r"tcpscope: (\d+) sessions(?: shown \((\d+) seen\))?, (\d+) missed", text)
+    if not m:
+        return None
+    return int(m.group(1)), int(m.group(3))
+
+
+class Headless:
+    name = "headless"
+
+    def __init__(self, tcpscope, tmp):
+        self.tcpscope, self.tmp = tcpscope, tmp
+
+    def start(self, port, extra=()):
+        self.err = os.path.join(self.tmp, "headless.err")
+        t0 = time.monotonic()
+        self.p = subprocess.Popen([self.tcpscope, "-o", "csv", "-P", str(port), *extra],
+                                  stdout=subprocess.DEVNULL, stderr=open(self.err, "w"))
+        ok = wait_for(lambda: "attached" in open(self.err).read() or self.p.poll() is not None, 15)
+        if not ok or self.p.poll() is not None:
+            raise RuntimeError("tcpscope did not attach: " + open(self.err).read())
+        self.attach_s = time.monotonic() - t0
+        self.pid = self.p.pid
+
+    def stop(self):
+        self.p.send_signal(signal.SIGINT)
+        self.p.wait(timeout=30)
+        return summary_counts(open(self.err).read())
+
+
+class Tui:
+    """The full-screen monitor in a detached tmux pane."""
+    name = "ui"
+
+    def __init__(self, tcpscope, tmp):
+        self.tcpscope, self.tmp = tcpscope, tmp
+        self.sock = f"tcpscope-bench-{os.getpid()}"
+
+    def tmux(self, *args, check=True):
+        return subprocess.run(["tmux", "-L", self.sock, *args], capture_output=True, text=True,
+                              check=check).stdout
+
+    def capture(self):
+        return self.tmux("capture-pane", "-p", check=False)
+
+    def start(self, port, extra=(), width=160, height=48):
+        self.err = os.path.join(self.tmp, "ui.err")
+        cmd = " ".join([self.tcpscope, "-P", str(port), *extra, "2>" + self.err])
+        t0 = time.monotonic()
+        self.tmux("new-session", "-d", "-x", str(width), "-y", str(height), "exec " + cmd)
+        self.tmux("set-option", "-g", "remain-on-exit", "on")
+        pid = wait_for(lambda: self.tmux("list-panes", "-F", "#{pane_pid}", check=False).strip(), 5)
+        self.pid = int(pid)
+        # Attached = the header of the live monitor is on screen.
+        ok = wait_for(lambda: re.search(r"live", self.capture()), 15)
+        if not ok:
+            raise RuntimeError("the monitor did not come up: " + self.capture())
+        self.attach_s = time.monotonic() - t0
+
+    def stop(self):
+        self.tmux("send-keys", "q", check=False)
+        wait_for(lambda: not os.path.exists(f"/proc/{self.pid}") or
+                 open(f"/proc/{self.pid}/stat").read().split()[2] == "Z", 10)
+        time.sleep(0.1)
+        self.tmux("kill-server", check=False)
+        return summary_counts(open(self.err).read())
+
+
+def median_range(xs, fmt="{:.3g}"):
+    xs = [x for x in xs if x is not None]
+    if not xs:
+        return "n/a"
+    return (fmt + " ({}–{})").format(statistics.median(xs), fmt.format(min(xs)), fmt.format(max(xs)))
+
+
+def run_rounds(args, lg, tmp):
+    results = {"none": [], "headless": [], "ui": []}
+    order = ["none", "headless", "ui"]
+    for r in range(args.rounds):
+        base = None
+        rot = order[r % 3:] + order[:r % 3]
+        round_res = {}
+        for mode in rot:
+            port = free_port()
+            if mode == "none":
+                res = lg.run(port)
+                round_res["none"] = {"rate": res["conn_per_s"]}
+                continue
+            tracer = Headless(args.tcpscope, tmp) if mode == "headless" else Tui(args.tcpscope, tmp)
+            tracer.start(port)
+            cpu0 = proc_cpu_s(tracer.pid)
+            b0 = bpf_stats()
+            res = lg.run(port)
+            time.sleep(0.35)    # let the last sessions drain (interval 100 ms)
+            b1 = bpf_stats()
+            cpu1 = proc_cpu_s(tracer.pid)
+            hwm = proc_status(tracer.pid, "VmHWM")
+            counts = tracer.stop()
+            expected = 2 * res["connections_ok"]
+            reported, missed = counts if counts else (None, None)
+            runs = b1[1] - b0[1]
+            round_res[mode] = {
+                "rate": res["conn_per_s"], "expected": expected, "reported": reported,
+                "missed": missed, "bpf_ns_per_run": (b1[0] - b0[0]) / runs if runs else None,
+                "cpu_us_per_session": (cpu1 - cpu0) * 1e6 / expected, "peak_rss": hwm,
+                "attach_s": tracer.attach_s,
+            }
+        base = round_res["none"]["rate"]
+        for mode in ("headless", "ui"):
+            round_res[mode]["ratio"] = round_res[mode]["rate"] / base
+        for mode in order:
+            results[mode].append(round_res[mode])
+        print(f"round {r + 1}/{args.rounds}: untraced {base:.0f}/s, headless "
+              f"{round_res['headless']['ratio']:.3f}x, ui {round_res['ui']['ratio']:.3f}x",
+              file=sys.stderr)
+    return results
+
+
+def history_sweep(args, lg, tmp):
+    out = []
+    for hist in args.history_sweep:
+        port = free_port()
+        ui = Tui(args.tcpscope, tmp)
+        ui.start(port, ["--history", str(hist)])
+        lg.run(port, conns=args.sweep_conns)
+        time.sleep(0.35)
+        rss = proc_status(ui.pid, "VmRSS")
+        ui.stop()
+        out.append({"history": hist, "sessions": 2 * args.sweep_conns, "rss": rss})
+        print(f"history {hist}: RSS {rss / 2**20:.1f} MiB after {2 * args.sweep_conns} sessions",
+              file=sys.stderr)
+    return out
+
+
+def long_run(args, lg, tmp):
+    """RSS sampled through a long run with a history that fills early."""
+    port = free_port()
+    ui = Tui(args.tcpscope, tmp)
+    ui.start(port, ["--history", str(args.long_history)])
+    samples = []
+    p = subprocess.Popen([lg.path, "--json", "--port", str(port), "-s", str(lg.c2s), "-S",
+                          str(lg.s2c), "-c", str(lg.concurrency), "--duration",
+                          str(args.long_seconds)], stdout=subprocess.PIPE, text=True)
+    t0 = time.monotonic()
+    while p.poll() is None:
+        samples.append((round(time.monotonic() - t0, 1), proc_status(ui.pid, "VmRSS")))
+        time.sleep(1)
+    res = json.loads(p.stdout.read())
+    ui.stop()
+    return {"history": args.long_history, "seconds": args.long_seconds,
+            "sessions": 2 * res["connections_ok"], "rss_samples": samples}
+
+
+def ui_latency(args, lg, tmp):
+    """Key press to redrawn screen, under maximum load, seen through tmux."""
+    port = free_port()
+    ui = Tui(args.tcpscope, tmp)
+    ui.start(port)
+    p = subprocess.Popen([lg.path, "--json", "--port", str(port), "-c", str(lg.concurrency),
+                          "--duration", str(args.latency_seconds)], stdout=subprocess.DEVNULL)
+    time.sleep(1)
+    lat = []
+    # Alternate views; each has a column title the others lack.
+    steps = [("2", args.procs_marker), ("3", args.ports_marker), ("1", args.sessions_marker)]
+    i = 0
+    while p.poll() is None and len(lat) < args.latency_samples:
+        key, marker = steps[i % 3]
+        i += 1
+        t0 = time.monotonic()
+        ui.tmux("send-keys", key)
+        if wait_for(lambda: re.search(marker, ui.capture()), 2, step=0.001):
+            lat.append((time.monotonic() - t0) * 1000)
+        time.sleep(0.05)
+    p.wait()
+    ui.stop()
+    # What a capture itself costs, to read the figures against.
+    t0 = time.monotonic()
+    for _ in range(20):
+        subprocess.run(["tmux", "-V"], capture_output=True)
+    floor = (time.monotonic() - t0) / 20 * 1000
+    return {"samples_ms": lat, "tmux_roundtrip_ms": floor}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--tcpscope", required=True)
+    ap.add_argument("--loadgen", required=True)
+    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--conns", type=int, default=20000)
+    ap.add_argument("--c2s", type=int, default=100)
+    ap.add_argument("--s2c", type=int, default=1000)
+    ap.add_argument("--concurrency", type=int, default=2)
+    ap.add_argument("--history-sweep", type=int, nargs="*", default=[1000, 10000, 100000, 1000000])
+    ap.add_argument("--sweep-conns", type=int, default=300000)
+    ap.add_argument("--long-seconds", type=int, default=60)
+    ap.add_argument("--long-history", type=int, default=100000)
+    ap.add_argument("--latency-seconds", type=int, default=15)
+    ap.add_argument("--latency-samples", type=int, default=60)
+    ap.add_argument("--sessions-marker", default=r"LADDR")
+    ap.add_argument("--procs-marker", default=r"Processes.*\n(?:.*\n)*?.*SESS")
+    ap.add_argument("--ports-marker", default=r"PEERS")
+    ap.add_argument("--quick", action="store_true", help="one short round of everything")
+    ap.add_argument("--json", help="write the raw results here")
+    args = ap.parse_args()
+    if args.quick:
+        args.rounds, args.conns, args.sweep_conns = 1, 5000, 20000
+        args.history_sweep, args.long_seconds, args.latency_seconds = [1000, 100000], 5, 5
+    if os.geteuid() != 0:
+        sys.exit("bench: needs root (it loads BPF)")
+    if not shutil.which("tmux") or not shutil.which("bpftool"):
+        sys.exit("bench: needs tmux and bpftool (make deps)")
+
+    old_stats = open("/proc/sys/kernel/bpf_stats_enabled").read().strip()
+    tmp = tempfile.mkdtemp(prefix="tcpscope-bench-")
+    lg = Loadgen(args.loadgen, args.conns, args.c2s, args.s2c, args.concurrency)
+    try:
+        with open("/proc/sys/kernel/bpf_stats_enabled", "w") as f:
+            f.write("1")
+        rounds = run_rounds(args, lg, tmp)
+        sweep = history_sweep(args, lg, tmp)
+        longr = long_run(args, lg, tmp)
+        lat = ui_latency(args, lg, tmp)
+    finally:
+        with open("/proc/sys/kernel/bpf_stats_enabled", "w") as f:
+            f.write(old_stats)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+    res = {"rounds": rounds, "history_sweep": sweep, "long_run": longr, "ui_latency": lat,
+           "params": vars(args), "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+           "kernel": os.uname().release, "cpus": os.cpu_count()}
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(res, f, indent=1)
+
+    print(f"\ntcpscope benchmark — {res['date']}, kernel {res['kernel']}, {res['cpus']} CPUs")
+    print(f"load: {args.conns} loopback connections x {args.rounds} rounds, {args.c2s} B up / "
+          f"{args.s2c} B down, {args.concurrency} client threads; medians (min–max)\n")
+    print(f"untraced rate: {median_range([r['rate'] for r in rounds['none']], '{:.0f}')} conn/s")
+    print("| mode | rate ratio | reported / expected | missed | BPF ns/run | CPU µs/session | "
+          "peak RSS MiB | launch→attached s |")
+    print("|---|---|---|---|---|---|---|---|")
+    for mode in ("headless", "ui"):
+        rs = rounds[mode]
+        rep = [r["reported"] / r["expected"] * 100 if r["reported"] is not None else None for r in rs]
+        print(f"| {mode} | {median_range([r['ratio'] for r in rs])} | "
+              f"{median_range(rep, '{:.3f}')} % | {median_range([r['missed'] for r in rs], '{:.0f}')} | "
+              f"{median_range([r['bpf_ns_per_run'] for r in rs], '{:.0f}')} | "
+              f"{median_range([r['cpu_us_per_session'] for r in rs], '{:.2f}')} | "
+              f"{median_range([r['peak_rss'] / 2**20 for r in rs], '{:.1f}')} | "
+              f"{median_range([r['attach_s'] for r in rs], '{:.3f}')} |")
+    print("\nhistory sweep (UI, RSS after the load):")
+    for s in sweep:
+        print(f"  --history {s['history']:>8}: {s['rss'] / 2**20:7.1f} MiB after {s['sessions']} sessions")
+    rss = [x[1] for x in longr["rss_samples"]]
+    if rss:
+        half = len(rss) // 2
+        print(f"long run: {longr['sessions']} sessions in {longr['seconds']} s, --history "
+              f"{longr['history']}: RSS first half max {max(rss[:half] or rss) / 2**20:.1f} MiB, "
+              f"second half max {max(rss[half:]) / 2**20:.1f} MiB")
+    if lat["samples_ms"]:
+        print(f"UI key→redraw under max load: median {statistics.median(lat['samples_ms']):.1f} ms, "
+              f"p90 {sorted(lat['samples_ms'])[int(len(lat['samples_ms']) * 0.9) - 1]:.1f} ms, "
+              f"max {max(lat['samples_ms']):.1f} ms over {len(lat['samples_ms'])} keys "
+              f"(includes tmux capture-pane polling)")
+
+
+if __name__ == "__main__":
+    main()
