@@ -86,7 +86,7 @@ $(O)/tcpscope: $(O)/ui/main.o $(UI_OBJ) $(O)/bpf/collector.o $(O)/libcore.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBBPF_LIBS) $(CURSES_LIBS)
 
 tcpscope: $(O)/tcpscope
-	@cp $< $@
+	@cp $< $@.tmp && mv -f $@.tmp $@
 
 # ---- tests ------------------------------------------------------------------
 $(O)/tests/lib/%.o: tests/lib/%.c $(wildcard tests/lib/*.h core/*.h)
