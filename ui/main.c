@@ -311,6 +311,35 @@ static int parse_args(int argc, char **argv, struct options *o)
 	return -1;
 }
 
+/* The closing line on stderr: what was shown, and what was lost. */
+static void print_summary(struct session_source *src, uint64_t shown, const struct filter *f)
+{
+	struct source_stats st;
+
+	source_stats(src, &st);
+	fprintf(stderr, "tcpscope: %llu sessions", (unsigned long long)shown);
+	if (!filter_is_empty(f))
+		fprintf(stderr, " shown (%llu seen)", (unsigned long long)st.sessions);
+	fprintf(stderr, ", %llu missed", (unsigned long long)st.missed);
+	if (st.missed)
+		fprintf(stderr, " (ring buffer full %llu, kernel %llu)",
+			(unsigned long long)st.ring_full, (unsigned long long)st.kernel_misses);
+	fputc('\n', stderr);
+}
+
+/* Sessions of the history that the command-line filter shows. */
+static uint64_t count_shown(const struct model *m, const struct filter *f)
+{
+	size_t n = session_log_len(m->log);
+	uint64_t shown = 0;
+
+	if (filter_is_empty(f))
+		return m->sessions_total;
+	for (size_t i = 0; i < n; i++)
+		shown += filter_accepts(f, session_log_at(m->log, i));
+	return shown;
+}
+
 struct stream_ctx {
 	const struct options *o;
 	uint64_t first_end_ns;
@@ -363,7 +392,6 @@ static int run_stream(struct session_source *src, const struct options *o)
 {
 	struct stream_ctx sc = { .o = o };
 	uint64_t deadline = o->duration_s > 0 ? now_ms() + (uint64_t)(o->duration_s * 1000) : 0;
-	struct source_stats st;
 	int fd = source_fd(src), rc = 0, n;
 
 	stream_header(stdout, &o->sopts);
@@ -406,15 +434,7 @@ static int run_stream(struct session_source *src, const struct options *o)
 		source_flush(src, stream_sink, &sc);
 		fflush(stdout);
 	}
-	source_stats(src, &st);
-	fprintf(stderr, "tcpscope: %llu sessions", (unsigned long long)sc.printed);
-	if (!filter_is_empty(&o->filter))
-		fprintf(stderr, " shown (%llu seen)", (unsigned long long)st.sessions);
-	fprintf(stderr, ", %llu missed", (unsigned long long)st.missed);
-	if (st.missed)
-		fprintf(stderr, " (ring buffer full %llu, kernel %llu)",
-			(unsigned long long)st.ring_full, (unsigned long long)st.kernel_misses);
-	fputc('\n', stderr);
+	print_summary(src, sc.printed, &o->filter);
 	return rc;
 }
 
@@ -503,6 +523,8 @@ int main(int argc, char **argv)
 		rc = ui_monitor_run(src, &model, &uo, err, sizeof(err));
 		if (err[0])
 			fprintf(stderr, "tcpscope: %s\n", err);
+		else
+			print_summary(src, count_shown(&model, &o.filter), &o.filter);
 	}
 out:
 	source_destroy(src);
