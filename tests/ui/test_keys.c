@@ -1,0 +1,943 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Keys without a terminal: every action changes struct ui_state and returns
+ * a reaction mask; no curses call is made (ui/keys.c, ui/state.c,
+ * ui/prompt.c).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <cmocka.h>
+
+#include "core/columns.h"
+#include "core/filter.h"
+#include "ui/keys.h"
+#include "ui/prompt.h"
+#include "ui/state.h"
+
+#define NSESS 300
+
+static struct session sess[NSESS];
+static const void *sess_rows[NSESS];
+static struct agg_row procs[8];
+static const void *proc_rows[8];
+static struct agg_row ports[8];
+static const void *port_rows[8];
+
+static void make_rows(void)
+{
+	size_t i;
+
+	memset(sess, 0, sizeof(sess));
+	for (i = 0; i < NSESS; i++) {
+		sess[i].end_ns = 1000000000ull * (i + 1);
+		sess[i].pid = 100 + (uint32_t)(i % 7);
+		sess[i].lport = (uint16_t)(40000 + i);
+		sess[i].rport = (uint16_t)(i % 2 ? 443 : 80);
+		sess[i].family = i % 3 ? AF_INET : AF_INET6;
+		sess[i].dir = DIR_OUT;
+		snprintf(sess[i].comm, sizeof(sess[i].comm), "proc%zu", i % 7);
+		sess_rows[i] = &sess[i];
+	}
+	memset(procs, 0, sizeof(procs));
+	memset(ports, 0, sizeof(ports));
+	for (i = 0; i < 8; i++) {
+		procs[i].kind = AGG_PROC;
+		procs[i].pid = 500 + (uint32_t)i;
+		snprintf(procs[i].comm, sizeof(procs[i].comm), "p%zu", i);
+		procs[i].sessions = 10 - i;
+		proc_rows[i] = &procs[i];
+		ports[i].kind = AGG_PORT;
+		ports[i].port = (uint16_t)(8000 + i);
+		ports[i].sessions = 10 - i;
+		port_rows[i] = &ports[i];
+	}
+}
+
+/* Give the state the rows of its current view, as the loop does after a rebuild. */
+static void feed(struct ui_state *st, size_t n)
+{
+	switch (st->view) {
+	case VIEW_SESSIONS:
+		ui_state_set_rows(st, sess_rows, n, false);
+		break;
+	case VIEW_PROCS:
+		ui_state_set_rows(st, proc_rows, n > 8 ? 8 : n, false);
+		break;
+	default:
+		ui_state_set_rows(st, port_rows, n > 8 ? 8 : n, false);
+	}
+}
+
+static int setup(void **state)
+{
+	struct ui_state *st = calloc(1, sizeof(*st));
+
+	make_rows();
+	assert_non_null(st);
+	assert_int_equal(ui_state_init(st, false, true, NULL), 0);
+	ui_state_set_size(st, 24, 80);
+	feed(st, 100);
+	*state = st;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	ui_state_fini(*state);
+	free(*state);
+	return 0;
+}
+
+static unsigned keys(struct ui_state *st, const char *text)
+{
+	unsigned r = 0;
+
+	for (; *text; text++)
+		r |= ui_keys_handle(st, (unsigned char)*text);
+	return r;
+}
+
+/* ---- initial state ---------------------------------------------------------- */
+
+static void test_initial_state(void **state)
+{
+	struct ui_state *st = *state;
+	const struct column *c;
+	size_t i, n;
+
+	assert_int_equal(st->view, VIEW_SESSIONS);
+	assert_int_equal(st->mode, MODE_NORMAL);
+	assert_int_equal(st->vs[VIEW_SESSIONS].sort.col, COL_TIME);
+	assert_false(st->vs[VIEW_SESSIONS].sort.descending);
+	assert_int_equal(st->vs[VIEW_PROCS].sort.col, COL_SESSIONS);
+	assert_true(st->vs[VIEW_PROCS].sort.descending);
+	/* follow mode: the newest session (the last row) is selected */
+	assert_true(st->vs[VIEW_SESSIONS].follow);
+	assert_int_equal(st->vs[VIEW_SESSIONS].sel, 99);
+	assert_ptr_equal(ui_state_selected(st), &sess[99]);
+	/* narrow columns */
+	c = columns_for(VIEW_SESSIONS, &n);
+	for (i = 0; i < n; i++)
+		assert_int_equal(st->vs[VIEW_SESSIONS].colvis[c[i].id], c[i].narrow);
+	/* 80x24: 17 data rows */
+	assert_false(st->lay.too_small);
+	assert_int_equal(st->lay.rows_h, 17);
+	assert_int_equal(st->lay.fnbar_y, 23);
+	assert_int_equal(st->lay.status_y, 22);
+}
+
+/* ---- views ------------------------------------------------------------------- */
+
+static void test_view_switch(void **state)
+{
+	struct ui_state *st = *state;
+	unsigned r;
+
+	r = ui_keys_handle(st, UK_TAB);
+	assert_int_equal(st->view, VIEW_PROCS);
+	assert_true(r & R_REBUILD);
+	assert_true(r & R_REDRAW);
+	r = ui_keys_handle(st, UK_TAB);
+	assert_int_equal(st->view, VIEW_PORTS);
+	r = ui_keys_handle(st, UK_TAB);
+	assert_int_equal(st->view, VIEW_SESSIONS);
+	ui_keys_handle(st, UK_BTAB);
+	assert_int_equal(st->view, VIEW_PORTS);
+	ui_keys_handle(st, '2');
+	assert_int_equal(st->view, VIEW_PROCS);
+	/* the same view again: nothing to do */
+	r = ui_keys_handle(st, '2');
+	assert_int_equal(r, R_NONE);
+	ui_keys_handle(st, '3');
+	assert_int_equal(st->view, VIEW_PORTS);
+	r = ui_keys_handle(st, '1');
+	assert_int_equal(st->view, VIEW_SESSIONS);
+	assert_true(r & R_REBUILD);
+	/* rows of the old view are dropped until the loop rebuilds */
+	assert_null(ui_state_selected(st));
+}
+
+static void test_per_view_selection_kept(void **state)
+{
+	struct ui_state *st = *state;
+
+	ui_keys_handle(st, '2');
+	feed(st, 8);
+	ui_keys_handle(st, UK_DOWN);
+	ui_keys_handle(st, UK_DOWN);
+	assert_ptr_equal(ui_state_selected(st), &procs[2]);
+	ui_keys_handle(st, '1');
+	feed(st, 100);
+	ui_keys_handle(st, '2');
+	feed(st, 8);
+	assert_ptr_equal(ui_state_selected(st), &procs[2]);
+}
+
+/* ---- sort --------------------------------------------------------------------- */
+
+static void test_sort_move_and_invert(void **state)
+{
+	struct ui_state *st = *state;
+	struct ui_view_state *vs = &st->vs[VIEW_SESSIONS];
+	unsigned r;
+
+	r = ui_keys_handle(st, '>');
+	assert_true(r & R_REBUILD);
+	assert_int_equal(vs->sort.col, COL_PID);	/* next visible column after TIME */
+	assert_false(vs->sort.descending);		/* PIDs ascend by default */
+	assert_false(vs->follow);			/* no following unless sorted by time */
+	ui_keys_handle(st, UK_F(6));
+	assert_int_equal(vs->sort.col, COL_COMM);
+	ui_keys_handle(st, '>');
+	ui_keys_handle(st, '>');
+	ui_keys_handle(st, '>');
+	assert_int_equal(vs->sort.col, COL_RPORT);
+	ui_keys_handle(st, '>');
+	assert_int_equal(vs->sort.col, COL_TX_BYTES);
+	assert_true(vs->sort.descending);		/* amounts descend by default */
+	ui_keys_handle(st, '<');
+	assert_int_equal(vs->sort.col, COL_RPORT);
+	/* wraps around: TIME is the first visible column, DUR the last */
+	ui_keys_handle(st, UK_F(6));
+	ui_keys_handle(st, UK_F(6));
+	ui_keys_handle(st, UK_F(6));
+	assert_int_equal(vs->sort.col, COL_DURATION);
+	ui_keys_handle(st, '>');
+	assert_int_equal(vs->sort.col, COL_TIME);
+	assert_true(vs->follow);
+	ui_keys_handle(st, '<');
+	assert_int_equal(vs->sort.col, COL_DURATION);
+
+	r = ui_keys_handle(st, 'I');
+	assert_true(r & R_REBUILD);
+	assert_false(vs->sort.descending);
+	ui_keys_handle(st, 'r');
+	assert_true(vs->sort.descending);
+	/* a sort is per view */
+	ui_keys_handle(st, '3');
+	assert_int_equal(st->vs[VIEW_PORTS].sort.col, COL_SESSIONS);
+	ui_keys_handle(st, 'I');
+	assert_false(st->vs[VIEW_PORTS].sort.descending);
+	assert_int_equal(vs->sort.col, COL_DURATION);
+}
+
+static void test_sort_by_time_descending_follows_top(void **state)
+{
+	struct ui_state *st = *state;
+	struct ui_view_state *vs = &st->vs[VIEW_SESSIONS];
+
+	ui_keys_handle(st, 'I');
+	assert_true(vs->sort.descending);
+	assert_true(ui_state_newest_on_top(st));
+	feed(st, 100);
+	assert_int_equal(vs->sel, 0);
+	assert_true(vs->follow);
+}
+
+/* ---- filters through the prompt ---------------------------------------------- */
+
+static unsigned type_line(struct ui_state *st, const char *text)
+{
+	unsigned r = 0;
+
+	/* clear what the prompt was pre-filled with */
+	r |= ui_keys_handle(st, UK_CTRL_U);
+	r |= ui_keys_handle(st, UK_END);
+	r |= ui_keys_handle(st, UK_CTRL_U);
+	r |= keys(st, text);
+	return r;
+}
+
+static void test_filter_pids(void **state)
+{
+	struct ui_state *st = *state;
+	unsigned r;
+
+	r = ui_keys_handle(st, 'p');
+	assert_int_equal(st->mode, MODE_PROMPT);
+	assert_int_equal(st->pkind, PK_PIDS);
+	assert_true(r & R_REDRAW);
+	assert_false(r & R_REBUILD);
+	r = type_line(st, "123,200-300");
+	assert_false(r & R_REBUILD);	/* numbers apply on Enter */
+	r = ui_keys_handle(st, UK_ENTER);
+	assert_true(r & R_REBUILD);
+	assert_int_equal(st->mode, MODE_NORMAL);
+	assert_true(id_set_contains(&st->filter.pids, 123));
+	assert_true(id_set_contains(&st->filter.pids, 250));
+	assert_false(id_set_contains(&st->filter.pids, 124));
+	assert_non_null(strstr(st->msg, "pid"));
+
+	/* the prompt shows the current list again */
+	ui_keys_handle(st, 'p');
+	assert_string_equal(st->prompt.text, "123,200-300");
+	/* a bad list: the error is in the status line, the prompt stays, nothing changes */
+	type_line(st, "12x");
+	r = ui_keys_handle(st, UK_ENTER);
+	assert_false(r & R_REBUILD);
+	assert_int_equal(st->mode, MODE_PROMPT);
+	assert_int_equal(st->msg_level, MSG_ERROR);
+	assert_true(id_set_contains(&st->filter.pids, 123));
+	/* Esc cancels */
+	r = ui_keys_handle(st, UK_ESC);
+	assert_int_equal(st->mode, MODE_NORMAL);
+	assert_true(id_set_contains(&st->filter.pids, 123));
+	/* an empty list clears that filter */
+	ui_keys_handle(st, 'p');
+	type_line(st, "");
+	r = ui_keys_handle(st, UK_ENTER);
+	assert_true(r & R_REBUILD);
+	assert_true(id_set_is_empty(&st->filter.pids));
+	assert_true(filter_is_empty(&st->filter));
+}
+
+static void test_filter_ports(void **state)
+{
+	struct ui_state *st = *state;
+
+	ui_keys_handle(st, 'o');
+	assert_int_equal(st->pkind, PK_PORTS);
+	type_line(st, "80,443");
+	assert_true(ui_keys_handle(st, UK_ENTER) & R_REBUILD);
+	assert_true(id_set_contains(&st->filter.ports, 443));
+
+	ui_keys_handle(st, 'l');
+	assert_int_equal(st->pkind, PK_LPORTS);
+	type_line(st, "8000-8010");
+	ui_keys_handle(st, UK_ENTER);
+	assert_true(id_set_contains(&st->filter.lports, 8005));
+
+	ui_keys_handle(st, 'd');
+	assert_int_equal(st->pkind, PK_RPORTS);
+	type_line(st, "5432");
+	ui_keys_handle(st, UK_ENTER);
+	assert_true(id_set_contains(&st->filter.rports, 5432));
+
+	/* out of range */
+	ui_keys_handle(st, 'o');
+	type_line(st, "70000");
+	assert_false(ui_keys_handle(st, UK_ENTER) & R_REBUILD);
+	assert_int_equal(st->msg_level, MSG_ERROR);
+	ui_keys_handle(st, UK_ESC);
+	assert_true(id_set_contains(&st->filter.ports, 80));
+
+	/* x clears everything at once */
+	assert_true(ui_keys_handle(st, 'x') & R_REBUILD);
+	assert_true(filter_is_empty(&st->filter));
+	assert_false(ui_keys_handle(st, 'x') & R_REBUILD);
+	ui_keys_handle(st, 'o');
+	type_line(st, "22");
+	ui_keys_handle(st, UK_ENTER);
+	assert_true(ui_keys_handle(st, UK_F(9)) & R_REBUILD);
+	assert_true(filter_is_empty(&st->filter));
+}
+
+static void test_filter_comm_live_and_cancel(void **state)
+{
+	struct ui_state *st = *state;
+	unsigned r;
+
+	ui_keys_handle(st, 'c');
+	assert_int_equal(st->pkind, PK_COMM);
+	r = keys(st, "ngi");
+	assert_true(r & R_REBUILD);	/* text filters follow each key */
+	assert_string_equal(st->filter.comm, "ngi");
+	r = ui_keys_handle(st, UK_BACKSPACE);
+	assert_true(r & R_REBUILD);
+	assert_string_equal(st->filter.comm, "ng");
+	ui_keys_handle(st, UK_ENTER);
+	assert_string_equal(st->filter.comm, "ng");
+	assert_int_equal(st->mode, MODE_NORMAL);
+
+	/* Esc restores what was there before the prompt */
+	ui_keys_handle(st, UK_F(4));
+	keys(st, "inx");
+	assert_string_equal(st->filter.comm, "nginx");
+	r = ui_keys_handle(st, UK_ESC);
+	assert_true(r & R_REBUILD);
+	assert_string_equal(st->filter.comm, "ng");
+}
+
+static void test_search(void **state)
+{
+	struct ui_state *st = *state;
+
+	ui_keys_handle(st, '/');
+	assert_int_equal(st->pkind, PK_SEARCH);
+	keys(st, "10.0");
+	assert_string_equal(st->filter.search, "10.0");
+	ui_keys_handle(st, UK_ENTER);
+	ui_keys_handle(st, UK_F(3));
+	assert_string_equal(st->prompt.text, "10.0");
+	ui_keys_handle(st, UK_CTRL_U);
+	assert_string_equal(st->filter.search, "");
+	ui_keys_handle(st, UK_ENTER);
+	assert_true(filter_is_empty(&st->filter));
+}
+
+static void test_family_toggles(void **state)
+{
+	struct ui_state *st = *state;
+
+	assert_true(ui_keys_handle(st, '4') & R_REBUILD);
+	assert_int_equal(st->filter.family, AF_INET);
+	ui_keys_handle(st, '6');
+	assert_int_equal(st->filter.family, AF_INET6);
+	ui_keys_handle(st, '6');
+	assert_int_equal(st->filter.family, 0);
+	ui_keys_handle(st, '4');
+	ui_keys_handle(st, '4');
+	assert_int_equal(st->filter.family, 0);
+}
+
+static void test_filter_selected_row(void **state)
+{
+	struct ui_state *st = *state;
+
+	/* sessions: the selected session's process */
+	ui_keys_handle(st, UK_UP);
+	assert_true(ui_keys_handle(st, 'f') & R_REBUILD);
+	assert_true(id_set_contains(&st->filter.pids, sess[98].pid));
+	assert_false(id_set_contains(&st->filter.pids, sess[98].pid + 1));
+	/* processes: that pid */
+	ui_keys_handle(st, '2');
+	feed(st, 8);
+	ui_keys_handle(st, UK_DOWN);
+	ui_keys_handle(st, 'f');
+	assert_true(id_set_contains(&st->filter.pids, 501));
+	assert_false(id_set_contains(&st->filter.pids, sess[98].pid));
+	/* ports: that port, either side */
+	ui_keys_handle(st, '3');
+	feed(st, 8);
+	ui_keys_handle(st, UK_END);
+	ui_keys_handle(st, 'f');
+	assert_true(id_set_contains(&st->filter.ports, 8007));
+	/* nothing selected: a message, no change */
+	ui_keys_handle(st, '2');
+	feed(st, 0);
+	assert_false(ui_keys_handle(st, 'f') & R_REBUILD);
+	assert_int_equal(st->msg_level, MSG_WARN);
+}
+
+static void test_initial_filter_copied(void **state)
+{
+	struct ui_state st;
+	struct filter f;
+
+	(void)state;
+	filter_init(&f);
+	assert_int_equal(filter_parse_ports("443", &f.ports, NULL, 0), 0);
+	assert_int_equal(ui_state_init(&st, true, false, &f), 0);
+	filter_clear(&f);
+	assert_true(id_set_contains(&st.filter.ports, 443));
+	assert_true(st.wide);
+	ui_state_fini(&st);
+}
+
+/* ---- pause, quit, export ------------------------------------------------------ */
+
+static void test_pause(void **state)
+{
+	struct ui_state *st = *state;
+	unsigned r;
+
+	r = ui_keys_handle(st, ' ');
+	assert_true(st->paused);
+	assert_true(r & R_PAUSE);
+	assert_false(r & R_REBUILD);
+	r = ui_keys_handle(st, UK_F(5));
+	assert_false(st->paused);
+	assert_true(r & R_PAUSE);
+	assert_true(r & R_REBUILD);
+}
+
+static void test_quit(void **state)
+{
+	struct ui_state *st = *state;
+
+	assert_true(ui_keys_handle(st, 'q') & R_QUIT);
+	assert_true(ui_keys_handle(st, UK_F(10)) & R_QUIT);
+	/* q in a prompt is text */
+	ui_keys_handle(st, 'c');
+	assert_false(ui_keys_handle(st, 'q') & R_QUIT);
+	ui_keys_handle(st, UK_ESC);
+	/* q closes help; F10 quits from it */
+	ui_keys_handle(st, '?');
+	assert_int_equal(st->mode, MODE_HELP);
+	assert_false(ui_keys_handle(st, 'q') & R_QUIT);
+	assert_int_equal(st->mode, MODE_NORMAL);
+	ui_keys_handle(st, UK_F(1));
+	assert_int_equal(st->mode, MODE_HELP);
+	assert_true(ui_keys_handle(st, UK_F(10)) & R_QUIT);
+}
+
+static void test_export_prompt(void **state)
+{
+	struct ui_state *st = *state;
+	unsigned r;
+
+	st->now = 1795471200;	/* 2026-11-23 22:00:00 UTC */
+	setenv("TZ", "UTC", 1);
+	tzset();
+	ui_keys_handle(st, '2');
+	r = ui_keys_handle(st, 'e');
+	assert_false(r & R_EXPORT);
+	assert_int_equal(st->pkind, PK_EXPORT);
+	assert_string_equal(st->prompt.text, "tcpscope-processes-20261123-220000.csv");
+	r = ui_keys_handle(st, UK_ENTER);
+	assert_true(r & R_EXPORT);
+	assert_string_equal(st->export_path, "tcpscope-processes-20261123-220000.csv");
+	/* edit the name */
+	ui_keys_handle(st, UK_F(8));
+	ui_keys_handle(st, UK_CTRL_U);
+	keys(st, "/tmp/x.csv");
+	assert_true(ui_keys_handle(st, UK_ENTER) & R_EXPORT);
+	assert_string_equal(st->export_path, "/tmp/x.csv");
+	/* an empty name cancels */
+	ui_keys_handle(st, 'e');
+	ui_keys_handle(st, UK_CTRL_U);
+	assert_false(ui_keys_handle(st, UK_ENTER) & R_EXPORT);
+	assert_int_equal(st->mode, MODE_NORMAL);
+	/* Esc too */
+	ui_keys_handle(st, 'e');
+	assert_false(ui_keys_handle(st, UK_ESC) & R_EXPORT);
+}
+
+/* ---- moving ------------------------------------------------------------------- */
+
+static void test_scroll_bounds(void **state)
+{
+	struct ui_state *st = *state;
+	struct ui_view_state *vs = &st->vs[VIEW_SESSIONS];
+
+	/* at the end: Down stays */
+	ui_keys_handle(st, UK_DOWN);
+	assert_int_equal(vs->sel, 99);
+	assert_int_equal(vs->top, 83);
+	ui_keys_handle(st, UK_HOME);
+	assert_int_equal(vs->sel, 0);
+	assert_int_equal(vs->top, 0);
+	assert_false(vs->follow);
+	ui_keys_handle(st, UK_UP);
+	assert_int_equal(vs->sel, 0);
+	ui_keys_handle(st, UK_PGDN);
+	assert_int_equal(vs->sel, 16);
+	assert_int_equal(vs->top, 0);
+	ui_keys_handle(st, UK_DOWN);
+	assert_int_equal(vs->sel, 17);
+	assert_int_equal(vs->top, 1);
+	ui_keys_handle(st, UK_PGUP);
+	assert_int_equal(vs->sel, 1);
+	assert_int_equal(vs->top, 1);
+	ui_keys_handle(st, UK_PGUP);
+	assert_int_equal(vs->sel, 0);
+	for (int i = 0; i < 10; i++)
+		ui_keys_handle(st, UK_PGDN);
+	assert_int_equal(vs->sel, 99);
+	assert_true(vs->follow);	/* reaching the newest follows again */
+	assert_int_equal(vs->top, 83);
+	/* fewer rows than a page */
+	feed(st, 5);
+	assert_int_equal(vs->sel, 4);
+	assert_int_equal(vs->top, 0);
+	feed(st, 0);
+	assert_null(ui_state_selected(st));
+	assert_int_equal(ui_keys_handle(st, UK_DOWN) & R_REBUILD, 0);
+}
+
+static void test_follow_mode(void **state)
+{
+	struct ui_state *st = *state;
+	struct ui_view_state *vs = &st->vs[VIEW_SESSIONS];
+	const void **shifted;
+
+	feed(st, 50);
+	assert_int_equal(vs->sel, 49);
+	/* new sessions arrive: the newest stays selected */
+	feed(st, 60);
+	assert_int_equal(vs->sel, 59);
+	assert_ptr_equal(ui_state_selected(st), &sess[59]);
+	/* scrolling up freezes the selection on that session */
+	ui_keys_handle(st, UK_UP);
+	ui_keys_handle(st, UK_UP);
+	assert_false(vs->follow);
+	assert_ptr_equal(ui_state_selected(st), &sess[57]);
+	feed(st, 80);
+	assert_ptr_equal(ui_state_selected(st), &sess[57]);
+	/* the oldest are evicted: the same session stays selected, at the same screen line */
+	size_t line = vs->sel - vs->top;
+
+	shifted = (const void **)&sess_rows[10];
+	ui_state_set_rows(st, shifted, 70, false);
+	assert_ptr_equal(ui_state_selected(st), &sess[57]);
+	assert_int_equal(vs->sel, 47);
+	assert_int_equal(vs->sel - vs->top, line);
+	/* End follows again */
+	ui_keys_handle(st, UK_END);
+	assert_true(vs->follow);
+	feed(st, 90);
+	assert_int_equal(vs->sel, 89);
+	/* the selected row is gone (filtered out): stay near where it was */
+	ui_keys_handle(st, UK_HOME);
+	ui_keys_handle(st, UK_DOWN);
+	ui_keys_handle(st, UK_DOWN);
+	ui_state_set_rows(st, (const void **)&sess_rows[20], 30, false);
+	assert_int_equal(vs->sel, 2);
+}
+
+static void test_horizontal_scroll(void **state)
+{
+	struct ui_state *st = *state;
+	struct ui_col_pos pos[UI_MAX_COLS];
+	size_t n;
+
+	/* narrow columns fit in 80: nothing to scroll */
+	assert_int_equal(ui_keys_handle(st, UK_RIGHT), R_NONE);
+	ui_keys_handle(st, 'w');
+	assert_true(st->wide);
+	assert_true(ui_state_table_width(st) > 80);
+	n = ui_state_columns(st, pos, UI_MAX_COLS);
+	assert_int_equal(pos[0].col->id, COL_TIME);
+	assert_true(pos[n - 1].x + pos[n - 1].width <= 80);
+	assert_true(ui_keys_handle(st, UK_RIGHT) & R_REDRAW);
+	n = ui_state_columns(st, pos, UI_MAX_COLS);
+	assert_int_equal(pos[0].col->id, COL_PID);
+	assert_int_equal(pos[0].x, 0);
+	ui_keys_handle(st, UK_LEFT);
+	n = ui_state_columns(st, pos, UI_MAX_COLS);
+	assert_int_equal(pos[0].col->id, COL_TIME);
+	assert_int_equal(ui_keys_handle(st, UK_LEFT), R_NONE);
+}
+
+/* ---- display ------------------------------------------------------------------ */
+
+static void test_wide_and_columns(void **state)
+{
+	struct ui_state *st = *state;
+	struct ui_view_state *vs = &st->vs[VIEW_SESSIONS];
+	const struct column *c;
+	size_t i, n, shown = 0;
+
+	ui_keys_handle(st, 'w');
+	c = columns_for(VIEW_SESSIONS, &n);
+	for (i = 0; i < n; i++)
+		assert_true(vs->colvis[c[i].id]);
+	assert_int_equal(ui_state_col_width(st, column_by_id(VIEW_SESSIONS, COL_RADDR)),
+			 UI_WIDE_ADDR_WIDTH);
+	ui_keys_handle(st, UK_F(7));
+	assert_false(st->wide);
+	assert_false(vs->colvis[COL_LADDR]);
+
+	/* the chooser: show LADDR (the 5th column) */
+	ui_keys_handle(st, 'C');
+	assert_int_equal(st->mode, MODE_COLUMNS);
+	for (i = 0; i < 4; i++)
+		ui_keys_handle(st, UK_DOWN);
+	assert_int_equal(c[st->chooser_sel].id, COL_LADDR);
+	ui_keys_handle(st, ' ');
+	assert_true(vs->colvis[COL_LADDR]);
+	ui_keys_handle(st, UK_ENTER);
+	assert_false(vs->colvis[COL_LADDR]);
+	ui_keys_handle(st, ' ');
+	ui_keys_handle(st, UK_ESC);
+	assert_int_equal(st->mode, MODE_NORMAL);
+	assert_true(vs->colvis[COL_LADDR]);
+
+	/* at least one column stays */
+	ui_keys_handle(st, UK_F(2));
+	for (i = 0; i < n; i++) {
+		st->chooser_sel = i;
+		if (vs->colvis[c[i].id])
+			ui_keys_handle(st, ' ');
+	}
+	for (i = 0; i < n; i++)
+		shown += vs->colvis[c[i].id];
+	assert_int_equal(shown, 1);
+	assert_int_equal(st->msg_level, MSG_WARN);
+	ui_keys_handle(st, 'q');
+	assert_int_equal(st->mode, MODE_NORMAL);
+}
+
+static void test_detail(void **state)
+{
+	struct ui_state *st = *state;
+	unsigned r;
+
+	ui_keys_handle(st, UK_UP);
+	r = ui_keys_handle(st, UK_ENTER);
+	assert_true(r & R_REDRAW);
+	assert_int_equal(st->mode, MODE_DETAIL);
+	assert_int_equal(st->detail_kind, VIEW_SESSIONS);
+	/* a copy: stays valid when the rows change */
+	assert_int_equal(st->detail_sess.lport, sess[98].lport);
+	feed(st, 0);
+	ui_keys_handle(st, UK_DOWN);
+	assert_int_equal(st->detail_scroll, 1);
+	/* f in the panel: filter to that process and close */
+	r = ui_keys_handle(st, 'f');
+	assert_true(r & R_REBUILD);
+	assert_int_equal(st->mode, MODE_NORMAL);
+	assert_true(id_set_contains(&st->filter.pids, sess[98].pid));
+	/* Enter with nothing selected: a message */
+	r = ui_keys_handle(st, UK_ENTER);
+	assert_int_equal(st->mode, MODE_NORMAL);
+	/* ports */
+	ui_keys_handle(st, '3');
+	feed(st, 8);
+	ui_keys_handle(st, '\r');
+	assert_int_equal(st->mode, MODE_DETAIL);
+	assert_int_equal(st->detail_agg.port, 8000);
+	ui_keys_handle(st, 'q');
+	assert_int_equal(st->mode, MODE_NORMAL);
+}
+
+static void test_help_and_messages_close_on_any_key(void **state)
+{
+	struct ui_state *st = *state;
+
+	ui_keys_handle(st, 'h');
+	assert_int_equal(st->mode, MODE_HELP);
+	ui_keys_handle(st, UK_DOWN);
+	assert_int_equal(st->mode, MODE_HELP);
+	assert_int_equal(st->overlay_scroll, 1);
+	ui_keys_handle(st, 'z');
+	assert_int_equal(st->mode, MODE_NORMAL);
+	ui_keys_handle(st, 'm');
+	assert_int_equal(st->mode, MODE_MESSAGES);
+	ui_keys_handle(st, UK_ESC);
+	assert_int_equal(st->mode, MODE_NORMAL);
+	assert_true(ui_keys_handle(st, UK_CTRL_L) & R_CLEAR);
+	assert_true(ui_keys_handle(st, UK_RESIZE) & R_RESIZE);
+}
+
+/* Every key of the normal table is listed in the help (its label or its group's). */
+static void test_help_lists_every_key(void **state)
+{
+	const struct ui_binding *b;
+	size_t i, j, n;
+	char name[32];
+
+	(void)state;
+	b = ui_keys_table(MODE_NORMAL, &n);
+	assert_true(n > 30);
+	for (i = 0; i < n; i++) {
+		bool listed = false;
+
+		assert_non_null(b[i].action);
+		if (b[i].key == UK_RESIZE || b[i].key == '\r')
+			continue;
+		ui_key_name(b[i].key, name, sizeof(name));
+		for (j = 0; j < n && !listed; j++) {
+			const char *l = b[j].label, *p;
+			size_t len = strlen(name);
+
+			if (!l)
+				continue;
+			/* a whole word of the label */
+			for (p = strstr(l, name); p && !listed; p = strstr(p + 1, name))
+				listed = (p == l || p[-1] == ' ') && (p[len] == '\0' || p[len] == ' ');
+		}
+		if (!listed)
+			fail_msg("key %s is not in the help", name);
+		if (b[i].label) {
+			assert_non_null(b[i].help);
+			assert_non_null(b[i].section);
+		}
+	}
+	/* no key bound twice in one mode */
+	for (i = 0; i < n; i++)
+		for (j = i + 1; j < n; j++)
+			assert_int_not_equal(b[i].key, b[j].key);
+}
+
+/* ---- mouse ---------------------------------------------------------------------- */
+
+static void test_mouse(void **state)
+{
+	struct ui_state *st = *state;
+	struct ui_col_pos pos[UI_MAX_COLS];
+	unsigned r;
+	size_t n;
+
+	/* a row */
+	r = ui_state_click(st, st->lay.rows_y + 2, 10, 1, false);
+	assert_true(r & R_REDRAW);
+	assert_int_equal(st->vs[VIEW_SESSIONS].sel, st->vs[VIEW_SESSIONS].top + 2);
+	assert_false(st->vs[VIEW_SESSIONS].follow);
+	/* below the last row: nothing */
+	feed(st, 3);
+	assert_int_equal(ui_state_click(st, st->lay.rows_y + 10, 10, 1, false), R_NONE);
+	feed(st, 100);
+	/* a double click opens the details */
+	ui_state_click(st, st->lay.rows_y, 10, 1, true);
+	assert_int_equal(st->mode, MODE_DETAIL);
+	ui_keys_handle(st, UK_ESC);
+	/* a column title sorts by it; again inverts */
+	n = ui_state_columns(st, pos, UI_MAX_COLS);
+	assert_true(n > 3);
+	r = ui_state_click(st, st->lay.head_y, pos[3].x + 1, 1, false);
+	assert_true(r & R_REBUILD);
+	assert_int_equal(st->vs[VIEW_SESSIONS].sort.col, pos[3].col->id);
+	bool desc = st->vs[VIEW_SESSIONS].sort.descending;
+
+	ui_state_click(st, st->lay.head_y, pos[3].x, 1, false);
+	assert_int_equal(st->vs[VIEW_SESSIONS].sort.descending, !desc);
+	/* a tab */
+	r = ui_state_click(st, st->lay.tabs_y, ui_tab_x(VIEW_PORTS) + 2, 1, false);
+	assert_true(r & R_REBUILD);
+	assert_int_equal(st->view, VIEW_PORTS);
+	/* a function key: F10 quits, F1 helps */
+	r = ui_state_click(st, st->lay.fnbar_y, ui_fnbar_x(9) + 1, 1, false);
+	assert_true(r & R_QUIT);
+	ui_state_click(st, st->lay.fnbar_y, ui_fnbar_x(0), 1, false);
+	assert_int_equal(st->mode, MODE_HELP);
+	ui_state_click(st, 5, 5, 1, false);
+	assert_int_equal(st->mode, MODE_NORMAL);
+	/* the wheel */
+	ui_keys_handle(st, '1');
+	feed(st, 100);
+	ui_keys_handle(st, UK_END);
+	ui_state_click(st, 10, 10, 4, false);
+	assert_int_equal(st->vs[VIEW_SESSIONS].sel, 96);
+	ui_state_click(st, 10, 10, 5, false);
+	assert_int_equal(st->vs[VIEW_SESSIONS].sel, 99);
+}
+
+/* ---- layout ----------------------------------------------------------------------- */
+
+static void test_layout_sizes(void **state)
+{
+	struct ui_state *st = *state;
+
+	ui_state_set_size(st, UI_MIN_LINES, UI_MIN_COLS);
+	assert_false(st->lay.too_small);
+	assert_int_equal(st->lay.rows_h, UI_MIN_LINES - 7);
+	/* the selection stays on screen */
+	assert_true(st->vs[VIEW_SESSIONS].sel < st->vs[VIEW_SESSIONS].top + 3);
+	ui_state_set_size(st, UI_MIN_LINES - 1, 100);
+	assert_true(st->lay.too_small);
+	ui_state_set_size(st, 40, UI_MIN_COLS - 1);
+	assert_true(st->lay.too_small);
+	assert_int_equal(ui_state_click(st, 5, 5, 1, false), R_NONE);
+	ui_state_set_size(st, 50, 200);
+	assert_false(st->lay.too_small);
+	assert_int_equal(st->lay.rows_h, 43);
+	ui_state_set_size(st, 3, 3);
+	assert_int_equal(st->lay.rows_h, 0);
+	assert_int_equal(ui_keys_handle(st, UK_DOWN) & R_QUIT, 0);
+}
+
+/* ---- the line editor -------------------------------------------------------------- */
+
+static void test_prompt_editing(void **state)
+{
+	struct ui_prompt p;
+
+	(void)state;
+	ui_prompt_start(&p, "80,443");
+	assert_int_equal(p.cur, 6);
+	assert_int_equal(ui_prompt_key(&p, UK_BACKSPACE), PROMPT_CHANGED);
+	assert_string_equal(p.text, "80,44");
+	ui_prompt_key(&p, UK_HOME);
+	ui_prompt_key(&p, UK_DELETE);
+	assert_string_equal(p.text, "0,44");
+	ui_prompt_key(&p, '8');
+	ui_prompt_key(&p, '8');
+	assert_string_equal(p.text, "880,44");
+	ui_prompt_key(&p, UK_RIGHT);
+	ui_prompt_key(&p, UK_LEFT);
+	ui_prompt_key(&p, UK_LEFT);
+	assert_int_equal(p.cur, 1);
+	ui_prompt_key(&p, UK_CTRL_K);
+	assert_string_equal(p.text, "8");
+	ui_prompt_key(&p, UK_END);
+	ui_prompt_key(&p, ',');
+	ui_prompt_key(&p, '9');
+	assert_int_equal(ui_prompt_key(&p, UK_CTRL_W), PROMPT_CHANGED);
+	assert_string_equal(p.text, "8,");
+	/* UTF-8: one Backspace removes one character */
+	ui_prompt_key(&p, 0xe9);	/* é */
+	assert_int_equal(p.len, 4);
+	assert_int_equal(ui_prompt_cursor_chars(&p), 3);
+	ui_prompt_key(&p, UK_LEFT);
+	assert_int_equal(p.cur, 2);
+	ui_prompt_key(&p, UK_END);
+	ui_prompt_key(&p, UK_BACKSPACE);
+	assert_string_equal(p.text, "8,");
+	/* control characters are not inserted */
+	assert_int_equal(ui_prompt_key(&p, 0x1c), PROMPT_IGNORED);
+	assert_int_equal(ui_prompt_key(&p, 0x9b), PROMPT_IGNORED);	/* C1 CSI */
+	assert_int_equal(ui_prompt_key(&p, 0x07), PROMPT_IGNORED);
+	assert_string_equal(p.text, "8,");
+	ui_prompt_key(&p, UK_CTRL_U);
+	assert_string_equal(p.text, "");
+	assert_int_equal(ui_prompt_key(&p, UK_BACKSPACE), PROMPT_EDITING);
+	assert_int_equal(ui_prompt_key(&p, UK_ENTER), PROMPT_DONE);
+	assert_int_equal(ui_prompt_key(&p, UK_ESC), PROMPT_CANCEL);
+	assert_int_equal(ui_prompt_key(&p, UK_F(5)), PROMPT_IGNORED);
+	/* full: keys are swallowed, never overflow */
+	ui_prompt_start(&p, NULL);
+	for (int i = 0; i < UI_PROMPT_LEN + 10; i++)
+		ui_prompt_key(&p, 'a');
+	assert_int_equal(p.len, UI_PROMPT_LEN - 1);
+	assert_int_equal(strlen(p.text), UI_PROMPT_LEN - 1);
+}
+
+static void test_comm_too_long(void **state)
+{
+	struct ui_state *st = *state;
+	char text[FILTER_TEXT_LEN + 8];
+
+	memset(text, 'a', sizeof(text) - 1);
+	text[sizeof(text) - 1] = '\0';
+	ui_keys_handle(st, 'c');
+	keys(st, text);
+	assert_int_equal(st->msg_level, MSG_ERROR);
+	assert_int_equal(strlen(st->filter.comm), FILTER_TEXT_LEN - 1);
+	assert_false(ui_keys_handle(st, UK_ENTER) & R_REBUILD);
+	assert_int_equal(st->mode, MODE_PROMPT);
+	ui_keys_handle(st, UK_ESC);
+	assert_string_equal(st->filter.comm, "");
+}
+
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_initial_state),
+		T(test_view_switch),
+		T(test_per_view_selection_kept),
+		T(test_sort_move_and_invert),
+		T(test_sort_by_time_descending_follows_top),
+		T(test_filter_pids),
+		T(test_filter_ports),
+		T(test_filter_comm_live_and_cancel),
+		T(test_search),
+		T(test_family_toggles),
+		T(test_filter_selected_row),
+		T(test_initial_filter_copied),
+		T(test_pause),
+		T(test_quit),
+		T(test_export_prompt),
+		T(test_scroll_bounds),
+		T(test_follow_mode),
+		T(test_horizontal_scroll),
+		T(test_wide_and_columns),
+		T(test_detail),
+		T(test_help_and_messages_close_on_any_key),
+		T(test_help_lists_every_key),
+		T(test_mouse),
+		T(test_layout_sizes),
+		T(test_prompt_editing),
+		T(test_comm_too_long),
+	};
+
+	return cmocka_run_group_tests_name("ui keys", tests, NULL, NULL);
+}
