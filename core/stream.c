@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Headless one-line-per-session output; see stream.h. */
 #include <inttypes.h>
+#include <stdbool.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -85,6 +86,24 @@ static void text_session(FILE *f, const struct stream_opts *o, const struct sess
 	}
 }
 
+/* Digits with at most one '.' between digits: a JSON number as our columns write them. */
+static bool json_number_ok(const char *s)
+{
+	bool dot = false, digit = false;
+
+	for (; *s; s++) {
+		if (*s >= '0' && *s <= '9') {
+			digit = true;
+		} else if (*s == '.' && digit && !dot && s[1]) {
+			dot = true;
+			digit = false;
+		} else {
+			return false;
+		}
+	}
+	return digit;
+}
+
 static void json_session(FILE *f, const struct session *s)
 {
 	size_t i, n;
@@ -98,13 +117,13 @@ static void json_session(FILE *f, const struct session *s)
 		fmt_json_string(f, cols[i].name);
 		putc(':', f);
 		cols[i].format(s, cell, sizeof(cell), FMT_EXACT);
-		/* A number column that could not be formatted is still valid JSON. */
-		if (cols[i].type == COLT_NUMBER && cell[0])
-			fputs(cell, f);
-		else if (cols[i].type == COLT_NUMBER)
-			fputs("null", f);
-		else
+		/* A number column that has no number (family "?") is still valid JSON. */
+		if (cols[i].type != COLT_NUMBER)
 			fmt_json_string(f, cell);
+		else if (json_number_ok(cell))
+			fputs(cell, f);
+		else
+			fputs("null", f);
 	}
 	fputs("}\n", f);
 }

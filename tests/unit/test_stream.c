@@ -196,6 +196,13 @@ static void test_json_lines(void **state)
 	*strchr(out, '\n') = '\0';
 	assert_true(json_valid(out));
 	free(out);
+
+	s.family = 0;	/* no family: null, still valid JSON */
+	out = render(&o, &s, 1, 0, false);
+	assert_non_null(strstr(out, "\"family\":null,"));
+	*strchr(out, '\n') = '\0';
+	assert_true(json_valid(out));
+	free(out);
 }
 
 static void test_json_hostile_comm_always_valid(void **state)
