@@ -123,6 +123,19 @@ static __always_inline void capture_identity(struct sk_info *info)
 	info->flags |= I_IDENT;
 }
 
+/* In the owner's context: take its identity unless it is already known
+ * for this process (a connect()ed socket closed by its connector). */
+static __always_inline void refresh_identity(struct sk_info *info)
+{
+	__u32 pid = bpf_get_current_pid_tgid() >> 32;
+
+	if ((info->flags & I_IDENT) && info->pid == pid)
+		return;
+	info->pid = pid;
+	bpf_get_current_comm(info->comm, sizeof(info->comm));
+	info->flags |= I_IDENT;
+}
+
 static __always_inline void new_info(struct sk_info *info, __u64 now, __u16 flags)
 {
 	__builtin_memset(info, 0, sizeof(*info));
@@ -180,7 +193,7 @@ static __always_inline int emit(const struct sock *sk, struct tcp_sock *tp, __u6
 	int sk_err;
 	__u16 flags = I_PARTIAL;
 	__u8 cause, closer = TS_CLOSER_UNKNOWN;
-	bool ident_now = false;
+	bool ident_now = false, fin_received;
 
 	if (info)
 		flags = info->flags;
@@ -193,6 +206,7 @@ static __always_inline int emit(const struct sock *sk, struct tcp_sock *tp, __u6
 
 	sk_err = RD(direct, sk, sk_err);
 	sk_flags = RD(direct, sk, __sk_common.skc_flags);
+	fin_received = sk_flags & (1UL << bpf_core_enum_value(enum sock_flags, SOCK_DONE));
 	acked = RD(direct, tp, bytes_acked);
 	received = RD(direct, tp, bytes_received);
 	write_seq = RD(direct, tp, write_seq);
@@ -239,7 +253,7 @@ static __always_inline int emit(const struct sock *sk, struct tcp_sock *tp, __u6
 	}
 	if (flags & I_LOCAL_FIRST)
 		closer = TS_CLOSER_LOCAL;
-	else if (flags & I_REMOTE_FIRST)
+	else if ((flags & I_REMOTE_FIRST) || fin_received)
 		closer = TS_CLOSER_REMOTE;
 
 	/* Payload only: see the comment at the top. */
@@ -248,7 +262,7 @@ static __always_inline int emit(const struct sock *sk, struct tcp_sock *tp, __u6
 		acked -= 1;			/* our SYN */
 	if (flags & I_FIN_SENT)
 		acked -= 1;			/* our FIN */
-	if (sk_flags & (1UL << bpf_core_enum_value(enum sock_flags, SOCK_DONE)))
+	if (fin_received)
 		received -= 1;			/* their FIN */
 	e->tx_bytes = (__s64)acked < 0 ? 0 : acked;
 	e->rx_bytes = (__s64)received < 0 ? 0 : received;
@@ -331,19 +345,22 @@ out:
 	return 0;
 }
 
+static __always_inline struct tcp_sock *to_tcp_sock(const struct sock *sk, bool direct)
+{
+	return direct ? bpf_skc_to_tcp_sock((void *)sk) : (struct tcp_sock *)sk;
+}
+
+/*
+ * One state change. Only the transitions that carry information do any
+ * work; FIN_WAIT2, CLOSE_WAIT and CLOSING cost a switch (the closer and a
+ * received FIN are read back at CLOSE).
+ */
 static __always_inline int handle(const struct sock *sk, int oldstate, int newstate,
 				  const struct addr_args *a, bool direct)
 {
 	__u64 key = (__u64)sk;
 	struct sk_info *info;
 	struct tcp_sock *tp;
-
-	if (direct)
-		tp = bpf_skc_to_tcp_sock((void *)sk);
-	else
-		tp = (struct tcp_sock *)sk;
-	if (!tp)
-		return 0;
 
 	switch (newstate) {
 	case S_SYN_SENT:	/* connect(): the owner's context */
@@ -361,32 +378,30 @@ static __always_inline int handle(const struct sock *sk, int oldstate, int newst
 			info->handshake_us = (bpf_ktime_get_boot_ns() - info->start_ns) / 1000;
 		} else if (info->flags & I_IN) {
 			/* The SYN-ACK round trip, measured by the kernel. */
-			info->handshake_us = RD(direct, tp, srtt_us) >> 3;
+			tp = to_tcp_sock(sk, direct);
+			if (tp)
+				info->handshake_us = RD(direct, tp, srtt_us) >> 3;
 		}
 		return 0;
-	case S_FIN_WAIT1:	/* close()/shutdown() by the owner */
+	case S_FIN_WAIT1:	/* close()/shutdown() by the owner, first */
 		info = info_lookup_or_partial(key);
 		if (!info)
 			return 0;
-		capture_identity(info);
-		info->flags |= I_FIN_SENT;
-		if (!(info->flags & I_REMOTE_FIRST))
-			info->flags |= I_LOCAL_FIRST;
+		refresh_identity(info);
+		info->flags |= I_FIN_SENT | I_LOCAL_FIRST;
 		return 0;
-	case S_CLOSE_WAIT:	/* their FIN arrived (softirq) */
-		info = info_lookup_or_partial(key);
-		if (info && !(info->flags & I_LOCAL_FIRST))
-			info->flags |= I_REMOTE_FIRST;
-		return 0;
-	case S_LAST_ACK:	/* close() by the owner after their FIN */
+	case S_LAST_ACK:	/* close() by the owner, after their FIN */
 		info = info_lookup_or_partial(key);
 		if (!info)
 			return 0;
-		capture_identity(info);
-		info->flags |= I_FIN_SENT;
+		refresh_identity(info);
+		info->flags |= I_FIN_SENT | I_REMOTE_FIRST;
 		return 0;
 	case S_CLOSE:
 		if (oldstate == S_LISTEN || oldstate == S_CLOSE)
+			return 0;
+		tp = to_tcp_sock(sk, direct);
+		if (!tp)
 			return 0;
 		return emit(sk, tp, key, oldstate, a, direct);
 	}
