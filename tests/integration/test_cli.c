@@ -1,0 +1,587 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Command line and input files: every bad flag, value or replay file gets
+ * exactly one line on stderr that starts with "tcpscope: ", the documented
+ * exit status (2 usage, 1 environment or runtime failure), nothing on stdout
+ * and never a crash. One table, one cmocka test per row. Then the good
+ * paths: a valid replay streams back exactly the rows it was given, as any
+ * user, and hostile names in it come out inert in every format.
+ *
+ * Runs without BPF except for the rows marked NEED_ROOT (they get past the
+ * capability check and fail on the environment).
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <cmocka.h>
+
+#include "core/csv.h"
+#include "core/fmt.h"
+#include "core/session.h"
+#include "tests/lib/hostile.h"
+#include "tests/lib/run.h"
+#include "tests/lib/scope.h"
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+enum case_flags {
+	NEED_ROOT = 1,		/* only meaningful as root (skipped otherwise) */
+	AS_NOBODY = 2,		/* the child runs as nobody */
+	STDIN_TTY = 4,		/* stdin is a terminal (stdout still a file) */
+	STDOUT_FULL = 8,	/* stdout is /dev/full */
+};
+
+struct cli_case {
+	const char *name;
+	const char *args[12];	/* after argv[0]; "@name" is a fixture file */
+	int status;		/* expected exit status */
+	const char *mention[3];	/* the line must contain each of these */
+	unsigned int flags;
+};
+
+#define USAGE 2		/* bad flag, bad value, bad file named on the command line */
+#define FAILURE 1	/* environment or runtime: no privilege, no BTF, write failed */
+
+static const struct cli_case cases[] = {
+	/* unknown flags, missing values, stray arguments */
+	{ "unknown long flag", { "--bogus" }, USAGE, { "--bogus" }, 0 },
+	{ "unknown short flag", { "-x" }, USAGE, { "-x" }, 0 },
+	{ "unknown flag with -o", { "-o", "csv", "--nope" }, USAGE, { "--nope" }, 0 },
+	{ "-o without value", { "-o" }, USAGE, { "-o" }, 0 },
+	{ "--pid without value", { "--pid" }, USAGE, { "needs a value" }, 0 },
+	{ "--duration without value", { "--duration" }, USAGE, { "needs a value" }, 0 },
+	{ "--replay without value", { "--replay" }, USAGE, { "needs a value" }, 0 },
+	{ "stray argument", { "-o", "csv", "extra" }, USAGE, { "extra" }, 0 },
+	{ "bad -o", { "-o", "xml" }, USAGE, { "xml" }, 0 },
+	{ "empty -o", { "--output=" }, USAGE, { "-o" }, 0 },
+	/* PID lists */
+	{ "pid not a number", { "-o", "csv", "-p", "abc" }, USAGE, { "abc" }, 0 },
+	{ "pid 0", { "-o", "csv", "-p", "0" }, USAGE, { "-p", "out of range" }, 0 },
+	{ "pid too big", { "-o", "csv", "-p", "4194305" }, USAGE, { "4194305", "out of range" }, 0 },
+	{ "pid overflow", { "-o", "csv", "-p", "99999999999999999999" }, USAGE, { "out of range" }, 0 },
+	{ "pid negative", { "-o", "csv", "-p", "-1" }, USAGE, { "-1" }, 0 },
+	{ "pid hex", { "-o", "csv", "-p", "0x10" }, USAGE, { "0x10" }, 0 },
+	{ "pid fraction", { "-o", "csv", "-p", "1.5" }, USAGE, { "1.5" }, 0 },
+	{ "pid empty list", { "-o", "csv", "-p", "" }, USAGE, { "empty" }, 0 },
+	{ "pid blank list", { "-o", "csv", "--pid", "  " }, USAGE, { "empty" }, 0 },
+	/* port lists */
+	{ "port 0", { "-o", "csv", "-P", "0" }, USAGE, { "out of range" }, 0 },
+	{ "port 65536", { "-o", "csv", "-P", "65536" }, USAGE, { "65536", "out of range" }, 0 },
+	{ "port not a number", { "-o", "csv", "-L", "http" }, USAGE, { "http" }, 0 },
+	{ "empty item", { "-o", "csv", "-P", "80,,81" }, USAGE, { "80,,81" }, 0 },
+	{ "trailing comma", { "-o", "csv", "-P", "80," }, USAGE, { "80," }, 0 },
+	{ "leading comma", { "-o", "csv", "-D", ",80" }, USAGE, { ",80" }, 0 },
+	{ "reversed range", { "-o", "csv", "-P", "90-80" }, USAGE, { "90-80" }, 0 },
+	{ "letters range", { "-o", "csv", "-P", "a-b" }, USAGE, { "a-b" }, 0 },
+	{ "open range", { "-o", "csv", "-L", "80-" }, USAGE, { "80-" }, 0 },
+	{ "range past 65535", { "-o", "csv", "-D", "1-65536" }, USAGE, { "out of range" }, 0 },
+	{ "negative port", { "-o", "csv", "--lport", "-80" }, USAGE, { "-80" }, 0 },
+	{ "escape in port list", { "-o", "csv", "-P", "\x1b[2J" }, USAGE, { "\\x1b[2J" }, 0 },
+	/* numbers */
+	{ "duration negative", { "-o", "csv", "--duration", "-1" }, USAGE, { "--duration" }, 0 },
+	{ "duration zero", { "-o", "csv", "--duration", "0" }, USAGE, { "--duration" }, 0 },
+	{ "duration garbage", { "-o", "csv", "--duration", "abc" }, USAGE, { "--duration" }, 0 },
+	{ "duration trailing", { "-o", "csv", "--duration", "5s" }, USAGE, { "--duration" }, 0 },
+	{ "duration nan", { "-o", "csv", "--duration", "nan" }, USAGE, { "--duration" }, 0 },
+	{ "duration inf", { "-o", "csv", "--duration", "inf" }, USAGE, { "--duration" }, 0 },
+	{ "duration empty", { "-o", "csv", "--duration", "" }, USAGE, { "--duration" }, 0 },
+	{ "count 0", { "-o", "csv", "--count", "0" }, USAGE, { "--count" }, 0 },
+	{ "count negative", { "-o", "csv", "--count", "-5" }, USAGE, { "--count" }, 0 },
+	{ "count overflow", { "-o", "csv", "--count", "18446744073709551616" }, USAGE, { "--count" }, 0 },
+	{ "count garbage", { "-o", "csv", "--count", "ten" }, USAGE, { "--count" }, 0 },
+	{ "history 0", { "--history", "0" }, USAGE, { "--history" }, 0 },
+	{ "history too big", { "--history", "100000001" }, USAGE, { "--history" }, 0 },
+	{ "history exponent", { "--history", "1e3" }, USAGE, { "--history" }, 0 },
+	{ "interval too small", { "-o", "csv", "--interval", "9" }, USAGE, { "--interval" }, 0 },
+	{ "interval too big", { "-o", "csv", "--interval", "10001" }, USAGE, { "--interval" }, 0 },
+	{ "interval garbage", { "-o", "csv", "--interval", "fast" }, USAGE, { "--interval" }, 0 },
+	{ "ring size not a power of two", { "-o", "csv", "--ring-size", "100000" }, USAGE,
+	  { "--ring-size" }, 0 },
+	{ "ring size too small", { "-o", "csv", "--ring-size", "4096" }, USAGE, { "--ring-size" }, 0 },
+	{ "ring size zero", { "-o", "csv", "--ring-size", "0" }, USAGE, { "--ring-size" }, 0 },
+	{ "max sockets too small", { "-o", "csv", "--max-sockets", "10" }, USAGE,
+	  { "--max-sockets" }, 0 },
+	/* combinations and choices */
+	{ "-4 with -6", { "-o", "csv", "-4", "-6" }, USAGE, { "-4", "-6" }, 0 },
+	{ "-6 with -4", { "-o", "csv", "-6", "-4" }, USAGE, { "-4", "-6" }, 0 },
+	{ "duration without -o", { "--duration", "5" }, USAGE, { "--duration" }, 0 },
+	{ "count without -o", { "--count", "5" }, USAGE, { "--count" }, 0 },
+	{ "hook bogus", { "-o", "csv", "--hook", "bogus" }, USAGE, { "bogus" }, 0 },
+	{ "hook empty", { "-o", "csv", "--hook", "" }, USAGE, { "--hook" }, 0 },
+	{ "comm empty", { "-o", "csv", "--comm", "" }, USAGE, { "--comm" }, 0 },
+	{ "comm too long", { "-o", "csv", "--comm",
+	  "0123456789012345678901234567890123456789012345678901234567890123" }, USAGE,
+	  { "--comm" }, 0 },
+	{ "btf empty", { "-o", "csv", "--btf", "" }, USAGE, { "--btf" }, 0 },
+	/* replay files */
+	{ "replay empty name", { "-o", "csv", "--replay", "" }, USAGE, { "--replay" }, 0 },
+	{ "replay missing", { "-o", "csv", "--replay", "@missing.csv" }, USAGE,
+	  { "missing.csv", "No such file" }, 0 },
+	{ "replay unreadable", { "-o", "csv", "--replay", "@unreadable.csv" }, USAGE,
+	  { "unreadable.csv", "Permission denied" }, AS_NOBODY },
+	{ "replay directory", { "-o", "csv", "--replay", "@dir" }, USAGE, { "dir" }, 0 },
+	{ "replay empty file", { "-o", "csv", "--replay", "@empty.csv" }, USAGE, { "empty" }, 0 },
+	{ "replay /dev/null", { "-o", "csv", "--replay", "/dev/null" }, USAGE, { "empty" }, 0 },
+	{ "replay /dev/zero", { "-o", "csv", "--replay", "/dev/zero" }, USAGE, { "NUL" }, 0 },
+	{ "replay binary garbage", { "-o", "csv", "--replay", "@garbage.bin" }, USAGE,
+	  { "garbage.bin" }, 0 },
+	{ "replay text, not CSV", { "-o", "text", "--replay", "@prose.txt" }, USAGE,
+	  { "prose.txt", "not a tcpscope sessions CSV" }, 0 },
+	{ "replay truncated line", { "-o", "csv", "--replay", "@truncated.csv" }, USAGE,
+	  { "truncated.csv:3", "truncated" }, 0 },
+	{ "replay unterminated quote", { "-o", "json", "--replay", "@openquote.csv" }, USAGE,
+	  { "openquote.csv:3", "unterminated" }, 0 },
+	{ "replay stray quote", { "-o", "csv", "--replay", "@strayquote.csv" }, USAGE,
+	  { "strayquote.csv:2", "quote" }, 0 },
+	{ "replay bad port value", { "-o", "csv", "--replay", "@badport.csv" }, USAGE,
+	  { "badport.csv:2", "rport", "70000" }, 0 },
+	{ "replay bad comm escape", { "-o", "csv", "--replay", "@badcomm.csv" }, USAGE,
+	  { "badcomm.csv:2", "comm" }, 0 },
+	{ "replay bad time", { "-o", "csv", "--replay", "@badtime.csv" }, USAGE,
+	  { "badtime.csv:2", "time" }, 0 },
+	{ "replay record too long", { "-o", "csv", "--replay", "@huge.csv" }, USAGE,
+	  { "huge.csv", "too long" }, 0 },
+	{ "replay duplicate column", { "-o", "csv", "--replay", "@dupcol.csv" }, USAGE,
+	  { "duplicate column" }, 0 },
+	{ "replay processes export", { "-o", "csv", "--replay", "@processes.csv" }, USAGE,
+	  { "processes" }, 0 },
+	{ "replay ports export", { "-o", "csv", "--replay", "@ports.csv" }, USAGE, { "ports" }, 0 },
+	/* not a terminal */
+	{ "monitor, stdout redirected", { NULL }, USAGE, { "terminal", "-o" }, 0 },
+	{ "monitor, stdout redirected, stdin a tty", { NULL }, USAGE, { "terminal" }, STDIN_TTY },
+	{ "replay monitor, stdout redirected", { "--replay", "@valid.csv" }, USAGE,
+	  { "terminal" }, 0 },
+	/* environment and runtime failures */
+	{ "not root", { "-o", "csv" }, FAILURE, { "root", "CAP_BPF" }, AS_NOBODY },
+	{ "not root, forced hook", { "-o", "text", "--hook", "tracepoint" }, FAILURE,
+	  { "root", "CAP_BPF" }, AS_NOBODY },
+	/* A BTF file that is missing: the environment, exit 1 (ui/main.c today). */
+	{ "btf missing", { "-o", "csv", "--btf", "@no-such-btf" }, FAILURE, { "no-such-btf" },
+	  NEED_ROOT },
+	{ "btf not BTF", { "-o", "csv", "--btf", "@prose.txt" }, FAILURE, { "prose.txt" },
+	  NEED_ROOT },
+	{ "stdout full", { "-o", "csv", "--replay", "@valid.csv" }, FAILURE,
+	  { "No space left" }, STDOUT_FULL },
+	{ "stdout full, json", { "-o", "json", "--replay", "@valid.csv" }, FAILURE,
+	  { "No space left" }, STDOUT_FULL },
+};
+
+static char fixdir[64];
+
+static void fixture_path(const char *name, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s/%s", fixdir, name);
+}
+
+static void write_file(const char *name, const char *data, size_t len, mode_t mode)
+{
+	char path[128];
+	FILE *f;
+
+	fixture_path(name, path, sizeof(path));
+	f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(data, 1, len, f), len);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(chmod(path, mode), 0);
+}
+
+static void write_text(const char *name, const char *text)
+{
+	write_file(name, text, strlen(text), 0644);
+}
+
+#define HEADER "time,pid,comm,family,laddr,lport,raddr,rport,tx_bytes,rx_bytes,duration_ms\n"
+#define ROW "2026-11-23T22:00:00.000100Z,42,curl,4,127.0.0.1,40000,127.0.0.1,80,100,2000,1.500\n"
+
+/* Sessions with hostile names, written by core's own CSV writer. */
+static size_t make_sessions(struct session *v, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < HOSTILE_COUNT && n < max; i++, n++) {
+		struct session *s = &v[n];
+
+		memset(s, 0, sizeof(*s));
+		s->end_ns = 1795471200ULL * 1000000000ULL + i * 1234567000ULL;
+		s->dur_us = 1500 + i * 1001;
+		s->start_ns = s->end_ns - s->dur_us * 1000;
+		s->tx_bytes = 100 * i;
+		s->rx_bytes = 7 * i;
+		s->family = i % 2 ? AF_INET6 : AF_INET;
+		if (s->family == AF_INET) {
+			s->laddr.s6_addr[10] = s->laddr.s6_addr[11] = 0xff;
+			s->laddr.s6_addr[12] = 127;
+			s->laddr.s6_addr[15] = 1;
+		} else {
+			s->laddr.s6_addr[15] = 1;
+		}
+		s->raddr = s->laddr;
+		s->pid = 1000 + i;
+		s->lport = 30000 + i;
+		s->rport = 443;
+		s->srtt_us = 20 + i;
+		s->handshake_us = 40 + i;
+		s->dir = DIR_OUT;
+		s->closer = i % 2 ? CLOSER_REMOTE : CLOSER_LOCAL;
+		s->cause = i % 3 ? CAUSE_FIN : CAUSE_RST_SENT;
+		s->flags = i % 4 == 3 ? SESS_PID_UNCERTAIN : 0;
+		snprintf(s->comm, sizeof(s->comm), "%s", hostile_names[i].comm);
+	}
+	return n;
+}
+
+static int setup_fixtures(void **state)
+{
+	struct session v[HOSTILE_COUNT];
+	char path[128], *huge;
+	size_t n, huge_len = CSV_MAX_RECORD + 4096;
+	FILE *f;
+
+	snprintf(fixdir, sizeof(fixdir), "/tmp/tcpscope-cli-XXXXXX");
+	if (!mkdtemp(fixdir) || chmod(fixdir, 0755))
+		return -1;
+	write_text("empty.csv", "");
+	write_file("garbage.bin", "\x7f" "ELF\x02\x01\x01\0\0\0\xff\xfe,\"\n\x1b[2J", 18, 0644);
+	write_text("prose.txt", "This is not a CSV file.\nIt has, however, commas.\n");
+	write_text("truncated.csv", HEADER ROW "2026-11-23T22:00:01.000000Z,43,wget,4,127.0.");
+	write_text("openquote.csv", HEADER ROW "2026-11-23T22:00:01.000000Z,43,\"wget,4\n");
+	write_text("strayquote.csv", HEADER "2026-11-23T22:00:00.000100Z,42,cu\"rl,4,"
+		   "127.0.0.1,40000,127.0.0.1,80,100,2000,1.500\n");
+	write_text("badport.csv", HEADER "2026-11-23T22:00:00.000100Z,42,curl,4,"
+		   "127.0.0.1,40000,127.0.0.1,70000,100,2000,1.500\n");
+	write_text("badcomm.csv", HEADER "2026-11-23T22:00:00.000100Z,42,cu\\x00rl,4,"
+		   "127.0.0.1,40000,127.0.0.1,80,100,2000,1.500\n");
+	write_text("badtime.csv", HEADER "yesterday,42,curl,4,"
+		   "127.0.0.1,40000,127.0.0.1,80,100,2000,1.500\n");
+	write_text("dupcol.csv", "time,pid,comm,pid,family,laddr,lport,raddr,rport,tx_bytes,"
+		   "rx_bytes,duration_ms\n");
+	write_text("processes.csv", "pid,comm,sessions,tx_bytes,rx_bytes,avg_ms,max_ms,rsts,"
+		   "peers,last_seen\n42,curl,3,300,6000,1.500,2.000,0,1,"
+		   "2026-11-23T22:00:00.000100Z\n");
+	write_text("ports.csv", "port,sessions,peers,tx_bytes,rx_bytes,avg_ms,max_ms,rsts,"
+		   "last_seen\n80,3,1,300,6000,1.500,2.000,0,2026-11-23T22:00:00.000100Z\n");
+	write_text("unreadable.csv", HEADER ROW);
+	fixture_path("unreadable.csv", path, sizeof(path));
+	assert_int_equal(chmod(path, 0), 0);
+	fixture_path("dir", path, sizeof(path));
+	assert_int_equal(mkdir(path, 0755), 0);
+
+	/* One record longer than the reader's limit, no line break at all. */
+	huge = malloc(huge_len);
+	assert_non_null(huge);
+	memcpy(huge, HEADER, strlen(HEADER));
+	memset(huge + strlen(HEADER), 'a', huge_len - strlen(HEADER));
+	write_file("huge.csv", huge, huge_len, 0644);
+	free(huge);
+
+	/* A valid file: hostile names through core's writer (escaped, guarded). */
+	n = make_sessions(v, ARRAY_LEN(v));
+	fixture_path("valid.csv", path, sizeof(path));
+	f = fopen(path, "w");
+	assert_non_null(f);
+	assert_int_equal(csv_write_header(f, VIEW_SESSIONS), 0);
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(csv_write_row(f, VIEW_SESSIONS, &v[i]), 0);
+	assert_int_equal(fclose(f), 0);
+	write_text("header-only.csv", HEADER);
+	*state = NULL;
+	return 0;
+}
+
+static int teardown_fixtures(void **state)
+{
+	char cmd[128];
+
+	/* Only our own mkdtemp() directory, by its full path. */
+	if (strncmp(fixdir, "/tmp/tcpscope-cli-", 18) == 0) {
+		snprintf(cmd, sizeof(cmd), "rm -rf -- '%s'", fixdir);
+		if (system(cmd) != 0)
+			printf("could not remove %s\n", fixdir);
+	}
+	return 0;
+}
+
+/* argv for the binary under test; "@name" becomes a fixture path. */
+static void build_argv(const char *const args[], const char *argv[], char paths[][128],
+		       size_t max)
+{
+	size_t n = 0;
+
+	argv[n++] = scope_binary();
+	for (size_t i = 0; args[i] && n < max - 1; i++) {
+		if (args[i][0] == '@') {
+			fixture_path(args[i] + 1, paths[i], 128);
+			argv[n++] = paths[i];
+		} else {
+			argv[n++] = args[i];
+		}
+	}
+	argv[n] = NULL;
+}
+
+static bool is_root(void)
+{
+	return geteuid() == 0;
+}
+
+/* Printable for a failure message: the raw bytes escaped. */
+static const char *shown(const char *s, size_t len)
+{
+	static char buf[1024];
+
+	fmt_escape(s, len, buf, sizeof(buf));
+	return buf;
+}
+
+static void check_one_line(const struct run_result *r, const char *const mention[])
+{
+	const char *nl = memchr(r->err, '\n', r->err_len);
+
+	if (!nl || (size_t)(nl - r->err) != r->err_len - 1 || strncmp(r->err, "tcpscope: ", 10)) {
+		printf("stderr is not one line starting 'tcpscope: ': \"%s\"\n",
+		       shown(r->err, r->err_len));
+		fail();
+	}
+	for (size_t i = 0; i + 1 < r->err_len; i++) {
+		unsigned char c = (unsigned char)r->err[i];
+
+		if (c < 0x20 || c == 0x7f) {
+			printf("raw control byte 0x%02x on stderr: \"%s\"\n", c,
+			       shown(r->err, r->err_len));
+			fail();
+		}
+	}
+	for (size_t i = 0; i < 3 && mention[i]; i++) {
+		if (!strstr(r->err, mention[i])) {
+			printf("stderr does not mention \"%s\": \"%s\"\n", mention[i],
+			       shown(r->err, r->err_len));
+			fail();
+		}
+	}
+}
+
+static void run_case(void **state)
+{
+	const struct cli_case *c = *state;
+	struct run_opts o = {
+		.as_nobody = (c->flags & AS_NOBODY) && is_root(),
+		.stdin_tty = c->flags & STDIN_TTY,
+		.stdout_path = c->flags & STDOUT_FULL ? "/dev/full" : NULL,
+		.timeout_ms = 20000,
+	};
+	char paths[ARRAY_LEN(c->args)][128], st[64];
+	const char *argv[ARRAY_LEN(c->args) + 2];
+	struct run_result r;
+
+	if ((c->flags & NEED_ROOT) && !is_root()) {
+		printf("SKIP: needs root\n");
+		skip();
+	}
+	build_argv(c->args, argv, paths, ARRAY_LEN(argv));
+	assert_int_equal(run_capture(argv, &o, &r), 0);
+	if (!WIFEXITED(r.status) || WEXITSTATUS(r.status) != c->status) {
+		printf("%s: %s, expected exit %d; stderr: \"%s\"\n", c->name,
+		       run_status_str(&r, st, sizeof(st)), c->status, shown(r.err, r.err_len));
+		fail();
+	}
+	assert_false(WIFSIGNALED(r.status));
+	if (r.out_len) {
+		printf("%s: %zu bytes on stdout: \"%s\"\n", c->name, r.out_len,
+		       shown(r.out, r.out_len));
+		fail();
+	}
+	check_one_line(&r, c->mention);
+	run_result_free(&r);
+}
+
+/* ---- good paths ----------------------------------------------------------- */
+
+static void run_ok(const char *const args[], bool as_nobody, struct run_result *r)
+{
+	char paths[12][128], st[64];
+	const char *argv[14];
+	struct run_opts o = { .as_nobody = as_nobody && is_root() };
+
+	build_argv(args, argv, paths, ARRAY_LEN(argv));
+	assert_int_equal(run_capture(argv, &o, r), 0);
+	if (!WIFEXITED(r->status) || WEXITSTATUS(r->status) != 0) {
+		printf("%s, expected exit 0; stderr: \"%s\"\n", run_status_str(r, st, sizeof(st)),
+		       shown(r->err, r->err_len));
+		fail();
+	}
+}
+
+static char *read_fixture(const char *name, size_t *len)
+{
+	char path[128];
+	FILE *f;
+	char *buf;
+	long n;
+
+	fixture_path(name, path, sizeof(path));
+	f = fopen(path, "rb");
+	assert_non_null(f);
+	assert_int_equal(fseek(f, 0, SEEK_END), 0);
+	n = ftell(f);
+	rewind(f);
+	buf = malloc(n + 1);
+	assert_non_null(buf);
+	assert_int_equal(fread(buf, 1, n, f), (size_t)n);
+	buf[n] = '\0';
+	fclose(f);
+	*len = n;
+	return buf;
+}
+
+/* Output is valid UTF-8 with no C0 (but LF), DEL or C1 control in it. */
+static void assert_inert(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	for (size_t i = 0; i < len;) {
+		size_t n;
+
+		if (p[i] == '\n' || (p[i] >= 0x20 && p[i] < 0x7f)) {
+			i++;
+			continue;
+		}
+		n = fmt_utf8_seq_len(p + i, len - i);
+		if (!n || (p[i] == 0xc2 && p[i + 1] < 0xa0)) {
+			printf("byte 0x%02x at %zu is not inert: \"%s\"\n", p[i], i,
+			       shown(s + (i > 20 ? i - 20 : 0), 40));
+			fail();
+		}
+		i += n;
+	}
+}
+
+static size_t count_lines(const char *s, size_t len)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < len; i++)
+		n += s[i] == '\n';
+	return n;
+}
+
+/* A replay of a file tcpscope wrote streams back exactly the same rows. */
+static void test_replay_reproduces_rows(void **state)
+{
+	const char *args[] = { "-o", "csv", "--replay", "@valid.csv", NULL };
+	struct run_result r;
+	size_t len;
+	char *want = read_fixture("valid.csv", &len);
+
+	run_ok(args, false, &r);
+	assert_int_equal(r.out_len, len);
+	assert_memory_equal(r.out, want, len);
+	assert_int_equal(count_lines(r.out, r.out_len), HOSTILE_COUNT + 1);
+	check_one_line(&r, (const char *const[]){ "sessions", "0 missed", NULL });
+	run_result_free(&r);
+	free(want);
+}
+
+/* Replay needs neither root nor BPF. */
+static void test_replay_as_nobody(void **state)
+{
+	const char *args[] = { "-o", "csv", "--replay", "@valid.csv", NULL };
+	struct run_result r;
+	size_t len;
+	char *want = read_fixture("valid.csv", &len);
+
+	if (!is_root())
+		printf("(not root: runs as the current user)\n");
+	run_ok(args, true, &r);
+	assert_int_equal(r.out_len, len);
+	assert_memory_equal(r.out, want, len);
+	run_result_free(&r);
+	free(want);
+}
+
+/* A header and no rows is a valid, empty capture. */
+static void test_replay_header_only(void **state)
+{
+	const char *args[] = { "-o", "csv", "--replay", "@header-only.csv", NULL };
+	struct run_result r;
+
+	run_ok(args, false, &r);
+	assert_true(r.out_len > 0 && count_lines(r.out, r.out_len) == 1);
+	assert_memory_equal(r.out, "time,pid,comm,", 14);
+	check_one_line(&r, (const char *const[]){ "0 sessions", NULL });
+	run_result_free(&r);
+}
+
+/* Hostile names from a replay come out inert, one record per line. */
+static void test_replay_hostile_formats(void **state)
+{
+	static const char *const fmts[][8] = {
+		{ "-o", "text", "--replay", "@valid.csv", NULL },
+		{ "-o", "text", "-w", "-t", "-T", "--replay", "@valid.csv", NULL },
+		{ "-o", "json", "--replay", "@valid.csv", NULL },
+		{ "-o", "csv", "--replay", "@valid.csv", NULL },
+	};
+	static const size_t lines[] = { HOSTILE_COUNT + 1, HOSTILE_COUNT + 1, HOSTILE_COUNT,
+					HOSTILE_COUNT + 1 };
+
+	for (size_t f = 0; f < ARRAY_LEN(fmts); f++) {
+		struct run_result r;
+
+		run_ok(fmts[f], false, &r);
+		assert_inert(r.out, r.out_len);
+		if (count_lines(r.out, r.out_len) != lines[f]) {
+			printf("%s %s: %zu lines, expected %zu\n", fmts[f][1], fmts[f][2],
+			       count_lines(r.out, r.out_len), lines[f]);
+			fail();
+		}
+		run_result_free(&r);
+	}
+}
+
+static void test_help_and_version(void **state)
+{
+	const char *help[] = { "--help", NULL }, *version[] = { "-V", NULL };
+	struct run_result r;
+
+	run_ok(help, false, &r);
+	assert_non_null(strstr(r.out, "Usage: tcpscope"));
+	assert_non_null(strstr(r.out, "Exit status"));
+	assert_int_equal(r.err_len, 0);
+	run_result_free(&r);
+	run_ok(version, false, &r);
+	assert_memory_equal(r.out, "tcpscope ", 9);
+	assert_int_equal(count_lines(r.out, r.out_len), 1);
+	assert_int_equal(r.err_len, 0);
+	run_result_free(&r);
+}
+
+int main(void)
+{
+	static const struct CMUnitTest good[] = {
+		cmocka_unit_test(test_replay_reproduces_rows),
+		cmocka_unit_test(test_replay_as_nobody),
+		cmocka_unit_test(test_replay_header_only),
+		cmocka_unit_test(test_replay_hostile_formats),
+		cmocka_unit_test(test_help_and_version),
+	};
+	struct CMUnitTest tests[ARRAY_LEN(cases) + ARRAY_LEN(good)];
+	size_t n = 0;
+
+	for (size_t i = 0; i < ARRAY_LEN(cases); i++, n++) {
+		tests[n] = (struct CMUnitTest){ .name = cases[i].name, .test_func = run_case,
+						.initial_state = (void *)&cases[i] };
+	}
+	for (size_t i = 0; i < ARRAY_LEN(good); i++)
+		tests[n++] = good[i];
+	return _cmocka_run_group_tests("integration: command line and files", tests, n,
+				       setup_fixtures, teardown_fixtures);
+}
