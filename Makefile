@@ -103,7 +103,7 @@ $(O)/tests/ui/%: tests/ui/%.c $(UI_OBJ) $(O)/libcore.a
 
 $(O)/tests/integration/%: tests/integration/%.c $(TESTLIB_OBJ) $(O)/libcore.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(TESTLIB_OBJ) $(O)/libcore.a $(CMOCKA_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(TESTLIB_OBJ) $(O)/libcore.a $(CMOCKA_LIBS) $(LIBBPF_LIBS)
 
 $(O)/tests/bench/%: tests/bench/%.c $(TESTLIB_OBJ) $(O)/libcore.a
 	@mkdir -p $(dir $@)

@@ -370,6 +370,15 @@ static void check_one_line(const struct run_result *r, const char *const mention
 	}
 }
 
+/* The current case's result; freed by the teardown even when a check fails. */
+static struct run_result cur;
+
+static int free_cur(void **state)
+{
+	run_result_free(&cur);
+	return 0;
+}
+
 static void run_case(void **state)
 {
 	const struct cli_case *c = *state;
@@ -381,27 +390,26 @@ static void run_case(void **state)
 	};
 	char paths[ARRAY_LEN(c->args)][128], st[64];
 	const char *argv[ARRAY_LEN(c->args) + 2];
-	struct run_result r;
+	struct run_result *r = &cur;
 
 	if ((c->flags & NEED_ROOT) && !is_root()) {
 		printf("SKIP: needs root\n");
 		skip();
 	}
 	build_argv(c->args, argv, paths, ARRAY_LEN(argv));
-	assert_int_equal(run_capture(argv, &o, &r), 0);
-	if (!WIFEXITED(r.status) || WEXITSTATUS(r.status) != c->status) {
+	assert_int_equal(run_capture(argv, &o, r), 0);
+	if (!WIFEXITED(r->status) || WEXITSTATUS(r->status) != c->status) {
 		printf("%s: %s, expected exit %d; stderr: \"%s\"\n", c->name,
-		       run_status_str(&r, st, sizeof(st)), c->status, shown(r.err, r.err_len));
+		       run_status_str(r, st, sizeof(st)), c->status, shown(r->err, r->err_len));
 		fail();
 	}
-	assert_false(WIFSIGNALED(r.status));
-	if (r.out_len) {
-		printf("%s: %zu bytes on stdout: \"%s\"\n", c->name, r.out_len,
-		       shown(r.out, r.out_len));
+	assert_false(WIFSIGNALED(r->status));
+	if (r->out_len) {
+		printf("%s: %zu bytes on stdout: \"%s\"\n", c->name, r->out_len,
+		       shown(r->out, r->out_len));
 		fail();
 	}
-	check_one_line(&r, c->mention);
-	run_result_free(&r);
+	check_one_line(r, c->mention);
 }
 
 /* ---- good paths ----------------------------------------------------------- */
@@ -578,6 +586,7 @@ int main(void)
 
 	for (size_t i = 0; i < ARRAY_LEN(cases); i++, n++) {
 		tests[n] = (struct CMUnitTest){ .name = cases[i].name, .test_func = run_case,
+						.teardown_func = free_cur,
 						.initial_state = (void *)&cases[i] };
 	}
 	for (size_t i = 0; i < ARRAY_LEN(good); i++)

@@ -1,0 +1,525 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Environment faults and the life cycle of a live stream, with the real
+ * BPF program:
+ *   - a missing BTF file: one line naming it;
+ *   - tp_btf unavailable (TCPSCOPE_TEST_NO_TP_BTF=1): the automatic fallback
+ *     to the classic tracepoint still reports a session exactly;
+ *   - SIGINT, SIGTERM, SIGHUP: exit 0 with the summary line;
+ *   - the reader of `tcpscope -o text | ...` goes away: a quiet exit 0;
+ *   - stdout fails (/dev/full): one line, exit 1;
+ *   - after every exit, SIGKILL included, none of the BPF programs, links,
+ *     maps or BTF objects that this tcpscope held is left in the kernel.
+ *
+ * Other tcpscope instances may run on the machine at the same time, so the
+ * leftover check is per instance: the ids come from /proc/PID/fdinfo while
+ * it runs, and after it exits each id must be gone (libbpf's
+ * bpf_*_get_fd_by_id() answers ENOENT). Every wait is a bounded poll.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <netinet/in.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <bpf/bpf.h>
+#include <cmocka.h>
+
+#include "core/fmt.h"
+#include "core/session.h"
+#include "tests/lib/run.h"
+#include "tests/lib/scope.h"
+#include "tests/lib/traffic.h"
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+#define MAX_IDS 64
+
+/* ---- kernel objects held by one process ------------------------------------ */
+
+enum obj_kind { OBJ_PROG, OBJ_LINK, OBJ_MAP, OBJ_BTF, OBJ_KINDS };
+
+static const char *const obj_key[OBJ_KINDS] = { "prog_id:", "link_id:", "map_id:", "btf_id:" };
+
+struct bpf_objs {
+	uint32_t id[OBJ_KINDS][MAX_IDS];
+	size_t n[OBJ_KINDS];
+};
+
+static void add_id(struct bpf_objs *o, enum obj_kind k, uint32_t id)
+{
+	for (size_t i = 0; i < o->n[k]; i++)
+		if (o->id[k][i] == id)
+			return;
+	if (o->n[k] < MAX_IDS)
+		o->id[k][o->n[k]++] = id;
+}
+
+/* Ids of the BPF objects whose descriptors pid holds (fdinfo "prog_id:" ...). */
+static void snapshot(pid_t pid, struct bpf_objs *o)
+{
+	char path[320], line[256];
+	struct dirent *de;
+	DIR *d;
+
+	memset(o, 0, sizeof(*o));
+	snprintf(path, sizeof(path), "/proc/%d/fdinfo", pid);
+	d = opendir(path);
+	assert_non_null(d);
+	while ((de = readdir(d))) {
+		FILE *f;
+
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/fdinfo/%s", pid, de->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		while (fgets(line, sizeof(line), f)) {
+			for (int k = 0; k < OBJ_KINDS; k++) {
+				size_t kl = strlen(obj_key[k]);
+				unsigned int id;
+
+				if (!strncmp(line, obj_key[k], kl) &&
+				    sscanf(line + kl, "%u", &id) == 1 && id)
+					add_id(o, k, id);
+			}
+		}
+		fclose(f);
+	}
+	closedir(d);
+}
+
+static int get_fd_by_id(enum obj_kind k, uint32_t id)
+{
+	switch (k) {
+	case OBJ_PROG:
+		return bpf_prog_get_fd_by_id(id);
+	case OBJ_LINK:
+		return bpf_link_get_fd_by_id(id);
+	case OBJ_MAP:
+		return bpf_map_get_fd_by_id(id);
+	default:
+		return bpf_btf_get_fd_by_id(id);
+	}
+}
+
+/* How many of the objects still exist. */
+static size_t still_alive(const struct bpf_objs *o, bool print)
+{
+	size_t alive = 0;
+
+	for (int k = 0; k < OBJ_KINDS; k++) {
+		for (size_t i = 0; i < o->n[k]; i++) {
+			int fd = get_fd_by_id(k, o->id[k][i]);
+
+			if (fd >= 0 || errno != ENOENT) {
+				alive++;
+				if (print)
+					printf("still in the kernel: %s %u\n", obj_key[k],
+					       o->id[k][i]);
+			}
+			if (fd >= 0)
+				close(fd);
+		}
+	}
+	return alive;
+}
+
+/* The process held programs and links; once it is gone, so are they. */
+static void assert_nothing_left(const struct bpf_objs *o)
+{
+	long deadline = run_now_ms() + 10000;
+
+	assert_true(o->n[OBJ_PROG] >= 2);	/* the state hook and the destroy hook */
+	assert_true(o->n[OBJ_LINK] >= 2);
+	assert_true(o->n[OBJ_MAP] >= 2);
+	/* The kernel frees them after an RCU grace period: poll. */
+	while (still_alive(o, false) && run_now_ms() < deadline)
+		run_sleep_ms(20);
+	assert_int_equal(still_alive(o, true), 0);
+}
+
+static size_t total(const struct bpf_objs *o)
+{
+	return o->n[OBJ_PROG] + o->n[OBJ_LINK] + o->n[OBJ_MAP] + o->n[OBJ_BTF];
+}
+
+/*
+ * Snapshot once the hooks are attached (the attach links exist), and check
+ * that the lookup by id finds every one of them while tcpscope runs, so a
+ * later "gone" means something.
+ */
+static void snapshot_attached(pid_t pid, struct bpf_objs *o)
+{
+	long deadline = run_now_ms() + 5000;
+
+	do {
+		snapshot(pid, o);
+		if (o->n[OBJ_LINK] >= 2)
+			break;
+		run_sleep_ms(10);
+	} while (run_now_ms() < deadline);
+	assert_true(o->n[OBJ_LINK] >= 2);
+	assert_int_equal(still_alive(o, false), total(o));
+}
+
+/* ---- helpers ------------------------------------------------------------------- */
+
+static const char *shown(const char *s)
+{
+	static char buf[2048];
+
+	fmt_escape(s, strlen(s), buf, sizeof(buf));
+	return buf;
+}
+
+/* The last line of text (without its line feed), in a static buffer. */
+static const char *last_line(const char *text)
+{
+	static char buf[512];
+	size_t len = strlen(text);
+	const char *start;
+
+	while (len && text[len - 1] == '\n')
+		len--;
+	start = text + len;
+	while (start > text && start[-1] != '\n')
+		start--;
+	snprintf(buf, sizeof(buf), "%.*s", (int)(text + len - start), start);
+	return buf;
+}
+
+/* Every stderr line is ours and none reports an error. */
+static void assert_quiet_stderr(const char *err)
+{
+	const char *p = err;
+
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+
+		if (strncmp(p, "tcpscope: ", 10) || memmem(p, len, "error", 5) ||
+		    memmem(p, len, "Broken pipe", 11)) {
+			printf("unexpected stderr line: \"%.*s\"\n", (int)len, p);
+			fail();
+		}
+		p += len + (nl != NULL);
+	}
+}
+
+static void one_session(unsigned short port, const char *comm, struct traffic_result *res)
+{
+	struct traffic_spec spec = {
+		.family = AF_INET, .port = port, .server_comm = comm, .client_comm = comm,
+		.c2s_bytes = 1234, .s2c_bytes = 5678, .closer = TRAFFIC_SERVER,
+	};
+	int rc = traffic_run(&spec, res);
+
+	if (rc)
+		printf("traffic failed: %s\n", res->err);
+	assert_int_equal(rc, 0);
+}
+
+/* Wait (bounded) until the child's stdout has at least `lines` lines. */
+static void wait_lines(struct scope *sc, long lines)
+{
+	long deadline = run_now_ms() + 10000;
+
+	while (scope_count_lines(sc) < lines && run_now_ms() < deadline)
+		run_sleep_ms(10);
+	assert_true(scope_count_lines(sc) >= lines);
+}
+
+/* ---- environment faults ------------------------------------------------------- */
+
+/* A BTF file that does not exist: one line that names it. */
+static void test_btf_missing(void **state)
+{
+	const char *argv[] = { scope_binary(), "-o", "csv", "--btf", "/nonexistent/vmlinux-btf",
+			       NULL };
+	struct run_result r;
+	char st[64];
+
+	assert_int_equal(run_capture(argv, NULL, &r), 0);
+	if (!WIFEXITED(r.status) || WEXITSTATUS(r.status) != 1)
+		printf("%s: %s\n", run_status_str(&r, st, sizeof(st)), shown(r.err));
+	assert_true(WIFEXITED(r.status));
+	assert_int_equal(WEXITSTATUS(r.status), 1);
+	assert_int_equal(r.out_len, 0);
+	/* one line, ours, naming the file */
+	assert_non_null(strstr(r.err, "/nonexistent/vmlinux-btf"));
+	assert_memory_equal(r.err, "tcpscope: ", 10);
+	assert_ptr_equal(strchr(r.err, '\n'), r.err + r.err_len - 1);
+	run_result_free(&r);
+}
+
+/* No tp_btf: the classic tracepoint takes over and reports exactly. */
+static void test_tp_btf_unavailable(void **state)
+{
+	static char portarg[16];
+	const char *argv[] = { "-o", "csv", "-P", portarg, "--count", "2", NULL };
+	const struct session *cli, *srv;
+	struct traffic_result res;
+	struct session *v = NULL;
+	struct bpf_objs objs;
+	struct scope sc;
+	unsigned short port = scope_free_port();
+	size_t n;
+
+	snprintf(portarg, sizeof(portarg), "%u", port);
+	setenv("TCPSCOPE_TEST_NO_TP_BTF", "1", 1);
+	assert_int_equal(scope_start(&sc, argv, true), 0);
+	unsetenv("TCPSCOPE_TEST_NO_TP_BTF");
+	assert_non_null(strstr(scope_stderr(&sc), "attached (tracepoint)"));
+	snapshot_attached(sc.pid, &objs);
+	one_session(port, "ts-fallback", &res);
+	assert_int_equal(scope_wait(&sc, 10000), 0);
+	assert_int_equal(scope_read_sessions(&sc, &v, &n), 0);
+	assert_int_equal(n, 2);
+	cli = scope_find(v, n, res.client_port, res.server_port);
+	srv = scope_find(v, n, res.server_port, res.client_port);
+	assert_non_null(cli);
+	assert_non_null(srv);
+	assert_int_equal(cli->pid, res.client_pid);
+	assert_int_equal(srv->pid, res.server_pid);
+	assert_string_equal(cli->comm, "ts-fallback");
+	assert_int_equal(cli->tx_bytes, 1234);
+	assert_int_equal(cli->rx_bytes, 5678);
+	assert_int_equal(srv->tx_bytes, 5678);
+	assert_int_equal(srv->rx_bytes, 1234);
+	assert_int_equal(srv->closer, CLOSER_LOCAL);
+	assert_int_equal(cli->closer, CLOSER_REMOTE);
+	free(v);
+	assert_nothing_left(&objs);
+	scope_cleanup(&sc);
+}
+
+/* ---- signals ------------------------------------------------------------------ */
+
+/* A signal ends the stream cleanly: rows flushed, summary, exit 0, nothing left. */
+static void test_signal(void **state)
+{
+	int sig = (int)(intptr_t)*state;
+	static char portarg[16];
+	const char *argv[] = { "-o", "csv", "-P", portarg, NULL };
+	unsigned long long shown_n = 0, seen = 0, missed = 0;
+	struct traffic_result res;
+	struct session *v = NULL;
+	struct bpf_objs objs;
+	struct scope sc;
+	unsigned short port = scope_free_port();
+	size_t n;
+
+	snprintf(portarg, sizeof(portarg), "%u", port);
+	assert_int_equal(scope_start(&sc, argv, true), 0);
+	snapshot_attached(sc.pid, &objs);
+	one_session(port, "ts-signal", &res);
+	wait_lines(&sc, 3);
+	assert_int_equal(scope_stop(&sc, sig), 0);
+	assert_true(WIFEXITED(sc.status));
+	assert_int_equal(scope_read_sessions(&sc, &v, &n), 0);
+	assert_int_equal(n, 2);
+	if (sscanf(last_line(scope_stderr(&sc)), "tcpscope: %llu sessions shown (%llu seen), "
+		   "%llu missed", &shown_n, &seen, &missed) != 3) {
+		printf("no summary line after SIG%s: %s\n", sigabbrev_np(sig),
+		       shown(scope_stderr(&sc)));
+		fail();
+	}
+	assert_int_equal(shown_n, 2);
+	assert_quiet_stderr(scope_stderr(&sc));
+	free(v);
+	assert_nothing_left(&objs);
+	scope_cleanup(&sc);
+}
+
+static void test_sigint(void **state)
+{
+	*state = (void *)(intptr_t)SIGINT;
+	test_signal(state);
+}
+
+static void test_sigterm(void **state)
+{
+	*state = (void *)(intptr_t)SIGTERM;
+	test_signal(state);
+}
+
+static void test_sighup(void **state)
+{
+	*state = (void *)(intptr_t)SIGHUP;
+	test_signal(state);
+}
+
+/* Even SIGKILL leaves nothing: tcpscope pins nothing in bpffs. */
+static void test_sigkill_leaves_nothing(void **state)
+{
+	const char *argv[] = { "-o", "csv", "-P", "9", NULL };
+	struct bpf_objs objs;
+	struct scope sc;
+
+	assert_int_equal(scope_start(&sc, argv, true), 0);
+	snapshot_attached(sc.pid, &objs);
+	scope_stop(&sc, SIGKILL);
+	assert_true(WIFSIGNALED(sc.status));
+	assert_nothing_left(&objs);
+	scope_cleanup(&sc);
+}
+
+/* ---- output faults ---------------------------------------------------------- */
+
+/*
+ * `tcpscope -o text | reader` where the reader reads the header and leaves:
+ * the next write gets EPIPE and tcpscope ends quietly with 0.
+ */
+static void test_reader_goes_away(void **state)
+{
+	char errpath[] = "/tmp/tcpscope-pipe-XXXXXX", portarg[16], buf[256];
+	const char *argv[] = { scope_binary(), "-o", "text", "-P", portarg, NULL };
+	struct traffic_result res;
+	struct bpf_objs objs;
+	unsigned short port = scope_free_port();
+	int pfd[2], errfd, status = 0, sessions = 0;
+	long deadline;
+	pid_t pid, w = 0;
+	ssize_t got;
+	char *err;
+	size_t errlen;
+
+	snprintf(portarg, sizeof(portarg), "%u", port);
+	errfd = mkstemp(errpath);
+	assert_true(errfd >= 0);
+	assert_int_equal(pipe2(pfd, O_CLOEXEC), 0);
+	fflush(NULL);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		dup2(pfd[1], 1);
+		dup2(errfd, 2);
+		signal(SIGPIPE, SIG_DFL);	/* as a shell would leave it */
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	close(pfd[1]);
+	/* The reader: the header line, then it closes the pipe. */
+	got = read(pfd[0], buf, sizeof(buf) - 1);
+	assert_true(got > 0);
+	buf[got] = '\0';
+	assert_non_null(strstr(buf, "PID"));
+	close(pfd[0]);
+	deadline = run_now_ms() + 10000;
+	while (run_now_ms() < deadline) {
+		char e[512] = "";
+
+		if (pread(errfd, e, sizeof(e) - 1, 0) > 0 && strstr(e, "attached"))
+			break;
+		run_sleep_ms(10);
+	}
+	snapshot_attached(pid, &objs);
+	/* Sessions until tcpscope notices (the first write after the close). */
+	deadline = run_now_ms() + 20000;
+	while (run_now_ms() < deadline && sessions < 50) {
+		w = waitpid(pid, &status, WNOHANG);
+		if (w == pid)
+			break;
+		one_session(port, "ts-pipe", &res);
+		sessions++;
+		for (int i = 0; i < 50 && w != pid; i++) {
+			run_sleep_ms(10);
+			w = waitpid(pid, &status, WNOHANG);
+		}
+		if (w == pid)
+			break;
+	}
+	if (w != pid) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+		printf("tcpscope kept running after its reader left (%d sessions)\n", sessions);
+		fail();
+	}
+	err = calloc(1, 65536);
+	assert_non_null(err);
+	errlen = pread(errfd, err, 65535, 0);
+	close(errfd);
+	unlink(errpath);
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		printf("tcpscope: status 0x%x (signal %d) after EPIPE; stderr: %s\n", status,
+		       WIFSIGNALED(status) ? WTERMSIG(status) : 0, shown(err));
+		fail();
+	}
+	assert_true(errlen > 0);
+	assert_quiet_stderr(err);
+	free(err);
+	assert_nothing_left(&objs);
+}
+
+/* stdout on a full disk: one line, exit 1, nothing left behind. */
+static void test_stdout_full(void **state)
+{
+	const char *argv[] = { scope_binary(), "-o", "csv", "-P", "9", NULL };
+	struct run_opts o = { .stdout_path = "/dev/full", .timeout_ms = 15000 };
+	struct run_result r;
+	char st[64];
+
+	assert_int_equal(run_capture(argv, &o, &r), 0);
+	if (!WIFEXITED(r.status) || WEXITSTATUS(r.status) != 1)
+		printf("%s: %s\n", run_status_str(&r, st, sizeof(st)), shown(r.err));
+	assert_true(WIFEXITED(r.status));
+	assert_int_equal(WEXITSTATUS(r.status), 1);
+	assert_string_equal(last_line(r.err), "tcpscope: write error: No space left on device");
+	/* "attached", then the error: two lines, no libbpf noise. */
+	assert_non_null(strstr(r.err, "tcpscope: attached"));
+	assert_ptr_equal(strchr(strchr(r.err, '\n') + 1, '\n'), r.err + r.err_len - 1);
+	run_result_free(&r);
+}
+
+/* --duration ends the stream by itself: exit 0, summary, nothing left. */
+static void test_duration_ends(void **state)
+{
+	const char *argv[] = { "-o", "json", "-P", "9", "--duration", "0.5", NULL };
+	unsigned long long shown_n = 1, seen, missed;
+	struct bpf_objs objs;
+	struct scope sc;
+
+	assert_int_equal(scope_start(&sc, argv, true), 0);
+	snapshot_attached(sc.pid, &objs);
+	assert_int_equal(scope_wait(&sc, 10000), 0);
+	/* Port 9 (discard) sees nothing; other sessions on the host are "seen". */
+	assert_int_equal(sscanf(last_line(scope_stderr(&sc)),
+				"tcpscope: %llu sessions shown (%llu seen), %llu missed", &shown_n,
+				&seen, &missed), 3);
+	assert_int_equal(shown_n, 0);
+	assert_nothing_left(&objs);
+	scope_cleanup(&sc);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_btf_missing),
+		cmocka_unit_test(test_tp_btf_unavailable),
+		cmocka_unit_test(test_sigint),
+		cmocka_unit_test(test_sigterm),
+		cmocka_unit_test(test_sighup),
+		cmocka_unit_test(test_sigkill_leaves_nothing),
+		cmocka_unit_test(test_reader_goes_away),
+		cmocka_unit_test(test_stdout_full),
+		cmocka_unit_test(test_duration_ends),
+	};
+
+	if (!scope_can_load_bpf())
+		return 0;
+	signal(SIGPIPE, SIG_IGN);
+	return cmocka_run_group_tests_name("integration: environment faults and lifecycle",
+					   tests, NULL, NULL);
+}
