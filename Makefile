@@ -57,7 +57,7 @@ $(O)/vmlinux.h: | $(O)
 	$(BPFTOOL) btf dump file $(BTF) format c > $@.tmp && mv $@.tmp $@
 
 $(O)/tcpscope.bpf.o: bpf/tcpscope.bpf.c bpf/tcpscope.h $(O)/vmlinux.h | $(O)
-	$(CLANG) -g -O2 -Wall -Werror -Wno-unused-function -target bpf -D__TARGET_ARCH_$(ARCH) -I$(O) -I. -c $< -o $@
+	$(CLANG) -g -O2 -Wall -Werror -Wno-unused-function -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) -I$(O) -I. -c $< -o $@
 
 $(O)/tcpscope.skel.h: $(O)/tcpscope.bpf.o
 	$(BPFTOOL) gen skeleton $< name tcpscope_bpf > $@.tmp && mv $@.tmp $@

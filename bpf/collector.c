@@ -363,6 +363,7 @@ static int try_open(struct collector *c, const struct collector_opts *opts,
 {
 	struct tcpscope_bpf *skel;
 	struct bpf_program *state;
+	size_t sockets, slots = 1024;
 	int err;
 
 	LIBBPF_OPTS(bpf_object_open_opts, open_opts, .btf_custom_path = opts->btf_path);
@@ -379,8 +380,15 @@ static int try_open(struct collector *c, const struct collector_opts *opts,
 	bpf_program__set_autoload(skel->progs.tcpscope_destroy_tp, hook == HOOK_TRACEPOINT);
 	bpf_program__set_autoload(skel->progs.tcpscope_seed_tcp, with_iters);
 	bpf_program__set_autoload(skel->progs.tcpscope_seed_files, with_iters);
-	bpf_map__set_max_entries(skel->maps.socks,
-				 opts->max_sockets ? opts->max_sockets : COLLECTOR_DEFAULT_SOCKETS);
+	/* The lock-free slot table stays small (TLB and cache misses cost more
+	 * than the rare overflow into the hash map); the hash map holds the
+	 * rest, up to max_sockets. */
+	sockets = opts->max_sockets ? opts->max_sockets : COLLECTOR_DEFAULT_SOCKETS;
+	while (slots < sockets && slots < COLLECTOR_SLOTS)
+		slots <<= 1;
+	bpf_map__set_max_entries(skel->maps.socks, sockets);
+	bpf_map__set_max_entries(skel->maps.slots, slots);
+	skel->rodata->slot_mask = slots - 1;
 	bpf_map__set_max_entries(skel->maps.events,
 				 opts->ring_bytes ? opts->ring_bytes : COLLECTOR_DEFAULT_RING_BYTES);
 	skel->rodata->wake_threshold_bytes =
@@ -482,9 +490,12 @@ struct session_source *collector_open(const struct collector_opts *opts, char *e
 				 hook_name(hooks[i]), strerror(-rc), hook_name(hooks[i + 1]));
 	}
 	if (!c->skel) {
-		if (rc == -EPERM || rc == -EACCES)
+		if ((rc == -EPERM || rc == -EACCES) && geteuid() != 0)
 			snprintf(err, errlen, "cannot load BPF programs (%s): run as root or with "
 				 "CAP_BPF and CAP_PERFMON", strerror(-rc));
+		else if (rc == -EACCES)
+			snprintf(err, errlen, "the kernel's verifier rejected the BPF program%s",
+				 opts->verbose ? "" : " (-v shows its log)");
 		else
 			snprintf(err, errlen, "cannot load or attach the BPF program (%s%s)",
 				 strerror(-rc), opts->verbose ? "" : "; -v shows libbpf's log");

@@ -31,6 +31,7 @@ struct collector_opts {
 
 #define COLLECTOR_DEFAULT_SOCKETS	65536
 #define COLLECTOR_DEFAULT_RING_BYTES	(8u << 20)
+#define COLLECTOR_SLOTS			16384	/* lock-free per-socket slots (tp_btf) */
 
 /* Load and attach. On failure returns NULL and writes one actionable line
  * (no trailing newline) into err. */

@@ -74,12 +74,14 @@ struct sk_info {
 
 /* Set by user space before load. */
 const volatile __u32 wake_threshold_bytes = 1 << 20;
+const volatile __u32 slot_mask = 65535;	/* slots' max_entries - 1 */
 
 /* Counters read by user space through the skeleton's .bss. */
 __u64 ring_full;	/* failed ring buffer reservations: sessions lost */
 __u64 table_full;	/* sockets that did not fit in `socks` (reported as partial) */
 __u64 seeded;		/* sockets found open at start-up */
 __s64 awaiting;		/* entries in await_owner (lets tcp_destroy_sock skip the lookup) */
+__s64 in_socks;		/* entries in socks */
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -87,6 +89,18 @@ struct {
 	__type(key, __u64);		/* struct sock * */
 	__type(value, struct sk_info);
 } socks SEC(".maps");
+
+struct slot {
+	__u64 key;		/* the socket's cookie; 0: free */
+	struct sk_info info;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 65536);	/* resized by user space, a power of two */
+	__type(key, __u32);
+	__type(value, struct slot);
+} slots SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -143,35 +157,103 @@ static __always_inline void new_info(struct sk_info *info, __u64 now, __u16 flag
 	info->flags = flags;
 }
 
-/* Per-socket state, in `socks` keyed by the socket's address. */
-static __always_inline struct sk_info *info_lookup(__u64 key)
+/*
+ * Per-socket state.
+ *
+ * tp_btf (direct) keeps it in `slots`, a direct-mapped table indexed by a
+ * hash of the socket's cookie (unique for the socket's lifetime; a pointer
+ * cannot be hashed by the verifier's rules): a slot is claimed with one cmpxchg and freed
+ * with one store, so the hot path takes no lock (a hash map's update and
+ * delete take two spinlocks each, which was most of the program's cost).
+ * A socket whose slot is taken, and every socket seeded at start-up, goes to
+ * the `socks` hash map; `in_socks` counts them so that lookups skip the
+ * hash map while it is empty. The classic tracepoint (for older kernels,
+ * which may lack BPF cmpxchg) uses `socks` alone.
+ */
+static __always_inline struct slot *slot_of(__u64 cookie)
 {
+	__u32 idx = (__u32)((cookie * 0x9E3779B97F4A7C15ull) >> 32) & slot_mask;
+
+	return bpf_map_lookup_elem(&slots, &idx);
+}
+
+static __always_inline struct sk_info *info_lookup(__u64 key, __u64 ck, bool direct)
+{
+	struct slot *sl;
+
+	if (direct) {
+		sl = slot_of(ck);
+		if (sl && sl->key == ck)
+			return &sl->info;
+		if (*(volatile __s64 *)&in_socks <= 0)
+			return NULL;
+	}
 	return bpf_map_lookup_elem(&socks, &key);
 }
 
 /* A fresh entry for a session that starts now (a reused socket's old entry
- * is overwritten). Returns 0, or -1 when the table is full. */
-static __always_inline int info_new(__u64 key, __u64 now, __u16 flags, bool ident)
+ * is overwritten). Returns it, or NULL when there is no room. */
+static __always_inline struct sk_info *info_new(__u64 key, __u64 ck, bool direct, __u64 now,
+						__u16 flags)
 {
-	struct sk_info fresh;
+	struct sk_info *info;
+	struct slot *sl;
 
-	new_info(&fresh, now, flags);
-	if (ident)
-		capture_identity(&fresh);
-	if (bpf_map_update_elem(&socks, &key, &fresh, BPF_ANY)) {
-		__sync_fetch_and_add(&table_full, 1);
-		return -1;
+	if (direct) {
+		sl = slot_of(ck);
+		if (sl && (sl->key == ck || __sync_val_compare_and_swap(&sl->key, 0, ck) == 0)) {
+			info = &sl->info;
+			goto init;
+		}
+		/* Taken by another socket: the entry, if any, is in socks. */
+		info = bpf_map_lookup_elem(&socks, &key);
+		if (info)
+			goto init;
 	}
-	return 0;
+	{
+		struct sk_info fresh = {};
+
+		if (bpf_map_update_elem(&socks, &key, &fresh, BPF_NOEXIST) == 0) {
+			__sync_fetch_and_add(&in_socks, 1);
+		} else if (bpf_map_update_elem(&socks, &key, &fresh, BPF_ANY)) {
+			__sync_fetch_and_add(&table_full, 1);
+			return NULL;
+		}
+		info = bpf_map_lookup_elem(&socks, &key);
+		if (!info)
+			return NULL;
+	}
+init:
+	info->start_ns = now;
+	info->flags = flags;
+	info->pid = 0;
+	info->handshake_us = 0;
+	return info;
 }
 
-static __always_inline struct sk_info *info_lookup_or_partial(__u64 key)
+static __always_inline struct sk_info *info_lookup_or_partial(__u64 key, __u64 ck, bool direct)
 {
-	struct sk_info *info = info_lookup(key);
+	struct sk_info *info = info_lookup(key, ck, direct);
 
-	if (info || info_new(key, 0, I_PARTIAL, false))
-		return info;
-	return info_lookup(key);
+	return info ? info : info_new(key, ck, direct, 0, I_PARTIAL);
+}
+
+/* The session is reported: forget it. */
+static __always_inline void info_done(__u64 key, __u64 ck, bool direct)
+{
+	struct slot *sl;
+
+	if (direct) {
+		sl = slot_of(ck);
+		if (sl && sl->key == ck) {
+			sl->key = 0;
+			return;
+		}
+		if (*(volatile __s64 *)&in_socks <= 0)
+			return;
+	}
+	if (bpf_map_delete_elem(&socks, &key) == 0)
+		__sync_fetch_and_add(&in_socks, -1);
 }
 
 struct addr_args {
@@ -181,10 +263,10 @@ struct addr_args {
 	const __u8 *saddr4, *daddr4, *saddr6, *daddr6;	/* classic tracepoint only */
 };
 
-static __always_inline int emit(const struct sock *sk, struct tcp_sock *tp, __u64 key,
+static __always_inline int emit(const struct sock *sk, struct tcp_sock *tp, __u64 key, __u64 ck,
 				int oldstate, const struct addr_args *a, bool direct)
 {
-	struct sk_info *info = info_lookup(key);
+	struct sk_info *info = info_lookup(key, ck, direct);
 	struct tcpscope_event *e;
 	__u64 now = bpf_ktime_get_boot_ns();
 	__u64 acked, received, avail;
@@ -341,7 +423,7 @@ static __always_inline int emit(const struct sock *sk, struct tcp_sock *tp, __u6
 	avail = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
 	bpf_ringbuf_submit(e, avail > wake_threshold_bytes ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
 out:
-	bpf_map_delete_elem(&socks, &key);
+	info_done(key, ck, direct);
 	return 0;
 }
 
@@ -358,40 +440,57 @@ static __always_inline struct tcp_sock *to_tcp_sock(const struct sock *sk, bool 
 static __always_inline int handle(const struct sock *sk, int oldstate, int newstate,
 				  const struct addr_args *a, bool direct)
 {
-	__u64 key = (__u64)sk;
+	__u64 key = (__u64)sk, ck = 0;
 	struct sk_info *info;
 	struct tcp_sock *tp;
 
 	switch (newstate) {
+	case S_SYN_SENT:
+	case S_SYN_RECV:
+	case S_ESTABLISHED:
+	case S_FIN_WAIT1:
+	case S_LAST_ACK:
+	case S_CLOSE:
+		if (direct)
+			ck = bpf_get_socket_cookie((void *)sk);
+		break;
+	default:
+		return 0;
+	}
+
+	switch (newstate) {
 	case S_SYN_SENT:	/* connect(): the owner's context */
-		info_new(key, bpf_ktime_get_boot_ns(), I_OUT, true);
+		info = info_new(key, ck, direct, bpf_ktime_get_boot_ns(), I_OUT);
+		if (info)
+			capture_identity(info);
 		return 0;
 	case S_SYN_RECV:	/* child of a listener; owner not known yet */
 		if (oldstate == S_LISTEN)
-			info_new(key, bpf_ktime_get_boot_ns(), I_IN, false);
+			info_new(key, ck, direct, bpf_ktime_get_boot_ns(), I_IN);
 		return 0;
 	case S_ESTABLISHED:
-		info = info_lookup(key);
+		info = info_lookup(key, ck, direct);
 		if (!info)
 			return 0;
-		if (info->flags & I_OUT) {
+		tp = to_tcp_sock(sk, direct);
+		if (!tp)
+			return 0;
+		/* The kernel's first RTT sample is the handshake's round trip.
+		 * A retransmitted SYN gives no sample (Karn): then the wall
+		 * time since connect(), retries included. */
+		info->handshake_us = RD(direct, tp, srtt_us) >> 3;
+		if ((info->flags & I_OUT) && (!info->handshake_us || RD(direct, tp, total_retrans)))
 			info->handshake_us = (bpf_ktime_get_boot_ns() - info->start_ns) / 1000;
-		} else if (info->flags & I_IN) {
-			/* The SYN-ACK round trip, measured by the kernel. */
-			tp = to_tcp_sock(sk, direct);
-			if (tp)
-				info->handshake_us = RD(direct, tp, srtt_us) >> 3;
-		}
 		return 0;
 	case S_FIN_WAIT1:	/* close()/shutdown() by the owner, first */
-		info = info_lookup_or_partial(key);
+		info = info_lookup_or_partial(key, ck, direct);
 		if (!info)
 			return 0;
 		refresh_identity(info);
 		info->flags |= I_FIN_SENT | I_LOCAL_FIRST;
 		return 0;
 	case S_LAST_ACK:	/* close() by the owner, after their FIN */
-		info = info_lookup_or_partial(key);
+		info = info_lookup_or_partial(key, ck, direct);
 		if (!info)
 			return 0;
 		refresh_identity(info);
@@ -403,7 +502,7 @@ static __always_inline int handle(const struct sock *sk, int oldstate, int newst
 		tp = to_tcp_sock(sk, direct);
 		if (!tp)
 			return 0;
-		return emit(sk, tp, key, oldstate, a, direct);
+		return emit(sk, tp, key, ck, oldstate, a, direct);
 	}
 	return 0;
 }
@@ -519,8 +618,10 @@ int tcpscope_seed_tcp(struct bpf_iter__tcp *ctx)
 		flags |= I_REMOTE_FIRST | I_FIN_SENT;
 	new_info(&fresh, 0, flags);
 	key = (__u64)tp;
-	if (bpf_map_update_elem(&socks, &key, &fresh, BPF_NOEXIST) == 0)
+	if (bpf_map_update_elem(&socks, &key, &fresh, BPF_NOEXIST) == 0) {
 		__sync_fetch_and_add(&seeded, 1);
+		__sync_fetch_and_add(&in_socks, 1);
+	}
 	return 0;
 }
 
