@@ -483,8 +483,8 @@ struct session_source *collector_open(const struct collector_opts *opts, char *e
 				log_line("start-up seeding unavailable (BPF iterators did not load): "
 					 "sessions already open will show as partial");
 		}
-		if (rc == -EPERM || rc == -EACCES)
-			break;	/* no other hook will do better */
+		if (rc == -EPERM)
+			break;	/* not allowed: no other hook will do better */
 		if (rc && i + 1 < n_hooks)
 			log_line("%s hook unavailable (%s), falling back to %s",
 				 hook_name(hooks[i]), strerror(-rc), hook_name(hooks[i + 1]));
