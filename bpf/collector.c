@@ -38,6 +38,7 @@ struct collector {
 	struct tcpscope_bpf *skel;
 	struct ring_buffer *rb;
 	struct bpf_program *state_prog;	/* the attached state hook */
+	struct bpf_program *destroy_prog;	/* the attached tcp_destroy_sock hook, or NULL */
 	session_sink_fn sink;
 	void *sink_ctx;
 	int sink_stop;
@@ -290,7 +291,8 @@ static void collector_stats(struct session_source *src, struct source_stats *out
 	out->ring_full = __atomic_load_n(&c->skel->bss->ring_full, __ATOMIC_RELAXED);
 	out->table_full = __atomic_load_n(&c->skel->bss->table_full, __ATOMIC_RELAXED);
 	out->seeded = c->skel->bss->seeded;
-	out->kernel_misses = prog_recursion_misses(c->state_prog);
+	out->kernel_misses = prog_recursion_misses(c->state_prog) +
+			     prog_recursion_misses(c->destroy_prog);
 	out->missed = out->ring_full + out->kernel_misses;
 }
 
@@ -417,6 +419,9 @@ static int try_open(struct collector *c, const struct collector_opts *opts,
 		skel->links.tcpscope_destroy_tp = bpf_program__attach(skel->progs.tcpscope_destroy_tp);
 	c->skel = skel;
 	c->state_prog = state;
+	if (skel->links.tcpscope_destroy_btf || skel->links.tcpscope_destroy_tp)
+		c->destroy_prog = hook == HOOK_TP_BTF ? skel->progs.tcpscope_destroy_btf :
+							skel->progs.tcpscope_destroy_tp;
 	c->src.name = hook_name(hook);
 	return 0;
 fail:
