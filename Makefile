@@ -39,7 +39,7 @@ TESTLIB_OBJ := $(TESTLIB_SRC:%.c=$(O)/%.o)
 BENCH_SRC := $(sort $(wildcard tests/bench/*.c))
 BENCH_BIN := $(BENCH_SRC:%.c=$(O)/%)
 
-.PHONY: deps runtime-deps all clean test unit-test ui-test integration-test test-san run install bench screenshots check-layers help
+.PHONY: deps runtime-deps all clean test unit-test ui-test integration-test test-san run install bench screenshots check-layers help fuzz fuzz-short valgrind soak soak-short
 
 all: tcpscope
 
@@ -48,6 +48,9 @@ help:
 	@echo "make run        build and start the monitor (as root)"
 	@echo "make test       every test: unit, UI, integration (real BPF), then again under ASan+UBSan"
 	@echo "make bench      overhead benchmark (not part of make test)"
+	@echo "make fuzz       libFuzzer on the CSV/replay reader, list parsers, name escaping (FUZZ_SECONDS=60 each)"
+	@echo "make valgrind   the headless stream under valgrind memcheck (part of make test)"
+	@echo "make soak       flood + RSS/missed/UI checks for SOAK_SECONDS (default 600; not part of make test)"
 	@echo "make screenshots  regenerate screenshots/*.png from replay fixtures"
 	@echo "make check-layers  enforce the include rules between bpf/, core/ and ui/"
 
@@ -129,6 +132,7 @@ test: deps
 	@$(MAKE) --no-print-directory tcpscope check-layers
 	@$(MAKE) --no-print-directory unit-test ui-test integration-test
 	@$(MAKE) --no-print-directory SAN=1 unit-test ui-test integration-test
+	@$(MAKE) --no-print-directory valgrind fuzz-short soak-short
 
 test-san:
 	@$(MAKE) --no-print-directory SAN=1 unit-test ui-test integration-test
@@ -140,6 +144,35 @@ run: runtime-deps
 	@$(MAKE) --no-print-directory tcpscope
 	./tcpscope $(ARGS)
 
+# ---- fuzzing, valgrind, soak ----------------------------------------------------
+# libFuzzer harnesses (clang, libclang-rt-*-dev), each built with core/ instrumented.
+FUZZ_O       := build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_SRC     := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN     := $(FUZZ_SRC:tests/fuzz/%.c=$(FUZZ_O)/%)
+FUZZ_CFLAGS  := -g -O1 -std=gnu11 -D_GNU_SOURCE -I. -fno-omit-frame-pointer \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+
+$(FUZZ_O)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(CORE_SRC) $(wildcard core/*.h)
+	@mkdir -p $(FUZZ_O)
+	$(CLANG) $(FUZZ_CFLAGS) -o $@ $< $(CORE_SRC)
+
+fuzz: $(FUZZ_BIN)
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_OUT=$(FUZZ_O) tests/fuzz/run-fuzz.sh $(FUZZ_BIN)
+
+fuzz-short:
+	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=10
+
+valgrind: tcpscope $(BENCH_BIN)
+	@TCPSCOPE=$(CURDIR)/$(O)/tcpscope LOADGEN=$(CURDIR)/$(O)/tests/bench/loadgen tests/valgrind.sh
+
+# SOAK_SECONDS (default 600) at the maximum loopback rate; soak-short: 20 s.
+soak: tcpscope $(BENCH_BIN)
+	@TCPSCOPE=$(CURDIR)/$(O)/tcpscope LOADGEN=$(CURDIR)/$(O)/tests/bench/loadgen tests/soak.sh
+
+soak-short: tcpscope $(BENCH_BIN)
+	@SOAK_SECONDS=20 SOAK_SHORT=1 TCPSCOPE=$(CURDIR)/$(O)/tcpscope LOADGEN=$(CURDIR)/$(O)/tests/bench/loadgen tests/soak.sh
+
 bench: tcpscope $(BENCH_BIN)
 	@TCPSCOPE=$(CURDIR)/$(O)/tcpscope O=$(O) tests/bench/run-bench.sh
 
@@ -150,6 +183,6 @@ install: tcpscope
 	install -D -m 0755 tcpscope $(DESTDIR)$(PREFIX)/sbin/tcpscope
 
 clean:
-	rm -rf build build-san tcpscope
+	rm -rf build build-san build-fuzz tcpscope
 
 .SECONDARY:
