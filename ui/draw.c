@@ -283,11 +283,21 @@ static void draw_head(const struct ui_state *st)
 		const char *arrow = !sorted ? "" : ui_term_utf8() ? (vs->sort.descending ? "\u25bc" : "\u25b2")
 								 : (vs->sort.descending ? "v" : "^");
 
-		if (pos[i].col->right_align)
+		int x = pos[i].x, w = pos[i].width;
+
+		/* the arrow may take the separator space, so that titles stay whole */
+		if (pos[i].col->right_align) {
 			snprintf(title, sizeof(title), "%s%s", arrow, pos[i].col->title);
-		else
+			if (sorted && x > 0) {
+				x--;
+				w++;
+			}
+		} else {
 			snprintf(title, sizeof(title), "%s%s", pos[i].col->title, arrow);
-		put_cell(y, pos[i].x, pos[i].width, title, pos[i].col->right_align,
+			if (sorted && x + w < screen_cols())
+				w++;
+		}
+		put_cell(y, x, w, title, pos[i].col->right_align,
 			 ui_term_attr(sorted ? ST_HEAD_SORT : ST_HEAD));
 	}
 }
@@ -416,7 +426,7 @@ static void draw_prompt(const struct ui_state *st, const struct ui_figures *fig)
 {
 	char lbuf[96];
 	const char *label = prompt_label(st, lbuf, sizeof(lbuf));
-	int y = st->lay.status_y, cols = screen_cols(), x, room, tw, cw;
+	int y = st->lay.status_y, cols = screen_cols(), x, room, cw;
 	const char *text = st->prompt.text;
 	char before[UI_PROMPT_LEN];
 
@@ -427,7 +437,6 @@ static void draw_prompt(const struct ui_state *st, const struct ui_figures *fig)
 	memcpy(before, text, st->prompt.cur);
 	before[st->prompt.cur] = '\0';
 	cw = text_width(before);
-	tw = text_width(text);
 	while (room > 0 && cw >= room && *text) {
 		wchar_t wc;
 		int w;
@@ -435,17 +444,13 @@ static void draw_prompt(const struct ui_state *st, const struct ui_figures *fig)
 
 		text += n;
 		cw -= w;
-		tw -= w;
 	}
 	put(y, x, room, text, A_BOLD);
-	if (fig->msg_visible && st->msg_level == MSG_ERROR) {
-		int mw = text_width(st->msg), mx = x + tw + 3;
-
-		if (mx < cols - mw)
-			mx = cols - mw;
-		if (mx < x + tw + 3)
-			mx = x + tw + 3;
-		put(y, mx, cols - mx, st->msg, ui_term_attr(ST_ERROR));
+	/* what went wrong with the last Enter: on the line above, whole */
+	if (fig->msg_visible && st->msg_level >= MSG_WARN && y > st->lay.rows_y) {
+		fill_line(y - 1, A_NORMAL);
+		put(y - 1, 0, cols, st->msg,
+		    ui_term_attr(st->msg_level == MSG_ERROR ? ST_ERROR : ST_WARN));
 	}
 	move(y, x + (cw < 0 ? 0 : cw));
 }

@@ -215,7 +215,7 @@ static void do_export(struct monitor *mon)
 	if (access(path, F_OK) == 0 &&
 	    (strcmp(mon->confirm_path, path) || mon->confirm_seq != st->msg_seq)) {
 		snprintf(mon->confirm_path, sizeof(mon->confirm_path), "%s", path);
-		ui_state_msg(st, MSG_WARN, "%s exists: Enter replaces it, Esc cancels", shown);
+		ui_state_msg(st, MSG_WARN, "The file exists: Enter replaces it, Esc cancels.");
 		mon->confirm_seq = st->msg_seq;
 		ui_prompt_start(&st->prompt, st->export_path);
 		st->pkind = PK_EXPORT;

@@ -1,0 +1,808 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The monitor on a real terminal: tcpscope --replay runs in a tmux pane;
+ * the test types keys and polls capture-pane until the screen shows what
+ * it should (views, sort, filters, export, hostile names, sizes, restore).
+ * Needs TCPSCOPE (the binary, set by `make ui-test`) and tmux.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "core/columns.h"
+#include "core/csv.h"
+#include "tests/ui/tmux_harness.h"
+
+#define FIXTURE "tests/ui/fixtures/sessions.csv"
+#define FIXTURE_SESSIONS 244
+
+static const char *tcpscope;
+static char fixture[4096];
+
+struct ctx {
+	struct tmux t;
+};
+
+static int setup(void **state)
+{
+	struct ctx *c = calloc(1, sizeof(*c));
+
+	assert_non_null(c);
+	assert_int_equal(tmux_start(&c->t, 100, 30), 0);
+	*state = c;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct ctx *c = *state;
+
+	tmux_stop(&c->t);
+	free(c);
+	return 0;
+}
+
+/* Start the monitor on the fixture with extra arguments; wait for the first screen. */
+static void start_ui(struct tmux *t, const char *env, const char *args)
+{
+	char cmd[8192];
+
+	snprintf(cmd, sizeof(cmd), "%s %s --replay %s %s; echo EXIT=$?", env ? env : "", tcpscope,
+		 fixture, args ? args : "");
+	tmux_line(t, cmd);
+	assert_true(tmux_wait_text(t, "replay complete"));
+	assert_true(tmux_wait_text(t, "F10Quit"));
+}
+
+/* Screen x of a column in the default narrow set of a view. */
+static int col_x(enum view_kind kind, enum col_id id, int *width)
+{
+	const struct column *cols;
+	size_t i, n;
+	int x = 0;
+
+	cols = columns_for(kind, &n);
+	for (i = 0; i < n; i++) {
+		if (!cols[i].narrow)
+			continue;
+		if (cols[i].id == id) {
+			*width = cols[i].width;
+			return x;
+		}
+		x += cols[i].width + 1;
+	}
+	fail_msg("column %d not in the narrow set", id);
+	return -1;
+}
+
+/* Text of column id on screen line y of a view. */
+static const char *cell(struct tmux *t, enum view_kind kind, int y, enum col_id id, char *out,
+			size_t len)
+{
+	char line[2048];
+	int w, x = col_x(kind, id, &w);
+
+	tmux_screen_line(t, y, line, sizeof(line));
+	return tmux_cell(line, x, w, out, len);
+}
+
+#define ROWS_Y 5
+
+/* Number of data rows on the screen (lines from ROWS_Y with a non-empty first column). */
+static int screen_rows(struct tmux *t, int lines)
+{
+	char line[2048];
+	int y;
+
+	for (y = ROWS_Y; y < lines - 2; y++) {
+		tmux_screen_line(t, y, line, sizeof(line));
+		if (!line[0] || (line[0] == ' ' && line[1] == ' ' && strspn(line, " ") > 10))
+			break;
+	}
+	return y - ROWS_Y;
+}
+
+/* ---- views --------------------------------------------------------------------- */
+
+static void test_sessions_view(void **state)
+{
+	struct ctx *c = *state;
+	char line[2048], buf[64];
+
+	start_ui(&c->t, NULL, NULL);
+	assert_true(tmux_wait_text(&c->t, "244 rows"));
+	tmux_capture(&c->t, false);
+	assert_non_null(strstr(c->t.screen, "Total: 244"));
+	assert_non_null(strstr(c->t.screen, "History: 244/100000"));
+	assert_non_null(strstr(c->t.screen, "following"));
+	tmux_screen_line(&c->t, 4, line, sizeof(line));
+	assert_non_null(strstr(line, "TIME"));
+	assert_non_null(strstr(line, "COMM"));
+	assert_non_null(strstr(line, "RADDR"));
+	/* newest at the bottom: the last session of the file on the last data row */
+	assert_string_equal(cell(&c->t, VIEW_SESSIONS, 30 - 3, COL_TIME, buf, sizeof(buf)), "22:01:55");
+	assert_string_equal(cell(&c->t, VIEW_SESSIONS, 30 - 3, COL_PID, buf, sizeof(buf)), "6001");
+	assert_int_equal(screen_rows(&c->t, 30), 30 - 7);
+}
+
+static void test_switch_views(void **state)
+{
+	struct ctx *c = *state;
+	char line[2048];
+
+	start_ui(&c->t, NULL, NULL);
+	tmux_keys(&c->t, "2");
+	assert_true(tmux_wait_text(&c->t, "30 rows"));
+	tmux_screen_line(&c->t, 4, line, sizeof(line));
+	assert_non_null(strstr(line, "PEERS"));
+	tmux_keys(&c->t, "Tab");
+	assert_true(tmux_wait_text(&c->t, "13 rows"));
+	tmux_screen_line(&c->t, 4, line, sizeof(line));
+	assert_non_null(strstr(line, "PORT"));
+	/* the busiest port first */
+	tmux_screen_line(&c->t, ROWS_Y, line, sizeof(line));
+	assert_non_null(strstr(line, " 443 "));
+	tmux_keys(&c->t, "Tab");
+	assert_true(tmux_wait_text(&c->t, "244 rows"));
+	tmux_keys(&c->t, "BTab");
+	assert_true(tmux_wait_text(&c->t, "13 rows"));
+	tmux_keys(&c->t, "1");
+	assert_true(tmux_wait_text(&c->t, "244 rows"));
+}
+
+static bool sorted_column(struct tmux *t, enum view_kind kind, enum col_id id, int rows, bool desc)
+{
+	char a[64], b[64];
+	int y;
+
+	for (y = ROWS_Y; y + 1 < ROWS_Y + rows; y++) {
+		long x = atol(cell(t, kind, y, id, a, sizeof(a)));
+		long z = atol(cell(t, kind, y + 1, id, b, sizeof(b)));
+
+		if (desc ? x < z : x > z) {
+			fprintf(stderr, "rows %d/%d not in order: %s %s\n", y, y + 1, a, b);
+			return false;
+		}
+	}
+	return true;
+}
+
+static void test_sort(void **state)
+{
+	struct ctx *c = *state;
+
+	start_ui(&c->t, NULL, NULL);
+	tmux_keys(&c->t, "2");
+	assert_true(tmux_wait_text(&c->t, "\u25bcSESS"));
+	assert_true(sorted_column(&c->t, VIEW_PROCS, COL_SESSIONS, 20, true));
+	/* < twice: COMM, then PID (ascending) */
+	tmux_keys(&c->t, "<");
+	tmux_keys(&c->t, "<");
+	assert_true(tmux_wait_text(&c->t, "\u25b2PID"));
+	assert_true(sorted_column(&c->t, VIEW_PROCS, COL_PID, 20, false));
+	/* I inverts */
+	tmux_keys(&c->t, "I");
+	assert_true(tmux_wait_text(&c->t, "\u25bcPID"));
+	assert_true(sorted_column(&c->t, VIEW_PROCS, COL_PID, 20, true));
+	/* F6 to the next column */
+	tmux_keys(&c->t, "F6");
+	assert_true(tmux_wait_text(&c->t, "COMM\u25b2"));
+	/* sessions by RPORT, descending with r */
+	tmux_keys(&c->t, "1");
+	tmux_keys(&c->t, ">");
+	tmux_keys(&c->t, ">");
+	tmux_keys(&c->t, ">");
+	tmux_keys(&c->t, ">");
+	tmux_keys(&c->t, ">");
+	assert_true(tmux_wait_text(&c->t, "\u25b2RPORT"));
+	tmux_keys(&c->t, "r");
+	assert_true(tmux_wait_text(&c->t, "\u25bcRPORT"));
+	assert_true(sorted_column(&c->t, VIEW_SESSIONS, COL_RPORT, 20, true));
+	/* back to time: following the newest again */
+	tmux_keys(&c->t, "<");
+	tmux_keys(&c->t, "<");
+	tmux_keys(&c->t, "<");
+	tmux_keys(&c->t, "<");
+	tmux_keys(&c->t, "<");
+	assert_true(tmux_wait_text(&c->t, "TIME\u25b2"));
+	assert_true(tmux_wait_text(&c->t, "following"));
+}
+
+/* ---- filters ------------------------------------------------------------------- */
+
+static void test_filter_port(void **state)
+{
+	struct ctx *c = *state;
+	char a[64], b[64];
+	int y, rows;
+
+	start_ui(&c->t, NULL, NULL);
+	tmux_keys(&c->t, "o");
+	assert_true(tmux_wait_text(&c->t, "Ports, either side"));
+	tmux_line(&c->t, "5432");
+	assert_true(tmux_wait_text(&c->t, "Filter: port 5432"));
+	assert_true(tmux_wait_text(&c->t, "51 of 244"));
+	rows = screen_rows(&c->t, 30);
+	assert_int_equal(rows, 23);
+	for (y = ROWS_Y; y < ROWS_Y + rows; y++) {
+		cell(&c->t, VIEW_SESSIONS, y, COL_LPORT, a, sizeof(a));
+		cell(&c->t, VIEW_SESSIONS, y, COL_RPORT, b, sizeof(b));
+		if (strcmp(a, "5432") && strcmp(b, "5432"))
+			fail_msg("row %d has neither port 5432: %s %s", y, a, b);
+	}
+	/* the filter applies to every view */
+	tmux_keys(&c->t, "3");
+	assert_true(tmux_wait_text(&c->t, "1 of 13"));
+	assert_true(tmux_wait_text(&c->t, "recent history"));
+	/* a bad list: the error shows, the prompt stays; Esc leaves the filter as it was */
+	tmux_keys(&c->t, "o");
+	tmux_keys(&c->t, "C-u");
+	tmux_line(&c->t, "80,x");
+	assert_true(tmux_wait_text(&c->t, "bad port 'x'"));
+	tmux_keys(&c->t, "Escape");
+	assert_true(tmux_wait_text(&c->t, "Filter: port 5432"));
+	/* x clears */
+	tmux_keys(&c->t, "x");
+	assert_true(tmux_wait_text(&c->t, "13 rows"));
+	assert_true(tmux_wait_text(&c->t, "Filter: none"));
+}
+
+static void test_filter_pid_and_family(void **state)
+{
+	struct ctx *c = *state;
+	char a[64];
+	int y, rows;
+
+	start_ui(&c->t, NULL, NULL);
+	tmux_keys(&c->t, "p");
+	tmux_line(&c->t, "1201");
+	assert_true(tmux_wait_text(&c->t, "Filter: pid 1201"));
+	assert_true(tmux_wait_text(&c->t, "93 of 244"));
+	rows = screen_rows(&c->t, 30);
+	for (y = ROWS_Y; y < ROWS_Y + rows; y++)
+		assert_string_equal(cell(&c->t, VIEW_SESSIONS, y, COL_PID, a, sizeof(a)), "1201");
+	/* combined with IPv6: nginx listens on IPv4 only */
+	tmux_keys(&c->t, "6");
+	assert_true(tmux_wait_text(&c->t, "0 of 244"));
+	assert_true(tmux_wait_text(&c->t, "No rows match the filter"));
+	tmux_keys(&c->t, "6");
+	assert_true(tmux_wait_text(&c->t, "93 of 244"));
+	/* f on a process row */
+	tmux_keys(&c->t, "x");
+	tmux_keys(&c->t, "2");
+	assert_true(tmux_wait_text(&c->t, "30 rows"));
+	tmux_keys(&c->t, "Down");
+	tmux_keys(&c->t, "f");
+	assert_true(tmux_wait_text(&c->t, "Filter: pid 2210"));
+	assert_true(tmux_wait_text(&c->t, "1 of 30"));
+	/* search: an address */
+	tmux_keys(&c->t, "x");
+	tmux_keys(&c->t, "1");
+	tmux_keys(&c->t, "/");
+	tmux_type(&c->t, "2001:db8:0:42::");
+	assert_true(tmux_wait_text(&c->t, "19 of 244"));
+	tmux_keys(&c->t, "Enter");
+	assert_true(tmux_wait_text(&c->t, "Filter: /2001:db8:0:42::"));
+}
+
+/* ---- export -------------------------------------------------------------------- */
+
+struct csv_file {
+	char **rows[512];	/* fields of each record */
+	size_t nfields[512];
+	size_t n;
+};
+
+static void csv_load(const char *path, struct csv_file *f)
+{
+	struct csv_record rec;
+	FILE *fp = fopen(path, "r");
+	size_t i;
+	int rc;
+
+	assert_non_null(fp);
+	memset(f, 0, sizeof(*f));
+	csv_record_init(&rec);
+	while ((rc = csv_read_record(fp, &rec)) == 1 && f->n < 512) {
+		f->rows[f->n] = calloc(rec.n, sizeof(char *));
+		for (i = 0; i < rec.n; i++)
+			f->rows[f->n][i] = strdup(rec.fields[i]);
+		f->nfields[f->n++] = rec.n;
+	}
+	assert_int_equal(rc, 0);
+	csv_record_fini(&rec);
+	fclose(fp);
+}
+
+static void csv_free(struct csv_file *f)
+{
+	size_t i, j;
+
+	for (i = 0; i < f->n; i++) {
+		for (j = 0; j < f->nfields[i]; j++)
+			free(f->rows[i][j]);
+		free(f->rows[i]);
+	}
+}
+
+static int csv_col(const struct csv_file *f, const char *name)
+{
+	size_t i;
+
+	for (i = 0; f->n && i < f->nfields[0]; i++)
+		if (!strcmp(f->rows[0][i], name))
+			return (int)i;
+	fail_msg("no column %s", name);
+	return -1;
+}
+
+struct first_row {
+	struct tmux *t;
+	const struct csv_file *f;
+};
+
+/* The first data row shows the first record of the file (pid, lport, rport). */
+static bool first_row_is(const char *screen, const void *arg)
+{
+	const struct first_row *m = arg;
+	char a[64];
+
+	(void)screen;
+	return !strcmp(cell(m->t, VIEW_SESSIONS, ROWS_Y, COL_PID, a, sizeof(a)),
+		       m->f->rows[1][csv_col(m->f, "pid")]) &&
+	       !strcmp(cell(m->t, VIEW_SESSIONS, ROWS_Y, COL_LPORT, a, sizeof(a)),
+		       m->f->rows[1][csv_col(m->f, "lport")]) &&
+	       !strcmp(cell(m->t, VIEW_SESSIONS, ROWS_Y, COL_RPORT, a, sizeof(a)),
+		       m->f->rows[1][csv_col(m->f, "rport")]);
+}
+
+static void test_export_matches_view(void **state)
+{
+	struct ctx *c = *state;
+	struct first_row m;
+	struct csv_file f;
+	char path[512], a[2048], *end;
+	int y, rows, pid, lport, rport, tx, nprocs;
+	size_t i;
+	unsigned long long prev = ~0ull;
+
+	start_ui(&c->t, NULL, NULL);
+	/* port 443 either side, sorted by TX descending, from the top */
+	tmux_keys(&c->t, "o");
+	tmux_line(&c->t, "443");
+	assert_true(tmux_wait_text(&c->t, "81 of 244"));
+	for (i = 0; i < 6; i++)
+		tmux_keys(&c->t, ">");
+	assert_true(tmux_wait_text(&c->t, "\u25bcTX"));
+	tmux_keys(&c->t, "e");
+	assert_true(tmux_wait_text(&c->t, "Export 81 sessions to: tcpscope-sessions-"));
+	snprintf(path, sizeof(path), "%s/port443.csv", c->t.dir);
+	tmux_keys(&c->t, "C-u");
+	tmux_line(&c->t, path);
+	assert_true(tmux_wait_text(&c->t, "exported 81 sessions"));
+
+	csv_load(path, &f);
+	assert_int_equal(f.n, 1 + 81);
+	assert_string_equal(f.rows[0][0], "time");
+	pid = csv_col(&f, "pid");
+	lport = csv_col(&f, "lport");
+	rport = csv_col(&f, "rport");
+	tx = csv_col(&f, "tx_bytes");
+	/* every row passes the filter, in the view's order */
+	for (i = 1; i < f.n; i++) {
+		unsigned long long v = strtoull(f.rows[i][tx], &end, 10);
+
+		assert_true(!strcmp(f.rows[i][lport], "443") || !strcmp(f.rows[i][rport], "443"));
+		assert_true(v <= prev);
+		prev = v;
+	}
+	/* from the top, the rows on the screen are the first rows of the file */
+	tmux_keys(&c->t, "Home");
+	m.t = &c->t;
+	m.f = &f;
+	assert_true(tmux_wait(&c->t, first_row_is, &m, false, TMUX_WAIT_MS, "the first CSV row on top"));
+	rows = screen_rows(&c->t, 30);
+	assert_int_equal(rows, 23);
+	for (y = 0; y < rows; y++) {
+		assert_string_equal(cell(&c->t, VIEW_SESSIONS, ROWS_Y + y, COL_PID, a, sizeof(a)),
+				    f.rows[1 + y][pid]);
+		assert_string_equal(cell(&c->t, VIEW_SESSIONS, ROWS_Y + y, COL_RPORT, a, sizeof(a)),
+				    f.rows[1 + y][rport]);
+		assert_string_equal(cell(&c->t, VIEW_SESSIONS, ROWS_Y + y, COL_LPORT, a, sizeof(a)),
+				    f.rows[1 + y][lport]);
+	}
+	csv_free(&f);
+
+	/* the processes view exports its own rows; an existing file asks first */
+	tmux_keys(&c->t, "2");
+	assert_true(tmux_wait_text(&c->t, "of 30"));
+	tmux_screen_line(&c->t, 3, a, sizeof(a));
+	nprocs = atoi(strstr(a, "of 30") - 4 + strspn(strstr(a, "of 30") - 4, " "));
+	assert_true(nprocs > 1 && nprocs < 30);
+	tmux_keys(&c->t, "e");
+	tmux_keys(&c->t, "C-u");
+	tmux_line(&c->t, path);
+	assert_true(tmux_wait_text(&c->t, "The file exists: Enter replaces it"));
+	tmux_keys(&c->t, "Enter");
+	snprintf(a, sizeof(a), "exported %d processes", nprocs);
+	assert_true(tmux_wait_text(&c->t, a));
+	csv_load(path, &f);
+	assert_int_equal(f.n, 1 + (size_t)nprocs);
+	assert_string_equal(f.rows[0][0], "pid");
+	csv_free(&f);
+
+	/* a directory that does not exist: an error in the status line, no file */
+	tmux_keys(&c->t, "e");
+	tmux_keys(&c->t, "C-u");
+	tmux_line(&c->t, "/nonexistent/dir/x.csv");
+	assert_true(tmux_wait_text(&c->t, "export failed: cannot create /nonexistent/dir/x.csv"));
+}
+
+/* ---- hostile names ------------------------------------------------------------- */
+
+/* In a capture with escapes, every ESC must start an SGR sequence made by tmux. */
+static bool only_sgr(const char *s, char *why, size_t len)
+{
+	for (; (s = strchr(s, '\033')); s++) {
+		const char *p = s + 1;
+
+		if (*p != '[') {
+			snprintf(why, len, "ESC followed by 0x%02x", (unsigned char)*p);
+			return false;
+		}
+		p++;
+		while ((*p >= '0' && *p <= '9') || *p == ';' || *p == ':')
+			p++;
+		if (*p != 'm') {
+			snprintf(why, len, "CSI ending in 0x%02x", (unsigned char)*p);
+			return false;
+		}
+	}
+	return true;
+}
+
+static void test_hostile_comm_inert(void **state)
+{
+	struct ctx *c = *state;
+	char why[96], title[256];
+
+	start_ui(&c->t, NULL, NULL);
+	tmux_keys(&c->t, "2");
+	assert_true(tmux_wait_text(&c->t, "30 rows"));
+	tmux_keys(&c->t, "w");	/* room for the whole escaped names */
+	assert_true(tmux_wait_text(&c->t, "\\x1b[31mred\\x1b[0m"));
+	assert_true(tmux_wait_text(&c->t, "\\x1b]0;pwned\\x07"));
+	assert_true(tmux_wait_text(&c->t, "a,b\"c\\x0ad"));
+	assert_true(tmux_wait_text(&c->t, "=cmd|' /C calc'"));
+	tmux_capture(&c->t, true);
+	if (!only_sgr(c->t.screen, why, sizeof(why)))
+		fail_msg("a raw escape reached the terminal: %s", why);
+	assert_null(strstr(c->t.screen, "\033]"));
+	assert_null(strstr(c->t.screen, "\a"));
+	/* the OSC in a name did not set the window title */
+	tmux_format(&c->t, "#{pane_title}", title, sizeof(title));
+	assert_null(strstr(title, "pwned"));
+	/* the detail panel and the sessions view too */
+	tmux_keys(&c->t, "1");
+	tmux_keys(&c->t, "c");
+	tmux_type(&c->t, "pwned");
+	assert_true(tmux_wait_text(&c->t, "1 of 244"));
+	tmux_keys(&c->t, "Enter");
+	tmux_keys(&c->t, "Enter");
+	assert_true(tmux_wait_text(&c->t, "Session of \\x1b]0;pwned\\x07"));
+	tmux_capture(&c->t, true);
+	if (!only_sgr(c->t.screen, why, sizeof(why)))
+		fail_msg("a raw escape reached the terminal: %s", why);
+	tmux_format(&c->t, "#{pane_title}", title, sizeof(title));
+	assert_null(strstr(title, "pwned"));
+}
+
+/* ---- sizes --------------------------------------------------------------------- */
+
+static void test_too_small_and_resize(void **state)
+{
+	struct ctx *c = *state;
+	char line[2048];
+
+	start_ui(&c->t, NULL, NULL);
+	tmux_resize(&c->t, 30, 8);
+	assert_true(tmux_wait_text(&c->t, "Terminal too small: 30x8"));
+	assert_true(tmux_wait_text(&c->t, "at least 40x10"));
+	tmux_resize(&c->t, 39, 20);
+	assert_true(tmux_wait_text(&c->t, "Terminal too small: 39x20"));
+	/* keys other than q do nothing meanwhile */
+	tmux_keys(&c->t, "2");
+	tmux_resize(&c->t, 80, 24);
+	assert_true(tmux_wait_text(&c->t, "244 rows"));
+	tmux_capture(&c->t, false);
+	tmux_screen_line(&c->t, 23, line, sizeof(line));
+	assert_non_null(strstr(line, "F1Help"));
+	assert_non_null(strstr(line, "F10Quit"));
+	tmux_screen_line(&c->t, 0, line, sizeof(line));
+	assert_true(strncmp(line, "tcpscope", 8) == 0);
+	tmux_screen_line(&c->t, 4, line, sizeof(line));
+	assert_non_null(strstr(line, "DUR"));	/* the narrow set fits 80 columns */
+	/* the smallest size still draws a table */
+	tmux_resize(&c->t, 40, 10);
+	assert_true(tmux_wait_text(&c->t, "F1Help"));
+	tmux_capture(&c->t, false);
+	assert_int_equal(screen_rows(&c->t, 10), 3);
+	/* big */
+	tmux_resize(&c->t, 200, 60);
+	assert_true(tmux_wait_text(&c->t, "following"));
+	tmux_capture(&c->t, false);
+	assert_int_equal(screen_rows(&c->t, 60), 53);
+	/* many resizes in a row */
+	for (int i = 0; i < 20; i++)
+		tmux_resize(&c->t, 40 + i * 7, 10 + i * 2);
+	tmux_resize(&c->t, 100, 30);
+	assert_true(tmux_wait_text(&c->t, "244 rows"));
+	tmux_keys(&c->t, "q");
+	assert_true(tmux_wait_text(&c->t, "EXIT=0"));
+}
+
+/* ---- panels --------------------------------------------------------------------- */
+
+static void test_help_detail_columns(void **state)
+{
+	struct ctx *c = *state;
+
+	start_ui(&c->t, NULL, NULL);
+	tmux_keys(&c->t, "?");
+	assert_true(tmux_wait_text(&c->t, "tcpscope help: every key"));
+	assert_true(tmux_wait_text(&c->t, "invert the sort order"));
+	tmux_keys(&c->t, "PageDown");
+	tmux_keys(&c->t, "PageDown");
+	assert_true(tmux_wait_text(&c->t, "Reading the table"));
+	tmux_keys(&c->t, "Space");
+	assert_true(tmux_wait_text(&c->t, "244 rows"));
+	assert_true(tmux_wait_gone(&c->t, "PAUSED"));
+	/* details of the newest session */
+	tmux_keys(&c->t, "Enter");
+	assert_true(tmux_wait_text(&c->t, "Session of caf\u00e9-worker, pid 6001"));
+	assert_true(tmux_wait_text(&c->t, "duration_ms = 113.693"));
+	tmux_keys(&c->t, "Escape");
+	assert_true(tmux_wait_text(&c->t, "244 rows"));
+	/* process details list its recent sessions */
+	tmux_keys(&c->t, "2");
+	tmux_keys(&c->t, "Enter");
+	assert_true(tmux_wait_text(&c->t, "Process nginx, pid 1201"));
+	assert_true(tmux_wait_text(&c->t, "Recent sessions, newest first"));
+	assert_true(tmux_wait_text(&c->t, "203.0.113.25"));
+	tmux_keys(&c->t, "q");
+	assert_true(tmux_wait_text(&c->t, "30 rows"));
+	/* the column chooser */
+	tmux_keys(&c->t, "1");
+	tmux_keys(&c->t, "F2");
+	assert_true(tmux_wait_text(&c->t, "Columns of sessions"));
+	tmux_keys(&c->t, "Down");
+	tmux_keys(&c->t, "Down");
+	tmux_keys(&c->t, "Down");
+	tmux_keys(&c->t, "Down");
+	tmux_keys(&c->t, "Space");
+	assert_true(tmux_wait_text(&c->t, "[x] LADDR"));
+	tmux_keys(&c->t, "Escape");
+	assert_true(tmux_wait_text(&c->t, "LADDR"));
+	assert_true(tmux_wait_gone(&c->t, "Columns of sessions"));
+	/* pause shows in the header and the function bar */
+	tmux_keys(&c->t, "Space");
+	assert_true(tmux_wait_text(&c->t, "PAUSED  +0 new"));
+	assert_true(tmux_wait_text(&c->t, "F5Resume"));
+	tmux_keys(&c->t, "F5");
+	assert_true(tmux_wait_gone(&c->t, "PAUSED"));
+}
+
+static void test_no_color(void **state)
+{
+	struct ctx *c = *state;
+	const char *s;
+
+	start_ui(&c->t, "NO_COLOR=1", NULL);
+	tmux_capture(&c->t, true);
+	/* no explicit foreground or background color, only attributes */
+	for (s = c->t.screen; (s = strstr(s, "\033[")); ) {
+		char *end;
+
+		s += 2;
+		do {
+			long v = strtol(s, &end, 10);
+
+			if ((v >= 30 && v <= 38) || (v >= 40 && v <= 48) || (v >= 90 && v <= 107))
+				fail_msg("color %ld on a NO_COLOR screen", v);
+			s = *end == ';' ? end + 1 : end;
+		} while (*end == ';');
+	}
+	/* reverse video marks the bars */
+	assert_true(strstr(c->t.screen, "\033[7m") || strstr(c->t.screen, ";7m"));
+	tmux_keys(&c->t, "q");
+	assert_true(tmux_wait_text(&c->t, "EXIT=0"));
+	/* --no-color does the same, and colors are there without it */
+	tmux_line(&c->t, "clear");
+	assert_true(tmux_wait_gone(&c->t, "EXIT=0"));
+	start_ui(&c->t, NULL, "--no-color");
+	tmux_capture(&c->t, true);
+	assert_null(strstr(c->t.screen, "\033[42m"));
+	tmux_keys(&c->t, "q");
+	assert_true(tmux_wait_text(&c->t, "EXIT=0"));
+	tmux_line(&c->t, "clear");
+	assert_true(tmux_wait_gone(&c->t, "EXIT=0"));
+	start_ui(&c->t, NULL, NULL);
+	tmux_capture(&c->t, true);
+	assert_non_null(strstr(c->t.screen, "\033[42m"));	/* the green column titles */
+}
+
+/* ---- the mouse ----------------------------------------------------------------- */
+
+/* An xterm mouse report (1-based cells), as tmux forwards it. */
+static void click(struct tmux *t, int x, int y)
+{
+	char hex[64];
+
+	snprintf(hex, sizeof(hex), "1b 5b 4d %02x %02x %02x", 32 + 0, 32 + x + 1, 32 + y + 1);
+	tmux_hex(t, hex);
+	snprintf(hex, sizeof(hex), "1b 5b 4d %02x %02x %02x", 32 + 3, 32 + x + 1, 32 + y + 1);
+	tmux_hex(t, hex);
+}
+
+static void test_mouse(void **state)
+{
+	struct ctx *c = *state;
+	char flag[32];
+	int w, x;
+
+	start_ui(&c->t, NULL, NULL);
+	tmux_format(&c->t, "#{mouse_any_flag}#{mouse_standard_flag}#{mouse_button_flag}", flag,
+		    sizeof(flag));
+	assert_non_null(strchr(flag, '1'));	/* the monitor asked for mouse reports */
+	/* the Ports tab */
+	click(&c->t, 30, 3);
+	assert_true(tmux_wait_text(&c->t, "13 rows"));
+	/* the PEERS title sorts by peers */
+	x = col_x(VIEW_PORTS, COL_PEERS, &w);
+	click(&c->t, x + 2, 4);
+	assert_true(tmux_wait_text(&c->t, "\u25bcPEERS"));
+	/* F10 in the function bar quits */
+	click(&c->t, 74, 29);
+	assert_true(tmux_wait_text(&c->t, "EXIT=0"));
+}
+
+/* ---- leaving ------------------------------------------------------------------- */
+
+/* After the monitor: the shell answers, the tty is sane, no mode was left on. */
+static void assert_restored(struct tmux *t, const char *why)
+{
+	char fmt[64];
+
+	tmux_line(t, "clear");
+	if (!tmux_wait(t, tmux_pred_lacks, "EXIT=", false, TMUX_WAIT_MS, "a clear screen"))
+		fail_msg("%s: the shell does not clear", why);
+	tmux_line(t, "echo alive-$((6*7))");
+	if (!tmux_wait_text(t, "alive-42"))
+		fail_msg("%s: the shell does not answer", why);
+	tmux_line(t, "stty -a | tr ' ' '\\n' | grep -E -x -e '-?(icanon|echo|isig|icrnl|opost)' | tr '\\n' ' '; echo");
+	if (!tmux_wait_text(t, "icanon echo"))
+		fail_msg("%s: stty not sane", why);
+	tmux_capture(t, false);
+	assert_null(strstr(t->screen, "-icanon"));
+	assert_null(strstr(t->screen, "-echo "));
+	assert_null(strstr(t->screen, "-isig"));
+	assert_null(strstr(t->screen, "-opost"));
+	assert_null(strstr(t->screen, "F10Quit"));
+	tmux_format(t, "#{alternate_on}#{mouse_any_flag}#{mouse_standard_flag}#{mouse_button_flag}", fmt,
+		    sizeof(fmt));
+	if (strcmp(fmt, "0000"))
+		fail_msg("%s: pane modes left on (alternate, mouse): %s", why, fmt);
+	tmux_format(t, "#{cursor_flag}#{keypad_cursor_flag}", fmt, sizeof(fmt));
+	if (strcmp(fmt, "10"))
+		fail_msg("%s: cursor hidden or keypad mode left on: %s", why, fmt);
+}
+
+static void start_with_pidfile(struct tmux *t, char *pidfile, size_t len)
+{
+	char cmd[8192];
+
+	snprintf(pidfile, len, "%s/pid", t->dir);
+	unlink(pidfile);
+	snprintf(cmd, sizeof(cmd), "sh -c 'echo $$ >%s; exec %s --replay %s'; echo EXIT=$?", pidfile,
+		 tcpscope, fixture);
+	tmux_line(t, cmd);
+	assert_true(tmux_wait_text(t, "replay complete"));
+}
+
+static void kill_from_pidfile(const char *pidfile, int sig)
+{
+	FILE *f = fopen(pidfile, "r");
+	int pid = 0;
+
+	assert_non_null(f);
+	assert_int_equal(fscanf(f, "%d", &pid), 1);
+	fclose(f);
+	assert_true(pid > 1);
+	assert_int_equal(kill(pid, sig), 0);
+}
+
+static void test_quit_restores_terminal(void **state)
+{
+	struct ctx *c = *state;
+	char pidfile[512];
+	static const struct {
+		int sig;
+		const char *name;
+		const char *exit;
+	} sigs[] = {
+		{ SIGTERM, "SIGTERM", "EXIT=0" },
+		{ SIGHUP, "SIGHUP", "EXIT=0" },
+		{ SIGABRT, "SIGABRT (a crash)", "EXIT=134" },
+		{ SIGSEGV, "SIGSEGV (a crash)", "EXIT=139" },
+	};
+	size_t i;
+
+	/* q */
+	start_ui(&c->t, NULL, NULL);
+	tmux_keys(&c->t, "q");
+	assert_true(tmux_wait_text(&c->t, "EXIT=0"));
+	assert_true(tmux_wait_text(&c->t, "tcpscope: 244 sessions, 0 missed"));
+	assert_restored(&c->t, "q");
+	/* F10 from a panel */
+	start_ui(&c->t, NULL, NULL);
+	tmux_keys(&c->t, "?");
+	assert_true(tmux_wait_text(&c->t, "tcpscope help"));
+	tmux_keys(&c->t, "F10");
+	assert_true(tmux_wait_text(&c->t, "EXIT=0"));
+	assert_restored(&c->t, "F10");
+	/* Ctrl-C, also in the middle of a prompt */
+	start_ui(&c->t, NULL, NULL);
+	tmux_keys(&c->t, "p");
+	tmux_type(&c->t, "12");
+	tmux_keys(&c->t, "C-c");
+	assert_true(tmux_wait_text(&c->t, "EXIT=0"));
+	assert_restored(&c->t, "Ctrl-C");
+	/* signals from outside, and crashes */
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		start_with_pidfile(&c->t, pidfile, sizeof(pidfile));
+		kill_from_pidfile(pidfile, sigs[i].sig);
+		if (!tmux_wait_text(&c->t, sigs[i].exit))
+			fail_msg("%s: no %s", sigs[i].name, sigs[i].exit);
+		assert_restored(&c->t, sigs[i].name);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_sessions_view, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_switch_views, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sort, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_filter_port, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_filter_pid_and_family, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_export_matches_view, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hostile_comm_inert, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_too_small_and_resize, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_help_detail_columns, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_color, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_mouse, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_quit_restores_terminal, setup, teardown),
+	};
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	setlocale(LC_CTYPE, "C.UTF-8");
+	tcpscope = getenv("TCPSCOPE");
+	if (!tcpscope || !*tcpscope || access(tcpscope, X_OK)) {
+		printf("test_screen: skipped: TCPSCOPE is not set to the tcpscope binary (make ui-test sets it)\n");
+		return 0;
+	}
+	if (!tmux_available()) {
+		printf("test_screen: skipped: tmux is not installed\n");
+		return 0;
+	}
+	if (!realpath(FIXTURE, fixture)) {
+		printf("test_screen: cannot find %s (run from the repository root)\n", FIXTURE);
+		return 1;
+	}
+	return cmocka_run_group_tests_name("ui screen (tmux)", tests, NULL, NULL);
+}

@@ -1,0 +1,320 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Driving tcpscope in a real terminal: a detached tmux server with its own
+ * socket (tmux -L tcpscope-test-PID-N), keys sent with send-keys, the
+ * screen read with capture-pane and polled until the expected text shows
+ * up (bounded, no fixed sleeps). Header-only: each test binary includes it.
+ */
+#ifndef TCPSCOPE_TESTS_UI_TMUX_HARNESS_H
+#define TCPSCOPE_TESTS_UI_TMUX_HARNESS_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <wchar.h>
+
+#define TMUX_WAIT_MS 15000
+#define TMUX_SCREEN_MAX (256 * 1024)
+
+struct tmux {
+	char sock[64];
+	char dir[256];		/* scratch directory for this test */
+	char screen[TMUX_SCREEN_MAX];
+	bool up;
+};
+
+static unsigned tmux_serial;
+
+static uint64_t tmux_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* Run argv; its stdout goes to out (may be NULL). Returns the exit status or -1. */
+static int tmux_run(char *const argv[], char *out, size_t outlen)
+{
+	int pfd[2], status;
+	size_t len = 0;
+	pid_t pid;
+	ssize_t n;
+
+	/* no pipe without output wanted: a daemon (the tmux server) would hold it open */
+	if (out && pipe(pfd))
+		return -1;
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		int devnull = open("/dev/null", O_RDWR);
+
+		if (out) {
+			dup2(pfd[1], STDOUT_FILENO);
+			close(pfd[0]);
+			close(pfd[1]);
+		} else if (devnull >= 0) {
+			dup2(devnull, STDOUT_FILENO);
+		}
+		if (devnull >= 0) {
+			dup2(devnull, STDIN_FILENO);
+			dup2(devnull, STDERR_FILENO);
+			close(devnull);
+		}
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	if (out) {
+		close(pfd[1]);
+		while (len < outlen - 1 && (n = read(pfd[0], out + len, outlen - 1 - len)) > 0)
+			len += (size_t)n;
+		out[len] = '\0';
+		close(pfd[0]);
+	}
+	if (waitpid(pid, &status, 0) < 0)
+		return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* tmux -L sock ARGS...; the argument list ends with NULL. */
+static int tmux_cmd(struct tmux *t, char *out, size_t outlen, ...)
+{
+	char *argv[32];
+	va_list ap;
+	int n = 0;
+
+	argv[n++] = "tmux";
+	argv[n++] = "-L";
+	argv[n++] = t->sock;
+	va_start(ap, outlen);
+	while (n < 31 && (argv[n] = va_arg(ap, char *)))
+		n++;
+	va_end(ap);
+	argv[n] = NULL;
+	return tmux_run(argv, out, outlen);
+}
+
+static bool tmux_available(void)
+{
+	char *argv[] = { "tmux", "-V", NULL };
+
+	return tmux_run(argv, NULL, 0) == 0;
+}
+
+/*
+ * A new server and a w x h window running an interactive sh in dir.
+ * TZ=UTC and a UTF-8 locale make the screen reproducible.
+ */
+static int tmux_start(struct tmux *t, int w, int h)
+{
+	char ws[16], hs[16], cmd[512];
+
+	memset(t, 0, sizeof(*t));
+	snprintf(t->sock, sizeof(t->sock), "tcpscope-test-%d-%u", (int)getpid(), tmux_serial++);
+	snprintf(t->dir, sizeof(t->dir), "/tmp/tcpscope-ui-XXXXXX");
+	if (!mkdtemp(t->dir))
+		return -1;
+	snprintf(ws, sizeof(ws), "%d", w);
+	snprintf(hs, sizeof(hs), "%d", h);
+	snprintf(cmd, sizeof(cmd),
+		 "cd %s && exec env -u NO_COLOR TZ=UTC LANG=C.UTF-8 LC_ALL= PS1='$ ' "
+		 "ASAN_OPTIONS=detect_leaks=0 sh", t->dir);
+	if (tmux_cmd(t, NULL, 0, "-f", "/dev/null", "new-session", "-d", "-s", "main", "-x", ws,
+		     "-y", hs, cmd, NULL))
+		return -1;
+	t->up = true;
+	tmux_cmd(t, NULL, 0, "set-option", "-g", "remain-on-exit", "on", NULL);
+	return 0;
+}
+
+static void tmux_stop(struct tmux *t)
+{
+	char rm[300];
+
+	if (t->up)
+		tmux_cmd(t, NULL, 0, "kill-server", NULL);
+	t->up = false;
+	if (t->dir[0] && strncmp(t->dir, "/tmp/tcpscope-ui-", 17) == 0) {
+		char *argv[] = { "rm", "-rf", t->dir, NULL };
+
+		snprintf(rm, sizeof(rm), "%s", t->dir);
+		tmux_run(argv, NULL, 0);
+	}
+}
+
+/* send-keys with tmux key names ("Enter", "Up", "C-c", "F6", "q"). */
+static void tmux_keys(struct tmux *t, const char *key)
+{
+	tmux_cmd(t, NULL, 0, "send-keys", "-t", "main", key, NULL);
+}
+
+/* Literal text. */
+static void tmux_type(struct tmux *t, const char *text)
+{
+	tmux_cmd(t, NULL, 0, "send-keys", "-t", "main", "-l", text, NULL);
+}
+
+static void tmux_line(struct tmux *t, const char *text)
+{
+	tmux_type(t, text);
+	tmux_keys(t, "Enter");
+}
+
+/* Raw bytes, as hex pairs "1b 5b 4d ..." (for mouse reports). */
+static void tmux_hex(struct tmux *t, const char *hex)
+{
+	char *argv[48], buf[256], *p, *save = NULL;
+	int n = 0;
+
+	snprintf(buf, sizeof(buf), "%s", hex);
+	argv[n++] = "tmux";
+	argv[n++] = "-L";
+	argv[n++] = t->sock;
+	argv[n++] = "send-keys";
+	argv[n++] = "-t";
+	argv[n++] = "main";
+	argv[n++] = "-H";
+	for (p = strtok_r(buf, " ", &save); p && n < 47; p = strtok_r(NULL, " ", &save))
+		argv[n++] = p;
+	argv[n] = NULL;
+	tmux_run(argv, NULL, 0);
+}
+
+/* The visible screen (escapes: with colors and attributes as SGR sequences). */
+static const char *tmux_capture(struct tmux *t, bool escapes)
+{
+	if (escapes)
+		tmux_cmd(t, t->screen, sizeof(t->screen), "capture-pane", "-p", "-e", "-t", "main", NULL);
+	else
+		tmux_cmd(t, t->screen, sizeof(t->screen), "capture-pane", "-p", "-t", "main", NULL);
+	return t->screen;
+}
+
+/* A pane format variable ("#{alternate_on}"), as text. */
+static const char *tmux_format(struct tmux *t, const char *fmt, char *out, size_t len)
+{
+	tmux_cmd(t, out, len, "display-message", "-p", "-t", "main", fmt, NULL);
+	out[strcspn(out, "\n")] = '\0';
+	return out;
+}
+
+static void tmux_resize(struct tmux *t, int w, int h)
+{
+	char ws[16], hs[16];
+
+	snprintf(ws, sizeof(ws), "%d", w);
+	snprintf(hs, sizeof(hs), "%d", h);
+	tmux_cmd(t, NULL, 0, "resize-window", "-t", "main", "-x", ws, "-y", hs, NULL);
+}
+
+typedef bool (*tmux_pred)(const char *screen, const void *arg);
+
+static bool tmux_pred_contains(const char *screen, const void *arg)
+{
+	return strstr(screen, arg) != NULL;
+}
+
+static bool tmux_pred_lacks(const char *screen, const void *arg)
+{
+	return strstr(screen, arg) == NULL;
+}
+
+/* Poll the screen until pred holds; false (and the screen printed) after timeout_ms. */
+static bool tmux_wait(struct tmux *t, tmux_pred pred, const void *arg, bool escapes, int timeout_ms,
+		      const char *what)
+{
+	uint64_t end = tmux_now_ms() + (uint64_t)timeout_ms;
+
+	for (;;) {
+		tmux_capture(t, escapes);
+		if (pred(t->screen, arg))
+			return true;
+		if (tmux_now_ms() >= end)
+			break;
+		usleep(15000);
+	}
+	fprintf(stderr, "tmux: timed out after %d ms waiting for %s; the screen:\n%s\n", timeout_ms,
+		what, t->screen);
+	return false;
+}
+
+static bool tmux_wait_text(struct tmux *t, const char *text)
+{
+	return tmux_wait(t, tmux_pred_contains, text, false, TMUX_WAIT_MS, text);
+}
+
+static bool tmux_wait_gone(struct tmux *t, const char *text)
+{
+	return tmux_wait(t, tmux_pred_lacks, text, false, TMUX_WAIT_MS, text);
+}
+
+/* Line y of the last capture (without the newline) into buf. */
+static const char *tmux_screen_line(const struct tmux *t, int y, char *buf, size_t len)
+{
+	const char *p = t->screen, *nl;
+	int i;
+
+	for (i = 0; i < y && p; i++) {
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+	if (!p) {
+		buf[0] = '\0';
+		return buf;
+	}
+	nl = strchr(p, '\n');
+	snprintf(buf, len, "%.*s", (int)(nl ? (size_t)(nl - p) : strlen(p)), p);
+	return buf;
+}
+
+/*
+ * The text of a line between display columns [x, x + w), trimmed. Lines
+ * are UTF-8: columns are counted with wcwidth().
+ */
+static const char *tmux_cell(const char *line, int x, int w, char *out, size_t len)
+{
+	mbstate_t ps;
+	size_t i = 0, n = strlen(line), o = 0, k;
+	int col = 0, cw;
+	wchar_t wc;
+
+	memset(&ps, 0, sizeof(ps));
+	while (i < n && col < x + w) {
+		k = mbrtowc(&wc, line + i, n - i, &ps);
+		if (k == (size_t)-1 || k == (size_t)-2 || k == 0) {
+			k = 1;
+			wc = '?';
+			memset(&ps, 0, sizeof(ps));
+		}
+		cw = wcwidth(wc);
+		if (cw < 0)
+			cw = 1;
+		if (col >= x && o + k < len) {
+			memcpy(out + o, line + i, k);
+			o += k;
+		}
+		col += cw;
+		i += k;
+	}
+	out[o] = '\0';
+	while (o && out[o - 1] == ' ')
+		out[--o] = '\0';
+	for (i = 0; out[i] == ' '; i++)
+		;
+	memmove(out, out + i, strlen(out + i) + 1);
+	return out;
+}
+
+#endif
