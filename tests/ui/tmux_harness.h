@@ -35,7 +35,7 @@ struct tmux {
 
 static unsigned tmux_serial;
 
-static uint64_t tmux_now_ms(void)
+static inline uint64_t tmux_now_ms(void)
 {
 	struct timespec ts;
 
@@ -44,7 +44,7 @@ static uint64_t tmux_now_ms(void)
 }
 
 /* Run argv; its stdout goes to out (may be NULL). Returns the exit status or -1. */
-static int tmux_run(char *const argv[], char *out, size_t outlen)
+static inline int tmux_run(char *const argv[], char *out, size_t outlen)
 {
 	int pfd[2], status;
 	size_t len = 0;
@@ -88,7 +88,7 @@ static int tmux_run(char *const argv[], char *out, size_t outlen)
 }
 
 /* tmux -L sock ARGS...; the argument list ends with NULL. */
-static int tmux_cmd(struct tmux *t, char *out, size_t outlen, ...)
+static inline int tmux_cmd(struct tmux *t, char *out, size_t outlen, ...)
 {
 	char *argv[32];
 	va_list ap;
@@ -105,7 +105,7 @@ static int tmux_cmd(struct tmux *t, char *out, size_t outlen, ...)
 	return tmux_run(argv, out, outlen);
 }
 
-static bool tmux_available(void)
+static inline bool tmux_available(void)
 {
 	char *argv[] = { "tmux", "-V", NULL };
 
@@ -116,7 +116,7 @@ static bool tmux_available(void)
  * A new server and a w x h window running an interactive sh in dir.
  * TZ=UTC and a UTF-8 locale make the screen reproducible.
  */
-static int tmux_start(struct tmux *t, int w, int h)
+static inline int tmux_start(struct tmux *t, int w, int h)
 {
 	char ws[16], hs[16], cmd[512];
 
@@ -138,7 +138,7 @@ static int tmux_start(struct tmux *t, int w, int h)
 	return 0;
 }
 
-static void tmux_stop(struct tmux *t)
+static inline void tmux_stop(struct tmux *t)
 {
 	char rm[300];
 
@@ -154,25 +154,25 @@ static void tmux_stop(struct tmux *t)
 }
 
 /* send-keys with tmux key names ("Enter", "Up", "C-c", "F6", "q"). */
-static void tmux_keys(struct tmux *t, const char *key)
+static inline void tmux_keys(struct tmux *t, const char *key)
 {
 	tmux_cmd(t, NULL, 0, "send-keys", "-t", "main", key, NULL);
 }
 
 /* Literal text. */
-static void tmux_type(struct tmux *t, const char *text)
+static inline void tmux_type(struct tmux *t, const char *text)
 {
 	tmux_cmd(t, NULL, 0, "send-keys", "-t", "main", "-l", text, NULL);
 }
 
-static void tmux_line(struct tmux *t, const char *text)
+static inline void tmux_line(struct tmux *t, const char *text)
 {
 	tmux_type(t, text);
 	tmux_keys(t, "Enter");
 }
 
 /* Raw bytes, as hex pairs "1b 5b 4d ..." (for mouse reports). */
-static void tmux_hex(struct tmux *t, const char *hex)
+static inline void tmux_hex(struct tmux *t, const char *hex)
 {
 	char *argv[48], buf[256], *p, *save = NULL;
 	int n = 0;
@@ -209,7 +209,7 @@ static const char *tmux_format(struct tmux *t, const char *fmt, char *out, size_
 	return out;
 }
 
-static void tmux_resize(struct tmux *t, int w, int h)
+static inline void tmux_resize(struct tmux *t, int w, int h)
 {
 	char ws[16], hs[16];
 
@@ -220,18 +220,18 @@ static void tmux_resize(struct tmux *t, int w, int h)
 
 typedef bool (*tmux_pred)(const char *screen, const void *arg);
 
-static bool tmux_pred_contains(const char *screen, const void *arg)
+static inline bool tmux_pred_contains(const char *screen, const void *arg)
 {
 	return strstr(screen, arg) != NULL;
 }
 
-static bool tmux_pred_lacks(const char *screen, const void *arg)
+static inline bool tmux_pred_lacks(const char *screen, const void *arg)
 {
 	return strstr(screen, arg) == NULL;
 }
 
 /* Poll the screen until pred holds; false (and the screen printed) after timeout_ms. */
-static bool tmux_wait(struct tmux *t, tmux_pred pred, const void *arg, bool escapes, int timeout_ms,
+static inline bool tmux_wait(struct tmux *t, tmux_pred pred, const void *arg, bool escapes, int timeout_ms,
 		      const char *what)
 {
 	uint64_t end = tmux_now_ms() + (uint64_t)timeout_ms;
@@ -249,12 +249,12 @@ static bool tmux_wait(struct tmux *t, tmux_pred pred, const void *arg, bool esca
 	return false;
 }
 
-static bool tmux_wait_text(struct tmux *t, const char *text)
+static inline bool tmux_wait_text(struct tmux *t, const char *text)
 {
 	return tmux_wait(t, tmux_pred_contains, text, false, TMUX_WAIT_MS, text);
 }
 
-static bool tmux_wait_gone(struct tmux *t, const char *text)
+static inline bool tmux_wait_gone(struct tmux *t, const char *text)
 {
 	return tmux_wait(t, tmux_pred_lacks, text, false, TMUX_WAIT_MS, text);
 }

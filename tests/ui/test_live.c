@@ -1,0 +1,272 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The monitor on live BPF data: tcpscope runs in a tmux pane, the test makes
+ * loopback sessions between two processes it forks (known PIDs, names and
+ * byte counts) on a port it knows, filters the screen to that port with `o`,
+ * sees the rows, pauses, exports, and checks the CSV.
+ * Needs root (BPF), TCPSCOPE and tmux; skips with a clear line otherwise.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <cmocka.h>
+
+#include "core/csv.h"
+#include "tests/ui/tmux_harness.h"
+
+#define C2S 1000
+#define S2C 2000
+
+static const char *tcpscope;
+
+struct server {
+	pid_t pid;
+	int port;
+	int go;		/* write end: one byte per session to serve, close to stop */
+};
+
+static void full_io(int fd, size_t n, bool write_side)
+{
+	char buf[4096];
+	size_t done = 0;
+	ssize_t k;
+
+	memset(buf, 'x', sizeof(buf));
+	while (done < n) {
+		size_t want = n - done < sizeof(buf) ? n - done : sizeof(buf);
+
+		k = write_side ? write(fd, buf, want) : read(fd, buf, want);
+		if (k <= 0)
+			_exit(3);
+		done += (size_t)k;
+	}
+}
+
+/* A server process named tsui-srv on 127.0.0.1:port: reads C2S, writes S2C, waits for EOF. */
+static void start_server(struct server *s)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	socklen_t len = sizeof(a);
+	int lfd, pfd[2];
+
+	lfd = socket(AF_INET, SOCK_STREAM, 0);
+	assert_true(lfd >= 0);
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(lfd, (struct sockaddr *)&a, sizeof(a)), 0);
+	assert_int_equal(listen(lfd, 16), 0);
+	assert_int_equal(getsockname(lfd, (struct sockaddr *)&a, &len), 0);
+	s->port = ntohs(a.sin_port);
+	assert_int_equal(pipe(pfd), 0);
+	s->pid = fork();
+	assert_true(s->pid >= 0);
+	if (s->pid == 0) {
+		char c;
+
+		prctl(PR_SET_NAME, "tsui-srv");
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		alarm(60);
+		close(pfd[1]);
+		while (read(pfd[0], &c, 1) == 1) {
+			int fd = accept(lfd, NULL, NULL);
+
+			if (fd < 0)
+				_exit(2);
+			full_io(fd, C2S, false);
+			full_io(fd, S2C, true);
+			while (read(fd, &c, 1) > 0)
+				;
+			close(fd);
+		}
+		_exit(0);
+	}
+	close(lfd);
+	close(pfd[0]);
+	s->go = pfd[1];
+}
+
+/* One session from a client process named tsui-cli; returns its pid. */
+static pid_t one_session(struct server *s)
+{
+	int status;
+	pid_t pid;
+
+	assert_int_equal(write(s->go, "g", 1), 1);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct sockaddr_in a = { .sin_family = AF_INET };
+		int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+		prctl(PR_SET_NAME, "tsui-cli");
+		alarm(30);
+		a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		a.sin_port = htons((uint16_t)s->port);
+		if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof(a)))
+			_exit(2);
+		full_io(fd, C2S, true);
+		full_io(fd, S2C, false);
+		close(fd);
+		_exit(0);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	return pid;
+}
+
+static void stop_server(struct server *s)
+{
+	int status;
+
+	close(s->go);
+	waitpid(s->pid, &status, 0);
+}
+
+/* "PAUSED  +N new" with N >= arg */
+static bool arrived_at_least(const char *screen, const void *arg)
+{
+	const char *p = strstr(screen, "PAUSED  +");
+
+	return p && strtoull(p + 9, NULL, 10) >= (unsigned long long)(uintptr_t)arg;
+}
+
+static void test_live_filter_pause_export(void **state)
+{
+	struct tmux t;
+	struct server srv;
+	struct csv_record rec;
+	pid_t clients[4];
+	char cmd[4096], text[256], path[512], line[2048];
+	int rc, i, rows = 0, icomm = -1, ipid = -1, itx = -1, irx = -1, ilport = -1, irport = -1;
+	FILE *f;
+
+	(void)state;
+	assert_int_equal(tmux_start(&t, 120, 32), 0);
+	snprintf(cmd, sizeof(cmd), "%s; echo EXIT=$?", tcpscope);
+	tmux_line(&t, cmd);
+	if (!tmux_wait(&t, tmux_pred_contains, "F10Quit", false, 30000, "the live monitor")) {
+		printf("test_live: skipped: the live monitor did not start (BPF could not load?)\n");
+		tmux_stop(&t);
+		skip();
+	}
+	assert_true(tmux_wait_text(&t, "live ("));
+
+	start_server(&srv);
+	tmux_keys(&t, "o");
+	snprintf(text, sizeof(text), "%d", srv.port);
+	tmux_line(&t, text);
+	snprintf(text, sizeof(text), "Filter: port %d", srv.port);
+	assert_true(tmux_wait_text(&t, text));
+
+	for (i = 0; i < 3; i++)
+		clients[i] = one_session(&srv);
+	/* both ends of three sessions */
+	assert_true(tmux_wait_text(&t, "6 of "));
+	assert_true(tmux_wait_text(&t, "tsui-cli"));
+	assert_true(tmux_wait_text(&t, "tsui-srv"));
+	tmux_capture(&t, false);
+	tmux_screen_line(&t, 5, line, sizeof(line));
+	assert_non_null(strstr(line, "tsui-"));
+
+	/* paused: a new session is collected but the rows stay */
+	tmux_keys(&t, "Space");
+	assert_true(tmux_wait_text(&t, "PAUSED"));
+	clients[3] = one_session(&srv);
+	stop_server(&srv);
+	/* the header counts what arrived meanwhile (both ends: 2), the table keeps 6 rows */
+	assert_true(tmux_wait(&t, arrived_at_least, (void *)2, false, TMUX_WAIT_MS, "+2 new"));
+	assert_non_null(strstr(t.screen, "6 of "));
+	tmux_keys(&t, "Space");
+	assert_true(tmux_wait_text(&t, "8 of "));
+
+	/* export what is shown */
+	tmux_keys(&t, "e");
+	snprintf(path, sizeof(path), "%s/live.csv", t.dir);
+	tmux_keys(&t, "C-u");
+	tmux_line(&t, path);
+	assert_true(tmux_wait_text(&t, "exported 8 sessions"));
+
+	f = fopen(path, "r");
+	assert_non_null(f);
+	csv_record_init(&rec);
+	assert_int_equal(csv_read_record(f, &rec), 1);
+	for (i = 0; i < (int)rec.n; i++) {
+		const char *n = rec.fields[i];
+
+		if (!strcmp(n, "comm"))
+			icomm = i;
+		else if (!strcmp(n, "pid"))
+			ipid = i;
+		else if (!strcmp(n, "tx_bytes"))
+			itx = i;
+		else if (!strcmp(n, "rx_bytes"))
+			irx = i;
+		else if (!strcmp(n, "lport"))
+			ilport = i;
+		else if (!strcmp(n, "rport"))
+			irport = i;
+	}
+	assert_true(icomm >= 0 && ipid >= 0 && itx >= 0 && irx >= 0 && ilport >= 0 && irport >= 0);
+	while ((rc = csv_read_record(f, &rec)) == 1) {
+		long pid = atol(rec.fields[ipid]);
+		bool cli = !strcmp(rec.fields[icomm], "tsui-cli");
+
+		rows++;
+		assert_true(atoi(rec.fields[ilport]) == srv.port || atoi(rec.fields[irport]) == srv.port);
+		if (cli) {
+			bool known = false;
+
+			for (i = 0; i < 4; i++)
+				known |= pid == clients[i];
+			assert_true(known);
+			assert_int_equal(atol(rec.fields[itx]), C2S);
+			assert_int_equal(atol(rec.fields[irx]), S2C);
+			assert_int_equal(atoi(rec.fields[irport]), srv.port);
+		} else {
+			assert_string_equal(rec.fields[icomm], "tsui-srv");
+			assert_int_equal(pid, srv.pid);
+			assert_int_equal(atol(rec.fields[itx]), S2C);
+			assert_int_equal(atol(rec.fields[irx]), C2S);
+			assert_int_equal(atoi(rec.fields[ilport]), srv.port);
+		}
+	}
+	assert_int_equal(rc, 0);
+	assert_int_equal(rows, 8);
+	csv_record_fini(&rec);
+	fclose(f);
+
+	tmux_keys(&t, "q");
+	assert_true(tmux_wait_text(&t, "EXIT=0"));
+	tmux_stop(&t);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_live_filter_pause_export),
+	};
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	setlocale(LC_CTYPE, "C.UTF-8");
+	tcpscope = getenv("TCPSCOPE");
+	if (!tcpscope || !*tcpscope || access(tcpscope, X_OK)) {
+		printf("test_live: skipped: TCPSCOPE is not set to the tcpscope binary (make ui-test sets it)\n");
+		return 0;
+	}
+	if (geteuid() != 0) {
+		printf("test_live: skipped: loading BPF needs root (run make ui-test as root)\n");
+		return 0;
+	}
+	if (!tmux_available()) {
+		printf("test_live: skipped: tmux is not installed\n");
+		return 0;
+	}
+	return cmocka_run_group_tests_name("ui live (tmux, BPF)", tests, NULL, NULL);
+}
