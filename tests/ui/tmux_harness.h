@@ -192,7 +192,7 @@ static inline void tmux_hex(struct tmux *t, const char *hex)
 }
 
 /* The visible screen (escapes: with colors and attributes as SGR sequences). */
-static const char *tmux_capture(struct tmux *t, bool escapes)
+static inline const char *tmux_capture(struct tmux *t, bool escapes)
 {
 	if (escapes)
 		tmux_cmd(t, t->screen, sizeof(t->screen), "capture-pane", "-p", "-e", "-t", "main", NULL);
@@ -202,7 +202,7 @@ static const char *tmux_capture(struct tmux *t, bool escapes)
 }
 
 /* A pane format variable ("#{alternate_on}"), as text. */
-static const char *tmux_format(struct tmux *t, const char *fmt, char *out, size_t len)
+static inline const char *tmux_format(struct tmux *t, const char *fmt, char *out, size_t len)
 {
 	tmux_cmd(t, out, len, "display-message", "-p", "-t", "main", fmt, NULL);
 	out[strcspn(out, "\n")] = '\0';
@@ -260,7 +260,7 @@ static inline bool tmux_wait_gone(struct tmux *t, const char *text)
 }
 
 /* Line y of the last capture (without the newline) into buf. */
-static const char *tmux_screen_line(const struct tmux *t, int y, char *buf, size_t len)
+static inline const char *tmux_screen_line(const struct tmux *t, int y, char *buf, size_t len)
 {
 	const char *p = t->screen, *nl;
 	int i;
@@ -283,7 +283,7 @@ static const char *tmux_screen_line(const struct tmux *t, int y, char *buf, size
  * The text of a line between display columns [x, x + w), trimmed. Lines
  * are UTF-8: columns are counted with wcwidth().
  */
-static const char *tmux_cell(const char *line, int x, int w, char *out, size_t len)
+static inline const char *tmux_cell(const char *line, int x, int w, char *out, size_t len)
 {
 	mbstate_t ps;
 	size_t i = 0, n = strlen(line), o = 0, k;
