@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/fmt.h"
 
@@ -59,6 +60,143 @@ static inline bool fuzz_text_inert(const char *s, size_t len, bool allow_lf)
 static inline FILE *fuzz_open(const unsigned char *data, size_t size)
 {
 	return size ? fmemopen((void *)data, size, "r") : fopen("/dev/null", "r");
+}
+
+/*
+ * Strict JSON (RFC 8259) for one value: objects, arrays, strings (escapes,
+ * valid UTF-8, no raw control character), numbers, true/false/null. *p is
+ * advanced past the value. Recursion is bounded by depth.
+ */
+static inline void fuzz_json_ws(const char **p)
+{
+	while (**p == ' ' || **p == '\t' || **p == '\n' || **p == '\r')
+		(*p)++;
+}
+
+static inline bool fuzz_json_string(const char **p)
+{
+	const unsigned char *s = (const unsigned char *)*p;
+
+	if (*s++ != '"')
+		return false;
+	while (*s != '"') {
+		if (*s < 0x20)
+			return false;	/* raw control character, or the end */
+		if (*s == '\\') {
+			s++;
+			if (*s == 'u') {
+				for (int k = 1; k <= 4; k++)
+					if (!s[k] || !strchr("0123456789abcdefABCDEF", s[k]))
+						return false;
+				s += 5;
+			} else if (*s && strchr("\"\\/bfnrt", *s)) {
+				s++;
+			} else {
+				return false;
+			}
+		} else if (*s < 0x80) {
+			s++;
+		} else {
+			size_t n = fmt_utf8_seq_len(s, strnlen((const char *)s, 4));
+
+			if (!n)
+				return false;
+			s += n;
+		}
+	}
+	*p = (const char *)s + 1;
+	return true;
+}
+
+static inline bool fuzz_json_number(const char **p)
+{
+	const char *s = *p;
+
+	if (*s == '-')
+		s++;
+	if (*s == '0')
+		s++;
+	else if (*s >= '1' && *s <= '9')
+		while (*s >= '0' && *s <= '9')
+			s++;
+	else
+		return false;
+	if (*s == '.') {
+		if (*++s < '0' || *s > '9')
+			return false;
+		while (*s >= '0' && *s <= '9')
+			s++;
+	}
+	if (*s == 'e' || *s == 'E') {
+		s++;
+		if (*s == '+' || *s == '-')
+			s++;
+		if (*s < '0' || *s > '9')
+			return false;
+		while (*s >= '0' && *s <= '9')
+			s++;
+	}
+	*p = s;
+	return true;
+}
+
+static inline bool fuzz_json_value(const char **p, int depth)
+{
+	fuzz_json_ws(p);
+	if (depth > 32)
+		return false;
+	switch (**p) {
+	case '{':
+	case '[': {
+		char close = **p == '{' ? '}' : ']';
+		bool obj = close == '}';
+
+		(*p)++;
+		fuzz_json_ws(p);
+		if (**p == close) {
+			(*p)++;
+			return true;
+		}
+		for (;;) {
+			if (obj) {
+				fuzz_json_ws(p);
+				if (!fuzz_json_string(p))
+					return false;
+				fuzz_json_ws(p);
+				if (*(*p)++ != ':')
+					return false;
+			}
+			if (!fuzz_json_value(p, depth + 1))
+				return false;
+			fuzz_json_ws(p);
+			if (**p == close) {
+				(*p)++;
+				return true;
+			}
+			if (*(*p)++ != ',')
+				return false;
+		}
+	}
+	case '"':
+		return fuzz_json_string(p);
+	case 't':
+		return !strncmp(*p, "true", 4) && (*p += 4);
+	case 'f':
+		return !strncmp(*p, "false", 5) && (*p += 5);
+	case 'n':
+		return !strncmp(*p, "null", 4) && (*p += 4);
+	default:
+		return fuzz_json_number(p);
+	}
+}
+
+/* s (NUL-terminated) is exactly one JSON value, blanks around it allowed. */
+static inline bool fuzz_json_valid(const char *s)
+{
+	if (!fuzz_json_value(&s, 0))
+		return false;
+	fuzz_json_ws(&s);
+	return *s == '\0';
 }
 
 #endif
