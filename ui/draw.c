@@ -518,7 +518,7 @@ static void draw_fnbar(const struct ui_state *st)
 static void panel_title(int y, const char *title)
 {
 	fill_line(y, ui_term_attr(ST_BOX));
-	put(y, 1, screen_cols() - 1, title, ui_term_attr(ST_BOX) | A_BOLD);
+	put(y, 1, screen_cols() - 1, title, ui_term_attr(ST_BOX));
 }
 
 static void clear_lines(int from, int to)

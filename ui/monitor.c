@@ -411,6 +411,8 @@ static void read_keys(struct monitor *mon)
 			r = ui_state_click(&mon->st, mouse.y, mouse.x, mouse.button, mouse.double_click);
 		else
 			r = ui_keys_handle(&mon->st, key);
+		if ((r & R_QUIT) && mon->timing)
+			fprintf(mon->timing, "exit: key %d\n", key);
 		apply(mon, r);
 	}
 }
@@ -447,8 +449,11 @@ static void run_loop(struct monitor *mon)
 		uint64_t now = mono_ms();
 		nfds_t nfds = 1;
 
-		if (ui_term_stop_signal())
+		if (ui_term_stop_signal()) {
+			if (mon->timing)
+				fprintf(mon->timing, "exit: signal %d\n", ui_term_stop_signal());
 			break;
+		}
 		if (!mon->eof && (now >= mon->last_drain_ms + mon->interval_ms ||
 				  (mon->src_ready && now >= mon->last_drain_ms + mon->min_gap_ms))) {
 			drain(mon);
@@ -477,6 +482,8 @@ static void run_loop(struct monitor *mon)
 			mon->src_ready = true;
 		if (pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL)) {
 			/* the terminal went away */
+			if (mon->timing)
+				fprintf(mon->timing, "exit: stdin revents 0x%x\n", pfd[0].revents);
 			mon->quit = true;
 			break;
 		}

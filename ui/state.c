@@ -272,29 +272,56 @@ int ui_state_table_width(const struct ui_state *st)
 	return w;
 }
 
+/* Columns that take the room left on a wide terminal, in this order, up to a width. */
+static const struct {
+	enum col_id id;
+	int max;
+} growable[] = {
+	{ COL_COMM, SESSION_COMM_LEN },		/* a whole plain name */
+	{ COL_RADDR, UI_WIDE_ADDR_WIDTH },
+	{ COL_COMM, UI_WIDE_COMM_WIDTH },	/* escaped names are longer */
+	{ COL_LADDR, UI_WIDE_ADDR_WIDTH },
+};
+
 size_t ui_state_columns(const struct ui_state *st, struct ui_col_pos *out, size_t max)
 {
 	const struct ui_view_state *vs = &st->vs[st->view];
 	const struct column *cols;
-	size_t i, n, skipped = 0, k = 0;
-	int x = 0, w;
+	size_t i, j, n, skipped = 0, k = 0;
+	int x = 0, w, extra;
 
 	cols = columns_for(st->view, &n);
-	for (i = 0; i < n && k < max && x < st->lay.cols; i++) {
+	for (i = 0; i < n && k < max; i++) {
 		if (!vs->colvis[cols[i].id])
 			continue;
 		if (skipped++ < vs->hscroll)
 			continue;
-		w = ui_state_col_width(st, &cols[i]);
-		if (x + w > st->lay.cols)
-			w = st->lay.cols - x;
 		out[k].col = &cols[i];
-		out[k].x = x;
-		out[k].width = w;
+		out[k].width = ui_state_col_width(st, &cols[i]);
+		x += out[k].width + 1;
 		k++;
-		x += w + 1;
 	}
-	return k;
+	/* room to spare: widen addresses and names rather than leave it empty */
+	extra = st->lay.cols - (x - 1);
+	for (j = 0; j < sizeof(growable) / sizeof(growable[0]) && extra > 0; j++) {
+		for (i = 0; i < k; i++) {
+			if (out[i].col->id != growable[j].id || out[i].width >= growable[j].max)
+				continue;
+			w = growable[j].max - out[i].width < extra ? growable[j].max - out[i].width : extra;
+			out[i].width += w;
+			extra -= w;
+		}
+	}
+	/* place them; the last one may be cut at the right edge */
+	for (i = 0, x = 0; i < k; i++) {
+		if (x >= st->lay.cols)
+			break;
+		out[i].x = x;
+		if (x + out[i].width > st->lay.cols)
+			out[i].width = st->lay.cols - x;
+		x += out[i].width + 1;
+	}
+	return i;
 }
 
 static bool default_descending(const struct column *c)

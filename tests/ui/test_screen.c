@@ -17,6 +17,7 @@
 #include "core/columns.h"
 #include "core/csv.h"
 #include "tests/ui/tmux_harness.h"
+#include "ui/state.h"
 
 #define FIXTURE "tests/ui/fixtures/sessions.csv"
 #define FIXTURE_SESSIONS 244
@@ -41,7 +42,17 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct ctx *c = *state;
+	char path[512], line[256];
+	FILE *f;
 
+	/* how each monitor run ended, for the log */
+	snprintf(path, sizeof(path), "%s/timing.log", c->t.dir);
+	f = fopen(path, "r");
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, "exit:", 5))
+			fprintf(stderr, "  monitor %s", line);
+	if (f)
+		fclose(f);
 	tmux_stop(&c->t);
 	free(c);
 	return 0;
@@ -52,31 +63,32 @@ static void start_ui(struct tmux *t, const char *env, const char *args)
 {
 	char cmd[8192];
 
-	snprintf(cmd, sizeof(cmd), "%s %s --replay %s %s; echo EXIT=$?", env ? env : "", tcpscope,
-		 fixture, args ? args : "");
+	snprintf(cmd, sizeof(cmd), "%s TCPSCOPE_UI_TIMING=%s/timing.log %s --replay %s %s; echo EXIT=$?",
+		 env ? env : "", t->dir, tcpscope, fixture, args ? args : "");
 	tmux_line(t, cmd);
 	assert_true(tmux_wait_text(t, "replay complete"));
 	assert_true(tmux_wait_text(t, "F10Quit"));
 }
 
-/* Screen x of a column in the default narrow set of a view. */
+/* Screen x of a column of a view with the default columns, in the 100-column pane. */
 static int col_x(enum view_kind kind, enum col_id id, int *width)
 {
-	const struct column *cols;
+	struct ui_col_pos pos[UI_MAX_COLS];
+	struct ui_state st;
 	size_t i, n;
-	int x = 0;
 
-	cols = columns_for(kind, &n);
+	assert_int_equal(ui_state_init(&st, false, true, NULL), 0);
+	st.view = kind;
+	ui_state_set_size(&st, 30, 100);
+	n = ui_state_columns(&st, pos, UI_MAX_COLS);
+	ui_state_fini(&st);
 	for (i = 0; i < n; i++) {
-		if (!cols[i].narrow)
-			continue;
-		if (cols[i].id == id) {
-			*width = cols[i].width;
-			return x;
+		if (pos[i].col->id == id) {
+			*width = pos[i].width;
+			return pos[i].x;
 		}
-		x += cols[i].width + 1;
 	}
-	fail_msg("column %d not in the narrow set", id);
+	fail_msg("column %d not in the default set", id);
 	return -1;
 }
 
@@ -804,5 +816,7 @@ int main(void)
 		printf("test_screen: cannot find %s (run from the repository root)\n", FIXTURE);
 		return 1;
 	}
+	if (getenv("UI_TEST_FILTER"))
+		cmocka_set_test_filter(getenv("UI_TEST_FILTER"));
 	return cmocka_run_group_tests_name("ui screen (tmux)", tests, NULL, NULL);
 }
