@@ -15,14 +15,7 @@
 
 static int put_u64(char *buf, size_t len, unsigned long long v)
 {
-	int n = snprintf(buf, len, "%llu", v);
-
-	if (n < 0 || (size_t)n >= len) {
-		if (len)
-			buf[0] = '\0';
-		return -ENOSPC;
-	}
-	return n;
+	return fmt_u64(v, buf, len);
 }
 
 static int put_str(char *buf, size_t len, const char *s)
@@ -194,14 +187,16 @@ static int fmt_s_time(const void *r, char *buf, size_t len, enum fmt_style st)
 
 static int fmt_s_pid(const void *r, char *buf, size_t len, enum fmt_style st)
 {
-	int n = snprintf(buf, len, "%u%s", S(r)->pid,
-			 st == FMT_HUMAN && (S(r)->flags & SESS_PID_UNCERTAIN) ? "?" : "");
+	int n = fmt_u64(S(r)->pid, buf, len);
 
-	if (n < 0 || (size_t)n >= len) {
-		if (len)
-			buf[0] = '\0';
+	if (n < 0 || st != FMT_HUMAN || !(S(r)->flags & SESS_PID_UNCERTAIN))
+		return n;
+	if ((size_t)n + 2 > len) {
+		buf[0] = '\0';
 		return -ENOSPC;
 	}
+	buf[n++] = '?';
+	buf[n] = '\0';
 	return n;
 }
 

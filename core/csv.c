@@ -15,19 +15,20 @@
 
 void csv_write_cell(FILE *f, const char *s)
 {
+	size_t n = strcspn(s, ",\"\r\n");
 	const char *p;
 
-	if (!strpbrk(s, ",\"\r\n")) {
-		fputs(s, f);
+	if (!s[n]) {
+		fwrite_unlocked(s, 1, n, f);
 		return;
 	}
-	putc('"', f);
+	putc_unlocked('"', f);
 	for (p = s; *p; p++) {
 		if (*p == '"')
-			putc('"', f);
-		putc(*p, f);
+			putc_unlocked('"', f);
+		putc_unlocked(*p, f);
 	}
-	putc('"', f);
+	putc_unlocked('"', f);
 }
 
 static bool starts_formula(char c)
@@ -100,15 +101,19 @@ int csv_write_row(FILE *f, enum view_kind kind, const void *row)
 	if (!cols)
 		return -EINVAL;
 	for (i = 0; i < n; i++) {
+		int len;
+
 		if (i)
-			putc(',', f);
-		cols[i].format(row, cell, sizeof(cell), FMT_EXACT);
-		if (cols[i].type == COLT_UNTRUSTED)
+			putc_unlocked(',', f);
+		len = cols[i].format(row, cell, sizeof(cell), FMT_EXACT);
+		if (cols[i].type == COLT_NUMBER && len > 0)
+			fwrite_unlocked(cell, 1, len, f);	/* digits: never quoted */
+		else if (cols[i].type == COLT_UNTRUSTED)
 			csv_write_text_cell(f, cell);
 		else
 			csv_write_cell(f, cell);
 	}
-	putc('\n', f);
+	putc_unlocked('\n', f);
 	return ferror(f) ? -EIO : 0;
 }
 

@@ -95,10 +95,48 @@ int fmt_dur_us(uint64_t us, char *buf, size_t len)
 	return put(buf, len, "%llud%02lluh", v / 24, v % 24);
 }
 
+int fmt_u64(uint64_t v, char *buf, size_t len)
+{
+	char tmp[20];
+	size_t n = 0, i;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	if (!buf || len <= n) {
+		if (buf && len)
+			buf[0] = '\0';
+		return -ENOSPC;
+	}
+	for (i = 0; i < n; i++)
+		buf[i] = tmp[n - 1 - i];
+	buf[n] = '\0';
+	return (int)n;
+}
+
+/* width decimal digits of v, zero-padded, at p. */
+static void put_digits(char *p, unsigned int v, int width)
+{
+	while (width--) {
+		p[width] = (char)('0' + v % 10);
+		v /= 10;
+	}
+}
+
 int fmt_ms3(uint64_t us, char *buf, size_t len)
 {
-	return put(buf, len, "%llu.%03llu", (unsigned long long)(us / US_PER_MS),
-		   (unsigned long long)(us % US_PER_MS));
+	int n = fmt_u64(us / US_PER_MS, buf, len);
+
+	if (n < 0 || (size_t)n + 5 > len) {
+		if (buf && len)
+			buf[0] = '\0';
+		return -ENOSPC;
+	}
+	buf[n] = '.';
+	put_digits(buf + n + 1, (unsigned int)(us % US_PER_MS), 3);
+	buf[n + 4] = '\0';
+	return n + 4;
 }
 
 static bool addr_is_v4mapped(const struct in6_addr *a)
@@ -171,14 +209,37 @@ int fmt_addr_parse(const char *text, struct in6_addr *out)
 
 int fmt_time_iso(uint64_t epoch_ns, char *buf, size_t len)
 {
+	/* Sessions arrive in bursts within the same second: the date and time
+	 * of day are formatted once per second. */
+	static _Thread_local struct {
+		time_t sec;
+		bool valid;
+		char text[64];	/* "YYYY-MM-DDTHH:MM:SS" */
+	} cache;
 	time_t sec = (time_t)(epoch_ns / NS_PER_SEC);
 	unsigned int us = (unsigned int)((epoch_ns % NS_PER_SEC) / NS_PER_US);
 	struct tm tm;
 
-	if (!gmtime_r(&sec, &tm))
-		return put(buf, len, "?");
-	return put(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%06uZ", tm.tm_year + 1900,
-		   tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, us);
+	if (!cache.valid || cache.sec != sec) {
+		if (!gmtime_r(&sec, &tm) || tm.tm_year + 1900 > 9999 || tm.tm_year + 1900 < 0)
+			return put(buf, len, "?");
+		snprintf(cache.text, sizeof(cache.text), "%04d-%02d-%02dT%02d:%02d:%02d",
+			 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+			 tm.tm_sec);
+		cache.sec = sec;
+		cache.valid = true;
+	}
+	if (!buf || len < 28) {
+		if (buf && len)
+			buf[0] = '\0';
+		return -ENOSPC;
+	}
+	memcpy(buf, cache.text, 19);
+	buf[19] = '.';
+	put_digits(buf + 20, us, 6);
+	buf[26] = 'Z';
+	buf[27] = '\0';
+	return 27;
 }
 
 /* n decimal digits at s into *v; false if any is not a digit. */
@@ -248,12 +309,23 @@ int fmt_time_iso_parse(const char *s, uint64_t *epoch_ns)
 
 int fmt_time_hms(uint64_t epoch_ns, char *buf, size_t len)
 {
+	static _Thread_local struct {
+		time_t sec;
+		bool valid;
+		char text[40];
+	} cache;
 	time_t sec = (time_t)(epoch_ns / NS_PER_SEC);
 	struct tm tm;
 
-	if (!localtime_r(&sec, &tm))
-		return put(buf, len, "??:??:??");
-	return put(buf, len, "%02d:%02d:%02d", tm.tm_hour, tm.tm_min, tm.tm_sec);
+	if (!cache.valid || cache.sec != sec) {
+		if (!localtime_r(&sec, &tm))
+			return put(buf, len, "??:??:??");
+		snprintf(cache.text, sizeof(cache.text), "%02d:%02d:%02d", tm.tm_hour, tm.tm_min,
+			 tm.tm_sec);
+		cache.sec = sec;
+		cache.valid = true;
+	}
+	return put(buf, len, "%s", cache.text);
 }
 
 size_t fmt_utf8_seq_len(const unsigned char *p, size_t avail)

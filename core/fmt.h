@@ -32,6 +32,8 @@ int fmt_dur_us(uint64_t dur_us, char *buf, size_t len);
 
 /* Exact milliseconds with 3 decimals from microseconds: 12345 -> "12.345". */
 int fmt_ms3(uint64_t us, char *buf, size_t len);
+/* Decimal digits of v; the length, or -ENOSPC. */
+int fmt_u64(uint64_t v, char *buf, size_t len);
 
 /*
  * Address as text. family AF_INET, or an IPv4-mapped IPv6 address of either
