@@ -2,6 +2,7 @@
 /* Aggregation tables over uthash; see agg.h. */
 #include <errno.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/addr_set.h"
@@ -30,6 +31,8 @@ struct agg_table {
 	struct agg_node *head;	/* uthash head */
 	uint32_t peer_cap;
 	uint64_t dropped;
+	size_t max_rows;	/* 0: unbounded */
+	uint64_t evicted;	/* rows forgotten to stay within max_rows */
 };
 
 static struct agg_node *node_of(const struct agg_row *r)
@@ -101,6 +104,48 @@ static struct agg_node *find_node(const struct agg_table *t, const struct agg_ke
 	return n;
 }
 
+void agg_table_set_max_rows(struct agg_table *t, size_t max_rows)
+{
+	t->max_rows = max_rows;
+}
+
+uint64_t agg_table_evicted(const struct agg_table *t)
+{
+	return t->evicted;
+}
+
+static int cmp_last_seen(const void *a, const void *b)
+{
+	const struct agg_node *x = *(struct agg_node *const *)a, *y = *(struct agg_node *const *)b;
+	int c = (x->row.last_ns > y->row.last_ns) - (x->row.last_ns < y->row.last_ns);
+
+	return c ? c : agg_row_key_cmp(&x->row, &y->row);
+}
+
+/* Over max_rows: forget the tenth of the rows that were seen longest ago,
+ * so that the cost is paid once per max_rows / 10 new keys. */
+static void evict_oldest(struct agg_table *t)
+{
+	size_t n = HASH_COUNT(t->head), drop = t->max_rows / 10 + 1, i = 0;
+	struct agg_node **v, *node, *tmp;
+
+	v = malloc(n * sizeof(*v));
+	if (!v)
+		return;	/* try again on the next new key */
+	HASH_ITER(hh, t->head, node, tmp)
+		v[i++] = node;
+	qsort(v, n, sizeof(*v), cmp_last_seen);
+	if (drop > n)
+		drop = n;
+	for (i = 0; i < drop; i++) {
+		HASH_DEL(t->head, v[i]);
+		addr_set_fini(&v[i]->peers);
+		hash_free(v[i]);
+	}
+	t->evicted += drop;
+	free(v);
+}
+
 int agg_add(struct agg_table *t, const struct session *s)
 {
 	struct agg_key k;
@@ -125,6 +170,11 @@ int agg_add(struct agg_table *t, const struct session *s)
 		if (HASH_ADD_FAILED(n)) {
 			hash_free(n);
 			goto oom;
+		}
+		if (t->max_rows && HASH_COUNT(t->head) > t->max_rows) {
+			n->row.last_ns = UINT64_MAX;	/* not the one to go */
+			evict_oldest(t);
+			n->row.last_ns = 0;
 		}
 	}
 	r = &n->row;

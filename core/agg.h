@@ -67,6 +67,14 @@ size_t agg_table_len(const struct agg_table *t);
 uint64_t agg_table_dropped(const struct agg_table *t);	/* sessions lost to -ENOMEM */
 /* Change the distinct-peer cap for rows created from now on (0 = no cap). */
 void agg_table_set_peer_cap(struct agg_table *t, uint32_t max);
+/*
+ * Keep at most max_rows rows (0: no bound). Past it, the tenth of the rows
+ * seen longest ago are forgotten (a host that starts processes all day keeps
+ * its memory bounded); agg_table_evicted() counts them. Rows then move:
+ * pointers into the table are stale after agg_add().
+ */
+void agg_table_set_max_rows(struct agg_table *t, size_t max_rows);
+uint64_t agg_table_evicted(const struct agg_table *t);
 
 /* Iterate: for (r = agg_table_first(t); r; r = agg_row_next(r)) */
 const struct agg_row *agg_table_first(const struct agg_table *t);

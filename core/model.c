@@ -21,6 +21,7 @@ int model_init(struct model *m, size_t history_capacity)
 	m->by_port = agg_table_new(AGG_PORT);
 	if (!m->by_port)
 		goto err;
+	agg_table_set_max_rows(m->by_proc, MODEL_MAX_PROCS);
 	return 0;
 
 err:

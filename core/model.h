@@ -19,6 +19,7 @@
 #include "core/session_log.h"
 
 #define MODEL_DEFAULT_HISTORY 100000u
+#define MODEL_MAX_PROCS	50000u	/* process rows kept; the least recently seen go first */
 
 struct model {
 	struct session_log *log;

@@ -348,6 +348,35 @@ static void test_key_cmp(void **state)
 	assert_int_equal(agg_row_key_cmp(&a, &b), 1);
 }
 
+
+/* Past max_rows the rows seen longest ago go, the newest stay, totals of
+ * the survivors are intact. */
+static void test_max_rows_evicts_least_recent(void **state)
+{
+	struct agg_table *t = agg_table_new(AGG_PROC);
+	struct session s;
+	uint32_t pid;
+
+	assert_non_null(t);
+	agg_table_set_max_rows(t, 100);
+	for (pid = 1; pid <= 1000; pid++) {
+		s = mk_session(pid, "job", 40000, 443, T0_NS + pid * 1000);
+		assert_int_equal(agg_add(t, &s), 0);
+		if (pid % 7 == 0) {	/* pid 7 keeps being seen */
+			s = mk_session(7, "job", 40000, 443, T0_NS + pid * 1000 + 1);
+			assert_int_equal(agg_add(t, &s), 0);
+		}
+		assert_true(agg_table_len(t) <= 100);
+	}
+	assert_true(agg_table_evicted(t) >= 900);
+	assert_int_equal(agg_table_len(t) + agg_table_evicted(t), 1000);
+	assert_non_null(agg_find_proc(t, 1000, "job"));	/* the newest */
+	assert_non_null(agg_find_proc(t, 7, "job"));		/* recently seen */
+	assert_int_equal(agg_find_proc(t, 7, "job")->sessions, 1 + 1000 / 7);
+	assert_null(agg_find_proc(t, 1, "job"));		/* the oldest */
+	agg_table_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -363,6 +392,7 @@ int main(void)
 		cmocka_unit_test(test_enomem_handled),
 		cmocka_unit_test(test_enomem_inside_uthash),
 		cmocka_unit_test(test_key_cmp),
+		cmocka_unit_test(test_max_rows_evicts_least_recent),
 	};
 
 	return cmocka_run_group_tests_name("agg", tests, NULL, NULL);
