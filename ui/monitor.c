@@ -407,6 +407,9 @@ static void read_keys(struct monitor *mon)
 		/* actions may look at the rows: make them current first */
 		if (mon->need_rebuild)
 			rebuild(mon);
+		if (key == UK_MOUSE && mon->timing)
+			fprintf(mon->timing, "mouse y=%d x=%d button=%d double=%d\n", mouse.y, mouse.x,
+				mouse.button, mouse.double_click);
 		if (key == UK_MOUSE)
 			r = ui_state_click(&mon->st, mouse.y, mouse.x, mouse.button, mouse.double_click);
 		else

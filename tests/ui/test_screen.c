@@ -49,7 +49,7 @@ static int teardown(void **state)
 	snprintf(path, sizeof(path), "%s/timing.log", c->t.dir);
 	f = fopen(path, "r");
 	while (f && fgets(line, sizeof(line), f))
-		if (!strncmp(line, "exit:", 5))
+		if (!strncmp(line, "exit:", 5) || !strncmp(line, "mouse", 5))
 			fprintf(stderr, "  monitor %s", line);
 	if (f)
 		fclose(f);
@@ -648,39 +648,110 @@ static void test_no_color(void **state)
 	assert_non_null(strstr(c->t.screen, "\033[42m"));	/* the green column titles */
 }
 
+static void kill_from_pidfile(const char *pidfile, int sig);
+
 /* ---- the mouse ----------------------------------------------------------------- */
 
-/* An xterm mouse report (1-based cells), as tmux forwards it. */
-static void click(struct tmux *t, int x, int y)
+/*
+ * X10 mouse reports ("\e[M" + 3 bytes), what tmux sends for TERM=tmux-256color
+ * or screen. The monitor acts on the press; the release is sent once the
+ * press has shown its effect, as a hand would.
+ */
+static void x10_click(struct tmux *t, int x, int y, const char *effect)
 {
 	char hex[64];
 
 	snprintf(hex, sizeof(hex), "1b 5b 4d %02x %02x %02x", 32 + 0, 32 + x + 1, 32 + y + 1);
 	tmux_hex(t, hex);
+	assert_true(tmux_wait_text(t, effect));
 	snprintf(hex, sizeof(hex), "1b 5b 4d %02x %02x %02x", 32 + 3, 32 + x + 1, 32 + y + 1);
 	tmux_hex(t, hex);
 }
 
-static void test_mouse(void **state)
+/* SGR mouse reports ("\e[<0;X;YM" then "...m"), what xterm-like terminals send. */
+static void sgr_click(struct tmux *t, int x, int y)
+{
+	char seq[64], hex[256];
+	size_t i, n;
+	int len;
+
+	len = snprintf(seq, sizeof(seq), "\033[<0;%d;%dM\033[<0;%d;%dm", x + 1, y + 1, x + 1, y + 1);
+	for (i = 0, n = 0; i < (size_t)len && n + 4 < sizeof(hex); i++)
+		n += (size_t)snprintf(hex + n, sizeof(hex) - n, "%02x ", (unsigned char)seq[i]);
+	tmux_hex(t, hex);
+}
+
+static void sgr_wheel(struct tmux *t, int x, int y, bool up)
+{
+	char seq[64], hex[256];
+	size_t i, n;
+	int len;
+
+	len = snprintf(seq, sizeof(seq), "\033[<%d;%d;%dM", up ? 64 : 65, x + 1, y + 1);
+	for (i = 0, n = 0; i < (size_t)len && n + 4 < sizeof(hex); i++)
+		n += (size_t)snprintf(hex + n, sizeof(hex) - n, "%02x ", (unsigned char)seq[i]);
+	tmux_hex(t, hex);
+}
+
+static void test_mouse_x10(void **state)
 {
 	struct ctx *c = *state;
 	char flag[32];
 	int w, x;
 
-	start_ui(&c->t, NULL, NULL);
+	start_ui(&c->t, "TERM=tmux-256color", NULL);
 	tmux_format(&c->t, "#{mouse_any_flag}#{mouse_standard_flag}#{mouse_button_flag}", flag,
 		    sizeof(flag));
 	assert_non_null(strchr(flag, '1'));	/* the monitor asked for mouse reports */
-	/* the Ports tab */
-	click(&c->t, 30, 3);
-	assert_true(tmux_wait_text(&c->t, "13 rows"));
-	/* the PEERS title sorts by peers */
+	x10_click(&c->t, 30, 3, "13 rows");			/* the Ports tab */
 	x = col_x(VIEW_PORTS, COL_PEERS, &w);
-	click(&c->t, x + 2, 4);
-	assert_true(tmux_wait_text(&c->t, "\u25bcPEERS"));
-	/* F10 in the function bar quits */
-	click(&c->t, 74, 29);
-	assert_true(tmux_wait_text(&c->t, "EXIT=0"));
+	x10_click(&c->t, x + 2, 4, "\u25bcPEERS");		/* a title sorts */
+	x10_click(&c->t, x + 2, 4, "\u25b2PEERS");		/* again: inverted */
+	x10_click(&c->t, 74, 29, "EXIT=0");			/* F10 in the bar */
+}
+
+static void test_mouse_sgr(void **state)
+{
+	struct ctx *c = *state;
+	char pidfile[512], cmd[8192];
+	int w, x;
+
+	/* straight in the pane, no interactive shell: stopping it is no job-control event */
+	snprintf(pidfile, sizeof(pidfile), "%s/pid", c->t.dir);
+	snprintf(cmd, sizeof(cmd),
+		 "sh -c 'echo $$ >%s; TERM=xterm-256color TCPSCOPE_UI_TIMING=%s/timing.log TZ=UTC "
+		 "LANG=C.UTF-8 exec %s --replay %s'",
+		 pidfile, c->t.dir, tcpscope, fixture);
+	tmux_cmd(&c->t, NULL, 0, "respawn-pane", "-k", "-t", "main", cmd, NULL);
+	assert_true(tmux_wait_text(&c->t, "replay complete"));
+	sgr_click(&c->t, 30, 3);
+	assert_true(tmux_wait_text(&c->t, "13 rows"));
+	/* clicks that pile up while the monitor is stopped are all handled, in order */
+	x = col_x(VIEW_PORTS, COL_PEERS, &w);
+	kill_from_pidfile(pidfile, SIGSTOP);
+	sgr_click(&c->t, x + 1, 4);	/* PEERS, descending */
+	sgr_click(&c->t, x + 1, 4);	/* inverted */
+	sgr_click(&c->t, 1, 4);		/* PORT, ascending */
+	kill_from_pidfile(pidfile, SIGCONT);
+	assert_true(tmux_wait_text(&c->t, "\u25b2PORT"));
+	kill_from_pidfile(pidfile, SIGSTOP);
+	sgr_click(&c->t, x + 1, 4);
+	sgr_click(&c->t, x + 1, 4);
+	kill_from_pidfile(pidfile, SIGCONT);
+	assert_true(tmux_wait_text(&c->t, "\u25b2PEERS"));
+	/* a row, then a double click opens its details */
+	sgr_click(&c->t, 10, ROWS_Y + 2);
+	sgr_click(&c->t, 10, ROWS_Y + 2);
+	assert_true(tmux_wait_text(&c->t, "Esc closes, f: only this port"));
+	tmux_keys(&c->t, "Escape");
+	assert_true(tmux_wait_gone(&c->t, "Esc closes, f: only this port"));
+	/* the wheel, in the sessions view */
+	tmux_keys(&c->t, "1");
+	assert_true(tmux_wait_text(&c->t, "following"));
+	sgr_wheel(&c->t, 10, 10, true);
+	assert_true(tmux_wait_text(&c->t, "End follows"));
+	sgr_wheel(&c->t, 10, 10, false);
+	assert_true(tmux_wait_text(&c->t, "following"));
 }
 
 /* ---- leaving ------------------------------------------------------------------- */
@@ -797,7 +868,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_too_small_and_resize, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_help_detail_columns, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_color, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_mouse, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_mouse_x10, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_mouse_sgr, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_quit_restores_terminal, setup, teardown),
 	};
 
