@@ -1,8 +1,9 @@
 #!/bin/bash
 # Soak: a loopback connection flood at the maximum rate (tests/bench/loadgen)
 # while three tcpscope instances watch it:
-#   A  headless stream  -o csv --comm TAG | wc -l
-#   B  headless stream  -o csv --comm TAG --ring-size 65536 > /dev/null,
+#   A  headless stream  -o csv -P PORT | awk (counts rows, and rows whose
+#      process is not loadgen's or not certain)
+#   B  headless stream  -o csv -P PORT --ring-size 65536 > /dev/null,
 #      stopped (SIGSTOP) for a while so its ring buffer overflows
 #   UI the full-screen monitor in a private tmux server (120x40), also
 #      stopped for a while
@@ -12,6 +13,7 @@
 #   - nothing is lost silently: shown + missed >= the sessions loadgen made,
 #     shown <= attempted, the stalled instances report missed > 0, in the
 #     stream summary and in the UI header ("Missed: N");
+#   - every session of the flood names loadgen's process, with certainty;
 #   - the UI answers keys under load (view switch seen in the pane within
 #     SOAK_KEY_MS) and quits cleanly on q with its summary.
 #
@@ -66,9 +68,23 @@ pane_has() { pane | grep -q -- "$1"; }
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; }
 
 # ---- start the watchers -----------------------------------------------------------
-"$tcpscope" -o csv --comm "$tag" 2>"$dir/a.err" > >(wc -l >"$dir/a.lines") &
+# The flood's server port: free, and outside the ephemeral range.
+port=$(python3 -c 'import socket, os
+for i in range(5000):
+    p = 20000 + (os.getpid() + i) % 10000
+    try:
+        s = socket.socket(); s.bind(("127.0.0.1", p)); s.close()
+        s = socket.socket(socket.AF_INET6); s.bind(("::1", p)); s.close()
+        print(p); break
+    except OSError: pass')
+[ -n "$port" ] || { fail "no free port"; exit 1; }
+# A: rows, and rows not owned (with certainty) by loadgen's processes
+# (columns: time,pid,comm,...,pid_certain is the 19th).
+"$tcpscope" -o csv -P "$port" 2>"$dir/a.err" > >(awk -F, -v tag="$tag-" -v bad="$dir/a.bad" '
+	NR > 1 { n++; if (index($3, tag) != 1 || $19 != 1) { m++; if (m <= 20) print > bad } }
+	END { print n + 0, m + 0 > "/dev/stdout" }' >"$dir/a.count") &
 pid_a=$!
-"$tcpscope" -o csv --comm "$tag" --ring-size 65536 2>"$dir/b.err" >/dev/null &
+"$tcpscope" -o csv -P "$port" --ring-size 65536 2>"$dir/b.err" >/dev/null &
 pid_b=$!
 # The shell stays between tmux and tcpscope: tmux resumes a pane process that
 # stops, and the exit status and summary stay readable in the pane.
@@ -85,7 +101,8 @@ wait_for 15000 pane_has "live (" || { fail "the UI did not start:"; pane; exit 1
 
 # ---- the flood ----------------------------------------------------------------------
 # Each connection is two sessions (client and server side).
-"$loadgen" --duration "$secs" -s 100 -S 1000 --comm-client "$tag-cli" --comm-server "$tag-srv" \
+"$loadgen" --duration "$secs" --port "$port" -s 100 -S 1000 \
+	--comm-client "$tag-cli" --comm-server "$tag-srv" \
 	--timeout $((secs + 120)) >"$dir/load" 2>&1 &
 pid_load=$!
 start=$(now_ms)
@@ -152,10 +169,14 @@ for inst in a b; do
 	[ $inst = b ] && [ "$missed" = 0 ] && fail "stream b was stalled but reports 0 missed"
 done
 pid_a= pid_b=
-wait_for 5000 test -s "$dir/a.lines"
-lines=$(($(cat "$dir/a.lines") - 1))
+wait_for 5000 test -s "$dir/a.count"
+read -r rows foreign <"$dir/a.count"
 read -r shown_a _ <<<"$(summary "$dir/a.err")"
-[ "$lines" = "${shown_a:-x}" ] || fail "stream a printed $lines rows but says $shown_a"
+[ "$rows" = "${shown_a:-x}" ] || fail "stream a printed $rows rows but says $shown_a"
+if [ "${foreign:-0}" != 0 ]; then
+	fail "$foreign sessions of the flood not attributed to loadgen with certainty, e.g.:"
+	head -n 5 "$dir/a.bad"
+fi
 
 # ---- the UI ------------------------------------------------------------------------------
 ui_total=$(pane | sed -n 's/.*Total: \([0-9]*\).*/\1/p' | head -n 1)
