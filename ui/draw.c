@@ -240,6 +240,21 @@ static void draw_filter(const struct ui_state *st)
 	put(y, x, cols - x, "  (x clears)", ui_term_attr(ST_DIM));
 }
 
+/* Whether some columns are off the screen (scrolled left, or cut at the right). */
+static bool columns_cut(const struct ui_state *st)
+{
+	struct ui_col_pos pos[UI_MAX_COLS];
+	const struct ui_view_state *vs = &st->vs[st->view];
+	size_t n = ui_state_columns(st, pos, UI_MAX_COLS), i, nc, visible = 0;
+	const struct column *cols = columns_for(st->view, &nc);
+
+	for (i = 0; i < nc; i++)
+		visible += vs->colvis[cols[i].id];
+	if (vs->hscroll > 0 || vs->hscroll + n < visible)
+		return true;
+	return n && pos[n - 1].width < ui_state_col_width(st, pos[n - 1].col);
+}
+
 static void draw_tabs(const struct ui_state *st, const struct ui_figures *fig)
 {
 	const struct ui_view_state *vs = &st->vs[st->view];
@@ -258,8 +273,9 @@ static void draw_tabs(const struct ui_state *st, const struct ui_figures *fig)
 		snprintf(rows, sizeof(rows), "%zu %s", st->n, st->n == 1 ? "row" : "rows");
 	else
 		snprintf(rows, sizeof(rows), "%zu of %zu", st->n, fig->view_total);
-	snprintf(right, sizeof(right), "%s%s%s", rows,
+	snprintf(right, sizeof(right), "%s%s%s%s", rows,
 		 st->from_history ? "  recent history" : "",
+		 columns_cut(st) ? "  Left/Right: columns" : "",
 		 st->view != VIEW_SESSIONS || vs->sort.col != COL_TIME ? ""
 		 : vs->follow ? "  following" : "  scrolled (End follows)");
 	rw = text_width(right);

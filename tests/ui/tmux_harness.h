@@ -129,7 +129,7 @@ static inline int tmux_start(struct tmux *t, int w, int h)
 	snprintf(hs, sizeof(hs), "%d", h);
 	snprintf(cmd, sizeof(cmd),
 		 "cd %s && exec env -u NO_COLOR TZ=UTC LANG=C.UTF-8 LC_ALL= PS1='$ ' "
-		 "ASAN_OPTIONS=detect_leaks=0 sh", t->dir);
+		 "sh", t->dir);
 	if (tmux_cmd(t, NULL, 0, "-f", "/dev/null", "new-session", "-d", "-s", "main", "-x", ws,
 		     "-y", hs, cmd, NULL))
 		return -1;
