@@ -32,13 +32,15 @@
 #define MSG_MS		5000	/* how long a message stays in the status line */
 #define MSG_ERROR_MS	10000
 #define KEYS_PER_TURN	512	/* then drain again, even while keys keep coming */
+#define MAX_DRAIN_GAP_MS 1000	/* drain at least once a second, however slow the rebuild */
 
 /* While paused, the rows shown are copies: the model keeps changing under them. */
 struct snapshot {
 	struct view view;	/* kind, rows, n, sort, from_history, total: for drawing and export */
 	struct session *sess;
+	size_t sess_cap;
 	struct agg_row *aggs;
-	size_t cap;
+	size_t aggs_cap;
 	const void **rows;
 	size_t rows_cap;
 	uint64_t total;		/* model->sessions_total when taken */
@@ -111,18 +113,20 @@ static int snapshot_take(struct snapshot *s, const struct view *v, uint64_t tota
 {
 	size_t i;
 
-	if (v->n > s->cap) {
+	if (v->kind == VIEW_SESSIONS && v->n > s->sess_cap) {
 		struct session *ns = reallocarray(s->sess, v->n, sizeof(*ns));
-		struct agg_row *na;
 
 		if (!ns)
 			return -ENOMEM;
 		s->sess = ns;
-		na = reallocarray(s->aggs, v->n, sizeof(*na));
+		s->sess_cap = v->n;
+	} else if (v->kind != VIEW_SESSIONS && v->n > s->aggs_cap) {
+		struct agg_row *na = reallocarray(s->aggs, v->n, sizeof(*na));
+
 		if (!na)
 			return -ENOMEM;
 		s->aggs = na;
-		s->cap = v->n;
+		s->aggs_cap = v->n;
 	}
 	if (v->n > s->rows_cap) {
 		const void **nr = reallocarray(s->rows, v->n, sizeof(*nr));
@@ -177,12 +181,17 @@ static void rebuild(struct monitor *mon)
 	else
 		ui_state_set_rows(st, mon->view.rows, mon->view.n, mon->view.from_history);
 	mon->build_us = mono_us() - t0;
-	/* under a flood, give keys room: drain no more often than 2 builds' time */
+	/*
+	 * Every drain that brings sessions costs a rebuild. With a big history
+	 * under a flood, keep half of the time for keys: drain no more often
+	 * than every two builds (at most once a second: the ring buffer must
+	 * not overflow for the sake of the screen).
+	 */
 	mon->min_gap_ms = mon->build_us / 500;
 	if (mon->min_gap_ms < FRAME_MS)
 		mon->min_gap_ms = FRAME_MS;
-	if (mon->min_gap_ms > mon->interval_ms)
-		mon->min_gap_ms = mon->interval_ms;
+	if (mon->min_gap_ms > MAX_DRAIN_GAP_MS)
+		mon->min_gap_ms = MAX_DRAIN_GAP_MS;
 	mon->need_redraw = true;
 }
 
@@ -422,12 +431,18 @@ static void read_keys(struct monitor *mon)
 
 /* ---- the loop --------------------------------------------------------------- */
 
+/* The longest wait between drains: the interval, or longer while rebuilds are slow. */
+static uint64_t drain_period(const struct monitor *mon)
+{
+	return mon->min_gap_ms > mon->interval_ms ? mon->min_gap_ms : mon->interval_ms;
+}
+
 static int next_timeout(const struct monitor *mon, uint64_t now)
 {
 	uint64_t t = now + 60000, d;
 
 	if (!mon->eof) {
-		d = mon->last_drain_ms + mon->interval_ms;
+		d = mon->last_drain_ms + drain_period(mon);
 		if (d < t)
 			t = d;
 	}
@@ -457,7 +472,7 @@ static void run_loop(struct monitor *mon)
 				fprintf(mon->timing, "exit: signal %d\n", ui_term_stop_signal());
 			break;
 		}
-		if (!mon->eof && (now >= mon->last_drain_ms + mon->interval_ms ||
+		if (!mon->eof && (now >= mon->last_drain_ms + drain_period(mon) ||
 				  (mon->src_ready && now >= mon->last_drain_ms + mon->min_gap_ms))) {
 			drain(mon);
 			mon->last_drain_ms = now;
