@@ -46,7 +46,8 @@ static inline bool fuzz_text_inert(const char *s, size_t len, bool allow_lf)
 		if (n == 2 && p[i] == 0xc2 && p[i + 1] < 0xa0)
 			return false;
 		if (n == 3) {
-			cp = ((p[i] & 0x0fu) << 12) | ((p[i + 1] & 0x3fu) << 6) | (p[i + 2] & 0x3fu);
+			cp = ((p[i] & 0x0fu) << 12) | ((p[i + 1] & 0x3fu) << 6) |
+			     (p[i + 2] & 0x3fu);
 			if (cp == 0x200e || cp == 0x200f || (cp >= 0x2028 && cp <= 0x202e) ||
 			    (cp >= 0x2066 && cp <= 0x2069))
 				return false;

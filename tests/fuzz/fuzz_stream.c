@@ -33,15 +33,15 @@ static int take(void *ctx, const struct session *s)
 /* A session from raw bytes, kept in the domain the collector produces. */
 static void session_from(const uint8_t *data, size_t size, struct session *s)
 {
+	size_t head = offsetof(struct session, comm);
+
 	memset(s, 0, sizeof(*s));
-	memcpy(s, data, size < offsetof(struct session, comm) ? size : offsetof(struct session, comm));
-	memset(s->comm, 0, sizeof(s->comm));
-	if (size > offsetof(struct session, comm)) {
-		size_t n = size - offsetof(struct session, comm);
+	memcpy(s, data, size < head ? size : head);
+	if (size > head) {
+		size_t n = size - head;
 
 		n = n < SESSION_COMM_LEN - 1 ? n : SESSION_COMM_LEN - 1;
-		memcpy(s->comm, data + offsetof(struct session, comm),
-		       strnlen((const char *)data + offsetof(struct session, comm), n));
+		memcpy(s->comm, data + head, strnlen((const char *)data + head, n));
 	}
 	s->family = s->family & 1 ? AF_INET6 : AF_INET;
 	if (s->family == AF_INET) {

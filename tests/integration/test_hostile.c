@@ -409,7 +409,8 @@ static void check_parsed(enum out_kind k)
 					continue;
 				found++;
 				if (v[j].pid != pid || strcmp(v[j].comm, want)) {
-					printf("%s '%s': pid %u comm \"%s\", expected pid %u \"%s\"\n",
+					printf("%s '%s': pid %u comm \"%s\", "
+					       "expected pid %u \"%s\"\n",
 					       kind_name[k], hostile_names[i].what, v[j].pid,
 					       shown(v[j].comm, strlen(v[j].comm)), pid,
 					       shown(want, strlen(want)));
