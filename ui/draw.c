@@ -143,13 +143,14 @@ static void put_cell(int y, int x, int width, const char *s, bool right, int att
 static void draw_title(const struct ui_state *st, const struct ui_figures *fig)
 {
 	char label[512], right[96], clock[16];
+	const char *src;
 	int cols = screen_cols(), x, rw;
 	struct tm tm;
 
 	fill_line(st->lay.title_y, A_NORMAL);
 	x = put(st->lay.title_y, 0, cols, "tcpscope", ui_term_attr(ST_TITLE));
-	fmt_escape(fig->source_label ? fig->source_label : "", strlen(fig->source_label ? fig->source_label : ""),
-		   label, sizeof(label));
+	src = fig->source_label ? fig->source_label : "";
+	fmt_escape(src, strlen(src), label, sizeof(label));
 
 	if (st->paused) {
 		snprintf(right, sizeof(right), " PAUSED  +%llu new ",
@@ -182,8 +183,8 @@ static void draw_meters(const struct ui_state *st, const struct ui_figures *fig)
 	struct meter m[6];
 	size_t n = 0, i;
 	int x = 0, cols = screen_cols(), w;
-	unsigned pct = fig->hist_cap ? (unsigned)((fig->hist_len * 100 + fig->hist_cap - 1) / fig->hist_cap)
-				     : 0;
+	size_t cap = fig->hist_cap;
+	unsigned pct = cap ? (unsigned)((fig->hist_len * 100 + cap - 1) / cap) : 0;
 
 	memset(m, 0, sizeof(m));
 	if (fig->live) {
@@ -773,10 +774,12 @@ static void draw_detail(const struct ui_state *st, const struct ui_figures *fig)
 			 esc, s->pid);
 		if (s->flags & SESS_PID_UNCERTAIN)
 			lines[n++] = (struct dline){ .kind = DL_NOTE,
-				.text = "PID and name were taken when the socket closed (no owner seen): they may be another process's." };
+				.text = "PID and name were taken when the socket closed (no owner "
+					"seen): they may be another process's." };
 		if (s->flags & SESS_PARTIAL)
 			lines[n++] = (struct dline){ .kind = DL_NOTE,
-				.text = "Open before tcpscope started: start time and byte counts cover only what was seen." };
+				.text = "Open before tcpscope started: start time and byte counts "
+					"cover only what was seen." };
 	} else {
 		const struct agg_row *r = &st->detail_agg;
 		const struct session_log *log = fig->model ? fig->model->log : NULL;

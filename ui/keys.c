@@ -81,7 +81,10 @@ static unsigned switch_view(struct ui_state *st, enum view_kind k)
 static unsigned act_view1(struct ui_state *st) { return switch_view(st, VIEW_SESSIONS); }
 static unsigned act_view2(struct ui_state *st) { return switch_view(st, VIEW_PROCS); }
 static unsigned act_view3(struct ui_state *st) { return switch_view(st, VIEW_PORTS); }
-static unsigned act_next_view(struct ui_state *st) { return switch_view(st, (st->view + 1) % VIEW_COUNT); }
+static unsigned act_next_view(struct ui_state *st)
+{
+	return switch_view(st, (st->view + 1) % VIEW_COUNT);
+}
 static unsigned act_prev_view(struct ui_state *st)
 {
 	return switch_view(st, (st->view + VIEW_COUNT - 1) % VIEW_COUNT);
@@ -129,7 +132,7 @@ static unsigned act_invert(struct ui_state *st)
 
 static unsigned open_prompt(struct ui_state *st, enum ui_prompt_kind k)
 {
-	char buf[FILTER_TEXT_LEN * 4 > 512 ? FILTER_TEXT_LEN * 4 : 512];
+	char buf[UI_PROMPT_LEN];
 	struct tm tm;
 
 	buf[0] = '\0';

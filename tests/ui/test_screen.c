@@ -767,7 +767,8 @@ static void assert_restored(struct tmux *t, const char *why)
 	tmux_line(t, "echo alive-$((6*7))");
 	if (!tmux_wait_text(t, "alive-42"))
 		fail_msg("%s: the shell does not answer", why);
-	tmux_line(t, "stty -a | tr ' ' '\\n' | grep -E -x -e '-?(icanon|echo|isig|icrnl|opost)' | tr '\\n' ' '; echo");
+	tmux_line(t, "stty -a | tr ' ' '\\n' | grep -E -x -e '-?(icanon|echo|isig|icrnl|opost)' "
+		  "| tr '\\n' ' '; echo");
 	if (!tmux_wait_text(t, "icanon echo"))
 		fail_msg("%s: stty not sane", why);
 	tmux_capture(t, false);
@@ -877,7 +878,8 @@ int main(void)
 	setlocale(LC_CTYPE, "C.UTF-8");
 	tcpscope = getenv("TCPSCOPE");
 	if (!tcpscope || !*tcpscope || access(tcpscope, X_OK)) {
-		printf("test_screen: skipped: TCPSCOPE is not set to the tcpscope binary (make ui-test sets it)\n");
+		printf("test_screen: skipped: TCPSCOPE is not set to the tcpscope binary "
+		       "(make ui-test sets it)\n");
 		return 0;
 	}
 	if (!tmux_available()) {

@@ -231,8 +231,8 @@ static inline bool tmux_pred_lacks(const char *screen, const void *arg)
 }
 
 /* Poll the screen until pred holds; false (and the screen printed) after timeout_ms. */
-static inline bool tmux_wait(struct tmux *t, tmux_pred pred, const void *arg, bool escapes, int timeout_ms,
-		      const char *what)
+static inline bool tmux_wait(struct tmux *t, tmux_pred pred, const void *arg, bool escapes,
+			     int timeout_ms, const char *what)
 {
 	uint64_t end = tmux_now_ms() + (uint64_t)timeout_ms;
 
