@@ -128,7 +128,7 @@ static void test_sessions_view(void **state)
 
 	start_ui(&c->t, NULL, NULL);
 	assert_true(tmux_wait_text(&c->t, "244 rows"));
-	tmux_capture(&c->t, false);
+	assert_true(tmux_settle(&c->t));
 	assert_non_null(strstr(c->t.screen, "Total: 244"));
 	assert_non_null(strstr(c->t.screen, "History: 244/100000"));
 	assert_non_null(strstr(c->t.screen, "following"));
@@ -172,6 +172,7 @@ static bool sorted_column(struct tmux *t, enum view_kind kind, enum col_id id, i
 	char a[64], b[64];
 	int y;
 
+	assert_true(tmux_settle(t));
 	for (y = ROWS_Y; y + 1 < ROWS_Y + rows; y++) {
 		long x = atol(cell(t, kind, y, id, a, sizeof(a)));
 		long z = atol(cell(t, kind, y + 1, id, b, sizeof(b)));
@@ -239,6 +240,7 @@ static void test_filter_port(void **state)
 	tmux_line(&c->t, "5432");
 	assert_true(tmux_wait_text(&c->t, "Filter: port 5432"));
 	assert_true(tmux_wait_text(&c->t, "51 of 244"));
+	assert_true(tmux_settle(&c->t));
 	rows = screen_rows(&c->t, 30);
 	assert_int_equal(rows, 23);
 	for (y = ROWS_Y; y < ROWS_Y + rows; y++) {
@@ -275,6 +277,7 @@ static void test_filter_pid_and_family(void **state)
 	tmux_line(&c->t, "1201");
 	assert_true(tmux_wait_text(&c->t, "Filter: pid 1201"));
 	assert_true(tmux_wait_text(&c->t, "93 of 244"));
+	assert_true(tmux_settle(&c->t));
 	rows = screen_rows(&c->t, 30);
 	for (y = ROWS_Y; y < ROWS_Y + rows; y++)
 		assert_string_equal(cell(&c->t, VIEW_SESSIONS, y, COL_PID, a, sizeof(a)), "1201");
@@ -418,6 +421,7 @@ static void test_export_matches_view(void **state)
 	m.t = &c->t;
 	m.f = &f;
 	assert_true(tmux_wait(&c->t, first_row_is, &m, false, TMUX_WAIT_MS, "the first CSV row on top"));
+	assert_true(tmux_settle(&c->t));
 	rows = screen_rows(&c->t, 30);
 	assert_int_equal(rows, 23);
 	for (y = 0; y < rows; y++) {
@@ -516,6 +520,31 @@ static void test_hostile_comm_inert(void **state)
 
 /* ---- sizes --------------------------------------------------------------------- */
 
+struct line_text {
+	int y;
+	const char *text;
+};
+
+/* Line y of the screen holds text. */
+static bool line_has(const char *screen, const void *arg)
+{
+	const struct line_text *lt = arg;
+	const char *p = screen;
+	int i;
+
+	for (i = 0; i < lt->y && p; i++) {
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+	if (!p)
+		return false;
+	const char *nl = strchr(p, '\n');
+	const char *hit = strstr(p, lt->text);
+
+	return hit && (!nl || hit < nl);
+}
+
 static void test_too_small_and_resize(void **state)
 {
 	struct ctx *c = *state;
@@ -530,8 +559,9 @@ static void test_too_small_and_resize(void **state)
 	/* keys other than q do nothing meanwhile */
 	tmux_keys(&c->t, "2");
 	tmux_resize(&c->t, 80, 24);
-	assert_true(tmux_wait_text(&c->t, "244 rows"));
-	tmux_capture(&c->t, false);
+	assert_true(tmux_wait(&c->t, line_has, &(struct line_text){ 23, "F10Quit" }, false,
+			      TMUX_WAIT_MS, "F10Quit on line 23"));
+	assert_true(tmux_settle(&c->t));
 	tmux_screen_line(&c->t, 23, line, sizeof(line));
 	assert_non_null(strstr(line, "F1Help"));
 	assert_non_null(strstr(line, "F10Quit"));
@@ -541,13 +571,15 @@ static void test_too_small_and_resize(void **state)
 	assert_non_null(strstr(line, "DUR"));	/* the narrow set fits 80 columns */
 	/* the smallest size still draws a table */
 	tmux_resize(&c->t, 40, 10);
-	assert_true(tmux_wait_text(&c->t, "F1Help"));
-	tmux_capture(&c->t, false);
+	assert_true(tmux_wait(&c->t, line_has, &(struct line_text){ 9, "F1Help" }, false,
+			      TMUX_WAIT_MS, "F1Help on line 9"));
+	assert_true(tmux_settle(&c->t));
 	assert_int_equal(screen_rows(&c->t, 10), 3);
 	/* big */
 	tmux_resize(&c->t, 200, 60);
-	assert_true(tmux_wait_text(&c->t, "following"));
-	tmux_capture(&c->t, false);
+	assert_true(tmux_wait(&c->t, line_has, &(struct line_text){ 59, "F1Help" }, false,
+			      TMUX_WAIT_MS, "F1Help on line 59"));
+	assert_true(tmux_settle(&c->t));
 	assert_int_equal(screen_rows(&c->t, 60), 53);
 	/* many resizes in a row */
 	for (int i = 0; i < 20; i++)

@@ -259,6 +259,26 @@ static inline bool tmux_wait_gone(struct tmux *t, const char *text)
 	return tmux_wait(t, tmux_pred_lacks, text, false, TMUX_WAIT_MS, text);
 }
 
+/*
+ * Wait until two captures in a row are the same, so that a frame the
+ * terminal is still receiving is not read half old, half new.
+ */
+static inline bool tmux_settle(struct tmux *t)
+{
+	static char prev[TMUX_SCREEN_MAX];
+	uint64_t end = tmux_now_ms() + TMUX_WAIT_MS;
+
+	tmux_capture(t, false);
+	do {
+		memcpy(prev, t->screen, strlen(t->screen) + 1);
+		usleep(20000);
+		tmux_capture(t, false);
+		if (!strcmp(prev, t->screen))
+			return true;
+	} while (tmux_now_ms() < end);
+	return false;
+}
+
 /* Line y of the last capture (without the newline) into buf. */
 static inline const char *tmux_screen_line(const struct tmux *t, int y, char *buf, size_t len)
 {
