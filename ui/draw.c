@@ -245,15 +245,15 @@ static void draw_filter(const struct ui_state *st)
 static bool columns_cut(const struct ui_state *st)
 {
 	struct ui_col_pos pos[UI_MAX_COLS];
+	const struct column *cols[UI_MAX_COLS];
+	int widths[UI_MAX_COLS];
 	const struct ui_view_state *vs = &st->vs[st->view];
-	size_t n = ui_state_columns(st, pos, UI_MAX_COLS), i, nc, visible = 0;
-	const struct column *cols = columns_for(st->view, &nc);
+	size_t n = ui_state_columns(st, pos, UI_MAX_COLS);
+	size_t shown = ui_state_shown(st, cols, widths, UI_MAX_COLS);
 
-	for (i = 0; i < nc; i++)
-		visible += vs->colvis[cols[i].id];
-	if (vs->hscroll > 0 || vs->hscroll + n < visible)
+	if (vs->hscroll > 0 || vs->hscroll + n < shown)
 		return true;
-	return n && pos[n - 1].width < ui_state_col_width(st, pos[n - 1].col);
+	return n && pos[n - 1].width < widths[shown - 1];
 }
 
 static void draw_tabs(const struct ui_state *st, const struct ui_figures *fig)
@@ -875,7 +875,8 @@ static void draw_columns(const struct ui_state *st)
 		scroll = st->chooser_sel - (size_t)h + 1;
 	for (y = 0; y < h && scroll + (size_t)y < n; y++) {
 		i = scroll + (size_t)y;
-		snprintf(line, sizeof(line), "[%c] %-7s %-16s %s%s", vs->colvis[cols[i].id] ? 'x' : ' ',
+		snprintf(line, sizeof(line), "[%c] %-7s %-16s %s%s",
+			 ui_state_col_shown(st, cols[i].id) ? 'x' : ' ',
 			 cols[i].title, ui_draw_col_label(cols[i].id), cols[i].name,
 			 cols[i].id == vs->sort.col ? "  (sort)" : "");
 		if (i == st->chooser_sel)

@@ -45,22 +45,14 @@ static unsigned act_left(struct ui_state *st)
 static unsigned act_right(struct ui_state *st)
 {
 	struct ui_view_state *vs = cur(st);
-	size_t i, n, visible = 0;
-	const struct column *cols = columns_for(st->view, &n);
-	int w = 0, skipped = 0;
+	const struct column *cols[UI_MAX_COLS];
+	int widths[UI_MAX_COLS], w = -1;
+	size_t i, n = ui_state_shown(st, cols, widths, UI_MAX_COLS);
 
-	for (i = 0; i < n; i++) {
-		if (!vs->colvis[cols[i].id])
-			continue;
-		visible++;
-		if ((size_t)skipped < vs->hscroll) {
-			skipped++;
-			continue;
-		}
-		w += ui_state_col_width(st, &cols[i]) + 1;
-	}
+	for (i = vs->hscroll; i < n; i++)
+		w += widths[i] + 1;
 	/* scroll only while columns are cut at the right edge */
-	if (w - 1 <= st->lay.cols || vs->hscroll + 1 >= visible)
+	if (w <= st->lay.cols || vs->hscroll + 1 >= n)
 		return R_NONE;
 	vs->hscroll++;
 	return R_REDRAW;
@@ -95,24 +87,19 @@ static unsigned act_prev_view(struct ui_state *st)
 static unsigned move_sort(struct ui_state *st, int dir)
 {
 	struct ui_view_state *vs = cur(st);
-	const struct column *cols;
-	size_t i, n, at = SIZE_MAX, vis[COL_ID_COUNT], nvis = 0;
+	const struct column *cols[UI_MAX_COLS];
+	size_t i, n = ui_state_shown(st, cols, NULL, UI_MAX_COLS), at = SIZE_MAX;
 
-	cols = columns_for(st->view, &n);
-	for (i = 0; i < n; i++) {
-		if (!vs->colvis[cols[i].id])
-			continue;
-		if (cols[i].id == vs->sort.col)
-			at = nvis;
-		vis[nvis++] = i;
-	}
-	if (!nvis)
+	if (!n)
 		return R_NONE;
+	for (i = 0; i < n; i++)
+		if (cols[i]->id == vs->sort.col)
+			at = i;
 	if (at == SIZE_MAX)
-		at = dir > 0 ? nvis - 1 : 0;	/* sort column hidden: start at an end */
-	at = (at + nvis + (size_t)(dir > 0 ? 1 : nvis - 1)) % nvis;
-	ui_state_sort_by(st, cols[vis[at]].id);
-	ui_state_msg(st, MSG_INFO, "sorted by %s, %s", cols[vis[at]].title,
+		at = dir > 0 ? n - 1 : 0;	/* sort column hidden: start at an end */
+	at = (at + (dir > 0 ? 1 : n - 1)) % n;
+	ui_state_sort_by(st, cols[at]->id);
+	ui_state_msg(st, MSG_INFO, "sorted by %s, %s", cols[at]->title,
 		     vs->sort.descending ? "descending" : "ascending");
 	return R_REBUILD | R_REDRAW;
 }
@@ -476,6 +463,7 @@ static unsigned act_ch_toggle(struct ui_state *st)
 	cols = columns_for(st->view, &n);
 	if (st->chooser_sel >= n)
 		return R_NONE;
+	ui_state_choose_columns(st);
 	id = cols[st->chooser_sel].id;
 	for (i = 0; i < n; i++)
 		shown += vs->colvis[cols[i].id];

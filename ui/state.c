@@ -28,6 +28,7 @@ void ui_state_set_wide(struct ui_state *st, bool wide)
 	for (k = 0; k < VIEW_COUNT; k++) {
 		default_columns(&st->vs[k], k, wide);
 		st->vs[k].hscroll = 0;
+		st->vs[k].custom = false;
 	}
 }
 
@@ -258,70 +259,152 @@ int ui_state_col_width(const struct ui_state *st, const struct column *c)
 	return c->width;
 }
 
-int ui_state_table_width(const struct ui_state *st)
+/*
+ * How spare width is spent when the user has not chosen the columns: show a
+ * column that is not in the narrow set (only if it fits whole), or widen
+ * one up to a width. In this order.
+ */
+enum spend_kind { SPEND_SHOW, SPEND_GROW };
+
+struct spend {
+	enum spend_kind kind;
+	enum col_id id;
+	int width;	/* SPEND_GROW: up to this width */
+};
+
+static const struct spend spend_sessions[] = {
+	{ SPEND_SHOW, COL_CAUSE, 0 },			/* why it ended */
+	{ SPEND_GROW, COL_COMM, SESSION_COMM_LEN - 1 },	/* a whole plain name */
+	{ SPEND_GROW, COL_RADDR, 27 },			/* most IPv6 addresses */
+	{ SPEND_SHOW, COL_DIR, 0 },
+	{ SPEND_SHOW, COL_SRTT, 0 },
+	{ SPEND_SHOW, COL_RETRANS, 0 },
+	{ SPEND_GROW, COL_RADDR, UI_WIDE_ADDR_WIDTH },
+	{ SPEND_SHOW, COL_LADDR, 0 },
+	{ SPEND_GROW, COL_COMM, UI_WIDE_COMM_WIDTH },	/* escaped names are longer */
+	{ SPEND_GROW, COL_LADDR, UI_WIDE_ADDR_WIDTH },
+};
+
+static const struct spend spend_procs[] = {
+	{ SPEND_SHOW, COL_MAX, 0 },
+	{ SPEND_GROW, COL_COMM, UI_WIDE_COMM_WIDTH },
+};
+
+static const struct spend *spend_plan(enum view_kind kind, size_t *n)
+{
+	switch (kind) {
+	case VIEW_SESSIONS:
+		*n = sizeof(spend_sessions) / sizeof(spend_sessions[0]);
+		return spend_sessions;
+	case VIEW_PROCS:
+		*n = sizeof(spend_procs) / sizeof(spend_procs[0]);
+		return spend_procs;
+	default:
+		*n = 0;
+		return NULL;
+	}
+}
+
+size_t ui_state_shown(const struct ui_state *st, const struct column **out, int *widths, size_t max)
 {
 	const struct ui_view_state *vs = &st->vs[st->view];
+	const struct spend *plan;
 	const struct column *cols;
-	size_t i, n;
-	int w = 0;
+	bool show[COL_ID_COUNT];
+	int width[COL_ID_COUNT], used = -1, spare, w;
+	size_t i, j, n, np, k = 0;
 
 	cols = columns_for(st->view, &n);
+	memset(show, 0, sizeof(show));
+	for (i = 0; i < n; i++) {
+		show[cols[i].id] = vs->colvis[cols[i].id];
+		width[cols[i].id] = ui_state_col_width(st, &cols[i]);
+		if (show[cols[i].id])
+			used += width[cols[i].id] + 1;
+	}
+	/* room to spare: more columns, wider names and addresses, rather than empty space */
+	spare = st->lay.cols - used;
+	plan = spend_plan(st->view, &np);
+	for (j = 0; j < np && spare > 0; j++) {
+		enum col_id id = plan[j].id;
+
+		if (!column_by_id(st->view, id))
+			continue;
+		if (plan[j].kind == SPEND_SHOW) {
+			if (vs->custom || st->wide || show[id] || width[id] + 1 > spare)
+				continue;
+			show[id] = true;
+			spare -= width[id] + 1;
+		} else if (show[id] && width[id] < plan[j].width) {
+			w = plan[j].width - width[id] < spare ? plan[j].width - width[id] : spare;
+			width[id] += w;
+			spare -= w;
+		}
+	}
+	for (i = 0; i < n && k < max; i++) {
+		if (!show[cols[i].id])
+			continue;
+		out[k] = &cols[i];
+		if (widths)
+			widths[k] = width[cols[i].id];
+		k++;
+	}
+	return k;
+}
+
+int ui_state_table_width(const struct ui_state *st)
+{
+	const struct column *cols[UI_MAX_COLS];
+	int widths[UI_MAX_COLS], w = 0;
+	size_t i, n = ui_state_shown(st, cols, widths, UI_MAX_COLS);
+
 	for (i = 0; i < n; i++)
-		if (vs->colvis[cols[i].id])
-			w += ui_state_col_width(st, &cols[i]) + 1;
+		w += widths[i] + 1;
 	return w;
 }
 
-/* Columns that take the room left on a wide terminal, in this order, up to a width. */
-static const struct {
-	enum col_id id;
-	int max;
-} growable[] = {
-	{ COL_COMM, SESSION_COMM_LEN },		/* a whole plain name */
-	{ COL_RADDR, UI_WIDE_ADDR_WIDTH },
-	{ COL_COMM, UI_WIDE_COMM_WIDTH },	/* escaped names are longer */
-	{ COL_LADDR, UI_WIDE_ADDR_WIDTH },
-};
-
 size_t ui_state_columns(const struct ui_state *st, struct ui_col_pos *out, size_t max)
 {
-	const struct ui_view_state *vs = &st->vs[st->view];
-	const struct column *cols;
-	size_t i, j, n, skipped = 0, k = 0;
-	int x = 0, w, extra;
+	const struct column *cols[UI_MAX_COLS];
+	int widths[UI_MAX_COLS], x = 0;
+	size_t i, n = ui_state_shown(st, cols, widths, UI_MAX_COLS), k = 0;
 
-	cols = columns_for(st->view, &n);
-	for (i = 0; i < n && k < max; i++) {
-		if (!vs->colvis[cols[i].id])
-			continue;
-		if (skipped++ < vs->hscroll)
-			continue;
-		out[k].col = &cols[i];
-		out[k].width = ui_state_col_width(st, &cols[i]);
-		x += out[k].width + 1;
+	/* skip the scrolled-off ones; the last one may be cut at the right edge */
+	for (i = st->vs[st->view].hscroll; i < n && k < max && x < st->lay.cols; i++) {
+		out[k].col = cols[i];
+		out[k].x = x;
+		out[k].width = x + widths[i] > st->lay.cols ? st->lay.cols - x : widths[i];
+		x += widths[i] + 1;
 		k++;
 	}
-	/* room to spare: widen addresses and names rather than leave it empty */
-	extra = st->lay.cols - (x - 1);
-	for (j = 0; j < sizeof(growable) / sizeof(growable[0]) && extra > 0; j++) {
-		for (i = 0; i < k; i++) {
-			if (out[i].col->id != growable[j].id || out[i].width >= growable[j].max)
-				continue;
-			w = growable[j].max - out[i].width < extra ? growable[j].max - out[i].width : extra;
-			out[i].width += w;
-			extra -= w;
-		}
-	}
-	/* place them; the last one may be cut at the right edge */
-	for (i = 0, x = 0; i < k; i++) {
-		if (x >= st->lay.cols)
-			break;
-		out[i].x = x;
-		if (x + out[i].width > st->lay.cols)
-			out[i].width = st->lay.cols - x;
-		x += out[i].width + 1;
-	}
-	return i;
+	return k;
+}
+
+void ui_state_choose_columns(struct ui_state *st)
+{
+	struct ui_view_state *vs = &st->vs[st->view];
+	const struct column *cols[UI_MAX_COLS];
+	size_t i, n;
+
+	if (vs->custom)
+		return;
+	/* from now on exactly what the user picks: start from what is shown */
+	n = ui_state_shown(st, cols, NULL, UI_MAX_COLS);
+	memset(vs->colvis, 0, sizeof(vs->colvis));
+	for (i = 0; i < n; i++)
+		vs->colvis[cols[i]->id] = true;
+	vs->custom = true;
+}
+
+bool ui_state_col_shown(const struct ui_state *st, enum col_id id)
+{
+	const struct column *cols[UI_MAX_COLS];
+	size_t i, n = ui_state_shown(st, cols, NULL, UI_MAX_COLS);
+
+	for (i = 0; i < n; i++)
+		if (cols[i]->id == id)
+			return true;
+	return false;
 }
 
 static bool default_descending(const struct column *c)

@@ -86,8 +86,9 @@ struct ui_view_state {
 	size_t sel;		/* selected row */
 	size_t top;		/* first row on screen */
 	bool follow;		/* keep the newest session selected (sessions view) */
-	size_t hscroll;		/* visible columns skipped at the left */
-	bool colvis[COL_ID_COUNT];
+	size_t hscroll;		/* shown columns skipped at the left */
+	bool colvis[COL_ID_COUNT];	/* chosen columns (narrow or wide set, or the user's) */
+	bool custom;		/* the user chose them: no columns added to fill the width */
 	/* identity of the selected row, so it stays selected across rebuilds */
 	bool have_key;
 	struct session key_sess;
@@ -155,11 +156,20 @@ unsigned ui_state_move(struct ui_state *st, long delta);
 /* Select row i (clamped). R_* bits. */
 unsigned ui_state_select(struct ui_state *st, size_t i);
 
+/*
+ * Columns of the active view that are shown, in order, with their widths
+ * (widths may be NULL): the chosen ones, plus, unless the user chose them,
+ * columns and width that fill a wide terminal. Returns the count.
+ */
+size_t ui_state_shown(const struct ui_state *st, const struct column **out, int *widths, size_t max);
+bool ui_state_col_shown(const struct ui_state *st, enum col_id id);
+/* The column chooser opens: make the shown columns the chosen ones (custom). */
+void ui_state_choose_columns(struct ui_state *st);
 /* Columns of the active view as placed on screen (after hscroll). Returns the count. */
 size_t ui_state_columns(const struct ui_state *st, struct ui_col_pos *out, size_t max);
 /* Screen width of a column in the current mode (wide widens addresses and names). */
 int ui_state_col_width(const struct ui_state *st, const struct column *c);
-/* Total width of the visible columns from the first (hscroll 0). */
+/* Total width of the shown columns from the first (hscroll 0). */
 int ui_state_table_width(const struct ui_state *st);
 
 /* The function-key bar: entries and their x positions. */

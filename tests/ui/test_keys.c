@@ -664,6 +664,54 @@ static void test_wide_and_columns(void **state)
 	assert_int_equal(st->mode, MODE_NORMAL);
 }
 
+/* Spare width shows more columns and widens names and addresses, unless the user chose. */
+static void test_auto_columns(void **state)
+{
+	struct ui_state *st = *state;
+	struct ui_col_pos pos[UI_MAX_COLS];
+	size_t n, i;
+
+	assert_false(ui_state_col_shown(st, COL_CAUSE));	/* 80 columns: the narrow set */
+	ui_state_set_size(st, 30, 100);
+	assert_true(ui_state_col_shown(st, COL_CAUSE));	/* why it ended */
+	assert_false(ui_state_col_shown(st, COL_LADDR));
+	n = ui_state_columns(st, pos, UI_MAX_COLS);
+	assert_true(pos[n - 1].x + pos[n - 1].width <= 100);
+	assert_true(pos[n - 1].x + pos[n - 1].width >= 98);	/* no room left unused */
+	for (i = 0; i < n; i++)
+		if (pos[i].col->id == COL_COMM)
+			assert_int_equal(pos[i].width, SESSION_COMM_LEN - 1);
+	/* the shown columns are the ones < and > move through */
+	ui_keys_handle(st, '<');
+	assert_int_equal(st->vs[VIEW_SESSIONS].sort.col, COL_CAUSE);
+	ui_state_set_size(st, 40, 200);
+	assert_true(ui_state_col_shown(st, COL_LADDR));
+	assert_true(ui_state_col_shown(st, COL_SRTT));
+	/* processes get MAX */
+	ui_keys_handle(st, '2');
+	assert_true(ui_state_col_shown(st, COL_MAX));
+	ui_state_set_size(st, 24, 80);
+	assert_false(ui_state_col_shown(st, COL_MAX));
+	/* once the user picks columns, the width adds none */
+	ui_keys_handle(st, '1');
+	ui_state_set_size(st, 30, 100);
+	ui_keys_handle(st, 'C');
+	assert_true(ui_state_col_shown(st, COL_CAUSE));	/* what is shown is what is chosen */
+	ui_keys_handle(st, UK_DOWN);
+	ui_keys_handle(st, ' ');				/* hide PID */
+	assert_true(st->vs[VIEW_SESSIONS].custom);
+	assert_false(ui_state_col_shown(st, COL_PID));
+	ui_state_set_size(st, 40, 200);
+	assert_true(ui_state_col_shown(st, COL_CAUSE));
+	assert_false(ui_state_col_shown(st, COL_LADDR));
+	/* w starts over */
+	ui_keys_handle(st, UK_ESC);
+	ui_keys_handle(st, 'w');
+	ui_keys_handle(st, 'w');
+	assert_false(st->vs[VIEW_SESSIONS].custom);
+	assert_true(ui_state_col_shown(st, COL_PID));
+}
+
 static void test_detail(void **state)
 {
 	struct ui_state *st = *state;
@@ -930,6 +978,7 @@ int main(void)
 		T(test_follow_mode),
 		T(test_horizontal_scroll),
 		T(test_wide_and_columns),
+		T(test_auto_columns),
 		T(test_detail),
 		T(test_help_and_messages_close_on_any_key),
 		T(test_help_lists_every_key),
