@@ -321,6 +321,20 @@ static void drain(struct monitor *mon)
 
 /* ---- figures and messages --------------------------------------------------- */
 
+/* A new status message: keep it for `m` and show it for a while. */
+static void note_msg(struct monitor *mon, uint64_t now)
+{
+	struct ui_state *st = &mon->st;
+
+	if (st->msg_seq == mon->seen_msg_seq)
+		return;
+	mon->seen_msg_seq = st->msg_seq;
+	ui_status_add(st->msg_level, st->msg);
+	mon->msg_until_ms = now + (st->msg_level == MSG_ERROR ? MSG_ERROR_MS : MSG_MS);
+	mon->fig.msg_visible = true;
+	mon->need_redraw = true;
+}
+
 static void tick(struct monitor *mon, uint64_t now)
 {
 	struct ui_state *st = &mon->st;
@@ -345,12 +359,7 @@ static void tick(struct monitor *mon, uint64_t now)
 			mon->need_redraw = true;
 		}
 	}
-	if (st->msg_seq != mon->seen_msg_seq) {
-		mon->seen_msg_seq = st->msg_seq;
-		ui_status_add(st->msg_level, st->msg);
-		mon->msg_until_ms = now + (st->msg_level == MSG_ERROR ? MSG_ERROR_MS : MSG_MS);
-		mon->need_redraw = true;
-	}
+	note_msg(mon, now);
 	if (mon->fig.msg_visible && now >= mon->msg_until_ms)
 		mon->need_redraw = true;
 	mon->fig.msg_visible = now < mon->msg_until_ms;
@@ -426,6 +435,7 @@ static void read_keys(struct monitor *mon)
 		if ((r & R_QUIT) && mon->timing)
 			fprintf(mon->timing, "exit: key %d\n", key);
 		apply(mon, r);
+		note_msg(mon, mono_ms());
 	}
 }
 
