@@ -25,6 +25,7 @@
 #include "core/replay.h"
 #include "core/stream.h"
 #include "ui/monitor.h"
+#include "ui/status.h"
 
 #define TCPSCOPE_VERSION "0.1.0"
 #define EXIT_USAGE 2
@@ -482,6 +483,12 @@ int main(int argc, char **argv)
 				"CAP_BPF and CAP_PERFMON (try sudo tcpscope, or "
 				"tcpscope --replay FILE without either)\n");
 			goto out;
+		}
+		/* In the monitor, libbpf's and the collector's messages go to the
+		 * status line once the screen is up (stderr before that). */
+		if (!o.stream) {
+			o.copts.log = ui_status_log;
+			o.copts.log_ctx = NULL;
 		}
 		src = collector_open(&o.copts, err, sizeof(err));
 		if (!src) {

@@ -32,7 +32,7 @@
 #define MSG_MS		5000	/* how long a message stays in the status line */
 #define MSG_ERROR_MS	10000
 #define KEYS_PER_TURN	512	/* then drain again, even while keys keep coming */
-#define MAX_DRAIN_GAP_MS 1000	/* drain at least once a second, however slow the rebuild */
+#define MAX_REBUILD_GAP_MS 1000	/* rebuild at least once a second, however slow */
 
 /* While paused, the rows shown are copies: the model keeps changing under them. */
 struct snapshot {
@@ -77,6 +77,8 @@ struct monitor {
 	int last_drain_err;
 
 	bool need_rebuild;
+	bool rebuild_now;	/* a key asked for it: do not wait for the rebuild gap */
+	uint64_t last_build_ms;
 	bool need_redraw;
 	uint64_t key_ms;	/* when the first key since the last frame came */
 
@@ -165,6 +167,7 @@ static void rebuild(struct monitor *mon)
 	int rc;
 
 	mon->need_rebuild = false;
+	mon->rebuild_now = false;
 	rc = view_build(&mon->view, mon->m, st->view, &st->filter, &st->vs[st->view].sort);
 	if (rc)
 		ui_state_msg(st, MSG_ERROR, "cannot build the %s view: %s", view_kind_name(st->view),
@@ -181,17 +184,19 @@ static void rebuild(struct monitor *mon)
 	else
 		ui_state_set_rows(st, mon->view.rows, mon->view.n, mon->view.from_history);
 	mon->build_us = mono_us() - t0;
+	mon->last_build_ms = mono_ms();
 	/*
-	 * Every drain that brings sessions costs a rebuild. With a big history
-	 * under a flood, keep half of the time for keys: drain no more often
-	 * than every two builds (at most once a second: the ring buffer must
-	 * not overflow for the sake of the screen).
+	 * Sessions are drained every interval whatever the screen costs (the
+	 * ring buffer must never overflow for its sake). Rebuilding the view
+	 * after each drain is what costs: with a big history under a flood,
+	 * keep half of the time for keys by rebuilding no more often than
+	 * every two builds (and at least once a second).
 	 */
 	mon->min_gap_ms = mon->build_us / 500;
 	if (mon->min_gap_ms < FRAME_MS)
 		mon->min_gap_ms = FRAME_MS;
-	if (mon->min_gap_ms > MAX_DRAIN_GAP_MS)
-		mon->min_gap_ms = MAX_DRAIN_GAP_MS;
+	if (mon->min_gap_ms > MAX_REBUILD_GAP_MS)
+		mon->min_gap_ms = MAX_REBUILD_GAP_MS;
 	mon->need_redraw = true;
 }
 
@@ -273,10 +278,13 @@ static void apply(struct monitor *mon, unsigned r)
 			}
 		} else {
 			mon->need_rebuild = true;
+			mon->rebuild_now = true;
 		}
 	}
-	if (r & R_REBUILD)
+	if (r & R_REBUILD) {
 		mon->need_rebuild = true;
+		mon->rebuild_now = true;
+	}
 	if (r & R_EXPORT) {
 		if (mon->need_rebuild)
 			rebuild(mon);
@@ -441,10 +449,10 @@ static void read_keys(struct monitor *mon)
 
 /* ---- the loop --------------------------------------------------------------- */
 
-/* The longest wait between drains: the interval, or longer while rebuilds are slow. */
-static uint64_t drain_period(const struct monitor *mon)
+/* When the pending rebuild may run: at once after a key, else after the gap. */
+static uint64_t rebuild_at(const struct monitor *mon)
 {
-	return mon->min_gap_ms > mon->interval_ms ? mon->min_gap_ms : mon->interval_ms;
+	return mon->rebuild_now ? 0 : mon->last_build_ms + mon->min_gap_ms;
 }
 
 static int next_timeout(const struct monitor *mon, uint64_t now)
@@ -452,7 +460,12 @@ static int next_timeout(const struct monitor *mon, uint64_t now)
 	uint64_t t = now + 60000, d;
 
 	if (!mon->eof) {
-		d = mon->last_drain_ms + drain_period(mon);
+		d = mon->last_drain_ms + mon->interval_ms;
+		if (d < t)
+			t = d;
+	}
+	if (mon->need_rebuild) {
+		d = rebuild_at(mon);
 		if (d < t)
 			t = d;
 	}
@@ -460,7 +473,7 @@ static int next_timeout(const struct monitor *mon, uint64_t now)
 		t = mon->next_tick_ms;
 	if (mon->fig.msg_visible && mon->msg_until_ms < t)
 		t = mon->msg_until_ms;
-	if (mon->need_redraw || mon->need_rebuild) {
+	if (mon->need_redraw && !mon->need_rebuild) {
 		d = mon->last_frame_ms + FRAME_MS;
 		if (d < t)
 			t = d;
@@ -482,8 +495,7 @@ static void run_loop(struct monitor *mon)
 				fprintf(mon->timing, "exit: signal %d\n", ui_term_stop_signal());
 			break;
 		}
-		if (!mon->eof && (now >= mon->last_drain_ms + drain_period(mon) ||
-				  (mon->src_ready && now >= mon->last_drain_ms + mon->min_gap_ms))) {
+		if (!mon->eof && (now >= mon->last_drain_ms + mon->interval_ms || mon->src_ready)) {
 			drain(mon);
 			mon->last_drain_ms = now;
 			mon->src_ready = false;
@@ -491,16 +503,16 @@ static void run_loop(struct monitor *mon)
 				break;
 		}
 		tick(mon, now);
-		if (mon->need_rebuild)
+		if (mon->need_rebuild && now >= rebuild_at(mon))
 			rebuild(mon);
-		if (mon->need_redraw && now >= mon->last_frame_ms + FRAME_MS)
+		/* never draw a stale view: its rows may point at freed rows */
+		if (mon->need_redraw && !mon->need_rebuild && now >= mon->last_frame_ms + FRAME_MS)
 			frame(mon, now);
 
 		pfd[0].fd = STDIN_FILENO;
 		pfd[0].events = POLLIN;
 		pfd[0].revents = 0;
-		/* the source only wakes us once a drain is allowed again */
-		if (fd >= 0 && !mon->eof && now >= mon->last_drain_ms + mon->min_gap_ms) {
+		if (fd >= 0 && !mon->eof) {
 			pfd[1].fd = fd;
 			pfd[1].events = POLLIN;
 			pfd[1].revents = 0;
