@@ -78,11 +78,22 @@ for i in range(5000):
         print(p); break
     except OSError: pass')
 [ -n "$port" ] || { fail "no free port"; exit 1; }
-# A: rows, and rows not owned (with certainty) by loadgen's processes
-# (columns: time,pid,comm,...,pid_certain is the 19th).
-"$tcpscope" -o csv -P "$port" 2>"$dir/a.err" > >(awk -F, -v tag="$tag-" -v bad="$dir/a.bad" '
-	NR > 1 { n++; if (index($3, tag) != 1 || $19 != 1) { m++; if (m <= 20) print > bad } }
-	END { print n + 0, m + 0 > "/dev/stdout" }' >"$dir/a.count") &
+# A: rows; rows not owned (with certainty) by loadgen's processes; and
+# connections that lack their client or server row (by address and client
+# port: +1 client side, -1 server side). Columns: time,pid,comm,family,
+# laddr,lport,raddr,rport, ..., pid_certain is the 19th.
+"$tcpscope" -o csv -P "$port" 2>"$dir/a.err" > >(awk -F, -v tag="$tag-" -v port="$port" \
+	-v bad="$dir/a.bad" -v unpaired="$dir/a.unpaired" '
+	NR > 1 {
+		n++
+		if (index($3, tag) != 1 || $19 != 1) { m++; if (m <= 20) print > bad }
+		if ($8 == port) { k = $5 ":" $6; d[k]++ } else { k = $7 ":" $8; d[k]-- }
+		if (d[k] == 0) delete d[k]
+	}
+	END {
+		for (k in d) if (u++ < 20) print k, (d[k] > 0 ? "no server row" : "no client row") > unpaired
+		print n + 0, m + 0
+	}' >"$dir/a.count") &
 pid_a=$!
 "$tcpscope" -o csv -P "$port" --ring-size 65536 2>"$dir/b.err" >/dev/null &
 pid_b=$!
@@ -173,6 +184,10 @@ wait_for 5000 test -s "$dir/a.count"
 read -r rows foreign <"$dir/a.count"
 read -r shown_a _ <<<"$(summary "$dir/a.err")"
 [ "$rows" = "${shown_a:-x}" ] || fail "stream a printed $rows rows but says $shown_a"
+if [ -s "$dir/a.unpaired" ]; then
+	echo "    connections with one side missing from stream a (client address:port):"
+	sed 's/^/      /' "$dir/a.unpaired"
+fi
 if [ "${foreign:-0}" != 0 ]; then
 	fail "$foreign sessions of the flood not attributed to loadgen with certainty, e.g.:"
 	head -n 5 "$dir/a.bad"
