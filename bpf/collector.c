@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 #include <bpf/libbpf.h>
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 
 #include "bpf/collector.h"
 #include "bpf/tcpscope.h"
@@ -82,6 +83,16 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	log_line("%s", buf);
 	return 0;
+}
+
+/* strerror() that also knows libbpf's own codes (4000 and up). */
+static const char *errstr(int err)
+{
+	static char buf[128];
+
+	if (libbpf_strerror(err, buf, sizeof(buf)))
+		snprintf(buf, sizeof(buf), "%s", strerror(err));
+	return buf;
 }
 
 static uint64_t clock_ns(clockid_t id)
@@ -453,6 +464,17 @@ struct session_source *collector_open(const struct collector_opts *opts, char *e
 		errno = ENOENT;
 		return NULL;
 	}
+	if (opts->btf_path) {
+		struct btf *b = btf__parse(btf, NULL);
+
+		if (!b) {
+			snprintf(err, errlen, "%s is not a readable BTF file (%s)", btf,
+				 errstr(-errno));
+			errno = EINVAL;
+			return NULL;
+		}
+		btf__free(b);
+	}
 	if (opts->ring_bytes && (opts->ring_bytes & (opts->ring_bytes - 1))) {
 		snprintf(err, errlen, "ring buffer size must be a power of two");
 		errno = EINVAL;
@@ -492,7 +514,7 @@ struct session_source *collector_open(const struct collector_opts *opts, char *e
 			break;	/* not allowed: no other hook will do better */
 		if (rc && i + 1 < n_hooks)
 			log_line("%s hook unavailable (%s), falling back to %s",
-				 hook_name(hooks[i]), strerror(-rc), hook_name(hooks[i + 1]));
+				 hook_name(hooks[i]), errstr(-rc), hook_name(hooks[i + 1]));
 	}
 	if (!c->skel) {
 		if ((rc == -EPERM || rc == -EACCES) && geteuid() != 0)
@@ -503,7 +525,7 @@ struct session_source *collector_open(const struct collector_opts *opts, char *e
 				 opts->verbose ? "" : " (-v shows its log)");
 		else
 			snprintf(err, errlen, "cannot load or attach the BPF program (%s%s)",
-				 strerror(-rc), opts->verbose ? "" : "; -v shows libbpf's log");
+				 errstr(-rc), opts->verbose ? "" : "; -v shows libbpf's log");
 		goto fail;
 	}
 

@@ -4,6 +4,7 @@
  * source (live collector or CSV replay) and the model, then runs either the
  * headless stream (-o text|csv|json) or the full-screen monitor.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -297,8 +298,11 @@ static int parse_args(int argc, char **argv, struct options *o)
 			o->copts.btf_path = optarg;
 			break;
 		case ':':
-			return fail_usage("option %s needs a value",
-					  optopt ? (char[]){ '-', (char)optopt, 0 } : argv[optind - 1]);
+			/* optopt is the letter of a short option, a long one's value
+			 * otherwise: name the option as it was typed. */
+			if (optopt > 0 && optopt < 128 && isalnum(optopt))
+				return fail_usage("option -%c needs a value", optopt);
+			return fail_usage("option %s needs a value", argv[optind - 1]);
 		default:
 			if (optopt)
 				return fail_usage("unknown option -%c", optopt);
