@@ -69,7 +69,7 @@ static void log_line(const char *fmt, ...)
 	if (log_fn)
 		log_fn(log_ctx, buf);
 	else
-		fprintf(stderr, "%s\n", buf);
+		fprintf(stderr, "tcpscope: %s\n", buf);
 }
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/socket.h>
 
 #include "core/columns.h"
@@ -449,6 +450,15 @@ struct session_source *replay_open(const char *path, char *err, size_t errlen)
 	int saved;
 
 	f = fopen(path, "r");
+	if (f) {
+		struct stat st;
+
+		if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+			fclose(f);
+			f = NULL;
+			errno = EISDIR;
+		}
+	}
 	if (!f) {
 		saved = errno;
 		set_err(err, errlen, "replay: cannot open %s: %s", path, strerror(saved));

@@ -22,6 +22,7 @@
 
 #include "bpf/collector.h"
 #include "core/filter.h"
+#include "core/fmt.h"
 #include "core/model.h"
 #include "core/replay.h"
 #include "core/stream.h"
@@ -96,16 +97,27 @@ static void usage(FILE *f)
 		MODEL_DEFAULT_HISTORY, COLLECTOR_DEFAULT_SOCKETS, COLLECTOR_DEFAULT_RING_BYTES);
 }
 
+/* One line on stderr. Messages quote what the user typed (file names,
+ * values): it is escaped, so it can neither break the line nor reach the
+ * terminal as a control sequence. */
+static void say(const char *msg, const char *suffix)
+{
+	char esc[2048];
+
+	fmt_escape(msg, strlen(msg), esc, sizeof(esc));
+	fprintf(stderr, "tcpscope: %s%s\n", esc, suffix);
+}
+
 static int fail_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int fail_usage(const char *fmt, ...)
 {
+	char msg[1024];
 	va_list ap;
 
-	fputs("tcpscope: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fputs(" (see tcpscope --help)\n", stderr);
+	say(msg, " (see tcpscope --help)");
 	return EXIT_USAGE;
 }
 
@@ -477,7 +489,7 @@ int main(int argc, char **argv)
 	if (o.replay) {
 		src = replay_open(o.replay, err, sizeof(err));
 		if (!src) {
-			fprintf(stderr, "tcpscope: %s\n", err);
+			say(err, "");
 			rc = EXIT_USAGE;
 			goto out;
 		}
@@ -496,7 +508,9 @@ int main(int argc, char **argv)
 		}
 		src = collector_open(&o.copts, err, sizeof(err));
 		if (!src) {
-			fprintf(stderr, "tcpscope: %s\n", err);
+			say(err, "");
+			if (o.copts.btf_path)	/* the file the user named is bad */
+				rc = EXIT_USAGE;
 			goto out;
 		}
 	}
@@ -533,7 +547,7 @@ int main(int argc, char **argv)
 		err[0] = '\0';
 		rc = ui_monitor_run(src, &model, &uo, err, sizeof(err));
 		if (err[0])
-			fprintf(stderr, "tcpscope: %s\n", err);
+			say(err, "");
 		else
 			print_summary(src, count_shown(&model, &o.filter), &o.filter);
 	}

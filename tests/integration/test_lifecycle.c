@@ -242,7 +242,7 @@ static void wait_lines(struct scope *sc, long lines)
 
 /* ---- environment faults ------------------------------------------------------- */
 
-/* A BTF file that does not exist: one line that names it. */
+/* A BTF file that does not exist: one line that names it, a usage error. */
 static void test_btf_missing(void **state)
 {
 	const char *argv[] = { scope_binary(), "-o", "csv", "--btf", "/nonexistent/vmlinux-btf",
@@ -251,10 +251,10 @@ static void test_btf_missing(void **state)
 	char st[64];
 
 	assert_int_equal(run_capture(argv, NULL, &r), 0);
-	if (!WIFEXITED(r.status) || WEXITSTATUS(r.status) != 1)
+	if (!WIFEXITED(r.status) || WEXITSTATUS(r.status) != 2)
 		printf("%s: %s\n", run_status_str(&r, st, sizeof(st)), shown(r.err));
 	assert_true(WIFEXITED(r.status));
-	assert_int_equal(WEXITSTATUS(r.status), 1);
+	assert_int_equal(WEXITSTATUS(r.status), 2);
 	assert_int_equal(r.out_len, 0);
 	/* one line, ours, naming the file */
 	assert_non_null(strstr(r.err, "/nonexistent/vmlinux-btf"));
