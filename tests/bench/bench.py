@@ -155,7 +155,9 @@ class Tui:
 
     def start(self, port, extra=(), width=160, height=48, env=""):
         self.err = os.path.join(self.tmp, "ui.err")
-        cmd = " ".join([env, self.tcpscope, "-P", str(port), *extra, "2>" + self.err]).strip()
+        cmd = " ".join([self.tcpscope, "-P", str(port), *extra, "2>" + self.err])
+        if env:
+            cmd = "env " + env + " " + cmd
         t0 = time.monotonic()
         self.tmux("new-session", "-d", "-x", str(width), "-y", str(height), "exec " + cmd)
         self.tmux("set-option", "-g", "remain-on-exit", "on")
@@ -313,6 +315,8 @@ def main():
     ap.add_argument("--procs-marker", default=r"Processes.*\n(?:.*\n)*?.*SESS")
     ap.add_argument("--ports-marker", default=r"PEERS")
     ap.add_argument("--quick", action="store_true", help="one short round of everything")
+    ap.add_argument("--only", default="rounds,sweep,long,latency",
+                    help="comma list of the parts to run")
     ap.add_argument("--json", help="write the raw results here")
     args = ap.parse_args()
     if args.quick:
@@ -329,10 +333,11 @@ def main():
     try:
         with open("/proc/sys/kernel/bpf_stats_enabled", "w") as f:
             f.write("1")
-        rounds = run_rounds(args, lg, tmp)
-        sweep = history_sweep(args, lg, tmp)
-        longr = long_run(args, lg, tmp)
-        lat = ui_latency(args, lg, tmp)
+        only = args.only.split(",")
+        rounds = run_rounds(args, lg, tmp) if "rounds" in only else None
+        sweep = history_sweep(args, lg, tmp) if "sweep" in only else []
+        longr = long_run(args, lg, tmp) if "long" in only else None
+        lat = ui_latency(args, lg, tmp) if "latency" in only else None
     finally:
         with open("/proc/sys/kernel/bpf_stats_enabled", "w") as f:
             f.write(old_stats)
@@ -348,6 +353,30 @@ def main():
     print(f"\ntcpscope benchmark — {res['date']}, kernel {res['kernel']}, {res['cpus']} CPUs")
     print(f"load: {args.conns} loopback connections x {args.rounds} rounds, {args.c2s} B up / "
           f"{args.s2c} B down, {args.concurrency} client threads; medians (min–max)\n")
+    if rounds:
+        print_rounds(args, rounds)
+    if sweep:
+        print("\nhistory sweep (UI, RSS after the load):")
+    for s in sweep:
+        print(f"  --history {s['history']:>8}: {s['rss'] / 2**20:7.1f} MiB after {s['sessions']} sessions")
+    rss = [x[1] for x in longr["rss_samples"]] if longr else []
+    if rss:
+        half = len(rss) // 2
+        print(f"long run: {longr['sessions']} sessions in {longr['seconds']} s, --history "
+              f"{longr['history']}: RSS first half max {max(rss[:half] or rss) / 2**20:.1f} MiB, "
+              f"second half max {max(rss[half:]) / 2**20:.1f} MiB")
+    for name, xs, how in (("seen through tmux", lat["samples_ms"] if lat else [],
+                           "send-keys to the text on capture-pane, polling included"),
+                          ("inside the monitor", lat["internal_ms"] if lat else [],
+                           "key read to frame drawn")):
+        if xs:
+            xs = sorted(xs)
+            print(f"UI key→redraw under max load, {name}: median {statistics.median(xs):.1f} ms, "
+                  f"p90 {xs[max(0, int(len(xs) * 0.9) - 1)]:.1f} ms, max {max(xs):.1f} ms over "
+                  f"{len(xs)} keys ({how})")
+
+
+def print_rounds(args, rounds):
     print(f"untraced rate: {median_range([r['rate'] for r in rounds['none']], '{:.0f}')} conn/s")
     print("| mode | rate ratio | reported / expected | missed | BPF ns/run | CPU µs/session | "
           "peak RSS MiB | launch→attached s |")
@@ -361,23 +390,6 @@ def main():
               f"{median_range([r['cpu_us_per_session'] for r in rs], '{:.2f}')} | "
               f"{median_range([r['peak_rss'] / 2**20 for r in rs], '{:.1f}')} | "
               f"{median_range([r['attach_s'] for r in rs], '{:.3f}')} |")
-    print("\nhistory sweep (UI, RSS after the load):")
-    for s in sweep:
-        print(f"  --history {s['history']:>8}: {s['rss'] / 2**20:7.1f} MiB after {s['sessions']} sessions")
-    rss = [x[1] for x in longr["rss_samples"]]
-    if rss:
-        half = len(rss) // 2
-        print(f"long run: {longr['sessions']} sessions in {longr['seconds']} s, --history "
-              f"{longr['history']}: RSS first half max {max(rss[:half] or rss) / 2**20:.1f} MiB, "
-              f"second half max {max(rss[half:]) / 2**20:.1f} MiB")
-    for name, xs, how in (("seen through tmux", lat["samples_ms"], "send-keys to the text on "
-                           "capture-pane, polling included"),
-                          ("inside the monitor", lat["internal_ms"], "key read to frame drawn")):
-        if xs:
-            xs = sorted(xs)
-            print(f"UI key→redraw under max load, {name}: median {statistics.median(xs):.1f} ms, "
-                  f"p90 {xs[max(0, int(len(xs) * 0.9) - 1)]:.1f} ms, max {max(xs):.1f} ms over "
-                  f"{len(xs)} keys ({how})")
 
 
 if __name__ == "__main__":
