@@ -400,6 +400,11 @@ static int try_open(struct collector *c, const struct collector_opts *opts,
 	while (slots < sockets && slots < COLLECTOR_SLOTS)
 		slots <<= 1;
 	bpf_map__set_max_entries(skel->maps.socks, sockets);
+	/* With tp_btf the hash map only holds overflow and seeds: allocate its
+	 * entries on demand rather than all at load (start-up time, memory). */
+	if (hook == HOOK_TP_BTF)
+		bpf_map__set_map_flags(skel->maps.socks,
+				       bpf_map__map_flags(skel->maps.socks) | BPF_F_NO_PREALLOC);
 	bpf_map__set_max_entries(skel->maps.slots, slots);
 	skel->rodata->slot_mask = slots - 1;
 	bpf_map__set_max_entries(skel->maps.events,
