@@ -304,7 +304,8 @@ static void collector_stats(struct session_source *src, struct source_stats *out
 	out->seeded = c->skel->bss->seeded;
 	out->kernel_misses = prog_recursion_misses(c->state_prog) +
 			     prog_recursion_misses(c->destroy_prog);
-	out->missed = out->ring_full + out->kernel_misses;
+	out->missed = out->ring_full + out->kernel_misses +
+		      __atomic_load_n(&c->skel->bss->unreadable, __ATOMIC_RELAXED);
 }
 
 static void collector_destroy(struct session_source *src)

@@ -82,6 +82,7 @@ __u64 table_full;	/* sockets that did not fit in `socks` (reported as partial) *
 __u64 seeded;		/* sockets found open at start-up */
 __s64 awaiting;		/* entries in await_owner (lets tcp_destroy_sock skip the lookup) */
 __s64 in_socks;		/* entries in socks */
+__u64 unreadable;	/* closes whose socket could not be read: sessions lost */
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -500,8 +501,12 @@ static __always_inline int handle(const struct sock *sk, int oldstate, int newst
 		if (oldstate == S_LISTEN || oldstate == S_CLOSE)
 			return 0;
 		tp = to_tcp_sock(sk, direct);
-		if (!tp)
+		if (!tp) {
+			/* Never expected at CLOSE; if it happens, it is a lost
+			 * session and is counted as one. */
+			__sync_fetch_and_add(&unreadable, 1);
 			return 0;
+		}
 		return emit(sk, tp, key, ck, oldstate, a, direct);
 	}
 	return 0;
