@@ -130,17 +130,6 @@ int csv_write_view(FILE *f, const struct view *v)
 
 /* ---- atomic export ------------------------------------------------------ */
 
-static void __attribute__((format(printf, 3, 4)))
-set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 /* fsync the directory holding path so the rename itself is durable (best effort). */
 static void sync_dir_of(const char *path)
@@ -168,14 +157,14 @@ int csv_export_view(const char *path, const struct view *v, char *err, size_t er
 	size_t tmp_len;
 
 	if (!path || !path[0]) {
-		set_err(err, errlen, "export: no file name");
+		fmt_err(err, errlen, "export: no file name");
 		return -EINVAL;
 	}
 	fmt_escape(path, strlen(path), shown, sizeof(shown));
 	tmp_len = strlen(path) + 40;
 	tmp = malloc(tmp_len);
 	if (!tmp) {
-		set_err(err, errlen, "export %s: out of memory", shown);
+		fmt_err(err, errlen, "export %s: out of memory", shown);
 		return -ENOMEM;
 	}
 	for (tries = 0; tries < 100; tries++) {
@@ -186,37 +175,37 @@ int csv_export_view(const char *path, const struct view *v, char *err, size_t er
 	}
 	if (fd < 0) {
 		ret = -errno;
-		set_err(err, errlen, "cannot create %s: %s", shown, strerror(-ret));
+		fmt_err(err, errlen, "cannot create %s: %s", shown, strerror(-ret));
 		goto out_free;
 	}
 	f = fdopen(fd, "w");
 	if (!f) {
 		ret = -errno;
 		close(fd);
-		set_err(err, errlen, "cannot write %s: %s", shown, strerror(-ret));
+		fmt_err(err, errlen, "cannot write %s: %s", shown, strerror(-ret));
 		goto out_unlink;
 	}
 	errno = 0;
 	if (csv_write_view(f, v) < 0 || fflush(f) != 0) {
 		ret = errno ? -errno : -EIO;
-		set_err(err, errlen, "cannot write %s: %s", shown, strerror(-ret));
+		fmt_err(err, errlen, "cannot write %s: %s", shown, strerror(-ret));
 		fclose(f);
 		goto out_unlink;
 	}
 	if (fsync(fileno(f)) != 0) {
 		ret = -errno;
-		set_err(err, errlen, "cannot write %s: fsync: %s", shown, strerror(-ret));
+		fmt_err(err, errlen, "cannot write %s: fsync: %s", shown, strerror(-ret));
 		fclose(f);
 		goto out_unlink;
 	}
 	if (fclose(f) != 0) {
 		ret = -errno;
-		set_err(err, errlen, "cannot write %s: %s", shown, strerror(-ret));
+		fmt_err(err, errlen, "cannot write %s: %s", shown, strerror(-ret));
 		goto out_unlink;
 	}
 	if (rename(tmp, path) != 0) {
 		ret = -errno;
-		set_err(err, errlen, "cannot replace %s: %s", shown, strerror(-ret));
+		fmt_err(err, errlen, "cannot replace %s: %s", shown, strerror(-ret));
 		goto out_unlink;
 	}
 	sync_dir_of(path);

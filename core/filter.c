@@ -175,17 +175,6 @@ int id_set_format(const struct id_set *set, char *buf, size_t len)
 
 /* ---- parsers -------------------------------------------------------------- */
 
-static void __attribute__((format(printf, 3, 4)))
-set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 /* Untrusted text for an error message: escaped and cut short. */
 static const char *show(const char *s, size_t n, char *buf, size_t len)
@@ -235,7 +224,7 @@ static int parse_list(const char *text, struct id_set *set, const char *what, ui
 
 	id_set_init(&tmp);
 	if (!text || *skip_ws(text) == '\0') {
-		set_err(err, errlen, "empty %s list", what);
+		fmt_err(err, errlen, "empty %s list", what);
 		goto out;
 	}
 	for (;;) {
@@ -247,12 +236,12 @@ static int parse_list(const char *text, struct id_set *set, const char *what, ui
 		item = p;
 		end = item + strcspn(item, ",");
 		if (skip_ws(item) == end) {
-			set_err(err, errlen, "empty item in %s list '%s'", what,
+			fmt_err(err, errlen, "empty item in %s list '%s'", what,
 				show(text, strlen(text), shown, sizeof(shown)));
 			goto out;
 		}
 		if (++items > FILTER_MAX_ITEMS) {
-			set_err(err, errlen, "too many items in %s list (max %d)", what,
+			fmt_err(err, errlen, "too many items in %s list (max %d)", what,
 				FILTER_MAX_ITEMS);
 			goto out;
 		}
@@ -269,7 +258,7 @@ static int parse_list(const char *text, struct id_set *set, const char *what, ui
 			}
 		}
 		if (rc == -ERANGE) {
-			set_err(err, errlen, "%s %s out of range (1-%u)", what,
+			fmt_err(err, errlen, "%s %s out of range (1-%u)", what,
 				show(num, (size_t)(p - num), shown, sizeof(shown)), max);
 			goto out;
 		}
@@ -277,16 +266,16 @@ static int parse_list(const char *text, struct id_set *set, const char *what, ui
 			/* Trim trailing blanks of the item for the message. */
 			while (end > item && (end[-1] == ' ' || end[-1] == '\t'))
 				end--;
-			set_err(err, errlen, "bad %s '%s'", what,
+			fmt_err(err, errlen, "bad %s '%s'", what,
 				show(item, (size_t)(end - item), shown, sizeof(shown)));
 			goto out;
 		}
 		if (lo == 0 || hi == 0) {
-			set_err(err, errlen, "%s 0 out of range (1-%u)", what, max);
+			fmt_err(err, errlen, "%s 0 out of range (1-%u)", what, max);
 			goto out;
 		}
 		if (lo > hi) {
-			set_err(err, errlen, "reversed %s range %u-%u", what, lo, hi);
+			fmt_err(err, errlen, "reversed %s range %u-%u", what, lo, hi);
 			goto out;
 		}
 		if (id_set_push(&tmp, lo, hi) < 0)
@@ -310,7 +299,7 @@ static int parse_list(const char *text, struct id_set *set, const char *what, ui
 	}
 
 nomem:
-	set_err(err, errlen, "out of memory");
+	fmt_err(err, errlen, "out of memory");
 	ret = -ENOMEM;
 out:
 	id_set_clear(&tmp);

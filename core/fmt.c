@@ -550,3 +550,14 @@ int fmt_json_string(FILE *f, const char *s)
 	putc('"', f);
 	return ferror(f) ? -EIO : 0;
 }
+
+void fmt_err(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err || errlen == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}

@@ -34,6 +34,8 @@ int fmt_dur_us(uint64_t dur_us, char *buf, size_t len);
 int fmt_ms3(uint64_t us, char *buf, size_t len);
 /* Decimal digits of v; the length, or -ENOSPC. */
 int fmt_u64(uint64_t v, char *buf, size_t len);
+/* One error line into err (NULL or errlen 0: nothing), for the parsers. */
+void fmt_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /*
  * Address as text. family AF_INET, or an IPv4-mapped IPv6 address of either

@@ -41,17 +41,6 @@ static struct replay *replay_of(const struct session_source *src)
 	return (struct replay *)src;
 }
 
-static void __attribute__((format(printf, 3, 4)))
-set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 /* Untrusted field text for a message: escaped, cut to 32 bytes. */
 static const char *shown(const char *s, char *buf, size_t len)
@@ -164,7 +153,7 @@ static int parse_header(struct parse_ctx *ctx, struct csv_record *rec)
 		if (!c)
 			continue;
 		if (ctx->idx[c->id] >= 0) {
-			set_err(ctx->err, ctx->errlen, "replay: %s:%lu: duplicate column '%s'",
+			fmt_err(ctx->err, ctx->errlen, "replay: %s:%lu: duplicate column '%s'",
 				ctx->name, rec->line, c->name);
 			return -EINVAL;
 		}
@@ -177,12 +166,12 @@ static int parse_header(struct parse_ctx *ctx, struct csv_record *rec)
 		if (ctx->idx[required[i]] >= 0)
 			continue;
 		if (has_name(rec, "sessions") && (has_name(rec, "pid") || has_name(rec, "port"))) {
-			set_err(ctx->err, ctx->errlen,
+			fmt_err(ctx->err, ctx->errlen,
 				"replay: %s: not a sessions CSV (it is a %s export)", ctx->name,
 				has_name(rec, "port") ? "ports" : "processes");
 			return -EINVAL;
 		}
-		set_err(ctx->err, ctx->errlen,
+		fmt_err(ctx->err, ctx->errlen,
 			"replay: %s:%lu: not a tcpscope sessions CSV: no '%s' column (header starts '%s')",
 			ctx->name, rec->line, c->name,
 			shown(rec->n ? rec->fields[0] : "", buf, sizeof(buf)));
@@ -294,7 +283,7 @@ static int parse_session(struct parse_ctx *ctx, const struct csv_record *rec,
 	return 0;
 
 fail:
-	set_err(ctx->err, ctx->errlen, "replay: %s:%lu: bad %s '%s'", ctx->name, rec->line,
+	fmt_err(ctx->err, ctx->errlen, "replay: %s:%lu: bad %s '%s'", ctx->name, rec->line,
 		column_by_id(VIEW_SESSIONS, bad_col)->name, shown(bad, buf, sizeof(buf)));
 	return -EINVAL;
 }
@@ -387,7 +376,7 @@ struct session_source *replay_open_file(FILE *f, const char *name, char *err, si
 
 	r = calloc(1, sizeof(*r));
 	if (!r) {
-		set_err(err, errlen, "replay: %s: out of memory", name);
+		fmt_err(err, errlen, "replay: %s: out of memory", name);
 		errno = ENOMEM;
 		return NULL;
 	}
@@ -397,7 +386,7 @@ struct session_source *replay_open_file(FILE *f, const char *name, char *err, si
 
 	ret = csv_read_record(f, &rec);
 	if (ret == 0) {
-		set_err(err, errlen, "replay: %s: empty file", name);
+		fmt_err(err, errlen, "replay: %s: empty file", name);
 		ret = -EINVAL;
 		goto fail;
 	}
@@ -411,7 +400,7 @@ struct session_source *replay_open_file(FILE *f, const char *name, char *err, si
 		if (rec.n == 1 && rec.fields[0][0] == '\0')
 			continue;	/* blank line */
 		if (rec.n != ctx.nfields) {
-			set_err(err, errlen, "replay: %s:%lu: %zu fields, the header has %zu%s",
+			fmt_err(err, errlen, "replay: %s:%lu: %zu fields, the header has %zu%s",
 				name, rec.line, rec.n, ctx.nfields,
 				rec.n < ctx.nfields ? " (truncated line?)" : "");
 			ret = -EINVAL;
@@ -422,7 +411,7 @@ struct session_source *replay_open_file(FILE *f, const char *name, char *err, si
 			goto fail;
 		ret = replay_push(r, &s);
 		if (ret < 0) {
-			set_err(err, errlen, "replay: %s:%lu: out of memory", name, rec.line);
+			fmt_err(err, errlen, "replay: %s:%lu: out of memory", name, rec.line);
 			goto fail;
 		}
 	}
@@ -433,9 +422,9 @@ struct session_source *replay_open_file(FILE *f, const char *name, char *err, si
 
 csv_error:
 	if (ret == -EIO)
-		set_err(err, errlen, "replay: %s: read error", name);
+		fmt_err(err, errlen, "replay: %s: read error", name);
 	else
-		set_err(err, errlen, "replay: %s:%lu: %s", name, rec.err_line, rec.err);
+		fmt_err(err, errlen, "replay: %s:%lu: %s", name, rec.err_line, rec.err);
 fail:
 	csv_record_fini(&rec);
 	replay_destroy(&r->src);
@@ -461,7 +450,7 @@ struct session_source *replay_open(const char *path, char *err, size_t errlen)
 	}
 	if (!f) {
 		saved = errno;
-		set_err(err, errlen, "replay: cannot open %s: %s", path, strerror(saved));
+		fmt_err(err, errlen, "replay: cannot open %s: %s", path, strerror(saved));
 		errno = saved;
 		return NULL;
 	}
