@@ -12,6 +12,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <unistd.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
 #include <cmocka.h>
 
 #include "core/columns.h"
@@ -459,6 +463,65 @@ static void test_export_matches_view(void **state)
 	assert_true(tmux_wait_text(&c->t, "export failed: cannot create /nonexistent/dir/x.csv"));
 }
 
+/* Nothing but what was there before: the directory has no file left. */
+static int dir_entries(const char *dir)
+{
+	struct dirent *e;
+	DIR *d = opendir(dir);
+	int n = 0;
+
+	assert_non_null(d);
+	while ((e = readdir(d)))
+		n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+	closedir(d);
+	return n;
+}
+
+/* A read-only file system and a full disk: the status line says why, the
+ * monitor goes on, and no file (not even a temporary one) is left. Needs
+ * root for the mounts; skipped otherwise. */
+static void test_export_errors(void **state)
+{
+	struct ctx *c = *state;
+	char ro[600], full[600], path[700];
+
+	if (geteuid() != 0) {
+		printf("SKIP: export onto read-only and full mounts needs root\n");
+		return;
+	}
+	snprintf(ro, sizeof(ro), "%s/ro", c->t.dir);
+	snprintf(full, sizeof(full), "%s/full", c->t.dir);
+	assert_int_equal(mkdir(ro, 0755), 0);
+	assert_int_equal(mkdir(full, 0755), 0);
+	assert_int_equal(mount("tcpscope-test", ro, "tmpfs", MS_RDONLY, "size=64k"), 0);
+	/* 244 sessions are ~60 KiB of CSV: they cannot fit in 16 KiB */
+	assert_int_equal(mount("tcpscope-test", full, "tmpfs", 0, "size=16k"), 0);
+
+	start_ui(&c->t, NULL, NULL);
+	tmux_keys(&c->t, "e");
+	tmux_keys(&c->t, "C-u");
+	snprintf(path, sizeof(path), "%s/x.csv", ro);
+	tmux_line(&c->t, path);
+	assert_true(tmux_wait_text(&c->t, "Read-only file system"));
+	assert_true(tmux_wait_text(&c->t, "export failed"));
+	assert_int_equal(dir_entries(ro), 0);
+
+	tmux_keys(&c->t, "e");
+	tmux_keys(&c->t, "C-u");
+	snprintf(path, sizeof(path), "%s/x.csv", full);
+	tmux_line(&c->t, path);
+	assert_true(tmux_wait_text(&c->t, "No space left on device"));
+	assert_int_equal(dir_entries(full), 0);
+
+	/* still running: the views answer */
+	tmux_keys(&c->t, "3");
+	assert_true(tmux_wait_text(&c->t, "PEERS"));
+	tmux_keys(&c->t, "q");
+	assert_true(tmux_wait_text(&c->t, "EXIT=0"));
+	umount(ro);
+	umount(full);
+}
+
 /* ---- hostile names ------------------------------------------------------------- */
 
 /* In a capture with escapes, every ESC must start an SGR sequence made by tmux. */
@@ -897,6 +960,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_filter_port, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_filter_pid_and_family, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_export_matches_view, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_export_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hostile_comm_inert, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_too_small_and_resize, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_help_detail_columns, setup, teardown),
