@@ -91,6 +91,16 @@ struct {
 	__type(value, struct sk_info);
 } socks SEC(".maps");
 
+/* Sessions handed over (submitted, or counted in ring_full), per CPU,
+ * counted after the hand-over: at the end user space checks that every one
+ * was delivered. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} closes SEC(".maps");
+
 struct slot {
 	__u64 key;		/* the socket's cookie; 0: free */
 	struct sk_info info;
@@ -130,6 +140,15 @@ struct {
  * bpf_probe_read_kernel (classic tracepoint: untyped pointer). `direct` is a
  * compile-time constant at every call site, so one branch is compiled. */
 #define RD(direct, p, ...) ((direct) ? (p)->__VA_ARGS__ : BPF_CORE_READ(p, __VA_ARGS__))
+
+static __always_inline void count_close(void)
+{
+	__u32 zero = 0;
+	__u64 *n = bpf_map_lookup_elem(&closes, &zero);
+
+	if (n)
+		*n += 1;
+}
 
 static __always_inline void capture_identity(struct sk_info *info)
 {
@@ -425,6 +444,7 @@ static __always_inline int emit(const struct sock *sk, struct tcp_sock *tp, __u6
 	bpf_ringbuf_submit(e, avail > wake_threshold_bytes ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
 out:
 	info_done(key, ck, direct);
+	count_close();
 	return 0;
 }
 

@@ -20,6 +20,9 @@ struct source_stats {
 	uint64_t kernel_misses;	/* BPF programs' recursion_misses */
 	uint64_t seeded;	/* sockets open at start (partial sessions to come) */
 	uint64_t table_full;	/* sockets not tracked: BPF socket table full */
+	uint64_t unaccounted;	/* closes the kernel saw that were neither delivered nor
+				 * counted above (only known once everything is drained:
+				 * after flush); included in missed */
 };
 
 struct session_source;

@@ -338,9 +338,13 @@ static void print_summary(struct session_source *src, uint64_t shown, const stru
 	if (!filter_is_empty(f))
 		fprintf(stderr, " shown (%llu seen)", (unsigned long long)st.sessions);
 	fprintf(stderr, ", %llu missed", (unsigned long long)st.missed);
-	if (st.missed)
-		fprintf(stderr, " (ring buffer full %llu, kernel %llu)",
+	if (st.missed) {
+		fprintf(stderr, " (ring buffer full %llu, kernel %llu",
 			(unsigned long long)st.ring_full, (unsigned long long)st.kernel_misses);
+		if (st.unaccounted)
+			fprintf(stderr, ", lost in transit %llu", (unsigned long long)st.unaccounted);
+		fputc(')', stderr);
+	}
 	fputc('\n', stderr);
 }
 
