@@ -358,6 +358,18 @@ int filter_copy(struct filter *dst, const struct filter *src)
 	return 0;
 }
 
+static bool id_set_equal(const struct id_set *a, const struct id_set *b)
+{
+	return a->n == b->n && (!a->n || !memcmp(a->ranges, b->ranges, a->n * sizeof(*a->ranges)));
+}
+
+bool filter_equal(const struct filter *a, const struct filter *b)
+{
+	return id_set_equal(&a->pids, &b->pids) && id_set_equal(&a->lports, &b->lports) &&
+	       id_set_equal(&a->rports, &b->rports) && id_set_equal(&a->ports, &b->ports) &&
+	       a->family == b->family && !strcmp(a->comm, b->comm) && !strcmp(a->search, b->search);
+}
+
 int filter_set_comm(struct filter *f, const char *text)
 {
 	if (!text)

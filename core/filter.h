@@ -72,6 +72,8 @@ bool filter_is_empty(const struct filter *f);
 bool filter_accepts(const struct filter *f, const struct session *s);
 /* Deep copy. 0 or -ENOMEM (dst is then empty). dst must be initialised. */
 int filter_copy(struct filter *dst, const struct filter *src);
+/* Same criteria (what filter_accepts() decides on). */
+bool filter_equal(const struct filter *a, const struct filter *b);
 
 /*
  * Parse a list like "80", "80,443", "8000-8010", " 80 , 443 " and add it to

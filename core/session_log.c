@@ -8,12 +8,15 @@
 
 struct session_log {
 	struct session *slots;	/* capacity entries, allocated once */
+	uint64_t id;
 	size_t capacity;
 	size_t oldest;		/* index of session 0 */
 	size_t len;
 	uint64_t pushed;
 	uint64_t evicted;
 };
+
+static uint64_t next_id;
 
 struct session_log *session_log_new(size_t capacity)
 {
@@ -30,6 +33,7 @@ struct session_log *session_log_new(size_t capacity)
 	if (!log->slots)
 		goto err_free_log;
 	log->capacity = capacity;
+	log->id = __atomic_add_fetch(&next_id, 1, __ATOMIC_RELAXED);
 	return log;
 
 err_free_log:
@@ -107,4 +111,17 @@ const struct session *session_log_at(const struct session_log *log, size_t i)
 uint64_t session_log_seq(const struct session_log *log, size_t i)
 {
 	return log->pushed - log->len + i;
+}
+
+uint64_t session_log_seq_of(const struct session_log *log, const struct session *s)
+{
+	size_t slot = (size_t)(s - log->slots);
+	size_t i = slot >= log->oldest ? slot - log->oldest : slot + log->capacity - log->oldest;
+
+	return log->pushed - log->len + i;
+}
+
+uint64_t session_log_id(const struct session_log *log)
+{
+	return log->id;
 }

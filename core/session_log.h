@@ -37,11 +37,16 @@ size_t session_log_len(const struct session_log *log);
 size_t session_log_capacity(const struct session_log *log);
 uint64_t session_log_evicted(const struct session_log *log);	/* overwritten when full */
 uint64_t session_log_pushed(const struct session_log *log);	/* ever pushed */
+uint64_t session_log_id(const struct session_log *log);	/* unique among the logs of a process */
 
 /* Session i, 0 = oldest, len-1 = newest; NULL if i >= len. */
 const struct session *session_log_at(const struct session_log *log, size_t i);
 
 /* Sequence number of session i: its 0-based push count. Monotonic in i. */
 uint64_t session_log_seq(const struct session_log *log, size_t i);
+
+/* Sequence number of a session returned by session_log_at() that is still
+ * in the log (not evicted since). */
+uint64_t session_log_seq_of(const struct session_log *log, const struct session *s);
 
 #endif

@@ -21,12 +21,6 @@ struct sort_item {
 	size_t pos;		/* input position: the sequence */
 };
 
-struct sort_ctx {
-	enum view_kind kind;
-	const struct column *col;
-	bool descending;
-};
-
 void sort_default(enum view_kind kind, struct sort_spec *spec)
 {
 	if (kind == VIEW_SESSIONS) {
@@ -57,7 +51,7 @@ static int tie_cmp(enum view_kind kind, const void *a, const void *b)
 }
 
 /* Column order with direction, then the tie-break; 0 only for equal keys. */
-static int row_cmp(const struct sort_ctx *ctx, const void *a, const void *b)
+static int row_cmp(const struct sort_order *ctx, const void *a, const void *b)
 {
 	int c = ctx->col->compare(a, b);
 
@@ -70,7 +64,7 @@ static int row_cmp(const struct sort_ctx *ctx, const void *a, const void *b)
 static int item_cmp(const void *a, const void *b, void *arg)
 {
 	const struct sort_item *x = a, *y = b;
-	const struct sort_ctx *ctx = arg;
+	const struct sort_order *ctx = arg;
 	int c;
 
 	c = CMP(x->key.hi, y->key.hi);
@@ -101,7 +95,7 @@ static int ptr_cmp(const void *a, const void *b, void *arg)
 	return c ? c : CMP((uintptr_t)x, (uintptr_t)y);
 }
 
-static void make_ctx(struct sort_ctx *ctx, enum view_kind kind, const struct sort_spec *spec)
+static void make_ctx(struct sort_order *ctx, enum view_kind kind, const struct sort_spec *spec)
 {
 	struct sort_spec def;
 
@@ -119,7 +113,7 @@ int sort_rows_buf(enum view_kind kind, const void **rows, size_t n, const struct
 		  struct sort_buf *buf)
 {
 	struct sort_item *items;
-	struct sort_ctx ctx;
+	struct sort_order ctx;
 	size_t i;
 
 	if ((unsigned int)kind >= VIEW_COUNT || n < 2)
@@ -156,6 +150,16 @@ int sort_rows_buf(enum view_kind kind, const void **rows, size_t n, const struct
 	for (i = 0; i < n; i++)
 		rows[i] = items[i].row;
 	return 0;
+}
+
+void sort_order_init(struct sort_order *o, enum view_kind kind, const struct sort_spec *spec)
+{
+	make_ctx(o, kind, spec);
+}
+
+int sort_order_cmp(const struct sort_order *o, const void *a, const void *b)
+{
+	return row_cmp(o, a, b);
 }
 
 void sort_rows(enum view_kind kind, const void **rows, size_t n, const struct sort_spec *spec)

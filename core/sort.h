@@ -46,4 +46,20 @@ void sort_rows(enum view_kind kind, const void **rows, size_t n, const struct so
 int sort_rows_buf(enum view_kind kind, const void **rows, size_t n, const struct sort_spec *spec,
 		  struct sort_buf *buf);
 
+/*
+ * The order itself, for callers that merge already sorted runs (the view's
+ * incremental update): the column, direction and kind tie-break (sessions:
+ * end time), without the input-position tie-break, which the caller owns.
+ */
+struct sort_order {
+	enum view_kind kind;
+	const struct column *col;
+	bool descending;
+};
+
+/* spec NULL, or a column the kind does not have: the default spec. */
+void sort_order_init(struct sort_order *o, enum view_kind kind, const struct sort_spec *spec);
+/* <0, 0, >0. kind must be valid. */
+int sort_order_cmp(const struct sort_order *o, const void *a, const void *b);
+
 #endif

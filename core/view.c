@@ -9,28 +9,46 @@
 void view_init(struct view *v)
 {
 	memset(v, 0, sizeof(*v));
+	filter_init(&v->inc_filter);
 }
 
 void view_fini(struct view *v)
 {
-	free(v->rows);
+	free(v->base);
+	free(v->seqs);
+	free(v->batch);
 	agg_table_free(v->hist);
 	sort_buf_fini(&v->sort_buf);
+	filter_clear(&v->inc_filter);
 	view_init(v);
 }
 
+/* Room for n rows from base[0] (rows of an earlier build are dropped). */
 static int reserve(struct view *v, size_t n)
 {
 	const void **rows;
+	uint64_t *seqs;
 
+	v->off = 0;
+	v->rows = v->base;
 	if (v->cap >= n)
 		return 0;
-	rows = reallocarray(v->rows, n, sizeof(*rows));
+	rows = reallocarray(v->base, n, sizeof(*rows));
 	if (!rows)
 		return -ENOMEM;
+	v->base = rows;
 	v->rows = rows;
+	seqs = reallocarray(v->seqs, n, sizeof(*seqs));
+	if (!seqs)
+		return -ENOMEM;	/* base is bigger than cap says: harmless */
+	v->seqs = seqs;
 	v->cap = n;
 	return 0;
+}
+
+static void inc_forget(struct view *v)
+{
+	v->inc_log = NULL;
 }
 
 static int build_sessions(struct view *v, const struct model *m, const struct filter *f)
@@ -48,6 +66,173 @@ static int build_sessions(struct view *v, const struct model *m, const struct fi
 		if (!f || filter_accepts(f, s))
 			v->rows[v->n++] = s;
 	}
+	return 0;
+}
+
+/* After a full sessions build: remember what an update needs. */
+static void inc_remember(struct view *v, const struct model *m, const struct filter *f)
+{
+	size_t i;
+
+	inc_forget(v);
+	filter_clear(&v->inc_filter);
+	if (f && filter_copy(&v->inc_filter, f))
+		return;
+	/* The sort may have moved rows: their sequences follow them. */
+	v->seq_sorted = true;
+	v->min_seq = UINT64_MAX;
+	for (i = 0; i < v->n; i++) {
+		v->seqs[i] = session_log_seq_of(m->log, v->rows[i]);
+		if (v->seqs[i] < v->min_seq)
+			v->min_seq = v->seqs[i];
+		if (i && v->seqs[i] < v->seqs[i - 1])
+			v->seq_sorted = false;
+	}
+	v->next_seq = session_log_pushed(m->log);
+	v->inc_log = m->log;
+	v->inc_log_id = session_log_id(m->log);
+}
+
+static bool inc_possible(const struct view *v, const struct model *m, enum view_kind kind,
+			 const struct filter *f, const struct sort_spec *spec)
+{
+	static const struct filter none;
+	uint64_t pushed = session_log_pushed(m->log);
+
+	return v->inc_log && v->inc_log == m->log && v->inc_log_id == session_log_id(m->log) &&
+	       v->kind == VIEW_SESSIONS &&
+	       kind == VIEW_SESSIONS && v->sort.col == spec->col &&
+	       v->sort.descending == spec->descending && pushed >= v->next_seq &&
+	       pushed - v->next_seq < session_log_len(m->log) &&
+	       filter_equal(&v->inc_filter, f ? f : &none);
+}
+
+/* Drop the rows of sessions the log has evicted (sequence below first). */
+static void inc_drop_evicted(struct view *v, uint64_t first)
+{
+	size_t i, k;
+
+	if (!v->n || v->min_seq >= first)
+		return;
+	while (v->n && v->seqs[v->off] < first) {
+		v->off++;
+		v->n--;
+	}
+	v->rows = v->base + v->off;
+	if (v->seq_sorted) {
+		v->min_seq = v->n ? v->seqs[v->off] : UINT64_MAX;
+		return;
+	}
+	/* Out of log order: the evicted rows may be anywhere. */
+	v->seq_sorted = true;
+	v->min_seq = UINT64_MAX;
+	for (i = v->off, k = v->off; i < v->off + v->n; i++) {
+		if (v->seqs[i] < first)
+			continue;
+		if (k > v->off && v->seqs[i] < v->seqs[k - 1])
+			v->seq_sorted = false;
+		if (v->seqs[i] < v->min_seq)
+			v->min_seq = v->seqs[i];
+		v->base[k] = v->base[i];
+		v->seqs[k++] = v->seqs[i];
+	}
+	v->n = k - v->off;
+}
+
+/* Room for `more` rows after the current ones, keeping them. */
+static int inc_room(struct view *v, size_t more)
+{
+	size_t need = v->n + more, cap;
+	const void **rows;
+	uint64_t *seqs;
+
+	if (v->off + need <= v->cap)
+		return 0;
+	if (v->off) {
+		memmove(v->base, v->base + v->off, v->n * sizeof(*v->base));
+		memmove(v->seqs, v->seqs + v->off, v->n * sizeof(*v->seqs));
+		v->off = 0;
+		v->rows = v->base;
+	}
+	if (need <= v->cap)
+		return 0;
+	cap = need + need / 2;
+	rows = reallocarray(v->base, cap, sizeof(*rows));
+	if (!rows)
+		return -ENOMEM;
+	v->base = rows;
+	v->rows = rows;
+	seqs = reallocarray(v->seqs, cap, sizeof(*seqs));
+	if (!seqs)
+		return -ENOMEM;	/* base is bigger than cap says: harmless */
+	v->seqs = seqs;
+	v->cap = cap;
+	return 0;
+}
+
+/*
+ * Bring a sessions view up to date: drop evicted rows, sort the new
+ * sessions the filter accepts, merge them in from the back. Equal rows keep
+ * log order as in a full build: every new row is younger than every old one.
+ */
+static int update_sessions(struct view *v, const struct model *m, const struct filter *f)
+{
+	const struct session_log *log = m->log;
+	size_t len = session_log_len(log), i, b = 0, a, k, n;
+	uint64_t pushed = session_log_pushed(log), first = pushed - len, from;
+	struct sort_order order;
+	const void **rows;
+	uint64_t *seqs;
+	int err;
+
+	inc_drop_evicted(v, first);
+	from = v->next_seq > first ? v->next_seq : first;
+	if (pushed - from > v->batch_cap) {
+		const void **nb = reallocarray(v->batch, pushed - from, sizeof(*nb));
+
+		if (!nb)
+			return -ENOMEM;
+		v->batch = nb;
+		v->batch_cap = pushed - from;
+	}
+	for (i = from - first; i < len; i++) {
+		const struct session *s = session_log_at(log, i);
+
+		if (!f || filter_accepts(f, s))
+			v->batch[b++] = s;
+	}
+	err = inc_room(v, b);
+	if (err)
+		return err;
+	sort_rows_buf(VIEW_SESSIONS, v->batch, b, &v->sort, &v->sort_buf);
+	sort_order_init(&order, VIEW_SESSIONS, &v->sort);
+
+	rows = v->rows;
+	seqs = v->seqs + v->off;
+	a = v->n;
+	n = a + b;
+	k = n;
+	while (b) {
+		k--;
+		if (a && sort_order_cmp(&order, rows[a - 1], v->batch[b - 1]) > 0) {
+			a--;
+			rows[k] = rows[a];
+			seqs[k] = seqs[a];
+		} else {
+			b--;
+			rows[k] = v->batch[b];
+			seqs[k] = session_log_seq_of(log, v->batch[b]);
+			if (seqs[k] < v->min_seq)
+				v->min_seq = seqs[k];
+		}
+	}
+	/* rows[0, k) did not move: check log order from there on. */
+	for (i = k ? k : 1; v->seq_sorted && i < n; i++)
+		if (seqs[i] < seqs[i - 1])
+			v->seq_sorted = false;
+	v->n = n;
+	v->next_seq = pushed;
+	v->total = len;
 	return 0;
 }
 
@@ -99,20 +284,28 @@ static int build_aggs(struct view *v, const struct model *m, const struct filter
 int view_build(struct view *v, const struct model *m, enum view_kind kind,
 	       const struct filter *f, const struct sort_spec *spec)
 {
+	struct sort_spec want;
 	int err;
 
-	v->n = 0;
-	v->total = 0;
-	v->from_history = false;
-	v->kind = kind;
-	v->generation = m->generation;
 	if (f && filter_is_empty(f))
 		f = NULL;
 	if (spec && column_by_id(kind, spec->col))
-		v->sort = *spec;
+		want = *spec;
 	else
-		sort_default(kind, &v->sort);
+		sort_default(kind, &want);
+	v->generation = m->generation;
+	v->from_history = false;
+	if (kind == VIEW_SESSIONS && inc_possible(v, m, kind, f, &want) &&
+	    update_sessions(v, m, f) == 0) {
+		v->updates++;
+		return 0;
+	}
 
+	inc_forget(v);
+	v->n = 0;
+	v->total = 0;
+	v->kind = kind;
+	v->sort = want;
 	switch (kind) {
 	case VIEW_SESSIONS:
 		err = build_sessions(v, m, f);
@@ -129,5 +322,7 @@ int view_build(struct view *v, const struct model *m, enum view_kind kind,
 		return err;
 	}
 	sort_rows_buf(kind, v->rows, v->n, &v->sort, &v->sort_buf);
+	if (kind == VIEW_SESSIONS)
+		inc_remember(v, m, f);
 	return 0;
 }

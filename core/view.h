@@ -11,6 +11,12 @@
  *
  * Zero-initialise a struct view (or view_init() it) before its first
  * view_build(); arrays are kept and reused between builds.
+ *
+ * A sessions view rebuilt over the same model with the same filter and sort
+ * is updated in place: rows of evicted sessions are dropped and the new
+ * sessions merged in, in time proportional to what changed (plus a pass over
+ * the row sequence numbers when sessions were evicted out of order). The
+ * rows are the same as a fresh build's, in the same order.
  */
 #ifndef TCPSCOPE_CORE_VIEW_H
 #define TCPSCOPE_CORE_VIEW_H
@@ -38,11 +44,23 @@ struct view {
 	size_t total;		/* rows before filtering (log length, or table length) */
 	struct sort_spec sort;	/* the spec applied (defaults resolved) */
 	uint64_t generation;	/* model->generation when built */
+	uint64_t updates;	/* builds done as in-place updates (for tests and figures) */
 
 	/* private: reused between builds */
-	size_t cap;
+	const void **base;	/* rows == base + off */
+	uint64_t *seqs;		/* sessions: log sequence of base[i] */
+	size_t off, cap;
 	struct agg_table *hist;	/* aggregation from history, when filtered */
 	struct sort_buf sort_buf;
+	/* sessions, incremental update: valid while inc_log is set */
+	const struct session_log *inc_log;
+	uint64_t inc_log_id;
+	struct filter inc_filter;	/* the filter of the last build (empty: none) */
+	uint64_t next_seq;	/* first log sequence not looked at yet */
+	uint64_t min_seq;	/* smallest sequence among the rows */
+	bool seq_sorted;	/* rows are in log order too */
+	const void **batch;	/* new sessions of one update */
+	size_t batch_cap;
 };
 
 void view_init(struct view *v);

@@ -258,6 +258,102 @@ static void test_large(void **state)
 	model_fini(&big);
 }
 
+/* Deterministic pseudo-random numbers for the update test. */
+static uint64_t rng_state = 88172645463325252ull;
+
+static uint32_t rnd(uint32_t n)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return (uint32_t)(rng_state % n);
+}
+
+/* The rows of an updated view equal a fresh build's, in the same order. */
+static void expect_same_as_fresh(struct view *upd, const struct model *mm, enum view_kind kind,
+				 const struct filter *f, const struct sort_spec *spec)
+{
+	struct view fresh;
+	size_t i;
+
+	view_init(&fresh);
+	assert_int_equal(view_build(upd, mm, kind, f, spec), 0);
+	assert_int_equal(view_build(&fresh, mm, kind, f, spec), 0);
+	assert_int_equal(upd->n, fresh.n);
+	assert_int_equal(upd->total, fresh.total);
+	assert_int_equal(upd->sort.col, fresh.sort.col);
+	assert_int_equal(upd->sort.descending, fresh.sort.descending);
+	for (i = 0; i < fresh.n; i++)
+		assert_ptr_equal(upd->rows[i], fresh.rows[i]);
+	view_fini(&fresh);
+}
+
+/*
+ * Sessions arrive slightly out of time order (as from several CPUs), with
+ * equal times, evictions, clears, filter and sort changes and a model
+ * replaced at the same address: after every batch the kept view, updated in
+ * place, must equal a fresh build.
+ */
+static void test_update_equals_fresh_build(void **state)
+{
+	static const struct sort_spec specs[] = {
+		{ COL_TIME, false }, { COL_TIME, true }, { COL_TX_BYTES, true },
+		{ COL_PID, false }, { COL_DURATION, false },
+	};
+	struct model mm;
+	struct view v;
+	struct filter f;
+	char err[64];
+	uint64_t t = T0_NS;
+	int round, si = 0, filtered = 0;
+	uint32_t i, n;
+
+	assert_int_equal(model_init(&mm, 300), 0);
+	view_init(&v);
+	filter_init(&f);
+	assert_int_equal(filter_parse_pids("2,5", &f.pids, err, sizeof(err)), 0);
+	for (round = 0; round < 600; round++) {
+		n = rnd(8) == 0 ? rnd(400) : rnd(40);
+		for (i = 0; i < n; i++) {
+			struct session s;
+
+			t += rnd(3) * 1000;	/* equal times happen */
+			s = mk_session(1 + rnd(6), "w", (uint16_t)(1024 + rnd(5000)), 443,
+				       t - rnd(4) * 1000);	/* a little out of order */
+			s.tx_bytes = rnd(5) * 100;
+			s.dur_us = rnd(1000);
+			model_add(&mm, &s);
+		}
+		switch (rnd(40)) {
+		case 0:
+			model_clear(&mm);
+			break;
+		case 1:
+			si = (int)rnd(sizeof(specs) / sizeof(specs[0]));
+			break;
+		case 2:
+			filtered = !filtered;
+			break;
+		case 3:
+			/* a new model, perhaps at the same address */
+			model_fini(&mm);
+			assert_int_equal(model_init(&mm, 300), 0);
+			break;
+		case 4:
+			/* another view kind in between */
+			assert_int_equal(view_build(&v, &mm, VIEW_PROCS, NULL, NULL), 0);
+			break;
+		}
+		expect_same_as_fresh(&v, &mm, VIEW_SESSIONS, filtered ? &f : NULL, &specs[si]);
+	}
+	/* most builds were updates (the others: after a change of filter,
+	 * sort, model or kind, or a batch bigger than the history) */
+	assert_true(v.updates > 400);
+	filter_clear(&f);
+	view_fini(&v);
+	model_fini(&mm);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -269,6 +365,7 @@ int main(void)
 		cmocka_unit_test(test_stale_and_errors),
 		cmocka_unit_test(test_empty_model),
 		cmocka_unit_test(test_large),
+		cmocka_unit_test(test_update_equals_fresh_build),
 	};
 
 	return cmocka_run_group_tests_name("view", tests, setup, teardown);
