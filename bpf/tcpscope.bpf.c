@@ -468,12 +468,21 @@ static __always_inline int handle(const struct sock *sk, int oldstate, int newst
 	switch (newstate) {
 	case S_SYN_SENT:
 	case S_SYN_RECV:
+		/* A new session: the helper assigns the socket its cookie. */
+		if (direct)
+			ck = bpf_get_socket_cookie((void *)sk);
+		break;
 	case S_ESTABLISHED:
 	case S_FIN_WAIT1:
 	case S_LAST_ACK:
 	case S_CLOSE:
-		if (direct)
-			ck = bpf_get_socket_cookie((void *)sk);
+		/* Later transitions read the cookie back with one load; a
+		 * socket that has none yet (seen first now) gets one. */
+		if (direct) {
+			ck = sk->__sk_common.skc_cookie.counter;
+			if (!ck)
+				ck = bpf_get_socket_cookie((void *)sk);
+		}
 		break;
 	default:
 		return 0;
