@@ -180,11 +180,15 @@ static __always_inline void new_info(struct sk_info *info, __u64 now, __u16 flag
 /*
  * Per-socket state.
  *
- * tp_btf (direct) keeps it in `slots`, a direct-mapped table indexed by a
- * hash of the socket's cookie (unique for the socket's lifetime; a pointer
- * cannot be hashed by the verifier's rules): a slot is claimed with one cmpxchg and freed
- * with one store, so the hot path takes no lock (a hash map's update and
- * delete take two spinlocks each, which was most of the program's cost).
+ * tp_btf (direct) keeps it in `slots`, a direct-mapped table indexed by the
+ * socket's cookie (unique for the socket's lifetime; a pointer cannot be
+ * used as an index by the verifier's rules): a slot is claimed with one
+ * cmpxchg and freed with one store, so the hot path takes no lock (a hash
+ * map's update and delete take two spinlocks each, which was most of the
+ * program's cost). The kernel hands out cookies in sequence (in per-CPU
+ * batches), so the low bits index the table directly: sockets opened one
+ * after another share cache lines and pages, where a hashed index missed
+ * the cache at every transition (13 % of the program's time on a 2-CPU VM).
  * A socket whose slot is taken, and every socket seeded at start-up, goes to
  * the `socks` hash map; `in_socks` counts them so that lookups skip the
  * hash map while it is empty. The classic tracepoint (for older kernels,
@@ -192,7 +196,7 @@ static __always_inline void new_info(struct sk_info *info, __u64 now, __u16 flag
  */
 static __always_inline struct slot *slot_of(__u64 cookie)
 {
-	__u32 idx = (__u32)((cookie * 0x9E3779B97F4A7C15ull) >> 32) & slot_mask;
+	__u32 idx = (__u32)cookie & slot_mask;
 
 	return bpf_map_lookup_elem(&slots, &idx);
 }
