@@ -38,6 +38,11 @@ void model_fini(struct model *m)
 	memset(m, 0, sizeof(*m));
 }
 
+int model_prefault(struct model *m)
+{
+	return session_log_prefault(m->log);
+}
+
 void model_add(struct model *m, const struct session *s)
 {
 	session_log_push(m->log, s);

@@ -34,6 +34,8 @@ struct model {
 int model_init(struct model *m, size_t history_capacity);
 /* Frees everything; safe on a zeroed or already finished model. */
 void model_fini(struct model *m);
+/* Back the whole history with memory now (see session_log_prefault()). */
+int model_prefault(struct model *m);
 
 void model_add(struct model *m, const struct session *s);
 /* Forget every session and total (the log capacity is kept). */

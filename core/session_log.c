@@ -3,11 +3,18 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "core/session_log.h"
 
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23
+#endif
+
 struct session_log {
-	struct session *slots;	/* capacity entries, allocated once */
+	struct session *slots;	/* capacity entries, mapped once */
+	size_t bytes;
 	uint64_t id;
 	size_t capacity;
 	size_t oldest;		/* index of session 0 */
@@ -29,8 +36,11 @@ struct session_log *session_log_new(size_t capacity)
 	log = calloc(1, sizeof(*log));
 	if (!log)
 		goto err;
-	log->slots = calloc(capacity, sizeof(*log->slots));
-	if (!log->slots)
+	/* Whole pages, zero-filled on first touch, returned whole at free. */
+	log->bytes = capacity * sizeof(*log->slots);
+	log->slots = mmap(NULL, log->bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			  -1, 0);
+	if (log->slots == MAP_FAILED)
 		goto err_free_log;
 	log->capacity = capacity;
 	log->id = __atomic_add_fetch(&next_id, 1, __ATOMIC_RELAXED);
@@ -47,7 +57,7 @@ void session_log_free(struct session_log *log)
 {
 	if (!log)
 		return;
-	free(log->slots);
+	munmap(log->slots, log->bytes);
 	free(log);
 }
 
@@ -124,4 +134,19 @@ uint64_t session_log_seq_of(const struct session_log *log, const struct session 
 uint64_t session_log_id(const struct session_log *log)
 {
 	return log->id;
+}
+
+int session_log_prefault(struct session_log *log)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	size_t off;
+
+	if (madvise(log->slots, log->bytes, MADV_POPULATE_WRITE) == 0)
+		return 0;
+	if (errno != EINVAL)	/* ENOMEM and the like: leave the rest to page faults */
+		return -errno;
+	/* Before Linux 5.14: touch every page. */
+	for (off = 0; off < log->bytes; off += page > 0 ? (size_t)page : 4096)
+		((volatile char *)log->slots)[off] = 0;
+	return 0;
 }

@@ -27,6 +27,13 @@ struct session_log;
 struct session_log *session_log_new(size_t capacity);
 void session_log_free(struct session_log *log);	/* NULL: no-op */
 
+/*
+ * Back the whole capacity with memory now rather than page by page as the
+ * log fills (the cost of a page fault per 34 sessions, on the hot path, for
+ * the first `capacity` sessions). 0 or -errno; the log works either way.
+ */
+int session_log_prefault(struct session_log *log);
+
 /* Copy *s in as the newest session; evicts the oldest when full. */
 void session_log_push(struct session_log *log, const struct session *s);
 

@@ -548,6 +548,9 @@ int main(int argc, char **argv)
 				o.history ? o.history : (size_t)MODEL_DEFAULT_HISTORY);
 			goto out;
 		}
+		/* Memory for the whole history now, not a page fault at a time
+		 * while sessions pour in; failing that, it comes as needed. */
+		model_prefault(&model);
 		err[0] = '\0';
 		rc = ui_monitor_run(src, &model, &uo, err, sizeof(err));
 		if (err[0])
