@@ -32,6 +32,7 @@ struct agg_table {
 	uint32_t peer_cap;
 	uint64_t dropped;
 	size_t max_rows;	/* 0: unbounded */
+	struct agg_node *last;	/* the row found or added last: sessions come in runs */
 	uint64_t evicted;	/* rows forgotten to stay within max_rows */
 };
 
@@ -74,6 +75,7 @@ void agg_table_clear(struct agg_table *t)
 		hash_free(n);
 	}
 	t->head = NULL;
+	t->last = NULL;
 }
 
 void agg_table_free(struct agg_table *t)
@@ -137,6 +139,7 @@ static void evict_oldest(struct agg_table *t)
 	qsort(v, n, sizeof(*v), cmp_last_seen);
 	if (drop > n)
 		drop = n;
+	t->last = NULL;
 	for (i = 0; i < drop; i++) {
 		HASH_DEL(t->head, v[i]);
 		addr_set_fini(&v[i]->peers);
@@ -153,7 +156,9 @@ int agg_add(struct agg_table *t, const struct session *s)
 	struct agg_row *r;
 
 	make_key(&k, t->kind, s->pid, s->comm, session_service_port(s));
-	n = find_node(t, &k);
+	n = t->last;
+	if (!n || memcmp(&n->key, &k, sizeof(k)))
+		n = find_node(t, &k);
 	if (!n) {
 		n = hash_alloc(sizeof(*n));
 		if (!n)
@@ -177,6 +182,7 @@ int agg_add(struct agg_table *t, const struct session *s)
 			n->row.last_ns = 0;
 		}
 	}
+	t->last = n;
 	r = &n->row;
 	r->sessions++;
 	r->tx_bytes = sat_add(r->tx_bytes, s->tx_bytes);
