@@ -28,10 +28,13 @@ struct session_log *session_log_new(size_t capacity);
 void session_log_free(struct session_log *log);	/* NULL: no-op */
 
 /*
- * Back the whole capacity with memory now rather than page by page as the
- * log fills (the cost of a page fault per 34 sessions, on the hot path, for
- * the first `capacity` sessions). 0 or -errno; the log works either way.
+ * Back the capacity with memory now rather than page by page as the log
+ * fills (the cost of a page fault per 34 sessions, on the hot path, for the
+ * first `capacity` sessions): at most SESSION_LOG_PREFAULT_MAX bytes, the
+ * rest of a very large history still comes as it fills. 0 or -errno; the
+ * log works either way.
  */
+#define SESSION_LOG_PREFAULT_MAX (64u << 20)
 int session_log_prefault(struct session_log *log);
 
 /* Copy *s in as the newest session; evicts the oldest when full. */
