@@ -123,6 +123,37 @@ static void test_clear_keeps_counters(void **state)
 	session_log_free(log);
 }
 
+/* seq_of() names the sequence of a live session wherever the ring has wrapped;
+ * every log has its own id; a prefaulted log works as before. */
+static void test_seq_of_id_and_prefault(void **state)
+{
+	struct session_log *log = session_log_new(5), *other = session_log_new(5);
+	struct session s;
+	uint32_t i;
+	size_t j;
+
+	assert_non_null(log);
+	assert_non_null(other);
+	assert_true(session_log_id(log) != session_log_id(other));
+	assert_int_equal(session_log_prefault(log), 0);
+	for (i = 0; i < 13; i++) {
+		s = numbered(i);
+		session_log_push(log, &s);
+		for (j = 0; j < session_log_len(log); j++) {
+			const struct session *p = session_log_at(log, j);
+
+			assert_true(session_log_seq_of(log, p) == session_log_seq(log, j));
+			assert_true(session_log_seq_of(log, p) == p->pid);	/* pushed i-th */
+		}
+	}
+	session_log_clear(log);
+	s = numbered(99);
+	session_log_push(log, &s);
+	assert_true(session_log_seq_of(log, session_log_at(log, 0)) == 13);
+	session_log_free(log);
+	session_log_free(other);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -132,6 +163,7 @@ int main(void)
 		cmocka_unit_test(test_copy_is_taken),
 		cmocka_unit_test(test_capacity_one),
 		cmocka_unit_test(test_clear_keeps_counters),
+		cmocka_unit_test(test_seq_of_id_and_prefault),
 	};
 
 	return cmocka_run_group_tests_name("session_log", tests, NULL, NULL);
