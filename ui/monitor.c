@@ -51,7 +51,9 @@ struct monitor {
 	struct session_source *src;
 	struct model *m;
 	const struct ui_opts *opts;
-	struct view view;
+	/* One per kind, kept between switches: a sessions view comes back
+	 * by an update, not a rebuild of the whole history. */
+	struct view views[VIEW_COUNT];
 	struct snapshot snap;
 	struct ui_figures fig;
 	struct source_stats stats;
@@ -160,6 +162,11 @@ static int snapshot_take(struct snapshot *s, const struct view *v, uint64_t tota
 
 /* ---- rows ------------------------------------------------------------------ */
 
+static struct view *cur_view(struct monitor *mon)
+{
+	return &mon->views[mon->st.view];
+}
+
 static void rebuild(struct monitor *mon)
 {
 	struct ui_state *st = &mon->st;
@@ -168,13 +175,13 @@ static void rebuild(struct monitor *mon)
 
 	mon->need_rebuild = false;
 	mon->rebuild_now = false;
-	rc = view_build(&mon->view, mon->m, st->view, &st->filter, &st->vs[st->view].sort);
+	rc = view_build(cur_view(mon), mon->m, st->view, &st->filter, &st->vs[st->view].sort);
 	if (rc)
 		ui_state_msg(st, MSG_ERROR, "cannot build the %s view: %s", view_kind_name(st->view),
 			     strerror(-rc));
-	mon->fig.view_total = mon->view.total;
+	mon->fig.view_total = cur_view(mon)->total;
 	if (st->paused) {
-		if (snapshot_take(&mon->snap, &mon->view, mon->m->sessions_total)) {
+		if (snapshot_take(&mon->snap, cur_view(mon), mon->m->sessions_total)) {
 			ui_state_msg(st, MSG_ERROR, "out of memory: cannot keep the paused picture");
 			st->paused = false;
 		}
@@ -182,7 +189,8 @@ static void rebuild(struct monitor *mon)
 	if (st->paused)
 		ui_state_set_rows(st, mon->snap.view.rows, mon->snap.view.n, mon->snap.view.from_history);
 	else
-		ui_state_set_rows(st, mon->view.rows, mon->view.n, mon->view.from_history);
+		ui_state_set_rows(st, cur_view(mon)->rows, cur_view(mon)->n,
+				  cur_view(mon)->from_history);
 	mon->build_us = mono_us() - t0;
 	mon->last_build_ms = mono_ms();
 	/*
@@ -202,7 +210,7 @@ static void rebuild(struct monitor *mon)
 
 static const struct view *shown_view(const struct monitor *mon)
 {
-	return mon->st.paused ? &mon->snap.view : &mon->view;
+	return mon->st.paused ? &mon->snap.view : &mon->views[mon->st.view];
 }
 
 /* ---- effects ---------------------------------------------------------------- */
@@ -269,7 +277,7 @@ static void apply(struct monitor *mon, unsigned r)
 		if (st->paused) {
 			if (mon->need_rebuild)
 				rebuild(mon);	/* pause exactly what is current */
-			if (snapshot_take(&mon->snap, &mon->view, mon->m->sessions_total)) {
+			if (snapshot_take(&mon->snap, cur_view(mon), mon->m->sessions_total)) {
 				st->paused = false;
 				ui_state_msg(st, MSG_ERROR, "out of memory: cannot pause");
 			} else {
@@ -553,7 +561,8 @@ int ui_monitor_run(struct session_source *src, struct model *m, const struct ui_
 	mon->fig.source_label = opts->source_label;
 	mon->fig.live = !opts->replay;
 	mon->fig.rate = -1;
-	view_init(&mon->view);
+	for (int i = 0; i < VIEW_COUNT; i++)
+		view_init(&mon->views[i]);
 	if (ui_state_init(&mon->st, opts->wide, opts->replay, opts->initial_filter)) {
 		snprintf(err, errlen, "out of memory");
 		free(mon);
@@ -591,7 +600,8 @@ out:
 	if (mon->timing)
 		fclose(mon->timing);
 	snapshot_fini(&mon->snap);
-	view_fini(&mon->view);
+	for (int i = 0; i < VIEW_COUNT; i++)
+		view_fini(&mon->views[i]);
 	ui_state_fini(&mon->st);
 	free(mon);
 	return rc;
