@@ -484,6 +484,10 @@ static const struct column port_cols[] = {
 #undef T
 #undef U
 
+_Static_assert(ARRAY_LEN(session_cols) <= COL_MAX_COLUMNS, "COL_MAX_COLUMNS");
+_Static_assert(ARRAY_LEN(proc_cols) <= COL_MAX_COLUMNS, "COL_MAX_COLUMNS");
+_Static_assert(ARRAY_LEN(port_cols) <= COL_MAX_COLUMNS, "COL_MAX_COLUMNS");
+
 const struct column *columns_for(enum view_kind kind, size_t *n)
 {
 	switch (kind) {

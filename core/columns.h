@@ -77,6 +77,7 @@ enum col_type {
 };
 
 #define COL_TEXT_LEN 80	/* room for any formatted cell */
+#define COL_MAX_COLUMNS 32	/* columns in one view, at most */
 
 /*
  * A 128-bit sort key (hi first). For every column, key(a) < key(b) implies

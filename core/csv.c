@@ -92,28 +92,77 @@ int csv_write_header(FILE *f, enum view_kind kind)
 	return ferror(f) ? -EIO : 0;
 }
 
+/* Bytes that make a cell need quotes. */
+static bool special(unsigned char c)
+{
+	return c == ',' || c == '"' || c == '\r' || c == '\n';
+}
+
+/* Append cell s (len bytes, no NUL inside) to out as csv_write_cell() would
+ * write it, with a "'" first when guard is set; returns the bytes written
+ * (at most 2 * len + 3). */
+static size_t put_cell(char *out, const char *s, size_t len, bool guard)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < len && !special((unsigned char)s[i]); i++)
+		;
+	if (i == len) {
+		if (guard)
+			out[k++] = '\'';
+		memcpy(out + k, s, len);
+		return k + len;
+	}
+	out[k++] = '"';
+	if (guard)
+		out[k++] = '\'';
+	for (i = 0; i < len; i++) {
+		if (s[i] == '"')
+			out[k++] = '"';
+		out[k++] = s[i];
+	}
+	out[k++] = '"';
+	return k;
+}
+
+/* A whole row is formatted into one buffer, in place, and written with one call. */
 int csv_write_row(FILE *f, enum view_kind kind, const void *row)
 {
-	size_t i, n;
+	size_t i, n, k = 0;
 	const struct column *cols = columns_for(kind, &n);
 	char cell[COL_TEXT_LEN];
+	char line[COL_MAX_COLUMNS * (2 * COL_TEXT_LEN + 4)];
 
-	if (!cols)
+	if (!cols || n > COL_MAX_COLUMNS)
 		return -EINVAL;
 	for (i = 0; i < n; i++) {
+		bool guard;
+		char *at;
 		int len;
+		size_t j;
 
 		if (i)
-			putc_unlocked(',', f);
-		len = cols[i].format(row, cell, sizeof(cell), FMT_EXACT);
-		if (cols[i].type == COLT_NUMBER && len > 0)
-			fwrite_unlocked(cell, 1, len, f);	/* digits: never quoted */
-		else if (cols[i].type == COLT_UNTRUSTED)
-			csv_write_text_cell(f, cell);
-		else
-			csv_write_cell(f, cell);
+			line[k++] = ',';
+		at = line + k;
+		len = cols[i].format(row, at, COL_TEXT_LEN, FMT_EXACT);
+		if (len <= 0)
+			continue;	/* empty cell */
+		if (cols[i].type == COLT_NUMBER) {
+			k += len;	/* digits: never quoted */
+			continue;
+		}
+		guard = cols[i].type == COLT_UNTRUSTED && csv_needs_guard(at);
+		for (j = 0; j < (size_t)len && !special((unsigned char)at[j]); j++)
+			;
+		if (j == (size_t)len && !guard) {
+			k += len;
+			continue;
+		}
+		memcpy(cell, at, len);	/* quoting rewrites it in place */
+		k += put_cell(at, cell, len, guard);
 	}
-	putc_unlocked('\n', f);
+	line[k++] = '\n';
+	fwrite_unlocked(line, 1, k, f);
 	return ferror(f) ? -EIO : 0;
 }
 

@@ -415,6 +415,8 @@ static int run_stream(struct session_source *src, const struct options *o)
 	uint64_t deadline = o->duration_s > 0 ? now_ms() + (uint64_t)(o->duration_s * 1000) : 0;
 	int fd = source_fd(src), rc = 0, n;
 
+	/* Flushed after every drain: a big buffer only saves write calls. */
+	setvbuf(stdout, NULL, _IOFBF, 256 * 1024);
 	stream_header(stdout, &o->sopts);
 	fflush(stdout);
 	while (!stop_signal && !sc.done) {
