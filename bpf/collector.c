@@ -577,6 +577,8 @@ struct session_source *collector_open(const struct collector_opts *opts, char *e
 		goto fail;
 	}
 
+	if (opts->on_attached)
+		opts->on_attached(opts->on_attached_ctx, c->src.name);
 	/* Attached first, then seeded: a socket that changes state meanwhile
 	 * already has its own entry, which the seed does not overwrite. */
 	if (bpf_program__autoload(c->skel->progs.tcpscope_seed_tcp)) {

@@ -27,6 +27,10 @@ struct collector_opts {
 	void (*log)(void *ctx, const char *line);
 	void *log_ctx;
 	bool verbose;		/* pass libbpf's debug messages too */
+	/* Called once the hook is attached (every close is seen from then
+	 * on), before sessions open at start-up are looked for. */
+	void (*on_attached)(void *ctx, const char *hook);
+	void *on_attached_ctx;
 };
 
 #define COLLECTOR_DEFAULT_SOCKETS	65536

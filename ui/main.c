@@ -409,6 +409,12 @@ static uint64_t now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* As soon as every close is seen: sessions already open are looked for next. */
+static void say_attached(void *ctx, const char *hook)
+{
+	fprintf(stderr, "tcpscope: attached (%s)\n", hook);
+}
+
 static int run_stream(struct session_source *src, const struct options *o)
 {
 	struct stream_ctx sc = { .o = o };
@@ -511,6 +517,8 @@ int main(int argc, char **argv)
 		if (!o.stream) {
 			o.copts.log = ui_status_log;
 			o.copts.log_ctx = NULL;
+		} else {
+			o.copts.on_attached = say_attached;
 		}
 		src = collector_open(&o.copts, err, sizeof(err));
 		if (!src) {
@@ -526,7 +534,7 @@ int main(int argc, char **argv)
 			struct source_stats st;
 
 			source_stats(src, &st);
-			fprintf(stderr, "tcpscope: attached (%s), %llu open sessions seeded\n", src->name,
+			fprintf(stderr, "tcpscope: %llu open sessions seeded\n",
 				(unsigned long long)st.seeded);
 		}
 		rc = run_stream(src, &o);

@@ -477,9 +477,11 @@ static void test_stdout_full(void **state)
 	assert_true(WIFEXITED(r.status));
 	assert_int_equal(WEXITSTATUS(r.status), 1);
 	assert_string_equal(last_line(r.err), "tcpscope: write error: No space left on device");
-	/* "attached", then the error: two lines, no libbpf noise. */
+	/* "attached", "seeded", then the error: three lines, no libbpf noise. */
 	assert_non_null(strstr(r.err, "tcpscope: attached"));
-	assert_ptr_equal(strchr(strchr(r.err, '\n') + 1, '\n'), r.err + r.err_len - 1);
+	assert_non_null(strstr(r.err, "open sessions seeded"));
+	assert_ptr_equal(strchr(strchr(strchr(r.err, '\n') + 1, '\n') + 1, '\n'),
+			 r.err + r.err_len - 1);
 	run_result_free(&r);
 }
 

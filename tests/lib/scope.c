@@ -127,7 +127,8 @@ int scope_start(struct scope *sc, const char *const argv[], bool wait_attached)
 		return 0;
 	deadline = now_ms() + 15000;
 	while (now_ms() < deadline) {
-		if (strstr(scope_stderr(sc), "attached"))
+		/* Attached, and sessions already open looked for. */
+		if (strstr(scope_stderr(sc), "open sessions seeded"))
 			return 0;
 		if (reap(sc, WNOHANG)) {
 			printf("tcpscope exited before attaching: %s\n", scope_stderr(sc));
