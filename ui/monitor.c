@@ -27,7 +27,7 @@
 #include "ui/status.h"
 #include "ui/term.h"
 
-#define FRAME_MS	50	/* at most 20 frames per second */
+#define FRAME_MS	50	/* data alone redraws at most 20 times a second; a key at once */
 #define TICK_MS		1000	/* header figures (sessions/s, clock) */
 #define MSG_MS		5000	/* how long a message stays in the status line */
 #define MSG_ERROR_MS	10000
@@ -80,6 +80,7 @@ struct monitor {
 
 	bool need_rebuild;
 	bool rebuild_now;	/* a key asked for it: do not wait for the rebuild gap */
+	bool frame_now;		/* a key changed the screen: draw without waiting for FRAME_MS */
 	uint64_t last_build_ms;
 	bool need_redraw;
 	uint64_t key_ms;	/* when the first key since the last frame came */
@@ -298,8 +299,10 @@ static void apply(struct monitor *mon, unsigned r)
 			rebuild(mon);
 		do_export(mon);
 	}
-	if (r & (R_REDRAW | R_RESIZE | R_CLEAR | R_REBUILD | R_EXPORT | R_PAUSE))
+	if (r & (R_REDRAW | R_RESIZE | R_CLEAR | R_REBUILD | R_EXPORT | R_PAUSE)) {
 		mon->need_redraw = true;
+		mon->frame_now = true;
+	}
 }
 
 /* ---- the source ------------------------------------------------------------- */
@@ -406,6 +409,7 @@ static void frame(struct monitor *mon, uint64_t now)
 	mon->draw_us = mono_us() - t0;
 	mon->last_frame_ms = now;
 	mon->need_redraw = false;
+	mon->frame_now = false;
 	if (mon->timing && mon->key_ms) {
 		fprintf(mon->timing, "key_to_frame_ms=%llu build_us=%llu draw_us=%llu rows=%zu\n",
 			(unsigned long long)(mono_ms() - mon->key_ms),
@@ -482,7 +486,7 @@ static int next_timeout(const struct monitor *mon, uint64_t now)
 	if (mon->fig.msg_visible && mon->msg_until_ms < t)
 		t = mon->msg_until_ms;
 	if (mon->need_redraw && !mon->need_rebuild) {
-		d = mon->last_frame_ms + FRAME_MS;
+		d = mon->frame_now ? now : mon->last_frame_ms + FRAME_MS;
 		if (d < t)
 			t = d;
 	}
@@ -514,7 +518,8 @@ static void run_loop(struct monitor *mon)
 		if (mon->need_rebuild && now >= rebuild_at(mon))
 			rebuild(mon);
 		/* never draw a stale view: its rows may point at freed rows */
-		if (mon->need_redraw && !mon->need_rebuild && now >= mon->last_frame_ms + FRAME_MS)
+		if (mon->need_redraw && !mon->need_rebuild &&
+		    (mon->frame_now || now >= mon->last_frame_ms + FRAME_MS))
 			frame(mon, now);
 
 		pfd[0].fd = STDIN_FILENO;
