@@ -130,6 +130,10 @@ class Headless:
         if not ok or self.p.poll() is not None:
             raise RuntimeError("tcpscope did not attach: " + open(self.err).read())
         self.attach_s = time.monotonic() - t0
+        # CPU per session is counted from here: let the one-off look for
+        # sessions already open (after "attached") finish first.
+        wait_for(lambda: "open sessions seeded" in open(self.err).read() or self.p.poll() is not None,
+                 15)
         self.pid = self.p.pid
 
     def stop(self):
