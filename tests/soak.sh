@@ -72,12 +72,14 @@ closing_sockets() {
 		wc -l
 }
 no_closing_sockets() { [ "$(closing_sockets)" = 0 ]; }
-# Kernel TCP counters: retransmitted segments, timeouts, listen drops.
+# Kernel TCP counters: retransmitted segments, timeouts, listen drops, active
+# and passive opens (every connect() that sent a SYN, every accepted child).
 tcp_counters() {
-	awk '$1 == "Tcp:" { if (!h1) { for (i = 2; i <= NF; i++) c1[$i] = i; h1 = 1 } else rs = $c1["RetransSegs"] }
+	awk '$1 == "Tcp:" { if (!h1) { for (i = 2; i <= NF; i++) c1[$i] = i; h1 = 1 }
+			    else { rs = $c1["RetransSegs"]; ao = $c1["ActiveOpens"]; po = $c1["PassiveOpens"] } }
 	     $1 == "TcpExt:" { if (!h2) { for (i = 2; i <= NF; i++) c2[$i] = i; h2 = 1 }
 			       else { to = $c2["TCPTimeouts"]; ld = $c2["ListenDrops"] } }
-	     END { print rs + 0, to + 0, ld + 0 }' /proc/net/snmp /proc/net/netstat
+	     END { print rs + 0, to + 0, ld + 0, ao + 0, po + 0 }' /proc/net/snmp /proc/net/netstat
 }
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; }
 
@@ -101,12 +103,12 @@ for i in range(5000):
 	NR > 1 {
 		n++
 		if (index($3, tag) != 1 || $19 != 1) { m++; if (m <= 20) print > bad }
-		if ($8 == port) { k = $5 ":" $6; d[k]++ } else { k = $7 ":" $8; d[k]-- }
+		if ($8 == port) { k = $5 ":" $6; d[k]++; cli++ } else { k = $7 ":" $8; d[k]--; srv++ }
 		if (d[k] == 0) delete d[k]
 	}
 	END {
 		for (k in d) if (u++ < 20) print k, (d[k] > 0 ? "no server row" : "no client row") > unpaired
-		print n + 0, m + 0
+		print n + 0, m + 0, cli + 0, srv + 0
 	}' >"$dir/a.count") &
 pid_a=$!
 "$tcpscope" -o csv -P "$port" --ring-size 65536 2>"$dir/b.err" >/dev/null &
@@ -126,6 +128,7 @@ wait_for 15000 pane_has "live (" || { fail "the UI did not start:"; pane; exit 1
 
 # ---- the flood ----------------------------------------------------------------------
 # Each connection is two sessions (client and server side).
+read -r rs0 to0 ld0 ao0 po0 <<<"$(tcp_counters)"
 "$loadgen" --duration "$secs" --port "$port" -s 100 -S 1000 \
 	--comm-client "$tag-cli" --comm-server "$tag-srv" \
 	--timeout $((secs + 120)) >"$dir/load" 2>&1 &
@@ -134,7 +137,6 @@ start=$(now_ms)
 warm=$((secs * 1000 / 4))
 stall_at=$((secs * 1000 / 10)); stall_ms=3000; stalled=0
 view=1 keys=0 key_max=0 key_fail=0
-read -r rs0 to0 ld0 <<<"$(tcp_counters)"
 : >"$dir/rss"
 while kill -0 "$pid_load" 2>/dev/null; do
 	t=$(($(now_ms) - start))
@@ -180,9 +182,10 @@ attempted=$(sed -n 's/^connections_attempted=//p' "$dir/load")
 [ -n "$attempted" ] || attempted=$ok
 [ "$load_rc" = 0 ] || echo "    (loadgen exit $load_rc: $(sed -n 's/^connections_failed=//p' "$dir/load") failed connections)"
 expect=$((2 * ok))
-read -r rs1 to1 ld1 <<<"$(tcp_counters)"
-echo "    kernel during the flood: $((rs1 - rs0)) segments retransmitted, $((to1 - to0)) timeouts," \
-     "$((ld1 - ld0)) listen drops"
+read -r rs1 to1 ld1 ao1 po1 <<<"$(tcp_counters)"
+echo "    kernel during the flood: $((ao1 - ao0)) active and $((po1 - po0)) passive opens," \
+     "$((rs1 - rs0)) segments retransmitted, $((to1 - to0)) timeouts, $((ld1 - ld0)) listen drops"
+echo "    loadgen: $(grep -E '^(connections_attempted|connections_ok|server_connections_ok|server_connections_failed|errors_[a-z]+)=' "$dir/load" | tr '\n' ' ')"
 echo "    flood: $ok connections, $expect sessions in $((elapsed / 1000)) s" \
      "($((expect * 1000 / (elapsed > 0 ? elapsed : 1))) sessions/s)"
 [ "$expect" -ge "$min_sessions" ] ||
@@ -207,9 +210,10 @@ for inst in a b; do
 done
 pid_a= pid_b=
 wait_for 5000 test -s "$dir/a.count"
-read -r rows foreign <"$dir/a.count"
+read -r rows foreign rows_cli rows_srv <"$dir/a.count"
 read -r shown_a _ <<<"$(summary "$dir/a.err")"
 [ "$rows" = "${shown_a:-x}" ] || fail "stream a printed $rows rows but says $shown_a"
+echo "    stream a: $rows_cli client rows, $rows_srv server rows"
 if [ -s "$dir/a.unpaired" ]; then
 	echo "    connections with one side missing from stream a (client address:port):"
 	sed 's/^/      /' "$dir/a.unpaired"
