@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/agg.h"
 #include "core/session.h"
@@ -109,21 +110,58 @@ static void make_ctx(struct sort_order *ctx, enum view_kind kind, const struct s
 	}
 }
 
+/*
+ * Stable insertion of each row that is out of place into the sorted rows
+ * before it (binary search, then one move). Gives up, returning false, once
+ * it has moved more than 4 n rows: the rows are then still a stable
+ * rearrangement of the input, so sorting them further gives the same order.
+ */
+static bool insertion_fix(const struct sort_order *ctx, const void **rows, size_t n)
+{
+	size_t i, moved = 0;
+
+	for (i = 1; i < n; i++) {
+		const void *x = rows[i];
+		size_t lo = 0, hi = i;
+
+		if (row_cmp(ctx, rows[i - 1], x) <= 0)
+			continue;
+		/* the first row after which x may stay: equal rows keep their order */
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+
+			if (row_cmp(ctx, rows[mid], x) > 0)
+				hi = mid;
+			else
+				lo = mid + 1;
+		}
+		moved += i - lo;
+		if (moved > 4 * n)
+			return false;
+		memmove(&rows[lo + 1], &rows[lo], (i - lo) * sizeof(*rows));
+		rows[lo] = x;
+	}
+	return true;
+}
+
 int sort_rows_buf(enum view_kind kind, const void **rows, size_t n, const struct sort_spec *spec,
 		  struct sort_buf *buf)
 {
 	struct sort_item *items;
 	struct sort_order ctx;
-	size_t i;
+	size_t i, descents = 0;
 
 	if ((unsigned int)kind >= VIEW_COUNT || n < 2)
 		return 0;
 	make_ctx(&ctx, kind, spec);
-	/* Sessions arrive in log order: often already sorted by time. */
+	/* Sessions arrive in log order: sorted by time, or nearly (a few
+	 * arrive late). Few rows out of place: put each where it belongs. */
 	for (i = 1; i < n; i++)
 		if (row_cmp(&ctx, rows[i - 1], rows[i]) > 0)
-			break;
-	if (i == n)
+			descents++;
+	if (!descents)
+		return 0;
+	if (descents <= n / 32 && insertion_fix(&ctx, rows, n))
 		return 0;
 	if (buf->cap < n) {
 		items = reallocarray(buf->items, n, sizeof(*items));

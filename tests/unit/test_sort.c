@@ -230,6 +230,39 @@ static void test_buf_is_reused(void **state)
 	sort_buf_fini(&buf);
 }
 
+/*
+ * Nearly sorted by time (the common case: sessions in log order, a few
+ * late): few late rows (moved into place one by one), and late rows that
+ * are far too late (the one-by-one fix gives up and a full sort finishes).
+ * Either way the order is exactly the checked one, ties in input order.
+ */
+static void test_nearly_sorted(void **state)
+{
+	struct sort_spec spec = { COL_TIME, false };
+	unsigned int seed = 7;
+	size_t i;
+
+	for (int round = 0; round < 4; round++) {
+		for (i = 0; i < N_SESS; i++) {
+			sessions[i] = mk_session(1, "a", 1, 2, T0_NS + i / 3);	/* ties in threes */
+			rows[i] = &sessions[i];
+		}
+		/* rounds 0-1: 10 rows a little late; 2-3: 15 rows so late that
+		 * moving them one by one would move more than 4 n rows */
+		for (int k = 0; k < (round < 2 ? 10 : 15); k++) {
+			size_t at = round < 2 ? 20 + (size_t)(rand_r(&seed) % (N_SESS - 20))
+					      : 300 + (size_t)(rand_r(&seed) % (N_SESS - 300));
+
+			sessions[at].end_ns -= round < 2 ? 1 + rand_r(&seed) % 5 : 400 + rand_r(&seed) % 50;
+		}
+		sort_rows(VIEW_SESSIONS, rows, N_SESS, &spec);
+		check_sessions(&spec);
+		for (i = 0; i < N_SESS; i++)	/* a permutation: every row once */
+			for (size_t j = i + 1; j < N_SESS; j++)
+				assert_ptr_not_equal(rows[i], rows[j]);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -240,6 +273,7 @@ int main(void)
 		cmocka_unit_test(test_default_and_unknown_column),
 		cmocka_unit_test(test_agg_rows_tie_break_by_key),
 		cmocka_unit_test(test_buf_is_reused),
+		cmocka_unit_test(test_nearly_sorted),
 	};
 
 	return cmocka_run_group_tests_name("sort", tests, NULL, NULL);
