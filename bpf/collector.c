@@ -249,7 +249,7 @@ static int on_event(void *ctx, void *data, size_t len)
 	return deliver(c, &s);
 }
 
-static uint64_t sum_closes(struct collector *c);
+static uint64_t sum_count(struct collector *c, __u32 what);
 
 static int collector_fd(struct session_source *src)
 {
@@ -279,7 +279,7 @@ static int collector_drain(struct session_source *src, session_sink_fn sink, voi
 static int collector_flush(struct session_source *src, session_sink_fn sink, void *ctx)
 {
 	struct collector *c = (struct collector *)src;
-	uint64_t before = c->delivered, closes = sum_closes(c);
+	uint64_t before = c->delivered, closes = sum_count(c, TS_CNT_HANDED);
 	int n = collector_drain(src, sink, ctx);
 
 	if (n < 0 || c->sink_stop)
@@ -303,18 +303,18 @@ static uint64_t prog_recursion_misses(struct bpf_program *prog)
 	return info.recursion_misses;
 }
 
-static uint64_t sum_closes(struct collector *c)
+/* One of the per-CPU counters (TS_CNT_*), summed over the CPUs. */
+static uint64_t sum_count(struct collector *c, __u32 what)
 {
 	int ncpu = libbpf_num_possible_cpus();
 	uint64_t *v, sum = 0;
-	__u32 zero = 0;
 
 	if (ncpu <= 0)
 		return 0;
 	v = calloc(ncpu, sizeof(*v));
 	if (!v)
 		return 0;
-	if (bpf_map_lookup_elem(bpf_map__fd(c->skel->maps.closes), &zero, v) == 0)
+	if (bpf_map_lookup_elem(bpf_map__fd(c->skel->maps.closes), &what, v) == 0)
 		for (int i = 0; i < ncpu; i++)
 			sum += v[i];
 	free(v);
@@ -330,6 +330,9 @@ static void collector_stats(struct session_source *src, struct source_stats *out
 	out->ring_full = __atomic_load_n(&c->skel->bss->ring_full, __ATOMIC_RELAXED);
 	out->table_full = __atomic_load_n(&c->skel->bss->table_full, __ATOMIC_RELAXED);
 	out->seeded = c->skel->bss->seeded;
+	out->hook_connects = sum_count(c, TS_CNT_CONNECTS);
+	out->hook_accepts = sum_count(c, TS_CNT_ACCEPTS);
+	out->hook_closes = sum_count(c, TS_CNT_CLOSES);
 	out->kernel_misses = prog_recursion_misses(c->state_prog) +
 			     prog_recursion_misses(c->destroy_prog);
 	out->missed = out->ring_full + out->kernel_misses +

@@ -91,12 +91,13 @@ struct {
 	__type(value, struct sk_info);
 } socks SEC(".maps");
 
-/* Sessions handed over (submitted, or counted in ring_full), per CPU,
- * counted after the hand-over: at the end user space checks that every one
- * was delivered. */
+/* Per-CPU counts (index TS_CNT_*): sessions handed over (submitted, or
+ * counted in ring_full; counted after the hand-over: at the end user space
+ * checks that every one was delivered), and the transitions seen at all:
+ * connects, accepts and closes, to compare with the kernel's own counters. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
+	__uint(max_entries, TS_CNT_MAX);
 	__type(key, __u32);
 	__type(value, __u64);
 } closes SEC(".maps");
@@ -141,10 +142,9 @@ struct {
  * compile-time constant at every call site, so one branch is compiled. */
 #define RD(direct, p, ...) ((direct) ? (p)->__VA_ARGS__ : BPF_CORE_READ(p, __VA_ARGS__))
 
-static __always_inline void count_close(void)
+static __always_inline void count(__u32 what)
 {
-	__u32 zero = 0;
-	__u64 *n = bpf_map_lookup_elem(&closes, &zero);
+	__u64 *n = bpf_map_lookup_elem(&closes, &what);
 
 	if (n)
 		*n += 1;
@@ -448,7 +448,7 @@ static __always_inline int emit(const struct sock *sk, struct tcp_sock *tp, __u6
 	bpf_ringbuf_submit(e, avail > wake_threshold_bytes ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
 out:
 	info_done(key, ck, direct);
-	count_close();
+	count(TS_CNT_HANDED);
 	return 0;
 }
 
@@ -494,13 +494,16 @@ static __always_inline int handle(const struct sock *sk, int oldstate, int newst
 
 	switch (newstate) {
 	case S_SYN_SENT:	/* connect(): the owner's context */
+		count(TS_CNT_CONNECTS);
 		info = info_new(key, ck, direct, bpf_ktime_get_boot_ns(), I_OUT);
 		if (info)
 			capture_identity(info);
 		return 0;
 	case S_SYN_RECV:	/* child of a listener; owner not known yet */
-		if (oldstate == S_LISTEN)
+		if (oldstate == S_LISTEN) {
+			count(TS_CNT_ACCEPTS);
 			info_new(key, ck, direct, bpf_ktime_get_boot_ns(), I_IN);
+		}
 		return 0;
 	case S_ESTABLISHED:
 		info = info_lookup(key, ck, direct);
@@ -533,6 +536,7 @@ static __always_inline int handle(const struct sock *sk, int oldstate, int newst
 	case S_CLOSE:
 		if (oldstate == S_LISTEN || oldstate == S_CLOSE)
 			return 0;
+		count(TS_CNT_CLOSES);
 		tp = to_tcp_sock(sk, direct);
 		if (!tp) {
 			/* Never expected at CLOSE; if it happens, it is a lost

@@ -32,6 +32,13 @@
 #define TS_F_PARTIAL		0x02	/* opened before the collector started */
 #define TS_F_AWAIT_OWNER	0x04	/* an owner record may follow for sock_id */
 
+/* Indexes of the per-CPU `closes` counters. */
+#define TS_CNT_HANDED	0	/* sessions handed over to user space (or counted lost) */
+#define TS_CNT_CONNECTS	1	/* -> SYN_SENT */
+#define TS_CNT_ACCEPTS	2	/* LISTEN -> SYN_RECV (a child socket) */
+#define TS_CNT_CLOSES	3	/* -> CLOSE of a session (not of a listener) */
+#define TS_CNT_MAX	4
+
 /* tcpscope_event.kind */
 #define TS_KIND_SESSION	0	/* a closed session */
 #define TS_KIND_OWNER	1	/* the owner of an earlier AWAIT_OWNER session,

@@ -23,6 +23,11 @@ struct source_stats {
 	uint64_t unaccounted;	/* closes the kernel saw that were neither delivered nor
 				 * counted above (only known once everything is drained:
 				 * after flush); included in missed */
+	/* Transitions the kernel side saw, to compare with the kernel's own
+	 * counters (Tcp ActiveOpens, PassiveOpens); 0 for a replay. */
+	uint64_t hook_connects;	/* -> SYN_SENT */
+	uint64_t hook_accepts;	/* LISTEN -> SYN_RECV */
+	uint64_t hook_closes;	/* -> CLOSE of a session */
 };
 
 struct session_source;

@@ -97,8 +97,9 @@ for i in range(5000):
 # A: rows; rows not owned (with certainty) by loadgen's processes; and
 # connections that lack their client or server row (by address and client
 # port: +1 client side, -1 server side). Columns: time,pid,comm,family,
-# laddr,lport,raddr,rport, ..., pid_certain is the 19th.
-"$tcpscope" -o csv -P "$port" 2>"$dir/a.err" > >(awk -F, -v tag="$tag-" -v port="$port" \
+# laddr,lport,raddr,rport, ..., pid_certain is the 19th. With -v its summary
+# also says what the hook saw (connects, accepts, closes; host-wide).
+"$tcpscope" -o csv -P "$port" -v 2>"$dir/a.err" > >(awk -F, -v tag="$tag-" -v port="$port" \
 	-v bad="$dir/a.bad" -v unpaired="$dir/a.unpaired" '
 	NR > 1 {
 		n++
@@ -213,7 +214,8 @@ wait_for 5000 test -s "$dir/a.count"
 read -r rows foreign rows_cli rows_srv <"$dir/a.count"
 read -r shown_a _ <<<"$(summary "$dir/a.err")"
 [ "$rows" = "${shown_a:-x}" ] || fail "stream a printed $rows rows but says $shown_a"
-echo "    stream a: $rows_cli client rows, $rows_srv server rows"
+echo "    stream a: $rows_cli client rows, $rows_srv server rows;" \
+     "$(sed -n 's/^tcpscope: the hook saw //p' "$dir/a.err" | tail -n 1) (host-wide)"
 if [ -s "$dir/a.unpaired" ]; then
 	echo "    connections with one side missing from stream a (client address:port):"
 	sed 's/^/      /' "$dir/a.unpaired"

@@ -89,7 +89,7 @@ static void usage(FILE *f)
 "      --no-seed         do not look for sessions open at start-up\n"
 "      --btf FILE        kernel BTF to use (default /sys/kernel/btf/vmlinux)\n"
 "      --no-color        monochrome screen (NO_COLOR is honoured too)\n"
-"  -v, --verbose         show libbpf's messages\n"
+"  -v, --verbose         show libbpf's messages, and what the hook saw at exit\n"
 "  -h, --help            this text\n"
 "  -V, --version         version\n"
 "\n"
@@ -329,7 +329,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 }
 
 /* The closing line on stderr: what was shown, and what was lost. */
-static void print_summary(struct session_source *src, uint64_t shown, const struct filter *f)
+static void print_summary(struct session_source *src, uint64_t shown, const struct filter *f,
+			  bool verbose)
 {
 	struct source_stats st;
 
@@ -346,6 +347,10 @@ static void print_summary(struct session_source *src, uint64_t shown, const stru
 		fputc(')', stderr);
 	}
 	fputc('\n', stderr);
+	if (verbose && (st.hook_connects || st.hook_accepts || st.hook_closes))
+		fprintf(stderr, "tcpscope: the hook saw %llu connects, %llu accepts, %llu closes\n",
+			(unsigned long long)st.hook_connects, (unsigned long long)st.hook_accepts,
+			(unsigned long long)st.hook_closes);
 }
 
 /* Sessions of the history that the command-line filter shows. */
@@ -463,7 +468,7 @@ static int run_stream(struct session_source *src, const struct options *o)
 		source_flush(src, stream_sink, &sc);
 		fflush(stdout);
 	}
-	print_summary(src, sc.printed, &o->filter);
+	print_summary(src, sc.printed, &o->filter, o->verbose);
 	return rc;
 }
 
@@ -566,7 +571,7 @@ int main(int argc, char **argv)
 		if (err[0])
 			say(err, "");
 		else
-			print_summary(src, count_shown(&model, &o.filter), &o.filter);
+			print_summary(src, count_shown(&model, &o.filter), &o.filter, o.verbose);
 	}
 out:
 	source_destroy(src);

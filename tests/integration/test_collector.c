@@ -255,9 +255,9 @@ static void test_burst(void **state)
 		.count = 20000, .concurrency = 2, .src_addrs = 16, .limit_ms = 120000,
 	};
 	static char portarg[16];
-	const char *argv[] = { "-o", "csv", "--hook", hook_of(state), "-P", portarg, NULL };
+	const char *argv[] = { "-o", "csv", "--hook", hook_of(state), "-P", portarg, "-v", NULL };
 	struct traffic_burst_result res;
-	unsigned long long shown = 0, seen = 0, missed = 0;
+	unsigned long long shown = 0, seen = 0, missed = 0, connects = 0, accepts = 0, closes = 0;
 	const uint64_t expect = 2 * spec.count;
 	struct scope sc;
 	const char *summary;
@@ -290,6 +290,17 @@ static void test_burst(void **state)
 	       "%llu missed\n", (unsigned long long)res.ok, res.elapsed_s,
 	       res.ok / (res.elapsed_s > 0 ? res.elapsed_s : 1), lines,
 	       (unsigned long long)expect, missed);
+	/* -v: what the hook saw, host-wide. The burst at least; little else
+	 * runs on a test machine. */
+	summary = strstr(scope_stderr(&sc), "tcpscope: the hook saw");
+	assert_non_null(summary);
+	assert_int_equal(sscanf(summary, "tcpscope: the hook saw %llu connects, %llu accepts, %llu closes",
+				&connects, &accepts, &closes), 3);
+	printf("burst: the hook saw %llu connects, %llu accepts, %llu closes\n", connects, accepts,
+	       closes);
+	assert_true(connects >= spec.count && connects < spec.count + 1000);
+	assert_true(accepts >= spec.count && accepts < spec.count + 1000);
+	assert_true(closes >= expect && closes < expect + 2000);
 	assert_int_equal((unsigned long long)lines, shown);
 	assert_true((uint64_t)lines <= expect);
 	/* Nothing lost without being counted... */

@@ -53,7 +53,7 @@ static void sleep_ms(int ms)
 	poll(NULL, 0, ms);
 }
 
-static char errbuf[65536];
+static char errbuf[1 << 20];	/* room for -v (libbpf's messages) */
 
 const char *scope_stderr(struct scope *sc)
 {
