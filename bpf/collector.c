@@ -333,6 +333,7 @@ static void collector_stats(struct session_source *src, struct source_stats *out
 	out->hook_connects = sum_count(c, TS_CNT_CONNECTS);
 	out->hook_accepts = sum_count(c, TS_CNT_ACCEPTS);
 	out->hook_closes = sum_count(c, TS_CNT_CLOSES);
+	out->hook_recloses = sum_count(c, TS_CNT_RECLOSES);
 	out->kernel_misses = prog_recursion_misses(c->state_prog) +
 			     prog_recursion_misses(c->destroy_prog);
 	out->missed = out->ring_full + out->kernel_misses +

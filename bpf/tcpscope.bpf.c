@@ -534,6 +534,8 @@ static __always_inline int handle(const struct sock *sk, int oldstate, int newst
 		info->flags |= I_FIN_SENT | I_REMOTE_FIRST;
 		return 0;
 	case S_CLOSE:
+		if (oldstate == S_CLOSE)
+			count(TS_CNT_RECLOSES);
 		if (oldstate == S_LISTEN || oldstate == S_CLOSE)
 			return 0;
 		count(TS_CNT_CLOSES);

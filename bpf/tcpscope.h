@@ -37,7 +37,8 @@
 #define TS_CNT_CONNECTS	1	/* -> SYN_SENT */
 #define TS_CNT_ACCEPTS	2	/* LISTEN -> SYN_RECV (a child socket) */
 #define TS_CNT_CLOSES	3	/* -> CLOSE of a session (not of a listener) */
-#define TS_CNT_MAX	4
+#define TS_CNT_RECLOSES	4	/* CLOSE -> CLOSE (not a session: counted to be sure) */
+#define TS_CNT_MAX	5
 
 /* tcpscope_event.kind */
 #define TS_KIND_SESSION	0	/* a closed session */

@@ -28,6 +28,7 @@ struct source_stats {
 	uint64_t hook_connects;	/* -> SYN_SENT */
 	uint64_t hook_accepts;	/* LISTEN -> SYN_RECV */
 	uint64_t hook_closes;	/* -> CLOSE of a session */
+	uint64_t hook_recloses;	/* CLOSE -> CLOSE: not a session, counted to be sure */
 };
 
 struct session_source;
