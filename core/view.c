@@ -23,27 +23,31 @@ void view_fini(struct view *v)
 	view_init(v);
 }
 
-/* Room for n rows from base[0] (rows of an earlier build are dropped). */
-static int reserve(struct view *v, size_t n)
+/* Make base and seqs hold cap rows, keeping what they hold. */
+static int grow(struct view *v, size_t cap)
 {
 	const void **rows;
 	uint64_t *seqs;
 
-	v->off = 0;
-	v->rows = v->base;
-	if (v->cap >= n)
-		return 0;
-	rows = reallocarray(v->base, n, sizeof(*rows));
+	rows = reallocarray(v->base, cap, sizeof(*rows));
 	if (!rows)
 		return -ENOMEM;
 	v->base = rows;
-	v->rows = rows;
-	seqs = reallocarray(v->seqs, n, sizeof(*seqs));
+	v->rows = rows + v->off;
+	seqs = reallocarray(v->seqs, cap, sizeof(*seqs));
 	if (!seqs)
 		return -ENOMEM;	/* base is bigger than cap says: harmless */
 	v->seqs = seqs;
-	v->cap = n;
+	v->cap = cap;
 	return 0;
+}
+
+/* Room for n rows from base[0] (rows of an earlier build are dropped). */
+static int reserve(struct view *v, size_t n)
+{
+	v->off = 0;
+	v->rows = v->base;
+	return v->cap >= n ? 0 : grow(v, n);
 }
 
 static void inc_forget(struct view *v)
@@ -142,9 +146,7 @@ static void inc_drop_evicted(struct view *v, uint64_t first)
 /* Room for `more` rows after the current ones, keeping them. */
 static int inc_room(struct view *v, size_t more)
 {
-	size_t need = v->n + more, cap;
-	const void **rows;
-	uint64_t *seqs;
+	size_t need = v->n + more;
 
 	if (v->off + need <= v->cap)
 		return 0;
@@ -154,20 +156,7 @@ static int inc_room(struct view *v, size_t more)
 		v->off = 0;
 		v->rows = v->base;
 	}
-	if (need <= v->cap)
-		return 0;
-	cap = need + need / 2;
-	rows = reallocarray(v->base, cap, sizeof(*rows));
-	if (!rows)
-		return -ENOMEM;
-	v->base = rows;
-	v->rows = rows;
-	seqs = reallocarray(v->seqs, cap, sizeof(*seqs));
-	if (!seqs)
-		return -ENOMEM;	/* base is bigger than cap says: harmless */
-	v->seqs = seqs;
-	v->cap = cap;
-	return 0;
+	return need <= v->cap ? 0 : grow(v, need + need / 2);
 }
 
 /*
