@@ -13,22 +13,77 @@
 
 /* ---- writer ------------------------------------------------------------- */
 
+/* Bytes that make a cell need quotes. */
+static bool special(unsigned char c)
+{
+	return c == ',' || c == '"' || c == '\r' || c == '\n';
+}
+
+static bool needs_quotes(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (special((unsigned char)s[i]))
+			return true;
+	return false;
+}
+
+/* Copy len bytes of s to out, doubling '"' when quoted; returns the bytes
+ * written (at most 2 * len). */
+static size_t escape(char *out, const char *s, size_t len, bool quoted)
+{
+	size_t i, k = 0;
+
+	if (!quoted) {
+		memcpy(out, s, len);
+		return len;
+	}
+	for (i = 0; i < len; i++) {
+		if (s[i] == '"')
+			out[k++] = '"';
+		out[k++] = s[i];
+	}
+	return k;
+}
+
+/* Cell s (len bytes) into out, with a "'" first when guard is set; returns
+ * the bytes written (at most 2 * len + 3). */
+static size_t put_cell(char *out, const char *s, size_t len, bool guard)
+{
+	bool quoted = needs_quotes(s, len);
+	size_t k = 0;
+
+	if (quoted)
+		out[k++] = '"';
+	if (guard)
+		out[k++] = '\'';
+	k += escape(out + k, s, len, quoted);
+	if (quoted)
+		out[k++] = '"';
+	return k;
+}
+
+/* The same, to a stream, a piece at a time (a cell of any length). */
+static void write_cell(FILE *f, const char *s, bool guard)
+{
+	size_t len = strlen(s), i, n;
+	bool quoted = needs_quotes(s, len);
+	char buf[2 * 256];
+
+	if (quoted)
+		putc_unlocked('"', f);
+	if (guard)
+		putc_unlocked('\'', f);
+	for (i = 0; i < len; i += n) {
+		n = len - i < 256 ? len - i : 256;
+		fwrite_unlocked(buf, 1, escape(buf, s + i, n, quoted), f);
+	}
+	if (quoted)
+		putc_unlocked('"', f);
+}
+
 void csv_write_cell(FILE *f, const char *s)
 {
-	size_t n = strcspn(s, ",\"\r\n");
-	const char *p;
-
-	if (!s[n]) {
-		fwrite_unlocked(s, 1, n, f);
-		return;
-	}
-	putc_unlocked('"', f);
-	for (p = s; *p; p++) {
-		if (*p == '"')
-			putc_unlocked('"', f);
-		putc_unlocked(*p, f);
-	}
-	putc_unlocked('"', f);
+	write_cell(f, s, false);
 }
 
 static bool starts_formula(char c)
@@ -51,29 +106,7 @@ const char *csv_unguard(const char *s)
 
 void csv_write_text_cell(FILE *f, const char *s)
 {
-	if (csv_needs_guard(s)) {
-		size_t n = strlen(s);
-		char *g = malloc(n + 2);
-
-		if (g) {
-			g[0] = '\'';
-			memcpy(g + 1, s, n + 1);
-			csv_write_cell(f, g);
-			free(g);
-			return;
-		}
-		/* No memory for a copy: write the quote and the cell, quoted as a whole. */
-		putc('"', f);
-		putc('\'', f);
-		for (; *s; s++) {
-			if (*s == '"')
-				putc('"', f);
-			putc(*s, f);
-		}
-		putc('"', f);
-		return;
-	}
-	csv_write_cell(f, s);
+	write_cell(f, s, csv_needs_guard(s));
 }
 
 int csv_write_header(FILE *f, enum view_kind kind)
@@ -93,38 +126,6 @@ int csv_write_header(FILE *f, enum view_kind kind)
 }
 
 /* Bytes that make a cell need quotes. */
-static bool special(unsigned char c)
-{
-	return c == ',' || c == '"' || c == '\r' || c == '\n';
-}
-
-/* Append cell s (len bytes, no NUL inside) to out as csv_write_cell() would
- * write it, with a "'" first when guard is set; returns the bytes written
- * (at most 2 * len + 3). */
-static size_t put_cell(char *out, const char *s, size_t len, bool guard)
-{
-	size_t i, k = 0;
-
-	for (i = 0; i < len && !special((unsigned char)s[i]); i++)
-		;
-	if (i == len) {
-		if (guard)
-			out[k++] = '\'';
-		memcpy(out + k, s, len);
-		return k + len;
-	}
-	out[k++] = '"';
-	if (guard)
-		out[k++] = '\'';
-	for (i = 0; i < len; i++) {
-		if (s[i] == '"')
-			out[k++] = '"';
-		out[k++] = s[i];
-	}
-	out[k++] = '"';
-	return k;
-}
-
 /* A whole row is formatted into one buffer, in place, and written with one call. */
 int csv_write_row(FILE *f, enum view_kind kind, const void *row)
 {
@@ -139,7 +140,6 @@ int csv_write_row(FILE *f, enum view_kind kind, const void *row)
 		bool guard;
 		char *at;
 		int len;
-		size_t j;
 
 		if (i)
 			line[k++] = ',';
@@ -152,9 +152,7 @@ int csv_write_row(FILE *f, enum view_kind kind, const void *row)
 			continue;
 		}
 		guard = cols[i].type == COLT_UNTRUSTED && csv_needs_guard(at);
-		for (j = 0; j < (size_t)len && !special((unsigned char)at[j]); j++)
-			;
-		if (j == (size_t)len && !guard) {
+		if (!guard && !needs_quotes(at, len)) {
 			k += len;
 			continue;
 		}

@@ -123,6 +123,30 @@ static void test_write_cell_quoting(void **state)
 		assert_string_equal(out, cases[i].out);
 		free(out);
 	}
+
+	/* A cell longer than the writer's piece size, quotes across the pieces. */
+	{
+		char in[1001], want[2 * 1000 + 3];
+		size_t k = 0;
+		struct membuf m;
+		char *out;
+
+		want[k++] = '"';
+		for (i = 0; i < 1000; i++) {
+			in[i] = i % 3 ? 'x' : '"';
+			if (in[i] == '"')
+				want[k++] = '"';
+			want[k++] = in[i];
+		}
+		in[1000] = '\0';
+		want[k++] = '"';
+		want[k] = '\0';
+		mem_open(&m);
+		csv_write_cell(m.f, in);
+		out = mem_close(&m);
+		assert_string_equal(out, want);
+		free(out);
+	}
 }
 
 static void test_write_text_cell_neutralises(void **state)
