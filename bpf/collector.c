@@ -36,12 +36,37 @@ struct awaiting {
 	uint64_t deadline_ns;	/* CLOCK_MONOTONIC */
 };
 
+/* Owner records that came before their session (lanes are per CPU, the
+ * owner record goes through the ring buffer): kept a short while. */
+#define PARKED_MAX	64
+
+struct parked {
+	uint64_t sock_id;
+	uint64_t at_ns;		/* CLOCK_BOOTTIME of the socket's destruction */
+	uint64_t deadline_ns;	/* CLOCK_MONOTONIC; 0: free */
+	uint32_t pid;
+	char comm[TS_COMM_LEN];
+};
+
+/* The lanes (tp_btf hook): one ring of records per possible CPU. */
+struct lanes {
+	int n;				/* CPUs */
+	uint32_t len;			/* records per lane, a power of two */
+	struct ts_lane_hdr *hdr;	/* mapped lane_hdrs */
+	size_t hdr_bytes;
+	struct tcpscope_event *rec;	/* mapped lanes: lane i at rec[i * len] */
+	size_t rec_bytes;
+	uint64_t *pos, *end;		/* per lane: next to read, published */
+};
+
 struct collector {
 	struct session_source src;	/* first: the source handle */
 	struct awaiting *await;		/* FIFO by deadline */
 	size_t await_n;
 	struct tcpscope_bpf *skel;
 	struct ring_buffer *rb;
+	struct lanes lanes;		/* n == 0: every record comes through rb */
+	struct parked parked[PARKED_MAX];
 	struct bpf_program *state_prog;	/* the attached state hook */
 	struct bpf_program *destroy_prog;	/* the attached tcp_destroy_sock hook, or NULL */
 	session_sink_fn sink;
@@ -215,6 +240,51 @@ static int await_release(struct collector *c, bool all)
 	return err;
 }
 
+static void park_owner(struct collector *c, const struct tcpscope_event *e)
+{
+	uint64_t now = clock_ns(CLOCK_MONOTONIC);
+	struct parked *p = &c->parked[0];
+
+	for (int i = 0; i < PARKED_MAX; i++) {
+		struct parked *q = &c->parked[i];
+
+		if (!q->deadline_ns || q->deadline_ns <= now) {
+			p = q;
+			break;
+		}
+		if (q->deadline_ns < p->deadline_ns)
+			p = q;	/* all taken: replace the oldest */
+	}
+	p->sock_id = e->sock_id;
+	p->at_ns = e->end_ns;
+	p->pid = e->pid;
+	memcpy(p->comm, e->comm, sizeof(p->comm));
+	p->deadline_ns = now + AWAIT_NS;
+}
+
+/* The parked owner of session e, if any: an owner record of the same
+ * socket, released after this session's close (the address of an earlier
+ * socket can be reused). */
+static bool unpark_owner(struct collector *c, const struct tcpscope_event *e, struct session *s)
+{
+	uint64_t now = clock_ns(CLOCK_MONOTONIC);
+
+	for (int i = 0; i < PARKED_MAX; i++) {
+		struct parked *p = &c->parked[i];
+
+		if (!p->deadline_ns || p->deadline_ns <= now || p->sock_id != e->sock_id ||
+		    p->at_ns < e->end_ns)
+			continue;
+		s->pid = p->pid;
+		memcpy(s->comm, p->comm, sizeof(s->comm));
+		s->comm[sizeof(s->comm) - 1] = '\0';
+		s->flags &= ~SESS_PID_UNCERTAIN;
+		p->deadline_ns = 0;
+		return true;
+	}
+	return false;
+}
+
 static int on_event(void *ctx, void *data, size_t len)
 {
 	const struct tcpscope_event *e = data;
@@ -235,9 +305,15 @@ static int on_event(void *ctx, void *data, size_t len)
 			s.flags &= ~SESS_PID_UNCERTAIN;
 			return deliver(c, &s);
 		}
-		return 0;	/* already delivered as uncertain */
+		/* Delivered already as uncertain, or its session is still in
+		 * a lane: keep it for a while. */
+		if (c->lanes.n)
+			park_owner(c, e);
+		return 0;
 	}
 	event_to_session(c, e, &s);
+	if ((e->flags & TS_F_AWAIT_OWNER) && c->lanes.n && unpark_owner(c, e, &s))
+		return deliver(c, &s);
 	if ((e->flags & TS_F_AWAIT_OWNER) && c->await_n < AWAIT_MAX) {
 		struct awaiting *a = &c->await[c->await_n++];
 
@@ -250,6 +326,56 @@ static int on_event(void *ctx, void *data, size_t len)
 }
 
 static uint64_t sum_count(struct collector *c, __u32 what);
+
+static inline struct tcpscope_event *lane_rec(const struct lanes *l, int i, uint64_t pos)
+{
+	return &l->rec[(size_t)i * l->len + (pos & (l->len - 1))];
+}
+
+/*
+ * Read every lane up to what was published when the pass began, merged in
+ * order of close time (each lane is in order: one CPU's closes, one after
+ * another), then hand the space back.
+ */
+static void lanes_drain(struct collector *c)
+{
+	struct lanes *l = &c->lanes;
+	int i, live = 0;
+
+	for (i = 0; i < l->n; i++) {
+		l->end[i] = __atomic_load_n(&l->hdr[i].head, __ATOMIC_ACQUIRE);
+		if (l->end[i] - l->pos[i] > l->len)	/* never: the program checks */
+			l->pos[i] = l->end[i] - l->len;
+		live += l->pos[i] != l->end[i];
+	}
+	while (live && !c->sink_stop) {
+		const struct tcpscope_event *e, *best = NULL;
+		int b = -1;
+
+		if (live == 1) {
+			/* One lane left (or only one busy CPU): in order. */
+			for (b = 0; l->pos[b] == l->end[b]; b++)
+				;
+			while (l->pos[b] != l->end[b] && !c->sink_stop)
+				on_event(c, lane_rec(l, b, l->pos[b]++), sizeof(*e));
+			break;
+		}
+		for (i = 0; i < l->n; i++) {
+			if (l->pos[i] == l->end[i])
+				continue;
+			e = lane_rec(l, i, l->pos[i]);
+			if (!best || e->end_ns < best->end_ns) {
+				best = e;
+				b = i;
+			}
+		}
+		l->pos[b]++;
+		live -= l->pos[b] == l->end[b];
+		on_event(c, (void *)best, sizeof(*best));
+	}
+	for (i = 0; i < l->n; i++)
+		__atomic_store_n(&l->hdr[i].tail, l->pos[i], __ATOMIC_RELEASE);
+}
 
 static int collector_fd(struct session_source *src)
 {
@@ -271,6 +397,8 @@ static int collector_drain(struct session_source *src, session_sink_fn sink, voi
 	err = ring_buffer__consume(c->rb);
 	if (err < 0 && !c->sink_stop)
 		return err;
+	if (!c->sink_stop && c->lanes.n)
+		lanes_drain(c);
 	if (!c->sink_stop)
 		await_release(c, false);
 	return (int)(c->delivered - before);
@@ -351,6 +479,17 @@ static void collector_stats(struct session_source *src, struct source_stats *out
 	}
 }
 
+static void lanes_unmap(struct lanes *l)
+{
+	if (l->hdr)
+		munmap(l->hdr, l->hdr_bytes);
+	if (l->rec)
+		munmap(l->rec, l->rec_bytes);
+	free(l->pos);
+	free(l->end);
+	memset(l, 0, sizeof(*l));
+}
+
 static void collector_destroy(struct session_source *src)
 {
 	struct collector *c = (struct collector *)src;
@@ -358,6 +497,7 @@ static void collector_destroy(struct session_source *src)
 	if (!c)
 		return;
 	ring_buffer__free(c->rb);
+	lanes_unmap(&c->lanes);
 	tcpscope_bpf__destroy(c->skel);
 	free(c->await);
 	free(c);
@@ -462,14 +602,54 @@ static void heap_release(void)
 #endif
 }
 
+static size_t page_round(size_t n)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+
+	return (n + page - 1) / page * page;
+}
+
+static int lanes_map(struct lanes *l, struct tcpscope_bpf *skel, int ncpu, uint32_t len)
+{
+	void *p;
+
+	l->n = ncpu;
+	l->len = len;
+	l->pos = calloc(ncpu, sizeof(*l->pos));
+	l->end = calloc(ncpu, sizeof(*l->end));
+	if (!l->pos || !l->end)
+		goto nomem;
+	l->hdr_bytes = page_round((size_t)ncpu * sizeof(struct ts_lane_hdr));
+	p = mmap(NULL, l->hdr_bytes, PROT_READ | PROT_WRITE, MAP_SHARED,
+		 bpf_map__fd(skel->maps.lane_hdrs), 0);
+	if (p == MAP_FAILED)
+		goto fail;
+	l->hdr = p;
+	l->rec_bytes = page_round((size_t)ncpu * len * sizeof(struct tcpscope_event));
+	p = mmap(NULL, l->rec_bytes, PROT_READ, MAP_SHARED, bpf_map__fd(skel->maps.lanes), 0);
+	if (p == MAP_FAILED)
+		goto fail;
+	l->rec = p;
+	return 0;
+nomem:
+	errno = ENOMEM;
+fail: {
+	int err = -errno;
+
+	lanes_unmap(l);
+	return err;
+}
+}
+
 /* One attempt: open, configure, load and attach with the given hook. */
 static int try_open(struct collector *c, const struct collector_opts *opts,
 		    enum collector_hook hook, bool with_iters)
 {
 	struct tcpscope_bpf *skel;
 	struct bpf_program *state;
-	size_t sockets, slots = 1024;
-	int err;
+	size_t sockets, slots = 1024, ring;
+	uint32_t lane_len = 0, shift = 0;
+	int err, ncpu = 0;
 
 	LIBBPF_OPTS(bpf_object_open_opts, open_opts, .btf_custom_path = opts->btf_path);
 
@@ -499,14 +679,39 @@ static int try_open(struct collector *c, const struct collector_opts *opts,
 				       bpf_map__map_flags(skel->maps.socks) | BPF_F_NO_PREALLOC);
 	bpf_map__set_max_entries(skel->maps.slots, slots);
 	skel->rodata->slot_mask = slots - 1;
-	bpf_map__set_max_entries(skel->maps.events,
-				 opts->ring_bytes ? opts->ring_bytes : COLLECTOR_DEFAULT_RING_BYTES);
-	skel->rodata->wake_threshold_bytes =
-		(opts->ring_bytes ? opts->ring_bytes : COLLECTOR_DEFAULT_RING_BYTES) / 4;
+	ring = opts->ring_bytes ? opts->ring_bytes : COLLECTOR_DEFAULT_RING_BYTES;
+	if (hook == HOOK_TP_BTF) {
+		/* The lanes share the ring size out between the CPUs; the
+		 * ring buffer keeps owner records and wake-ups. */
+		ncpu = libbpf_num_possible_cpus();
+		if (ncpu <= 0) {
+			err = ncpu ? ncpu : -EINVAL;
+			goto fail;
+		}
+		lane_len = 16;
+		while ((size_t)lane_len * 2 * sizeof(struct tcpscope_event) * ncpu <= ring &&
+		       lane_len < (1u << 24))
+			lane_len *= 2;
+		for (shift = 0; (1u << shift) < lane_len; shift++)
+			;
+		bpf_map__set_max_entries(skel->maps.lane_hdrs, ncpu);
+		bpf_map__set_max_entries(skel->maps.lanes, (size_t)lane_len * ncpu);
+		skel->rodata->lane_shift = shift;
+		skel->rodata->lane_mask = lane_len - 1;
+		skel->rodata->lane_wake = lane_len / 4;
+		ring = ring / 16 > 65536 ? ring / 16 : 65536;
+	}
+	bpf_map__set_max_entries(skel->maps.events, ring);
+	skel->rodata->wake_threshold_bytes = ring / 4;
 
 	err = tcpscope_bpf__load(skel);
 	if (err)
 		goto fail;
+	if (hook == HOOK_TP_BTF) {
+		err = lanes_map(&c->lanes, skel, ncpu, lane_len);
+		if (err)
+			goto fail;
+	}
 	state = hook == HOOK_TP_BTF ? skel->progs.tcpscope_state_btf : skel->progs.tcpscope_state_tp;
 	if (hook == HOOK_TRACEPOINT)
 		ensure_tracefs();
@@ -533,6 +738,7 @@ static int try_open(struct collector *c, const struct collector_opts *opts,
 	c->src.name = hook_name(hook);
 	return 0;
 fail:
+	lanes_unmap(&c->lanes);
 	tcpscope_bpf__destroy(skel);
 	return err ? err : -EINVAL;
 }

@@ -46,6 +46,18 @@
 				 * seen when it released the socket: only
 				 * sock_id, pid and comm are set */
 
+/*
+ * A lane: one CPU's ring of records (tp_btf hook). The program on that CPU
+ * is the only writer of `head` and of the records; user space is the only
+ * writer of `tail`. Each counter has its own cache line.
+ */
+struct ts_lane_hdr {
+	__u64 head;		/* records published (the next one's number) */
+	__u64 pad1[7];
+	__u64 tail;		/* records consumed */
+	__u64 pad2[7];
+};
+
 struct tcpscope_event {
 	__u64 start_ns;		/* CLOCK_BOOTTIME at SYN_SENT / SYN_RECV; 0 = before start */
 	__u64 end_ns;		/* CLOCK_BOOTTIME at CLOSE */
@@ -68,6 +80,7 @@ struct tcpscope_event {
 	__u8 pad;
 	char comm[TS_COMM_LEN];
 	__u64 sock_id;		/* opaque socket identity, to match an owner record */
+	__u64 reserved;		/* 128 bytes: a lane record is two whole cache lines */
 };
 
 #endif

@@ -80,12 +80,12 @@ static void usage(FILE *f)
 "      --comm TEXT       only processes whose name contains TEXT\n"
 "\n"
 "Sources and tuning:\n"
-"      --replay FILE     read sessions from a CSV tcpscope wrote (no root, no BPF)\n"
+"      --replay FILE     read sessions from a CSV tcpscope wrote (no root/BPF)\n"
 "      --history N       sessions kept in memory (default %u)\n"
 "      --interval MS     drain/refresh interval in ms (default 100)\n"
 "      --hook HOOK       auto (default), tp_btf or tracepoint\n"
 "      --max-sockets N   concurrently open sockets tracked (default %u)\n"
-"      --ring-size BYTES BPF ring buffer size, power of two (default %u)\n"
+"      --ring-size BYTES kernel buffer, a power of two (default %u)\n"
 "      --no-seed         do not look for sessions open at start-up\n"
 "      --btf FILE        kernel BTF to use (default /sys/kernel/btf/vmlinux)\n"
 "      --no-color        monochrome screen (NO_COLOR is honoured too)\n"
@@ -340,7 +340,7 @@ static void print_summary(struct session_source *src, uint64_t shown, const stru
 		fprintf(stderr, " shown (%llu seen)", (unsigned long long)st.sessions);
 	fprintf(stderr, ", %llu missed", (unsigned long long)st.missed);
 	if (st.missed) {
-		fprintf(stderr, " (ring buffer full %llu, kernel %llu",
+		fprintf(stderr, " (buffer full %llu, kernel %llu",
 			(unsigned long long)st.ring_full, (unsigned long long)st.kernel_misses);
 		if (st.unaccounted)
 			fprintf(stderr, ", lost in transit %llu", (unsigned long long)st.unaccounted);
