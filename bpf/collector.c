@@ -462,6 +462,7 @@ static void collector_stats(struct session_source *src, struct source_stats *out
 	out->hook_accepts = sum_count(c, TS_CNT_ACCEPTS);
 	out->hook_closes = sum_count(c, TS_CNT_CLOSES);
 	out->hook_recloses = sum_count(c, TS_CNT_RECLOSES);
+	out->hook_late = sum_count(c, TS_CNT_LATE);
 	out->kernel_misses = prog_recursion_misses(c->state_prog) +
 			     prog_recursion_misses(c->destroy_prog);
 	out->missed = out->ring_full + out->kernel_misses +
@@ -703,6 +704,10 @@ static int try_open(struct collector *c, const struct collector_opts *opts,
 	}
 	bpf_map__set_max_entries(skel->maps.events, ring);
 	skel->rodata->wake_threshold_bytes = ring / 4;
+	/* Fault injection for tests of closes that are never seen. */
+	if (getenv("TCPSCOPE_TEST_DROP_CLOSE_PORT"))
+		skel->rodata->test_drop_close_port =
+			(uint16_t)strtoul(getenv("TCPSCOPE_TEST_DROP_CLOSE_PORT"), NULL, 10);
 
 	err = tcpscope_bpf__load(skel);
 	if (err)

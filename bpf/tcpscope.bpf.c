@@ -78,6 +78,10 @@ const volatile __u32 slot_mask = 65535;	/* slots' max_entries - 1 */
 const volatile __u32 lane_shift = 0;	/* log2 of a lane's records */
 const volatile __u32 lane_mask = 0;	/* a lane's records - 1 */
 const volatile __u32 lane_wake = 1;	/* wake user space when a lane holds this many */
+/* Tests only: ignore the close of sessions with this port (either side),
+ * as if the transition had not been traced. 0: off (the check is compiled
+ * away at load). */
+const volatile __u16 test_drop_close_port = 0;
 
 /* Counters read by user space through the skeleton's .bss. */
 __u64 ring_full;	/* failed ring buffer reservations: sessions lost */
@@ -177,6 +181,14 @@ static __always_inline void count(__u32 what)
 
 	if (n)
 		*n += 1;
+}
+
+static __always_inline void count_atomic(__u32 what)
+{
+	__u64 *n = bpf_map_lookup_elem(&closes, &what);
+
+	if (n)
+		__sync_fetch_and_add(n, 1);
 }
 
 static __always_inline void capture_identity(struct sk_info *info)
@@ -316,8 +328,29 @@ struct addr_args {
 	const __u8 *saddr4, *daddr4, *saddr6, *daddr6;	/* classic tracepoint only */
 };
 
+static __always_inline __u16 local_port(const struct sock *sk, struct tcp_sock *tp,
+					 const struct addr_args *a, bool direct)
+{
+	/* The socket's own inet_num may already be cleared at CLOSE: the
+	 * port it sent from, as the tracepoint itself does. */
+	return direct ? bpf_ntohs(tp->inet_conn.icsk_inet.inet_sport) : a->sport;
+}
+
+static __always_inline __u16 remote_port(const struct sock *sk, const struct addr_args *a,
+					  bool direct)
+{
+	return direct ? bpf_ntohs(sk->__sk_common.skc_dport) : a->dport;
+}
+
+static __always_inline bool test_dropped(const struct sock *sk, struct tcp_sock *tp,
+					 const struct addr_args *a, bool direct)
+{
+	return local_port(sk, tp, a, direct) == test_drop_close_port ||
+	       remote_port(sk, a, direct) == test_drop_close_port;
+}
+
 static __always_inline int emit(const struct sock *sk, struct tcp_sock *tp, __u64 key, __u64 ck,
-				int oldstate, const struct addr_args *a, bool direct)
+				int oldstate, const struct addr_args *a, bool direct, bool to_lane)
 {
 	struct sk_info *info = info_lookup(key, ck, direct);
 	struct tcpscope_event *e;
@@ -335,7 +368,7 @@ static __always_inline int emit(const struct sock *sk, struct tcp_sock *tp, __u6
 	if (info)
 		flags = info->flags;
 
-	if (direct) {
+	if (to_lane) {
 		cpu = bpf_get_smp_processor_id();
 		lane = bpf_map_lookup_elem(&lane_hdrs, &cpu);
 		if (!lane) {
@@ -378,8 +411,8 @@ static __always_inline int emit(const struct sock *sk, struct tcp_sock *tp, __u6
 			closer = TS_CLOSER_LOCAL;
 			if (!(flags & I_IDENT))
 				ident_now = true;
-		} else if (oldstate == S_SYN_SENT) {
-			cause = TS_CAUSE_UNKNOWN;	/* connect() abandoned */
+		} else if (oldstate == S_SYN_SENT || oldstate < 0) {
+			cause = TS_CAUSE_UNKNOWN;	/* connect() abandoned, or not seen */
 		} else {
 			cause = TS_CAUSE_FIN;
 		}
@@ -422,15 +455,8 @@ static __always_inline int emit(const struct sock *sk, struct tcp_sock *tp, __u6
 
 	e->end_ns = now;
 	e->family = a->family;
-	if (direct) {
-		/* The socket's own inet_num may already be cleared: use the
-		 * port it sent from, as the tracepoint itself does. */
-		e->lport = bpf_ntohs(tp->inet_conn.icsk_inet.inet_sport);
-		e->rport = bpf_ntohs(sk->__sk_common.skc_dport);
-	} else {
-		e->lport = a->sport;
-		e->rport = a->dport;
-	}
+	e->lport = local_port(sk, tp, a, direct);
+	e->rport = remote_port(sk, a, direct);
 	if (direct) {
 		if (a->family == AF_INET) {
 			__builtin_memset(e->saddr, 0, 16);
@@ -491,7 +517,7 @@ static __always_inline int emit(const struct sock *sk, struct tcp_sock *tp, __u6
 
 	/* No wakeup per event: user space drains on a short timer. Wake it
 	 * early only when the buffer is filling up. */
-	if (direct && lane) {
+	if (to_lane && lane) {
 		__u64 used;
 
 		/* The atomic add orders the record's stores before it. */
@@ -514,14 +540,16 @@ static __always_inline int emit(const struct sock *sk, struct tcp_sock *tp, __u6
 				*(volatile __u32 *)&e->pid = 0;
 			}
 		}
-	} else if (!direct) {
+	} else if (!to_lane) {
 		avail = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
 		bpf_ringbuf_submit(e, avail > wake_threshold_bytes ? BPF_RB_FORCE_WAKEUP :
 								     BPF_RB_NO_WAKEUP);
 	}
 out:
 	info_done(key, ck, direct);
-	count(TS_CNT_HANDED);
+	/* Atomic: the destroy program, which may interrupt this one on its
+	 * CPU, hands sessions over too. */
+	count_atomic(TS_CNT_HANDED);
 	return 0;
 }
 
@@ -611,24 +639,60 @@ static __always_inline int handle(const struct sock *sk, int oldstate, int newst
 			count(TS_CNT_RECLOSES);
 		if (oldstate == S_LISTEN || oldstate == S_CLOSE)
 			return 0;
-		count(TS_CNT_CLOSES);
 		tp = to_tcp_sock(sk, direct);
+		if (test_drop_close_port && tp && test_dropped(sk, tp, a, direct))
+			return 0;
+		count(TS_CNT_CLOSES);
 		if (!tp) {
 			/* Never expected at CLOSE; if it happens, it is a lost
 			 * session and is counted as one. */
 			__sync_fetch_and_add(&unreadable, 1);
 			return 0;
 		}
-		return emit(sk, tp, key, ck, oldstate, a, direct);
+		return emit(sk, tp, key, ck, oldstate, a, direct, direct);
 	}
 	return 0;
 }
 
-/* The socket is destroyed: if a closed session waits for its owner, this
- * is the owner's close() (or exit), in its own context. */
-static __always_inline int on_destroy(__u64 key)
+/* A session whose close was never seen, found when its socket is destroyed:
+ * reported now (the cause is not known), and counted. */
+static __always_inline int late_close(const struct sock *sk, __u64 key, __u64 ck,
+				      const struct addr_args *a, bool direct)
+{
+	struct tcp_sock *tp = to_tcp_sock(sk, direct);
+
+	count_atomic(TS_CNT_LATE);
+	if (!tp) {
+		__sync_fetch_and_add(&unreadable, 1);
+		info_done(key, ck, direct);
+		return 0;
+	}
+	/* Through the ring buffer: this program may have interrupted the
+	 * state program, which owns its CPU's lane. */
+	return emit(sk, tp, key, ck, -1, a, direct, false);
+}
+
+/*
+ * The socket is destroyed (tcp_destroy_sock: after its CLOSE, in the
+ * context that let go of it last). Two jobs:
+ * - a session still in the table means its close was never seen: report
+ *   it now rather than lose it (and free its entry);
+ * - if a closed session waits for its owner, this is the owner's close()
+ *   (or exit), in its own context.
+ */
+static __always_inline int on_destroy(const struct sock *sk, const struct addr_args *a,
+				      bool direct)
 {
 	struct tcpscope_event *e;
+	__u64 key = (__u64)sk, ck;
+
+	if (direct) {
+		ck = sk->__sk_common.skc_cookie.counter;
+		if (ck && info_lookup(key, ck, direct))
+			return late_close(sk, key, ck, a, direct);
+	} else if (*(volatile __s64 *)&in_socks > 0 && bpf_map_lookup_elem(&socks, &key)) {
+		return late_close(sk, key, 0, a, direct);
+	}
 
 	if (*(volatile __s64 *)&awaiting <= 0)
 		return 0;
@@ -653,13 +717,25 @@ static __always_inline int on_destroy(__u64 key)
 SEC("tp_btf/tcp_destroy_sock")
 int BPF_PROG(tcpscope_destroy_btf, struct sock *sk)
 {
-	return on_destroy((__u64)sk);
+	struct addr_args a = {};
+
+	a.family = sk->__sk_common.skc_family;
+	return on_destroy(sk, &a, true);
 }
 
 SEC("tracepoint/tcp/tcp_destroy_sock")
 int tcpscope_destroy_tp(struct trace_event_raw_tcp_event_sk *ctx)
 {
-	return on_destroy((__u64)ctx->skaddr);
+	struct addr_args a;
+
+	a.family = ctx->family;
+	a.sport = ctx->sport;
+	a.dport = ctx->dport;
+	a.saddr4 = ctx->saddr;
+	a.daddr4 = ctx->daddr;
+	a.saddr6 = ctx->saddr_v6;
+	a.daddr6 = ctx->daddr_v6;
+	return on_destroy(ctx->skaddr, &a, false);
 }
 
 SEC("tp_btf/inet_sock_set_state")

@@ -38,7 +38,8 @@
 #define TS_CNT_ACCEPTS	2	/* LISTEN -> SYN_RECV (a child socket) */
 #define TS_CNT_CLOSES	3	/* -> CLOSE of a session (not of a listener) */
 #define TS_CNT_RECLOSES	4	/* CLOSE -> CLOSE (not a session: counted to be sure) */
-#define TS_CNT_MAX	5
+#define TS_CNT_LATE	5	/* sessions whose close was not seen, reported at destruction */
+#define TS_CNT_MAX	6
 
 /* tcpscope_event.kind */
 #define TS_KIND_SESSION	0	/* a closed session */

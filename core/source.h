@@ -29,6 +29,7 @@ struct source_stats {
 	uint64_t hook_accepts;	/* LISTEN -> SYN_RECV */
 	uint64_t hook_closes;	/* -> CLOSE of a session */
 	uint64_t hook_recloses;	/* CLOSE -> CLOSE: not a session, counted to be sure */
+	uint64_t hook_late;	/* sessions whose close was not seen, reported at destruction */
 };
 
 struct session_source;

@@ -349,9 +349,11 @@ static void print_summary(struct session_source *src, uint64_t shown, const stru
 	fputc('\n', stderr);
 	if (verbose && (st.hook_connects || st.hook_accepts || st.hook_closes))
 		fprintf(stderr, "tcpscope: the hook saw %llu connects, %llu accepts, %llu closes"
-			" (and %llu closes of closed sockets)\n",
+			" (and %llu closes of closed sockets); %llu sessions whose close it did not"
+			" see were reported when their socket was destroyed\n",
 			(unsigned long long)st.hook_connects, (unsigned long long)st.hook_accepts,
-			(unsigned long long)st.hook_closes, (unsigned long long)st.hook_recloses);
+			(unsigned long long)st.hook_closes, (unsigned long long)st.hook_recloses,
+			(unsigned long long)st.hook_late);
 }
 
 /* Sessions of the history that the command-line filter shows. */

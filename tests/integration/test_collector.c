@@ -246,6 +246,75 @@ static void test_open_before_start(void **state)
 	scope_cleanup(&sc);
 }
 
+/*
+ * A session whose close the hook never sees (the kernel changed the state
+ * without the tracepoint, say) is still reported, when its socket is
+ * destroyed: exact bytes and owners, the cause unknown, and counted. The
+ * test makes the program ignore the closes on its port.
+ */
+static void test_unseen_close(void **state)
+{
+	struct traffic_spec spec = {
+		.family = AF_INET6, .server_comm = "ts-srv", .client_comm = "ts-cli",
+		.c2s_bytes = C2S, .s2c_bytes = S2C, .closer = TRAFFIC_SERVER,
+		.end = TRAFFIC_END_FIN,
+	};
+	static char portarg[16];
+	const char *argv[] = { "-o", "csv", "--hook", hook_of(state), "-P", portarg,
+			       "--count", "2", "-v", NULL };
+	unsigned long long connects = 0, accepts = 0, closes = 0, recloses = 0, late = 0;
+	const struct session *cli, *srv;
+	struct traffic_result res;
+	struct session *v = NULL;
+	const char *line;
+	struct scope sc;
+	size_t n;
+	int rc;
+
+	spec.port = scope_free_port();
+	assert_int_not_equal(spec.port, 0);
+	snprintf(portarg, sizeof(portarg), "%u", spec.port);
+	setenv("TCPSCOPE_TEST_DROP_CLOSE_PORT", portarg, 1);
+	rc = scope_start(&sc, argv, true);
+	unsetenv("TCPSCOPE_TEST_DROP_CLOSE_PORT");
+	assert_int_equal(rc, 0);
+	rc = traffic_run(&spec, &res);
+	if (rc)
+		printf("traffic failed: %s\n", res.err);
+	assert_int_equal(rc, 0);
+	finish_scope(&sc, &v, &n, 2);
+
+	cli = scope_find(v, n, res.client_port, res.server_port);
+	srv = scope_find(v, n, res.server_port, res.client_port);
+	assert_non_null(cli);
+	assert_non_null(srv);
+	check_addr(cli, AF_INET6);
+	assert_int_equal(cli->tx_bytes, C2S);
+	assert_int_equal(cli->rx_bytes, S2C);
+	assert_int_equal(srv->tx_bytes, S2C);
+	assert_int_equal(srv->rx_bytes, C2S);
+	assert_int_equal(cli->dir, DIR_OUT);
+	assert_int_equal(srv->dir, DIR_IN);
+	assert_int_equal(srv->closer, CLOSER_LOCAL);
+	assert_int_equal(cli->closer, CLOSER_REMOTE);
+	assert_int_equal(cli->cause, CAUSE_UNKNOWN);
+	assert_int_equal(srv->cause, CAUSE_UNKNOWN);
+	assert_int_equal(cli->pid, res.client_pid);
+	assert_int_equal(srv->pid, res.server_pid);
+	assert_true(cli->dur_us > 0 && cli->dur_us < 30000000);
+
+	line = strstr(scope_stderr(&sc), "tcpscope: the hook saw");
+	assert_non_null(line);
+	assert_int_equal(sscanf(line, "tcpscope: the hook saw %llu connects, %llu accepts, "
+				"%llu closes (and %llu closes of closed sockets); %llu sessions",
+				&connects, &accepts, &closes, &recloses, &late), 5);
+	/* Host-wide counts: at least this pair. */
+	assert_true(late >= 2);
+	assert_non_null(strstr(scope_stderr(&sc), " 0 missed"));
+	free(v);
+	scope_cleanup(&sc);
+}
+
 /* A burst of 20,000 connections (40,000 sessions): every one is reported,
  * or counted as missed. */
 static void test_burst(void **state)
@@ -325,6 +394,7 @@ int main(void)
 		BOTH_HOOKS(test_server_unread_close),
 		BOTH_HOOKS(test_refused),
 		BOTH_HOOKS(test_open_before_start),
+		BOTH_HOOKS(test_unseen_close),
 		BOTH_HOOKS(test_burst),
 	};
 
