@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
 """tcpscope overhead benchmark: the same loopback load with and without tcpscope.
 
-Rounds are interleaved (no tracer, headless stream, full-screen UI in a tmux
-pane; the order rotates each round) and repeated; the report gives medians and
-min-max. For each traced mode: connection rate as a ratio to the untraced rate
-of the same round, sessions reported vs expected and missed, BPF ns per
+Rounds are interleaved (no tracer, headless stream, no tracer, full-screen UI
+in a tmux pane, no tracer; the two traced modes swap places each round) and
+repeated; the report gives medians and min-max. For each traced mode:
+connection rate as a ratio to the mean of the untraced runs just before and
+after it, sessions reported vs expected and missed, BPF ns per
 tracepoint run (kernel.bpf_stats_enabled, restored afterwards), tcpscope's
 user+sys CPU per session, peak RSS and launch-to-attached time. Then a
 --history sweep (RSS bounded by the history), a long run (RSS flat), and the
-UI's key-to-redraw latency under maximum load.
+UI's key-to-redraw latency under maximum load (through a tmux control client,
+and through a tmux process per command).
 
 Needs root (BPF). Run through `make bench`.
 """
@@ -192,18 +194,16 @@ def median_range(xs, fmt="{:.3g}"):
 
 
 def run_rounds(args, lg, tmp):
+    """Each round: untraced, traced, untraced, traced, untraced. A traced
+    run's ratio is to the mean of the untraced runs on either side of it:
+    this machine's speed drifts over minutes, and a baseline taken next to
+    each measurement cancels most of that."""
     results = {"none": [], "headless": [], "ui": []}
-    order = ["none", "headless", "ui"]
     for r in range(args.rounds):
-        base = None
-        rot = order[r % 3:] + order[:r % 3]
-        round_res = {}
-        for mode in rot:
+        traced = ["headless", "ui"] if r % 2 == 0 else ["ui", "headless"]
+        round_res, untraced = {}, [lg.run(free_port())["conn_per_s"]]
+        for mode in traced:
             port = free_port()
-            if mode == "none":
-                res = lg.run(port)
-                round_res["none"] = {"rate": res["conn_per_s"]}
-                continue
             tracer = Headless(args.tcpscope, tmp) if mode == "headless" else Tui(args.tcpscope, tmp)
             tracer.start(port)
             cpu0 = proc_cpu_s(tracer.pid)
@@ -217,19 +217,19 @@ def run_rounds(args, lg, tmp):
             expected = 2 * res["connections_ok"]
             reported, missed = counts if counts else (None, None)
             runs = b1[1] - b0[1]
+            untraced.append(lg.run(free_port())["conn_per_s"])
             round_res[mode] = {
                 "rate": res["conn_per_s"], "expected": expected, "reported": reported,
                 "missed": missed, "bpf_ns_per_run": (b1[0] - b0[0]) / runs if runs else None,
                 "cpu_us_per_session": (cpu1 - cpu0) * 1e6 / expected, "peak_rss": hwm,
                 "attach_s": tracer.attach_s,
+                "ratio": res["conn_per_s"] / ((untraced[-2] + untraced[-1]) / 2),
             }
-        base = round_res["none"]["rate"]
-        for mode in ("headless", "ui"):
-            round_res[mode]["ratio"] = round_res[mode]["rate"] / base
-        for mode in order:
+        round_res["none"] = {"rate": statistics.median(untraced), "runs": untraced}
+        for mode in ("none", "headless", "ui"):
             results[mode].append(round_res[mode])
-        print(f"round {r + 1}/{args.rounds}: untraced {base:.0f}/s, headless "
-              f"{round_res['headless']['ratio']:.3f}x, ui {round_res['ui']['ratio']:.3f}x",
+        print(f"round {r + 1}/{args.rounds}: untraced {'/'.join(f'{u:.0f}' for u in untraced)}/s, "
+              f"headless {round_res['headless']['ratio']:.3f}x, ui {round_res['ui']['ratio']:.3f}x",
               file=sys.stderr)
     return results
 
@@ -358,7 +358,7 @@ def main():
     ap.add_argument("--tcpscope", required=True)
     ap.add_argument("--loadgen", required=True)
     ap.add_argument("--rounds", type=int, default=7)
-    ap.add_argument("--conns", type=int, default=50000)
+    ap.add_argument("--conns", type=int, default=45000)  # 90,000 sessions: within the UI's default history
     ap.add_argument("--c2s", type=int, default=100)
     ap.add_argument("--s2c", type=int, default=1000)
     ap.add_argument("--concurrency", type=int, default=2)
