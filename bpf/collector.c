@@ -404,6 +404,56 @@ static int collector_drain(struct session_source *src, session_sink_fn sink, voi
 	return (int)(c->delivered - before);
 }
 
+/*
+ * -v, after the final drain: the sockets the program still follows. Each is
+ * a session not closed yet, or one whose close was never seen (after a load
+ * that has ended, that is the only kind). Up to five are described.
+ */
+static void log_still_followed(struct collector *c)
+{
+	uint64_t boot = clock_ns(CLOCK_BOOTTIME);
+	int fd = bpf_map__fd(c->skel->maps.slots);
+	__u32 n = bpf_map__max_entries(c->skel->maps.slots), shown = 0;
+	int64_t in_socks = __atomic_load_n(&c->skel->bss->in_socks, __ATOMIC_RELAXED);
+	uint64_t in_slots = 0;
+	struct slot sl;
+
+	if (!c->lanes.n)
+		n = 0;	/* the classic hook keeps every socket in socks */
+	for (__u32 i = 0; i < n; i++) {
+		const struct sk_info *in = &sl.info;
+		char comm[TS_COMM_LEN + 1];
+
+		if (bpf_map_lookup_elem(fd, &i, &sl) || !sl.key)
+			continue;
+		if (++in_slots > 5)
+			continue;
+		memcpy(comm, in->comm, TS_COMM_LEN);
+		comm[TS_COMM_LEN] = '\0';
+		for (char *p = comm; *p; p++)
+			if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
+				*p = '?';
+		log_line("  socket %llu: %s%s, %s%s%s, opened %s%.1f s ago (pid %u %s)",
+			 (unsigned long long)sl.key,
+			 in->flags & I_OUT ? "connect" : in->flags & I_IN ? "accept" : "?",
+			 in->flags & I_PARTIAL ? " (open at start)" : "",
+			 in->handshake_us ? "established" : "no handshake seen",
+			 (in->flags & (I_FIN_SENT | I_LOCAL_FIRST)) == (I_FIN_SENT | I_LOCAL_FIRST) ?
+				 ", close() first" : "",
+			 (in->flags & (I_FIN_SENT | I_REMOTE_FIRST)) == (I_FIN_SENT | I_REMOTE_FIRST) ?
+				 ", close() after the peer's" : "",
+			 in->start_ns ? "" : "before start, ",
+			 in->start_ns && boot > in->start_ns ? (boot - in->start_ns) / 1e9 : 0.0,
+			 in->pid, in->flags & I_IDENT ? comm : "-");
+		shown++;
+	}
+	if (in_slots + (in_socks > 0 ? (uint64_t)in_socks : 0))
+		log_line("%llu sockets still followed at exit (sessions not closed yet, or whose "
+			 "close was not seen)%s",
+			 (unsigned long long)(in_slots + (in_socks > 0 ? (uint64_t)in_socks : 0)),
+			 shown ? "; the first of them above" : "");
+}
+
 static int collector_flush(struct session_source *src, session_sink_fn sink, void *ctx)
 {
 	struct collector *c = (struct collector *)src;
@@ -415,6 +465,8 @@ static int collector_flush(struct session_source *src, session_sink_fn sink, voi
 	c->closes_at_flush = closes;
 	await_release(c, true);
 	c->flushed = true;
+	if (log_verbose)
+		log_still_followed(c);
 	return (int)(c->delivered - before);
 }
 

@@ -54,23 +54,6 @@ char LICENSE[] SEC("license") = "GPL";
 #define S_CLOSING	11
 #define S_NEW_SYN_RECV	12
 
-/* sk_info.flags */
-#define I_OUT		0x0001	/* we sent the SYN */
-#define I_IN		0x0002	/* accepted */
-#define I_IDENT		0x0004	/* pid/comm captured in the owner's context */
-#define I_LOCAL_FIRST	0x0008
-#define I_REMOTE_FIRST	0x0010
-#define I_FIN_SENT	0x0020
-#define I_PARTIAL	0x0040	/* seen first after start-up */
-
-/* Per-socket state between transitions. */
-struct sk_info {
-	__u64 start_ns;
-	__u32 pid;
-	__u32 handshake_us;
-	__u16 flags;
-	char comm[TS_COMM_LEN];
-};
 
 /* Set by user space before load. */
 const volatile __u32 wake_threshold_bytes = 1 << 20;
@@ -108,11 +91,6 @@ struct {
 	__type(key, __u32);
 	__type(value, __u64);
 } closes SEC(".maps");
-
-struct slot {
-	__u64 key;		/* the socket's cookie; 0: free */
-	struct sk_info info;
-};
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);

@@ -47,6 +47,31 @@
 				 * seen when it released the socket: only
 				 * sock_id, pid and comm are set */
 
+/* sk_info.flags */
+#define I_OUT		0x0001	/* we sent the SYN */
+#define I_IN		0x0002	/* accepted */
+#define I_IDENT		0x0004	/* pid/comm captured in the owner's context */
+#define I_LOCAL_FIRST	0x0008
+#define I_REMOTE_FIRST	0x0010
+#define I_FIN_SENT	0x0020
+#define I_PARTIAL	0x0040	/* seen first after start-up */
+
+/* The program's state for one socket between transitions (user space reads
+ * it only for -v's account of what is still followed at exit). */
+struct sk_info {
+	__u64 start_ns;		/* CLOCK_BOOTTIME at SYN_SENT / SYN_RECV; 0 = before start */
+	__u32 pid;
+	__u32 handshake_us;
+	__u16 flags;
+	char comm[TS_COMM_LEN];
+};
+
+/* An entry of the `slots` table (tp_btf). */
+struct slot {
+	__u64 key;		/* the socket's cookie; 0: free */
+	struct sk_info info;
+};
+
 /*
  * A lane: one CPU's ring of records (tp_btf hook). The program on that CPU
  * is the only writer of `head` and of the records; user space is the only
