@@ -632,6 +632,19 @@ static __always_inline int handle(const struct sock *sk, int oldstate, int newst
 	return 0;
 }
 
+/* The classic tracepoints (sock:inet_sock_set_state, tcp:tcp_destroy_sock)
+ * carry the same address fields under the same names. */
+#define ADDR_ARGS_FROM_TP(a, ctx)			\
+	do {						\
+		(a)->family = (ctx)->family;		\
+		(a)->sport = (ctx)->sport;		\
+		(a)->dport = (ctx)->dport;		\
+		(a)->saddr4 = (ctx)->saddr;		\
+		(a)->daddr4 = (ctx)->daddr;		\
+		(a)->saddr6 = (ctx)->saddr_v6;		\
+		(a)->daddr6 = (ctx)->daddr_v6;		\
+	} while (0)
+
 /* A session whose close was never seen, found when its socket is destroyed:
  * reported now (the cause is not known), and counted. */
 static __always_inline int late_close(const struct sock *sk, __u64 key, __u64 ck,
@@ -706,13 +719,7 @@ int tcpscope_destroy_tp(struct trace_event_raw_tcp_event_sk *ctx)
 {
 	struct addr_args a;
 
-	a.family = ctx->family;
-	a.sport = ctx->sport;
-	a.dport = ctx->dport;
-	a.saddr4 = ctx->saddr;
-	a.daddr4 = ctx->daddr;
-	a.saddr6 = ctx->saddr_v6;
-	a.daddr6 = ctx->daddr_v6;
+	ADDR_ARGS_FROM_TP(&a, ctx);
 	return on_destroy(ctx->skaddr, &a, false);
 }
 
@@ -734,13 +741,7 @@ int tcpscope_state_tp(struct trace_event_raw_inet_sock_set_state *ctx)
 
 	if (ctx->protocol != IPPROTO_TCP)
 		return 0;
-	a.family = ctx->family;
-	a.sport = ctx->sport;
-	a.dport = ctx->dport;
-	a.saddr4 = ctx->saddr;
-	a.daddr4 = ctx->daddr;
-	a.saddr6 = ctx->saddr_v6;
-	a.daddr6 = ctx->daddr_v6;
+	ADDR_ARGS_FROM_TP(&a, ctx);
 	return handle(ctx->skaddr, ctx->oldstate, ctx->newstate, &a, false);
 }
 

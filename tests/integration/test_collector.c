@@ -69,6 +69,25 @@ static void check_addr(const struct session *s, int family)
 	assert_memory_equal(&s->raddr, family == AF_INET ? &lo4 : &lo6, 16);
 }
 
+/* The two sessions of one connection, with their addresses, the payload
+ * exactly as written on both sides (whatever the close) and the direction. */
+static void find_pair(struct session *v, size_t n, const struct traffic_result *res, int family,
+		      const struct session **cli, const struct session **srv)
+{
+	*cli = scope_find(v, n, res->client_port, res->server_port);
+	*srv = scope_find(v, n, res->server_port, res->client_port);
+	assert_non_null(*cli);
+	assert_non_null(*srv);
+	check_addr(*cli, family);
+	check_addr(*srv, family);
+	assert_int_equal((*cli)->tx_bytes, C2S);
+	assert_int_equal((*cli)->rx_bytes, S2C);
+	assert_int_equal((*srv)->tx_bytes, S2C);
+	assert_int_equal((*srv)->rx_bytes, C2S);
+	assert_int_equal((*cli)->dir, DIR_OUT);
+	assert_int_equal((*srv)->dir, DIR_IN);
+}
+
 static void run_pair(void **state, int family, enum traffic_side closer, enum traffic_end end)
 {
 	struct traffic_spec spec = {
@@ -91,20 +110,7 @@ static void run_pair(void **state, int family, enum traffic_side closer, enum tr
 	assert_int_equal(rc, 0);
 	finish_scope(&sc, &v, &n, 2);
 
-	cli = scope_find(v, n, res.client_port, res.server_port);
-	srv = scope_find(v, n, res.server_port, res.client_port);
-	assert_non_null(cli);
-	assert_non_null(srv);
-	check_addr(cli, family);
-	check_addr(srv, family);
-
-	/* Payload exactly as written, on both sides, whatever the close. */
-	assert_int_equal(cli->tx_bytes, C2S);
-	assert_int_equal(cli->rx_bytes, S2C);
-	assert_int_equal(srv->tx_bytes, S2C);
-	assert_int_equal(srv->rx_bytes, C2S);
-	assert_int_equal(cli->dir, DIR_OUT);
-	assert_int_equal(srv->dir, DIR_IN);
+	find_pair(v, n, &res, family, &cli, &srv);
 	assert_false(cli->flags & SESS_PARTIAL);
 	assert_false(srv->flags & SESS_PARTIAL);
 	assert_true(cli->end_ns >= cli->start_ns);
@@ -284,17 +290,7 @@ static void test_unseen_close(void **state)
 	assert_int_equal(rc, 0);
 	finish_scope(&sc, &v, &n, 2);
 
-	cli = scope_find(v, n, res.client_port, res.server_port);
-	srv = scope_find(v, n, res.server_port, res.client_port);
-	assert_non_null(cli);
-	assert_non_null(srv);
-	check_addr(cli, AF_INET6);
-	assert_int_equal(cli->tx_bytes, C2S);
-	assert_int_equal(cli->rx_bytes, S2C);
-	assert_int_equal(srv->tx_bytes, S2C);
-	assert_int_equal(srv->rx_bytes, C2S);
-	assert_int_equal(cli->dir, DIR_OUT);
-	assert_int_equal(srv->dir, DIR_IN);
+	find_pair(v, n, &res, AF_INET6, &cli, &srv);
 	assert_int_equal(srv->closer, CLOSER_LOCAL);
 	assert_int_equal(cli->closer, CLOSER_REMOTE);
 	assert_int_equal(cli->cause, CAUSE_UNKNOWN);
