@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Live session source: skeleton lifecycle (open -> size maps -> load ->
- * attach -> seed), ring buffer drain, conversion of the kernel record into
- * core's struct session.
+ * attach -> seed), draining the lanes and the ring buffer, conversion of the
+ * kernel record into core's struct session.
  */
 #include <errno.h>
 #include <stdarg.h>

@@ -20,7 +20,8 @@ enum collector_hook {
 struct collector_opts {
 	enum collector_hook hook;
 	size_t max_sockets;	/* concurrently open sockets tracked; 0 = default */
-	size_t ring_bytes;	/* BPF ring buffer size (power of two); 0 = default */
+	size_t ring_bytes;	/* kernel buffers in all (the lanes, or the ring buffer);
+				 * a power of two; 0 = default */
 	bool no_seed;		/* do not look for sessions open at start-up */
 	const char *btf_path;	/* kernel BTF for CO-RE; NULL = /sys/kernel/btf/vmlinux */
 	/* Where libbpf's and the collector's messages go (NULL: stderr). */
