@@ -457,7 +457,8 @@ static void log_still_followed(struct collector *c)
 static int collector_flush(struct session_source *src, session_sink_fn sink, void *ctx)
 {
 	struct collector *c = (struct collector *)src;
-	uint64_t before = c->delivered, closes = sum_count(c, TS_CNT_HANDED);
+	uint64_t before = c->delivered;
+	uint64_t closes = sum_count(c, TS_CNT_HANDED) + sum_count(c, TS_CNT_LATE);
 	int n = collector_drain(src, sink, ctx);
 
 	if (n < 0 || c->sink_stop)
@@ -901,7 +902,10 @@ struct session_source *collector_open(const struct collector_opts *opts, char *e
 	if (opts->on_attached)
 		opts->on_attached(opts->on_attached_ctx, c->src.name);
 	/* Attached first, then seeded: a socket that changes state meanwhile
-	 * already has its own entry, which the seed does not overwrite. */
+	 * already has its own entry, which the seed leaves alone. Tests widen
+	 * that window (TCPSCOPE_TEST_SEED_DELAY_MS, from the environment). */
+	if (getenv("TCPSCOPE_TEST_SEED_DELAY_MS"))
+		usleep(1000 * (useconds_t)strtoul(getenv("TCPSCOPE_TEST_SEED_DELAY_MS"), NULL, 10));
 	if (bpf_program__autoload(c->skel->progs.tcpscope_seed_tcp)) {
 		if (run_iter(c->skel->progs.tcpscope_seed_tcp) ||
 		    run_iter(c->skel->progs.tcpscope_seed_files))

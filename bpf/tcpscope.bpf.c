@@ -161,32 +161,59 @@ static __always_inline void count(__u32 what)
 		*n += 1;
 }
 
-static __always_inline void count_atomic(__u32 what)
+/*
+ * The current process: pid (tgid) and comm. tp_btf reads them straight from
+ * the task (one helper call, two loads for the name; the kernel keeps comm
+ * NUL-padded); the classic tracepoint, for older kernels, uses the helpers.
+ */
+static __always_inline __u32 current_pid(bool direct)
 {
-	__u64 *n = bpf_map_lookup_elem(&closes, &what);
-
-	if (n)
-		__sync_fetch_and_add(n, 1);
+	if (direct)
+		return bpf_get_current_task_btf()->tgid;
+	return bpf_get_current_pid_tgid() >> 32;
 }
 
-static __always_inline void capture_identity(struct sk_info *info)
+static __always_inline void current_ident(__u32 *pid, char comm[TS_COMM_LEN], bool direct)
 {
-	info->pid = bpf_get_current_pid_tgid() >> 32;
-	bpf_get_current_comm(info->comm, sizeof(info->comm));
+	if (direct) {
+		struct task_struct *t = bpf_get_current_task_btf();
+
+		*pid = t->tgid;
+		__builtin_memcpy(comm, t->comm, TS_COMM_LEN);
+	} else {
+		*pid = bpf_get_current_pid_tgid() >> 32;
+		bpf_get_current_comm(comm, TS_COMM_LEN);
+	}
+}
+
+static __always_inline void capture_identity(struct sk_info *info, bool direct)
+{
+	current_ident(&info->pid, info->comm, direct);
 	info->flags |= I_IDENT;
 }
 
 /* In the owner's context: take its identity unless it is already known
  * for this process (a connect()ed socket closed by its connector). */
-static __always_inline void refresh_identity(struct sk_info *info)
+static __always_inline void refresh_identity(struct sk_info *info, bool direct)
 {
-	__u32 pid = bpf_get_current_pid_tgid() >> 32;
-
-	if ((info->flags & I_IDENT) && info->pid == pid)
+	if ((info->flags & I_IDENT) && info->pid == current_pid(direct))
 		return;
-	info->pid = pid;
-	bpf_get_current_comm(info->comm, sizeof(info->comm));
-	info->flags |= I_IDENT;
+	capture_identity(info, direct);
+}
+
+/*
+ * Publish a lane record: store the new head after the record's stores.
+ * x86 keeps stores in program order, so a plain store is a release store
+ * there; elsewhere an exchange (a full barrier in BPF's memory model).
+ */
+static __always_inline void publish_head(struct ts_lane_hdr *lane, __u64 head)
+{
+#ifdef __TARGET_ARCH_x86
+	asm volatile("" ::: "memory");
+	*(volatile __u64 *)&lane->head = head;
+#else
+	__sync_lock_test_and_set(&lane->head, head);
+#endif
 }
 
 static __always_inline void new_info(struct sk_info *info, __u64 now, __u16 flags)
@@ -328,7 +355,8 @@ static __always_inline bool test_dropped(const struct sock *sk, struct tcp_sock 
 }
 
 static __always_inline int emit(const struct sock *sk, struct tcp_sock *tp, __u64 key, __u64 ck,
-				int oldstate, const struct addr_args *a, bool direct, bool to_lane)
+				int oldstate, const struct addr_args *a, bool direct, bool to_lane,
+				__u32 counter)
 {
 	struct sk_info *info = info_lookup(key, ck, direct);
 	struct tcpscope_event *e;
@@ -472,8 +500,7 @@ static __always_inline int emit(const struct sock *sk, struct tcp_sock *tp, __u6
 		__builtin_memcpy(e->comm, info->comm, sizeof(e->comm));
 	} else {
 		/* The owner's own abortive close, or the fallback: current. */
-		e->pid = bpf_get_current_pid_tgid() >> 32;
-		bpf_get_current_comm(e->comm, sizeof(e->comm));
+		current_ident(&e->pid, e->comm, direct);
 		if (!ident_now) {
 			e->flags |= TS_F_PID_UNCERTAIN;
 			/* A process still holds it (typically: reset by the
@@ -498,8 +525,7 @@ static __always_inline int emit(const struct sock *sk, struct tcp_sock *tp, __u6
 	if (to_lane && lane) {
 		__u64 used;
 
-		/* The atomic add orders the record's stores before it. */
-		__sync_fetch_and_add(&lane->head, 1);
+		publish_head(lane, head + 1);
 		used = head + 1 - *(volatile __u64 *)&lane->tail;
 		if (used == lane_wake) {
 			__u64 kick = 0;
@@ -525,9 +551,11 @@ static __always_inline int emit(const struct sock *sk, struct tcp_sock *tp, __u6
 	}
 out:
 	info_done(key, ck, direct);
-	/* Atomic: the destroy program, which may interrupt this one on its
-	 * CPU, hands sessions over too. */
-	count_atomic(TS_CNT_HANDED);
+	/* After the hand-over: user space checks at the end that every
+	 * session counted was delivered. Each program has its own counter
+	 * (the destroy program may interrupt this one on its CPU), so a plain
+	 * per-CPU increment is enough. */
+	count(counter);
 	return 0;
 }
 
@@ -576,7 +604,7 @@ static __always_inline int handle(const struct sock *sk, int oldstate, int newst
 		count(TS_CNT_CONNECTS);
 		info = info_new(key, ck, direct, bpf_ktime_get_boot_ns(), I_OUT);
 		if (info)
-			capture_identity(info);
+			capture_identity(info, direct);
 		return 0;
 	case S_SYN_RECV:	/* child of a listener; owner not known yet */
 		if (oldstate == S_LISTEN) {
@@ -602,14 +630,14 @@ static __always_inline int handle(const struct sock *sk, int oldstate, int newst
 		info = info_lookup_or_partial(key, ck, direct);
 		if (!info)
 			return 0;
-		refresh_identity(info);
+		refresh_identity(info, direct);
 		info->flags |= I_FIN_SENT | I_LOCAL_FIRST;
 		return 0;
 	case S_LAST_ACK:	/* close() by the owner, after their FIN */
 		info = info_lookup_or_partial(key, ck, direct);
 		if (!info)
 			return 0;
-		refresh_identity(info);
+		refresh_identity(info, direct);
 		info->flags |= I_FIN_SENT | I_REMOTE_FIRST;
 		return 0;
 	case S_CLOSE:
@@ -627,7 +655,7 @@ static __always_inline int handle(const struct sock *sk, int oldstate, int newst
 			__sync_fetch_and_add(&unreadable, 1);
 			return 0;
 		}
-		return emit(sk, tp, key, ck, oldstate, a, direct, direct);
+		return emit(sk, tp, key, ck, oldstate, a, direct, direct, TS_CNT_HANDED);
 	}
 	return 0;
 }
@@ -652,15 +680,15 @@ static __always_inline int late_close(const struct sock *sk, __u64 key, __u64 ck
 {
 	struct tcp_sock *tp = to_tcp_sock(sk, direct);
 
-	count_atomic(TS_CNT_LATE);
 	if (!tp) {
 		__sync_fetch_and_add(&unreadable, 1);
 		info_done(key, ck, direct);
+		count(TS_CNT_LATE);
 		return 0;
 	}
 	/* Through the ring buffer: this program may have interrupted the
 	 * state program, which owns its CPU's lane. */
-	return emit(sk, tp, key, ck, -1, a, direct, false);
+	return emit(sk, tp, key, ck, -1, a, direct, false, TS_CNT_LATE);
 }
 
 /*
@@ -699,8 +727,7 @@ static __always_inline int on_destroy(const struct sock *sk, const struct addr_a
 	e->kind = TS_KIND_OWNER;
 	e->end_ns = bpf_ktime_get_boot_ns();	/* after the session's close */
 	e->sock_id = key;
-	e->pid = bpf_get_current_pid_tgid() >> 32;
-	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	current_ident(&e->pid, e->comm, direct);
 	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
 	return 0;
 }
@@ -755,11 +782,11 @@ SEC("iter/tcp")
 int tcpscope_seed_tcp(struct bpf_iter__tcp *ctx)
 {
 	struct sock_common *skc = ctx->sk_common;
-	struct sk_info fresh;
+	struct sk_info fresh, *info;
 	struct tcp_sock *tp;
 	__u16 flags = I_PARTIAL, lport;
 	__u8 one = 1;
-	__u64 key;
+	__u64 key, ck;
 	int state;
 
 	if (!skc)
@@ -789,8 +816,28 @@ int tcpscope_seed_tcp(struct bpf_iter__tcp *ctx)
 		flags |= I_REMOTE_FIRST;
 	else if (state == S_LAST_ACK)
 		flags |= I_REMOTE_FIRST | I_FIN_SENT;
-	new_info(&fresh, 0, flags);
+	/* Already followed: a transition since start-up (the owner's close()
+	 * or shutdown(), under the socket lock that this walk holds too) gave
+	 * it an entry, which did not know the direction: add it. A second
+	 * entry would outlive the session and report it again when the
+	 * socket is destroyed. */
 	key = (__u64)tp;
+	ck = tp->inet_conn.icsk_inet.sk.__sk_common.skc_cookie.counter;
+	info = NULL;
+	if (ck) {
+		struct slot *sl = slot_of(ck);
+
+		if (sl && sl->key == ck)
+			info = &sl->info;
+	}
+	if (!info)
+		info = bpf_map_lookup_elem(&socks, &key);
+	if (info) {
+		if (!(info->flags & (I_IN | I_OUT)))
+			info->flags |= flags & (I_IN | I_OUT);
+		return 0;
+	}
+	new_info(&fresh, 0, flags);
 	if (bpf_map_update_elem(&socks, &key, &fresh, BPF_NOEXIST) == 0) {
 		__sync_fetch_and_add(&seeded, 1);
 		__sync_fetch_and_add(&in_socks, 1);

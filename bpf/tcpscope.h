@@ -33,12 +33,12 @@
 #define TS_F_AWAIT_OWNER	0x04	/* an owner record may follow for sock_id */
 
 /* Indexes of the per-CPU `closes` counters. */
-#define TS_CNT_HANDED	0	/* sessions handed over to user space (or counted lost) */
+#define TS_CNT_HANDED	0	/* sessions handed over by the state program (or counted lost) */
 #define TS_CNT_CONNECTS	1	/* -> SYN_SENT */
 #define TS_CNT_ACCEPTS	2	/* LISTEN -> SYN_RECV (a child socket) */
 #define TS_CNT_CLOSES	3	/* -> CLOSE of a session (not of a listener) */
 #define TS_CNT_RECLOSES	4	/* CLOSE -> CLOSE (not a session: counted to be sure) */
-#define TS_CNT_LATE	5	/* sessions whose close was not seen, reported at destruction */
+#define TS_CNT_LATE	5	/* sessions whose close was not seen, handed over at destruction */
 #define TS_CNT_MAX	6
 
 /* tcpscope_event.kind */

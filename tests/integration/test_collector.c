@@ -253,6 +253,86 @@ static void test_open_before_start(void **state)
 }
 
 /*
+ * A session opened before tcpscope starts whose owner shuts it down between
+ * the attach and the start-up walk of open sockets (widened here to 0.8 s):
+ * the shutdown gives it an entry, and the walk, which still finds it open
+ * (FIN_WAIT2, the peer closes 1.5 s later), must not add a second one, or
+ * the session is reported twice (the second time when its socket is
+ * destroyed). Each side once, with its owner and whole payload, and nothing
+ * reported late.
+ */
+static void test_close_during_start(void **state)
+{
+	struct traffic_spec spec = {
+		.family = AF_INET, .server_comm = "ts-old-srv", .client_comm = "ts-old-cli",
+		.c2s_bytes = 3000, .s2c_bytes = 7000, .closer = TRAFFIC_CLIENT,
+		.end = TRAFFIC_END_SHUTDOWN, .second_close_ms = 1500,
+	};
+	static char portarg[16];
+	const char *argv[] = { "-o", "csv", "--hook", hook_of(state), "-P", portarg,
+			       "--duration", "3", "-v", NULL };
+	unsigned long long connects, accepts, closes, recloses, late = 99;
+	const struct session *cli, *srv;
+	struct traffic_session ts;
+	struct traffic_result res;
+	struct session *v = NULL;
+	const char *line;
+	struct scope sc;
+	size_t n;
+	int rc;
+
+	spec.port = scope_free_port();
+	assert_int_not_equal(spec.port, 0);
+	snprintf(portarg, sizeof(portarg), "%u", spec.port);
+	rc = traffic_start(&ts, &spec);
+	if (rc)
+		printf("traffic failed: %s\n", ts.res.err);
+	assert_int_equal(rc, 0);
+	setenv("TCPSCOPE_TEST_SEED_DELAY_MS", "800", 1);
+	rc = scope_start(&sc, argv, false);
+	unsetenv("TCPSCOPE_TEST_SEED_DELAY_MS");
+	assert_int_equal(rc, 0);
+	/* Attached, and not yet looking for open sessions: shut it down. */
+	for (int i = 0; i < 1500 && !strstr(scope_stderr(&sc), "attached"); i++)
+		usleep(10000);
+	assert_non_null(strstr(scope_stderr(&sc), "attached"));
+	assert_null(strstr(scope_stderr(&sc), "open sessions seeded"));
+	assert_int_equal(traffic_release(&ts), 0);
+	assert_int_equal(traffic_finish(&ts, &res), 0);
+	finish_scope(&sc, &v, &n, 2);
+
+	cli = scope_find(v, n, res.client_port, res.server_port);
+	srv = scope_find(v, n, res.server_port, res.client_port);
+	assert_non_null(cli);
+	assert_non_null(srv);
+	assert_true(cli->flags & SESS_PARTIAL);
+	assert_true(srv->flags & SESS_PARTIAL);
+	assert_int_equal(cli->pid, res.client_pid);
+	assert_int_equal(srv->pid, res.server_pid);
+	assert_string_equal(cli->comm, "ts-old-cli");
+	assert_string_equal(srv->comm, "ts-old-srv");
+	assert_int_equal(cli->tx_bytes, 3000);
+	assert_int_equal(cli->rx_bytes, 7000);
+	assert_int_equal(srv->tx_bytes, 7000);
+	assert_int_equal(srv->rx_bytes, 3000);
+	assert_int_equal(cli->closer, CLOSER_LOCAL);
+	assert_int_equal(srv->closer, CLOSER_REMOTE);
+	assert_int_equal(cli->cause, CAUSE_FIN);
+	assert_int_equal(srv->cause, CAUSE_FIN);
+	assert_int_equal(cli->dir, DIR_OUT);
+	assert_int_equal(srv->dir, DIR_IN);
+
+	line = strstr(scope_stderr(&sc), "tcpscope: the hook saw");
+	assert_non_null(line);
+	assert_int_equal(sscanf(line, "tcpscope: the hook saw %llu connects, %llu accepts, "
+				"%llu closes (and %llu closes of closed sockets); %llu sessions",
+				&connects, &accepts, &closes, &recloses, &late), 5);
+	assert_int_equal(late, 0);
+	free(v);
+	scope_cleanup(&sc);
+}
+
+/*
  * A session whose close the hook never sees (the kernel changed the state
  * without the tracepoint, say) is still reported, when its socket is
  * destroyed: exact bytes and owners, the cause unknown, and counted. The
@@ -390,6 +470,7 @@ int main(void)
 		BOTH_HOOKS(test_server_unread_close),
 		BOTH_HOOKS(test_refused),
 		BOTH_HOOKS(test_open_before_start),
+		BOTH_HOOKS(test_close_during_start),
 		BOTH_HOOKS(test_unseen_close),
 		BOTH_HOOKS(test_burst),
 	};

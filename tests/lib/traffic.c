@@ -481,6 +481,16 @@ static void __attribute__((noreturn)) side_finish(const struct side *sd, int fd)
 				child_die(TRAFFIC_EXIT_IO, sd->name, "SO_LINGER: %s",
 					  strerror(errno));
 		}
+		if (sp->end == TRAFFIC_END_SHUTDOWN) {
+			if (shutdown(fd, SHUT_WR) < 0)
+				child_die(TRAFFIC_EXIT_IO, sd->name, "shutdown: %s",
+					  strerror(errno));
+			r = wait_peer_close(fd, deadline_in(sp->timeout_ms + sp->second_close_ms));
+			if (r != 0)
+				child_die(r == -ECONNRESET ? TRAFFIC_EXIT_PROTOCOL : err_exit_code(r),
+					  sd->name, "after shutdown, waiting for the peer's FIN: %s",
+					  err_str(r));
+		}
 		/* TRAFFIC_END_UNREAD: the data left in the receive queue makes this a RST */
 		if (close(fd) < 0)
 			child_die(TRAFFIC_EXIT_IO, sd->name, "close: %s", strerror(errno));
@@ -489,12 +499,14 @@ static void __attribute__((noreturn)) side_finish(const struct side *sd, int fd)
 
 	/* second to close: only after we saw the peer's close */
 	r = wait_peer_close(fd, deadline_in(sp->timeout_ms));
-	if (sp->end == TRAFFIC_END_FIN && r != 0)
+	if ((sp->end == TRAFFIC_END_FIN || sp->end == TRAFFIC_END_SHUTDOWN) && r != 0)
 		child_die(r == -ECONNRESET ? TRAFFIC_EXIT_PROTOCOL : err_exit_code(r), sd->name,
 			  "waiting for the peer's FIN: %s", err_str(r));
-	if (sp->end != TRAFFIC_END_FIN && r != -ECONNRESET)
+	if (sp->end != TRAFFIC_END_FIN && sp->end != TRAFFIC_END_SHUTDOWN && r != -ECONNRESET)
 		child_die(r == 0 ? TRAFFIC_EXIT_PROTOCOL : err_exit_code(r), sd->name,
 			  "waiting for the peer's RST: %s", r == 0 ? "got EOF (FIN)" : err_str(r));
+	if (sp->second_close_ms)
+		poll(NULL, 0, (int)sp->second_close_ms);
 	if (close(fd) < 0)
 		child_die(TRAFFIC_EXIT_IO, sd->name, "close: %s", strerror(errno));
 	_exit(TRAFFIC_EXIT_OK);
@@ -642,7 +654,7 @@ static int check_spec(struct traffic_spec *sp, char *err, size_t errlen)
 		return -EINVAL;
 	}
 	if (sp->end != TRAFFIC_END_FIN && sp->end != TRAFFIC_END_RST &&
-	    sp->end != TRAFFIC_END_UNREAD) {
+	    sp->end != TRAFFIC_END_UNREAD && sp->end != TRAFFIC_END_SHUTDOWN) {
 		traffic_set_err(err, errlen, "end %d: unknown", sp->end);
 		return -EINVAL;
 	}

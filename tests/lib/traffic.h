@@ -15,9 +15,10 @@
  *   each side waits until the peer has ACKed everything it sent (SIOCOUTQ
  *   is 0), checks the kernel's counters (TCP_INFO) and reports "ready"
  *   --- traffic_release() ---
- *   the closer closes: close() (FIN), SO_LINGER {1, 0} + close() (RST), or
- *   close() with unread data in its receive queue (RST); the other side
- *   waits for EOF (FIN) or ECONNRESET (RST) and only then closes its socket.
+ *   the closer closes: close() (FIN), SO_LINGER {1, 0} + close() (RST),
+ *   close() with unread data in its receive queue (RST), or shutdown()
+ *   (FIN) and close() after the peer's FIN; the other side waits for EOF
+ *   (FIN) or ECONNRESET (RST) and only then closes its socket.
  *
  * So the payload counts are exact, nothing is in flight when the closer
  * acts, and "who closed first" is unambiguous. The non-closer checks that
@@ -62,6 +63,9 @@ enum traffic_end {
 	TRAFFIC_END_FIN = 0,	/* close(): orderly FIN both ways */
 	TRAFFIC_END_RST,	/* SO_LINGER {1, 0} then close(): RST */
 	TRAFFIC_END_UNREAD,	/* close() with unread received data: RST */
+	TRAFFIC_END_SHUTDOWN,	/* shutdown(SHUT_WR) (FIN), then close() once the
+				 * peer's FIN is in: the socket stays a full one
+				 * in FIN_WAIT2 until then */
 };
 
 /* Exit codes of the children (also the server/client status in results). */
@@ -97,6 +101,9 @@ struct traffic_spec {
 	unsigned int timeout_ms;	/* bound of each phase; 0: TRAFFIC_TIMEOUT_MS */
 	unsigned int hold_ms;		/* bound of the wait for traffic_release();
 					 * 0: TRAFFIC_HOLD_MS */
+	unsigned int second_close_ms;	/* the side that closes second waits this long
+					 * after the peer's close before its own
+					 * (0: at once) */
 };
 
 struct traffic_result {
