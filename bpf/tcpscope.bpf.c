@@ -62,9 +62,10 @@ const volatile __u32 lane_shift = 0;	/* log2 of a lane's records */
 const volatile __u32 lane_mask = 0;	/* a lane's records - 1 */
 const volatile __u32 lane_wake = 1;	/* wake user space when a lane holds this many */
 /* Tests only: ignore the close of sessions with this port (either side),
- * as if the transition had not been traced. 0: off (the check is compiled
- * away at load). */
+ * as if the transition had not been traced; and their destruction too. 0:
+ * off (the check is compiled away at load). */
 const volatile __u16 test_drop_close_port = 0;
+const volatile __u16 test_drop_destroy_port = 0;
 
 /* Counters read by user space through the skeleton's .bss. */
 __u64 ring_full;	/* failed ring buffer reservations: sessions lost */
@@ -73,6 +74,7 @@ __u64 seeded;		/* sockets found open at start-up */
 __s64 awaiting;		/* entries in await_owner (lets tcp_destroy_sock skip the lookup) */
 __s64 in_socks;		/* entries in socks */
 __u64 unreadable;	/* closes whose socket could not be read: sessions lost */
+__u16 sweep_gen;	/* set by user space before each sweep */
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -94,6 +96,7 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);	/* the sweep reads it in place */
 	__uint(max_entries, 65536);	/* resized by user space, a power of two */
 	__type(key, __u32);
 	__type(value, struct slot);
@@ -263,8 +266,16 @@ static __always_inline struct sk_info *info_lookup(__u64 key, __u64 ck, bool dir
 
 /* A fresh entry for a session that starts now (a reused socket's old entry
  * is overwritten). Returns it, or NULL when there is no room. */
-static __always_inline struct sk_info *info_new(__u64 key, __u64 ck, bool direct, __u64 now,
-						__u16 flags)
+/* The socket's network namespace: the sweep walks only its own. */
+static __always_inline __u32 sock_netns(const struct sock *sk, bool direct)
+{
+	if (direct)
+		return sk->__sk_common.skc_net.net->ns.inum;
+	return BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
+}
+
+static __always_inline struct sk_info *info_new(const struct sock *sk, __u64 key, __u64 ck,
+						bool direct, __u64 now, __u16 flags)
 {
 	struct sk_info *info;
 	struct slot *sl;
@@ -298,14 +309,17 @@ init:
 	info->flags = flags;
 	info->pid = 0;
 	info->handshake_us = 0;
+	info->netns = sock_netns(sk, direct);
+	info->seen = 0;
 	return info;
 }
 
-static __always_inline struct sk_info *info_lookup_or_partial(__u64 key, __u64 ck, bool direct)
+static __always_inline struct sk_info *info_lookup_or_partial(const struct sock *sk, __u64 key,
+								__u64 ck, bool direct)
 {
 	struct sk_info *info = info_lookup(key, ck, direct);
 
-	return info ? info : info_new(key, ck, direct, 0, I_PARTIAL);
+	return info ? info : info_new(sk, key, ck, direct, 0, I_PARTIAL);
 }
 
 /* The session is reported: forget it. */
@@ -602,14 +616,14 @@ static __always_inline int handle(const struct sock *sk, int oldstate, int newst
 	switch (newstate) {
 	case S_SYN_SENT:	/* connect(): the owner's context */
 		count(TS_CNT_CONNECTS);
-		info = info_new(key, ck, direct, bpf_ktime_get_boot_ns(), I_OUT);
+		info = info_new(sk, key, ck, direct, bpf_ktime_get_boot_ns(), I_OUT);
 		if (info)
 			capture_identity(info, direct);
 		return 0;
 	case S_SYN_RECV:	/* child of a listener; owner not known yet */
 		if (oldstate == S_LISTEN) {
 			count(TS_CNT_ACCEPTS);
-			info_new(key, ck, direct, bpf_ktime_get_boot_ns(), I_IN);
+			info_new(sk, key, ck, direct, bpf_ktime_get_boot_ns(), I_IN);
 		}
 		return 0;
 	case S_ESTABLISHED:
@@ -627,14 +641,14 @@ static __always_inline int handle(const struct sock *sk, int oldstate, int newst
 			info->handshake_us = (bpf_ktime_get_boot_ns() - info->start_ns) / 1000;
 		return 0;
 	case S_FIN_WAIT1:	/* close()/shutdown() by the owner, first */
-		info = info_lookup_or_partial(key, ck, direct);
+		info = info_lookup_or_partial(sk, key, ck, direct);
 		if (!info)
 			return 0;
 		refresh_identity(info, direct);
 		info->flags |= I_FIN_SENT | I_LOCAL_FIRST;
 		return 0;
 	case S_LAST_ACK:	/* close() by the owner, after their FIN */
-		info = info_lookup_or_partial(key, ck, direct);
+		info = info_lookup_or_partial(sk, key, ck, direct);
 		if (!info)
 			return 0;
 		refresh_identity(info, direct);
@@ -705,6 +719,13 @@ static __always_inline int on_destroy(const struct sock *sk, const struct addr_a
 	struct tcpscope_event *e;
 	__u64 key = (__u64)sk, ck;
 
+	if (test_drop_destroy_port) {
+		struct tcp_sock *tp = to_tcp_sock(sk, direct);
+
+		if (tp && (local_port(sk, tp, a, direct) == test_drop_destroy_port ||
+			   remote_port(sk, a, direct) == test_drop_destroy_port))
+			return 0;
+	}
 	if (direct) {
 		ck = sk->__sk_common.skc_cookie.counter;
 		if (ck && info_lookup(key, ck, direct))
@@ -838,10 +859,49 @@ int tcpscope_seed_tcp(struct bpf_iter__tcp *ctx)
 		return 0;
 	}
 	new_info(&fresh, 0, flags);
+	fresh.netns = skc->skc_net.net->ns.inum;
 	if (bpf_map_update_elem(&socks, &key, &fresh, BPF_NOEXIST) == 0) {
 		__sync_fetch_and_add(&seeded, 1);
 		__sync_fetch_and_add(&in_socks, 1);
 	}
+	return 0;
+}
+
+/*
+ * The sweep: every TCP socket still open in this network namespace marks
+ * its entry with the sweep's number. User space runs it now and then; an
+ * entry of this namespace left unmarked by two sweeps in a row belongs to a
+ * socket that is gone although no close of it was traced.
+ */
+SEC("iter/tcp")
+int tcpscope_sweep(struct bpf_iter__tcp *ctx)
+{
+	struct sock_common *skc = ctx->sk_common;
+	struct sk_info *info = NULL;
+	struct tcp_sock *tp;
+	__u64 key, ck;
+	int state;
+
+	if (!skc)
+		return 0;
+	state = skc->skc_state;
+	if (state == S_LISTEN || state == S_TIME_WAIT || state == S_NEW_SYN_RECV)
+		return 0;
+	tp = bpf_skc_to_tcp_sock(skc);
+	if (!tp)
+		return 0;
+	ck = skc->skc_cookie.counter;
+	if (ck) {
+		struct slot *sl = slot_of(ck);
+
+		if (sl && sl->key == ck)
+			info = &sl->info;
+	}
+	key = (__u64)tp;
+	if (!info && *(volatile __s64 *)&in_socks > 0)
+		info = bpf_map_lookup_elem(&socks, &key);
+	if (info)
+		info->seen = *(volatile __u16 *)&sweep_gen;
 	return 0;
 }
 

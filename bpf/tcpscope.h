@@ -56,13 +56,16 @@
 #define I_FIN_SENT	0x0020
 #define I_PARTIAL	0x0040	/* seen first after start-up */
 
-/* The program's state for one socket between transitions (user space reads
- * it only for -v's account of what is still followed at exit). */
+/* The program's state for one socket between transitions. User space reads
+ * it for the sweep (an entry whose socket is gone, with no close traced)
+ * and for -v's account of what is still followed at exit. */
 struct sk_info {
 	__u64 start_ns;		/* CLOCK_BOOTTIME at SYN_SENT / SYN_RECV; 0 = before start */
 	__u32 pid;
 	__u32 handshake_us;
+	__u32 netns;		/* the socket's network namespace (inode number); 0: unknown */
 	__u16 flags;
+	__u16 seen;		/* the last sweep that found the socket open */
 	char comm[TS_COMM_LEN];
 };
 

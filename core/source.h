@@ -15,7 +15,8 @@ typedef int (*session_sink_fn)(void *ctx, const struct session *s);
 
 struct source_stats {
 	uint64_t sessions;	/* sessions delivered */
-	uint64_t missed;	/* lost before delivery: ring full + kernel misses */
+	uint64_t missed;	/* lost before delivery: ring full + kernel misses +
+				 * vanished (+ unaccounted) */
 	uint64_t ring_full;	/* BPF ring buffer reservations that failed */
 	uint64_t kernel_misses;	/* BPF programs' recursion_misses */
 	uint64_t seeded;	/* sockets open at start (partial sessions to come) */
@@ -30,6 +31,8 @@ struct source_stats {
 	uint64_t hook_closes;	/* -> CLOSE of a session */
 	uint64_t hook_recloses;	/* CLOSE -> CLOSE: not a session, counted to be sure */
 	uint64_t hook_late;	/* sessions whose close was not seen, reported at destruction */
+	uint64_t vanished;	/* sessions whose socket went away with no close traced at
+				 * all (found by the sweep); included in missed */
 };
 
 struct session_source;

@@ -342,6 +342,8 @@ static void print_summary(struct session_source *src, uint64_t shown, const stru
 	if (st.missed) {
 		fprintf(stderr, " (buffer full %llu, kernel %llu",
 			(unsigned long long)st.ring_full, (unsigned long long)st.kernel_misses);
+		if (st.vanished)
+			fprintf(stderr, ", closed untraced %llu", (unsigned long long)st.vanished);
 		if (st.unaccounted)
 			fprintf(stderr, ", lost in transit %llu", (unsigned long long)st.unaccounted);
 		fputc(')', stderr);
@@ -354,6 +356,10 @@ static void print_summary(struct session_source *src, uint64_t shown, const stru
 			(unsigned long long)st.hook_connects, (unsigned long long)st.hook_accepts,
 			(unsigned long long)st.hook_closes, (unsigned long long)st.hook_recloses,
 			(unsigned long long)st.hook_late);
+	if (verbose && st.vanished)
+		fprintf(stderr, "tcpscope: %llu sessions closed with no close traced at all (their "
+			"socket was gone from the sweep of open sockets): counted as missed\n",
+			(unsigned long long)st.vanished);
 }
 
 /* Sessions of the history that the command-line filter shows. */

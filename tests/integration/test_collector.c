@@ -332,6 +332,36 @@ static void test_close_during_start(void **state)
 	scope_cleanup(&sc);
 }
 
+/* One session; fails the test if the traffic does. */
+static void run_traffic(const struct traffic_spec *spec, struct traffic_result *res)
+{
+	int rc = traffic_run(spec, res);
+
+	if (rc)
+		printf("traffic failed: %s\n", res->err);
+	assert_int_equal(rc, 0);
+}
+
+/* Pick the session's port (into spec and portarg, which argv shows) and
+ * start tcpscope with its program told to ignore the closes of sessions on
+ * it (and, with destroys, their sockets' destruction too). */
+static void start_dropping(struct scope *sc, const char *const argv[], char portarg[16],
+			   struct traffic_spec *spec, bool destroys)
+{
+	int rc;
+
+	spec->port = scope_free_port();
+	assert_int_not_equal(spec->port, 0);
+	snprintf(portarg, 16, "%u", spec->port);
+	setenv("TCPSCOPE_TEST_DROP_CLOSE_PORT", portarg, 1);
+	if (destroys)
+		setenv("TCPSCOPE_TEST_DROP_DESTROY_PORT", portarg, 1);
+	rc = scope_start(sc, argv, true);
+	unsetenv("TCPSCOPE_TEST_DROP_CLOSE_PORT");
+	unsetenv("TCPSCOPE_TEST_DROP_DESTROY_PORT");
+	assert_int_equal(rc, 0);
+}
+
 /*
  * A session whose close the hook never sees (the kernel changed the state
  * without the tracepoint, say) is still reported, when its socket is
@@ -355,19 +385,9 @@ static void test_unseen_close(void **state)
 	const char *line;
 	struct scope sc;
 	size_t n;
-	int rc;
 
-	spec.port = scope_free_port();
-	assert_int_not_equal(spec.port, 0);
-	snprintf(portarg, sizeof(portarg), "%u", spec.port);
-	setenv("TCPSCOPE_TEST_DROP_CLOSE_PORT", portarg, 1);
-	rc = scope_start(&sc, argv, true);
-	unsetenv("TCPSCOPE_TEST_DROP_CLOSE_PORT");
-	assert_int_equal(rc, 0);
-	rc = traffic_run(&spec, &res);
-	if (rc)
-		printf("traffic failed: %s\n", res.err);
-	assert_int_equal(rc, 0);
+	start_dropping(&sc, argv, portarg, &spec, false);
+	run_traffic(&spec, &res);
 	finish_scope(&sc, &v, &n, 2);
 
 	find_pair(v, n, &res, AF_INET6, &cli, &srv);
@@ -387,6 +407,52 @@ static void test_unseen_close(void **state)
 	/* Host-wide counts: at least this pair. */
 	assert_true(late >= 2);
 	assert_non_null(strstr(scope_stderr(&sc), " 0 missed"));
+	free(v);
+	scope_cleanup(&sc);
+}
+
+/*
+ * A session of which no close reaches the program at all (neither the
+ * close transition nor the socket's destruction: the kernel did not run
+ * the program) is not lost silently: the sweep finds its socket gone and
+ * counts it as missed, and frees its entry. The test makes the program
+ * ignore both on its port.
+ */
+static void test_vanished_session(void **state)
+{
+	struct traffic_spec spec = {
+		.family = AF_INET, .server_comm = "ts-srv", .client_comm = "ts-cli",
+		.c2s_bytes = C2S, .s2c_bytes = S2C, .closer = TRAFFIC_CLIENT,
+	};
+	static char portarg[16];
+	const char *argv[] = { "-o", "csv", "--hook", hook_of(state), "-P", portarg,
+			       "--duration", "2", "-v", NULL };
+	unsigned long long shown = 99, seen, missed = 0, buf, kern, gone = 0;
+	struct traffic_result res;
+	struct session *v = NULL;
+	const char *line;
+	struct scope sc;
+	size_t n;
+
+	start_dropping(&sc, argv, portarg, &spec, true);
+	run_traffic(&spec, &res);
+	finish_scope(&sc, &v, &n, 0);
+
+	/* "N sessions shown (M seen), K missed (buffer full B, kernel K,
+	 * closed untraced G)": host-wide counts, at least this pair. */
+	line = strstr(scope_stderr(&sc), "tcpscope: 0 sessions shown");
+	if (!line)
+		printf("tcpscope stderr: %s\n", scope_stderr(&sc));
+	assert_non_null(line);
+	assert_int_equal(sscanf(line, "tcpscope: %llu sessions shown (%llu seen), %llu missed "
+				"(buffer full %llu, kernel %llu, closed untraced %llu",
+				&shown, &seen, &missed, &buf, &kern, &gone), 6);
+	assert_true(gone >= 2);
+	assert_true(missed >= gone);
+	assert_non_null(strstr(scope_stderr(&sc), "sessions closed with no close traced at all"));
+	/* Described with what the program knew: the client's connect. */
+	assert_non_null(strstr(scope_stderr(&sc), "gone without a traced close: socket"));
+	assert_non_null(strstr(scope_stderr(&sc), "(pid"));
 	free(v);
 	scope_cleanup(&sc);
 }
@@ -472,6 +538,7 @@ int main(void)
 		BOTH_HOOKS(test_open_before_start),
 		BOTH_HOOKS(test_close_during_start),
 		BOTH_HOOKS(test_unseen_close),
+		BOTH_HOOKS(test_vanished_session),
 		BOTH_HOOKS(test_burst),
 	};
 
