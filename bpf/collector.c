@@ -692,6 +692,7 @@ static void collector_stats(struct session_source *src, struct source_stats *out
 	out->kernel_misses = prog_recursion_misses(c->state_prog) +
 			     prog_recursion_misses(c->destroy_prog);
 	out->vanished = c->vanished;
+	out->spilled = __atomic_load_n(&c->skel->bss->spilled, __ATOMIC_RELAXED);
 	out->missed = out->ring_full + out->kernel_misses + out->vanished +
 		      __atomic_load_n(&c->skel->bss->unreadable, __ATOMIC_RELAXED);
 	if (c->flushed) {
@@ -913,8 +914,13 @@ static int try_open(struct collector *c, const struct collector_opts *opts,
 	skel->rodata->slot_mask = slots - 1;
 	ring = opts->ring_bytes ? opts->ring_bytes : COLLECTOR_DEFAULT_RING_BYTES;
 	if (hook == HOOK_TP_BTF) {
-		/* The lanes share the ring size out between the CPUs; the
-		 * ring buffer keeps owner records and wake-ups. */
+		/* A lane per CPU, small (COLLECTOR_LANE_RECORDS, or less if
+		 * the ring size is tiny) so that the records written stay in
+		 * cache: writing into lines that are not cost about 200 ns
+		 * per close, and a 4 MiB lane per CPU measured 200 ns per run
+		 * against 167 for 256 KiB. The ring buffer, of the full ring
+		 * size, takes what does not fit while user space catches up,
+		 * plus owner records and wake-ups. */
 		ncpu = libbpf_num_possible_cpus();
 		if (ncpu <= 0) {
 			err = ncpu ? ncpu : -EINVAL;
@@ -922,7 +928,7 @@ static int try_open(struct collector *c, const struct collector_opts *opts,
 		}
 		lane_len = 16;
 		while ((size_t)lane_len * 2 * sizeof(struct tcpscope_event) * ncpu <= ring &&
-		       lane_len < (1u << 24))
+		       lane_len < COLLECTOR_LANE_RECORDS)
 			lane_len *= 2;
 		for (shift = 0; (1u << shift) < lane_len; shift++)
 			;
@@ -931,7 +937,6 @@ static int try_open(struct collector *c, const struct collector_opts *opts,
 		skel->rodata->lane_shift = shift;
 		skel->rodata->lane_mask = lane_len - 1;
 		skel->rodata->lane_wake = lane_len / 4;
-		ring = ring / 16 > 65536 ? ring / 16 : 65536;
 	}
 	bpf_map__set_max_entries(skel->maps.events, ring);
 	skel->rodata->wake_threshold_bytes = ring / 4;

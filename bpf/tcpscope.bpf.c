@@ -75,6 +75,7 @@ __s64 awaiting;		/* entries in await_owner (lets tcp_destroy_sock skip the looku
 __s64 in_socks;		/* entries in socks */
 __u64 unreadable;	/* closes whose socket could not be read: sessions lost */
 __u16 sweep_gen;	/* set by user space before each sweep */
+__u64 spilled;		/* records that went to the ring buffer, their lane full */
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -388,22 +389,27 @@ static __always_inline int emit(const struct sock *sk, struct tcp_sock *tp, __u6
 	if (info)
 		flags = info->flags;
 
+	e = NULL;
 	if (to_lane) {
+		/* The lane is small, so that its records stay in cache; when
+		 * user space falls behind and it is full, the record spills
+		 * into the ring buffer. */
 		cpu = bpf_get_smp_processor_id();
 		lane = bpf_map_lookup_elem(&lane_hdrs, &cpu);
-		if (!lane) {
-			__sync_fetch_and_add(&ring_full, 1);
-			goto out;
+		if (lane) {
+			head = lane->head;
+			if (head - *(volatile __u64 *)&lane->tail <= lane_mask) {
+				idx = (cpu << lane_shift) | ((__u32)head & lane_mask);
+				e = bpf_map_lookup_elem(&lanes, &idx);
+			}
 		}
-		head = lane->head;
-		if (head - *(volatile __u64 *)&lane->tail > lane_mask) {
-			__sync_fetch_and_add(&ring_full, 1);
-			goto out;
-		}
-		idx = (cpu << lane_shift) | ((__u32)head & lane_mask);
-		e = bpf_map_lookup_elem(&lanes, &idx);
-	} else {
+		if (!e)
+			lane = NULL;
+	}
+	if (!e) {
 		e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+		if (e && to_lane)
+			__sync_fetch_and_add(&spilled, 1);
 	}
 	if (!e) {
 		__sync_fetch_and_add(&ring_full, 1);
@@ -536,7 +542,7 @@ static __always_inline int emit(const struct sock *sk, struct tcp_sock *tp, __u6
 
 	/* No wakeup per event: user space drains on a short timer. Wake it
 	 * early only when the buffer is filling up. */
-	if (to_lane && lane) {
+	if (lane) {
 		__u64 used;
 
 		publish_head(lane, head + 1);
@@ -558,7 +564,7 @@ static __always_inline int emit(const struct sock *sk, struct tcp_sock *tp, __u6
 				*(volatile __u32 *)&e->pid = 0;
 			}
 		}
-	} else if (!to_lane) {
+	} else {
 		avail = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
 		bpf_ringbuf_submit(e, avail > wake_threshold_bytes ? BPF_RB_FORCE_WAKEUP :
 								     BPF_RB_NO_WAKEUP);

@@ -33,6 +33,7 @@ struct source_stats {
 	uint64_t hook_late;	/* sessions whose close was not seen, reported at destruction */
 	uint64_t vanished;	/* sessions whose socket went away with no close traced at
 				 * all (found by the sweep); included in missed */
+	uint64_t spilled;	/* records that took the slow way (their CPU's lane full) */
 };
 
 struct session_source;

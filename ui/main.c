@@ -356,6 +356,10 @@ static void print_summary(struct session_source *src, uint64_t shown, const stru
 			(unsigned long long)st.hook_connects, (unsigned long long)st.hook_accepts,
 			(unsigned long long)st.hook_closes, (unsigned long long)st.hook_recloses,
 			(unsigned long long)st.hook_late);
+	if (verbose && st.spilled)
+		fprintf(stderr, "tcpscope: %llu sessions came through the ring buffer because their "
+			"CPU's lane was full (user space fell behind)\n",
+			(unsigned long long)st.spilled);
 	if (verbose && st.vanished)
 		fprintf(stderr, "tcpscope: %llu sessions closed with no close traced at all (their "
 			"socket was gone from the sweep of open sockets): counted as missed\n",

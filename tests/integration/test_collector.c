@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <signal.h>
+#include <unistd.h>
+#include <sys/wait.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
@@ -521,6 +523,74 @@ static void test_burst(void **state)
 	scope_cleanup(&sc);
 }
 
+/*
+ * The same burst with small lanes and ring buffer (--ring-size 65536) and
+ * tcpscope stopped for 0.3 s in the middle: records spill from the full
+ * lanes into the ring buffer, which overflows too. Every session is
+ * reported or counted as missed, and the spill is seen (-v).
+ */
+static void test_burst_stalled(void **state)
+{
+	struct traffic_burst_spec spec = {
+		.family = AF_INET, .c2s_bytes = 100, .s2c_bytes = 300, .closer = TRAFFIC_CLIENT,
+		.count = 20000, .concurrency = 2, .src_addrs = 16, .limit_ms = 120000,
+	};
+	static char portarg[16];
+	const char *argv[] = { "-o", "csv", "--hook", hook_of(state), "-P", portarg,
+			       "--ring-size", "65536", "-v", NULL };
+	unsigned long long shown = 0, seen = 0, missed = 0, spilled = 0;
+	const uint64_t expect = 2 * spec.count;
+	struct traffic_burst_result res;
+	const char *line;
+	struct scope sc;
+	pid_t staller;
+	long lines;
+	int rc;
+
+	spec.port = scope_free_port();
+	snprintf(portarg, sizeof(portarg), "%u", spec.port);
+	assert_int_equal(scope_start(&sc, argv, true), 0);
+	staller = fork();
+	assert_true(staller >= 0);
+	if (staller == 0) {
+		usleep(300000);
+		kill(sc.pid, SIGSTOP);
+		usleep(300000);
+		kill(sc.pid, SIGCONT);
+		_exit(0);
+	}
+	rc = traffic_burst(&spec, &res);
+	waitpid(staller, NULL, 0);
+	kill(sc.pid, SIGCONT);
+	if (rc)
+		printf("burst failed: %s\n", res.err);
+	assert_int_equal(rc, 0);
+	usleep(500000);
+	assert_int_equal(scope_stop(&sc, SIGINT), 0);
+	lines = scope_count_lines(&sc) - 1;	/* the header */
+	line = strstr(scope_stderr(&sc), "sessions shown");
+	assert_non_null(line);
+	while (line > scope_stderr(&sc) && line[-1] != '\n')
+		line--;
+	assert_int_equal(sscanf(line, "tcpscope: %llu sessions shown (%llu seen), %llu missed",
+				&shown, &seen, &missed), 3);
+	line = strstr(scope_stderr(&sc), "sessions came through the ring buffer");
+	if (line) {
+		while (line > scope_stderr(&sc) && line[-1] != '\n')
+			line--;
+		assert_int_equal(sscanf(line, "tcpscope: %llu sessions came", &spilled), 1);
+	}
+	printf("stalled burst: %ld sessions reported of %llu, %llu missed, %llu through the ring "
+	       "buffer\n", lines, (unsigned long long)expect, missed, spilled);
+	assert_int_equal((unsigned long long)lines, shown);
+	assert_true((uint64_t)lines + missed >= expect);
+	assert_true((uint64_t)lines + missed < expect + 1000);
+	assert_true(missed > 0);
+	if (strcmp(hook_of(state), "tracepoint") != 0)
+		assert_true(spilled > 0);	/* lanes: tp_btf only */
+	scope_cleanup(&sc);
+}
+
 #define BOTH_HOOKS(fn) \
 	cmocka_unit_test_prestate(fn, "tp_btf"), cmocka_unit_test_prestate(fn, "tracepoint")
 
@@ -540,6 +610,7 @@ int main(void)
 		BOTH_HOOKS(test_unseen_close),
 		BOTH_HOOKS(test_vanished_session),
 		BOTH_HOOKS(test_burst),
+		BOTH_HOOKS(test_burst_stalled),
 	};
 
 	if (!scope_can_load_bpf())
