@@ -918,7 +918,7 @@ static int try_open(struct collector *c, const struct collector_opts *opts,
 		 * the ring size is tiny) so that the records written stay in
 		 * cache: writing into lines that are not cost about 200 ns
 		 * per close, and a 4 MiB lane per CPU measured 200 ns per run
-		 * against 167 for 256 KiB. The ring buffer, of the full ring
+		 * against 167 for 256 KiB. The ring buffer, half the ring
 		 * size, takes what does not fit while user space catches up,
 		 * plus owner records and wake-ups. */
 		ncpu = libbpf_num_possible_cpus();
@@ -936,7 +936,9 @@ static int try_open(struct collector *c, const struct collector_opts *opts,
 		bpf_map__set_max_entries(skel->maps.lanes, (size_t)lane_len * ncpu);
 		skel->rodata->lane_shift = shift;
 		skel->rodata->lane_mask = lane_len - 1;
-		skel->rodata->lane_wake = lane_len / 4;
+		skel->rodata->lane_wake = lane_len / COLLECTOR_LANE_WAKE_DIV;
+		/* The lanes take at most half of the ring size. */
+		ring = ring / 2 > 65536 ? ring / 2 : 65536;
 	}
 	bpf_map__set_max_entries(skel->maps.events, ring);
 	skel->rodata->wake_threshold_bytes = ring / 4;

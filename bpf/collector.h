@@ -37,6 +37,9 @@ struct collector_opts {
 #define COLLECTOR_DEFAULT_SOCKETS	65536
 #define COLLECTOR_DEFAULT_RING_BYTES	(8u << 20)
 #define COLLECTOR_SLOTS			16384	/* lock-free per-socket slots (tp_btf) */
+#ifndef COLLECTOR_LANE_WAKE_DIV
+#define COLLECTOR_LANE_WAKE_DIV		2	/* wake user space when a lane is this part full */
+#endif
 #ifndef COLLECTOR_LANE_RECORDS
 #define COLLECTOR_LANE_RECORDS		4096	/* records per CPU lane (tp_btf), at most */
 #endif

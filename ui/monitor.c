@@ -66,6 +66,7 @@ struct monitor {
 
 	uint64_t last_drain_ms;
 	uint64_t min_gap_ms;
+	uint64_t last_stats_ms;		/* when the source's figures were read */
 	bool src_ready;
 	uint64_t last_frame_ms;
 	uint64_t next_tick_ms;
@@ -199,11 +200,15 @@ static void rebuild(struct monitor *mon)
 	 * ring buffer must never overflow for its sake). Rebuilding the view
 	 * after each drain is what costs: with a big history under a flood,
 	 * keep half of the time for keys by rebuilding no more often than
-	 * every two builds (and at least once a second).
+	 * every two builds (and at least once a second). New data alone never
+	 * rebuilds more often than the refresh interval, however often the
+	 * kernel side wakes us to drain (a key rebuilds at once).
 	 */
 	mon->min_gap_ms = mon->build_us / 500;
 	if (mon->min_gap_ms < FRAME_MS)
 		mon->min_gap_ms = FRAME_MS;
+	if (mon->min_gap_ms < mon->interval_ms)
+		mon->min_gap_ms = mon->interval_ms;
 	if (mon->min_gap_ms > MAX_REBUILD_GAP_MS)
 		mon->min_gap_ms = MAX_REBUILD_GAP_MS;
 	mon->need_redraw = true;
@@ -335,7 +340,12 @@ static void drain(struct monitor *mon)
 		else
 			mon->need_rebuild = true;
 	}
-	source_stats(mon->src, &mon->stats);
+	/* The figures for the header: a few system calls, so not at every
+	 * drain (the kernel side may wake us often under a flood). */
+	if (mono_ms() >= mon->last_stats_ms + mon->interval_ms || n == -ENODATA) {
+		source_stats(mon->src, &mon->stats);
+		mon->last_stats_ms = mono_ms();
+	}
 }
 
 /* ---- figures and messages --------------------------------------------------- */
