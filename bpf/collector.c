@@ -926,8 +926,9 @@ static int try_open(struct collector *c, const struct collector_opts *opts,
 			err = ncpu ? ncpu : -EINVAL;
 			goto fail;
 		}
+		/* The lanes together take at most half of the ring size. */
 		lane_len = 16;
-		while ((size_t)lane_len * 2 * sizeof(struct tcpscope_event) * ncpu <= ring &&
+		while ((size_t)lane_len * 4 * sizeof(struct tcpscope_event) * ncpu <= ring &&
 		       lane_len < COLLECTOR_LANE_RECORDS)
 			lane_len *= 2;
 		for (shift = 0; (1u << shift) < lane_len; shift++)
@@ -937,7 +938,6 @@ static int try_open(struct collector *c, const struct collector_opts *opts,
 		skel->rodata->lane_shift = shift;
 		skel->rodata->lane_mask = lane_len - 1;
 		skel->rodata->lane_wake = lane_len / COLLECTOR_LANE_WAKE_DIV;
-		/* The lanes take at most half of the ring size. */
 		ring = ring / 2 > 65536 ? ring / 2 : 65536;
 	}
 	bpf_map__set_max_entries(skel->maps.events, ring);
