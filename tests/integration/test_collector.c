@@ -205,6 +205,36 @@ static void test_refused(void **state)
 	scope_cleanup(&sc);
 }
 
+/* The two sessions of a connection opened before tcpscope started (3000
+ * bytes up, 7000 down, the client closes first with FIN): each reported
+ * once, partial, with its owner, whole payload, direction and closer. */
+static void check_old_pair(const struct session *v, size_t n, const struct traffic_result *res)
+{
+	const struct session *cli = scope_find(v, n, res->client_port, res->server_port);
+	const struct session *srv = scope_find(v, n, res->server_port, res->client_port);
+
+	assert_non_null(cli);
+	assert_non_null(srv);
+	assert_true(cli->flags & SESS_PARTIAL);
+	assert_true(srv->flags & SESS_PARTIAL);
+	assert_int_equal(cli->pid, res->client_pid);
+	assert_int_equal(srv->pid, res->server_pid);
+	assert_string_equal(cli->comm, "ts-old-cli");
+	assert_string_equal(srv->comm, "ts-old-srv");
+	assert_false(cli->flags & SESS_PID_UNCERTAIN);
+	assert_false(srv->flags & SESS_PID_UNCERTAIN);
+	assert_int_equal(cli->tx_bytes, 3000);
+	assert_int_equal(cli->rx_bytes, 7000);
+	assert_int_equal(srv->tx_bytes, 7000);
+	assert_int_equal(srv->rx_bytes, 3000);
+	assert_int_equal(cli->dir, DIR_OUT);
+	assert_int_equal(srv->dir, DIR_IN);
+	assert_int_equal(cli->closer, CLOSER_LOCAL);
+	assert_int_equal(srv->closer, CLOSER_REMOTE);
+	assert_int_equal(cli->cause, CAUSE_FIN);
+	assert_int_equal(srv->cause, CAUSE_FIN);
+}
+
 /* A session opened before tcpscope starts is reported (flagged partial)
  * with its owners and its whole payload. */
 static void test_open_before_start(void **state)
@@ -213,7 +243,6 @@ static void test_open_before_start(void **state)
 		.family = AF_INET, .server_comm = "ts-old-srv", .client_comm = "ts-old-cli",
 		.c2s_bytes = 3000, .s2c_bytes = 7000, .closer = TRAFFIC_CLIENT,
 	};
-	const struct session *cli, *srv;
 	struct traffic_session ts;
 	struct traffic_result res;
 	struct session *v = NULL;
@@ -229,27 +258,7 @@ static void test_open_before_start(void **state)
 	start_scope(&sc, state, spec.port, 2);
 	assert_int_equal(traffic_finish(&ts, &res), 0);
 	finish_scope(&sc, &v, &n, 2);
-
-	cli = scope_find(v, n, res.client_port, res.server_port);
-	srv = scope_find(v, n, res.server_port, res.client_port);
-	assert_non_null(cli);
-	assert_non_null(srv);
-	assert_true(cli->flags & SESS_PARTIAL);
-	assert_true(srv->flags & SESS_PARTIAL);
-	assert_int_equal(cli->pid, res.client_pid);
-	assert_int_equal(srv->pid, res.server_pid);
-	assert_string_equal(cli->comm, "ts-old-cli");
-	assert_string_equal(srv->comm, "ts-old-srv");
-	assert_false(cli->flags & SESS_PID_UNCERTAIN);
-	assert_false(srv->flags & SESS_PID_UNCERTAIN);
-	assert_int_equal(cli->tx_bytes, 3000);
-	assert_int_equal(cli->rx_bytes, 7000);
-	assert_int_equal(srv->tx_bytes, 7000);
-	assert_int_equal(srv->rx_bytes, 3000);
-	assert_int_equal(cli->dir, DIR_OUT);
-	assert_int_equal(srv->dir, DIR_IN);
-	assert_int_equal(cli->closer, CLOSER_LOCAL);
-	assert_int_equal(srv->closer, CLOSER_REMOTE);
+	check_old_pair(v, n, &res);
 	free(v);
 	scope_cleanup(&sc);
 }
@@ -274,7 +283,6 @@ static void test_close_during_start(void **state)
 	const char *argv[] = { "-o", "csv", "--hook", hook_of(state), "-P", portarg,
 			       "--duration", "3", "-v", NULL };
 	unsigned long long connects, accepts, closes, recloses, late = 99;
-	const struct session *cli, *srv;
 	struct traffic_session ts;
 	struct traffic_result res;
 	struct session *v = NULL;
@@ -302,27 +310,7 @@ static void test_close_during_start(void **state)
 	assert_int_equal(traffic_release(&ts), 0);
 	assert_int_equal(traffic_finish(&ts, &res), 0);
 	finish_scope(&sc, &v, &n, 2);
-
-	cli = scope_find(v, n, res.client_port, res.server_port);
-	srv = scope_find(v, n, res.server_port, res.client_port);
-	assert_non_null(cli);
-	assert_non_null(srv);
-	assert_true(cli->flags & SESS_PARTIAL);
-	assert_true(srv->flags & SESS_PARTIAL);
-	assert_int_equal(cli->pid, res.client_pid);
-	assert_int_equal(srv->pid, res.server_pid);
-	assert_string_equal(cli->comm, "ts-old-cli");
-	assert_string_equal(srv->comm, "ts-old-srv");
-	assert_int_equal(cli->tx_bytes, 3000);
-	assert_int_equal(cli->rx_bytes, 7000);
-	assert_int_equal(srv->tx_bytes, 7000);
-	assert_int_equal(srv->rx_bytes, 3000);
-	assert_int_equal(cli->closer, CLOSER_LOCAL);
-	assert_int_equal(srv->closer, CLOSER_REMOTE);
-	assert_int_equal(cli->cause, CAUSE_FIN);
-	assert_int_equal(srv->cause, CAUSE_FIN);
-	assert_int_equal(cli->dir, DIR_OUT);
-	assert_int_equal(srv->dir, DIR_IN);
+	check_old_pair(v, n, &res);
 
 	line = strstr(scope_stderr(&sc), "tcpscope: the hook saw");
 	assert_non_null(line);
