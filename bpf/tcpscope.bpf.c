@@ -265,8 +265,6 @@ static __always_inline struct sk_info *info_lookup(__u64 key, __u64 ck, bool dir
 	return bpf_map_lookup_elem(&socks, &key);
 }
 
-/* A fresh entry for a session that starts now (a reused socket's old entry
- * is overwritten). Returns it, or NULL when there is no room. */
 /* The socket's network namespace: the sweep walks only its own. */
 static __always_inline __u32 sock_netns(const struct sock *sk, bool direct)
 {
@@ -275,6 +273,8 @@ static __always_inline __u32 sock_netns(const struct sock *sk, bool direct)
 	return BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
 }
 
+/* A fresh entry for a session that starts now (a reused socket's old entry
+ * is overwritten). Returns it, or NULL when there is no room. */
 static __always_inline struct sk_info *info_new(const struct sock *sk, __u64 key, __u64 ck,
 						bool direct, __u64 now, __u16 flags)
 {
