@@ -492,10 +492,13 @@ static void sweep(struct collector *c)
 	in_socks = __atomic_load_n(&c->skel->bss->in_socks, __ATOMIC_RELAXED);
 	if (in_socks > 0) {
 		int fd = bpf_map__fd(c->skel->maps.socks);
+		/* A key deleted under the walk restarts it from the first:
+		 * bounded, for a table that churns. */
+		size_t budget = 2 * (size_t)bpf_map__max_entries(c->skel->maps.socks);
 		__u64 key, next, *prev = NULL;
 		struct sk_info in;
 
-		while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+		while (budget-- && bpf_map_get_next_key(fd, prev, &next) == 0) {
 			key = next;
 			prev = &key;
 			if (bpf_map_lookup_elem(fd, &key, &in) || in.netns != c->netns ||
