@@ -216,9 +216,9 @@ read -r shown_a _ <<<"$(summary "$dir/a.err")"
 [ "$rows" = "${shown_a:-x}" ] || fail "stream a printed $rows rows but says $shown_a"
 echo "    stream a: $rows_cli client rows, $rows_srv server rows;" \
      "$(sed -n 's/^tcpscope: the hook saw //p' "$dir/a.err" | tail -n 1) (host-wide)"
-# Sockets stream a's program still followed at exit: after the flood, each
-# is a session whose close it never saw (what it did see, and when).
-grep -E '^tcpscope: ( +socket |[0-9]+ sockets still followed)' "$dir/a.err" |
+# Sessions whose close stream a's program never saw: found gone by the sweep
+# (counted as missed), or still followed at exit; what it did see, and when.
+grep -E '^tcpscope: ( +socket | +gone without a traced close|[0-9]+ sockets still followed|[0-9]+ sessions closed with no close traced)' "$dir/a.err" |
 	sed 's/^tcpscope: */    stream a: /'
 if [ -s "$dir/a.unpaired" ]; then
 	echo "    connections with one side missing from stream a (client address:port):"
