@@ -876,12 +876,15 @@ fail: {
 }
 }
 
-/* One attempt: open, configure, load and attach with the given hook. */
+/* One attempt: open, configure, load and attach with the given hook. With
+ * tp_btf, `cast`: the state program that uses bpf_rdonly_cast (6.2+), else
+ * the one that calls bpf_skc_to_tcp_sock. */
 static int try_open(struct collector *c, const struct collector_opts *opts,
-		    enum collector_hook hook, bool with_iters)
+		    enum collector_hook hook, bool cast, bool with_iters)
 {
 	struct tcpscope_bpf *skel;
 	struct bpf_program *state;
+	struct bpf_link **link;
 	size_t sockets, slots = 1024, ring;
 	uint32_t lane_len = 0, shift = 0;
 	int err, ncpu = 0;
@@ -891,10 +894,14 @@ static int try_open(struct collector *c, const struct collector_opts *opts,
 	/* Fault injection for tests of the fallback path. */
 	if (hook == HOOK_TP_BTF && getenv("TCPSCOPE_TEST_NO_TP_BTF"))
 		return -EOPNOTSUPP;
+	if (hook == HOOK_TP_BTF && cast && getenv("TCPSCOPE_TEST_NO_RDONLY_CAST"))
+		return -EOPNOTSUPP;
 	skel = tcpscope_bpf__open_opts(&open_opts);
 	if (!skel)
 		return -errno;
-	bpf_program__set_autoload(skel->progs.tcpscope_state_btf, hook == HOOK_TP_BTF);
+	bpf_program__set_autoload(skel->progs.tcpscope_state_btf, hook == HOOK_TP_BTF && cast);
+	bpf_program__set_autoload(skel->progs.tcpscope_state_btf_helper,
+				  hook == HOOK_TP_BTF && !cast);
 	bpf_program__set_autoload(skel->progs.tcpscope_state_tp, hook == HOOK_TRACEPOINT);
 	bpf_program__set_autoload(skel->progs.tcpscope_destroy_btf, hook == HOOK_TP_BTF);
 	bpf_program__set_autoload(skel->progs.tcpscope_destroy_tp, hook == HOOK_TRACEPOINT);
@@ -971,15 +978,19 @@ static int try_open(struct collector *c, const struct collector_opts *opts,
 		if (err)
 			goto fail;
 	}
-	state = hook == HOOK_TP_BTF ? skel->progs.tcpscope_state_btf : skel->progs.tcpscope_state_tp;
-	if (hook == HOOK_TRACEPOINT)
+	if (hook == HOOK_TRACEPOINT) {
+		state = skel->progs.tcpscope_state_tp;
 		ensure_tracefs();
-	skel->links.tcpscope_state_btf = NULL;
-	if (hook == HOOK_TP_BTF)
-		skel->links.tcpscope_state_btf = bpf_program__attach(state);
-	else
-		skel->links.tcpscope_state_tp = bpf_program__attach(state);
-	if (!(hook == HOOK_TP_BTF ? skel->links.tcpscope_state_btf : skel->links.tcpscope_state_tp)) {
+		link = &skel->links.tcpscope_state_tp;
+	} else if (cast) {
+		state = skel->progs.tcpscope_state_btf;
+		link = &skel->links.tcpscope_state_btf;
+	} else {
+		state = skel->progs.tcpscope_state_btf_helper;
+		link = &skel->links.tcpscope_state_btf_helper;
+	}
+	*link = bpf_program__attach(state);
+	if (!*link) {
 		err = -errno;
 		goto fail;
 	}
@@ -1009,7 +1020,8 @@ struct session_source *collector_open(const struct collector_opts *opts, char *e
 {
 	static const struct collector_opts defaults;
 	const char *btf = "/sys/kernel/btf/vmlinux";
-	enum collector_hook hooks[2];
+	enum collector_hook hooks[3];
+	bool casts[3];
 	struct collector *c;
 	int n_hooks = 0, rc = -EINVAL, i;
 	bool iters;
@@ -1061,24 +1073,34 @@ struct session_source *collector_open(const struct collector_opts *opts, char *e
 	refresh_clock_offset(c);
 	c->started_epoch_ns = clock_ns(CLOCK_REALTIME);
 
-	if (opts->hook == HOOK_AUTO || opts->hook == HOOK_TP_BTF)
-		hooks[n_hooks++] = HOOK_TP_BTF;
-	if (opts->hook == HOOK_AUTO || opts->hook == HOOK_TRACEPOINT)
-		hooks[n_hooks++] = HOOK_TRACEPOINT;
+	/* tp_btf with bpf_rdonly_cast, tp_btf with the helper, tracepoint. */
+	if (opts->hook == HOOK_AUTO || opts->hook == HOOK_TP_BTF) {
+		hooks[n_hooks] = HOOK_TP_BTF;
+		casts[n_hooks++] = true;
+		hooks[n_hooks] = HOOK_TP_BTF;
+		casts[n_hooks++] = false;
+	}
+	if (opts->hook == HOOK_AUTO || opts->hook == HOOK_TRACEPOINT) {
+		hooks[n_hooks] = HOOK_TRACEPOINT;
+		casts[n_hooks++] = false;
+	}
 
 	heap_prepare(btf);
 	for (i = 0; i < n_hooks && !c->skel; i++) {
 		iters = true;
-		rc = try_open(c, opts, hooks[i], iters);
+		rc = try_open(c, opts, hooks[i], casts[i], iters);
 		if (rc && iters) {
-			rc = try_open(c, opts, hooks[i], false);
+			rc = try_open(c, opts, hooks[i], casts[i], false);
 			if (!rc)
 				log_line("BPF iterators did not load: no start-up seeding (sessions "
 					 "already open will show as partial) and no sweep");
 		}
 		if (rc == -EPERM)
 			break;	/* not allowed: no other hook will do better */
-		if (rc && i + 1 < n_hooks)
+		if (rc && i + 1 < n_hooks && hooks[i + 1] == hooks[i] && log_verbose)
+			log_line("tp_btf hook with bpf_rdonly_cast unavailable (%s), "
+					 "trying it with bpf_skc_to_tcp_sock", errstr(-rc));
+		else if (rc && i + 1 < n_hooks && hooks[i + 1] != hooks[i])
 			log_line("%s hook unavailable (%s), falling back to %s",
 				 hook_name(hooks[i]), errstr(-rc), hook_name(hooks[i + 1]));
 	}

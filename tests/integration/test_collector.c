@@ -3,7 +3,8 @@
  * Integration: the real tcpscope binary with the real BPF program, against
  * loopback sessions this test makes itself with known processes and known
  * payload sizes. Every case runs on both hooks (tp_btf and the classic
- * tracepoint).
+ * tracepoint), and the main ones also on tp_btf as it loads on kernels
+ * without bpf_rdonly_cast.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -508,6 +509,11 @@ static void test_burst(void **state)
 	assert_true((uint64_t)lines + missed >= expect);
 	/* ...and the target: at least 99.95 % reported. */
 	assert_true((uint64_t)lines * 10000 >= expect * 9995);
+	/* The tp_btf state program that uses bpf_rdonly_cast loads on this
+	 * kernel (6.2+); the other one only when that is forced. */
+	if (strcmp(hook_of(state), "tp_btf") == 0)
+		assert_true((strstr(scope_stderr(&sc), "trying it with bpf_skc_to_tcp_sock") != NULL) ==
+			    (getenv("TCPSCOPE_TEST_NO_RDONLY_CAST") != NULL));
 	scope_cleanup(&sc);
 }
 
@@ -582,6 +588,24 @@ static void test_burst_stalled(void **state)
 #define BOTH_HOOKS(fn) \
 	cmocka_unit_test_prestate(fn, "tp_btf"), cmocka_unit_test_prestate(fn, "tracepoint")
 
+/* tp_btf on a kernel without bpf_rdonly_cast (before 6.2): the state
+ * program that calls bpf_skc_to_tcp_sock() instead, forced by a fault
+ * injection. */
+static int no_rdonly_cast(void **state)
+{
+	(void)state;
+	return setenv("TCPSCOPE_TEST_NO_RDONLY_CAST", "1", 1);
+}
+
+static int rdonly_cast_back(void **state)
+{
+	(void)state;
+	return unsetenv("TCPSCOPE_TEST_NO_RDONLY_CAST");
+}
+
+#define HELPER_HOOK(fn) \
+	cmocka_unit_test_prestate_setup_teardown(fn, no_rdonly_cast, rdonly_cast_back, "tp_btf")
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -599,6 +623,12 @@ int main(void)
 		BOTH_HOOKS(test_vanished_session),
 		BOTH_HOOKS(test_burst),
 		BOTH_HOOKS(test_burst_stalled),
+		HELPER_HOOK(test_v4_client_closes),
+		HELPER_HOOK(test_v6_server_closes),
+		HELPER_HOOK(test_client_rst),
+		HELPER_HOOK(test_server_unread_close),
+		HELPER_HOOK(test_refused),
+		HELPER_HOOK(test_burst),
 	};
 
 	if (!scope_can_load_bpf())
