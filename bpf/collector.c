@@ -76,6 +76,7 @@ struct collector {
 	struct tcpscope_bpf *skel;
 	struct ring_buffer *rb;
 	struct lanes lanes;		/* n == 0: every record comes through rb */
+	bool seed_pending;		/* collector_seed() has the start-up walk to do */
 	struct parked parked[PARKED_MAX];
 	struct bpf_program *state_prog;	/* the attached state hook */
 	struct bpf_program *destroy_prog;	/* the attached tcp_destroy_sock hook, or NULL */
@@ -1016,6 +1017,18 @@ fail:
 	return err ? err : -EINVAL;
 }
 
+void collector_seed(struct session_source *src)
+{
+	struct collector *c = (struct collector *)src;
+
+	if (!c || !c->seed_pending)
+		return;
+	c->seed_pending = false;
+	if (run_iter(c->skel->progs.tcpscope_seed_tcp) ||
+	    run_iter(c->skel->progs.tcpscope_seed_files))
+		log_line("start-up seeding failed: sessions already open will show as partial");
+}
+
 struct session_source *collector_open(const struct collector_opts *opts, char *err, size_t errlen)
 {
 	static const struct collector_opts defaults;
@@ -1140,11 +1153,9 @@ struct session_source *collector_open(const struct collector_opts *opts, char *e
 			c->netns = (uint32_t)st.st_ino;
 		c->next_sweep_ns = clock_ns(CLOCK_MONOTONIC) + SWEEP_EVERY_NS;
 	}
-	if (!opts->no_seed && bpf_program__autoload(c->skel->progs.tcpscope_seed_tcp)) {
-		if (run_iter(c->skel->progs.tcpscope_seed_tcp) ||
-		    run_iter(c->skel->progs.tcpscope_seed_files))
-			log_line("start-up seeding failed: sessions already open will show as partial");
-	}
+	c->seed_pending = !opts->no_seed && bpf_program__autoload(c->skel->progs.tcpscope_seed_tcp);
+	if (!opts->defer_seed)
+		collector_seed(&c->src);
 	return &c->src;
 fail:
 	collector_destroy(&c->src);

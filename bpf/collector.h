@@ -23,6 +23,8 @@ struct collector_opts {
 	size_t ring_bytes;	/* kernel buffers in all (the lanes, or the ring buffer);
 				 * a power of two; 0 = default */
 	bool no_seed;		/* do not look for sessions open at start-up */
+	bool defer_seed;	/* look for them only at collector_seed() (the
+				 * monitor draws its first screen first) */
 	const char *btf_path;	/* kernel BTF for CO-RE; NULL = /sys/kernel/btf/vmlinux */
 	/* Where libbpf's and the collector's messages go (NULL: stderr). */
 	void (*log)(void *ctx, const char *line);
@@ -47,5 +49,10 @@ struct collector_opts {
 /* Load and attach. On failure returns NULL and writes one actionable line
  * (no trailing newline) into err. */
 struct session_source *collector_open(const struct collector_opts *opts, char *err, size_t errlen);
+
+/* With defer_seed: look for the sessions open now (once; later calls do
+ * nothing). A failure is reported through the log and leaves them to show
+ * up as partial. src must come from collector_open(). */
+void collector_seed(struct session_source *src);
 
 #endif

@@ -433,6 +433,23 @@ static void say_attached(void *ctx, const char *hook)
 	fprintf(stderr, "tcpscope: attached (%s)\n", hook);
 }
 
+struct first_frame_ctx {
+	struct session_source *src;
+	struct model *model;
+};
+
+/* The monitor's first screen is up: the start-up work that need not hold
+ * it back. The walk for sessions already open; memory for the whole
+ * history, not a page fault at a time while sessions pour in (failing
+ * that, it comes as needed). */
+static void after_first_frame(void *ctx)
+{
+	struct first_frame_ctx *f = ctx;
+
+	collector_seed(f->src);
+	model_prefault(f->model);
+}
+
 static int run_stream(struct session_source *src, const struct options *o)
 {
 	struct stream_ctx sc = { .o = o };
@@ -535,6 +552,10 @@ int main(int argc, char **argv)
 		if (!o.stream) {
 			o.copts.log = ui_status_log;
 			o.copts.log_ctx = NULL;
+			/* The first screen comes first; the walk for sessions
+			 * already open (tens of ms with many TIME_WAIT sockets
+			 * about) right after it. */
+			o.copts.defer_seed = true;
 		} else {
 			o.copts.on_attached = say_attached;
 		}
@@ -564,6 +585,7 @@ int main(int argc, char **argv)
 			.wide = o.sopts.wide,
 			.initial_filter = &o.filter,
 		};
+		struct first_frame_ctx ffc = { src, &model };
 		char label[300];
 
 		if (o.replay)
@@ -576,9 +598,12 @@ int main(int argc, char **argv)
 				o.history ? o.history : (size_t)MODEL_DEFAULT_HISTORY);
 			goto out;
 		}
-		/* Memory for the whole history now, not a page fault at a time
-		 * while sessions pour in; failing that, it comes as needed. */
-		model_prefault(&model);
+		if (!o.replay) {
+			uo.after_first_frame = after_first_frame;
+			uo.after_first_frame_ctx = &ffc;
+		} else {
+			model_prefault(&model);
+		}
 		err[0] = '\0';
 		rc = ui_monitor_run(src, &model, &uo, err, sizeof(err));
 		if (err[0])

@@ -51,6 +51,7 @@ struct monitor {
 	struct session_source *src;
 	struct model *m;
 	const struct ui_opts *opts;
+	bool first_frame_done;		/* after_first_frame has run */
 	/* One per kind, kept between switches: a sessions view comes back
 	 * by an update, not a rebuild of the whole history. */
 	struct view views[VIEW_COUNT];
@@ -529,8 +530,18 @@ static void run_loop(struct monitor *mon)
 			rebuild(mon);
 		/* never draw a stale view: its rows may point at freed rows */
 		if (mon->need_redraw && !mon->need_rebuild &&
-		    (mon->frame_now || now >= mon->last_frame_ms + FRAME_MS))
+		    (mon->frame_now || now >= mon->last_frame_ms + FRAME_MS)) {
 			frame(mon, now);
+			if (!mon->first_frame_done) {
+				if (mon->opts->after_first_frame)
+					mon->opts->after_first_frame(mon->opts->after_first_frame_ctx);
+				if (mon->timing) {
+					fprintf(mon->timing, "started\n");
+					fflush(mon->timing);
+				}
+			}
+			mon->first_frame_done = true;
+		}
 
 		pfd[0].fd = STDIN_FILENO;
 		pfd[0].events = POLLIN;

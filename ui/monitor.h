@@ -19,6 +19,10 @@ struct ui_opts {
 	bool no_color;			/* also implied by NO_COLOR or a mono terminal */
 	bool wide;			/* start with the wide column set */
 	const struct filter *initial_filter;	/* from the command line; may be NULL */
+	/* Called once, right after the first screen is drawn: start-up work
+	 * that need not hold it back. May be NULL. */
+	void (*after_first_frame)(void *ctx);
+	void *after_first_frame_ctx;
 };
 
 /* Run until the user quits or SIGINT/SIGTERM/SIGHUP arrives; the terminal

@@ -3,7 +3,8 @@
  * The monitor on live BPF data: tcpscope runs in a tmux pane, the test makes
  * loopback sessions between two processes it forks (known PIDs, names and
  * byte counts) on a port it knows, filters the screen to that port with `o`,
- * sees the rows (the client's hostile name inert), pauses, exports, and checks the CSV.
+ * sees the rows (the client's hostile name inert), pauses, exports, and checks the CSV;
+ * and a session open before the monitor starts is reported whole when it closes.
  * Needs root (BPF), TCPSCOPE and tmux; skips with a clear line otherwise.
  */
 #include <setjmp.h>
@@ -67,7 +68,8 @@ static void start_server(struct server *s)
 	assert_int_equal(listen(lfd, 16), 0);
 	assert_int_equal(getsockname(lfd, (struct sockaddr *)&a, &len), 0);
 	s->port = ntohs(a.sin_port);
-	assert_int_equal(pipe(pfd), 0);
+	/* close-on-exec: a tmux server started later must not hold it open */
+	assert_int_equal(pipe2(pfd, O_CLOEXEC), 0);
 	s->pid = fork();
 	assert_true(s->pid >= 0);
 	if (s->pid == 0) {
@@ -121,6 +123,49 @@ static pid_t one_session(struct server *s)
 	}
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	return pid;
+}
+
+/* A client session left open: connected, C2S written and S2C read; it
+ * closes when *release is closed. Returns the client's pid. */
+static pid_t open_session(struct server *s, int *release)
+{
+	int pfd[2], rfd[2];
+	pid_t pid;
+	char c;
+
+	assert_int_equal(pipe2(pfd, O_CLOEXEC), 0);
+	assert_int_equal(pipe2(rfd, O_CLOEXEC), 0);
+	assert_int_equal(write(s->go, "g", 1), 1);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct sockaddr_in a = { .sin_family = AF_INET };
+		int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+		prctl(PR_SET_NAME, CLIENT_COMM);
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		alarm(60);
+		close(pfd[1]);
+		close(rfd[0]);
+		a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		a.sin_port = htons((uint16_t)s->port);
+		if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof(a)))
+			_exit(2);
+		full_io(fd, C2S, true);
+		full_io(fd, S2C, false);
+		if (write(rfd[1], "r", 1) != 1)	/* ready: open, bytes exchanged */
+			_exit(4);
+		while (read(pfd[0], &c, 1) > 0)
+			;
+		close(fd);
+		_exit(0);
+	}
+	close(pfd[0]);
+	close(rfd[1]);
+	assert_int_equal(read(rfd[0], &c, 1), 1);
+	close(rfd[0]);
+	*release = pfd[1];
 	return pid;
 }
 
@@ -299,10 +344,101 @@ static void test_live_filter_pause_export(void **state)
 	tmux_stop(&t);
 }
 
+/*
+ * A session open before the monitor starts: the monitor draws its first
+ * screen, then looks for the sessions already open, so that this one's
+ * close is reported with both ends' direction, owner and bytes (marked
+ * partial: its start was not seen).
+ */
+static void test_live_open_before_start(void **state)
+{
+	struct tmux t;
+	struct server srv;
+	struct csv_record rec;
+	char cmd[4096], text[256], path[512];
+	int rc, i, release, status, rows = 0;
+	int icomm = -1, ipid = -1, itx = -1, irx = -1, idir = -1, ipartial = -1, icertain = -1;
+	pid_t client;
+	FILE *f;
+
+	(void)state;
+	start_server(&srv);
+	client = open_session(&srv, &release);
+	assert_int_equal(tmux_start(&t, 120, 32), 0);
+	snprintf(cmd, sizeof(cmd), "%s --history 400000; echo EXIT=$?", tcpscope);
+	tmux_line(&t, cmd);
+	if (!tmux_wait(&t, tmux_pred_contains, "F10Quit", false, 30000, "the live monitor")) {
+		printf("test_live: skipped: the live monitor did not start (BPF could not load?)\n");
+		close(release);
+		stop_server(&srv);
+		tmux_stop(&t);
+		skip();
+	}
+	assert_true(tmux_wait_text(&t, "live ("));
+	tmux_keys(&t, "o");
+	snprintf(text, sizeof(text), "%d", srv.port);
+	tmux_line(&t, text);
+	snprintf(text, sizeof(text), "Filter: port %d", srv.port);
+	assert_true(tmux_wait_text(&t, text));
+	/* The walk for open sessions runs right after the first screen; the
+	 * filter being on screen means that screen is long gone. */
+	close(release);
+	assert_int_equal(waitpid(client, &status, 0), client);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	stop_server(&srv);
+	assert_true(tmux_wait(&t, ours_at_least, (void *)1, false, TMUX_WAIT_MS, "1 session"));
+
+	tmux_keys(&t, "e");
+	snprintf(path, sizeof(path), "%s/open.csv", t.dir);
+	tmux_keys(&t, "C-u");
+	tmux_line(&t, path);
+	assert_true(tmux_wait_text(&t, "exported "));
+	f = fopen(path, "r");
+	assert_non_null(f);
+	csv_record_init(&rec);
+	assert_int_equal(csv_read_record(f, &rec), 1);
+	for (i = 0; i < (int)rec.n; i++) {
+		const char *n = rec.fields[i];
+
+		icomm = strcmp(n, "comm") ? icomm : i;
+		ipid = strcmp(n, "pid") ? ipid : i;
+		itx = strcmp(n, "tx_bytes") ? itx : i;
+		irx = strcmp(n, "rx_bytes") ? irx : i;
+		idir = strcmp(n, "direction") ? idir : i;
+		ipartial = strcmp(n, "partial") ? ipartial : i;
+		icertain = strcmp(n, "pid_certain") ? icertain : i;
+	}
+	assert_true(icomm >= 0 && ipid >= 0 && itx >= 0 && irx >= 0 && idir >= 0 &&
+		    ipartial >= 0 && icertain >= 0);
+	while ((rc = csv_read_record(f, &rec)) == 1) {
+		bool cli = !strcmp(rec.fields[icomm], CLIENT_SHOWN);
+
+		if (strcmp(rec.fields[icomm], "tsui-srv") && !cli)
+			continue;	/* another process that happened to use the port */
+		rows++;
+		/* found open at start-up: direction and owner from the walk */
+		assert_string_equal(rec.fields[ipartial], "1");
+		assert_string_equal(rec.fields[icertain], "1");
+		assert_string_equal(rec.fields[idir], cli ? "out" : "in");
+		assert_int_equal(atol(rec.fields[ipid]), cli ? client : srv.pid);
+		/* bytes come from the kernel's counters: the whole session */
+		assert_int_equal(atol(rec.fields[itx]), cli ? C2S : S2C);
+		assert_int_equal(atol(rec.fields[irx]), cli ? S2C : C2S);
+	}
+	assert_int_equal(rc, 0);
+	assert_int_equal(rows, 2);
+	csv_record_fini(&rec);
+	fclose(f);
+	tmux_keys(&t, "q");
+	assert_true(tmux_wait_text(&t, "EXIT=0"));
+	tmux_stop(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_live_filter_pause_export),
+		cmocka_unit_test(test_live_open_before_start),
 	};
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
