@@ -448,6 +448,44 @@ static void test_vanished_session(void **state)
 	scope_cleanup(&sc);
 }
 
+/*
+ * The same pair, found while tcpscope runs: the periodic sweep (its period
+ * shortened to 200 ms for the test) sees an entry old enough to need a walk
+ * of the sockets, walks twice, and counts the pair without waiting for the
+ * end of the stream.
+ */
+static void test_vanished_while_running(void **state)
+{
+	struct traffic_spec spec = {
+		.family = AF_INET, .server_comm = "ts-srv", .client_comm = "ts-cli",
+		.c2s_bytes = C2S, .s2c_bytes = S2C, .closer = TRAFFIC_SERVER,
+	};
+	static char portarg[16];
+	const char *argv[] = { "-o", "csv", "--hook", hook_of(state), "-P", portarg,
+			       "--duration", "30", "-v", NULL };
+	unsigned long long walks = 0, skips = 0;
+	struct traffic_result res;
+	const char *line;
+	struct scope sc;
+	int i;
+
+	setenv("TCPSCOPE_TEST_SWEEP_MS", "200", 1);
+	start_dropping(&sc, argv, portarg, &spec, true);
+	unsetenv("TCPSCOPE_TEST_SWEEP_MS");
+	run_traffic(&spec, &res);
+	for (i = 0; i < 1000 && !strstr(scope_stderr(&sc), "gone without a traced close"); i++)
+		usleep(10000);
+	assert_non_null(strstr(scope_stderr(&sc), "gone without a traced close: socket"));
+	assert_int_equal(scope_stop(&sc, SIGINT), 0);
+	line = strstr(scope_stderr(&sc), "the sweep walked the sockets ");
+	assert_non_null(line);
+	assert_int_equal(sscanf(line, "the sweep walked the sockets %llu times while running, and "
+				"%llu times", &walks, &skips), 2);
+	printf("sweep while running: %llu walks, %llu checks that needed none\n", walks, skips);
+	assert_true(walks >= 2);	/* one leaves the pair unmarked, the next confirms */
+	scope_cleanup(&sc);
+}
+
 /* A burst of 20,000 connections (40,000 sessions): every one is reported,
  * or counted as missed. */
 static void test_burst(void **state)
@@ -621,6 +659,7 @@ int main(void)
 		BOTH_HOOKS(test_close_during_start),
 		BOTH_HOOKS(test_unseen_close),
 		BOTH_HOOKS(test_vanished_session),
+		BOTH_HOOKS(test_vanished_while_running),
 		BOTH_HOOKS(test_burst),
 		BOTH_HOOKS(test_burst_stalled),
 		HELPER_HOOK(test_v4_client_closes),
