@@ -16,6 +16,7 @@ and through a tmux process per command).
 Needs root (BPF). Run through `make bench`.
 """
 import argparse
+import atexit
 import json
 import os
 import re
@@ -150,6 +151,17 @@ def summary_counts(text):
     return int(m.group(1)), int(m.group(3))
 
 
+# Tracers started and not stopped yet: an error anywhere in the bench must
+# not leave one attached (it would slow every later run, and the machine).
+LIVE = set()
+
+
+@atexit.register
+def stop_leftovers():
+    for t in list(LIVE):
+        t.kill()
+
+
 class Headless:
     name = "headless"
 
@@ -161,6 +173,7 @@ class Headless:
         t0 = time.monotonic()
         self.p = subprocess.Popen([self.tcpscope, "-o", "csv", "-P", str(port), *extra],
                                   stdout=subprocess.DEVNULL, stderr=open(self.err, "w"))
+        LIVE.add(self)
         ok = wait_for(lambda: "attached" in open(self.err).read() or self.p.poll() is not None, 15)
         if not ok or self.p.poll() is not None:
             raise RuntimeError("tcpscope did not attach: " + open(self.err).read())
@@ -174,7 +187,13 @@ class Headless:
     def stop(self):
         self.p.send_signal(signal.SIGINT)
         self.p.wait(timeout=30)
+        LIVE.discard(self)
         return summary_counts(open(self.err).read())
+
+    def kill(self):
+        self.p.kill()
+        self.p.wait()
+        LIVE.discard(self)
 
 
 class Tui:
@@ -209,6 +228,7 @@ class Tui:
         # counted.
         self.tmux("new-session", "-d", "-s", self.session, "-x", str(width), "-y", str(height),
                   "env PS1='ready$ ' sh")
+        LIVE.add(self)
         self.tmux("set-option", "-g", "remain-on-exit", "on")
         pid = wait_for(lambda: self.tmux("list-panes", "-F", "#{pane_pid}", check=False).strip(), 5)
         self.pid = int(pid)     # the shell, which execs the monitor
@@ -236,7 +256,18 @@ class Tui:
                  open(f"/proc/{self.pid}/stat").read().split()[2] == "Z", 10)
         time.sleep(0.1)
         self.tmux("kill-server", check=False)
+        LIVE.discard(self)
         return summary_counts(open(self.err).read())
+
+    def kill(self):
+        pid = getattr(self, "pid", None)
+        self.tmux("kill-server", check=False)
+        if pid:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        LIVE.discard(self)
 
 
 def median_range(xs, fmt="{:.3g}"):
@@ -459,7 +490,7 @@ def main():
         only = args.only.split(",")
         rounds = run_rounds(args, lg, tmp) if "rounds" in only else None
         sweep = history_sweep(args, lg, tmp) if "sweep" in only else []
-        longr = long_run(args, lg, tmp) if "long" in only else None
+        longr = long_run(args, lg, tmp) if "long" in only and args.long_seconds > 0 else None
         lat = ui_latency(args, lg, tmp) if "latency" in only else None
     finally:
         with open(STATS, "w") as f:

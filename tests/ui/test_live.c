@@ -30,6 +30,16 @@
 #define CLIENT_SHOWN "\\x1b]0;pwn\\x07cli"
 
 static const char *tcpscope;
+/* The test's terminal: stopped by the teardown, even after a failed assertion. */
+static struct tmux t;
+
+static int stop_terminal(void **state)
+{
+	(void)state;
+	if (t.up)
+		tmux_stop(&t);
+	return 0;
+}
 
 struct server {
 	pid_t pid;
@@ -227,7 +237,6 @@ static bool arrived_at_least(const char *screen, const void *arg)
 
 static void test_live_filter_pause_export(void **state)
 {
-	struct tmux t;
 	struct server srv;
 	struct csv_record rec;
 	pid_t clients[4];
@@ -352,7 +361,6 @@ static void test_live_filter_pause_export(void **state)
  */
 static void test_live_open_before_start(void **state)
 {
-	struct tmux t;
 	struct server srv;
 	struct csv_record rec;
 	char cmd[4096], text[256], path[512];
@@ -437,8 +445,8 @@ static void test_live_open_before_start(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_live_filter_pause_export),
-		cmocka_unit_test(test_live_open_before_start),
+		cmocka_unit_test_teardown(test_live_filter_pause_export, stop_terminal),
+		cmocka_unit_test_teardown(test_live_open_before_start, stop_terminal),
 	};
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
