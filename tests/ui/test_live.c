@@ -235,15 +235,44 @@ static bool arrived_at_least(const char *screen, const void *arg)
 	return p && strtoull(p + 9, NULL, 10) >= (unsigned long long)(uintptr_t)arg;
 }
 
+/* Export the view to FILE in the test's directory (`e`); the file opened,
+ * its header read into rec. */
+static FILE *export_view(const char *file, struct csv_record *rec)
+{
+	char path[512];
+	FILE *f;
+
+	tmux_keys(&t, "e");
+	snprintf(path, sizeof(path), "%s/%s", t.dir, file);
+	tmux_keys(&t, "C-u");
+	tmux_line(&t, path);
+	assert_true(tmux_wait_text(&t, "exported "));
+	f = fopen(path, "r");
+	assert_non_null(f);
+	csv_record_init(rec);
+	assert_int_equal(csv_read_record(f, rec), 1);
+	return f;
+}
+
+/* The index of a column of the header in rec; fails the test if there is none. */
+static int column(const struct csv_record *rec, const char *name)
+{
+	for (size_t i = 0; i < rec->n; i++)
+		if (!strcmp(rec->fields[i], name))
+			return (int)i;
+	fail_msg("no column %s in the export", name);
+	return -1;
+}
+
 static void test_live_filter_pause_export(void **state)
 {
 	struct server srv;
 	struct csv_record rec;
 	pid_t clients[4];
 	static char frozen[TMUX_SCREEN_MAX], line[TMUX_SCREEN_MAX];
-	char cmd[4096], text[256], path[512];
+	char cmd[4096], text[256];
 	const char *p;
-	int rc, i, srv_rows = 0, cli_rows = 0, icomm = -1, ipid = -1, itx = -1, irx = -1, ilport = -1, irport = -1;
+	int rc, i, srv_rows = 0, cli_rows = 0, icomm, ipid, itx, irx, ilport, irport;
 	FILE *f;
 
 	(void)state;
@@ -290,33 +319,13 @@ static void test_live_filter_pause_export(void **state)
 	assert_true(tmux_wait(&t, ours_at_least, (void *)4, false, TMUX_WAIT_MS, "4 sessions"));
 
 	/* export what is shown */
-	tmux_keys(&t, "e");
-	snprintf(path, sizeof(path), "%s/live.csv", t.dir);
-	tmux_keys(&t, "C-u");
-	tmux_line(&t, path);
-	assert_true(tmux_wait_text(&t, "exported "));
-
-	f = fopen(path, "r");
-	assert_non_null(f);
-	csv_record_init(&rec);
-	assert_int_equal(csv_read_record(f, &rec), 1);
-	for (i = 0; i < (int)rec.n; i++) {
-		const char *n = rec.fields[i];
-
-		if (!strcmp(n, "comm"))
-			icomm = i;
-		else if (!strcmp(n, "pid"))
-			ipid = i;
-		else if (!strcmp(n, "tx_bytes"))
-			itx = i;
-		else if (!strcmp(n, "rx_bytes"))
-			irx = i;
-		else if (!strcmp(n, "lport"))
-			ilport = i;
-		else if (!strcmp(n, "rport"))
-			irport = i;
-	}
-	assert_true(icomm >= 0 && ipid >= 0 && itx >= 0 && irx >= 0 && ilport >= 0 && irport >= 0);
+	f = export_view("live.csv", &rec);
+	icomm = column(&rec, "comm");
+	ipid = column(&rec, "pid");
+	itx = column(&rec, "tx_bytes");
+	irx = column(&rec, "rx_bytes");
+	ilport = column(&rec, "lport");
+	irport = column(&rec, "rport");
 	while ((rc = csv_read_record(f, &rec)) == 1) {
 		long pid = atol(rec.fields[ipid]);
 		bool cli = !strcmp(rec.fields[icomm], CLIENT_SHOWN);
@@ -363,9 +372,9 @@ static void test_live_open_before_start(void **state)
 {
 	struct server srv;
 	struct csv_record rec;
-	char cmd[4096], text[256], path[512];
-	int rc, i, release, status, rows = 0;
-	int icomm = -1, ipid = -1, itx = -1, irx = -1, idir = -1, ipartial = -1, icertain = -1;
+	char cmd[4096], text[256];
+	int rc, release, status, rows = 0;
+	int icomm, ipid, itx, irx, idir, ipartial, icertain;
 	pid_t client;
 	FILE *f;
 
@@ -396,28 +405,14 @@ static void test_live_open_before_start(void **state)
 	stop_server(&srv);
 	assert_true(tmux_wait(&t, ours_at_least, (void *)1, false, TMUX_WAIT_MS, "1 session"));
 
-	tmux_keys(&t, "e");
-	snprintf(path, sizeof(path), "%s/open.csv", t.dir);
-	tmux_keys(&t, "C-u");
-	tmux_line(&t, path);
-	assert_true(tmux_wait_text(&t, "exported "));
-	f = fopen(path, "r");
-	assert_non_null(f);
-	csv_record_init(&rec);
-	assert_int_equal(csv_read_record(f, &rec), 1);
-	for (i = 0; i < (int)rec.n; i++) {
-		const char *n = rec.fields[i];
-
-		icomm = strcmp(n, "comm") ? icomm : i;
-		ipid = strcmp(n, "pid") ? ipid : i;
-		itx = strcmp(n, "tx_bytes") ? itx : i;
-		irx = strcmp(n, "rx_bytes") ? irx : i;
-		idir = strcmp(n, "direction") ? idir : i;
-		ipartial = strcmp(n, "partial") ? ipartial : i;
-		icertain = strcmp(n, "pid_certain") ? icertain : i;
-	}
-	assert_true(icomm >= 0 && ipid >= 0 && itx >= 0 && irx >= 0 && idir >= 0 &&
-		    ipartial >= 0 && icertain >= 0);
+	f = export_view("open.csv", &rec);
+	icomm = column(&rec, "comm");
+	ipid = column(&rec, "pid");
+	itx = column(&rec, "tx_bytes");
+	irx = column(&rec, "rx_bytes");
+	idir = column(&rec, "direction");
+	ipartial = column(&rec, "partial");
+	icertain = column(&rec, "pid_certain");
 	while ((rc = csv_read_record(f, &rec)) == 1) {
 		bool cli = !strcmp(rec.fields[icomm], CLIENT_SHOWN);
 
