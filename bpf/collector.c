@@ -511,9 +511,10 @@ static bool sweep_needed(struct collector *c)
 /*
  * The sweep, every SWEEP_EVERY_NS when sweep_needed(), and twice at the end
  * of a stream: a BPF iterator walks the TCP sockets of our network
- * namespace and marks the entry of each that is still open. An entry of this namespace that two
- * sweeps in a row leave unmarked (same socket, same session) belongs to a
- * socket that is gone although no close of it reached the program: the
+ * namespace and marks the entry of each that is still open. An entry of
+ * this namespace that two sweeps in a row leave unmarked (same socket, same
+ * session) belongs to a socket that is gone although no close of it
+ * reached the program: the
  * kernel did not run it (seen on a 2-CPU VM, about once in 10 million
  * sessions, by the kernel's own event tracing too). Such a session is
  * counted as missed ("closed untraced") and its entry freed, instead of
@@ -1173,7 +1174,7 @@ struct session_source *collector_open(const struct collector_opts *opts, char *e
 			break;	/* not allowed: no other hook will do better */
 		if (rc && i + 1 < n_hooks && hooks[i + 1] == hooks[i] && log_verbose)
 			log_line("tp_btf hook with bpf_rdonly_cast unavailable (%s), "
-					 "trying it with bpf_skc_to_tcp_sock", errstr(-rc));
+				 "trying it with bpf_skc_to_tcp_sock", errstr(-rc));
 		else if (rc && i + 1 < n_hooks && hooks[i + 1] != hooks[i])
 			log_line("%s hook unavailable (%s), falling back to %s",
 				 hook_name(hooks[i]), errstr(-rc), hook_name(hooks[i + 1]));
