@@ -235,6 +235,37 @@ static bool arrived_at_least(const char *screen, const void *arg)
 	return p && strtoull(p + 9, NULL, 10) >= (unsigned long long)(uintptr_t)arg;
 }
 
+/* The monitor in a new terminal, with a history long enough that a flood
+ * elsewhere does not push the test's sessions out. False if it did not
+ * start (BPF could not load?): the caller skips. */
+static bool start_monitor(void)
+{
+	char cmd[4096];
+
+	assert_int_equal(tmux_start(&t, 120, 32), 0);
+	snprintf(cmd, sizeof(cmd), "%s --history 400000; echo EXIT=$?", tcpscope);
+	tmux_line(&t, cmd);
+	if (!tmux_wait(&t, tmux_pred_contains, "F10Quit", false, 30000, "the live monitor")) {
+		printf("test_live: skipped: the live monitor did not start (BPF could not load?)\n");
+		tmux_stop(&t);
+		return false;
+	}
+	assert_true(tmux_wait_text(&t, "live ("));
+	return true;
+}
+
+/* Filter the screen to a port (`o`), and see the filter in the title. */
+static void filter_port(int port)
+{
+	char text[64];
+
+	tmux_keys(&t, "o");
+	snprintf(text, sizeof(text), "%d", port);
+	tmux_line(&t, text);
+	snprintf(text, sizeof(text), "Filter: port %d", port);
+	assert_true(tmux_wait_text(&t, text));
+}
+
 /* Export the view to FILE in the test's directory (`e`); the file opened,
  * its header read into rec. */
 static FILE *export_view(const char *file, struct csv_record *rec)
@@ -270,29 +301,15 @@ static void test_live_filter_pause_export(void **state)
 	struct csv_record rec;
 	pid_t clients[4];
 	static char frozen[TMUX_SCREEN_MAX], line[TMUX_SCREEN_MAX];
-	char cmd[4096], text[256];
 	const char *p;
 	int rc, i, srv_rows = 0, cli_rows = 0, icomm, ipid, itx, irx, ilport, irport;
 	FILE *f;
 
 	(void)state;
-	assert_int_equal(tmux_start(&t, 120, 32), 0);
-	/* a history long enough that a flood elsewhere does not push our sessions out */
-	snprintf(cmd, sizeof(cmd), "%s --history 400000; echo EXIT=$?", tcpscope);
-	tmux_line(&t, cmd);
-	if (!tmux_wait(&t, tmux_pred_contains, "F10Quit", false, 30000, "the live monitor")) {
-		printf("test_live: skipped: the live monitor did not start (BPF could not load?)\n");
-		tmux_stop(&t);
+	if (!start_monitor())
 		skip();
-	}
-	assert_true(tmux_wait_text(&t, "live ("));
-
 	start_server(&srv);
-	tmux_keys(&t, "o");
-	snprintf(text, sizeof(text), "%d", srv.port);
-	tmux_line(&t, text);
-	snprintf(text, sizeof(text), "Filter: port %d", srv.port);
-	assert_true(tmux_wait_text(&t, text));
+	filter_port(srv.port);
 
 	for (i = 0; i < 3; i++)
 		clients[i] = one_session(&srv);
@@ -372,7 +389,6 @@ static void test_live_open_before_start(void **state)
 {
 	struct server srv;
 	struct csv_record rec;
-	char cmd[4096], text[256];
 	int rc, release, status, rows = 0;
 	int icomm, ipid, itx, irx, idir, ipartial, icertain;
 	pid_t client;
@@ -381,22 +397,12 @@ static void test_live_open_before_start(void **state)
 	(void)state;
 	start_server(&srv);
 	client = open_session(&srv, &release);
-	assert_int_equal(tmux_start(&t, 120, 32), 0);
-	snprintf(cmd, sizeof(cmd), "%s --history 400000; echo EXIT=$?", tcpscope);
-	tmux_line(&t, cmd);
-	if (!tmux_wait(&t, tmux_pred_contains, "F10Quit", false, 30000, "the live monitor")) {
-		printf("test_live: skipped: the live monitor did not start (BPF could not load?)\n");
+	if (!start_monitor()) {
 		close(release);
 		stop_server(&srv);
-		tmux_stop(&t);
 		skip();
 	}
-	assert_true(tmux_wait_text(&t, "live ("));
-	tmux_keys(&t, "o");
-	snprintf(text, sizeof(text), "%d", srv.port);
-	tmux_line(&t, text);
-	snprintf(text, sizeof(text), "Filter: port %d", srv.port);
-	assert_true(tmux_wait_text(&t, text));
+	filter_port(srv.port);
 	/* The walk for open sessions runs right after the first screen; the
 	 * filter being on screen means that screen is long gone. */
 	close(release);
