@@ -456,8 +456,12 @@ static int run_stream(struct session_source *src, const struct options *o)
 	uint64_t deadline = o->duration_s > 0 ? now_ms() + (uint64_t)(o->duration_s * 1000) : 0;
 	int fd = source_fd(src), rc = 0, n;
 
-	/* Flushed after every drain: a big buffer only saves write calls. */
-	setvbuf(stdout, NULL, _IOFBF, 256 * 1024);
+	/* Flushed after every drain: a big buffer only saves write calls.
+	 * glibc ignores the size when setvbuf() is given no buffer (it takes
+	 * the file's block size, 4 KiB), so the buffer is ours. */
+	static char out_buf[256 * 1024];
+
+	setvbuf(stdout, out_buf, _IOFBF, sizeof(out_buf));
 	stream_header(stdout, &o->sopts);
 	fflush(stdout);
 	while (!stop_signal && !sc.done) {

@@ -301,6 +301,13 @@ int ui_term_open(bool no_color, char *err, size_t errlen)
 		return -1;
 	}
 	set_term(screen);
+	/* ncurses 6.4 flushes its output at every cursor move of an update
+	 * until endwin() has been called once: a frame went out in about 50
+	 * write() calls instead of one (and each woke the terminal). One
+	 * endwin() and update now, before anything is drawn, puts it in its
+	 * running state; later versions are unaffected. */
+	endwin();
+	doupdate();
 	active = true;
 	if (!atexit_done) {
 		atexit(close_at_exit);

@@ -21,6 +21,7 @@
 #include <unistd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <fcntl.h>
 #include <sys/wait.h>
 #include <cmocka.h>
 
@@ -565,6 +566,65 @@ static void test_replay_hostile_formats(void **state)
 	}
 }
 
+/*
+ * The stream writes in big pieces: its 256 KiB output buffer is really
+ * used (glibc ignores setvbuf()'s size without a buffer and writes every
+ * 4 KiB). Counted by the kernel: the write() calls of the finished process
+ * (/proc/PID/io, read before it is reaped).
+ */
+static void test_stream_writes_in_big_pieces(void **state)
+{
+	const char *argv[8] = { scope_binary(), "-o", "csv", "--replay", NULL, NULL };
+	char path[128], line[128];
+	long calls = -1, bytes = -1;
+	size_t len, rows = 0;
+	char *rows_text, *one = read_fixture("valid.csv", &len);
+	siginfo_t si;
+	pid_t pid;
+	FILE *f;
+
+	/* valid.csv's rows, 600 times over: about 1.4 MB of CSV */
+	rows_text = strchr(one, '\n') + 1;
+	fixture_path("big.csv", path, sizeof(path));
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fwrite(one, 1, rows_text - one, f);
+	for (int i = 0; i < 600; i++, rows += count_lines(rows_text, strlen(rows_text)))
+		fputs(rows_text, f);
+	assert_int_equal(fclose(f), 0);
+	argv[4] = path;
+
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR);
+
+		dup2(null, STDIN_FILENO);
+		dup2(null, STDOUT_FILENO);
+		dup2(null, STDERR_FILENO);
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	assert_int_equal(waitid(P_PID, pid, &si, WEXITED | WNOWAIT), 0);
+	snprintf(line, sizeof(line), "/proc/%d/io", (int)pid);
+	f = fopen(line, "r");
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f)) {
+		sscanf(line, "syscw: %ld", &calls);
+		sscanf(line, "wchar: %ld", &bytes);
+	}
+	fclose(f);
+	assert_int_equal(waitpid(pid, NULL, 0), pid);
+	assert_int_equal(si.si_code, CLD_EXITED);
+	assert_int_equal(si.si_status, 0);
+	printf("%zu rows: %ld bytes in %ld write calls\n", rows, bytes, calls);
+	assert_true(bytes > 1000000);
+	/* 4 KiB pieces would be 350 calls; 256 KiB ones, 6, and one per
+	 * drain of the replay, the header and the summary line */
+	assert_true(calls <= 40);
+	free(one);
+}
+
 static void test_help_and_version(void **state)
 {
 	const char *help[] = { "--help", NULL }, *version[] = { "-V", NULL };
@@ -589,6 +649,7 @@ int main(void)
 		cmocka_unit_test(test_replay_as_nobody),
 		cmocka_unit_test(test_replay_header_only),
 		cmocka_unit_test(test_replay_hostile_formats),
+		cmocka_unit_test(test_stream_writes_in_big_pieces),
 		cmocka_unit_test(test_help_and_version),
 	};
 	struct CMUnitTest tests[ARRAY_LEN(cases) + ARRAY_LEN(good)];

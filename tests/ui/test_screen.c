@@ -905,6 +905,62 @@ static void kill_from_pidfile(const char *pidfile, int sig)
 	assert_int_equal(kill(pid, sig), 0);
 }
 
+/* write() calls the process has made (/proc/PID/io), -1 if unknown. */
+static long write_calls(int pid)
+{
+	char path[64], line[128];
+	long n = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/io", pid);
+	f = fopen(path, "r");
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "syscw: %ld", &n) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return n;
+}
+
+/*
+ * A frame goes to the terminal in a few write() calls, not one per cursor
+ * move (ncurses 6.4 flushes at every move until endwin() has been called
+ * once: 40-60 calls for a changed screen, each waking the terminal). Every
+ * view switch redraws most of the screen.
+ */
+static void test_frame_in_few_writes(void **state)
+{
+	struct ctx *c = *state;
+	static const struct {
+		const char *key, *text;
+	} steps[] = { { "2", "30 rows" }, { "3", "13 rows" }, { "1", "244 rows" } };
+	char pidfile[512];
+	long before, after;
+	int pid = 0, i, frames = 0;
+	FILE *f;
+
+	start_with_pidfile(&c->t, pidfile, sizeof(pidfile));
+	assert_true(tmux_settle(&c->t));
+	f = fopen(pidfile, "r");
+	assert_non_null(f);
+	assert_int_equal(fscanf(f, "%d", &pid), 1);
+	fclose(f);
+	before = write_calls(pid);
+	assert_true(before >= 0);
+	for (i = 0; i < 12; i++) {
+		tmux_keys(&c->t, steps[i % 3].key);
+		assert_true(tmux_wait_text(&c->t, steps[i % 3].text));
+		frames++;
+	}
+	assert_true(tmux_settle(&c->t));
+	after = write_calls(pid);
+	fprintf(stderr, "  %d view switches: %ld write calls\n", frames, after - before);
+	/* one call a frame, a second where the frame outgrows ncurses'
+	 * buffer; a few frames more may be drawn (the clock) */
+	assert_true(after - before <= 3 * frames);
+	assert_true(after - before >= frames);
+}
+
 static void test_quit_restores_terminal(void **state)
 {
 	struct ctx *c = *state;
@@ -967,6 +1023,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_no_color, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mouse_x10, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mouse_sgr, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_frame_in_few_writes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_quit_restores_terminal, setup, teardown),
 	};
 
