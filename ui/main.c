@@ -610,10 +610,16 @@ int main(int argc, char **argv)
 		}
 		err[0] = '\0';
 		rc = ui_monitor_run(src, &model, &uo, err, sizeof(err));
-		if (err[0])
+		if (err[0]) {
 			say(err, "");
-		else
+		} else {
+			/* As at the end of a stream: what closed since the last
+			 * drain, sessions held for their owner, and the final
+			 * sweeps (closes never traced) are counted before the
+			 * summary, so that its sessions and missed add up. */
+			source_flush(src, model_sink, &model);
 			print_summary(src, count_shown(&model, &o.filter), &o.filter, o.verbose);
+		}
 	}
 out:
 	source_destroy(src);

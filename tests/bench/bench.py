@@ -277,6 +277,24 @@ def median_range(xs, fmt="{:.3g}"):
     return (fmt + " ({}–{})").format(statistics.median(xs), fmt.format(min(xs)), fmt.format(max(xs)))
 
 
+# Two-sided 95 % quantiles of Student's t, by degrees of freedom.
+T95 = {1: 12.71, 2: 4.30, 3: 3.18, 4: 2.78, 5: 2.57, 6: 2.45, 7: 2.36, 8: 2.31, 9: 2.26,
+       10: 2.23, 12: 2.18, 15: 2.13, 20: 2.09, 30: 2.04}
+
+
+def mean_ci95(xs):
+    """Mean and the half-width of its 95 % confidence interval (t), or None.
+
+    A single round's ratio swings by several per cent on this kind of machine;
+    the interval says whether a median above or below a target means much."""
+    xs = [x for x in xs if x is not None]
+    if len(xs) < 2:
+        return None
+    df = len(xs) - 1
+    t = T95[max(k for k in T95 if k <= df)] if df <= 30 else 1.96
+    return statistics.mean(xs), t * statistics.stdev(xs) / len(xs) ** 0.5
+
+
 def run_rounds(args, lg, tmp):
     """Each round: untraced, traced, untraced, traced, untraced. A traced
     run's ratio is to the mean of the untraced runs on either side of it:
@@ -546,6 +564,13 @@ def print_rounds(args, rounds):
               f"{median_range([r['cpu_us_per_session'] for r in rs], '{:.2f}')} | "
               f"{median_range([r['peak_rss'] / 2**20 for r in rs], '{:.1f}')} | "
               f"{median_range([r['attach_s'] for r in rs], '{:.3f}')} |")
+    for mode in ("headless", "ui"):
+        rs = rounds[mode]
+        ci = mean_ci95([r["ratio"] for r in rs])
+        if ci:
+            above = sum(r["ratio"] >= 0.97 for r in rs)
+            print(f"{mode} rate ratio: mean {ci[0]:.3f} ± {ci[1]:.3f} (95 % interval of the mean, "
+                  f"{len(rs)} rounds); {above} of {len(rs)} rounds at 0.97 or above")
 
 
 if __name__ == "__main__":

@@ -236,14 +236,16 @@ static bool arrived_at_least(const char *screen, const void *arg)
 }
 
 /* The monitor in a new terminal, with a history long enough that a flood
- * elsewhere does not push the test's sessions out. False if it did not
- * start (BPF could not load?): the caller skips. */
-static bool start_monitor(void)
+ * elsewhere does not push the test's sessions out; env and args may add to
+ * its command line. False if it did not start (BPF could not load?): the
+ * caller skips. */
+static bool start_monitor_with(const char *env, const char *args)
 {
 	char cmd[4096];
 
 	assert_int_equal(tmux_start(&t, 120, 32), 0);
-	snprintf(cmd, sizeof(cmd), "%s --history 400000; echo EXIT=$?", tcpscope);
+	snprintf(cmd, sizeof(cmd), "%s %s --history 400000 %s; echo EXIT=$?", env ? env : "",
+		 tcpscope, args ? args : "");
 	tmux_line(&t, cmd);
 	if (!tmux_wait(&t, tmux_pred_contains, "F10Quit", false, 30000, "the live monitor")) {
 		printf("test_live: skipped: the live monitor did not start (BPF could not load?)\n");
@@ -252,6 +254,11 @@ static bool start_monitor(void)
 	}
 	assert_true(tmux_wait_text(&t, "live ("));
 	return true;
+}
+
+static bool start_monitor(void)
+{
+	return start_monitor_with(NULL, NULL);
 }
 
 /* Filter the screen to a port (`o`), and see the filter in the title. */
@@ -443,11 +450,54 @@ static void test_live_open_before_start(void **state)
 	tmux_stop(&t);
 }
 
+/*
+ * Quitting counts everything: the summary printed when the monitor exits
+ * takes in the sessions closed since its last drain (here: all of them, the
+ * refresh interval being 10 s) and the sessions of which no close was
+ * traced (fault injection on a second port: the program ignores their
+ * closes and destructions), found by a last walk of the open sockets.
+ * Shown + missed is everything that closed.
+ */
+static void test_live_quit_counts_everything(void **state)
+{
+	struct server seen, unseen;
+	char env[256], args[128];
+	const char *line;
+
+	(void)state;
+	start_server(&seen);
+	start_server(&unseen);
+	snprintf(env, sizeof(env),
+		 "env TCPSCOPE_TEST_DROP_CLOSE_PORT=%d TCPSCOPE_TEST_DROP_DESTROY_PORT=%d",
+		 unseen.port, unseen.port);
+	snprintf(args, sizeof(args), "-P %d,%d --interval 10000", seen.port, unseen.port);
+	if (!start_monitor_with(env, args)) {
+		stop_server(&seen);
+		stop_server(&unseen);
+		skip();
+	}
+	one_session(&seen);
+	one_session(&unseen);
+	/* both servers have closed their ends */
+	stop_server(&seen);
+	stop_server(&unseen);
+	tmux_keys(&t, "q");
+	assert_true(tmux_wait_text(&t, "EXIT=0"));
+	line = strstr(t.screen, "tcpscope: ");
+	assert_non_null(line);
+	printf("  %.*s\n", (int)strcspn(line, "\n"), line);
+	assert_non_null(strstr(line, "tcpscope: 2 sessions shown ("));
+	assert_non_null(strstr(line, ", 2 missed ("));
+	assert_non_null(strstr(line, "closed untraced 2)"));
+	tmux_stop(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_live_filter_pause_export, stop_terminal),
 		cmocka_unit_test_teardown(test_live_open_before_start, stop_terminal),
+		cmocka_unit_test_teardown(test_live_quit_counts_everything, stop_terminal),
 	};
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
