@@ -114,6 +114,14 @@ def sampled_bpf_stats(done, start_s, window_s):
     return b1[0] - b0[0], b1[1] - b0[1]
 
 
+def cpu_idle_busy():
+    """Idle and busy jiffies of the whole machine (/proc/stat)."""
+    with open("/proc/stat") as f:
+        v = list(map(int, f.readline().split()[1:]))
+    idle = v[3] + v[4]
+    return idle, sum(v) - idle
+
+
 def wait_for(pred, timeout, step=0.002):
     end = time.monotonic() + timeout
     while time.monotonic() < end:
@@ -125,13 +133,14 @@ def wait_for(pred, timeout, step=0.002):
 
 
 class Loadgen:
-    def __init__(self, path, conns, c2s, s2c, concurrency):
+    def __init__(self, path, conns, c2s, s2c, concurrency, server_threads=1):
         self.path, self.conns, self.c2s, self.s2c = path, conns, c2s, s2c
-        self.concurrency = concurrency
+        self.concurrency, self.server_threads = concurrency, server_threads
+        self.label = f"{concurrency}x{server_threads}"
 
     def run(self, port, conns=None, duration=None):
         cmd = [self.path, "--json", "--port", str(port), "-s", str(self.c2s), "-S", str(self.s2c),
-               "-c", str(self.concurrency)]
+               "-c", str(self.concurrency), "-w", str(self.server_threads)]
         if duration:
             cmd += ["--duration", str(duration)]
         else:
@@ -301,9 +310,18 @@ def run_rounds(args, lg, tmp):
     this machine's speed drifts over minutes, and a baseline taken next to
     each measurement cancels most of that."""
     results = {"none": [], "headless": [], "ui": []}
+    idle = []
+
+    def untraced_run():
+        i0 = cpu_idle_busy()
+        rate = lg.run(free_port())["conn_per_s"]
+        i1 = cpu_idle_busy()
+        idle.append((i1[0] - i0[0]) / max(1, i1[0] - i0[0] + i1[1] - i0[1]))
+        return rate
+
     for r in range(args.rounds):
         traced = ["headless", "ui"] if r % 2 == 0 else ["ui", "headless"]
-        round_res, untraced = {}, [lg.run(free_port())["conn_per_s"]]
+        round_res, untraced = {}, [untraced_run()]
         for mode in traced:
             port = free_port()
             tracer = Headless(args.tcpscope, tmp) if mode == "headless" else Tui(args.tcpscope, tmp)
@@ -333,7 +351,7 @@ def run_rounds(args, lg, tmp):
             expected = 2 * res["connections_ok"]
             reported, missed = counts if counts else (None, None)
             ns, runs = sample if sample else (0, 0)
-            untraced.append(lg.run(free_port())["conn_per_s"])
+            untraced.append(untraced_run())
             round_res[mode] = {
                 "rate": res["conn_per_s"], "expected": expected, "reported": reported,
                 "missed": missed, "bpf_ns_per_run": ns / runs if runs else None,
@@ -341,10 +359,11 @@ def run_rounds(args, lg, tmp):
                 "attach_s": tracer.attach_s,
                 "ratio": res["conn_per_s"] / ((untraced[-2] + untraced[-1]) / 2),
             }
-        round_res["none"] = {"rate": statistics.median(untraced), "runs": untraced}
+        round_res["none"] = {"rate": statistics.median(untraced), "runs": untraced,
+                             "idle": statistics.median(idle[-len(untraced):])}
         for mode in ("none", "headless", "ui"):
             results[mode].append(round_res[mode])
-        print(f"round {r + 1}/{args.rounds}: untraced {'/'.join(f'{u:.0f}' for u in untraced)}/s, "
+        print(f"{lg.label} round {r + 1}/{args.rounds}: untraced {'/'.join(f'{u:.0f}' for u in untraced)}/s, "
               f"headless {round_res['headless']['ratio']:.3f}x, ui {round_res['ui']['ratio']:.3f}x",
               file=sys.stderr)
     return results
@@ -478,6 +497,9 @@ def main():
     ap.add_argument("--c2s", type=int, default=100)
     ap.add_argument("--s2c", type=int, default=1000)
     ap.add_argument("--concurrency", type=int, default=2)
+    ap.add_argument("--saturated", default="4x2",
+                    help="CLIENTSxSERVERS: the rounds again with a load that keeps every CPU busy "
+                         "(the default load's single server thread leaves some idle); '' skips")
     ap.add_argument("--history-sweep", type=int, nargs="*", default=[1000, 10000, 100000, 1000000])
     ap.add_argument("--sweep-conns", type=int, default=300000)
     ap.add_argument("--long-seconds", type=int, default=60)
@@ -507,6 +529,11 @@ def main():
         set_stats(False)
         only = args.only.split(",")
         rounds = run_rounds(args, lg, tmp) if "rounds" in only else None
+        rounds_sat = None
+        if "rounds" in only and args.saturated:
+            c, w = (int(x) for x in args.saturated.split("x"))
+            rounds_sat = run_rounds(args, Loadgen(args.loadgen, args.conns, args.c2s, args.s2c,
+                                                  c, w), tmp)
         sweep = history_sweep(args, lg, tmp) if "sweep" in only else []
         longr = long_run(args, lg, tmp) if "long" in only and args.long_seconds > 0 else None
         lat = ui_latency(args, lg, tmp) if "latency" in only else None
@@ -515,7 +542,7 @@ def main():
             f.write(old_stats)
         shutil.rmtree(tmp, ignore_errors=True)
 
-    res = {"rounds": rounds, "history_sweep": sweep, "long_run": longr, "ui_latency": lat,
+    res = {"rounds": rounds, "rounds_saturated": rounds_sat, "history_sweep": sweep, "long_run": longr, "ui_latency": lat,
            "params": vars(args), "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
            "kernel": os.uname().release, "cpus": os.cpu_count()}
     if args.json:
@@ -524,9 +551,14 @@ def main():
 
     print(f"\ntcpscope benchmark — {res['date']}, kernel {res['kernel']}, {res['cpus']} CPUs")
     print(f"load: {args.conns} loopback connections x {args.rounds} rounds, {args.c2s} B up / "
-          f"{args.s2c} B down, {args.concurrency} client threads; medians (min–max)\n")
+          f"{args.s2c} B down, {args.concurrency} client threads, 1 server thread; medians "
+          "(min–max)\n")
     if rounds:
         print_rounds(args, rounds)
+    if rounds_sat:
+        print(f"\nthe same with every CPU busy: {args.saturated.split('x')[0]} client threads, "
+              f"{args.saturated.split('x')[1]} server threads")
+        print_rounds(args, rounds_sat)
     if sweep:
         print("\nhistory sweep (UI, RSS after the load):")
     for s in sweep:
@@ -551,7 +583,9 @@ def main():
 
 
 def print_rounds(args, rounds):
-    print(f"untraced rate: {median_range([r['rate'] for r in rounds['none']], '{:.0f}')} conn/s")
+    idle = [r["idle"] * 100 for r in rounds["none"] if "idle" in r]
+    print(f"untraced rate: {median_range([r['rate'] for r in rounds['none']], '{:.0f}')} conn/s"
+          + (f", CPUs idle {statistics.median(idle):.0f} %" if idle else ""))
     print("| mode | rate ratio | reported / expected | missed | BPF ns/run | CPU µs/session | "
           "peak RSS MiB | launch→attached s |")
     print("|---|---|---|---|---|---|---|---|")
