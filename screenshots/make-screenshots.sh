@@ -45,6 +45,16 @@ wait_for() {
 	die "timed out waiting for '$1'"
 }
 
+# Poll the pane until $1 is gone from it (10 s at most).
+wait_gone() {
+	local i
+	for i in $(seq 1 500); do
+		t capture-pane -p -t main | grep -qF -- "$1" || return 0
+		sleep 0.02
+	done
+	die "'$1' did not go away"
+}
+
 # shot NAME: capture the pane and render NAME.png
 shot() {
 	local name=$1 size
@@ -64,6 +74,9 @@ t -f /dev/null new-session -d -s main -x "$cols" -y "$lines" \
 	"env TZ=UTC LANG=C.UTF-8 TERM=tmux-256color $tcpscope --replay $fixture; sleep 30"
 wait_for "replay complete"
 wait_for "F10Quit"
+# The start-up message goes after a few seconds: every shot shows the key
+# hints in its place, however fast the steps below run.
+wait_gone "replay complete: "
 # a little above the newest, so the selection bar shows on a full screen
 t send-keys -t main Up Up Up Up Up Up
 wait_for "End follows"
