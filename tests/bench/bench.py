@@ -522,6 +522,13 @@ def main():
     if not shutil.which("tmux") or not shutil.which("bpftool"):
         sys.exit("bench: needs tmux and bpftool (make deps)")
 
+    try:
+        sat = tuple(int(x) for x in args.saturated.split("x")) if args.saturated else None
+        if sat and (len(sat) != 2 or min(sat) < 1):
+            raise ValueError
+    except ValueError:
+        sys.exit(f"bench: bad --saturated '{args.saturated}': expected CLIENTSxSERVERS, e.g. 4x2")
+
     old_stats = open(STATS).read().strip()
     tmp = tempfile.mkdtemp(prefix="tcpscope-bench-")
     lg = Loadgen(args.loadgen, args.conns, args.c2s, args.s2c, args.concurrency)
@@ -530,10 +537,9 @@ def main():
         only = args.only.split(",")
         rounds = run_rounds(args, lg, tmp) if "rounds" in only else None
         rounds_sat = None
-        if "rounds" in only and args.saturated:
-            c, w = (int(x) for x in args.saturated.split("x"))
+        if "rounds" in only and sat:
             rounds_sat = run_rounds(args, Loadgen(args.loadgen, args.conns, args.c2s, args.s2c,
-                                                  c, w), tmp)
+                                                  *sat), tmp)
         sweep = history_sweep(args, lg, tmp) if "sweep" in only else []
         longr = long_run(args, lg, tmp) if "long" in only and args.long_seconds > 0 else None
         lat = ui_latency(args, lg, tmp) if "latency" in only else None
@@ -542,8 +548,8 @@ def main():
             f.write(old_stats)
         shutil.rmtree(tmp, ignore_errors=True)
 
-    res = {"rounds": rounds, "rounds_saturated": rounds_sat, "history_sweep": sweep, "long_run": longr, "ui_latency": lat,
-           "params": vars(args), "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+    res = {"rounds": rounds, "rounds_saturated": rounds_sat, "history_sweep": sweep,
+           "long_run": longr, "ui_latency": lat, "params": vars(args), "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
            "kernel": os.uname().release, "cpus": os.cpu_count()}
     if args.json:
         with open(args.json, "w") as f:
@@ -556,8 +562,7 @@ def main():
     if rounds:
         print_rounds(args, rounds)
     if rounds_sat:
-        print(f"\nthe same with every CPU busy: {args.saturated.split('x')[0]} client threads, "
-              f"{args.saturated.split('x')[1]} server threads")
+        print(f"\nthe same with every CPU busy: {sat[0]} client threads, {sat[1]} server threads")
         print_rounds(args, rounds_sat)
     if sweep:
         print("\nhistory sweep (UI, RSS after the load):")

@@ -893,7 +893,8 @@ static void start_with_pidfile(struct tmux *t, char *pidfile, size_t len)
 	assert_true(tmux_wait_text(t, "replay complete"));
 }
 
-static void kill_from_pidfile(const char *pidfile, int sig)
+/* The monitor's pid, as start_with_pidfile() wrote it. */
+static int pid_from_pidfile(const char *pidfile)
 {
 	FILE *f = fopen(pidfile, "r");
 	int pid = 0;
@@ -902,7 +903,12 @@ static void kill_from_pidfile(const char *pidfile, int sig)
 	assert_int_equal(fscanf(f, "%d", &pid), 1);
 	fclose(f);
 	assert_true(pid > 1);
-	assert_int_equal(kill(pid, sig), 0);
+	return pid;
+}
+
+static void kill_from_pidfile(const char *pidfile, int sig)
+{
+	assert_int_equal(kill(pid_from_pidfile(pidfile), sig), 0);
 }
 
 /* write() calls the process has made (/proc/PID/io), -1 if unknown. */
@@ -934,23 +940,19 @@ static void test_frame_in_few_writes(void **state)
 	static const struct {
 		const char *key, *text;
 	} steps[] = { { "2", "30 rows" }, { "3", "13 rows" }, { "1", "244 rows" } };
+	const int frames = 12;
 	char pidfile[512];
 	long before, after;
-	int pid = 0, i, frames = 0;
-	FILE *f;
+	int pid, i;
 
 	start_with_pidfile(&c->t, pidfile, sizeof(pidfile));
 	assert_true(tmux_settle(&c->t));
-	f = fopen(pidfile, "r");
-	assert_non_null(f);
-	assert_int_equal(fscanf(f, "%d", &pid), 1);
-	fclose(f);
+	pid = pid_from_pidfile(pidfile);
 	before = write_calls(pid);
 	assert_true(before >= 0);
-	for (i = 0; i < 12; i++) {
+	for (i = 0; i < frames; i++) {
 		tmux_keys(&c->t, steps[i % 3].key);
 		assert_true(tmux_wait_text(&c->t, steps[i % 3].text));
-		frames++;
 	}
 	assert_true(tmux_settle(&c->t));
 	after = write_calls(pid);
