@@ -6,6 +6,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "core/hugemem.h"
 #include "core/session_log.h"
 
 #ifndef MADV_POPULATE_WRITE
@@ -14,7 +15,8 @@
 
 struct session_log {
 	struct session *slots;	/* capacity entries, mapped once */
-	size_t bytes;
+	size_t bytes;		/* capacity * sizeof(struct session) */
+	size_t mapped;		/* what hugemem_alloc() mapped */
 	uint64_t id;
 	size_t capacity;
 	size_t oldest;		/* index of session 0 */
@@ -36,11 +38,11 @@ struct session_log *session_log_new(size_t capacity)
 	log = calloc(1, sizeof(*log));
 	if (!log)
 		goto err;
-	/* Whole pages, zero-filled on first touch, returned whole at free. */
+	/* Whole pages, zero-filled on first touch, returned whole at free;
+	 * huge pages from 2 MiB up (hugemem.h says why). */
 	log->bytes = capacity * sizeof(*log->slots);
-	log->slots = mmap(NULL, log->bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-			  -1, 0);
-	if (log->slots == MAP_FAILED)
+	log->slots = hugemem_alloc(log->bytes, &log->mapped);
+	if (!log->slots)
 		goto err_free_log;
 	log->capacity = capacity;
 	log->id = __atomic_add_fetch(&next_id, 1, __ATOMIC_RELAXED);
@@ -57,7 +59,7 @@ void session_log_free(struct session_log *log)
 {
 	if (!log)
 		return;
-	munmap(log->slots, log->bytes);
+	hugemem_free(log->slots, log->mapped);
 	free(log);
 }
 

@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Large allocations in transparent huge pages; see hugemem.h. */
+#include <errno.h>
+#include <stdint.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "core/hugemem.h"
+
+static size_t round_up(size_t n, size_t to)
+{
+	return (n + to - 1) / to * to;
+}
+
+void *hugemem_alloc(size_t bytes, size_t *mapped)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	size_t len, head, tail, extra;
+	uintptr_t at, aligned;
+	char *p;
+
+	if (bytes == 0 || bytes > SIZE_MAX - 2 * (size_t)HUGEMEM_PAGE) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	len = round_up(bytes, page > 0 ? (size_t)page : 4096);
+	if (len < HUGEMEM_PAGE) {
+		p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED) {
+			errno = ENOMEM;
+			return NULL;
+		}
+		*mapped = len;
+		return p;
+	}
+	/* Whole huge pages, at a huge page boundary: map one more and trim. */
+	len = round_up(bytes, HUGEMEM_PAGE);
+	extra = HUGEMEM_PAGE;
+	p = mmap(NULL, len + extra, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	at = (uintptr_t)p;
+	aligned = round_up(at, HUGEMEM_PAGE);
+	head = aligned - at;
+	tail = extra - head;
+	if (head)
+		munmap(p, head);
+	if (tail)
+		munmap((char *)aligned + len, tail);
+	p = (char *)aligned;
+	/* EINVAL: a kernel without THP; the memory works the same. */
+	madvise(p, len, MADV_HUGEPAGE);
+	*mapped = len;
+	return p;
+}
+
+void hugemem_free(void *p, size_t mapped)
+{
+	if (p)
+		munmap(p, mapped);
+}
