@@ -7,7 +7,7 @@ repeated; the report gives medians and min-max. For each traced mode:
 connection rate as a ratio to the mean of the untraced runs just before and
 after it, sessions reported vs expected and missed, BPF ns per
 tracepoint run (kernel.bpf_stats_enabled, on for a window in the middle of
-each traced run only, restored afterwards), tcpscope's
+each traced run only (a quarter of it), restored afterwards), tcpscope's
 user+sys CPU per session, peak RSS and launch-to-attached time. Then a
 --history sweep (RSS bounded by the history), a long run (RSS flat), and the
 UI's key-to-redraw latency under maximum load (through a tmux control client,
@@ -17,12 +17,14 @@ Needs root (BPF). Run through `make bench`.
 """
 import argparse
 import atexit
+import ctypes
 import json
 import os
 import re
 import shutil
 import signal
 import statistics
+import struct
 import subprocess
 import sys
 import tempfile
@@ -71,23 +73,50 @@ def proc_status(pid, key):
     return 0
 
 
-def bpf_stats():
-    """(run_time_ns, run_cnt) summed over tcpscope's tracepoint programs.
+LIBC = ctypes.CDLL(None, use_errno=True)
+NR_BPF = {"x86_64": 321, "aarch64": 280}.get(os.uname().machine)
+BPF_PROG_GET_FD_BY_ID, BPF_OBJ_GET_INFO_BY_FD = 13, 15
+PROG_INFO_RUN_TIME = 192       # offsetof(struct bpf_prog_info, run_time_ns); run_cnt follows
+
+
+def bpf_call(cmd, attr):
+    buf = ctypes.create_string_buffer(attr, 128)
+    r = LIBC.syscall(NR_BPF, cmd, buf, 128)
+    if r < 0:
+        err = ctypes.get_errno()
+        raise OSError(err, os.strerror(err))
+    return r
+
+
+def tracer_prog_fds():
+    """fds of tcpscope's tracepoint programs, found by name with bpftool.
 
     The iterators (start-up seeding, the periodic sweep) are left out: the
     sweep visits every TCP socket, TIME_WAIT ones included, in a few ns
-    each, which would pull the average per tracepoint run down."""
+    each, which would pull the average per tracepoint run down. Called
+    before the load starts: bpftool's own CPU (a few ms) must not land in a
+    measured run."""
     progs = json.loads(sh(["bpftool", "prog", "show", "-j"]))
+    return [bpf_call(BPF_PROG_GET_FD_BY_ID, struct.pack("=III", p["id"], 0, 0)) for p in progs
+            if p.get("name", "").startswith(("tcpscope_state", "tcpscope_destroy"))]
+
+
+def bpf_stats(fds):
+    """(run_time_ns, run_cnt) summed over the programs: one bpf() call each,
+    no process started (this runs in the middle of a measured run)."""
     t = c = 0
-    for p in progs:
-        name = p.get("name", "")
-        if name.startswith("tcpscope_state") or name.startswith("tcpscope_destroy"):
-            t += p.get("run_time_ns", 0)
-            c += p.get("run_cnt", 0)
+    for fd in fds:
+        # Zeroed for each call: the kernel takes the counts and pointers
+        # already in it as where to copy arrays (map ids and the like).
+        info = ctypes.create_string_buffer(256)
+        bpf_call(BPF_OBJ_GET_INFO_BY_FD, struct.pack("=IIQ", fd, len(info), ctypes.addressof(info)))
+        rt, rc = struct.unpack_from("=QQ", info.raw, PROG_INFO_RUN_TIME)
+        t, c = t + rt, c + rc
     return t, c
 
 
 STATS = "/proc/sys/kernel/bpf_stats_enabled"
+STATS_WINDOW = 0.25     # of each traced run, from 30 % of it
 
 
 def set_stats(on):
@@ -95,7 +124,7 @@ def set_stats(on):
         f.write("1" if on else "0")
 
 
-def sampled_bpf_stats(done, start_s, window_s):
+def sampled_bpf_stats(fds, done, start_s, window_s):
     """BPF (run_time_ns, run_cnt) over a window of a running load.
 
     The kernel's run-time statistics cost two clock reads per program run
@@ -106,9 +135,9 @@ def sampled_bpf_stats(done, start_s, window_s):
         return None
     set_stats(True)
     try:
-        b0 = bpf_stats()
+        b0 = bpf_stats(fds)
         done.wait(window_s)     # a load that ends early still gives a sample
-        b1 = bpf_stats()
+        b1 = bpf_stats(fds)
     finally:
         set_stats(False)
     return b1[0] - b0[0], b1[1] - b0[1]
@@ -337,10 +366,15 @@ def run_rounds(args, lg, tmp):
                     box["res"] = lg.run(port)
                 finally:
                     done.set()
+            fds = tracer_prog_fds()
             th = threading.Thread(target=load)
             th.start()
-            sample = sampled_bpf_stats(done, est * 0.25, est * 0.4)
-            th.join()
+            try:
+                sample = sampled_bpf_stats(fds, done, est * 0.3, est * STATS_WINDOW)
+            finally:
+                th.join()
+                for fd in fds:
+                    os.close(fd)
             if "res" not in box:
                 raise RuntimeError("loadgen failed")
             res = box["res"]
