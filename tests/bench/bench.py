@@ -553,6 +553,8 @@ def main():
         args.history_sweep, args.long_seconds, args.latency_seconds = [1000, 100000], 5, 5
     if os.geteuid() != 0:
         sys.exit("bench: needs root (it loads BPF)")
+    if NR_BPF is None:
+        sys.exit(f"bench: no bpf() syscall number known for {os.uname().machine} (x86_64, aarch64)")
     if not shutil.which("tmux") or not shutil.which("bpftool"):
         sys.exit("bench: needs tmux and bpftool (make deps)")
 
