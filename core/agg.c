@@ -11,6 +11,8 @@
 
 #define CMP(a, b) (((a) > (b)) - ((a) < (b)))
 
+#define AGG_RECENT 4	/* rows looked at before the hash table */
+
 /* Hashed as raw bytes: always memset() before filling. */
 struct agg_key {
 	uint32_t pid;
@@ -32,7 +34,9 @@ struct agg_table {
 	uint32_t peer_cap;
 	uint64_t dropped;
 	size_t max_rows;	/* 0: unbounded */
-	struct agg_node *last;	/* the row found or added last: sessions come in runs */
+	/* The rows found or added last, newest first: sessions come in runs,
+	 * and often from a few processes in turn (a client and its server). */
+	struct agg_node *recent[AGG_RECENT];
 	uint64_t evicted;	/* rows forgotten to stay within max_rows */
 };
 
@@ -75,7 +79,7 @@ void agg_table_clear(struct agg_table *t)
 		hash_free(n);
 	}
 	t->head = NULL;
-	t->last = NULL;
+	memset(t->recent, 0, sizeof(t->recent));
 }
 
 void agg_table_free(struct agg_table *t)
@@ -96,6 +100,26 @@ static void make_key(struct agg_key *k, enum agg_kind kind, uint32_t pid, const 
 	} else {
 		k->port = port;
 	}
+}
+
+/* A row among the recent ones, or NULL. */
+static struct agg_node *recent_find(const struct agg_table *t, const struct agg_key *k)
+{
+	for (size_t i = 0; i < AGG_RECENT && t->recent[i]; i++)
+		if (!memcmp(&t->recent[i]->key, k, sizeof(*k)))
+			return t->recent[i];
+	return NULL;
+}
+
+/* n becomes the newest of the recent rows (each row at most once). */
+static void recent_put(struct agg_table *t, struct agg_node *n)
+{
+	size_t i;
+
+	for (i = 0; i < AGG_RECENT - 1 && t->recent[i] != n; i++)
+		;
+	memmove(&t->recent[1], &t->recent[0], i * sizeof(t->recent[0]));
+	t->recent[0] = n;
 }
 
 static struct agg_node *find_node(const struct agg_table *t, const struct agg_key *k)
@@ -139,7 +163,7 @@ static void evict_oldest(struct agg_table *t)
 	qsort(v, n, sizeof(*v), cmp_last_seen);
 	if (drop > n)
 		drop = n;
-	t->last = NULL;
+	memset(t->recent, 0, sizeof(t->recent));
 	for (i = 0; i < drop; i++) {
 		HASH_DEL(t->head, v[i]);
 		addr_set_fini(&v[i]->peers);
@@ -156,8 +180,8 @@ int agg_add(struct agg_table *t, const struct session *s)
 	struct agg_row *r;
 
 	make_key(&k, t->kind, s->pid, s->comm, session_service_port(s));
-	n = t->last;
-	if (!n || memcmp(&n->key, &k, sizeof(k)))
+	n = recent_find(t, &k);
+	if (!n)
 		n = find_node(t, &k);
 	if (!n) {
 		n = hash_alloc(sizeof(*n));
@@ -182,7 +206,7 @@ int agg_add(struct agg_table *t, const struct session *s)
 			n->row.last_ns = 0;
 		}
 	}
-	t->last = n;
+	recent_put(t, n);
 	r = &n->row;
 	r->sessions++;
 	r->tx_bytes = sat_add(r->tx_bytes, s->tx_bytes);
