@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Large allocations in transparent huge pages; see hugemem.h. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -15,8 +16,8 @@ static size_t round_up(size_t n, size_t to)
 void *hugemem_alloc(size_t bytes, size_t *mapped)
 {
 	long page = sysconf(_SC_PAGESIZE);
-	size_t len, head, tail, extra;
-	uintptr_t at, aligned;
+	size_t len, extra = 0;
+	bool huge;
 	char *p;
 
 	if (bytes == 0 || bytes > SIZE_MAX - 2 * (size_t)HUGEMEM_PAGE) {
@@ -24,34 +25,28 @@ void *hugemem_alloc(size_t bytes, size_t *mapped)
 		return NULL;
 	}
 	len = round_up(bytes, page > 0 ? (size_t)page : 4096);
-	if (len < HUGEMEM_PAGE) {
-		p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		if (p == MAP_FAILED) {
-			errno = ENOMEM;
-			return NULL;
-		}
-		*mapped = len;
-		return p;
+	huge = len >= HUGEMEM_PAGE;
+	if (huge) {
+		/* Whole huge pages at a huge page boundary: map one more, trim. */
+		len = round_up(bytes, HUGEMEM_PAGE);
+		extra = HUGEMEM_PAGE;
 	}
-	/* Whole huge pages, at a huge page boundary: map one more and trim. */
-	len = round_up(bytes, HUGEMEM_PAGE);
-	extra = HUGEMEM_PAGE;
 	p = mmap(NULL, len + extra, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED) {
 		errno = ENOMEM;
 		return NULL;
 	}
-	at = (uintptr_t)p;
-	aligned = round_up(at, HUGEMEM_PAGE);
-	head = aligned - at;
-	tail = extra - head;
-	if (head)
-		munmap(p, head);
-	if (tail)
-		munmap((char *)aligned + len, tail);
-	p = (char *)aligned;
-	/* EINVAL: a kernel without THP; the memory works the same. */
-	madvise(p, len, MADV_HUGEPAGE);
+	if (huge) {
+		size_t head = round_up((uintptr_t)p, HUGEMEM_PAGE) - (uintptr_t)p;
+
+		if (head)
+			munmap(p, head);
+		if (extra - head)
+			munmap(p + head + len, extra - head);
+		p += head;
+		/* EINVAL: a kernel without THP; the memory works the same. */
+		madvise(p, len, MADV_HUGEPAGE);
+	}
 	*mapped = len;
 	return p;
 }

@@ -585,7 +585,8 @@ def main():
         shutil.rmtree(tmp, ignore_errors=True)
 
     res = {"rounds": rounds, "rounds_saturated": rounds_sat, "history_sweep": sweep,
-           "long_run": longr, "ui_latency": lat, "params": vars(args), "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+           "long_run": longr, "ui_latency": lat, "params": vars(args),
+           "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
            "kernel": os.uname().release, "cpus": os.cpu_count()}
     if args.json:
         with open(args.json, "w") as f:

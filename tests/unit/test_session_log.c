@@ -191,7 +191,7 @@ static long anon_huge_kb(const void *addr)
 	while (fgets(line, sizeof(line), f)) {
 		unsigned long lo, hi;
 
-		if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2 && strchr(line, '-') < strchr(line, ' ')) {
+		if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2) {	/* a mapping's first line */
 			in = (uintptr_t)addr >= lo && (uintptr_t)addr < hi;
 			continue;
 		}
