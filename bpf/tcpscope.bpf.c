@@ -267,11 +267,46 @@ static __always_inline struct sk_info *info_lookup(__u64 key, __u64 ck, bool dir
 	return bpf_map_lookup_elem(&socks, &key);
 }
 
-/* The socket's network namespace: the sweep walks only its own. */
+/*
+ * The socket's network namespace (its inode number): the sweep walks only
+ * its own. tp_btf remembers, per CPU, the last namespace looked up: the
+ * number shares a cache line with the namespace's reference count, which
+ * every socket's creation and destruction writes on every CPU, so reading
+ * it missed the cache at nearly every connect() (70 ns of the program's
+ * 220 there, measured). A namespace freed and another allocated at the same
+ * address could make an entry stale, but never for ours, which lives as
+ * long as we do: the only question the sweep asks is "ours or not".
+ */
+struct netns_memo {
+	__u64 net;		/* struct net *, as a number */
+	__u32 inum;
+	__u32 pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct netns_memo);
+} netns_memo SEC(".maps");
+
 static __always_inline __u32 sock_netns(const struct sock *sk, bool direct)
 {
-	if (direct)
-		return sk->__sk_common.skc_net.net->ns.inum;
+	if (direct) {
+		struct net *net = sk->__sk_common.skc_net.net;
+		struct netns_memo *m;
+		__u32 zero = 0, inum;
+
+		m = bpf_map_lookup_elem(&netns_memo, &zero);
+		if (m && m->net == (__u64)net)
+			return m->inum;
+		inum = net->ns.inum;
+		if (m) {
+			m->net = (__u64)net;
+			m->inum = inum;
+		}
+		return inum;
+	}
 	return BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
 }
 
