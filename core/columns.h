@@ -72,7 +72,8 @@ enum col_id {
 /* How a cell is typed in JSON, and whether CSV must neutralise it. */
 enum col_type {
 	COLT_NUMBER,	/* JSON number; digits only, maybe one '.' */
-	COLT_STRING,	/* JSON string made by tcpscope (names, addresses, times) */
+	COLT_STRING,	/* JSON string made by tcpscope (names, addresses, times):
+			 * never holds ',', '"', CR or LF, so CSV writes it bare */
 	COLT_UNTRUSTED,	/* JSON string from outside (comm): CSV formula-neutralised */
 };
 

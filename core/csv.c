@@ -125,7 +125,6 @@ int csv_write_header(FILE *f, enum view_kind kind)
 	return ferror(f) ? -EIO : 0;
 }
 
-/* Bytes that make a cell need quotes. */
 /* A whole row is formatted into one buffer, in place, and written with one call. */
 int csv_write_row(FILE *f, enum view_kind kind, const void *row)
 {
@@ -147,8 +146,8 @@ int csv_write_row(FILE *f, enum view_kind kind, const void *row)
 		len = cols[i].format(row, at, COL_TEXT_LEN, FMT_EXACT);
 		if (len <= 0)
 			continue;	/* empty cell */
-		if (cols[i].type == COLT_NUMBER) {
-			k += len;	/* digits: never quoted */
+		if (cols[i].type != COLT_UNTRUSTED) {
+			k += len;	/* ours: never quoted (columns.h) */
 			continue;
 		}
 		guard = cols[i].type == COLT_UNTRUSTED && csv_needs_guard(at);

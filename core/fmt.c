@@ -95,33 +95,48 @@ int fmt_dur_us(uint64_t us, char *buf, size_t len)
 	return put(buf, len, "%llud%02lluh", v / 24, v % 24);
 }
 
+/* "00".."99": two digits per division (the CSV stream formats a dozen
+ * numbers per session). */
+static const char digit_pairs[201] =
+	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
+
+/* The low `width` decimal digits of v at p, zero-padded, written backwards. */
+static void put_digits(char *p, uint64_t v, int width)
+{
+	while (width >= 2) {
+		width -= 2;
+		memcpy(p + width, digit_pairs + 2 * (v % 100), 2);
+		v /= 100;
+	}
+	if (width)
+		p[0] = (char)('0' + v % 10);
+}
+
+static int count_digits(uint64_t v)
+{
+	int n = 1;
+
+	while (v >= 10000) {
+		v /= 10000;
+		n += 4;
+	}
+	return n + (v >= 10) + (v >= 100) + (v >= 1000);
+}
+
 int fmt_u64(uint64_t v, char *buf, size_t len)
 {
-	char tmp[20];
-	size_t n = 0, i;
+	int n = count_digits(v);
 
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	if (!buf || len <= n) {
+	if (!buf || len <= (size_t)n) {
 		if (buf && len)
 			buf[0] = '\0';
 		return -ENOSPC;
 	}
-	for (i = 0; i < n; i++)
-		buf[i] = tmp[n - 1 - i];
+	put_digits(buf, v, n);
 	buf[n] = '\0';
-	return (int)n;
-}
-
-/* width decimal digits of v, zero-padded, at p. */
-static void put_digits(char *p, unsigned int v, int width)
-{
-	while (width--) {
-		p[width] = (char)('0' + v % 10);
-		v /= 10;
-	}
+	return n;
 }
 
 int fmt_ms3(uint64_t us, char *buf, size_t len)
@@ -134,7 +149,7 @@ int fmt_ms3(uint64_t us, char *buf, size_t len)
 		return -ENOSPC;
 	}
 	buf[n] = '.';
-	put_digits(buf + n + 1, (unsigned int)(us % US_PER_MS), 3);
+	put_digits(buf + n + 1, us % US_PER_MS, 3);
 	buf[n + 4] = '\0';
 	return n + 4;
 }

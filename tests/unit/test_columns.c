@@ -197,6 +197,55 @@ static void test_format_small_buffer(void **state)
 	}
 }
 
+/* CSV writes tcpscope's own strings bare (csv_write_row): none may hold a
+ * byte that would need quotes, whatever the row, in any view. */
+static void assert_csv_safe(enum view_kind k, const void *row)
+{
+	size_t i, n;
+	const struct column *cols = columns_for(k, &n);
+	char buf[COL_TEXT_LEN];
+
+	for (i = 0; i < n; i++) {
+		if (cols[i].type != COLT_STRING)
+			continue;
+		if (cols[i].format(row, buf, sizeof(buf), FMT_EXACT) < 0)
+			fail_msg("%s column %s: no room", view_kind_name(k), cols[i].name);
+		if (strpbrk(buf, ",\"\r\n"))
+			fail_msg("%s column %s: \"%s\" needs CSV quotes", view_kind_name(k),
+				 cols[i].name, buf);
+	}
+}
+
+static void test_strings_are_csv_safe(void **state)
+{
+	static const uint64_t times[] = { 0, 1, T0_NS, UINT64_MAX / 2, UINT64_MAX };
+	struct session s;
+	struct agg_row r;
+
+	srand(11);
+	for (int i = 0; i < 20000; i++) {
+		s = mk_session((uint32_t)rand(), "x,\"y\n", (uint16_t)rand(), (uint16_t)rand(),
+			       times[i % 5]);
+		s.start_ns = times[(i / 5) % 5];
+		s.family = i % 3 == 0 ? AF_INET6 : i % 3 == 1 ? AF_INET : (uint8_t)rand();
+		for (int b = 0; b < 16; b++) {
+			s.laddr.s6_addr[b] = (uint8_t)(i % 7 ? rand() : 0);
+			s.raddr.s6_addr[b] = (uint8_t)(i % 11 ? rand() : 0);
+		}
+		s.dir = (uint8_t)rand();
+		s.closer = (uint8_t)rand();
+		s.cause = (uint8_t)rand();
+		s.flags = (uint8_t)rand();
+		assert_csv_safe(VIEW_SESSIONS, &s);
+
+		memset(&r, 0, sizeof(r));
+		r.kind = i % 2 ? AGG_PROC : AGG_PORT;
+		r.last_ns = times[i % 5] ^ (uint64_t)rand();
+		r.sessions = (uint64_t)rand();
+		assert_csv_safe(i % 2 ? VIEW_PROCS : VIEW_PORTS, &r);
+	}
+}
+
 /* Comparators are three-way with no overflow at the extremes. */
 static void test_compare_extremes(void **state)
 {
@@ -347,6 +396,7 @@ int main(void)
 		cmocka_unit_test(test_session_cells),
 		cmocka_unit_test(test_agg_cells),
 		cmocka_unit_test(test_format_small_buffer),
+		cmocka_unit_test(test_strings_are_csv_safe),
 		cmocka_unit_test(test_compare_extremes),
 		cmocka_unit_test(test_avg_compare_exact),
 		cmocka_unit_test(test_keys_agree_with_compare),

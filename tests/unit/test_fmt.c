@@ -9,6 +9,42 @@
 
 #include "core/fmt.h"
 
+/* Every digit count, at and around each power of ten, and random values:
+ * the same digits as printf, and -ENOSPC (buf "") when one byte short. */
+static void check_u64(uint64_t v)
+{
+	char want[32], buf[32];
+	int n = snprintf(want, sizeof(want), "%llu", (unsigned long long)v);
+
+	assert_int_equal(fmt_u64(v, buf, sizeof(buf)), n);
+	assert_string_equal(buf, want);
+	assert_int_equal(fmt_u64(v, buf, (size_t)n + 1), n);
+	assert_string_equal(buf, want);
+	assert_int_equal(fmt_u64(v, buf, (size_t)n), -ENOSPC);
+	assert_string_equal(buf, "");
+}
+
+static void test_u64(void **state)
+{
+	uint64_t p = 1;
+	char buf[4];
+
+	check_u64(0);
+	check_u64(UINT64_MAX);
+	for (int k = 0; k < 20; k++, p *= 10) {
+		check_u64(p);
+		check_u64(p - 1);
+		check_u64(p + 1);
+		check_u64(p * 5 - 1);
+	}
+	srand(7);
+	for (int i = 0; i < 100000; i++)
+		check_u64(((uint64_t)rand() << 42 ^ (uint64_t)rand() << 21 ^ (uint64_t)rand()) >>
+			  (rand() % 64));
+	assert_int_equal(fmt_u64(5, NULL, 0), -ENOSPC);
+	assert_int_equal(fmt_u64(5, buf, 0), -ENOSPC);
+}
+
 static void test_bytes(void **state)
 {
 	static const struct {
@@ -419,6 +455,7 @@ static void test_utf8_seq_len(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_u64),
 		cmocka_unit_test(test_bytes),
 		cmocka_unit_test(test_dur),
 		cmocka_unit_test(test_ms3),
