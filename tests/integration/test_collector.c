@@ -6,6 +6,7 @@
  * tracepoint), and the main ones also on tp_btf as it loads on kernels
  * without bpf_rdonly_cast.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -16,6 +17,10 @@
 #include <signal.h>
 #include <unistd.h>
 #include <sys/wait.h>
+#include <sys/ioctl.h>
+#include <sched.h>
+#include <fcntl.h>
+#include <net/if.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
@@ -486,6 +491,146 @@ static void test_vanished_while_running(void **state)
 	scope_cleanup(&sc);
 }
 
+/* Bring up the loopback interface of the current network namespace. */
+static int loopback_up(void)
+{
+	struct ifreq ifr = { 0 };
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), rc = -1;
+
+	if (fd < 0)
+		return -1;
+	strcpy(ifr.ifr_name, "lo");
+	if (ioctl(fd, SIOCGIFFLAGS, &ifr) == 0) {
+		ifr.ifr_flags |= IFF_UP;
+		rc = ioctl(fd, SIOCSIFFLAGS, &ifr);
+	}
+	close(fd);
+	return rc;
+}
+
+/*
+ * Sessions in another network namespace are traced like ours, while the
+ * sweep, which walks only our namespace's sockets, leaves their entries
+ * alone: a pair in ours, then a pair held open in a namespace of the test's
+ * own (same port) through several sweeps (200 ms apart), another pair in
+ * ours meanwhile, then all closed: six sessions, exact, none partial, none
+ * missed. If the program took the other namespace's sockets for ours (it
+ * remembers the last namespace it looked up), the sweep would find them
+ * gone, count them as missed and report their close as partial.
+ */
+static void test_other_netns(void **state)
+{
+	struct traffic_spec spec = {
+		.family = AF_INET, .server_comm = "ts-ns-srv", .client_comm = "ts-ns-cli",
+		.c2s_bytes = C2S, .s2c_bytes = S2C, .closer = TRAFFIC_CLIENT,
+	};
+	static char portarg[16];
+	const char *argv[] = { "-o", "csv", "--hook", hook_of(state), "-P", portarg,
+			       "--duration", "30", "-v", NULL };
+	const struct session *cli, *srv;
+	struct traffic_result res_ns, res, res0;
+	struct traffic_session ts;
+	unsigned long long walks = 0, skips = 0;
+	cpu_set_t all, one;
+	struct session *v = NULL;
+	const char *line;
+	struct scope sc;
+	int ours, rc;
+	size_t n;
+
+	spec.port = scope_free_port();
+	assert_int_not_equal(spec.port, 0);
+	snprintf(portarg, sizeof(portarg), "%u", spec.port);
+	setenv("TCPSCOPE_TEST_SWEEP_MS", "200", 1);
+	rc = scope_start(&sc, argv, true);
+	unsetenv("TCPSCOPE_TEST_SWEEP_MS");
+	assert_int_equal(rc, 0);
+
+	/* All on one CPU (the children inherit it), so that the program
+	 * looks up both namespaces in turn on the same CPU. */
+	assert_int_equal(sched_getaffinity(0, sizeof(all), &all), 0);
+	CPU_ZERO(&one);
+	CPU_SET(sched_getcpu(), &one);
+	assert_int_equal(sched_setaffinity(0, sizeof(one), &one), 0);
+	spec.server_comm = "ts-srv";
+	spec.client_comm = "ts-cli";
+	run_traffic(&spec, &res0);
+	/* The pair's processes are forked inside a new namespace; this
+	 * thread goes back to ours at once. */
+	spec.server_comm = "ts-ns-srv";
+	spec.client_comm = "ts-ns-cli";
+	ours = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	assert_true(ours >= 0);
+	if (unshare(CLONE_NEWNET) != 0) {
+		printf("cannot make a network namespace here: %s\n", strerror(errno));
+		close(ours);
+		sched_setaffinity(0, sizeof(all), &all);
+		scope_stop(&sc, SIGINT);
+		scope_cleanup(&sc);
+		skip();
+	}
+	rc = loopback_up();
+	if (rc == 0)
+		rc = traffic_start(&ts, &spec);
+	assert_int_equal(setns(ours, CLONE_NEWNET), 0);
+	close(ours);
+	if (rc)
+		printf("traffic in the other namespace failed: %s\n", ts.res.err);
+	assert_int_equal(rc, 0);
+
+	spec.server_comm = "ts-srv";
+	spec.client_comm = "ts-cli";
+	run_traffic(&spec, &res);
+	usleep(1200 * 1000);		/* several sweeps */
+	assert_int_equal(traffic_finish(&ts, &res_ns), 0);
+	assert_int_equal(sched_setaffinity(0, sizeof(all), &all), 0);
+	usleep(500 * 1000);		/* drained (interval 100 ms) */
+	assert_int_equal(scope_stop(&sc, SIGINT), 0);
+	assert_int_equal(scope_read_sessions(&sc, &v, &n), 0);
+	assert_int_equal(n, 6);
+
+	find_pair(v, n, &res0, AF_INET, &cli, &srv);
+	assert_int_equal(cli->pid, res0.client_pid);
+	assert_int_equal(srv->pid, res0.server_pid);
+	find_pair(v, n, &res, AF_INET, &cli, &srv);
+	assert_int_equal(cli->pid, res.client_pid);
+	assert_int_equal(srv->pid, res.server_pid);
+	/* The other namespace's pair: the same addresses and server port. */
+	cli = scope_find(v, n, res_ns.client_port, res_ns.server_port);
+	srv = scope_find(v, n, res_ns.server_port, res_ns.client_port);
+	assert_non_null(cli);
+	assert_non_null(srv);
+	assert_int_equal(cli->pid, res_ns.client_pid);
+	assert_string_equal(cli->comm, "ts-ns-cli");
+	assert_int_equal(srv->pid, res_ns.server_pid);
+	assert_string_equal(srv->comm, "ts-ns-srv");
+	assert_int_equal(cli->tx_bytes, C2S);
+	assert_int_equal(cli->rx_bytes, S2C);
+	assert_int_equal(srv->tx_bytes, S2C);
+	assert_int_equal(srv->rx_bytes, C2S);
+	assert_false(cli->flags & SESS_PARTIAL);
+	assert_false(srv->flags & SESS_PARTIAL);
+	assert_true(cli->dur_us >= 1000000);
+
+	if (!strstr(scope_stderr(&sc), " 0 missed"))
+		printf("tcpscope stderr: %s\n", scope_stderr(&sc));
+	assert_non_null(strstr(scope_stderr(&sc), " 0 missed"));
+	assert_null(strstr(scope_stderr(&sc), "gone without a traced close"));
+	/* The classic tracepoint keeps every entry in the hash map, which
+	 * calls for a walk at each sweep; with tp_btf the slots are scanned
+	 * first, and only an entry of ours left from the last scan (or one
+	 * seeded at start-up) calls for one. */
+	line = strstr(scope_stderr(&sc), "the sweep walked the sockets ");
+	assert_non_null(line);
+	assert_int_equal(sscanf(line, "the sweep walked the sockets %llu times while running, and "
+				"%llu times", &walks, &skips), 2);
+	printf("other namespace: %llu walks, %llu sweeps that needed none\n", walks, skips);
+	if (strcmp(hook_of(state), "tracepoint") == 0)
+		assert_true(walks >= 2);
+	free(v);
+	scope_cleanup(&sc);
+}
+
 /* A burst of 20,000 connections (40,000 sessions): every one is reported,
  * or counted as missed. */
 static void test_burst(void **state)
@@ -660,6 +805,7 @@ int main(void)
 		BOTH_HOOKS(test_unseen_close),
 		BOTH_HOOKS(test_vanished_session),
 		BOTH_HOOKS(test_vanished_while_running),
+		BOTH_HOOKS(test_other_netns),
 		BOTH_HOOKS(test_burst),
 		BOTH_HOOKS(test_burst_stalled),
 		HELPER_HOOK(test_v4_client_closes),
