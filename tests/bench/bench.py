@@ -6,8 +6,8 @@ in a tmux pane, no tracer; the two traced modes swap places each round) and
 repeated; the report gives medians and min-max. For each traced mode:
 connection rate as a ratio to the mean of the untraced runs just before and
 after it, sessions reported vs expected and missed, BPF ns per
-tracepoint run (kernel.bpf_stats_enabled, on for a window in the middle of
-each traced run only (a quarter of it), restored afterwards), tcpscope's
+tracepoint run (kernel.bpf_stats_enabled, on only for a second, shorter
+load under the same tracer after the measured one, restored afterwards), tcpscope's
 user+sys CPU per session, peak RSS and launch-to-attached time. Then a
 --history sweep (RSS bounded by the history), a long run (RSS flat), and the
 UI's key-to-redraw latency under maximum load (through a tmux control client,
@@ -28,7 +28,6 @@ import struct
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 
 CLK_TCK = os.sysconf("SC_CLK_TCK")
@@ -116,7 +115,7 @@ def bpf_stats(fds):
 
 
 STATS = "/proc/sys/kernel/bpf_stats_enabled"
-STATS_WINDOW = 0.25     # of each traced run, from 30 % of it
+STATS_SHARE = 4         # the statistics run: a quarter of the measured run's connections
 
 
 def set_stats(on):
@@ -124,23 +123,21 @@ def set_stats(on):
         f.write("1" if on else "0")
 
 
-def sampled_bpf_stats(fds, done, start_s, window_s):
-    """BPF (run_time_ns, run_cnt) over a window of a running load.
+def bpf_stats_run(lg, port, fds, conns):
+    """BPF (run_time_ns, run_cnt) over a load of its own, and its result.
 
     The kernel's run-time statistics cost two clock reads per program run
-    (tens of ns in a VM) and are not part of what a user runs, so they are on
-    only for this window: the rate of the run is measured with them off for
-    all but a small part of it."""
-    if done.wait(start_s):
-        return None
+    (tens of ns in a VM: 12 runs per connection) and are not part of what a
+    user runs, so they are never on while a rate is measured: this second,
+    shorter load under the same tracer gives the BPF figure."""
     set_stats(True)
     try:
         b0 = bpf_stats(fds)
-        done.wait(window_s)     # a load that ends early still gives a sample
+        res = lg.run(port, conns=conns)
         b1 = bpf_stats(fds)
     finally:
         set_stats(False)
-    return b1[0] - b0[0], b1[1] - b0[1]
+    return (b1[0] - b0[0], b1[1] - b0[1]), res
 
 
 def cpu_idle_busy():
@@ -356,35 +353,20 @@ def run_rounds(args, lg, tmp):
             tracer = Headless(args.tcpscope, tmp) if mode == "headless" else Tui(args.tcpscope, tmp)
             tracer.start(port)
             cpu0 = proc_cpu_s(tracer.pid)
-            # The load runs in a thread; BPF statistics are sampled over a
-            # window in its middle (a run lasts conns / rate seconds).
-            est = args.conns / untraced[-1]
-            box, done = {}, threading.Event()
-
-            def load():
-                try:
-                    box["res"] = lg.run(port)
-                finally:
-                    done.set()
             fds = tracer_prog_fds()
-            th = threading.Thread(target=load)
-            th.start()
             try:
-                sample = sampled_bpf_stats(fds, done, est * 0.3, est * STATS_WINDOW)
+                res = lg.run(port)
+                sample, res2 = bpf_stats_run(lg, port, fds, max(1000, args.conns // STATS_SHARE))
             finally:
-                th.join()
                 for fd in fds:
                     os.close(fd)
-            if "res" not in box:
-                raise RuntimeError("loadgen failed")
-            res = box["res"]
             time.sleep(0.35)    # let the last sessions drain (interval 100 ms)
             cpu1 = proc_cpu_s(tracer.pid)
             hwm = proc_status(tracer.pid, "VmHWM")
             counts = tracer.stop()
-            expected = 2 * res["connections_ok"]
+            expected = 2 * (res["connections_ok"] + res2["connections_ok"])
             reported, missed = counts if counts else (None, None)
-            ns, runs = sample if sample else (0, 0)
+            ns, runs = sample
             untraced.append(untraced_run())
             round_res[mode] = {
                 "rate": res["conn_per_s"], "expected": expected, "reported": reported,
