@@ -51,7 +51,14 @@ void model_add(struct model *m, const struct session *s)
 	if (agg_add(m->by_port, s) < 0)
 		m->agg_dropped++;
 	m->sessions_total++;
+	if (m->count_filter && filter_accepts(m->count_filter, s))
+		m->matched++;
 	m->generation++;
+}
+
+void model_count_matches(struct model *m, const struct filter *f)
+{
+	m->count_filter = f;
 }
 
 void model_clear(struct model *m)
@@ -60,6 +67,7 @@ void model_clear(struct model *m)
 	agg_table_clear(m->by_proc);
 	agg_table_clear(m->by_port);
 	m->sessions_total = 0;
+	m->matched = 0;
 	m->agg_dropped = 0;
 	m->generation++;
 }

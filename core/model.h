@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "core/agg.h"
+#include "core/filter.h"
 #include "core/session.h"
 #include "core/session_log.h"
 
@@ -26,6 +27,8 @@ struct model {
 	struct agg_table *by_proc;
 	struct agg_table *by_port;
 	uint64_t sessions_total;	/* sessions ever added */
+	const struct filter *count_filter;	/* see model_count_matches() */
+	uint64_t matched;		/* sessions ever added that count_filter accepted */
 	uint64_t agg_dropped;		/* table updates lost to -ENOMEM */
 	uint64_t generation;		/* bumped by every change */
 };
@@ -38,6 +41,10 @@ void model_fini(struct model *m);
 int model_prefault(struct model *m);
 
 void model_add(struct model *m, const struct session *s);
+/* From now on, count in m->matched the sessions that f accepts (NULL: stop):
+ * the history holds only the last N, and a filter may match more. f must
+ * outlive its use. */
+void model_count_matches(struct model *m, const struct filter *f);
 /* Forget every session and total (the log capacity is kept). */
 void model_clear(struct model *m);
 

@@ -366,17 +366,11 @@ static void print_summary(struct session_source *src, uint64_t shown, const stru
 			(unsigned long long)st.vanished);
 }
 
-/* Sessions of the history that the command-line filter shows. */
+/* Sessions that the command line's filter accepts: all of them, not only
+ * those still in the history (model_count_matches()). */
 static uint64_t count_shown(const struct model *m, const struct filter *f)
 {
-	size_t n = session_log_len(m->log);
-	uint64_t shown = 0;
-
-	if (filter_is_empty(f))
-		return m->sessions_total;
-	for (size_t i = 0; i < n; i++)
-		shown += filter_accepts(f, session_log_at(m->log, i));
-	return shown;
+	return filter_is_empty(f) ? m->sessions_total : m->matched;
 }
 
 struct stream_ctx {
@@ -602,6 +596,8 @@ int main(int argc, char **argv)
 				o.history ? o.history : (size_t)MODEL_DEFAULT_HISTORY);
 			goto out;
 		}
+		if (!filter_is_empty(&o.filter))
+			model_count_matches(&model, &o.filter);
 		if (!o.replay) {
 			uo.after_first_frame = after_first_frame;
 			uo.after_first_frame_ctx = &ffc;

@@ -83,6 +83,37 @@ static void test_sink_and_clear(void **state)
 	model_fini(&m);
 }
 
+/* With a filter to count against, every session it accepts is counted,
+ * beyond what the history keeps; clearing forgets the count. */
+static void test_count_matches(void **state)
+{
+	struct filter f;
+	struct model m;
+	struct session s;
+	int i;
+
+	filter_init(&f);
+	assert_int_equal(filter_only_port(&f, 443), 0);
+	assert_int_equal(model_init(&m, 4), 0);
+	s = mk_session(1, "a", 443, 50000, T0_NS);
+	model_add(&m, &s);		/* before counting: not counted */
+	model_count_matches(&m, &f);
+	for (i = 0; i < 30; i++) {
+		s = mk_session(1, "a", i % 3 ? 443 : 80, 50000 + i, T0_NS + i);
+		model_add(&m, &s);
+	}
+	assert_int_equal(m.sessions_total, 31);
+	assert_int_equal(m.matched, 20);
+	assert_int_equal(session_log_len(m.log), 4);
+	model_clear(&m);
+	assert_int_equal(m.matched, 0);
+	model_count_matches(&m, NULL);
+	model_add(&m, &s);
+	assert_int_equal(m.matched, 0);
+	model_fini(&m);
+	filter_clear(&f);
+}
+
 static void test_add_survives_enomem(void **state)
 {
 	struct model m;
@@ -109,6 +140,7 @@ int main(void)
 		cmocka_unit_test(test_add_feeds_log_and_tables),
 		cmocka_unit_test(test_sink_and_clear),
 		cmocka_unit_test(test_add_survives_enomem),
+		cmocka_unit_test(test_count_matches),
 	};
 
 	return cmocka_run_group_tests_name("model", tests, NULL, NULL);
