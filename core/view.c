@@ -42,6 +42,22 @@ static int grow(struct view *v, size_t cap)
 	return 0;
 }
 
+int view_reserve(struct view *v, size_t rows)
+{
+	size_t cap = rows + rows / 2, from = v->off + v->n;
+	int err;
+
+	if (cap <= v->cap)
+		return 0;
+	err = grow(v, cap);
+	if (err)
+		return err;
+	/* Touched now: a page fault costs microseconds in a VM. */
+	memset(v->base + from, 0, (cap - from) * sizeof(*v->base));
+	memset(v->seqs + from, 0, (cap - from) * sizeof(*v->seqs));
+	return 0;
+}
+
 /* Room for n rows from base[0] (rows of an earlier build are dropped). */
 static int reserve(struct view *v, size_t n)
 {

@@ -79,6 +79,14 @@ static inline bool view_is_stale(const struct view *v, const struct model *m)
 	return v->generation != m->generation;
 }
 
+/*
+ * Memory, touched now, for a sessions view of up to `rows` rows (the
+ * history's capacity) and the slack its updates slide through, so that it
+ * does not grow a piece at a time while the history fills. Keeps the rows;
+ * 0 or -ENOMEM (the view is unchanged but may have grown).
+ */
+int view_reserve(struct view *v, size_t rows);
+
 void view_fini(struct view *v);	/* frees; the view is empty and reusable */
 
 #endif

@@ -535,6 +535,9 @@ static void run_loop(struct monitor *mon)
 			if (!mon->first_frame_done) {
 				if (mon->opts->after_first_frame)
 					mon->opts->after_first_frame(mon->opts->after_first_frame_ctx);
+				/* Best effort: failing that, it grows as needed. */
+				view_reserve(&mon->views[VIEW_SESSIONS],
+					     session_log_capacity(mon->m->log));
 				if (mon->timing) {
 					fprintf(mon->timing, "started\n");
 					fflush(mon->timing);

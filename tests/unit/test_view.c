@@ -354,6 +354,49 @@ static void test_update_equals_fresh_build(void **state)
 	model_fini(&mm);
 }
 
+/* A sessions view reserved for the history's capacity keeps its rows and,
+ * however often the history wraps, never grows again: the same memory all
+ * along, and the same rows as a fresh build. */
+static void test_reserved_never_grows(void **state)
+{
+	static const struct sort_spec by_time = { COL_TIME, false };
+	const void **base;
+	struct model mm;
+	struct view v;
+	uint64_t t = T0_NS;
+	uint32_t i, n;
+	int round;
+
+	assert_int_equal(model_init(&mm, 300), 0);
+	view_init(&v);
+	for (i = 0; i < 50; i++) {
+		struct session s = mk_session(1 + i % 4, "w", (uint16_t)(1024 + i), 443, t += 1000);
+
+		model_add(&mm, &s);
+	}
+	expect_same_as_fresh(&v, &mm, VIEW_SESSIONS, NULL, &by_time);
+	assert_int_equal(view_reserve(&v, 300), 0);
+	assert_true(v.cap >= 450);
+	base = v.base;
+	expect_same_as_fresh(&v, &mm, VIEW_SESSIONS, NULL, &by_time);
+	assert_int_equal(view_reserve(&v, 300), 0);	/* again: nothing to do */
+	assert_ptr_equal(v.base, base);
+	for (round = 0; round < 400; round++) {
+		n = rnd(120);
+		for (i = 0; i < n; i++) {
+			struct session s = mk_session(1 + rnd(6), "w", (uint16_t)(1024 + rnd(5000)),
+						      443, t += rnd(3) * 1000);
+
+			model_add(&mm, &s);
+		}
+		expect_same_as_fresh(&v, &mm, VIEW_SESSIONS, NULL, &by_time);
+		assert_ptr_equal(v.base, base);
+	}
+	assert_true(v.updates > 300);
+	view_fini(&v);
+	model_fini(&mm);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -366,6 +409,7 @@ int main(void)
 		cmocka_unit_test(test_empty_model),
 		cmocka_unit_test(test_large),
 		cmocka_unit_test(test_update_equals_fresh_build),
+		cmocka_unit_test(test_reserved_never_grows),
 	};
 
 	return cmocka_run_group_tests_name("view", tests, setup, teardown);
