@@ -170,6 +170,20 @@ static struct view *cur_view(struct monitor *mon)
 	return &mon->views[mon->st.view];
 }
 
+/*
+ * Memory for the Sessions view's rows for the whole history, now that the
+ * first screen is up (best effort: failing that, they grow as needed). The
+ * rows may move: what the screen points at follows them.
+ */
+static void reserve_sessions(struct monitor *mon)
+{
+	struct view *v = &mon->views[VIEW_SESSIONS];
+
+	view_reserve(v, session_log_capacity(mon->m->log));
+	if (mon->st.view == VIEW_SESSIONS && !mon->st.paused)
+		ui_state_set_rows(&mon->st, v->rows, v->n, v->from_history);
+}
+
 static void rebuild(struct monitor *mon)
 {
 	struct ui_state *st = &mon->st;
@@ -535,9 +549,7 @@ static void run_loop(struct monitor *mon)
 			if (!mon->first_frame_done) {
 				if (mon->opts->after_first_frame)
 					mon->opts->after_first_frame(mon->opts->after_first_frame_ctx);
-				/* Best effort: failing that, it grows as needed. */
-				view_reserve(&mon->views[VIEW_SESSIONS],
-					     session_log_capacity(mon->m->log));
+				reserve_sessions(mon);
 				if (mon->timing) {
 					fprintf(mon->timing, "started\n");
 					fflush(mon->timing);
