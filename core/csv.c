@@ -150,7 +150,7 @@ int csv_write_row(FILE *f, enum view_kind kind, const void *row)
 			k += len;	/* ours: never quoted (columns.h) */
 			continue;
 		}
-		guard = cols[i].type == COLT_UNTRUSTED && csv_needs_guard(at);
+		guard = csv_needs_guard(at);
 		if (!guard && !needs_quotes(at, len)) {
 			k += len;
 			continue;
