@@ -37,8 +37,10 @@ struct awaiting {
 };
 
 /* Owner records that came before their session (lanes are per CPU, the
- * owner record goes through the ring buffer): kept a short while. */
-#define PARKED_MAX	64
+ * owner record goes through the ring buffer; a drain reads the lanes first,
+ * so only a session closed while the drain ran comes after its owner):
+ * kept a short while. */
+#define PARKED_MAX	256
 
 struct parked {
 	uint64_t sock_id;
@@ -616,11 +618,15 @@ static int collector_drain(struct session_source *src, session_sink_fn sink, voi
 	c->sink = sink;
 	c->sink_ctx = ctx;
 	c->sink_stop = 0;
-	err = ring_buffer__consume(c->rb);
+	/* The lanes first: a session's owner record (the ring buffer) comes
+	 * after its close, often in the same drain period, and is then taken
+	 * up at once rather than parked (the records that spilled into the
+	 * ring buffer, when the lanes were full, are the newer ones too). */
+	if (c->lanes.n)
+		lanes_drain(c);
+	err = c->sink_stop ? 0 : ring_buffer__consume(c->rb);
 	if (err < 0 && !c->sink_stop)
 		return err;
-	if (!c->sink_stop && c->lanes.n)
-		lanes_drain(c);
 	if (!c->sink_stop)
 		await_release(c, false);
 	maybe_sweep(c);
