@@ -9,6 +9,7 @@
 #include <getopt.h>
 #include <limits.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -500,6 +501,22 @@ static int run_stream(struct session_source *src, const struct options *o)
 	return rc;
 }
 
+/*
+ * Once attached, tcpscope works in batches (a drain every interval, a frame
+ * at most every interval) and never needs to run ahead of the workload it
+ * watches: SCHED_BATCH keeps its fair share of CPU, so it cannot fall
+ * behind on a busy host, but its wake-ups no longer preempt the task
+ * running on that CPU (they used to, 15-30 times a second). A policy set
+ * by the user (chrt) is kept. Best effort: nothing depends on it.
+ */
+static void become_batch(void)
+{
+	struct sched_param sp = { .sched_priority = 0 };
+
+	if (sched_getscheduler(0) == SCHED_OTHER)
+		sched_setscheduler(0, SCHED_BATCH, &sp);
+}
+
 int main(int argc, char **argv)
 {
 	struct options o = { .interval_ms = 100 };
@@ -564,6 +581,7 @@ int main(int argc, char **argv)
 				rc = EXIT_USAGE;
 			goto out;
 		}
+		become_batch();
 	}
 
 	if (o.stream) {

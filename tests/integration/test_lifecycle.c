@@ -22,6 +22,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdio.h>
@@ -304,6 +305,47 @@ static void test_tp_btf_unavailable(void **state)
 	scope_cleanup(&sc);
 }
 
+/* ---- scheduling ---------------------------------------------------------------- */
+
+/*
+ * Attached, tcpscope runs as SCHED_BATCH (its wake-ups do not preempt the
+ * workload), and still reports; a policy it was started with (here
+ * SCHED_IDLE, as `chrt -i 0 tcpscope` would) is left alone.
+ */
+static int policy_after_session(bool start_idle)
+{
+	static char portarg[16];
+	const char *argv[] = { "-o", "csv", "-P", portarg, NULL };
+	struct sched_param sp = { .sched_priority = 0 };
+	struct traffic_result res;
+	unsigned short port = scope_free_port();
+	struct scope sc;
+	int policy;
+
+	snprintf(portarg, sizeof(portarg), "%u", port);
+	if (start_idle)
+		assert_int_equal(sched_setscheduler(0, SCHED_IDLE, &sp), 0);
+	assert_int_equal(scope_start(&sc, argv, true), 0);
+	if (start_idle)
+		assert_int_equal(sched_setscheduler(0, SCHED_OTHER, &sp), 0);
+	one_session(port, "ts-sched", &res);
+	wait_lines(&sc, 3);	/* the header and both sides: the main loop runs */
+	policy = sched_getscheduler(sc.pid);
+	assert_int_equal(scope_stop(&sc, SIGINT), 0);
+	assert_true(WIFEXITED(sc.status));
+	assert_int_equal(WEXITSTATUS(sc.status), 0);
+	scope_cleanup(&sc);
+	return policy;
+}
+
+static void test_sched_batch(void **state)
+{
+	(void)state;
+	assert_int_equal(sched_getscheduler(0), SCHED_OTHER);
+	assert_int_equal(policy_after_session(false), SCHED_BATCH);
+	assert_int_equal(policy_after_session(true), SCHED_IDLE);
+}
+
 /* ---- signals ------------------------------------------------------------------ */
 
 /* A signal ends the stream cleanly: rows flushed, summary, exit 0, nothing left. */
@@ -510,6 +552,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_btf_missing),
 		cmocka_unit_test(test_tp_btf_unavailable),
+		cmocka_unit_test(test_sched_batch),
 		cmocka_unit_test(test_sigint),
 		cmocka_unit_test(test_sigterm),
 		cmocka_unit_test(test_sighup),
