@@ -508,7 +508,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--tcpscope", required=True)
     ap.add_argument("--loadgen", required=True)
-    ap.add_argument("--rounds", type=int, default=11)
+    ap.add_argument("--rounds", type=int, default=15)
     ap.add_argument("--conns", type=int, default=45000)  # 90,000 sessions: within the UI's default history
     ap.add_argument("--c2s", type=int, default=100)
     ap.add_argument("--s2c", type=int, default=1000)
