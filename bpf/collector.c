@@ -23,32 +23,18 @@
 #include <bpf/btf.h>
 
 #include "bpf/collector.h"
+#include "core/owner_wait.h"
 #include "bpf/tcpscope.h"
 #include "tcpscope.skel.h"
 
-/* Sessions held back until their owner is known (TS_F_AWAIT_OWNER). */
-#define AWAIT_MAX	4096
+/* Sessions held back until their owner is known (TS_F_AWAIT_OWNER), and
+ * owner records that came before their session (lanes are per CPU, the
+ * owner record goes through the ring buffer: a session closed while a drain
+ * ran comes after its owner). A flood of resets on 2 CPUs holds a few
+ * thousand of each; the limits only bound memory (about 13 MiB). */
+#define AWAIT_MAX	65536
+#define PARKED_MAX	65536
 #define AWAIT_NS	500000000ull	/* then they are delivered as uncertain */
-
-struct awaiting {
-	struct session s;
-	uint64_t sock_id;
-	uint64_t deadline_ns;	/* CLOCK_MONOTONIC */
-};
-
-/* Owner records that came before their session (lanes are per CPU, the
- * owner record goes through the ring buffer; a drain reads the lanes first,
- * so only a session closed while the drain ran comes after its owner):
- * kept a short while. */
-#define PARKED_MAX	256
-
-struct parked {
-	uint64_t sock_id;
-	uint64_t at_ns;		/* CLOCK_BOOTTIME of the socket's destruction */
-	uint64_t deadline_ns;	/* CLOCK_MONOTONIC; 0: free */
-	uint32_t pid;
-	char comm[TS_COMM_LEN];
-};
 
 /* The lanes (tp_btf hook): one ring of records per possible CPU. */
 struct lanes {
@@ -73,13 +59,11 @@ struct suspect {
 
 struct collector {
 	struct session_source src;	/* first: the source handle */
-	struct awaiting *await;		/* FIFO by deadline */
-	size_t await_n;
+	struct owner_wait *ow;		/* sessions and owners waiting for each other */
 	struct tcpscope_bpf *skel;
 	struct ring_buffer *rb;
 	struct lanes lanes;		/* n == 0: every record comes through rb */
 	bool seed_pending;		/* collector_seed() has the start-up walk to do */
-	struct parked parked[PARKED_MAX];
 	struct bpf_program *state_prog;	/* the attached state hook */
 	struct bpf_program *destroy_prog;	/* the attached tcp_destroy_sock hook, or NULL */
 	session_sink_fn sink;
@@ -245,71 +229,17 @@ static int deliver(struct collector *c, const struct session *s)
 	return 0;
 }
 
-static void await_remove(struct collector *c, size_t i)
-{
-	memmove(&c->await[i], &c->await[i + 1], (c->await_n - i - 1) * sizeof(c->await[0]));
-	c->await_n--;
-}
-
 /* Deliver held-back sessions whose owner did not show up in time (all of
  * them with all = true). */
 static int await_release(struct collector *c, bool all)
 {
 	uint64_t now = clock_ns(CLOCK_MONOTONIC);
+	struct session s;
 	int err = 0;
 
-	while (c->await_n && !err && (all || c->await[0].deadline_ns <= now)) {
-		struct session s = c->await[0].s;
-
-		await_remove(c, 0);
+	while (!err && owner_wait_expired(c->ow, now, all, &s))
 		err = deliver(c, &s);
-	}
 	return err;
-}
-
-static void park_owner(struct collector *c, const struct tcpscope_event *e)
-{
-	uint64_t now = clock_ns(CLOCK_MONOTONIC);
-	struct parked *p = &c->parked[0];
-
-	for (int i = 0; i < PARKED_MAX; i++) {
-		struct parked *q = &c->parked[i];
-
-		if (!q->deadline_ns || q->deadline_ns <= now) {
-			p = q;
-			break;
-		}
-		if (q->deadline_ns < p->deadline_ns)
-			p = q;	/* all taken: replace the oldest */
-	}
-	p->sock_id = e->sock_id;
-	p->at_ns = e->end_ns;
-	p->pid = e->pid;
-	memcpy(p->comm, e->comm, sizeof(p->comm));
-	p->deadline_ns = now + AWAIT_NS;
-}
-
-/* The parked owner of session e, if any: an owner record of the same
- * socket, released after this session's close (the address of an earlier
- * socket can be reused). */
-static bool unpark_owner(struct collector *c, const struct tcpscope_event *e, struct session *s)
-{
-	uint64_t now = clock_ns(CLOCK_MONOTONIC);
-
-	for (int i = 0; i < PARKED_MAX; i++) {
-		struct parked *p = &c->parked[i];
-
-		if (!p->deadline_ns || p->deadline_ns <= now || p->sock_id != e->sock_id ||
-		    p->at_ns < e->end_ns)
-			continue;
-		s->pid = p->pid;
-		memcpy(s->comm, p->comm, sizeof(s->comm));
-		s->comm[sizeof(s->comm) - 1] = '\0';
-		s->flags &= ~SESS_PID_UNCERTAIN;
-		p->deadline_ns = 0;
-		return true;
-	}
-	return false;
 }
 
 static int on_event(void *ctx, void *data, size_t len)
@@ -317,37 +247,29 @@ static int on_event(void *ctx, void *data, size_t len)
 	const struct tcpscope_event *e = data;
 	struct collector *c = ctx;
 	struct session s;
+	uint64_t now;
 
 	if (len < sizeof(struct tcpscope_event))
 		return 0;
 	if (e->kind == TS_KIND_OWNER) {
-		for (size_t i = 0; i < c->await_n; i++) {
-			if (c->await[i].sock_id != e->sock_id)
-				continue;
-			s = c->await[i].s;
-			await_remove(c, i);
-			s.pid = e->pid;
-			memcpy(s.comm, e->comm, sizeof(s.comm));
-			s.comm[sizeof(s.comm) - 1] = '\0';
-			s.flags &= ~SESS_PID_UNCERTAIN;
+		if (owner_wait_owner(c->ow, e->sock_id, e->end_ns, e->pid, e->comm, &s))
 			return deliver(c, &s);
-		}
 		/* Delivered already as uncertain, or its session is still in
 		 * a lane: keep it for a while. */
-		if (c->lanes.n)
-			park_owner(c, e);
+		if (c->lanes.n) {
+			now = clock_ns(CLOCK_MONOTONIC);
+			owner_wait_park(c->ow, e->sock_id, e->end_ns, e->pid, e->comm, now + AWAIT_NS,
+					now);
+		}
 		return 0;
 	}
 	event_to_session(c, e, &s);
-	if ((e->flags & TS_F_AWAIT_OWNER) && c->lanes.n && unpark_owner(c, e, &s))
-		return deliver(c, &s);
-	if ((e->flags & TS_F_AWAIT_OWNER) && c->await_n < AWAIT_MAX) {
-		struct awaiting *a = &c->await[c->await_n++];
-
-		a->s = s;
-		a->sock_id = e->sock_id;
-		a->deadline_ns = clock_ns(CLOCK_MONOTONIC) + AWAIT_NS;
-		return 0;
+	if (e->flags & TS_F_AWAIT_OWNER) {
+		now = clock_ns(CLOCK_MONOTONIC);
+		if (c->lanes.n && owner_wait_unpark(c->ow, e->sock_id, e->end_ns, now, &s))
+			return deliver(c, &s);
+		if (owner_wait_hold(c->ow, e->sock_id, e->end_ns, now + AWAIT_NS, &s) == 0)
+			return 0;
 	}
 	return deliver(c, &s);
 }
@@ -770,7 +692,7 @@ static void collector_stats(struct session_source *src, struct source_stats *out
 		/* Every session handed over before the flush was delivered, is
 		 * held, or was counted as ring full; anything else was lost on
 		 * the way (later arrivals only make the check looser). */
-		uint64_t accounted = c->delivered + c->await_n + out->ring_full;
+		uint64_t accounted = c->delivered + owner_wait_held(c->ow) + out->ring_full;
 
 		if (c->closes_at_flush > accounted) {
 			out->unaccounted = c->closes_at_flush - accounted;
@@ -803,7 +725,7 @@ static void collector_destroy(struct session_source *src)
 	tcpscope_bpf__destroy(c->skel);
 	free(c->suspects);
 	free(c->present);
-	free(c->await);
+	owner_wait_free(c->ow);
 	free(c);
 }
 
@@ -1145,8 +1067,8 @@ struct session_source *collector_open(const struct collector_opts *opts, char *e
 		return NULL;
 	}
 	c->src.ops = &collector_ops;
-	c->await = calloc(AWAIT_MAX, sizeof(*c->await));
-	if (!c->await) {
+	c->ow = owner_wait_new(AWAIT_MAX, PARKED_MAX);
+	if (!c->ow) {
 		free(c);
 		snprintf(err, errlen, "out of memory");
 		return NULL;

@@ -700,20 +700,21 @@ static void test_burst(void **state)
  * A flood of connections that the client aborts with RST while the server
  * sits in read(): each server side is closed by the reset, in the client's
  * context, and named only when its owner close()s the dead socket. At this
- * rate thousands of owners are seen between two drains, before their
- * sessions are read: every server session must still carry the server's
- * pid and name, certain.
+ * rate hundreds of owners are seen before their sessions are read, and a
+ * socket's memory is reused within one drain: every server session must
+ * still carry the server's pid and name, certain.
  */
 static void test_rst_burst(void **state)
 {
 	struct traffic_burst_spec spec = {
 		.family = AF_INET, .server_comm = "ts-rb-srv", .client_comm = "ts-rb-cli",
 		.c2s_bytes = 100, .s2c_bytes = 300, .closer = TRAFFIC_CLIENT, .rst = true,
-		.count = 5000, .concurrency = 2, .src_addrs = 16, .limit_ms = 60000,
+		.count = 20000, .concurrency = 4, .server_threads = 2, .src_addrs = 16,
+		.limit_ms = 120000,
 	};
 	static char portarg[16];
 	const char *argv[] = { "-o", "csv", "--hook", hook_of(state), "-P", portarg,
-			       "--count", "10000", "--duration", "60", NULL };
+			       "--count", "40000", "--duration", "120", NULL };
 	struct traffic_burst_result res;
 	size_t n = 0, srv = 0, cli = 0, named = 0;
 	struct session *v = NULL;
