@@ -31,7 +31,8 @@
  * owner records that came before their session (lanes are per CPU, the
  * owner record goes through the ring buffer: a session closed while a drain
  * ran comes after its owner). A flood of resets on 2 CPUs holds a few
- * thousand of each; the limits only bound memory (about 13 MiB). */
+ * thousand of each (under 1 MiB); the limits only bound memory (at most
+ * about 25 MiB, 232 and 136 bytes an entry). */
 #define AWAIT_MAX	65536
 #define PARKED_MAX	65536
 #define AWAIT_NS	500000000ull	/* then they are delivered as uncertain */
