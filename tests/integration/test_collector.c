@@ -627,6 +627,24 @@ static void test_other_netns(void **state)
 	scope_cleanup(&sc);
 }
 
+/* Pick the burst's port (into spec and portarg, which argv shows), start
+ * tcpscope with argv and run the burst: every connection must complete. */
+static void burst_under_scope(struct scope *sc, const char *const argv[], char portarg[16],
+			      struct traffic_burst_spec *spec, struct traffic_burst_result *res)
+{
+	int rc;
+
+	spec->port = scope_free_port();
+	assert_int_not_equal(spec->port, 0);
+	snprintf(portarg, 16, "%u", spec->port);
+	assert_int_equal(scope_start(sc, argv, true), 0);
+	rc = traffic_burst(spec, res);
+	if (rc)
+		printf("burst failed: %s\n", res->err);
+	assert_int_equal(rc, 0);
+	assert_int_equal(res->ok, spec->count);
+}
+
 /* A burst of 20,000 connections (40,000 sessions): every one is reported,
  * or counted as missed. */
 static void test_burst(void **state)
@@ -643,16 +661,8 @@ static void test_burst(void **state)
 	struct scope sc;
 	const char *summary;
 	long lines = 0;
-	int rc;
 
-	spec.port = scope_free_port();
-	snprintf(portarg, sizeof(portarg), "%u", spec.port);
-	assert_int_equal(scope_start(&sc, argv, true), 0);
-	rc = traffic_burst(&spec, &res);
-	if (rc)
-		printf("burst failed: %s\n", res.err);
-	assert_int_equal(rc, 0);
-	assert_int_equal(res.ok, spec.count);
+	burst_under_scope(&sc, argv, portarg, &spec, &res);
 	/* Wait (bounded) until every session is out, then stop. */
 	for (int i = 0; i < 1000 && lines < (long)expect + 1; i++) {
 		lines = scope_count_lines(&sc);
@@ -719,17 +729,8 @@ static void test_rst_burst(void **state)
 	size_t n = 0, srv = 0, cli = 0, named = 0;
 	struct session *v = NULL;
 	struct scope sc;
-	int rc;
 
-	spec.port = scope_free_port();
-	assert_int_not_equal(spec.port, 0);
-	snprintf(portarg, sizeof(portarg), "%u", spec.port);
-	assert_int_equal(scope_start(&sc, argv, true), 0);
-	rc = traffic_burst(&spec, &res);
-	if (rc)
-		printf("burst failed: %s\n", res.err);
-	assert_int_equal(rc, 0);
-	assert_int_equal(res.ok, spec.count);
+	burst_under_scope(&sc, argv, portarg, &spec, &res);
 	finish_scope(&sc, &v, &n, 2 * spec.count);
 	for (size_t i = 0; i < n; i++) {
 		if (v[i].lport == spec.port) {
