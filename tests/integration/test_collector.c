@@ -645,6 +645,33 @@ static void burst_under_scope(struct scope *sc, const char *const argv[], char p
 	assert_int_equal(res->ok, spec->count);
 }
 
+/* Wait (bounded) until the burst's `expect` sessions are out, stop tcpscope
+ * and read its summary: the sessions it printed (each counted as shown)
+ * and those it counted as missed. */
+static long stop_after_burst(struct scope *sc, uint64_t expect, unsigned long long *missed)
+{
+	unsigned long long shown = 0, seen = 0;
+	const char *summary;
+	long lines = 0;
+
+	for (int i = 0; i < 1000 && lines < (long)expect + 1; i++) {
+		lines = scope_count_lines(sc);
+		if (lines < (long)expect + 1)
+			usleep(10000);
+	}
+	assert_int_equal(scope_stop(sc, SIGINT), 0);
+	lines = scope_count_lines(sc) - 1;	/* the header */
+	summary = strstr(scope_stderr(sc), "sessions shown");
+	assert_non_null(summary);
+	while (summary > scope_stderr(sc) && summary[-1] != '\n')
+		summary--;
+	assert_int_equal(sscanf(summary, "tcpscope: %llu sessions shown (%llu seen), %llu missed",
+				&shown, &seen, missed), 3);
+	assert_int_equal((unsigned long long)lines, shown);
+	assert_true((uint64_t)lines <= expect);
+	return lines;
+}
+
 /* A burst of 20,000 connections (40,000 sessions): every one is reported,
  * or counted as missed. */
 static void test_burst(void **state)
@@ -656,27 +683,14 @@ static void test_burst(void **state)
 	static char portarg[16];
 	const char *argv[] = { "-o", "csv", "--hook", hook_of(state), "-P", portarg, "-v", NULL };
 	struct traffic_burst_result res;
-	unsigned long long shown = 0, seen = 0, missed = 0, connects = 0, accepts = 0, closes = 0;
+	unsigned long long missed = 0, connects = 0, accepts = 0, closes = 0;
 	const uint64_t expect = 2 * spec.count;
 	struct scope sc;
 	const char *summary;
-	long lines = 0;
+	long lines;
 
 	burst_under_scope(&sc, argv, portarg, &spec, &res);
-	/* Wait (bounded) until every session is out, then stop. */
-	for (int i = 0; i < 1000 && lines < (long)expect + 1; i++) {
-		lines = scope_count_lines(&sc);
-		if (lines < (long)expect + 1)
-			usleep(10000);
-	}
-	assert_int_equal(scope_stop(&sc, SIGINT), 0);
-	lines = scope_count_lines(&sc) - 1;	/* the header */
-	summary = strstr(scope_stderr(&sc), "sessions shown");
-	assert_non_null(summary);
-	while (summary > scope_stderr(&sc) && summary[-1] != '\n')
-		summary--;
-	assert_int_equal(sscanf(summary, "tcpscope: %llu sessions shown (%llu seen), %llu missed",
-				&shown, &seen, &missed), 3);
+	lines = stop_after_burst(&sc, expect, &missed);
 	printf("burst: %llu connections in %.2f s (%.0f/s): %ld sessions reported of %llu, "
 	       "%llu missed\n", (unsigned long long)res.ok, res.elapsed_s,
 	       res.ok / (res.elapsed_s > 0 ? res.elapsed_s : 1), lines,
@@ -692,8 +706,6 @@ static void test_burst(void **state)
 	assert_true(connects >= spec.count && connects < spec.count + 1000);
 	assert_true(accepts >= spec.count && accepts < spec.count + 1000);
 	assert_true(closes >= expect && closes < expect + 2000);
-	assert_int_equal((unsigned long long)lines, shown);
-	assert_true((uint64_t)lines <= expect);
 	/* Nothing lost without being counted... */
 	assert_true((uint64_t)lines + missed >= expect);
 	/* ...and the target: at least 99.95 % reported. */
@@ -712,7 +724,8 @@ static void test_burst(void **state)
  * context, and named only when its owner close()s the dead socket. At this
  * rate hundreds of owners are seen before their sessions are read, and a
  * socket's memory is reused within one drain: every server session must
- * still carry the server's pid and name, certain.
+ * still carry the server's pid and name, certain; and every session is
+ * reported or counted as missed.
  */
 static void test_rst_burst(void **state)
 {
@@ -723,34 +736,50 @@ static void test_rst_burst(void **state)
 		.limit_ms = 120000,
 	};
 	static char portarg[16];
-	const char *argv[] = { "-o", "csv", "--hook", hook_of(state), "-P", portarg,
-			       "--count", "40000", "--duration", "120", NULL };
+	const char *argv[] = { "-o", "csv", "--hook", hook_of(state), "-P", portarg, "-v", NULL };
+	const uint64_t expect = 2 * spec.count;
+	size_t n = 0, srv = 0, cli = 0, named = 0, bad = 0;
 	struct traffic_burst_result res;
-	size_t n = 0, srv = 0, cli = 0, named = 0;
+	unsigned long long missed = 0;
 	struct session *v = NULL;
 	struct scope sc;
+	long lines;
 
 	burst_under_scope(&sc, argv, portarg, &spec, &res);
-	finish_scope(&sc, &v, &n, 2 * spec.count);
+	lines = stop_after_burst(&sc, expect, &missed);
+	if (missed)
+		printf("tcpscope stderr: %s\n", scope_stderr(&sc));
+	assert_int_equal(scope_read_sessions(&sc, &v, &n), 0);
+	assert_int_equal(n, (size_t)lines);
 	for (size_t i = 0; i < n; i++) {
+		bool ok;
+
 		if (v[i].lport == spec.port) {
 			srv++;
-			assert_int_equal(v[i].cause, CAUSE_RST_RECV);
+			ok = v[i].cause == CAUSE_RST_RECV;
 			named += v[i].pid == (uint32_t)res.server_pid &&
 				 strcmp(v[i].comm, "ts-rb-srv") == 0 &&
 				 !(v[i].flags & SESS_PID_UNCERTAIN);
 		} else {
 			cli++;
-			assert_int_equal(v[i].rport, spec.port);
-			assert_int_equal(v[i].pid, (uint32_t)res.client_pid);
-			assert_int_equal(v[i].cause, CAUSE_RST_SENT);
+			ok = v[i].rport == spec.port && v[i].pid == (uint32_t)res.client_pid &&
+			     v[i].cause == CAUSE_RST_SENT;
 		}
+		if (!ok && bad++ < 5)
+			printf("unexpected row: pid %u %s lport %u rport %u cause %d flags 0x%x\n",
+			       v[i].pid, v[i].comm, v[i].lport, v[i].rport, v[i].cause, v[i].flags);
 	}
+	assert_int_equal(bad, 0);
 	printf("rst burst: %.0f connections/s; %zu of %zu server sessions named with their "
-	       "owner\n", res.ok / (res.elapsed_s > 0 ? res.elapsed_s : 1), named, srv);
-	assert_int_equal(cli, spec.count);
-	assert_int_equal(srv, spec.count);
-	assert_int_equal(named, spec.count);
+	       "owner; %llu missed\n", res.ok / (res.elapsed_s > 0 ? res.elapsed_s : 1), named,
+	       srv, missed);
+	/* Every session reported or counted (a connection none of whose closes
+	 * reaches the programs is rare but real: the sweep counts it), at least
+	 * 99.95 % reported, and every server session reported is named. */
+	assert_true((uint64_t)lines + missed >= expect);
+	assert_true((uint64_t)lines * 10000 >= expect * 9995);
+	assert_true(cli <= spec.count && srv <= spec.count);
+	assert_int_equal(named, srv);
 	free(v);
 	scope_cleanup(&sc);
 }
