@@ -604,6 +604,94 @@ def main():
             print(f"UI key→redraw under max load, {name}: median {statistics.median(xs):.1f} ms, "
                   f"p90 {xs[max(0, int(len(xs) * 0.9) - 1)]:.1f} ms, max {max(xs):.1f} ms over "
                   f"{len(xs)} keys ({how})")
+    print_targets(rounds, rounds_sat, lat)
+
+
+# The targets of the benchmark: what tcpscope must do on this kind of machine.
+TARGET_RATIO = 0.97
+TARGET_BPF_NS = 150
+TARGET_REPORTED_PCT = 99.95
+TARGET_CPU_US = {"headless": 0.5, "ui": 1.0}
+TARGET_ATTACH_S = 0.1
+TARGET_KEY_P90_MS = 50
+
+
+def p90(xs):
+    xs = sorted(xs)
+    return xs[max(0, int(len(xs) * 0.9) - 1)]
+
+
+def ratio_verdict(ratios):
+    """met / not met / undecided: the 95 % interval of the mean against the
+    target. A median a little above or below it says little on a machine
+    whose single rounds swing by several per cent."""
+    ci = mean_ci95(ratios)
+    if not ci:
+        return "undecided (one round)"
+    lo, hi = ci[0] - ci[1], ci[0] + ci[1]
+    if lo >= TARGET_RATIO:
+        return "met"
+    if hi < TARGET_RATIO:
+        return "not met"
+    return "undecided (the interval holds it)"
+
+
+def target_rows(label, rounds):
+    """(what, target, measured, verdict) for each mode of one load."""
+    rows = []
+    for mode in ("headless", "ui"):
+        rs = rounds[mode]
+        ratios = [r["ratio"] for r in rs]
+        ci = mean_ci95(ratios)
+        rows.append((f"{label} {mode}: rate ratio", f">= {TARGET_RATIO}",
+                     f"median {statistics.median(ratios):.3f}" +
+                     (f", mean {ci[0]:.3f} ± {ci[1]:.3f}" if ci else ""), ratio_verdict(ratios)))
+        ok = [r for r in rs if r["reported"] is not None]
+        if len(ok) < len(rs):
+            rows.append((f"{label} {mode}: sessions reported", f">= {TARGET_REPORTED_PCT} %",
+                         f"no summary in {len(rs) - len(ok)} of {len(rs)} rounds", "not met"))
+        else:
+            worst = min(r["reported"] / r["expected"] * 100 for r in rs)
+            exact = sum(r["reported"] + r["missed"] == r["expected"] for r in rs)
+            rows.append((f"{label} {mode}: sessions reported", f">= {TARGET_REPORTED_PCT} %, "
+                         "reported + missed = expected",
+                         f"worst round {worst:.3f} %; sums exact in {exact} of {len(rs)} rounds",
+                         "met" if worst >= TARGET_REPORTED_PCT and exact == len(rs) else "not met"))
+        ns = [r["bpf_ns_per_run"] for r in rs if r["bpf_ns_per_run"] is not None]
+        if ns:
+            rows.append((f"{label} {mode}: BPF ns per run", f"<= {TARGET_BPF_NS}",
+                         f"median {statistics.median(ns):.0f}",
+                         "met" if statistics.median(ns) <= TARGET_BPF_NS else "not met"))
+        cpu = statistics.median(r["cpu_us_per_session"] for r in rs)
+        rows.append((f"{label} {mode}: CPU per session", f"<= {TARGET_CPU_US[mode]} µs",
+                     f"median {cpu:.2f} µs", "met" if cpu <= TARGET_CPU_US[mode] else "not met"))
+        att = statistics.median(r["attach_s"] for r in rs)
+        rows.append((f"{label} {mode}: launch to attached", f"<= {TARGET_ATTACH_S} s",
+                     f"median {att:.3f} s", "met" if att <= TARGET_ATTACH_S else "not met"))
+    return rows
+
+
+def print_targets(rounds, rounds_sat, lat):
+    rows = []
+    if rounds:
+        rows += target_rows("first load", rounds)
+    if rounds_sat:
+        rows += target_rows("busy load", rounds_sat)
+    key = (lat or {}).get("control_ms") or (lat or {}).get("samples_ms")
+    if key:
+        rows.append(("UI key to redraw, p90", f"<= {TARGET_KEY_P90_MS} ms", f"{p90(key):.1f} ms",
+                     "met" if p90(key) <= TARGET_KEY_P90_MS else "not met"))
+    if not rows:
+        return
+    print("\ntargets (the rate ratio is met when the 95 % interval of its mean is at or above "
+          "the target):")
+    print("| what | target | measured | verdict |")
+    print("|---|---|---|---|")
+    for r in rows:
+        print("| " + " | ".join(r) + " |")
+    missed = [r for r in rows if r[3] != "met"]
+    print(f"{len(rows) - len(missed)} of {len(rows)} targets met" +
+          (": not met or undecided: " + "; ".join(r[0] for r in missed) if missed else ""))
 
 
 def print_rounds(args, rounds):
