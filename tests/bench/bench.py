@@ -621,11 +621,10 @@ def p90(xs):
     return xs[max(0, int(len(xs) * 0.9) - 1)]
 
 
-def ratio_verdict(ratios):
-    """met / not met / undecided: the 95 % interval of the mean against the
-    target. A median a little above or below it says little on a machine
-    whose single rounds swing by several per cent."""
-    ci = mean_ci95(ratios)
+def ratio_verdict(ci):
+    """met / not met / undecided: the 95 % interval of the mean (ci, from
+    mean_ci95) against the target. A median a little above or below it says
+    little on a machine whose single rounds swing by several per cent."""
     if not ci:
         return "undecided (one round)"
     lo, hi = ci[0] - ci[1], ci[0] + ci[1]
@@ -645,7 +644,7 @@ def target_rows(label, rounds):
         ci = mean_ci95(ratios)
         rows.append((f"{label} {mode}: rate ratio", f">= {TARGET_RATIO}",
                      f"median {statistics.median(ratios):.3f}" +
-                     (f", mean {ci[0]:.3f} ± {ci[1]:.3f}" if ci else ""), ratio_verdict(ratios)))
+                     (f", mean {ci[0]:.3f} ± {ci[1]:.3f}" if ci else ""), ratio_verdict(ci)))
         ok = [r for r in rs if r["reported"] is not None]
         if len(ok) < len(rs):
             rows.append((f"{label} {mode}: sessions reported", f">= {TARGET_REPORTED_PCT} %",
@@ -714,9 +713,9 @@ def print_rounds(args, rounds):
         rs = rounds[mode]
         ci = mean_ci95([r["ratio"] for r in rs])
         if ci:
-            above = sum(r["ratio"] >= 0.97 for r in rs)
+            above = sum(r["ratio"] >= TARGET_RATIO for r in rs)
             print(f"{mode} rate ratio: mean {ci[0]:.3f} ± {ci[1]:.3f} (95 % interval of the mean, "
-                  f"{len(rs)} rounds); {above} of {len(rs)} rounds at 0.97 or above")
+                  f"{len(rs)} rounds); {above} of {len(rs)} rounds at {TARGET_RATIO} or above")
 
 
 if __name__ == "__main__":
