@@ -23,16 +23,16 @@
 #include "ui/draw.h"
 #include "ui/keys.h"
 #include "ui/monitor.h"
+#include "ui/pace.h"
 #include "ui/state.h"
 #include "ui/status.h"
 #include "ui/term.h"
 
-#define FRAME_MS	50	/* data alone redraws at most 20 times a second; a key at once */
+#define FRAME_MS	UI_PACE_FRAME_MS	/* data alone redraws at most 20 times a second; a key at once */
 #define TICK_MS		1000	/* header figures (sessions/s, clock) */
 #define MSG_MS		5000	/* how long a message stays in the status line */
 #define MSG_ERROR_MS	10000
 #define KEYS_PER_TURN	512	/* then drain again, even while keys keep coming */
-#define MAX_REBUILD_GAP_MS 1000	/* rebuild at least once a second, however slow */
 
 /* While paused, the rows shown are copies: the model keeps changing under them. */
 struct snapshot {
@@ -84,6 +84,7 @@ struct monitor {
 	bool rebuild_now;	/* a key asked for it: do not wait for the rebuild gap */
 	bool frame_now;		/* a key changed the screen: draw without waiting for FRAME_MS */
 	uint64_t last_build_ms;
+	uint64_t built_total;	/* model->sessions_total at the last rebuild */
 	bool need_redraw;
 	uint64_t key_ms;	/* when the first key since the last frame came */
 
@@ -187,7 +188,7 @@ static void reserve_sessions(struct monitor *mon)
 static void rebuild(struct monitor *mon)
 {
 	struct ui_state *st = &mon->st;
-	uint64_t t0 = mono_us();
+	uint64_t t0 = mono_us(), added;
 	int rc;
 
 	mon->need_rebuild = false;
@@ -212,20 +213,22 @@ static void rebuild(struct monitor *mon)
 	mon->last_build_ms = mono_ms();
 	/*
 	 * Sessions are drained every interval whatever the screen costs (the
-	 * ring buffer must never overflow for its sake). Rebuilding the view
-	 * after each drain is what costs: with a big history under a flood,
-	 * keep half of the time for keys by rebuilding no more often than
-	 * every two builds (and at least once a second). New data alone never
-	 * rebuilds more often than the refresh interval, however often the
-	 * kernel side wakes us to drain (a key rebuilds at once).
+	 * ring buffer must never overflow for its sake). New data alone
+	 * rebuilds and redraws no more often than ui_pace_gap_ms() says: the
+	 * refresh interval, longer for a slow rebuild or a flood (pace.h);
+	 * however often the kernel side wakes us to drain. A key rebuilds at
+	 * once.
 	 */
-	mon->min_gap_ms = mon->build_us / 500;
-	if (mon->min_gap_ms < FRAME_MS)
-		mon->min_gap_ms = FRAME_MS;
-	if (mon->min_gap_ms < mon->interval_ms)
-		mon->min_gap_ms = mon->interval_ms;
-	if (mon->min_gap_ms > MAX_REBUILD_GAP_MS)
-		mon->min_gap_ms = MAX_REBUILD_GAP_MS;
+	added = mon->m->sessions_total >= mon->built_total ?
+		mon->m->sessions_total - mon->built_total : mon->m->sessions_total;
+	mon->built_total = mon->m->sessions_total;
+	mon->min_gap_ms = ui_pace_gap_ms(mon->build_us, mon->interval_ms, added, st->lay.rows_h);
+	if (mon->timing) {
+		fprintf(mon->timing, "rebuild added=%llu page=%d gap_ms=%llu build_us=%llu\n",
+			(unsigned long long)added, st->lay.rows_h, (unsigned long long)mon->min_gap_ms,
+			(unsigned long long)mon->build_us);
+		fflush(mon->timing);
+	}
 	mon->need_redraw = true;
 }
 

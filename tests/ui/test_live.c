@@ -495,12 +495,91 @@ static void test_live_quit_counts_everything(void **state)
 	tmux_stop(&t);
 }
 
+/*
+ * Under a flood the screen follows twice a second, not every refresh
+ * interval: more sessions close between two rebuilds than the page has rows
+ * (ui/pace.h). The monitor's timing log (TCPSCOPE_UI_TIMING) says, for
+ * each rebuild, how many sessions came since the one before and the gap it
+ * chose. Nothing is held back: every session reaches the screen's total,
+ * and once the flood is over a lone session brings back the normal gap.
+ * The terminal is 14 lines high: 300 sessions made one after the other are
+ * a flood for its page even on a slow machine.
+ */
+#define FLOOD_SESSIONS 300
+
+static void test_live_flood_paces_redraws(void **state)
+{
+	struct server srv;
+	char env[600], args[64], path[512], line[256], want[64];
+	int i, fd, page = -1, floods = 0, quiet_after = 0, last_gap = -1;
+	unsigned long long added, gap;
+	FILE *f;
+
+	(void)state;
+	snprintf(path, sizeof(path), "/tmp/tcpscope-pace-XXXXXX");
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	start_server(&srv);
+	snprintf(args, sizeof(args), "-P %d", srv.port);
+	snprintf(env, sizeof(env), "TCPSCOPE_UI_TIMING=%s", path);
+	if (!start_monitor_with(env, args)) {
+		stop_server(&srv);
+		unlink(path);
+		skip();
+	}
+	/* a short page: a flood even on a slow machine (a few sessions per
+	 * rebuild), whose gap the log says */
+	tmux_resize(&t, 120, 14);
+	assert_true(tmux_wait_text(&t, "F10Quit"));
+	for (i = 0; i < FLOOD_SESSIONS; i++)
+		one_session(&srv);
+	snprintf(want, sizeof(want), "Total: %d ", 2 * FLOOD_SESSIONS);
+	assert_true(tmux_wait_text(&t, want));
+	/* quiet now: a lone session after a pause */
+	usleep(700 * 1000);
+	one_session(&srv);
+	stop_server(&srv);
+	snprintf(want, sizeof(want), "Total: %d ", 2 * FLOOD_SESSIONS + 2);
+	assert_true(tmux_wait_text(&t, want));
+	tmux_keys(&t, "q");
+	assert_true(tmux_wait_text(&t, "EXIT=0"));
+	tmux_stop(&t);
+
+	f = fopen(path, "r");
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "rebuild added=%llu page=%d gap_ms=%llu", &added, &page, &gap) != 3)
+			continue;
+		assert_true(page > 0);
+		if (added > (unsigned long long)page) {
+			/* a flood: the flood gap, never the interval */
+			assert_int_equal(gap, 500);
+			floods++;
+			quiet_after = 0;
+		} else {
+			assert_int_equal(gap, 100);
+			quiet_after++;
+		}
+		last_gap = (int)gap;
+	}
+	fclose(f);
+	unlink(path);
+	printf("  %d sessions: %d rebuilds at the flood gap; the last gap %d ms\n",
+	       2 * FLOOD_SESSIONS, floods, last_gap);
+	assert_true(floods >= 1);
+	/* the lone session came back to the interval */
+	assert_true(quiet_after >= 1);
+	assert_int_equal(last_gap, 100);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_live_filter_pause_export, stop_terminal),
 		cmocka_unit_test_teardown(test_live_open_before_start, stop_terminal),
 		cmocka_unit_test_teardown(test_live_quit_counts_everything, stop_terminal),
+		cmocka_unit_test_teardown(test_live_flood_paces_redraws, stop_terminal),
 	};
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
