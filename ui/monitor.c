@@ -188,7 +188,7 @@ static void reserve_sessions(struct monitor *mon)
 static void rebuild(struct monitor *mon)
 {
 	struct ui_state *st = &mon->st;
-	uint64_t t0 = mono_us(), added;
+	uint64_t t0 = mono_us(), added, elapsed, now;
 	int rc;
 
 	mon->need_rebuild = false;
@@ -210,7 +210,7 @@ static void rebuild(struct monitor *mon)
 		ui_state_set_rows(st, cur_view(mon)->rows, cur_view(mon)->n,
 				  cur_view(mon)->from_history);
 	mon->build_us = mono_us() - t0;
-	mon->last_build_ms = mono_ms();
+	now = mono_ms();
 	/*
 	 * Sessions are drained every interval whatever the screen costs (the
 	 * ring buffer must never overflow for its sake). New data alone
@@ -222,11 +222,15 @@ static void rebuild(struct monitor *mon)
 	added = mon->m->sessions_total >= mon->built_total ?
 		mon->m->sessions_total - mon->built_total : mon->m->sessions_total;
 	mon->built_total = mon->m->sessions_total;
-	mon->min_gap_ms = ui_pace_gap_ms(mon->build_us, mon->interval_ms, added, st->lay.rows_h);
+	elapsed = now - mon->last_build_ms;
+	mon->last_build_ms = now;
+	mon->min_gap_ms = ui_pace_gap_ms(mon->build_us, mon->interval_ms, added, elapsed,
+					 st->lay.rows_h);
 	if (mon->timing) {
-		fprintf(mon->timing, "rebuild added=%llu page=%d gap_ms=%llu build_us=%llu\n",
-			(unsigned long long)added, st->lay.rows_h, (unsigned long long)mon->min_gap_ms,
-			(unsigned long long)mon->build_us);
+		fprintf(mon->timing,
+			"rebuild added=%llu elapsed_ms=%llu page=%d gap_ms=%llu build_us=%llu\n",
+			(unsigned long long)added, (unsigned long long)elapsed, st->lay.rows_h,
+			(unsigned long long)mon->min_gap_ms, (unsigned long long)mon->build_us);
 		fflush(mon->timing);
 	}
 	mon->need_redraw = true;

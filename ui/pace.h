@@ -7,10 +7,13 @@
  * things stretch the gap:
  * - a slow rebuild (a big history, sorted): rebuilds take at most half of
  *   the time, so that keys are still served;
- * - a flood: when more sessions closed since the last rebuild than the
- *   screen has rows, every frame is a new page that nobody can read, and
- *   each costs the monitor and the terminal (over ssh: sshd and the
- *   network) a full repaint. The screen then follows twice a second.
+ * - a flood: when more sessions close per refresh than the screen has
+ *   rows, every frame is a new page that nobody can read, and each costs
+ *   the monitor and the terminal (over ssh: sshd and the network) a full
+ *   repaint. The screen then follows twice a second. The test is on the
+ *   rate (sessions per normal gap), not on the count since the last
+ *   rebuild: a count over the longer gap would keep a rate that is no
+ *   flood in the slow mode.
  * Never more than a second, whatever the cost.
  */
 #ifndef TCPSCOPE_UI_PACE_H
@@ -25,15 +28,15 @@
 /*
  * The gap in ms before new data may rebuild the view again: build_us is
  * what the last rebuild took, interval_ms the refresh interval, added the
- * sessions that closed since the rebuild before it, page_rows the rows the
- * screen shows (0 or less: not known, no flood rule).
+ * sessions that closed in the elapsed_ms since the rebuild before it,
+ * page_rows the rows the screen shows (0 or less: not known, no flood
+ * rule).
  */
-uint64_t ui_pace_gap_ms(uint64_t build_us, unsigned interval_ms, uint64_t added, int page_rows);
+uint64_t ui_pace_gap_ms(uint64_t build_us, unsigned interval_ms, uint64_t added,
+			uint64_t elapsed_ms, int page_rows);
 
-/* Whether `added` sessions between two rebuilds are a flood for a page of page_rows. */
-static inline int ui_pace_flood(uint64_t added, int page_rows)
-{
-	return page_rows > 0 && added > (uint64_t)page_rows;
-}
+/* Whether `added` sessions in elapsed_ms are more than a page of page_rows
+ * per gap_ms: a flood at that pace. */
+int ui_pace_flood(uint64_t added, uint64_t elapsed_ms, uint64_t gap_ms, int page_rows);
 
 #endif

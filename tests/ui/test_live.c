@@ -21,6 +21,7 @@
 #include <cmocka.h>
 
 #include "core/csv.h"
+#include "ui/pace.h"
 #include "tests/ui/tmux_harness.h"
 
 #define C2S 1000
@@ -497,22 +498,26 @@ static void test_live_quit_counts_everything(void **state)
 
 /*
  * Under a flood the screen follows twice a second, not every refresh
- * interval: more sessions close between two rebuilds than the page has rows
+ * interval: more sessions close per refresh than the page has rows
  * (ui/pace.h). The monitor's timing log (TCPSCOPE_UI_TIMING) says, for
- * each rebuild, how many sessions came since the one before and the gap it
- * chose. Nothing is held back: every session reaches the screen's total,
- * and once the flood is over a lone session brings back the normal gap.
- * The terminal is 14 lines high: 300 sessions made one after the other are
- * a flood for its page even on a slow machine.
+ * each rebuild, how many sessions came in how long since the one before
+ * and the gap it chose. The terminal is 14 lines high: 300 sessions made
+ * one after the other are a flood for its page even on a slow machine.
+ * Then a trickle of a session every 100 ms (2 rows per refresh: no flood,
+ * but more than a page per 500 ms, so a rule that counted sessions since
+ * the last rebuild would stay slow) must bring the interval back, and so
+ * must a lone session after a pause. Nothing is held back: every session
+ * reaches the screen's total.
  */
 #define FLOOD_SESSIONS 300
+#define TRICKLE_SESSIONS 12
 
 static void test_live_flood_paces_redraws(void **state)
 {
 	struct server srv;
 	char env[600], args[64], path[512], line[256], want[64];
 	int i, fd, page = -1, floods = 0, quiet_after = 0, last_gap = -1;
-	unsigned long long added, gap;
+	unsigned long long added, elapsed, gap;
 	FILE *f;
 
 	(void)state;
@@ -528,19 +533,21 @@ static void test_live_flood_paces_redraws(void **state)
 		unlink(path);
 		skip();
 	}
-	/* a short page: a flood even on a slow machine (a few sessions per
-	 * rebuild), whose gap the log says */
 	tmux_resize(&t, 120, 14);
 	assert_true(tmux_wait_text(&t, "F10Quit"));
 	for (i = 0; i < FLOOD_SESSIONS; i++)
 		one_session(&srv);
 	snprintf(want, sizeof(want), "Total: %d ", 2 * FLOOD_SESSIONS);
 	assert_true(tmux_wait_text(&t, want));
+	for (i = 0; i < TRICKLE_SESSIONS; i++) {
+		one_session(&srv);
+		usleep(100 * 1000);
+	}
 	/* quiet now: a lone session after a pause */
 	usleep(700 * 1000);
 	one_session(&srv);
 	stop_server(&srv);
-	snprintf(want, sizeof(want), "Total: %d ", 2 * FLOOD_SESSIONS + 2);
+	snprintf(want, sizeof(want), "Total: %d ", 2 * (FLOOD_SESSIONS + TRICKLE_SESSIONS + 1));
 	assert_true(tmux_wait_text(&t, want));
 	tmux_keys(&t, "q");
 	assert_true(tmux_wait_text(&t, "EXIT=0"));
@@ -549,27 +556,31 @@ static void test_live_flood_paces_redraws(void **state)
 	f = fopen(path, "r");
 	assert_non_null(f);
 	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "rebuild added=%llu page=%d gap_ms=%llu", &added, &page, &gap) != 3)
+		if (sscanf(line, "rebuild added=%llu elapsed_ms=%llu page=%d gap_ms=%llu", &added,
+			   &elapsed, &page, &gap) != 4)
 			continue;
 		assert_true(page > 0);
-		if (added > (unsigned long long)page) {
-			/* a flood: the flood gap, never the interval */
-			assert_int_equal(gap, 500);
+		/* the flood gap exactly when the rate is a flood, else the interval */
+		if (ui_pace_flood(added, elapsed, 100, page)) {
+			assert_int_equal(gap, UI_PACE_FLOOD_MS);
 			floods++;
 			quiet_after = 0;
 		} else {
-			assert_int_equal(gap, 100);
+			if (gap != 100)
+				fail_msg("not a flood (%llu sessions in %llu ms, page %d) but gap %llu ms",
+					 added, elapsed, page, gap);
 			quiet_after++;
 		}
 		last_gap = (int)gap;
 	}
 	fclose(f);
 	unlink(path);
-	printf("  %d sessions: %d rebuilds at the flood gap; the last gap %d ms\n",
-	       2 * FLOOD_SESSIONS, floods, last_gap);
+	printf("  %d sessions, page %d: %d rebuilds at the flood gap; %d at the interval after "
+	       "them; the last gap %d ms\n",
+	       2 * (FLOOD_SESSIONS + TRICKLE_SESSIONS + 1), page, floods, quiet_after, last_gap);
 	assert_true(floods >= 1);
-	/* the lone session came back to the interval */
-	assert_true(quiet_after >= 1);
+	/* the trickle and the lone session came back to the interval */
+	assert_true(quiet_after >= 3);
 	assert_int_equal(last_gap, 100);
 }
 
