@@ -23,6 +23,7 @@
 #include <bpf/btf.h>
 
 #include "bpf/collector.h"
+#include "core/hugemem.h"
 #include "core/owner_wait.h"
 #include "bpf/tcpscope.h"
 #include "tcpscope.skel.h"
@@ -800,25 +801,12 @@ static const char *hook_name(enum collector_hook h)
  * in huge pages a small history's monitor settled 3-5 MiB larger. glibc
  * only; elsewhere nothing changes.
  */
-static bool thp_usable(void)
-{
-	char buf[128] = "";
-	FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
-
-	if (!f)
-		return false;
-	if (!fgets(buf, sizeof(buf), f))
-		buf[0] = '\0';
-	fclose(f);
-	return strstr(buf, "[always]") || strstr(buf, "[madvise]");
-}
-
 static uintptr_t huge_lo, huge_hi;
 
 static void heap_prepare(const char *btf_path)
 {
 #ifdef __GLIBC__
-	const uintptr_t huge = 2u << 20;
+	const uintptr_t huge = HUGEMEM_PAGE;
 	long page = sysconf(_SC_PAGESIZE);
 	struct stat st;
 	size_t want;
@@ -837,7 +825,7 @@ static void heap_prepare(const char *btf_path)
 		return;
 	lo = ((uintptr_t)p + huge - 1) & ~(huge - 1);
 	hi = ((uintptr_t)p + want) & ~(huge - 1);
-	if (hi > lo && thp_usable() && madvise((void *)lo, hi - lo, MADV_HUGEPAGE) == 0) {
+	if (hi > lo && hugemem_thp_usable() && madvise((void *)lo, hi - lo, MADV_HUGEPAGE) == 0) {
 		huge_lo = lo;
 		huge_hi = hi;
 	} else {

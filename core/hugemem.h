@@ -17,6 +17,7 @@
 #ifndef TCPSCOPE_CORE_HUGEMEM_H
 #define TCPSCOPE_CORE_HUGEMEM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #define HUGEMEM_PAGE (2u << 20)
@@ -25,5 +26,9 @@
  * to the length to give to hugemem_free(). */
 void *hugemem_alloc(size_t bytes, size_t *mapped);
 void hugemem_free(void *p, size_t mapped);	/* NULL: no-op */
+
+/* Whether the system hands out transparent huge pages to memory advised
+ * MADV_HUGEPAGE (its setting is "always" or "madvise"). */
+bool hugemem_thp_usable(void);
 
 #endif

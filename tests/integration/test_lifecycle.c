@@ -38,6 +38,7 @@
 #include <cmocka.h>
 
 #include "core/fmt.h"
+#include "core/hugemem.h"
 #include "core/session.h"
 #include "tests/lib/run.h"
 #include "tests/lib/scope.h"
@@ -308,19 +309,6 @@ static void test_tp_btf_unavailable(void **state)
 
 /* ---- start-up ----------------------------------------------------------------- */
 
-static bool thp_usable(void)
-{
-	char buf[128] = "";
-	FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
-
-	if (!f)
-		return false;
-	if (!fgets(buf, sizeof(buf), f))
-		buf[0] = '\0';
-	fclose(f);
-	return strstr(buf, "[always]") || strstr(buf, "[madvise]");
-}
-
 static long minflt_of(pid_t pid)
 {
 	char path[64], buf[1024], *p;
@@ -378,7 +366,7 @@ static void test_startup_faults(void **state)
 	printf("  (sanitizer build: the count is not checked)\n");
 	return;
 #endif
-	if (!thp_usable()) {
+	if (!hugemem_thp_usable()) {
 		printf("  (transparent huge pages off: the count is not checked)\n");
 		return;
 	}
