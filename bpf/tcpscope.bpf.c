@@ -560,10 +560,14 @@ static __always_inline int emit(const struct sock *sk, struct tcp_sock *tp, __u6
 		current_ident(&e->pid, e->comm, direct);
 		if (!ident_now) {
 			e->flags |= TS_F_PID_UNCERTAIN;
-			/* A process still holds it (typically: reset by the
-			 * peer while the owner sat in read()). Its close()
-			 * will tell who it is. */
-			if (RD(direct, sk, sk_socket)) {
+			/* Not orphaned: a process holds it (typically: reset
+			 * by the peer while the owner sat in read()), or will
+			 * (reset while it waited in the accept queue: whoever
+			 * accepts it, or closes the listener). That close()
+			 * destroys it and tells who it is. An orphan (its
+			 * owner closed it, unseen) is destroyed right now, in
+			 * whatever context this is: no owner to wait for. */
+			if (!(sk_flags & (1UL << bpf_core_enum_value(enum sock_flags, SOCK_DEAD)))) {
 				__u8 one = 1;
 
 				if (!bpf_map_update_elem(&await_owner, &key, &one, BPF_ANY)) {

@@ -24,6 +24,9 @@
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
+#include <netinet/tcp.h>
+#include <sys/prctl.h>
+#include <linux/sockios.h>
 #include <cmocka.h>
 
 #include "core/session.h"
@@ -207,6 +210,102 @@ static void test_refused(void **state)
 	assert_string_equal(v[0].comm, "ts-refused");
 	assert_int_equal(v[0].tx_bytes, 0);
 	assert_int_equal(v[0].rx_bytes, 0);
+	free(v);
+	scope_cleanup(&sc);
+}
+
+/*
+ * A connection reset while it waits in the listener's accept queue: the
+ * kernel closes the server's socket in the client's context (the softirq of
+ * its close()), before any process owns it. Its owner is the process that
+ * accepts it later and closes it: named then, certain, never the client
+ * (until 2026-12-04 such a row carried the client's name, flagged uncertain).
+ */
+static void test_reset_before_accept(void **state)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET }, peer;
+	socklen_t plen = sizeof(peer), ilen;
+	const struct session *cli, *srv;
+	char oldname[17] = "";
+	struct tcp_info ti;
+	struct session *v = NULL;
+	unsigned short port, cport;
+	int lfd, fd, one = 1, st;
+	struct scope sc;
+	pid_t client;
+	size_t n;
+
+	port = scope_free_port();
+	assert_int_not_equal(port, 0);
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	sa.sin_port = htons(port);
+	lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	assert_true(lfd >= 0);
+	assert_int_equal(setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)), 0);
+	assert_int_equal(bind(lfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(listen(lfd, 8), 0);
+	start_scope(&sc, state, port, 2);
+
+	client = fork();
+	assert_true(client >= 0);
+	if (client == 0) {
+		struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+		char buf[1000];
+		int c, q = 1;
+
+		prctl(PR_SET_NAME, "ts-aq-cli");
+		memset(buf, 'x', sizeof(buf));
+		c = socket(AF_INET, SOCK_STREAM, 0);
+		if (c < 0 || connect(c, (struct sockaddr *)&sa, sizeof(sa)) ||
+		    write(c, buf, sizeof(buf)) != (ssize_t)sizeof(buf))
+			_exit(1);
+		/* Everything ACKed (by the kernel: nobody has accepted) */
+		for (int i = 0; i < 1000 && q; i++) {
+			if (ioctl(c, SIOCOUTQ, &q))
+				_exit(2);
+			if (q)
+				usleep(1000);
+		}
+		if (q || setsockopt(c, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)))
+			_exit(3);
+		close(c);	/* RST */
+		_exit(0);
+	}
+	assert_int_equal(waitpid(client, &st, 0), client);
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	usleep(100000);	/* loopback handles the RST within close(); a margin */
+
+	prctl(PR_GET_NAME, oldname);
+	prctl(PR_SET_NAME, "ts-aq-srv");
+	fd = accept4(lfd, (struct sockaddr *)&peer, &plen, SOCK_CLOEXEC);
+	assert_true(fd >= 0);
+	cport = ntohs(peer.sin_port);
+	/* It was reset before accept() took it. */
+	ilen = sizeof(ti);
+	assert_int_equal(getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &ilen), 0);
+	assert_int_equal(ti.tcpi_state, TCP_CLOSE);
+	close(fd);
+	prctl(PR_SET_NAME, oldname);
+	close(lfd);
+
+	finish_scope(&sc, &v, &n, 2);
+	cli = scope_find(v, n, cport, port);
+	srv = scope_find(v, n, port, cport);
+	assert_non_null(cli);
+	assert_non_null(srv);
+	assert_int_equal(cli->pid, client);
+	assert_string_equal(cli->comm, "ts-aq-cli");
+	assert_int_equal(cli->cause, CAUSE_RST_SENT);
+	assert_int_equal(cli->tx_bytes, 1000);
+	if (srv->pid != (uint32_t)getpid() || (srv->flags & SESS_PID_UNCERTAIN))
+		printf("server row: pid %u %s flags 0x%x (expected pid %d ts-aq-srv, certain)\n",
+		       srv->pid, srv->comm, srv->flags, (int)getpid());
+	assert_int_equal(srv->pid, getpid());
+	assert_string_equal(srv->comm, "ts-aq-srv");
+	assert_false(srv->flags & SESS_PID_UNCERTAIN);
+	assert_int_equal(srv->cause, CAUSE_RST_RECV);
+	assert_int_equal(srv->dir, DIR_IN);
+	assert_int_equal(srv->rx_bytes, 1000);
 	free(v);
 	scope_cleanup(&sc);
 }
@@ -898,6 +997,7 @@ int main(void)
 		BOTH_HOOKS(test_server_rst),
 		BOTH_HOOKS(test_server_unread_close),
 		BOTH_HOOKS(test_refused),
+		BOTH_HOOKS(test_reset_before_accept),
 		BOTH_HOOKS(test_open_before_start),
 		BOTH_HOOKS(test_close_during_start),
 		BOTH_HOOKS(test_unseen_close),
