@@ -975,6 +975,13 @@ static int try_open(struct collector *c, const struct collector_opts *opts,
 		skel->rodata->test_drop_destroy_port =
 			(uint16_t)strtoul(getenv("TCPSCOPE_TEST_DROP_DESTROY_PORT"), NULL, 10);
 
+	/* `make bench`: the floor (see bench_floor in the program). */
+	if (getenv("TCPSCOPE_BENCH_FLOOR")) {
+		skel->rodata->bench_floor = true;
+		log_line("TCPSCOPE_BENCH_FLOOR is set: the programs return at once, nothing is "
+			 "reported (a benchmark's floor)");
+	}
+
 	err = tcpscope_bpf__load(skel);
 	if (err)
 		goto fail;

@@ -199,6 +199,7 @@ def stop_leftovers():
 
 class Headless:
     name = "headless"
+    env = None
 
     def __init__(self, tcpscope, tmp):
         self.tcpscope, self.tmp = tcpscope, tmp
@@ -207,7 +208,7 @@ class Headless:
         self.err = os.path.join(self.tmp, "headless.err")
         t0 = time.monotonic()
         self.p = subprocess.Popen([self.tcpscope, "-o", "csv", "-P", str(port), *extra],
-                                  stdout=subprocess.DEVNULL, stderr=open(self.err, "w"))
+                                  stdout=subprocess.DEVNULL, stderr=open(self.err, "w"), env=self.env)
         LIVE.add(self)
         ok = wait_for(lambda: "attached" in open(self.err).read() or self.p.poll() is not None, 15)
         if not ok or self.p.poll() is not None:
@@ -229,6 +230,14 @@ class Headless:
         self.p.kill()
         self.p.wait()
         LIVE.discard(self)
+
+
+class Floor(Headless):
+    """The stream with TCPSCOPE_BENCH_FLOOR set: its programs are attached
+    but return at once. What the kernel's tracepoints cost with any program
+    attached (12 runs a connection): the floor under tcpscope's own cost."""
+    name = "floor"
+    env = dict(os.environ, TCPSCOPE_BENCH_FLOOR="1")
 
 
 class Tui:
@@ -335,7 +344,9 @@ def run_rounds(args, lg, tmp):
     run's ratio is to the mean of the untraced runs on either side of it:
     this machine's speed drifts over minutes, and a baseline taken next to
     each measurement cancels most of that."""
-    results = {"none": [], "headless": [], "ui": []}
+    modes = ["headless", "ui"] + (["floor"] if args.floor else [])
+    results = {"none": []}
+    results.update({m: [] for m in modes})
     idle = []
 
     def untraced_run():
@@ -346,11 +357,11 @@ def run_rounds(args, lg, tmp):
         return rate
 
     for r in range(args.rounds):
-        traced = ["headless", "ui"] if r % 2 == 0 else ["ui", "headless"]
+        traced = modes[r % len(modes):] + modes[:r % len(modes)]
         round_res, untraced = {}, [untraced_run()]
         for mode in traced:
             port = free_port()
-            tracer = Headless(args.tcpscope, tmp) if mode == "headless" else Tui(args.tcpscope, tmp)
+            tracer = {"headless": Headless, "ui": Tui, "floor": Floor}[mode](args.tcpscope, tmp)
             tracer.start(port)
             cpu0 = proc_cpu_s(tracer.pid)
             fds = tracer_prog_fds()
@@ -377,11 +388,10 @@ def run_rounds(args, lg, tmp):
             }
         round_res["none"] = {"rate": statistics.median(untraced), "runs": untraced,
                              "idle": statistics.median(idle[-len(untraced):])}
-        for mode in ("none", "headless", "ui"):
+        for mode in ["none"] + modes:
             results[mode].append(round_res[mode])
         print(f"{lg.label} round {r + 1}/{args.rounds}: untraced {'/'.join(f'{u:.0f}' for u in untraced)}/s, "
-              f"headless {round_res['headless']['ratio']:.3f}x, ui {round_res['ui']['ratio']:.3f}x",
-              file=sys.stderr)
+              + ", ".join(f"{m} {round_res[m]['ratio']:.3f}x" for m in modes), file=sys.stderr)
     return results
 
 
@@ -516,6 +526,9 @@ def main():
     ap.add_argument("--saturated", default="4x2",
                     help="CLIENTSxSERVERS: the rounds again with a load that keeps every CPU busy "
                          "(the default load's single server thread leaves some idle); '' skips")
+    ap.add_argument("--floor", action=argparse.BooleanOptionalAction, default=True,
+                    help="a third traced run each round with the programs returning at once "
+                         "(the kernel's own cost of the tracepoints: tcpscope's floor)")
     ap.add_argument("--history-sweep", type=int, nargs="*", default=[1000, 10000, 100000, 1000000])
     ap.add_argument("--sweep-conns", type=int, default=300000)
     ap.add_argument("--long-seconds", type=int, default=60)
@@ -709,6 +722,11 @@ def print_rounds(args, rounds):
               f"{median_range([r['cpu_us_per_session'] for r in rs], '{:.2f}')} | "
               f"{median_range([r['peak_rss'] / 2**20 for r in rs], '{:.1f}')} | "
               f"{median_range([r['attach_s'] for r in rs], '{:.3f}')} |")
+    fl = rounds.get("floor")
+    if fl:
+        print(f"| floor: programs attached, returning at once | {median_range([r['ratio'] for r in fl])} "
+              f"| — | — | {median_range([r['bpf_ns_per_run'] for r in fl], '{:.0f}')} | — | — | "
+              f"{median_range([r['attach_s'] for r in fl], '{:.3f}')} |")
     for mode in ("headless", "ui"):
         rs = rounds[mode]
         ci = mean_ci95([r["ratio"] for r in rs])
@@ -716,6 +734,17 @@ def print_rounds(args, rounds):
             above = sum(r["ratio"] >= TARGET_RATIO for r in rs)
             print(f"{mode} rate ratio: mean {ci[0]:.3f} ± {ci[1]:.3f} (95 % interval of the mean, "
                   f"{len(rs)} rounds); {above} of {len(rs)} rounds at {TARGET_RATIO} or above")
+    if fl:
+        ci = mean_ci95([r["ratio"] for r in fl])
+        if ci:
+            print(f"floor rate ratio: mean {ci[0]:.3f} ± {ci[1]:.3f}: what 12 tracepoint runs a "
+                  "connection cost this machine with any program attached")
+        for mode in ("headless", "ui"):
+            d = [a["ratio"] - b["ratio"] for a, b in zip(rounds[mode], fl)]
+            ci = mean_ci95(d)
+            if ci:
+                print(f"{mode} minus floor, paired by round: mean {ci[0]:+.3f} ± {ci[1]:.3f} "
+                      f"(median {statistics.median(d):+.3f}): tcpscope's own share of the rate")
 
 
 if __name__ == "__main__":

@@ -307,6 +307,41 @@ static void test_tp_btf_unavailable(void **state)
 	scope_cleanup(&sc);
 }
 
+/* `make bench`'s floor (TCPSCOPE_BENCH_FLOOR): the programs are attached,
+ * say so, and report nothing of real traffic; without it the same run
+ * reports both sessions (the switch is the only difference). */
+static void test_bench_floor(void **state)
+{
+	static char portarg[16];
+	const char *argv[] = { "-o", "csv", "-P", portarg, NULL };
+	struct traffic_result res;
+	struct session *v = NULL;
+	struct bpf_objs objs;
+	struct scope sc;
+	size_t n;
+
+	for (int floor = 1; floor >= 0; floor--) {
+		unsigned short port = scope_free_port();
+
+		snprintf(portarg, sizeof(portarg), "%u", port);
+		if (floor)
+			setenv("TCPSCOPE_BENCH_FLOOR", "1", 1);
+		assert_int_equal(scope_start(&sc, argv, true), 0);
+		unsetenv("TCPSCOPE_BENCH_FLOOR");
+		assert_true(!strstr(scope_stderr(&sc), "programs return at once") == !floor);
+		snapshot_attached(sc.pid, &objs);
+		one_session(port, "ts-floor", &res);
+		usleep(400000);		/* four drains */
+		assert_int_equal(scope_stop(&sc, SIGINT), 0);
+		assert_int_equal(scope_read_sessions(&sc, &v, &n), 0);
+		assert_int_equal(n, floor ? 0 : 2);
+		free(v);
+		v = NULL;
+		assert_nothing_left(&objs);
+		scope_cleanup(&sc);
+	}
+}
+
 /* ---- start-up ----------------------------------------------------------------- */
 
 static long minflt_of(pid_t pid)
@@ -620,6 +655,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_btf_missing),
 		cmocka_unit_test(test_tp_btf_unavailable),
+		cmocka_unit_test(test_bench_floor),
 		cmocka_unit_test(test_sched_batch),
 		cmocka_unit_test(test_startup_faults),
 		cmocka_unit_test(test_sigint),
