@@ -36,7 +36,7 @@
  * about 25 MiB, 232 and 136 bytes an entry). */
 #define AWAIT_MAX	65536
 #define PARKED_MAX	65536
-#define AWAIT_NS	500000000ull	/* then they are delivered as uncertain */
+#define AWAIT_NS	(COLLECTOR_AWAIT_MS * 1000000ull)	/* then they are delivered as uncertain */
 
 /* The lanes (tp_btf hook): one ring of records per possible CPU. */
 struct lanes {
@@ -89,6 +89,8 @@ struct collector {
 	uint64_t sweep_every_ns;
 	uint64_t sweep_walks, sweep_skips;	/* periodic checks that walked / did not */
 	uint64_t vanished;		/* sessions whose socket went away untraced */
+	uint64_t owner_unseen;		/* held for their owner, delivered uncertain at the deadline */
+	uint64_t owner_hold_failed;	/* could not be held (the waiting table full) */
 	unsigned int vanished_shown;
 };
 
@@ -239,8 +241,10 @@ static int await_release(struct collector *c, bool all)
 	struct session s;
 	int err = 0;
 
-	while (!err && owner_wait_expired(c->ow, now, all, &s))
+	while (!err && owner_wait_expired(c->ow, now, all, &s)) {
+		c->owner_unseen++;
 		err = deliver(c, &s);
+	}
 	return err;
 }
 
@@ -272,6 +276,7 @@ static int on_event(void *ctx, void *data, size_t len)
 			return deliver(c, &s);
 		if (owner_wait_hold(c->ow, e->sock_id, e->end_ns, now + AWAIT_NS, &s) == 0)
 			return 0;
+		c->owner_hold_failed++;
 	}
 	return deliver(c, &s);
 }
@@ -688,6 +693,10 @@ static void collector_stats(struct session_source *src, struct source_stats *out
 			     prog_recursion_misses(c->destroy_prog);
 	out->vanished = c->vanished;
 	out->spilled = __atomic_load_n(&c->skel->bss->spilled, __ATOMIC_RELAXED);
+	out->owner_unseen = c->owner_unseen;
+	out->owner_no_wait = c->owner_hold_failed +
+			     __atomic_load_n(&c->skel->bss->await_failed, __ATOMIC_RELAXED);
+	out->owner_lost = __atomic_load_n(&c->skel->bss->owner_lost, __ATOMIC_RELAXED);
 	out->missed = out->ring_full + out->kernel_misses + out->vanished +
 		      __atomic_load_n(&c->skel->bss->unreadable, __ATOMIC_RELAXED);
 	if (c->flushed) {

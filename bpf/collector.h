@@ -38,6 +38,7 @@ struct collector_opts {
 
 #define COLLECTOR_DEFAULT_SOCKETS	65536
 #define COLLECTOR_DEFAULT_RING_BYTES	(8u << 20)
+#define COLLECTOR_AWAIT_MS		500	/* a session reset under its owner waits for it */
 #define COLLECTOR_SLOTS			16384	/* lock-free per-socket slots (tp_btf) */
 #ifndef COLLECTOR_LANE_WAKE_DIV
 #define COLLECTOR_LANE_WAKE_DIV		2	/* wake user space when a lane is this part full */

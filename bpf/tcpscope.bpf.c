@@ -80,6 +80,8 @@ __s64 in_socks;		/* entries in socks */
 __u64 unreadable;	/* closes whose socket could not be read: sessions lost */
 __u16 sweep_gen;	/* set by user space before each sweep */
 __u64 spilled;		/* records that went to the ring buffer, their lane full */
+__u64 await_failed;	/* sessions that could not wait for their owner (await_owner full) */
+__u64 owner_lost;	/* owner records lost (ring buffer full) */
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -577,6 +579,8 @@ static __always_inline int emit(const struct sock *sk, struct tcp_sock *tp, __u6
 				if (!bpf_map_update_elem(&await_owner, &key, &one, BPF_ANY)) {
 					__sync_fetch_and_add(&awaiting, 1);
 					e->flags |= TS_F_AWAIT_OWNER;
+				} else {
+					__sync_fetch_and_add(&await_failed, 1);
 				}
 			}
 		}
@@ -819,8 +823,11 @@ static __always_inline int on_destroy(const struct sock *sk, const struct addr_a
 		return 0;	/* someone else took it */
 	__sync_fetch_and_add(&awaiting, -1);
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-	if (!e)
-		return 0;	/* the session stays uncertain; nothing is lost */
+	if (!e) {
+		/* The session stays uncertain; no session is lost. */
+		__sync_fetch_and_add(&owner_lost, 1);
+		return 0;
+	}
 	__builtin_memset(e, 0, sizeof(*e));
 	e->kind = TS_KIND_OWNER;
 	e->end_ns = bpf_ktime_get_boot_ns();	/* after the session's close */

@@ -34,6 +34,10 @@ struct source_stats {
 	uint64_t vanished;	/* sessions whose socket went away with no close traced at
 				 * all (found by the sweep); included in missed */
 	uint64_t spilled;	/* records that took the slow way (their CPU's lane full) */
+	/* Sessions reported without a certain owner, and why (-v). */
+	uint64_t owner_unseen;	/* waited for their owner's close, which did not come in time */
+	uint64_t owner_no_wait;	/* could not wait (the kernel side's table of them full) */
+	uint64_t owner_lost;	/* owners' records lost on the way (buffer full) */
 };
 
 struct session_source;

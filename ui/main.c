@@ -361,6 +361,12 @@ static void print_summary(struct session_source *src, uint64_t shown, const stru
 		fprintf(stderr, "tcpscope: %llu sessions came through the ring buffer because their "
 			"CPU's lane was full (user space fell behind)\n",
 			(unsigned long long)st.spilled);
+	if (verbose && (st.owner_unseen || st.owner_no_wait || st.owner_lost))
+		fprintf(stderr, "tcpscope: owners not known for sure: %llu sessions waited %.1f s for "
+			"their owner's close, which did not come (pid_certain=0); %llu could not wait "
+			"(table full); %llu owners' records were lost (buffer full)\n",
+			(unsigned long long)st.owner_unseen, COLLECTOR_AWAIT_MS / 1000.0,
+			(unsigned long long)st.owner_no_wait, (unsigned long long)st.owner_lost);
 	if (verbose && st.vanished)
 		fprintf(stderr, "tcpscope: %llu sessions closed with no close traced at all (their "
 			"socket was gone from the sweep of open sockets): counted as missed\n",
