@@ -140,8 +140,9 @@ struct {
 	__type(value, struct tcpscope_event);
 } lanes SEC(".maps");
 
-/* Closed sessions whose owner was not seen but still holds the socket: its
- * close() will destroy the socket in its own context (tcp_destroy_sock). */
+/* Closed sessions whose owner was not seen but holds the socket, or will
+ * (still in the accept queue): its close() will destroy the socket in its own
+ * context (tcp_destroy_sock). */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(map_flags, BPF_F_NO_PREALLOC);	/* rarely used: no memory, no start-up cost */
