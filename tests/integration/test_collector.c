@@ -229,51 +229,34 @@ static void test_refused(void **state)
 }
 
 /*
- * A connection reset while it waits in the listener's accept queue: the
- * kernel closes the server's socket in the client's context (the softirq of
- * its close()), before any process owns it. Its owner is the process that
- * accepts it later and closes it: named then, certain, never the client
- * (until 2026-12-04 such a row carried the client's name, flagged uncertain).
+ * A forked client ("ts-aq-cli") connects to sa, sends 1000 bytes, waits until
+ * the kernel has ACKed them (nobody has accepted) and resets the connection.
+ * Returns its pid; its port in *cport.
  */
-static void test_reset_before_accept(void **state)
+static pid_t client_resets(const struct sockaddr_in *sa, unsigned short *cport)
 {
-	struct sockaddr_in sa = { .sin_family = AF_INET }, peer;
-	socklen_t plen = sizeof(peer), ilen;
-	const struct session *cli, *srv;
-	char oldname[17] = "";
-	struct tcp_info ti;
-	struct session *v = NULL;
-	unsigned short port, cport;
-	int lfd, fd, one = 1, st;
-	struct scope sc;
-	pid_t client;
-	size_t n;
+	int pfd[2], st;
+	pid_t pid;
 
-	port = scope_free_port();
-	assert_int_not_equal(port, 0);
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	sa.sin_port = htons(port);
-	lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	assert_true(lfd >= 0);
-	assert_int_equal(setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)), 0);
-	assert_int_equal(bind(lfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
-	assert_int_equal(listen(lfd, 8), 0);
-	start_scope(&sc, state, port, 2);
-
-	client = fork();
-	assert_true(client >= 0);
-	if (client == 0) {
+	assert_int_equal(pipe(pfd), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
 		struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+		struct sockaddr_in me;
+		socklen_t mlen = sizeof(me);
 		char buf[1000];
 		int c, q = 1;
 
+		close(pfd[0]);
 		prctl(PR_SET_NAME, "ts-aq-cli");
 		memset(buf, 'x', sizeof(buf));
 		c = socket(AF_INET, SOCK_STREAM, 0);
-		if (c < 0 || connect(c, (struct sockaddr *)&sa, sizeof(sa)) ||
+		if (c < 0 || connect(c, (const struct sockaddr *)sa, sizeof(*sa)) ||
+		    getsockname(c, (struct sockaddr *)&me, &mlen) ||
+		    write(pfd[1], &me.sin_port, sizeof(me.sin_port)) != sizeof(me.sin_port) ||
 		    write(c, buf, sizeof(buf)) != (ssize_t)sizeof(buf))
 			_exit(1);
-		/* Everything ACKed (by the kernel: nobody has accepted) */
 		for (int i = 0; i < 1000 && q; i++) {
 			if (ioctl(c, SIOCOUTQ, &q))
 				_exit(2);
@@ -285,26 +268,24 @@ static void test_reset_before_accept(void **state)
 		close(c);	/* RST */
 		_exit(0);
 	}
-	assert_int_equal(waitpid(client, &st, 0), client);
+	close(pfd[1]);
+	assert_int_equal(read(pfd[0], cport, sizeof(*cport)), sizeof(*cport));
+	*cport = ntohs(*cport);
+	close(pfd[0]);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
 	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
 	usleep(100000);	/* loopback handles the RST within close(); a margin */
+	return pid;
+}
 
-	prctl(PR_GET_NAME, oldname);
-	prctl(PR_SET_NAME, "ts-aq-srv");
-	fd = accept4(lfd, (struct sockaddr *)&peer, &plen, SOCK_CLOEXEC);
-	assert_true(fd >= 0);
-	cport = ntohs(peer.sin_port);
-	/* It was reset before accept() took it. */
-	ilen = sizeof(ti);
-	assert_int_equal(getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &ilen), 0);
-	assert_int_equal(ti.tcpi_state, TCP_CLOSE);
-	close(fd);
-	prctl(PR_SET_NAME, oldname);
-	close(lfd);
+/* Both rows of a connection that client_resets() reset in the accept queue:
+ * the server's named with this process as "ts-aq-srv", certain. */
+static void check_reset_in_queue(const struct session *v, size_t n, unsigned short port,
+				 unsigned short cport, pid_t client)
+{
+	const struct session *cli = scope_find(v, n, cport, port);
+	const struct session *srv = scope_find(v, n, port, cport);
 
-	finish_scope(&sc, &v, &n, 2);
-	cli = scope_find(v, n, cport, port);
-	srv = scope_find(v, n, port, cport);
 	assert_non_null(cli);
 	assert_non_null(srv);
 	assert_int_equal(cli->pid, client);
@@ -320,6 +301,61 @@ static void test_reset_before_accept(void **state)
 	assert_int_equal(srv->cause, CAUSE_RST_RECV);
 	assert_int_equal(srv->dir, DIR_IN);
 	assert_int_equal(srv->rx_bytes, 1000);
+}
+
+/*
+ * A connection reset while it waits in the listener's accept queue: the
+ * kernel closes the server's socket in the client's context (the softirq of
+ * its close()), before any process owns it. Its owner is the process that
+ * accepts it later and closes it, or that closes the listener with it still
+ * queued: named then, certain, never the client (until 2026-12-04 such a
+ * row carried the client's name, flagged uncertain).
+ */
+static void test_reset_before_accept(void **state)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	unsigned short port, cport1, cport2;
+	char oldname[17] = "";
+	struct session *v = NULL;
+	struct tcp_info ti;
+	socklen_t ilen;
+	int lfd, fd, one = 1;
+	pid_t client1, client2;
+	struct scope sc;
+	size_t n;
+
+	port = scope_free_port();
+	assert_int_not_equal(port, 0);
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	sa.sin_port = htons(port);
+	lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	assert_true(lfd >= 0);
+	assert_int_equal(setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)), 0);
+	assert_int_equal(bind(lfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(listen(lfd, 8), 0);
+	start_scope(&sc, state, port, 4);
+	prctl(PR_GET_NAME, oldname);
+
+	/* Accepted after the reset, then closed. */
+	client1 = client_resets(&sa, &cport1);
+	prctl(PR_SET_NAME, "ts-aq-srv");
+	fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+	assert_true(fd >= 0);
+	ilen = sizeof(ti);
+	assert_int_equal(getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &ilen), 0);
+	assert_int_equal(ti.tcpi_state, TCP_CLOSE);	/* reset before accept() took it */
+	close(fd);
+	prctl(PR_SET_NAME, oldname);
+
+	/* Never accepted: the listener is closed with it in the queue. */
+	client2 = client_resets(&sa, &cport2);
+	prctl(PR_SET_NAME, "ts-aq-srv");
+	close(lfd);
+	prctl(PR_SET_NAME, oldname);
+
+	finish_scope(&sc, &v, &n, 4);
+	check_reset_in_queue(v, n, port, cport1, client1);
+	check_reset_in_queue(v, n, port, cport2, client2);
 	free(v);
 	scope_cleanup(&sc);
 }
