@@ -362,9 +362,9 @@ static void print_summary(struct session_source *src, uint64_t shown, const stru
 			"CPU's lane was full (user space fell behind)\n",
 			(unsigned long long)st.spilled);
 	if (verbose && (st.owner_unseen || st.owner_no_wait || st.owner_lost))
-		fprintf(stderr, "tcpscope: owners not known for sure: %llu sessions waited %.1f s for "
-			"their owner's close, which did not come (pid_certain=0); %llu could not wait "
-			"(table full); %llu owners' records were lost (buffer full)\n",
+		fprintf(stderr, "tcpscope: owners not known for sure: %llu sessions whose owner's "
+			"close did not come within %.1f s or before the end (pid_certain=0); %llu could "
+			"not wait (table full); %llu owners' records were lost (buffer full)\n",
 			(unsigned long long)st.owner_unseen, COLLECTOR_AWAIT_MS / 1000.0,
 			(unsigned long long)st.owner_no_wait, (unsigned long long)st.owner_lost);
 	if (verbose && st.vanished)
