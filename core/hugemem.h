@@ -9,7 +9,7 @@
  * is dear in a virtual machine with shadow page tables: measured on a 2-CPU
  * VM under a connection flood, the copy into a 12 MiB history in 4 KiB pages
  * was 27 % of the monitor's time, in 2 MiB pages 3 %, and the monitor's CPU
- * per session fell from 0.50 to 0.36 us (README, Overhead). So a mapping of
+ * per session fell from 0.50 to 0.36 us (tests/bench/FINDINGS.md). So a mapping of
  * 2 MiB or more is aligned to 2 MiB and advised MADV_HUGEPAGE (honoured when
  * the system's transparent_hugepage setting is "always" or "madvise";
  * harmless with "never"). Smaller mappings are plain pages.

@@ -203,7 +203,7 @@ static long anon_huge_kb(const void *addr)
 }
 
 /* A history of 2 MiB or more lives in huge pages where the system allows
- * them (each 4 KiB page is a TLB entry; README, Overhead): aligned to
+ * them (each 4 KiB page is a TLB entry; tests/bench/FINDINGS.md): aligned to
  * 2 MiB always, and backed by huge pages once prefaulted unless THP is off. */
 static void test_big_history_in_huge_pages(void **state)
 {
