@@ -155,6 +155,17 @@ static void refresh_clock_offset(struct collector *c)
 	uint64_t real = clock_ns(CLOCK_REALTIME);
 
 	c->boot_to_epoch_ns = real - boot;
+	/* The program turns the socket's clock (CLOCK_MONOTONIC) into this one
+	 * with it: the two differ by the time the machine was suspended. */
+	if (c->skel) {
+		int64_t d = (int64_t)(boot - clock_ns(CLOCK_MONOTONIC));
+
+		/* Written only when it moves (after a suspend): the program
+		 * reads its cache line at every close. */
+		if (d - c->skel->bss->mono_to_boot_ns > 1000 ||
+		    c->skel->bss->mono_to_boot_ns - d > 1000)
+			c->skel->bss->mono_to_boot_ns = d;
+	}
 }
 
 static int is_v4_mapped(const uint8_t *a)
@@ -290,8 +301,9 @@ static inline struct tcpscope_event *lane_rec(const struct lanes *l, int i, uint
 
 /*
  * Read every lane up to what was published when the pass began, merged in
- * order of close time (each lane is in order: one CPU's closes, one after
- * another), then hand the space back.
+ * order of close time (each lane is in order, to a few microseconds: one
+ * CPU's closes, one after another, an orderly one timed when its last packet
+ * came in), then hand the space back.
  */
 static void lanes_drain(struct collector *c)
 {
@@ -994,6 +1006,7 @@ static int try_open(struct collector *c, const struct collector_opts *opts,
 	err = tcpscope_bpf__load(skel);
 	if (err)
 		goto fail;
+	skel->bss->mono_to_boot_ns = (int64_t)(clock_ns(CLOCK_BOOTTIME) - clock_ns(CLOCK_MONOTONIC));
 	c->slots_n = slots;
 	c->slots_bytes = (slots * sizeof(struct slot) + (size_t)getpagesize() - 1) &
 			 ~((size_t)getpagesize() - 1);

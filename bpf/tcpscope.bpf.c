@@ -82,6 +82,7 @@ __u16 sweep_gen;	/* set by user space before each sweep */
 __u64 spilled;		/* records that went to the ring buffer, their lane full */
 __u64 await_failed;	/* sessions that could not wait for their owner (await_owner full) */
 __u64 owner_lost;	/* owner records lost (ring buffer full) */
+__s64 mono_to_boot_ns;	/* CLOCK_BOOTTIME - CLOCK_MONOTONIC, kept by user space */
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -413,6 +414,33 @@ static __always_inline bool test_dropped(const struct sock *sk, struct tcp_sock 
 	       remote_port(sk, a, direct) == test_drop_close_port;
 }
 
+/*
+ * The time of a close. An orderly close ends in the processing of a packet
+ * (the last ACK of our FIN after theirs; their FIN after our FIN was acked),
+ * and TCP read the clock at the start of that processing into the socket
+ * (tcp_clock_cache, CLOCK_MONOTONIC, refreshed in tcp_rcv_state_process):
+ * measured here 0.9 us (median) before the CLOSE after LAST_ACK and 2.7 us
+ * before the one after FIN_WAIT2 with their FIN in. A connection closed in
+ * order takes it at both its closes: 80-150 ns less program time per
+ * connection than two clock reads (8 interleaved runs on each bench load).
+ * Every other close reads the clock: an abort (the cache is from the last
+ * traffic), a timer or an error, and a FIN_WAIT2 socket whose peer's FIN
+ * never came (its timer may end it a minute after the last packet).
+ */
+static __always_inline __u64 close_time(struct tcp_sock *tp, int oldstate, int sk_err,
+					bool fin_received, bool direct)
+{
+	if (direct && !sk_err && bpf_core_field_exists(tp->tcp_clock_cache) &&
+	    (oldstate == S_LAST_ACK || oldstate == S_CLOSING ||
+	     (oldstate == S_FIN_WAIT2 && fin_received))) {
+		__u64 t = tp->tcp_clock_cache;
+
+		if (t)
+			return t + *(volatile __s64 *)&mono_to_boot_ns;
+	}
+	return bpf_ktime_get_boot_ns();
+}
+
 static __always_inline int emit(const struct sock *sk, struct tcp_sock *tp, __u64 key, __u64 ck,
 				int oldstate, const struct addr_args *a, bool direct, bool to_lane,
 				__u32 counter)
@@ -420,7 +448,7 @@ static __always_inline int emit(const struct sock *sk, struct tcp_sock *tp, __u6
 	struct sk_info *info = info_lookup(key, ck, direct);
 	struct tcpscope_event *e;
 	struct ts_lane_hdr *lane = NULL;
-	__u64 now = bpf_ktime_get_boot_ns();
+	__u64 now;
 	__u64 acked, received, avail, head = 0;
 	__u32 cpu, idx;
 	__u32 write_seq, snd_una;
@@ -511,6 +539,8 @@ static __always_inline int emit(const struct sock *sk, struct tcp_sock *tp, __u6
 		closer = TS_CLOSER_LOCAL;
 	else if ((flags & I_REMOTE_FIRST) || fin_received)
 		closer = TS_CLOSER_REMOTE;
+
+	now = close_time(tp, oldstate, sk_err, fin_received, direct);
 
 	/* Payload only: see the comment at the top. */
 	acked += write_seq - snd_una;

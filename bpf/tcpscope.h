@@ -89,7 +89,7 @@ struct ts_lane_hdr {
 
 struct tcpscope_event {
 	__u64 start_ns;		/* CLOCK_BOOTTIME at SYN_SENT / SYN_RECV; 0 = before start */
-	__u64 end_ns;		/* CLOCK_BOOTTIME at CLOSE */
+	__u64 end_ns;		/* CLOCK_BOOTTIME at CLOSE (see close_time()) */
 	__u64 tx_bytes;		/* payload written, SYN and FIN excluded */
 	__u64 rx_bytes;		/* payload received, FIN excluded */
 	__u8 saddr[16];		/* local address: IPv4 in the first 4 bytes */

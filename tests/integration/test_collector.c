@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <signal.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/wait.h>
 #include <sys/ioctl.h>
@@ -393,6 +394,102 @@ static void test_owner_keeps_reset_socket(void **state)
 	assert_non_null(strstr(scope_stderr(&sc), "0 could not wait (table full); 0 owners' records"));
 	free(v);
 	scope_cleanup(&sc);
+}
+
+static uint64_t realtime_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/*
+ * A session's start and end are when they happened, whatever clock the
+ * program took them from: an orderly close takes its time from the socket's
+ * own clock, which TCP read when the packet that ended it came in; every
+ * other close reads the clock. The connection idles 150 ms after its
+ * payload; after the first close the other side waits 250 ms before its
+ * own. So the side that closes second ends 250 ms or more after the
+ * release (when its FIN is acknowledged), and so does the first with
+ * shutdown() (its socket waits in FIN_WAIT2 for the peer's FIN). A time
+ * from the socket's earlier traffic would be 250 ms or more too early. The
+ * first to close() ends when its FIN is acknowledged (the kernel then hands
+ * what is left to a TIME_WAIT entry), before the peer closes.
+ */
+static void close_times(void **state, enum traffic_side closer, enum traffic_end end)
+{
+	const uint64_t slack = 2000000, idle = 150000000, wait2 = 250000000;
+	struct traffic_spec spec = {
+		.family = AF_INET, .server_comm = "ts-time-srv", .client_comm = "ts-time-cli",
+		.c2s_bytes = C2S, .s2c_bytes = S2C, .closer = closer, .end = end,
+		.second_close_ms = end == TRAFFIC_END_RST ? 0 : wait2 / 1000000,
+	};
+	const struct session *cli, *srv, *s[2];
+	struct traffic_session ts;
+	struct traffic_result res;
+	uint64_t t0, t1, t2;
+	struct session *v = NULL;
+	struct scope sc;
+	size_t n;
+
+	spec.port = scope_free_port();
+	assert_int_not_equal(spec.port, 0);
+	start_scope(&sc, state, spec.port, 2);
+	t0 = realtime_ns();
+	assert_int_equal(traffic_start(&ts, &spec), 0);
+	usleep(idle / 1000);
+	t1 = realtime_ns();
+	assert_int_equal(traffic_release(&ts), 0);
+	assert_int_equal(traffic_finish(&ts, &res), 0);
+	t2 = realtime_ns();
+	finish_scope(&sc, &v, &n, 2);
+	find_pair(v, n, &res, AF_INET, &cli, &srv);
+	s[0] = closer == TRAFFIC_CLIENT ? cli : srv;	/* the first to close */
+	s[1] = closer == TRAFFIC_CLIENT ? srv : cli;
+	for (int i = 0; i < 2; i++) {
+		uint64_t not_before = t1;
+
+		if (end == TRAFFIC_END_SHUTDOWN || (end == TRAFFIC_END_FIN && i == 1))
+			not_before += wait2;
+		if (s[i]->start_ns + slack < t0 || s[i]->start_ns > t1 ||
+		    s[i]->end_ns + slack < not_before || s[i]->end_ns > t2 + slack)
+			printf("%s: start %+.3f ms, end %+.3f ms from the start of the traffic "
+			       "(released at %+.3f ms, ends expected from %+.3f ms, done at "
+			       "%+.3f ms)\n", i ? "second" : "first",
+			       ((double)s[i]->start_ns - (double)t0) / 1e6,
+			       ((double)s[i]->end_ns - (double)t0) / 1e6, (double)(t1 - t0) / 1e6,
+			       (double)(not_before - t0) / 1e6, (double)(t2 - t0) / 1e6);
+		assert_true(s[i]->start_ns + slack >= t0);
+		assert_true(s[i]->start_ns <= t1);
+		assert_true(s[i]->end_ns + slack >= not_before);
+		assert_true(s[i]->end_ns <= t2 + slack);
+		/* The CSV's times are in microseconds: the duration is theirs, give or take one. */
+		assert_true(s[i]->dur_us + 1 >= (s[i]->end_ns - s[i]->start_ns) / 1000 &&
+			    s[i]->dur_us <= (s[i]->end_ns - s[i]->start_ns) / 1000 + 1);
+	}
+	free(v);
+	scope_cleanup(&sc);
+}
+
+static void test_close_times_client_first(void **state)
+{
+	close_times(state, TRAFFIC_CLIENT, TRAFFIC_END_FIN);
+}
+
+static void test_close_times_server_first(void **state)
+{
+	close_times(state, TRAFFIC_SERVER, TRAFFIC_END_FIN);
+}
+
+static void test_close_times_shutdown(void **state)
+{
+	close_times(state, TRAFFIC_CLIENT, TRAFFIC_END_SHUTDOWN);
+}
+
+static void test_close_times_rst(void **state)
+{
+	close_times(state, TRAFFIC_CLIENT, TRAFFIC_END_RST);
 }
 
 /* The two sessions of a connection opened before tcpscope started (3000
@@ -1086,6 +1183,10 @@ int main(void)
 		BOTH_HOOKS(test_refused),
 		BOTH_HOOKS(test_reset_before_accept),
 		BOTH_HOOKS(test_owner_keeps_reset_socket),
+		BOTH_HOOKS(test_close_times_client_first),
+		BOTH_HOOKS(test_close_times_server_first),
+		BOTH_HOOKS(test_close_times_shutdown),
+		BOTH_HOOKS(test_close_times_rst),
 		BOTH_HOOKS(test_open_before_start),
 		BOTH_HOOKS(test_close_during_start),
 		BOTH_HOOKS(test_unseen_close),
