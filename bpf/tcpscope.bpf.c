@@ -586,7 +586,8 @@ static __always_inline int emit(const struct sock *sk, struct tcp_sock *tp, __u6
 	e->start_ns = 0;
 	e->handshake_us = 0;
 	if (info) {
-		e->start_ns = info->start_ns;
+		/* Accepted and closed before ESTABLISHED: it lasted no time. */
+		e->start_ns = (flags & I_START_EST) ? now : info->start_ns;
 		e->handshake_us = info->handshake_us;
 	}
 	if (info && (flags & I_IDENT)) {
@@ -733,10 +734,24 @@ static __always_inline int handle(const struct sock *sk, int oldstate, int newst
 			capture_identity(info, direct);
 		return 0;
 	case S_SYN_RECV:	/* child of a listener; owner not known yet */
-		if (oldstate == S_LISTEN) {
-			count(TS_CNT_ACCEPTS);
+		if (oldstate != S_LISTEN)
+			return 0;
+		count(TS_CNT_ACCEPTS);
+		/* The child is made when the handshake's last ACK comes in, and
+		 * becomes ESTABLISHED in the processing of the same packet,
+		 * where TCP has just read the clock into it: the start is taken
+		 * from there (0.5 us later at most, measured), not from a clock
+		 * read of our own. A Fast Open child (made at the SYN, with
+		 * its handshake still to come) reads the clock now, and so does
+		 * the twin for kernels before 6.2 (a pointer field read through
+		 * its trusted socket costs the verifier a search of the kernel's
+		 * types, see handle()). */
+		tp = cast ? to_tcp_sock(sk, direct, cast) : NULL;
+		if (direct && tp && bpf_core_field_exists(tp->tcp_clock_cache) &&
+		    !tp->fastopen_rsk)
+			info_new(rd, key, ck, direct, 0, I_IN | I_START_EST);
+		else
 			info_new(rd, key, ck, direct, bpf_ktime_get_boot_ns(), I_IN);
-		}
 		return 0;
 	case S_ESTABLISHED:
 		info = info_lookup(key, ck, direct);
@@ -748,6 +763,13 @@ static __always_inline int handle(const struct sock *sk, int oldstate, int newst
 		/* The kernel's first RTT sample is the handshake's round trip.
 		 * A retransmitted SYN gives no sample (Karn): then the wall
 		 * time since connect(), retries included. */
+		if (direct && (info->flags & I_START_EST)) {
+			__u64 t = tp->tcp_clock_cache;
+
+			info->start_ns = t ? t + *(volatile __s64 *)&mono_to_boot_ns :
+					     bpf_ktime_get_boot_ns();
+			info->flags &= ~I_START_EST;
+		}
 		info->handshake_us = RD(direct, tp, srtt_us) >> 3;
 		if ((info->flags & I_OUT) && (!info->handshake_us || RD(direct, tp, total_retrans)))
 			info->handshake_us = (bpf_ktime_get_boot_ns() - info->start_ns) / 1000;

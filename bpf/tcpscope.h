@@ -55,6 +55,7 @@
 #define I_REMOTE_FIRST	0x0010
 #define I_FIN_SENT	0x0020
 #define I_PARTIAL	0x0040	/* seen first after start-up */
+#define I_START_EST	0x0080	/* accepted: start_ns is taken at ESTABLISHED */
 
 /* The program's state for one socket between transitions. User space reads
  * it for the sweep (an entry whose socket is gone, with no close traced)
