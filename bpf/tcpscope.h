@@ -61,7 +61,8 @@
  * it for the sweep (an entry whose socket is gone, with no close traced)
  * and for -v's account of what is still followed at exit. */
 struct sk_info {
-	__u64 start_ns;		/* CLOCK_BOOTTIME at SYN_SENT / SYN_RECV; 0 = before start */
+	__u64 start_ns;		/* CLOCK_BOOTTIME at SYN_SENT / SYN_RECV (accepted: at
+				 * ESTABLISHED, see I_START_EST); 0 = before start */
 	__u32 pid;
 	__u32 handshake_us;
 	__u32 netns;		/* the socket's network namespace (inode number); 0: unknown */
@@ -89,7 +90,8 @@ struct ts_lane_hdr {
 };
 
 struct tcpscope_event {
-	__u64 start_ns;		/* CLOCK_BOOTTIME at SYN_SENT / SYN_RECV; 0 = before start */
+	__u64 start_ns;		/* CLOCK_BOOTTIME: connect() (SYN_SENT), or an accepted child's
+				 * handshake done; 0 = before start */
 	__u64 end_ns;		/* CLOCK_BOOTTIME at CLOSE (see close_time()) */
 	__u64 tx_bytes;		/* payload written, SYN and FIN excluded */
 	__u64 rx_bytes;		/* payload received, FIN excluded */
