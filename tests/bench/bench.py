@@ -148,6 +148,16 @@ def cpu_idle_busy():
     return idle, sum(v) - idle
 
 
+def process_gone(pid):
+    """The process has exited (gone, or a zombie). It can go between any two
+    looks at /proc, so a file that vanishes means gone too."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except (FileNotFoundError, ProcessLookupError, IndexError):
+        return True
+
+
 def wait_for(pred, timeout, step=0.002):
     end = time.monotonic() + timeout
     while time.monotonic() < end:
@@ -296,8 +306,7 @@ class Tui:
 
     def stop(self):
         self.tmux("send-keys", "q", check=False)
-        wait_for(lambda: not os.path.exists(f"/proc/{self.pid}") or
-                 open(f"/proc/{self.pid}/stat").read().split()[2] == "Z", 10)
+        wait_for(lambda: process_gone(self.pid), 10)
         time.sleep(0.1)
         self.tmux("kill-server", check=False)
         LIVE.discard(self)
