@@ -1198,6 +1198,7 @@ int main(void)
 		BOTH_HOOKS(test_rst_burst),
 		HELPER_HOOK(test_v4_client_closes),
 		HELPER_HOOK(test_v6_server_closes),
+		HELPER_HOOK(test_close_times_shutdown),
 		HELPER_HOOK(test_client_rst),
 		HELPER_HOOK(test_server_unread_close),
 		HELPER_HOOK(test_refused),
