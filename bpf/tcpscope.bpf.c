@@ -763,7 +763,8 @@ static __always_inline int handle(const struct sock *sk, int oldstate, int newst
 		/* The kernel's first RTT sample is the handshake's round trip.
 		 * A retransmitted SYN gives no sample (Karn): then the wall
 		 * time since connect(), retries included. */
-		if (direct && (info->flags & I_START_EST)) {
+		if (direct && (info->flags & I_START_EST) &&
+		    bpf_core_field_exists(tp->tcp_clock_cache)) {
 			__u64 t = tp->tcp_clock_cache;
 
 			info->start_ns = t ? t + *(volatile __s64 *)&mono_to_boot_ns :
