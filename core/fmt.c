@@ -179,15 +179,18 @@ int fmt_addr(const struct in6_addr *addr, int family, char *buf, size_t len)
 	const unsigned char *b = addr->s6_addr;
 
 	if (family == AF_INET || addr_is_v4mapped(addr)) {
-		/* Hand-rolled: the search filter formats every address it looks at. */
-		char tmp[16];
+		/* Hand-rolled: the search filter formats every address it looks at,
+		 * the CSV stream two a row. Straight into buf when the longest fits. */
+		char tmp[16], *t = buf && len >= sizeof(tmp) ? buf : tmp;
 		size_t n = 0;
 		int i;
 
 		for (i = 12; i < 16; i++) {
-			n += put_octet(tmp + n, b[i]);
-			tmp[n++] = i < 15 ? '.' : '\0';
+			n += put_octet(t + n, b[i]);
+			t[n++] = i < 15 ? '.' : '\0';
 		}
+		if (t == buf)
+			return (int)n - 1;
 		if (!buf || len < n) {
 			if (buf && len)
 				buf[0] = '\0';

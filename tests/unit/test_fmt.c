@@ -143,6 +143,17 @@ static void test_addr(void **state)
 	addr_v4(&a, 192, 168, 1, 20);
 	assert_int_equal(fmt_addr(&a, AF_INET, buf, sizeof(buf)), 12);
 	assert_string_equal(buf, "192.168.1.20");
+	/* Exactly enough room, one byte short, and the longest dotted quad. */
+	assert_int_equal(fmt_addr(&a, AF_INET, buf, 13), 12);
+	assert_string_equal(buf, "192.168.1.20");
+	assert_int_equal(fmt_addr(&a, AF_INET, buf, 12), -ENOSPC);
+	assert_string_equal(buf, "");
+	addr_v4(&a, 255, 255, 255, 255);
+	assert_int_equal(fmt_addr(&a, AF_INET, buf, 16), 15);
+	assert_string_equal(buf, "255.255.255.255");
+	assert_int_equal(fmt_addr(&a, AF_INET, buf, 15), -ENOSPC);
+	assert_string_equal(buf, "");
+	addr_v4(&a, 192, 168, 1, 20);
 	/* An IPv4-mapped address on an IPv6 socket is shown as a dotted quad too. */
 	fmt_addr(&a, AF_INET6, buf, sizeof(buf));
 	assert_string_equal(buf, "192.168.1.20");
