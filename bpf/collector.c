@@ -149,23 +149,28 @@ static uint64_t clock_ns(clockid_t id)
 	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
 }
 
+/*
+ * The program turns the socket's clock (CLOCK_MONOTONIC) into CLOCK_BOOTTIME
+ * with this: the two differ by the time the machine was suspended. Written
+ * only when it moves (after a suspend): the program reads its cache line at
+ * every close.
+ */
+static void set_mono_to_boot(struct tcpscope_bpf *skel, uint64_t boot)
+{
+	int64_t d = (int64_t)(boot - clock_ns(CLOCK_MONOTONIC));
+
+	if (d - skel->bss->mono_to_boot_ns > 1000 || skel->bss->mono_to_boot_ns - d > 1000)
+		skel->bss->mono_to_boot_ns = d;
+}
+
 static void refresh_clock_offset(struct collector *c)
 {
 	uint64_t boot = clock_ns(CLOCK_BOOTTIME);
 	uint64_t real = clock_ns(CLOCK_REALTIME);
 
 	c->boot_to_epoch_ns = real - boot;
-	/* The program turns the socket's clock (CLOCK_MONOTONIC) into this one
-	 * with it: the two differ by the time the machine was suspended. */
-	if (c->skel) {
-		int64_t d = (int64_t)(boot - clock_ns(CLOCK_MONOTONIC));
-
-		/* Written only when it moves (after a suspend): the program
-		 * reads its cache line at every close. */
-		if (d - c->skel->bss->mono_to_boot_ns > 1000 ||
-		    c->skel->bss->mono_to_boot_ns - d > 1000)
-			c->skel->bss->mono_to_boot_ns = d;
-	}
+	if (c->skel)
+		set_mono_to_boot(c->skel, boot);
 }
 
 static int is_v4_mapped(const uint8_t *a)
@@ -1006,7 +1011,7 @@ static int try_open(struct collector *c, const struct collector_opts *opts,
 	err = tcpscope_bpf__load(skel);
 	if (err)
 		goto fail;
-	skel->bss->mono_to_boot_ns = (int64_t)(clock_ns(CLOCK_BOOTTIME) - clock_ns(CLOCK_MONOTONIC));
+	set_mono_to_boot(skel, clock_ns(CLOCK_BOOTTIME));
 	c->slots_n = slots;
 	c->slots_bytes = (slots * sizeof(struct slot) + (size_t)getpagesize() - 1) &
 			 ~((size_t)getpagesize() - 1);

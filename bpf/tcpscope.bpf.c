@@ -414,6 +414,16 @@ static __always_inline bool test_dropped(const struct sock *sk, struct tcp_sock 
 	       remote_port(sk, a, direct) == test_drop_close_port;
 }
 
+/* The clock TCP last read into the socket (CLOCK_MONOTONIC), as
+ * CLOCK_BOOTTIME; our own read if it has none. Only where the caller knows
+ * TCP has just read it (close_time(), an accepted child's ESTABLISHED). */
+static __always_inline __u64 sock_clock(struct tcp_sock *tp)
+{
+	__u64 t = tp->tcp_clock_cache;
+
+	return t ? t + *(volatile __s64 *)&mono_to_boot_ns : bpf_ktime_get_boot_ns();
+}
+
 /*
  * The time of a close. An orderly close ends in the processing of a packet
  * (the last ACK of our FIN after theirs; their FIN after our FIN was acked),
@@ -432,12 +442,8 @@ static __always_inline __u64 close_time(struct tcp_sock *tp, int oldstate, int s
 {
 	if (direct && !sk_err && bpf_core_field_exists(tp->tcp_clock_cache) &&
 	    (oldstate == S_LAST_ACK || oldstate == S_CLOSING ||
-	     (oldstate == S_FIN_WAIT2 && fin_received))) {
-		__u64 t = tp->tcp_clock_cache;
-
-		if (t)
-			return t + *(volatile __s64 *)&mono_to_boot_ns;
-	}
+	     (oldstate == S_FIN_WAIT2 && fin_received)))
+		return sock_clock(tp);
 	return bpf_ktime_get_boot_ns();
 }
 
@@ -765,10 +771,7 @@ static __always_inline int handle(const struct sock *sk, int oldstate, int newst
 		 * time since connect(), retries included. */
 		if (direct && (info->flags & I_START_EST) &&
 		    bpf_core_field_exists(tp->tcp_clock_cache)) {
-			__u64 t = tp->tcp_clock_cache;
-
-			info->start_ns = t ? t + *(volatile __s64 *)&mono_to_boot_ns :
-					     bpf_ktime_get_boot_ns();
+			info->start_ns = sock_clock(tp);
 			info->flags &= ~I_START_EST;
 		}
 		info->handshake_us = RD(direct, tp, srtt_us) >> 3;
