@@ -39,14 +39,14 @@ TESTLIB_OBJ := $(TESTLIB_SRC:%.c=$(O)/%.o)
 BENCH_SRC := $(sort $(wildcard tests/bench/*.c))
 BENCH_BIN := $(BENCH_SRC:%.c=$(O)/%)
 
-.PHONY: deps runtime-deps all clean test unit-test ui-test integration-test test-san run install bench screenshots check-layers help fuzz fuzz-short valgrind soak soak-short
+.PHONY: deps runtime-deps all clean test unit-test ui-test integration-test bench-test test-san run install bench screenshots check-layers help fuzz fuzz-short valgrind soak soak-short
 
 all: tcpscope
 
 help:
 	@echo "make            build ./tcpscope (needs clang, bpftool, libbpf-dev, libelf-dev, libncurses-dev, uthash-dev)"
 	@echo "make run        build and start the monitor (as root)"
-	@echo "make test       every test: unit, UI, integration (real BPF), then again under ASan+UBSan"
+	@echo "make test       every test: unit, UI, integration (real BPF), the bench's statistics, then again under ASan+UBSan"
 	@echo "make bench      overhead benchmark (not part of make test)"
 	@echo "make fuzz       libFuzzer on the CSV/replay reader, list parsers, name escaping (FUZZ_SECONDS=60 each)"
 	@echo "make valgrind   the headless stream under valgrind memcheck (part of make test)"
@@ -118,6 +118,10 @@ unit-test: $(UNIT_BIN)
 ui-test: $(UITEST_BIN) $(O)/tcpscope
 	@TCPSCOPE=$(CURDIR)/$(O)/tcpscope tests/run-tests.sh ui $(UITEST_BIN)
 
+# The statistics behind make bench's verdicts (Python, no root).
+bench-test:
+	@tests/run-tests.sh bench tests/bench/test_stats.py
+
 integration-test: $(INTEG_BIN) $(O)/tcpscope $(BENCH_BIN)
 	@TCPSCOPE=$(CURDIR)/$(O)/tcpscope LOADGEN=$(CURDIR)/$(O)/tests/bench/loadgen tests/run-tests.sh integration $(INTEG_BIN)
 
@@ -130,7 +134,7 @@ runtime-deps:
 # make test: everything, then the same suites under ASan+UBSan.
 test: deps
 	@$(MAKE) --no-print-directory tcpscope check-layers
-	@$(MAKE) --no-print-directory unit-test ui-test integration-test
+	@$(MAKE) --no-print-directory unit-test ui-test integration-test bench-test
 	@$(MAKE) --no-print-directory SAN=1 unit-test ui-test integration-test
 	@$(MAKE) --no-print-directory valgrind fuzz-short soak-short
 
