@@ -371,6 +371,20 @@ def mean_ci95(xs):
     return statistics.mean(xs), t * statistics.stdev(xs) / len(xs) ** 0.5
 
 
+def spread(xs, signed=False):
+    """'median M (95 % L–H), mean X ± Y' for the report, or None under two rounds."""
+    xs = [x for x in xs if x is not None]
+    iv, ci = median_ci95(xs), mean_ci95(xs)
+    if not ci:
+        return None
+    f = "{:+.3f}" if signed else "{:.3f}"
+    out = ("median " + f).format(statistics.median(xs))
+    if iv:
+        out += (" (95 % {} to {})" if signed else " (95 % {}–{})").format(f.format(iv[0]),
+                                                                          f.format(iv[1]))
+    return out + (", mean " + f + " ± {:.3f}").format(*ci)
+
+
 def run_rounds(args, lg, tmp):
     """Each round: untraced, traced, untraced, traced, untraced. A traced
     run's ratio is to the mean of the untraced runs on either side of it:
@@ -690,11 +704,9 @@ def target_rows(label, rounds):
     for mode in ("headless", "ui"):
         rs = rounds[mode]
         ratios = [r["ratio"] for r in rs]
-        iv, ci = median_ci95(ratios), mean_ci95(ratios)
         rows.append((f"{label} {mode}: rate ratio", f">= {TARGET_RATIO}",
-                     f"median {statistics.median(ratios):.3f}" +
-                     (f" (95 % {iv[0]:.3f}–{iv[1]:.3f})" if iv else "") +
-                     (f", mean {ci[0]:.3f} ± {ci[1]:.3f}" if ci else ""), ratio_verdict(iv)))
+                     spread(ratios) or f"median {statistics.median(ratios):.3f}",
+                     ratio_verdict(median_ci95(ratios))))
         ok = [r for r in rs if r["reported"] is not None]
         if len(ok) < len(rs):
             rows.append((f"{label} {mode}: sessions reported", f">= {TARGET_REPORTED_PCT} %",
@@ -767,28 +779,18 @@ def print_rounds(args, rounds):
     for mode in ("headless", "ui"):
         rs = rounds[mode]
         ratios = [r["ratio"] for r in rs]
-        iv, ci = median_ci95(ratios), mean_ci95(ratios)
-        if ci:
+        if spread(ratios):
             above = sum(x >= TARGET_RATIO for x in ratios)
-            print(f"{mode} rate ratio: median {statistics.median(ratios):.3f}" +
-                  (f" (95 % interval {iv[0]:.3f}–{iv[1]:.3f})" if iv else "") +
-                  f", mean {ci[0]:.3f} ± {ci[1]:.3f} (95 %), {len(rs)} rounds; {above} of "
+            print(f"{mode} rate ratio: {spread(ratios)}, {len(rs)} rounds; {above} of "
                   f"{len(rs)} rounds at {TARGET_RATIO} or above")
     if fl:
-        ratios = [r["ratio"] for r in fl]
-        iv, ci = median_ci95(ratios), mean_ci95(ratios)
-        if ci:
-            print(f"floor rate ratio: median {statistics.median(ratios):.3f}" +
-                  (f" (95 % interval {iv[0]:.3f}–{iv[1]:.3f})" if iv else "") +
-                  f", mean {ci[0]:.3f} ± {ci[1]:.3f}: what 12 tracepoint runs a connection cost "
-                  "this machine with any program attached")
+        if spread([r["ratio"] for r in fl]):
+            print(f"floor rate ratio: {spread([r['ratio'] for r in fl])}: what 12 tracepoint runs "
+                  "a connection cost this machine with any program attached")
         for mode in ("headless", "ui"):
-            d = [a["ratio"] - b["ratio"] for a, b in zip(rounds[mode], fl)]
-            iv, ci = median_ci95(d), mean_ci95(d)
-            if ci:
-                print(f"{mode} minus floor, paired by round: median {statistics.median(d):+.3f}" +
-                      (f" (95 % interval {iv[0]:+.3f} to {iv[1]:+.3f})" if iv else "") +
-                      f", mean {ci[0]:+.3f} ± {ci[1]:.3f}: tcpscope's own share of the rate")
+            d = spread([a["ratio"] - b["ratio"] for a, b in zip(rounds[mode], fl)], signed=True)
+            if d:
+                print(f"{mode} minus floor, paired by round: {d}: tcpscope's own share of the rate")
 
 
 if __name__ == "__main__":

@@ -104,6 +104,19 @@ def test_mean_interval():
 
 
 @test
+def test_spread_text():
+    # What the report prints: the median, its interval when there is one,
+    # the mean; differences with their signs.
+    xs = [0.95, 0.96, 0.97, 0.975, 0.98, 0.99]
+    assert bench.spread(xs) == "median 0.972 (95 % 0.950–0.990), mean 0.971 ± 0.015", \
+        bench.spread(xs)
+    assert bench.spread([0.97, 0.98, 0.99]) == "median 0.980, mean 0.980 ± 0.025"
+    assert bench.spread([-0.03, -0.02, -0.01, 0.0, 0.005, 0.01], signed=True) == \
+        "median -0.005 (95 % -0.030 to +0.010), mean -0.007 ± 0.016"
+    assert bench.spread([1.0]) is None and bench.spread([None, None]) is None
+
+
+@test
 def test_ratio_verdict():
     assert bench.ratio_verdict((0.970, 0.99)) == "met"
     assert bench.ratio_verdict((0.972, 1.003)) == "met"
