@@ -255,9 +255,15 @@ class Tui:
     """The full-screen monitor in a detached tmux pane."""
     name = "ui"
 
+    started = 0
+
     def __init__(self, tcpscope, tmp):
         self.tcpscope, self.tmp = tcpscope, tmp
-        self.sock = f"tcpscope-bench-{os.getpid()}"
+        # A tmux server of its own: a server told to exit by the last
+        # monitor's stop() may still hold a shared name when the next one
+        # starts (a 50-minute run failed so at its history sweep).
+        Tui.started += 1
+        self.sock = f"tcpscope-bench-{os.getpid()}-{Tui.started}"
 
     def tmux(self, *args, check=True):
         return subprocess.run(["tmux", "-L", self.sock, *args], capture_output=True, text=True,
@@ -300,7 +306,8 @@ class Tui:
         finally:
             ctl.close()
         if not ok:
-            raise RuntimeError("the monitor did not come up: " + self.capture())
+            why = open(self.err).read().strip() if os.path.exists(self.err) else ""
+            raise RuntimeError("the monitor did not come up: " + (why or self.capture()))
         # CPU per session is counted from here: let the one-off start-up
         # work (the walk for open sessions, the history's memory) finish.
         wait_for(lambda: os.path.exists(self.timing) and "started" in open(self.timing).read(), 15)
@@ -310,6 +317,8 @@ class Tui:
         wait_for(lambda: process_gone(self.pid), 10)
         time.sleep(0.1)
         self.tmux("kill-server", check=False)
+        wait_for(lambda: subprocess.run(["tmux", "-L", self.sock, "has-session"],
+                                        capture_output=True).returncode != 0, 5)
         LIVE.discard(self)
         return summary_counts(open(self.err).read())
 
@@ -576,7 +585,7 @@ def main():
     ap.add_argument("--concurrency", type=int, default=2)
     ap.add_argument("--saturated", default="4x2",
                     help="CLIENTSxSERVERS: the rounds again with a load that keeps every CPU busy "
-                         "(the default load's single server thread leaves some idle); '' skips")
+                         "(the default load's single server thread leaves some idle); 'none' skips")
     ap.add_argument("--floor", action=argparse.BooleanOptionalAction, default=True,
                     help="a third traced run each round with the programs returning at once "
                          "(the kernel's own cost of the tracepoints: tcpscope's floor)")
@@ -605,38 +614,56 @@ def main():
         sys.exit("bench: needs tmux and bpftool (make deps)")
 
     try:
-        sat = tuple(int(x) for x in args.saturated.split("x")) if args.saturated else None
+        # "none" skips it; so does an empty word, which make's BENCH_ARGS
+        # passes on as the two quote characters.
+        skip = args.saturated.strip("'\"").lower() in ("", "none")
+        sat = None if skip else tuple(int(x) for x in args.saturated.split("x"))
         if sat and (len(sat) != 2 or min(sat) < 1):
             raise ValueError
     except ValueError:
-        sys.exit(f"bench: bad --saturated '{args.saturated}': expected CLIENTSxSERVERS, e.g. 4x2")
+        sys.exit(f"bench: bad --saturated '{args.saturated}': expected CLIENTSxSERVERS, e.g. 4x2, "
+                 "or none")
 
     old_stats = open(STATS).read().strip()
     tmp = tempfile.mkdtemp(prefix="tcpscope-bench-")
     lg = Loadgen(args.loadgen, args.conns, args.c2s, args.s2c, args.concurrency)
+    only = args.only.split(",")
+    res = {"rounds": None, "rounds_saturated": None, "history_sweep": [], "long_run": None,
+           "ui_latency": None, "params": vars(args), "kernel": os.uname().release,
+           "cpus": os.cpu_count()}
+    phases = [("rounds", "the rounds", "rounds", lambda: run_rounds(args, lg, tmp)),
+              ("rounds_saturated", "the busy load's rounds", "rounds",
+               lambda: run_rounds(args, Loadgen(args.loadgen, args.conns, args.c2s, args.s2c,
+                                                *sat), tmp) if sat else None),
+              ("history_sweep", "the history sweep", "sweep", lambda: history_sweep(args, lg, tmp)),
+              ("long_run", "the long run", "long",
+               lambda: long_run(args, lg, tmp) if args.long_seconds > 0 else None),
+              ("ui_latency", "the key latency", "latency", lambda: ui_latency(args, lg, tmp))]
+    failed = None
     try:
         set_stats(False)
-        only = args.only.split(",")
-        rounds = run_rounds(args, lg, tmp) if "rounds" in only else None
-        rounds_sat = None
-        if "rounds" in only and sat:
-            rounds_sat = run_rounds(args, Loadgen(args.loadgen, args.conns, args.c2s, args.s2c,
-                                                  *sat), tmp)
-        sweep = history_sweep(args, lg, tmp) if "sweep" in only else []
-        longr = long_run(args, lg, tmp) if "long" in only and args.long_seconds > 0 else None
-        lat = ui_latency(args, lg, tmp) if "latency" in only else None
+        for key, name, part, run in phases:
+            if part not in only:
+                continue
+            try:
+                res[key] = run()
+            except (OSError, RuntimeError, ValueError, KeyError,
+                    subprocess.SubprocessError) as e:
+                err = getattr(e, "stderr", None)
+                failed = " ".join((f"{name} failed: {e}" + (f" ({err})" if err else "")).split())
+                break
+            finally:
+                # What is done is kept, whatever comes after (an interrupt, a failure).
+                res["date"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+                if args.json:
+                    with open(args.json, "w") as f:
+                        json.dump(res, f, indent=1)
     finally:
         with open(STATS, "w") as f:
             f.write(old_stats)
         shutil.rmtree(tmp, ignore_errors=True)
-
-    res = {"rounds": rounds, "rounds_saturated": rounds_sat, "history_sweep": sweep,
-           "long_run": longr, "ui_latency": lat, "params": vars(args),
-           "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-           "kernel": os.uname().release, "cpus": os.cpu_count()}
-    if args.json:
-        with open(args.json, "w") as f:
-            json.dump(res, f, indent=1)
+    rounds, rounds_sat, sweep = res["rounds"], res["rounds_saturated"], res["history_sweep"] or []
+    longr, lat = res["long_run"], res["ui_latency"]
 
     print(f"\ntcpscope benchmark — {res['date']}, kernel {res['kernel']}, {res['cpus']} CPUs")
     print(f"load: {args.conns} loopback connections x {args.rounds} rounds, {args.c2s} B up / "
@@ -669,6 +696,9 @@ def main():
                   f"p90 {p90(xs):.1f} ms, max {max(xs):.1f} ms over "
                   f"{len(xs)} keys ({how})")
     print_targets(rounds, rounds_sat, lat)
+    if failed:
+        sys.exit(f"bench: {failed}; the parts before it are reported above"
+                 + (f" and saved in {args.json}" if args.json else ""))
 
 
 # The targets of the benchmark: what tcpscope must do on this kind of machine.
