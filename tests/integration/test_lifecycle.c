@@ -411,7 +411,7 @@ static void test_startup_faults(void **state)
 /* ---- scheduling ---------------------------------------------------------------- */
 
 /*
- * Attached, tcpscope runs as SCHED_BATCH (its wake-ups do not preempt the
+ * Attached, the stream runs as SCHED_BATCH (its wake-ups do not preempt the
  * workload), and still reports; a policy it was started with (here
  * SCHED_IDLE, as `chrt -i 0 tcpscope` would) is left alone.
  */

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <sched.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <cmocka.h>
@@ -262,6 +263,30 @@ static bool start_monitor(void)
 	return start_monitor_with(NULL, NULL);
 }
 
+/* The scheduling policy of the tcpscope running in the terminal. */
+static int monitor_policy(void)
+{
+	pid_t procs[16];
+	int n = tmux_pane_procs(&t, procs, 16);
+
+	for (int i = 0; i < n; i++) {
+		char path[64], comm[32] = "";
+		FILE *f;
+
+		snprintf(path, sizeof(path), "/proc/%d/comm", (int)procs[i]);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		if (fgets(comm, sizeof(comm), f) && !strcmp(comm, "tcpscope\n")) {
+			fclose(f);
+			return sched_getscheduler(procs[i]);
+		}
+		fclose(f);
+	}
+	fail_msg("no tcpscope process in the terminal");
+	return -1;
+}
+
 /* Filter the screen to a port (`o`), and see the filter in the title. */
 static void filter_port(int port)
 {
@@ -316,6 +341,9 @@ static void test_live_filter_pause_export(void **state)
 	(void)state;
 	if (!start_monitor())
 		skip();
+	/* Interactive: the monitor keeps the default policy (the stream
+	 * becomes SCHED_BATCH, test_lifecycle checks it). */
+	assert_int_equal(monitor_policy(), SCHED_OTHER);
 	start_server(&srv);
 	filter_port(srv.port);
 
