@@ -809,13 +809,15 @@ def print_rounds(args, rounds):
     for mode in ("headless", "ui"):
         rs = rounds[mode]
         ratios = [r["ratio"] for r in rs]
-        if spread(ratios):
+        text = spread(ratios)
+        if text:
             above = sum(x >= TARGET_RATIO for x in ratios)
-            print(f"{mode} rate ratio: {spread(ratios)}, {len(rs)} rounds; {above} of "
+            print(f"{mode} rate ratio: {text}, {len(rs)} rounds; {above} of "
                   f"{len(rs)} rounds at {TARGET_RATIO} or above")
     if fl:
-        if spread([r["ratio"] for r in fl]):
-            print(f"floor rate ratio: {spread([r['ratio'] for r in fl])}: what 12 tracepoint runs "
+        text = spread([r["ratio"] for r in fl])
+        if text:
+            print(f"floor rate ratio: {text}: what 12 tracepoint runs "
                   "a connection cost this machine with any program attached")
         for mode in ("headless", "ui"):
             d = spread([a["ratio"] - b["ratio"] for a, b in zip(rounds[mode], fl)], signed=True)
