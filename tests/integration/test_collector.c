@@ -986,7 +986,13 @@ static void test_burst(void **state)
 	       closes);
 	assert_true(connects >= spec.count && connects < spec.count + 1000);
 	assert_true(accepts >= spec.count && accepts < spec.count + 1000);
-	assert_true(closes >= expect && closes < expect + 2000);
+	/* A close the kernel never delivers to any tracepoint (README, "Closes
+	 * the kernel never delivers"; seen once in a CI run of this test, one
+	 * connection, both sides) is not in the hook's count: the sweep finds
+	 * it and counts it as missed ("closed untraced"), as the kernel's own
+	 * skipped runs are. The closes the hook saw and those make up the
+	 * burst (the 99.95 % below keeps such misses rare). */
+	assert_true(closes + missed >= expect && closes < expect + 2000);
 	/* Nothing lost without being counted... */
 	assert_true((uint64_t)lines + missed >= expect);
 	/* ...and the target: at least 99.95 % reported. */
