@@ -218,8 +218,14 @@ class Headless:
     def start(self, port, extra=()):
         self.err = os.path.join(self.tmp, "headless.err")
         t0 = time.monotonic()
+        # A session of its own, as from a user's shell (or sudo's pty):
+        # with autogroups (the default) that is a scheduling group of its
+        # own, apart from the load's, as the monitor's in its tmux pane.
+        # In the load's group the stream cost the busy load about 1 % less
+        # (FINDINGS.md, 2026-12-05 morning): not how it is run.
         self.p = subprocess.Popen([self.tcpscope, "-o", "csv", "-P", str(port), *extra],
-                                  stdout=subprocess.DEVNULL, stderr=open(self.err, "w"), env=self.env)
+                                  stdout=subprocess.DEVNULL, stderr=open(self.err, "w"), env=self.env,
+                                  start_new_session=True)
         LIVE.add(self)
         ok = wait_for(lambda: "attached" in open(self.err).read() or self.p.poll() is not None, 15)
         if not ok or self.p.poll() is not None:
