@@ -734,6 +734,33 @@ def ratio_verdict(iv):
     return "undecided (the interval holds it)"
 
 
+def rounds_to_decide(xs, target=TARGET_RATIO):
+    """About how many rounds would put the median's 95 % interval clear of
+    the target, were the median and the rounds' spread to stay as they are:
+    the interval narrows as 1 / sqrt(rounds). None with no interval, or a
+    median on the target (no number of rounds decides that)."""
+    xs = [x for x in xs if x is not None]
+    iv = median_ci95(xs)
+    if not iv:
+        return None
+    gap = abs(statistics.median(xs) - target)
+    half = (iv[1] - iv[0]) / 2
+    if gap < 1e-4:
+        return None
+    return max(len(xs) + 1, math.ceil(len(xs) * (half / gap) ** 2))
+
+
+def ratio_row_verdict(ratios):
+    """The rate ratio's verdict, with, when undecided, how many rounds
+    (--rounds) would likely decide it."""
+    v = ratio_verdict(median_ci95(ratios))
+    if v.startswith("undecided (the interval"):
+        n = rounds_to_decide(ratios)
+        v = v[:-1] + (f"; about {n} rounds may decide it)" if n else
+                      "; the median is on the target)")
+    return v
+
+
 def target_rows(label, rounds):
     """(what, target, measured, verdict) for each mode of one load."""
     rows = []
@@ -742,7 +769,7 @@ def target_rows(label, rounds):
         ratios = [r["ratio"] for r in rs]
         rows.append((f"{label} {mode}: rate ratio", f">= {TARGET_RATIO}",
                      spread(ratios) or f"median {statistics.median(ratios):.3f}",
-                     ratio_verdict(median_ci95(ratios))))
+                     ratio_row_verdict(ratios)))
         ok = [r for r in rs if r["reported"] is not None]
         if len(ok) < len(rs):
             rows.append((f"{label} {mode}: sessions reported", f">= {TARGET_REPORTED_PCT} %",

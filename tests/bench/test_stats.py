@@ -125,6 +125,32 @@ def test_ratio_verdict():
     assert bench.ratio_verdict(None).startswith("undecided")
 
 
+@test
+def test_rounds_to_decide():
+    # 144 rounds spread evenly over 0.940-1.012, median 0.976: the interval
+    # holds 0.97; halving the gap's share of it takes four times the rounds.
+    xs = [0.940 + 0.0005 * i for i in range(145)][:144]
+    iv = bench.median_ci95(xs)
+    med = statistics.median(xs)
+    assert iv[0] < 0.97 < iv[1], iv
+    n = bench.rounds_to_decide(xs)
+    half = (iv[1] - iv[0]) / 2
+    assert n == math.ceil(144 * (half / (med - 0.97)) ** 2), n
+    assert n > 144, n
+    # The verdict says it; a decided ratio says nothing more.
+    v = bench.ratio_row_verdict(xs)
+    assert v == f"undecided (the interval holds it; about {n} rounds may decide it)", v
+    assert bench.ratio_row_verdict([0.98 + 0.0001 * i for i in range(48)]) == "met"
+    assert bench.ratio_row_verdict([0.90 + 0.0001 * i for i in range(48)]) == "not met"
+    # A median on the target: no number of rounds decides it.
+    on = [0.97 + 0.001 * (i - 24) for i in range(49)]
+    assert bench.rounds_to_decide(on) is None
+    assert bench.ratio_row_verdict(on).endswith("the median is on the target)"), \
+        bench.ratio_row_verdict(on)
+    # Too few rounds for an interval: nothing to scale.
+    assert bench.rounds_to_decide([0.96, 0.98, 0.99]) is None
+
+
 if __name__ == "__main__":
     print(f"{len(PASSED)} passed, {len(FAILED)} failed")
     sys.exit(1 if FAILED else 0)
