@@ -753,12 +753,12 @@ def rounds_to_decide(xs, target=TARGET_RATIO):
 def ratio_row_verdict(ratios):
     """The rate ratio's verdict, with, when undecided, how many rounds
     (--rounds) would likely decide it."""
-    v = ratio_verdict(median_ci95(ratios))
-    if v.startswith("undecided (the interval"):
-        n = rounds_to_decide(ratios)
-        v = v[:-1] + (f"; about {n} rounds may decide it)" if n else
-                      "; the median is on the target)")
-    return v
+    iv = median_ci95(ratios)
+    if not iv or iv[0] >= TARGET_RATIO or iv[1] < TARGET_RATIO:
+        return ratio_verdict(iv)
+    n = rounds_to_decide(ratios)
+    return ("undecided (the interval holds it; " +
+            (f"about {n} rounds may decide it)" if n else "the median is on the target)"))
 
 
 def target_rows(label, rounds):
