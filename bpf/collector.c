@@ -929,6 +929,8 @@ static int try_open(struct collector *c, const struct collector_opts *opts,
 	size_t sockets, slots = 1024, ring;
 	uint32_t lane_len = 0, shift = 0;
 	int err, ncpu = 0;
+	/* `make bench`: the floor (tcpscope_floor_* in the program). */
+	bool floor = getenv("TCPSCOPE_BENCH_FLOOR") != NULL;
 
 	LIBBPF_OPTS(bpf_object_open_opts, open_opts, .btf_custom_path = opts->btf_path);
 
@@ -940,12 +942,19 @@ static int try_open(struct collector *c, const struct collector_opts *opts,
 	skel = tcpscope_bpf__open_opts(&open_opts);
 	if (!skel)
 		return -errno;
-	bpf_program__set_autoload(skel->progs.tcpscope_state_btf, hook == HOOK_TP_BTF && cast);
+	bpf_program__set_autoload(skel->progs.tcpscope_state_btf,
+				  !floor && hook == HOOK_TP_BTF && cast);
 	bpf_program__set_autoload(skel->progs.tcpscope_state_btf_helper,
-				  hook == HOOK_TP_BTF && !cast);
-	bpf_program__set_autoload(skel->progs.tcpscope_state_tp, hook == HOOK_TRACEPOINT);
-	bpf_program__set_autoload(skel->progs.tcpscope_destroy_btf, hook == HOOK_TP_BTF);
-	bpf_program__set_autoload(skel->progs.tcpscope_destroy_tp, hook == HOOK_TRACEPOINT);
+				  !floor && hook == HOOK_TP_BTF && !cast);
+	bpf_program__set_autoload(skel->progs.tcpscope_state_tp, !floor && hook == HOOK_TRACEPOINT);
+	bpf_program__set_autoload(skel->progs.tcpscope_destroy_btf, !floor && hook == HOOK_TP_BTF);
+	bpf_program__set_autoload(skel->progs.tcpscope_destroy_tp, !floor && hook == HOOK_TRACEPOINT);
+	bpf_program__set_autoload(skel->progs.tcpscope_floor_state_btf, floor && hook == HOOK_TP_BTF);
+	bpf_program__set_autoload(skel->progs.tcpscope_floor_destroy_btf, floor && hook == HOOK_TP_BTF);
+	bpf_program__set_autoload(skel->progs.tcpscope_floor_state_tp,
+				  floor && hook == HOOK_TRACEPOINT);
+	bpf_program__set_autoload(skel->progs.tcpscope_floor_destroy_tp,
+				  floor && hook == HOOK_TRACEPOINT);
 	bpf_program__set_autoload(skel->progs.tcpscope_seed_tcp, with_iters);
 	bpf_program__set_autoload(skel->progs.tcpscope_seed_files, with_iters);
 	bpf_program__set_autoload(skel->progs.tcpscope_sweep, with_iters);
@@ -1001,12 +1010,9 @@ static int try_open(struct collector *c, const struct collector_opts *opts,
 		skel->rodata->test_drop_destroy_port =
 			(uint16_t)strtoul(getenv("TCPSCOPE_TEST_DROP_DESTROY_PORT"), NULL, 10);
 
-	/* `make bench`: the floor (see bench_floor in the program). */
-	if (getenv("TCPSCOPE_BENCH_FLOOR")) {
-		skel->rodata->bench_floor = true;
+	if (floor)
 		log_line("TCPSCOPE_BENCH_FLOOR is set: the programs return at once, nothing is "
 			 "reported (a benchmark's floor)");
-	}
 
 	err = tcpscope_bpf__load(skel);
 	if (err)
@@ -1027,7 +1033,14 @@ static int try_open(struct collector *c, const struct collector_opts *opts,
 		if (err)
 			goto fail;
 	}
-	if (hook == HOOK_TRACEPOINT) {
+	if (floor && hook == HOOK_TRACEPOINT) {
+		state = skel->progs.tcpscope_floor_state_tp;
+		ensure_tracefs();
+		link = &skel->links.tcpscope_floor_state_tp;
+	} else if (floor) {
+		state = skel->progs.tcpscope_floor_state_btf;
+		link = &skel->links.tcpscope_floor_state_btf;
+	} else if (hook == HOOK_TRACEPOINT) {
 		state = skel->progs.tcpscope_state_tp;
 		ensure_tracefs();
 		link = &skel->links.tcpscope_state_tp;
@@ -1045,7 +1058,13 @@ static int try_open(struct collector *c, const struct collector_opts *opts,
 	}
 	/* Optional: without it, sessions reset under an idle owner stay
 	 * marked uncertain. */
-	if (hook == HOOK_TP_BTF)
+	if (floor && hook == HOOK_TP_BTF)
+		skel->links.tcpscope_floor_destroy_btf =
+			bpf_program__attach(skel->progs.tcpscope_floor_destroy_btf);
+	else if (floor)
+		skel->links.tcpscope_floor_destroy_tp =
+			bpf_program__attach(skel->progs.tcpscope_floor_destroy_tp);
+	else if (hook == HOOK_TP_BTF)
 		skel->links.tcpscope_destroy_btf = bpf_program__attach(skel->progs.tcpscope_destroy_btf);
 	else
 		skel->links.tcpscope_destroy_tp = bpf_program__attach(skel->progs.tcpscope_destroy_tp);
@@ -1054,6 +1073,9 @@ static int try_open(struct collector *c, const struct collector_opts *opts,
 	if (skel->links.tcpscope_destroy_btf || skel->links.tcpscope_destroy_tp)
 		c->destroy_prog = hook == HOOK_TP_BTF ? skel->progs.tcpscope_destroy_btf :
 							skel->progs.tcpscope_destroy_tp;
+	else if (skel->links.tcpscope_floor_destroy_btf || skel->links.tcpscope_floor_destroy_tp)
+		c->destroy_prog = hook == HOOK_TP_BTF ? skel->progs.tcpscope_floor_destroy_btf :
+							skel->progs.tcpscope_floor_destroy_tp;
 	c->src.name = hook_name(hook);
 	return 0;
 fail:

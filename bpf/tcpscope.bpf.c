@@ -66,10 +66,6 @@ const volatile __u32 lane_wake = 1;	/* wake user space when a lane holds this ma
  * off (the check is compiled away at load). */
 const volatile __u16 test_drop_close_port = 0;
 const volatile __u16 test_drop_destroy_port = 0;
-/* `make bench` only: the hook programs return at once, so that a run
- * measures what the kernel's tracepoints cost with programs attached, the
- * floor under tcpscope's own cost (removed at load when false). */
-const volatile bool bench_floor = false;
 
 /* Counters read by user space through the skeleton's .bss. */
 __u64 ring_full;	/* failed ring buffer reservations: sessions lost */
@@ -207,9 +203,20 @@ static __always_inline void capture_identity(struct sk_info *info, bool direct)
 }
 
 /* In the owner's context: take its identity unless it is already known
- * for this process (a connect()ed socket closed by its connector). */
+ * for this process (a connect()ed socket closed by its connector). tp_btf
+ * asks for the task once (a helper call). */
 static __always_inline void refresh_identity(struct sk_info *info, bool direct)
 {
+	if (direct) {
+		struct task_struct *t = bpf_get_current_task_btf();
+
+		if ((info->flags & I_IDENT) && info->pid == t->tgid)
+			return;
+		info->pid = t->tgid;
+		__builtin_memcpy(info->comm, t->comm, TS_COMM_LEN);
+		info->flags |= I_IDENT;
+		return;
+	}
 	if ((info->flags & I_IDENT) && info->pid == current_pid(direct))
 		return;
 	capture_identity(info, direct);
@@ -899,9 +906,6 @@ int BPF_PROG(tcpscope_destroy_btf, struct sock *sk)
 {
 	struct addr_args a = {};
 
-	if (bench_floor)
-		return 0;
-
 	a.family = sk->__sk_common.skc_family;
 	return on_destroy(sk, &a, true);
 }
@@ -911,9 +915,6 @@ int tcpscope_destroy_tp(struct trace_event_raw_tcp_event_sk *ctx)
 {
 	struct addr_args a;
 
-	if (bench_floor)
-		return 0;
-
 	ADDR_ARGS_FROM_TP(&a, ctx);
 	return on_destroy(ctx->skaddr, &a, false);
 }
@@ -922,9 +923,6 @@ SEC("tp_btf/inet_sock_set_state")
 int BPF_PROG(tcpscope_state_btf, const struct sock *sk, const int oldstate, const int newstate)
 {
 	struct addr_args a = {};
-
-	if (bench_floor)
-		return 0;
 
 	if (sk->sk_protocol != IPPROTO_TCP)
 		return 0;
@@ -939,9 +937,6 @@ int BPF_PROG(tcpscope_state_btf_helper, const struct sock *sk, const int oldstat
 {
 	struct addr_args a = {};
 
-	if (bench_floor)
-		return 0;
-
 	if (sk->sk_protocol != IPPROTO_TCP)
 		return 0;
 	a.family = sk->__sk_common.skc_family;
@@ -953,13 +948,41 @@ int tcpscope_state_tp(struct trace_event_raw_inet_sock_set_state *ctx)
 {
 	struct addr_args a;
 
-	if (bench_floor)
-		return 0;
-
 	if (ctx->protocol != IPPROTO_TCP)
 		return 0;
 	ADDR_ARGS_FROM_TP(&a, ctx);
 	return handle(ctx->skaddr, ctx->oldstate, ctx->newstate, &a, false, false);
+}
+
+/*
+ * `make bench` only: programs that return at once, attached instead of the
+ * four above, so that a run measures what the kernel's tracepoints cost with
+ * a program attached: the floor under tcpscope's own cost. Programs of their
+ * own rather than a switch in the real ones: a switch is a load and a branch
+ * in every run of the real programs, which the floor would not measure.
+ */
+SEC("tp_btf/inet_sock_set_state")
+int BPF_PROG(tcpscope_floor_state_btf)
+{
+	return 0;
+}
+
+SEC("tp_btf/tcp_destroy_sock")
+int BPF_PROG(tcpscope_floor_destroy_btf)
+{
+	return 0;
+}
+
+SEC("tracepoint/sock/inet_sock_set_state")
+int tcpscope_floor_state_tp(void *ctx)
+{
+	return 0;
+}
+
+SEC("tracepoint/tcp/tcp_destroy_sock")
+int tcpscope_floor_destroy_tp(void *ctx)
+{
+	return 0;
 }
 
 /*

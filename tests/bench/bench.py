@@ -98,7 +98,8 @@ def tracer_prog_fds():
     measured run."""
     progs = json.loads(sh(["bpftool", "prog", "show", "-j"]))
     return [bpf_call(BPF_PROG_GET_FD_BY_ID, struct.pack("=III", p["id"], 0, 0)) for p in progs
-            if p.get("name", "").startswith(("tcpscope_state", "tcpscope_destroy"))]
+            if p.get("name", "").startswith(("tcpscope_state", "tcpscope_destroy",
+                                             "tcpscope_floor"))]
 
 
 def bpf_stats(fds):
