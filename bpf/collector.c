@@ -588,14 +588,21 @@ static int collector_drain(struct session_source *src, session_sink_fn sink, voi
 static void describe_entry(const char *what, uint64_t key, const struct sk_info *in)
 {
 	uint64_t boot = clock_ns(CLOCK_BOOTTIME);
-	char comm[TS_COMM_LEN + 1];
+	char comm[TS_COMM_LEN + 1], age[48];
 
 	memcpy(comm, in->comm, TS_COMM_LEN);
 	comm[TS_COMM_LEN] = '\0';
 	for (char *p = comm; *p; p++)
 		if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
 			*p = '?';
-	log_line("  %s %llu: %s%s, %s%s%s, opened %s%.1f s ago (pid %u %s)", what,
+	/* A connect() still waiting for its SYN to be answered holds jiffies
+	 * (I_START_SYN), not a time. */
+	if (in->flags & I_START_SYN)
+		snprintf(age, sizeof(age), "connecting");
+	else
+		snprintf(age, sizeof(age), "opened %s%.1f s ago", in->start_ns ? "" : "before start, ",
+			 in->start_ns && boot > in->start_ns ? (boot - in->start_ns) / 1e9 : 0.0);
+	log_line("  %s %llu: %s%s, %s%s%s, %s (pid %u %s)", what,
 		 (unsigned long long)key,
 		 in->flags & I_OUT ? "connect" : in->flags & I_IN ? "accept" : "?",
 		 in->flags & I_PARTIAL ? " (open at start)" : "",
@@ -604,9 +611,7 @@ static void describe_entry(const char *what, uint64_t key, const struct sk_info 
 			 ", close() first" : "",
 		 (in->flags & (I_FIN_SENT | I_REMOTE_FIRST)) == (I_FIN_SENT | I_REMOTE_FIRST) ?
 			 ", close() after the peer's" : "",
-		 in->start_ns ? "" : "before start, ",
-		 in->start_ns && boot > in->start_ns ? (boot - in->start_ns) / 1e9 : 0.0,
-		 in->pid, in->flags & I_IDENT ? comm : "-");
+		 age, in->pid, in->flags & I_IDENT ? comm : "-");
 }
 
 static void log_still_followed(struct collector *c)

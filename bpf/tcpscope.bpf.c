@@ -454,6 +454,40 @@ static __always_inline __u64 close_time(struct tcp_sock *tp, int oldstate, int s
 	return bpf_ktime_get_boot_ns();
 }
 
+/* The kernel's tick rate (CONFIG_HZ, from the kernel's configuration; 0 if
+ * libbpf cannot read it: then connect() reads the clock). */
+extern unsigned int CONFIG_HZ __kconfig __weak;
+
+/*
+ * The start of a connect()ed session (I_START_SYN). connect() takes no
+ * clock read (a clock read cost 110 ns a connection here, more than any
+ * other part of the program): it keeps the jiffies, and the start is read
+ * later from the socket. TCP stamps the SYN's departure into it
+ * (tcp_wstamp_ns, CLOCK_MONOTONIC, from the clock read in tcp_connect()
+ * right after the SYN_SENT transition) and sends nothing else before
+ * ESTABLISHED. That stamp is the start when the SYN is the one segment sent
+ * in this attempt (segs_out, which a disconnect zeroes; a new SYN's stamp is
+ * never older than a past attempt's). Otherwise (a SYN sent again: the stamp is the last one's)
+ * the jiffies, placed against `now`: within a tick, on a session that
+ * waited a second or more for its SYN to be answered. No SYN sent at all
+ * (connect() failed before it): `now`.
+ */
+static __always_inline __u64 syn_start(struct tcp_sock *tp, __u64 jiffies0, __u64 now)
+{
+	__u32 segs = tp->segs_out;
+	__u64 t, ago;
+
+	if (!segs)
+		return now;
+	if (segs == 1 && !tp->total_retrans) {
+		t = tp->tcp_wstamp_ns + *(volatile __s64 *)&mono_to_boot_ns;
+		if (t <= now && t > *(volatile __s64 *)&mono_to_boot_ns)
+			return t;
+	}
+	ago = (bpf_jiffies64() - jiffies0) * (1000000000ULL / (CONFIG_HZ ? CONFIG_HZ : 1000));
+	return now > ago ? now - ago : 1;
+}
+
 static __always_inline int emit(const struct sock *sk, struct tcp_sock *tp, __u64 key, __u64 ck,
 				int oldstate, const struct addr_args *a, bool direct, bool to_lane,
 				__u32 counter)
@@ -600,7 +634,12 @@ static __always_inline int emit(const struct sock *sk, struct tcp_sock *tp, __u6
 	e->handshake_us = 0;
 	if (info) {
 		/* Accepted and closed before ESTABLISHED: it lasted no time. */
-		e->start_ns = (flags & I_START_EST) ? now : info->start_ns;
+		if (flags & I_START_EST)
+			e->start_ns = now;
+		else if (direct && (flags & I_START_SYN))	/* never ESTABLISHED */
+			e->start_ns = syn_start(tp, info->start_ns, now);
+		else
+			e->start_ns = info->start_ns;
 		e->handshake_us = info->handshake_us;
 	}
 	if (info && (flags & I_IDENT)) {
@@ -742,7 +781,13 @@ static __always_inline int handle(const struct sock *sk, int oldstate, int newst
 	switch (newstate) {
 	case S_SYN_SENT:	/* connect(): the owner's context */
 		count(TS_CNT_CONNECTS);
-		info = info_new(rd, key, ck, direct, bpf_ktime_get_boot_ns(), I_OUT);
+		/* No clock read: see syn_start(). The twin for kernels before
+		 * 6.2 reads the clock (to_tcp_sock() would be a helper call). */
+		tp = cast ? to_tcp_sock(sk, direct, cast) : NULL;
+		if (direct && tp && CONFIG_HZ && bpf_core_field_exists(tp->tcp_wstamp_ns))
+			info = info_new(rd, key, ck, direct, bpf_jiffies64(), I_OUT | I_START_SYN);
+		else
+			info = info_new(rd, key, ck, direct, bpf_ktime_get_boot_ns(), I_OUT);
 		if (info)
 			capture_identity(info, direct);
 		return 0;
@@ -780,6 +825,11 @@ static __always_inline int handle(const struct sock *sk, int oldstate, int newst
 		    bpf_core_field_exists(tp->tcp_clock_cache)) {
 			info->start_ns = sock_clock(tp);
 			info->flags &= ~I_START_EST;
+		}
+		/* Connected: TCP has just read the clock for the SYN-ACK. */
+		if (direct && (info->flags & I_START_SYN)) {
+			info->start_ns = syn_start(tp, info->start_ns, sock_clock(tp));
+			info->flags &= ~I_START_SYN;
 		}
 		info->handshake_us = RD(direct, tp, srtt_us) >> 3;
 		if ((info->flags & I_OUT) && (!info->handshake_us || RD(direct, tp, total_retrans)))

@@ -56,13 +56,16 @@
 #define I_FIN_SENT	0x0020
 #define I_PARTIAL	0x0040	/* seen first after start-up */
 #define I_START_EST	0x0080	/* accepted: start_ns is taken at ESTABLISHED */
+#define I_START_SYN	0x0100	/* connect()ed: start_ns holds the jiffies at connect(); the
+				 * start is the SYN's departure, read at ESTABLISHED or CLOSE */
 
 /* The program's state for one socket between transitions. User space reads
  * it for the sweep (an entry whose socket is gone, with no close traced)
  * and for -v's account of what is still followed at exit. */
 struct sk_info {
 	__u64 start_ns;		/* CLOCK_BOOTTIME at SYN_SENT / SYN_RECV (accepted: at
-				 * ESTABLISHED, see I_START_EST); 0 = before start */
+				 * ESTABLISHED, see I_START_EST; connect()ed: see
+				 * I_START_SYN); 0 = before start */
 	__u32 pid;
 	__u32 handshake_us;
 	__u32 netns;		/* the socket's network namespace (inode number); 0: unknown */

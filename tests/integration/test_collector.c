@@ -21,6 +21,7 @@
 #include <sys/ioctl.h>
 #include <sched.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <net/if.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
@@ -202,6 +203,16 @@ static void test_server_unread_close(void **state)
 	run_pair(state, AF_INET, TRAFFIC_SERVER, TRAFFIC_END_UNREAD);
 }
 
+static uint64_t realtime_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* A refused connect(): its start and end lie within the call (the start is
+ * the SYN's departure, stamped by TCP, not a clock read at connect()). */
 static void test_refused(void **state)
 {
 	struct traffic_spec spec = { .family = AF_INET, .client_comm = "ts-refused" };
@@ -211,20 +222,106 @@ static void test_refused(void **state)
 	size_t n;
 	int rc;
 
+	uint64_t t0, t1;
+
 	spec.port = scope_free_port();
 	start_scope(&sc, state, spec.port, 1);
+	t0 = realtime_ns();
 	rc = traffic_run_refused(&spec, &res);
+	t1 = realtime_ns();
 	if (rc)
 		printf("traffic failed: %s\n", res.err);
 	assert_int_equal(rc, 0);
 	finish_scope(&sc, &v, &n, 1);
 	assert_int_equal(v[0].rport, spec.port);
 	assert_int_equal(v[0].cause, CAUSE_REFUSED);
+	/* The wall clock is read in microseconds by the CSV: 1 us either side. */
+	if (v[0].start_ns + 1000 < t0 || v[0].end_ns > t1 + 1000 || v[0].start_ns > v[0].end_ns)
+		printf("refused: start %+.3f ms, end %+.3f ms from before connect(), "
+		       "which took %.3f ms\n", ((double)v[0].start_ns - (double)t0) / 1e6,
+		       ((double)v[0].end_ns - (double)t0) / 1e6, (double)(t1 - t0) / 1e6);
+	assert_true(v[0].start_ns + 1000 >= t0);
+	assert_true(v[0].start_ns <= v[0].end_ns);
+	assert_true(v[0].end_ns <= t1 + 1000);
+	assert_true(v[0].dur_us <= (t1 - t0) / 1000 + 1);
 	assert_int_equal(v[0].dir, DIR_OUT);
 	assert_int_equal(v[0].pid, res.client_pid);
 	assert_string_equal(v[0].comm, "ts-refused");
 	assert_int_equal(v[0].tx_bytes, 0);
 	assert_int_equal(v[0].rx_bytes, 0);
+	free(v);
+	scope_cleanup(&sc);
+}
+
+/*
+ * A connect() whose SYN is dropped (the listener's accept queue is full) and
+ * sent again by TCP a second later. The socket's stamp is then the second
+ * SYN's; the start comes from the jiffies kept at connect(), within a tick
+ * (4 ms at HZ=250), and the handshake is the whole wait.
+ */
+static void test_syn_sent_again(void **state)
+{
+	const uint64_t slack = 6000000;	/* a tick, and some scheduling */
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	struct sockaddr_in me;
+	socklen_t mlen = sizeof(me);
+	struct pollfd pfd;
+	const struct session *s2 = NULL;
+	struct session *v = NULL;
+	int l, c1, c2, a1, a2, one = 1, err = -1;
+	socklen_t elen = sizeof(err);
+	uint64_t t0, t1;
+	struct scope sc;
+	size_t n;
+
+	sa.sin_port = htons(scope_free_port());
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	start_scope(&sc, state, ntohs(sa.sin_port), 4);
+	l = socket(AF_INET, SOCK_STREAM, 0);
+	assert_true(l >= 0);
+	assert_int_equal(setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)), 0);
+	assert_int_equal(bind(l, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(listen(l, 0), 0);	/* room for one connection */
+	c1 = socket(AF_INET, SOCK_STREAM, 0);
+	assert_int_equal(connect(c1, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	c2 = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	assert_true(c2 >= 0);
+	t0 = realtime_ns();
+	assert_int_equal(connect(c2, (struct sockaddr *)&sa, sizeof(sa)), -1);
+	assert_int_equal(errno, EINPROGRESS);
+	assert_int_equal(getsockname(c2, (struct sockaddr *)&me, &mlen), 0);
+	usleep(300000);
+	a1 = accept(l, NULL, NULL);	/* room again, for the SYN sent again */
+	assert_true(a1 >= 0);
+	pfd = (struct pollfd){ .fd = c2, .events = POLLOUT };
+	assert_int_equal(poll(&pfd, 1, 10000), 1);
+	t1 = realtime_ns();
+	assert_int_equal(getsockopt(c2, SOL_SOCKET, SO_ERROR, &err, &elen), 0);
+	assert_int_equal(err, 0);
+	a2 = accept(l, NULL, NULL);
+	assert_true(a2 >= 0);
+	close(c1);
+	close(c2);
+	usleep(50000);
+	close(a1);
+	close(a2);
+	close(l);
+	finish_scope(&sc, &v, &n, 4);
+	for (size_t i = 0; i < n; i++)
+		if (v[i].dir == DIR_OUT && v[i].lport == ntohs(me.sin_port))
+			s2 = &v[i];
+	assert_non_null(s2);
+	assert_true(s2->retrans >= 1);
+	if (s2->start_ns + slack < t0 || s2->start_ns > t0 + slack ||
+	    (uint64_t)s2->handshake_us * 1000 + slack < t1 - t0 ||
+	    (uint64_t)s2->handshake_us * 1000 > t1 - t0 + slack)
+		printf("start %+.3f ms from connect(), handshake %.3f ms, connect() to "
+		       "writable %.3f ms\n", ((double)s2->start_ns - (double)t0) / 1e6,
+		       s2->handshake_us / 1e3, (double)(t1 - t0) / 1e6);
+	assert_true(s2->start_ns + slack >= t0);
+	assert_true(s2->start_ns <= t0 + slack);
+	assert_true((uint64_t)s2->handshake_us * 1000 + slack >= t1 - t0);
+	assert_true((uint64_t)s2->handshake_us * 1000 <= t1 - t0 + slack);
 	free(v);
 	scope_cleanup(&sc);
 }
@@ -396,13 +493,6 @@ static void test_owner_keeps_reset_socket(void **state)
 	scope_cleanup(&sc);
 }
 
-static uint64_t realtime_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 /*
  * A session's start and end are when they happened, whatever clock the
@@ -1187,6 +1277,7 @@ int main(void)
 		BOTH_HOOKS(test_server_rst),
 		BOTH_HOOKS(test_server_unread_close),
 		BOTH_HOOKS(test_refused),
+		BOTH_HOOKS(test_syn_sent_again),
 		BOTH_HOOKS(test_reset_before_accept),
 		BOTH_HOOKS(test_owner_keeps_reset_socket),
 		BOTH_HOOKS(test_close_times_client_first),
@@ -1208,6 +1299,7 @@ int main(void)
 		HELPER_HOOK(test_client_rst),
 		HELPER_HOOK(test_server_unread_close),
 		HELPER_HOOK(test_refused),
+		HELPER_HOOK(test_syn_sent_again),
 		HELPER_HOOK(test_burst),
 	};
 
