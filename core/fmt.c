@@ -125,6 +125,55 @@ static int count_digits(uint64_t v)
 	return n + (v >= 10) + (v >= 100) + (v >= 1000);
 }
 
+/* Two digits of v (< 100) at p. */
+static inline void put_pair(char *p, unsigned int v)
+{
+	memcpy(p, digit_pairs + 2 * v, 2);
+}
+
+char *fmt_put_u64(char *p, uint64_t v)
+{
+	int n;
+
+	/* Most numbers in a row are short (ports, pids, byte counts, RTTs):
+	 * those take 32-bit arithmetic and no loop. */
+	if (v < 100) {
+		if (v < 10) {
+			*p = (char)('0' + v);
+			return p + 1;
+		}
+		put_pair(p, (unsigned int)v);
+		return p + 2;
+	}
+	if (v < 1000000) {
+		unsigned int u = (unsigned int)v;
+
+		if (u < 10000) {
+			if (u < 1000) {
+				*p = (char)('0' + u / 100);
+				put_pair(p + 1, u % 100);
+				return p + 3;
+			}
+			put_pair(p, u / 100);
+			put_pair(p + 2, u % 100);
+			return p + 4;
+		}
+		if (u < 100000) {
+			*p = (char)('0' + u / 10000);
+			put_pair(p + 1, u / 100 % 100);
+			put_pair(p + 3, u % 100);
+			return p + 5;
+		}
+		put_pair(p, u / 10000);
+		put_pair(p + 2, u / 100 % 100);
+		put_pair(p + 4, u % 100);
+		return p + 6;
+	}
+	n = count_digits(v);
+	put_digits(p, v, n);
+	return p + n;
+}
+
 int fmt_u64(uint64_t v, char *buf, size_t len)
 {
 	int n = count_digits(v);
@@ -137,6 +186,14 @@ int fmt_u64(uint64_t v, char *buf, size_t len)
 	put_digits(buf, v, n);
 	buf[n] = '\0';
 	return n;
+}
+
+char *fmt_put_ms3(char *p, uint64_t us)
+{
+	p = fmt_put_u64(p, us / US_PER_MS);
+	*p = '.';
+	put_digits(p + 1, us % US_PER_MS, 3);
+	return p + 4;
 }
 
 int fmt_ms3(uint64_t us, char *buf, size_t len)
@@ -164,14 +221,33 @@ static bool addr_is_v4mapped(const struct in6_addr *a)
 /* Decimal digits of v (< 1000) at p; returns the count. */
 static size_t put_octet(char *p, unsigned int v)
 {
-	size_t n = 0;
+	if (v < 10) {
+		*p = (char)('0' + v);
+		return 1;
+	}
+	if (v < 100) {
+		memcpy(p, digit_pairs + 2 * v, 2);
+		return 2;
+	}
+	*p = (char)('0' + v / 100);
+	memcpy(p + 1, digit_pairs + 2 * (v % 100), 2);
+	return 3;
+}
 
-	if (v >= 100)
-		p[n++] = (char)('0' + v / 100);
-	if (v >= 10)
-		p[n++] = (char)('0' + v / 10 % 10);
-	p[n++] = (char)('0' + v % 10);
-	return n;
+char *fmt_put_addr(char *p, const struct in6_addr *addr, int family)
+{
+	const unsigned char *b = addr->s6_addr;
+
+	if (family == AF_INET || addr_is_v4mapped(addr)) {
+		for (int i = 12; i < 16; i++) {
+			p += put_octet(p, b[i]);
+			*p++ = '.';
+		}
+		return p - 1;
+	}
+	if (!inet_ntop(AF_INET6, addr, p, INET6_ADDRSTRLEN))
+		return p;
+	return p + strlen(p);
 }
 
 int fmt_addr(const struct in6_addr *addr, int family, char *buf, size_t len)
@@ -225,42 +301,70 @@ int fmt_addr_parse(const char *text, struct in6_addr *out)
 	return 0;
 }
 
-int fmt_time_iso(uint64_t epoch_ns, char *buf, size_t len)
+/*
+ * "YYYY-MM-DDTHH:MM:SS" of a second. Sessions arrive in bursts within the same
+ * second, and a row has two times (its start and its end), which for a session
+ * that lasted a second or more are in different seconds: the text of the last
+ * two seconds is kept. NULL for a year outside 0-9999.
+ */
+static const char *iso_second(time_t sec)
 {
-	/* Sessions arrive in bursts within the same second: the date and time
-	 * of day are formatted once per second. */
 	static _Thread_local struct {
 		time_t sec;
 		bool valid;
-		char text[64];	/* "YYYY-MM-DDTHH:MM:SS" */
-	} cache;
-	time_t sec = (time_t)(epoch_ns / NS_PER_SEC);
-	unsigned int us = (unsigned int)((epoch_ns % NS_PER_SEC) / NS_PER_US);
+		char text[64];
+	} cache[2];
+	static _Thread_local unsigned int next;
 	struct tm tm;
+	unsigned int i;
 
-	if (!cache.valid || cache.sec != sec) {
-		if (!gmtime_r(&sec, &tm) || tm.tm_year + 1900 > 9999 || tm.tm_year + 1900 < 0)
-			return put(buf, len, "?");
-		snprintf(cache.text, sizeof(cache.text), "%04d-%02d-%02dT%02d:%02d:%02d",
-			 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
-			 tm.tm_sec);
-		cache.sec = sec;
-		cache.valid = true;
+	for (i = 0; i < 2; i++)
+		if (cache[i].valid && cache[i].sec == sec)
+			return cache[i].text;
+	if (!gmtime_r(&sec, &tm) || tm.tm_year + 1900 > 9999 || tm.tm_year + 1900 < 0)
+		return NULL;
+	i = next++ & 1;
+	snprintf(cache[i].text, sizeof(cache[i].text), "%04d-%02d-%02dT%02d:%02d:%02d",
+		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+	cache[i].sec = sec;
+	cache[i].valid = true;
+	return cache[i].text;
+}
+
+char *fmt_put_time_iso(char *p, uint64_t epoch_ns)
+{
+	const char *day = iso_second((time_t)(epoch_ns / NS_PER_SEC));
+	unsigned int us;
+
+	if (!day) {
+		*p = '?';
+		return p + 1;
 	}
-	if (!buf || len < 28) {
+	us = (unsigned int)((epoch_ns % NS_PER_SEC) / NS_PER_US);
+	memcpy(p, day, 19);
+	p[19] = '.';
+	put_pair(p + 20, us / 10000);
+	put_pair(p + 22, us / 100 % 100);
+	put_pair(p + 24, us % 100);
+	p[26] = 'Z';
+	return p + 27;
+}
+
+int fmt_time_iso(uint64_t epoch_ns, char *buf, size_t len)
+{
+	char tmp[FMT_PUT_MAX];
+	size_t n = (size_t)(fmt_put_time_iso(tmp, epoch_ns) - tmp);
+
+	if (!buf || len <= n) {
 		if (buf && len)
 			buf[0] = '\0';
 		return -ENOSPC;
 	}
-	memcpy(buf, cache.text, 19);
-	buf[19] = '.';
-	put_digits(buf + 20, us, 6);
-	buf[26] = 'Z';
-	buf[27] = '\0';
-	return 27;
+	memcpy(buf, tmp, n);
+	buf[n] = '\0';
+	return (int)n;
 }
 
-/* n decimal digits at s into *v; false if any is not a digit. */
 static bool digits(const char *s, int n, int *v)
 {
 	int i;

@@ -52,6 +52,17 @@ int fmt_time_iso(uint64_t epoch_ns, char *buf, size_t len);
 /* Parse "YYYY-MM-DDTHH:MM:SS[.fraction]Z" (0-9 fraction digits) to epoch ns. 0 or -EINVAL. */
 int fmt_time_iso_parse(const char *text, uint64_t *epoch_ns);
 
+/*
+ * The same texts written straight at p, without a length check or a NUL:
+ * the caller has room for FMT_PUT_MAX bytes. Each returns the end of what
+ * it wrote. For writers of many fields in a row (the CSV stream).
+ */
+#define FMT_PUT_MAX 48
+char *fmt_put_u64(char *p, uint64_t v);
+char *fmt_put_ms3(char *p, uint64_t us);
+char *fmt_put_addr(char *p, const struct in6_addr *addr, int family);
+char *fmt_put_time_iso(char *p, uint64_t epoch_ns);
+
 /* Local wall-clock time "HH:MM:SS". */
 int fmt_time_hms(uint64_t epoch_ns, char *buf, size_t len);
 
