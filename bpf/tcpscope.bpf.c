@@ -460,17 +460,17 @@ extern unsigned int CONFIG_HZ __kconfig __weak;
 
 /*
  * The start of a connect()ed session (I_START_SYN). connect() takes no
- * clock read (a clock read cost 110 ns a connection here, more than any
- * other part of the program): it keeps the jiffies, and the start is read
- * later from the socket. TCP stamps the SYN's departure into it
- * (tcp_wstamp_ns, CLOCK_MONOTONIC, from the clock read in tcp_connect()
- * right after the SYN_SENT transition) and sends nothing else before
- * ESTABLISHED. That stamp is the start when the SYN is the one segment sent
- * in this attempt (segs_out, which a disconnect zeroes; a new SYN's stamp is
- * never older than a past attempt's). Otherwise (a SYN sent again: the stamp is the last one's)
- * the jiffies, placed against `now`: within a tick, on a session that
- * waited a second or more for its SYN to be answered. No SYN sent at all
- * (connect() failed before it): `now`.
+ * clock read (one cost about 110 ns a connection here, more than any other
+ * part of the program): it keeps the jiffies, and the start is read later
+ * from the socket. TCP stamps the SYN's departure into it (tcp_wstamp_ns,
+ * CLOCK_MONOTONIC, from the clock read in tcp_connect() right after the
+ * SYN_SENT transition) and sends nothing else before ESTABLISHED. That
+ * stamp is the start when the SYN is the one segment sent in this attempt
+ * (segs_out, which a disconnect zeroes; a new SYN's stamp is never older
+ * than a past attempt's). Otherwise (a SYN sent again: the stamp is the
+ * last one's) the jiffies, placed against `now`: within a tick, on a
+ * session that waited a second or more for its SYN to be answered. No SYN
+ * sent at all (connect() failed before it): `now`.
  */
 static __always_inline __u64 syn_start(struct tcp_sock *tp, __u64 jiffies0, __u64 now)
 {

@@ -200,6 +200,55 @@ static void test_time_iso(void **state)
 	assert_int_equal(fmt_time_iso_parse("2024-02-29T00:00:00Z", &ns), 0);
 }
 
+/* The date and time of day are kept for the last two seconds: times that
+ * go back and forth between three seconds are each written right. */
+static void test_time_iso_seconds_kept(void **state)
+{
+	static const int order[] = { 0, 1, 0, 1, 2, 0, 2, 1, 1, 2, 2, 0, 0, 1 };
+	const uint64_t secs[] = { 1796468761ull, 1796468762ull, 1000000000ull };
+	char buf[FMT_TIME_ISO_LEN], want[64];
+
+	for (size_t i = 0; i < ARRAY_LEN(order); i++) {
+		uint64_t ns = secs[order[i]] * 1000000000ull + i * 1000;
+		time_t t = (time_t)secs[order[i]];
+		struct tm tm;
+
+		assert_non_null(gmtime_r(&t, &tm));
+		snprintf(want, sizeof(want), "%04d-%02d-%02dT%02d:%02d:%02d.%06zuZ",
+			 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+			 tm.tm_sec, i);
+		assert_int_equal(fmt_time_iso(ns, buf, sizeof(buf)), 27);
+		assert_string_equal(buf, want);
+	}
+}
+
+/* fmt_put_u64 (no length check, no NUL) writes what printf does, at every
+ * length and around every power of ten. */
+static void test_put_u64(void **state)
+{
+	char buf[32], want[32];
+	uint64_t v = 1;
+
+	for (int d = 0; d < 20; d++, v *= 10) {
+		const uint64_t around[] = { v - 1, v, v + 1, v * 5, v * 9 + (v - 1) };
+
+		for (size_t i = 0; i < ARRAY_LEN(around); i++) {
+			char *end = fmt_put_u64(buf, around[i]);
+
+			*end = '\0';
+			snprintf(want, sizeof(want), "%llu", (unsigned long long)around[i]);
+			assert_string_equal(buf, want);
+		}
+	}
+	for (uint64_t u = 0; u < 2000000; u += 7) {
+		*fmt_put_u64(buf, u) = '\0';
+		snprintf(want, sizeof(want), "%llu", (unsigned long long)u);
+		assert_string_equal(buf, want);
+	}
+	*fmt_put_u64(buf, UINT64_MAX) = '\0';
+	assert_string_equal(buf, "18446744073709551615");
+}
+
 static void test_time_iso_rejects(void **state)
 {
 	static const char *const bad[] = {
@@ -472,6 +521,8 @@ int main(void)
 		cmocka_unit_test(test_ms3),
 		cmocka_unit_test(test_addr),
 		cmocka_unit_test(test_time_iso),
+		cmocka_unit_test(test_time_iso_seconds_kept),
+		cmocka_unit_test(test_put_u64),
 		cmocka_unit_test(test_time_iso_rejects),
 		cmocka_unit_test(test_time_hms),
 		cmocka_unit_test(test_comm_escape_table),
