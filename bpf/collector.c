@@ -929,8 +929,8 @@ static int try_open(struct collector *c, const struct collector_opts *opts,
 		    enum collector_hook hook, bool cast, bool with_iters)
 {
 	struct tcpscope_bpf *skel;
-	struct bpf_program *state;
-	struct bpf_link **link;
+	struct bpf_program *state, *destroy, *prog;
+	struct bpf_link **link, **destroy_link;
 	size_t sockets, slots = 1024, ring;
 	uint32_t lane_len = 0, shift = 0;
 	int err, ncpu = 0;
@@ -947,19 +947,31 @@ static int try_open(struct collector *c, const struct collector_opts *opts,
 	skel = tcpscope_bpf__open_opts(&open_opts);
 	if (!skel)
 		return -errno;
-	bpf_program__set_autoload(skel->progs.tcpscope_state_btf,
-				  !floor && hook == HOOK_TP_BTF && cast);
-	bpf_program__set_autoload(skel->progs.tcpscope_state_btf_helper,
-				  !floor && hook == HOOK_TP_BTF && !cast);
-	bpf_program__set_autoload(skel->progs.tcpscope_state_tp, !floor && hook == HOOK_TRACEPOINT);
-	bpf_program__set_autoload(skel->progs.tcpscope_destroy_btf, !floor && hook == HOOK_TP_BTF);
-	bpf_program__set_autoload(skel->progs.tcpscope_destroy_tp, !floor && hook == HOOK_TRACEPOINT);
-	bpf_program__set_autoload(skel->progs.tcpscope_floor_state_btf, floor && hook == HOOK_TP_BTF);
-	bpf_program__set_autoload(skel->progs.tcpscope_floor_destroy_btf, floor && hook == HOOK_TP_BTF);
-	bpf_program__set_autoload(skel->progs.tcpscope_floor_state_tp,
-				  floor && hook == HOOK_TRACEPOINT);
-	bpf_program__set_autoload(skel->progs.tcpscope_floor_destroy_tp,
-				  floor && hook == HOOK_TRACEPOINT);
+	/* The two hook programs this attempt attaches; every other hook
+	 * program stays unloaded. */
+	if (floor && hook == HOOK_TRACEPOINT) {
+		state = skel->progs.tcpscope_floor_state_tp;
+		link = &skel->links.tcpscope_floor_state_tp;
+		destroy = skel->progs.tcpscope_floor_destroy_tp;
+		destroy_link = &skel->links.tcpscope_floor_destroy_tp;
+	} else if (floor) {
+		state = skel->progs.tcpscope_floor_state_btf;
+		link = &skel->links.tcpscope_floor_state_btf;
+		destroy = skel->progs.tcpscope_floor_destroy_btf;
+		destroy_link = &skel->links.tcpscope_floor_destroy_btf;
+	} else if (hook == HOOK_TRACEPOINT) {
+		state = skel->progs.tcpscope_state_tp;
+		link = &skel->links.tcpscope_state_tp;
+		destroy = skel->progs.tcpscope_destroy_tp;
+		destroy_link = &skel->links.tcpscope_destroy_tp;
+	} else {
+		state = cast ? skel->progs.tcpscope_state_btf : skel->progs.tcpscope_state_btf_helper;
+		link = cast ? &skel->links.tcpscope_state_btf : &skel->links.tcpscope_state_btf_helper;
+		destroy = skel->progs.tcpscope_destroy_btf;
+		destroy_link = &skel->links.tcpscope_destroy_btf;
+	}
+	bpf_object__for_each_program(prog, skel->obj)
+		bpf_program__set_autoload(prog, prog == state || prog == destroy);
 	bpf_program__set_autoload(skel->progs.tcpscope_seed_tcp, with_iters);
 	bpf_program__set_autoload(skel->progs.tcpscope_seed_files, with_iters);
 	bpf_program__set_autoload(skel->progs.tcpscope_sweep, with_iters);
@@ -1038,24 +1050,8 @@ static int try_open(struct collector *c, const struct collector_opts *opts,
 		if (err)
 			goto fail;
 	}
-	if (floor && hook == HOOK_TRACEPOINT) {
-		state = skel->progs.tcpscope_floor_state_tp;
+	if (hook == HOOK_TRACEPOINT)
 		ensure_tracefs();
-		link = &skel->links.tcpscope_floor_state_tp;
-	} else if (floor) {
-		state = skel->progs.tcpscope_floor_state_btf;
-		link = &skel->links.tcpscope_floor_state_btf;
-	} else if (hook == HOOK_TRACEPOINT) {
-		state = skel->progs.tcpscope_state_tp;
-		ensure_tracefs();
-		link = &skel->links.tcpscope_state_tp;
-	} else if (cast) {
-		state = skel->progs.tcpscope_state_btf;
-		link = &skel->links.tcpscope_state_btf;
-	} else {
-		state = skel->progs.tcpscope_state_btf_helper;
-		link = &skel->links.tcpscope_state_btf_helper;
-	}
 	*link = bpf_program__attach(state);
 	if (!*link) {
 		err = -errno;
@@ -1063,24 +1059,11 @@ static int try_open(struct collector *c, const struct collector_opts *opts,
 	}
 	/* Optional: without it, sessions reset under an idle owner stay
 	 * marked uncertain. */
-	if (floor && hook == HOOK_TP_BTF)
-		skel->links.tcpscope_floor_destroy_btf =
-			bpf_program__attach(skel->progs.tcpscope_floor_destroy_btf);
-	else if (floor)
-		skel->links.tcpscope_floor_destroy_tp =
-			bpf_program__attach(skel->progs.tcpscope_floor_destroy_tp);
-	else if (hook == HOOK_TP_BTF)
-		skel->links.tcpscope_destroy_btf = bpf_program__attach(skel->progs.tcpscope_destroy_btf);
-	else
-		skel->links.tcpscope_destroy_tp = bpf_program__attach(skel->progs.tcpscope_destroy_tp);
+	*destroy_link = bpf_program__attach(destroy);
 	c->skel = skel;
 	c->state_prog = state;
-	if (skel->links.tcpscope_destroy_btf || skel->links.tcpscope_destroy_tp)
-		c->destroy_prog = hook == HOOK_TP_BTF ? skel->progs.tcpscope_destroy_btf :
-							skel->progs.tcpscope_destroy_tp;
-	else if (skel->links.tcpscope_floor_destroy_btf || skel->links.tcpscope_floor_destroy_tp)
-		c->destroy_prog = hook == HOOK_TP_BTF ? skel->progs.tcpscope_floor_destroy_btf :
-							skel->progs.tcpscope_floor_destroy_tp;
+	if (*destroy_link)
+		c->destroy_prog = destroy;
 	c->src.name = hook_name(hook);
 	return 0;
 fail:

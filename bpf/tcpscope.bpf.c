@@ -183,13 +183,16 @@ static __always_inline __u32 current_pid(bool direct)
 	return bpf_get_current_pid_tgid() >> 32;
 }
 
+static __always_inline void task_ident(struct task_struct *t, __u32 *pid, char comm[TS_COMM_LEN])
+{
+	*pid = t->tgid;
+	__builtin_memcpy(comm, t->comm, TS_COMM_LEN);
+}
+
 static __always_inline void current_ident(__u32 *pid, char comm[TS_COMM_LEN], bool direct)
 {
 	if (direct) {
-		struct task_struct *t = bpf_get_current_task_btf();
-
-		*pid = t->tgid;
-		__builtin_memcpy(comm, t->comm, TS_COMM_LEN);
+		task_ident(bpf_get_current_task_btf(), pid, comm);
 	} else {
 		*pid = bpf_get_current_pid_tgid() >> 32;
 		bpf_get_current_comm(comm, TS_COMM_LEN);
@@ -212,8 +215,7 @@ static __always_inline void refresh_identity(struct sk_info *info, bool direct)
 
 		if ((info->flags & I_IDENT) && info->pid == t->tgid)
 			return;
-		info->pid = t->tgid;
-		__builtin_memcpy(info->comm, t->comm, TS_COMM_LEN);
+		task_ident(t, &info->pid, info->comm);
 		info->flags |= I_IDENT;
 		return;
 	}

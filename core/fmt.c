@@ -125,6 +125,21 @@ static int count_digits(uint64_t v)
 	return n + (v >= 10) + (v >= 100) + (v >= 1000);
 }
 
+/* text (n bytes, at most FMT_PUT_MAX) into buf with its NUL: n, or -ENOSPC
+ * (buf then ""). The bounded fmt_* functions are their fmt_put_* twins
+ * through this. */
+static int bounded(char *buf, size_t len, const char *text, size_t n)
+{
+	if (!buf || len <= n) {
+		if (buf && len)
+			buf[0] = '\0';
+		return -ENOSPC;
+	}
+	memcpy(buf, text, n);
+	buf[n] = '\0';
+	return (int)n;
+}
+
 /* Two digits of v (< 100) at p. */
 static inline void put_pair(char *p, unsigned int v)
 {
@@ -176,16 +191,9 @@ char *fmt_put_u64(char *p, uint64_t v)
 
 int fmt_u64(uint64_t v, char *buf, size_t len)
 {
-	int n = count_digits(v);
+	char tmp[FMT_PUT_MAX];
 
-	if (!buf || len <= (size_t)n) {
-		if (buf && len)
-			buf[0] = '\0';
-		return -ENOSPC;
-	}
-	put_digits(buf, v, n);
-	buf[n] = '\0';
-	return n;
+	return bounded(buf, len, tmp, (size_t)(fmt_put_u64(tmp, v) - tmp));
 }
 
 char *fmt_put_ms3(char *p, uint64_t us)
@@ -198,17 +206,9 @@ char *fmt_put_ms3(char *p, uint64_t us)
 
 int fmt_ms3(uint64_t us, char *buf, size_t len)
 {
-	int n = fmt_u64(us / US_PER_MS, buf, len);
+	char tmp[FMT_PUT_MAX];
 
-	if (n < 0 || (size_t)n + 5 > len) {
-		if (buf && len)
-			buf[0] = '\0';
-		return -ENOSPC;
-	}
-	buf[n] = '.';
-	put_digits(buf + n + 1, us % US_PER_MS, 3);
-	buf[n + 4] = '\0';
-	return n + 4;
+	return bounded(buf, len, tmp, (size_t)(fmt_put_ms3(tmp, us) - tmp));
 }
 
 static bool addr_is_v4mapped(const struct in6_addr *a)
@@ -252,36 +252,10 @@ char *fmt_put_addr(char *p, const struct in6_addr *addr, int family)
 
 int fmt_addr(const struct in6_addr *addr, int family, char *buf, size_t len)
 {
-	const unsigned char *b = addr->s6_addr;
+	char tmp[FMT_PUT_MAX];
 
-	if (family == AF_INET || addr_is_v4mapped(addr)) {
-		/* Hand-rolled: the search filter formats every address it looks at,
-		 * the CSV stream two a row. Straight into buf when the longest fits. */
-		char tmp[16], *t = buf && len >= sizeof(tmp) ? buf : tmp;
-		size_t n = 0;
-		int i;
-
-		for (i = 12; i < 16; i++) {
-			n += put_octet(t + n, b[i]);
-			t[n++] = i < 15 ? '.' : '\0';
-		}
-		if (t == buf)
-			return (int)n - 1;
-		if (!buf || len < n) {
-			if (buf && len)
-				buf[0] = '\0';
-			return -ENOSPC;
-		}
-		memcpy(buf, tmp, n);
-		return (int)n - 1;
-	}
-	if (!buf || len == 0)
-		return -ENOSPC;
-	if (!inet_ntop(AF_INET6, addr, buf, len)) {
-		buf[0] = '\0';
-		return -ENOSPC;
-	}
-	return (int)strlen(buf);
+	/* The search filter formats every address it looks at. */
+	return bounded(buf, len, tmp, (size_t)(fmt_put_addr(tmp, addr, family) - tmp));
 }
 
 int fmt_addr_parse(const char *text, struct in6_addr *out)
@@ -353,16 +327,8 @@ char *fmt_put_time_iso(char *p, uint64_t epoch_ns)
 int fmt_time_iso(uint64_t epoch_ns, char *buf, size_t len)
 {
 	char tmp[FMT_PUT_MAX];
-	size_t n = (size_t)(fmt_put_time_iso(tmp, epoch_ns) - tmp);
 
-	if (!buf || len <= n) {
-		if (buf && len)
-			buf[0] = '\0';
-		return -ENOSPC;
-	}
-	memcpy(buf, tmp, n);
-	buf[n] = '\0';
-	return (int)n;
+	return bounded(buf, len, tmp, (size_t)(fmt_put_time_iso(tmp, epoch_ns) - tmp));
 }
 
 static bool digits(const char *s, int n, int *v)
