@@ -72,8 +72,16 @@ static void finish_scope(struct scope *sc, struct session **v, size_t *n, size_t
 		printf("tcpscope stderr: %s\n", scope_stderr(sc));
 	assert_int_equal(rc, 0);
 	assert_int_equal(scope_read_sessions(sc, v, n), 0);
-	if (*n != expect)
+	if (*n != expect) {
+		/* What came, and what tcpscope said of the rest (its summary
+		 * counts sessions missed). */
 		printf("tcpscope reported %zu sessions, expected %zu\n", *n, expect);
+		for (size_t i = 0; i < *n; i++)
+			printf("  pid %u %s lport %u rport %u dir %u closer %u cause %u flags %#x\n",
+			       (*v)[i].pid, (*v)[i].comm, (*v)[i].lport, (*v)[i].rport, (*v)[i].dir,
+			       (*v)[i].closer, (*v)[i].cause, (*v)[i].flags);
+		printf("tcpscope stderr: %s\n", scope_stderr(sc));
+	}
 	assert_int_equal(*n, expect);
 }
 
