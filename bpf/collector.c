@@ -713,7 +713,8 @@ static void collector_stats(struct session_source *src, struct source_stats *out
 	out->hook_late = sum_count(c, TS_CNT_LATE);
 	out->kernel_misses = prog_recursion_misses(c->state_prog) +
 			     prog_recursion_misses(c->destroy_prog);
-	out->vanished = c->vanished;
+	out->stale = __atomic_load_n(&c->skel->bss->stale_entries, __ATOMIC_RELAXED);
+	out->vanished = c->vanished + out->stale;
 	out->spilled = __atomic_load_n(&c->skel->bss->spilled, __ATOMIC_RELAXED);
 	out->owner_unseen = c->owner_unseen;
 	out->owner_no_wait = c->owner_hold_failed +

@@ -79,6 +79,9 @@ __u64 spilled;		/* records that went to the ring buffer, their lane full */
 __u64 await_failed;	/* sessions that could not wait for their owner (await_owner full) */
 __u64 owner_lost;	/* owner records lost (ring buffer full) */
 __s64 mono_to_boot_ns;	/* CLOCK_BOOTTIME - CLOCK_MONOTONIC, kept by user space */
+__u64 stale_entries;	/* sessions whose entry a new session of the same socket (or
+			 * of a socket at the same address) found still there: no
+			 * close and no destruction of theirs was traced */
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -327,8 +330,14 @@ static __always_inline __u32 sock_netns(const struct sock *sk, bool direct)
 	return BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
 }
 
-/* A fresh entry for a session that starts now (a reused socket's old entry
- * is overwritten). Returns it, or NULL when there is no room. */
+/* A fresh entry for a session that starts now. Returns it, or NULL when
+ * there is no room. An entry already there for the socket (the same cookie,
+ * or in `socks` the same address) is that of a session none of whose closes
+ * reached the program (nor its destruction, which would have freed it): the
+ * socket connect()s again, or its memory went to a new socket. It is
+ * overwritten and counted (stale_entries), as a missed session: on the
+ * classic tracepoint, whose entries are keyed by address, the sweep would
+ * not find it any more. */
 static __always_inline struct sk_info *info_new(const struct sock *sk, __u64 key, __u64 ck,
 						bool direct, __u64 now, __u16 flags)
 {
@@ -337,14 +346,21 @@ static __always_inline struct sk_info *info_new(const struct sock *sk, __u64 key
 
 	if (direct) {
 		sl = slot_of(ck);
-		if (sl && (sl->key == ck || __sync_val_compare_and_swap(&sl->key, 0, ck) == 0)) {
+		if (sl && sl->key == ck) {
+			__sync_fetch_and_add(&stale_entries, 1);
+			info = &sl->info;
+			goto init;
+		}
+		if (sl && __sync_val_compare_and_swap(&sl->key, 0, ck) == 0) {
 			info = &sl->info;
 			goto init;
 		}
 		/* Taken by another socket: the entry, if any, is in socks. */
 		info = bpf_map_lookup_elem(&socks, &key);
-		if (info)
+		if (info) {
+			__sync_fetch_and_add(&stale_entries, 1);
 			goto init;
+		}
 	}
 	{
 		struct sk_info fresh = {};
@@ -354,6 +370,8 @@ static __always_inline struct sk_info *info_new(const struct sock *sk, __u64 key
 		} else if (bpf_map_update_elem(&socks, &key, &fresh, BPF_ANY)) {
 			__sync_fetch_and_add(&table_full, 1);
 			return NULL;
+		} else {
+			__sync_fetch_and_add(&stale_entries, 1);	/* it was there */
 		}
 		info = bpf_map_lookup_elem(&socks, &key);
 		if (!info)

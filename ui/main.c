@@ -368,9 +368,11 @@ static void print_summary(struct session_source *src, uint64_t shown, const stru
 			(unsigned long long)st.owner_unseen, COLLECTOR_AWAIT_MS / 1000.0,
 			(unsigned long long)st.owner_no_wait, (unsigned long long)st.owner_lost);
 	if (verbose && st.vanished)
-		fprintf(stderr, "tcpscope: %llu sessions closed with no close traced at all (their "
-			"socket was gone from the sweep of open sockets): counted as missed\n",
-			(unsigned long long)st.vanished);
+		fprintf(stderr, "tcpscope: %llu sessions closed with no close traced at all (%llu "
+			"found gone by the sweep of open sockets, %llu still followed when a new "
+			"session of their socket, or at its address, began): counted as missed\n",
+			(unsigned long long)st.vanished,
+			(unsigned long long)(st.vanished - st.stale), (unsigned long long)st.stale);
 }
 
 /* Sessions that the command line's filter accepts: all of them, not only

@@ -786,6 +786,24 @@ static void test_unseen_close(void **state)
 	scope_cleanup(&sc);
 }
 
+/* tcpscope's summary line at exit, "N sessions shown (M seen), K missed
+ * (buffer full B, kernel K, closed untraced G)": host-wide counts. */
+static void summary_missed(struct scope *sc, unsigned long long *shown, unsigned long long *missed,
+			   unsigned long long *gone)
+{
+	const char *line = strstr(scope_stderr(sc), " sessions shown (");
+	unsigned long long seen, buf, kern;
+
+	while (line && line > scope_stderr(sc) && line[-1] != '\n')
+		line--;
+	if (!line)
+		printf("tcpscope stderr: %s\n", scope_stderr(sc));
+	assert_non_null(line);
+	assert_int_equal(sscanf(line, "tcpscope: %llu sessions shown (%llu seen), %llu missed "
+				"(buffer full %llu, kernel %llu, closed untraced %llu",
+				shown, &seen, missed, &buf, &kern, gone), 6);
+}
+
 /*
  * A session of which no close reaches the program at all (neither the
  * close transition nor the socket's destruction: the kernel did not run
@@ -802,10 +820,9 @@ static void test_vanished_session(void **state)
 	static char portarg[16];
 	const char *argv[] = { "-o", "csv", "--hook", hook_of(state), "-P", portarg,
 			       "--duration", "2", "-v", NULL };
-	unsigned long long shown = 99, seen, missed = 0, buf, kern, gone = 0;
+	unsigned long long shown = 99, missed = 0, gone = 0;
 	struct traffic_result res;
 	struct session *v = NULL;
-	const char *line;
 	struct scope sc;
 	size_t n;
 
@@ -813,15 +830,9 @@ static void test_vanished_session(void **state)
 	run_traffic(&spec, &res);
 	finish_scope(&sc, &v, &n, 0);
 
-	/* "N sessions shown (M seen), K missed (buffer full B, kernel K,
-	 * closed untraced G)": host-wide counts, at least this pair. */
-	line = strstr(scope_stderr(&sc), "tcpscope: 0 sessions shown");
-	if (!line)
-		printf("tcpscope stderr: %s\n", scope_stderr(&sc));
-	assert_non_null(line);
-	assert_int_equal(sscanf(line, "tcpscope: %llu sessions shown (%llu seen), %llu missed "
-				"(buffer full %llu, kernel %llu, closed untraced %llu",
-				&shown, &seen, &missed, &buf, &kern, &gone), 6);
+	/* At least this pair. */
+	summary_missed(&sc, &shown, &missed, &gone);
+	assert_int_equal(shown, 0);
 	assert_true(gone >= 2);
 	assert_true(missed >= gone);
 	assert_non_null(strstr(scope_stderr(&sc), "sessions closed with no close traced at all"));
@@ -829,6 +840,51 @@ static void test_vanished_session(void **state)
 	assert_non_null(strstr(scope_stderr(&sc), "gone without a traced close: socket"));
 	assert_non_null(strstr(scope_stderr(&sc), "(pid"));
 	free(v);
+	scope_cleanup(&sc);
+}
+
+/*
+ * A session none of whose closes reaches the program, on a socket that then
+ * begins another session (here: a connect() refused, with its close
+ * ignored by the program, and a second connect() on the same socket) is
+ * counted as missed when the new session finds its entry, not overwritten
+ * unseen. With the classic tracepoint, whose entries are keyed by the
+ * socket's address, the same holds for a new socket at a freed one's
+ * address, which the sweep could no longer find. (The second session is
+ * reported when its socket is destroyed, by which time a refused socket has
+ * lost its ports: the port filter does not show it.)
+ */
+static void test_reconnect_after_lost_close(void **state)
+{
+	struct traffic_spec spec = { 0 };
+	static char portarg[16];
+	const char *argv[] = { "-o", "csv", "--hook", hook_of(state), "-P", portarg,
+			       "--duration", "1", "-v", NULL };
+	unsigned long long shown, missed = 0, gone = 0, swept = 99, stale = 0;
+	struct sockaddr_in to = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	const char *line;
+	struct scope sc;
+	int fd;
+
+	start_dropping(&sc, argv, portarg, &spec, false);
+	to.sin_port = htons(spec.port);		/* nothing listens there */
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	assert_true(fd >= 0);
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(connect(fd, (struct sockaddr *)&to, sizeof(to)), -1);
+		assert_int_equal(errno, ECONNREFUSED);
+	}
+	close(fd);
+	assert_int_equal(scope_wait(&sc, 10000), 0);
+
+	summary_missed(&sc, &shown, &missed, &gone);
+	assert_true(gone >= 1);
+	assert_true(missed >= gone);
+	line = strstr(scope_stderr(&sc), "sessions closed with no close traced at all (");
+	assert_non_null(line);
+	assert_int_equal(sscanf(line, "sessions closed with no close traced at all (%llu found gone "
+				"by the sweep of open sockets, %llu still followed", &swept, &stale), 2);
+	assert_true(stale >= 1);
 	scope_cleanup(&sc);
 }
 
@@ -1296,6 +1352,7 @@ int main(void)
 		BOTH_HOOKS(test_close_during_start),
 		BOTH_HOOKS(test_unseen_close),
 		BOTH_HOOKS(test_vanished_session),
+		BOTH_HOOKS(test_reconnect_after_lost_close),
 		BOTH_HOOKS(test_vanished_while_running),
 		BOTH_HOOKS(test_other_netns),
 		BOTH_HOOKS(test_burst),
