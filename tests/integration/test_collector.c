@@ -515,6 +515,27 @@ static void test_owner_keeps_reset_socket(void **state)
  * first to close() ends when its FIN is acknowledged (the kernel then hands
  * what is left to a TIME_WAIT entry), before the peer closes.
  */
+/*
+ * The one kernel event a single connection's test cannot wait out: a close
+ * and a destruction that reach no program at all (README.md, "Closes the
+ * kernel never delivers"; these tests met it about once in 700 runs on
+ * the development VM, always the first side to close). tcpscope counts
+ * such a session as missed, closed untraced. True when exactly one of the
+ * `expect` sessions did not come and tcpscope's summary counts one so.
+ */
+static bool one_close_never_delivered(struct scope *sc, size_t n, size_t expect)
+{
+	const char *line = strstr(scope_stderr(sc), " sessions shown (");
+	unsigned long long shown, seen, missed, buf, kern, gone;
+
+	while (line && line > scope_stderr(sc) && line[-1] != '\n')
+		line--;
+	return n + 1 == expect && line &&
+	       sscanf(line, "tcpscope: %llu sessions shown (%llu seen), %llu missed (buffer full "
+			    "%llu, kernel %llu, closed untraced %llu", &shown, &seen, &missed, &buf,
+			    &kern, &gone) == 6 && gone >= 1;
+}
+
 static void close_times(void **state, enum traffic_side closer, enum traffic_end end)
 {
 	const uint64_t slack = 2000000, idle = 150000000, wait2 = 250000000;
@@ -531,16 +552,33 @@ static void close_times(void **state, enum traffic_side closer, enum traffic_end
 	struct scope sc;
 	size_t n;
 
-	spec.port = scope_free_port();
-	assert_int_not_equal(spec.port, 0);
-	start_scope(&sc, state, spec.port, 2);
-	t0 = realtime_ns();
-	assert_int_equal(traffic_start(&ts, &spec), 0);
-	usleep(idle / 1000);
-	t1 = realtime_ns();
-	assert_int_equal(traffic_release(&ts), 0);
-	assert_int_equal(traffic_finish(&ts, &res), 0);
-	t2 = realtime_ns();
+	for (int attempt = 0;; attempt++) {
+		spec.port = scope_free_port();
+		assert_int_not_equal(spec.port, 0);
+		start_scope(&sc, state, spec.port, 2);
+		t0 = realtime_ns();
+		assert_int_equal(traffic_start(&ts, &spec), 0);
+		usleep(idle / 1000);
+		t1 = realtime_ns();
+		assert_int_equal(traffic_release(&ts), 0);
+		assert_int_equal(traffic_finish(&ts, &res), 0);
+		t2 = realtime_ns();
+		/* Once: a connection whose close the kernel never delivered
+		 * (and tcpscope counted as missed) is run again. A session
+		 * tcpscope lost on its own still fails the test. */
+		if (attempt == 0 && scope_wait(&sc, 10000) == 0 &&
+		    scope_read_sessions(&sc, &v, &n) == 0 && one_close_never_delivered(&sc, n, 2)) {
+			printf("one side's close reached no program (tcpscope counted it as missed, "
+			       "closed untraced): the connection once more\n");
+			free(v);
+			v = NULL;
+			scope_cleanup(&sc);
+			continue;
+		}
+		free(v);
+		v = NULL;
+		break;
+	}
 	finish_scope(&sc, &v, &n, 2);
 	find_pair(v, n, &res, AF_INET, &cli, &srv);
 	s[0] = closer == TRAFFIC_CLIENT ? cli : srv;	/* the first to close */
