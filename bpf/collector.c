@@ -51,7 +51,7 @@ struct lanes {
 
 /* An entry of the socket table that the last sweep did not find open. */
 struct suspect {
-	uint64_t key;		/* cookie (slots) or socket address (socks) */
+	uint64_t key;		/* cookie; in socks with the classic hook, the socket's address */
 	uint64_t start_ns;
 	uint32_t idx;		/* slot index; SUSPECT_IN_SOCKS: in socks */
 };
@@ -990,6 +990,7 @@ static int try_open(struct collector *c, const struct collector_opts *opts,
 				       bpf_map__map_flags(skel->maps.socks) | BPF_F_NO_PREALLOC);
 	bpf_map__set_max_entries(skel->maps.slots, slots);
 	skel->rodata->slot_mask = slots - 1;
+	skel->rodata->socks_by_cookie = hook == HOOK_TP_BTF;
 	ring = opts->ring_bytes ? opts->ring_bytes : COLLECTOR_DEFAULT_RING_BYTES;
 	if (hook == HOOK_TP_BTF) {
 		/* A lane per CPU, small (COLLECTOR_LANE_RECORDS, or less if

@@ -66,6 +66,10 @@ const volatile __u32 lane_wake = 1;	/* wake user space when a lane holds this ma
  * off (the check is compiled away at load). */
 const volatile __u16 test_drop_close_port = 0;
 const volatile __u16 test_drop_destroy_port = 0;
+/* The key of `socks`: the socket's cookie (tp_btf), or its address (the
+ * classic tracepoint, which has no cookies). Read by the iterators, which
+ * serve both hooks; the hooks' own programs know theirs. */
+const volatile bool socks_by_cookie = false;
 
 /* Counters read by user space through the skeleton's .bss. */
 __u64 ring_full;	/* failed ring buffer reservations: sessions lost */
@@ -83,10 +87,20 @@ __u64 stale_entries;	/* sessions whose entry a new session of the same socket (o
 			 * of a socket at the same address) found still there: no
 			 * close and no destruction of theirs was traced */
 
+/*
+ * Sockets that have no slot (tp_btf: their slot was taken, or they were
+ * open at start-up), or every socket (the classic tracepoint). Keyed by the
+ * cookie with tp_btf: a cookie is never given to another socket, where a
+ * freed socket's address is, at once, to the next socket made on that CPU;
+ * an entry whose closes never reached the program would be taken for the
+ * new socket's (a second, false report of its session when it is
+ * destroyed). The classic tracepoint has only the address: see info_new()
+ * and late_close().
+ */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 65536);	/* resized by user space */
-	__type(key, __u64);		/* struct sock * */
+	__type(key, __u64);		/* cookie (tp_btf) or struct sock * */
 	__type(value, struct sk_info);
 } socks SEC(".maps");
 
@@ -283,6 +297,7 @@ static __always_inline struct sk_info *info_lookup(__u64 key, __u64 ck, bool dir
 			return &sl->info;
 		if (*(volatile __s64 *)&in_socks <= 0)
 			return NULL;
+		return bpf_map_lookup_elem(&socks, &ck);
 	}
 	return bpf_map_lookup_elem(&socks, &key);
 }
@@ -331,13 +346,12 @@ static __always_inline __u32 sock_netns(const struct sock *sk, bool direct)
 }
 
 /* A fresh entry for a session that starts now. Returns it, or NULL when
- * there is no room. An entry already there for the socket (the same cookie,
- * or in `socks` the same address) is that of a session none of whose closes
- * reached the program (nor its destruction, which would have freed it): the
- * socket connect()s again, or its memory went to a new socket. It is
- * overwritten and counted (stale_entries), as a missed session: on the
- * classic tracepoint, whose entries are keyed by address, the sweep would
- * not find it any more. */
+ * there is no room. An entry already there for the socket (the same cookie;
+ * with the classic tracepoint, the same address) is that of a session none
+ * of whose closes reached the program (nor its destruction, which would have
+ * freed it): the socket connect()s again, or (classic tracepoint) its memory
+ * went to a new socket. It is overwritten and counted (stale_entries), as a
+ * missed session: keyed by address, the sweep would not find it any more. */
 static __always_inline struct sk_info *info_new(const struct sock *sk, __u64 key, __u64 ck,
 						bool direct, __u64 now, __u16 flags)
 {
@@ -356,11 +370,12 @@ static __always_inline struct sk_info *info_new(const struct sock *sk, __u64 key
 			goto init;
 		}
 		/* Taken by another socket: the entry, if any, is in socks. */
-		info = bpf_map_lookup_elem(&socks, &key);
+		info = bpf_map_lookup_elem(&socks, &ck);
 		if (info) {
 			__sync_fetch_and_add(&stale_entries, 1);
 			goto init;
 		}
+		key = ck;
 	}
 	{
 		struct sk_info fresh = {};
@@ -408,6 +423,7 @@ static __always_inline void info_done(__u64 key, __u64 ck, bool direct)
 		}
 		if (*(volatile __s64 *)&in_socks <= 0)
 			return;
+		key = ck;
 	}
 	if (bpf_map_delete_elem(&socks, &key) == 0)
 		__sync_fetch_and_add(&in_socks, -1);
@@ -903,7 +919,17 @@ static __always_inline int handle(const struct sock *sk, int oldstate, int newst
 	} while (0)
 
 /* A session whose close was never seen, found when its socket is destroyed:
- * reported now (the cause is not known), and counted. */
+ * reported now (the cause is not known), and counted.
+ *
+ * With the classic tracepoint, whose entries are keyed by the socket's
+ * address, the entry found may be another socket's: one none of whose closes, nor
+ * its destruction, reached the program, whose freed memory went to this
+ * socket. If this one never began a session of its own it passed no
+ * info_new() to find the entry stale: a listener, or a socket closed
+ * unconnected. Neither ever chose an initial sequence number (write_seq stays
+ * 0 from the socket's zeroed allocation; a disconnect after a refused
+ * connect() leaves it non-zero): the entry is counted as a session missed,
+ * not reported with this socket's ports and bytes. */
 static __always_inline int late_close(const struct sock *sk, __u64 key, __u64 ck,
 				      const struct addr_args *a, bool direct)
 {
@@ -913,6 +939,11 @@ static __always_inline int late_close(const struct sock *sk, __u64 key, __u64 ck
 		__sync_fetch_and_add(&unreadable, 1);
 		info_done(key, ck, direct);
 		count(TS_CNT_LATE);
+		return 0;
+	}
+	if (!RD(direct, tp, write_seq)) {
+		info_done(key, ck, direct);
+		__sync_fetch_and_add(&stale_entries, 1);
 		return 0;
 	}
 	/* Through the ring buffer: this program may have interrupted the
@@ -1113,6 +1144,13 @@ int tcpscope_seed_tcp(struct bpf_iter__tcp *ctx)
 		if (sl && sl->key == ck)
 			info = &sl->info;
 	}
+	if (socks_by_cookie) {
+		/* The socket's cookie, given now if it has none yet: the
+		 * hook's later lookups read it back. */
+		if (!ck)
+			ck = bpf_get_socket_cookie(tp);
+		key = ck;
+	}
 	if (!info)
 		info = bpf_map_lookup_elem(&socks, &key);
 	if (info) {
@@ -1159,8 +1197,8 @@ int tcpscope_sweep(struct bpf_iter__tcp *ctx)
 		if (sl && sl->key == ck)
 			info = &sl->info;
 	}
-	key = (__u64)tp;
-	if (!info && *(volatile __s64 *)&in_socks > 0)
+	key = socks_by_cookie ? ck : (__u64)tp;
+	if (!info && key && *(volatile __s64 *)&in_socks > 0)
 		info = bpf_map_lookup_elem(&socks, &key);
 	if (info)
 		info->seen = *(volatile __u16 *)&sweep_gen;
@@ -1185,8 +1223,8 @@ int tcpscope_seed_files(struct bpf_iter__task_file *ctx)
 	sk = BPF_CORE_READ(sock, sk);
 	if (!sk)
 		return 0;
-	key = (__u64)sk;
-	info = bpf_map_lookup_elem(&socks, &key);
+	key = socks_by_cookie ? BPF_CORE_READ(sk, __sk_common.skc_cookie.counter) : (__u64)sk;
+	info = key ? bpf_map_lookup_elem(&socks, &key) : NULL;
 	if (!info || (info->flags & I_IDENT))
 		return 0;
 	info->pid = task->tgid;

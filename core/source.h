@@ -33,8 +33,9 @@ struct source_stats {
 	uint64_t hook_late;	/* sessions whose close was not seen, reported at destruction */
 	uint64_t vanished;	/* sessions whose socket went away with no close traced at
 				 * all (found by the sweep, or stale); included in missed */
-	uint64_t stale;		/* of those: found still followed when a new session of
-				 * the same socket, or at its address, began */
+	uint64_t stale;		/* of those: found still followed when a later socket
+				 * came (a new session of the same socket, or a socket
+				 * at its address) */
 	uint64_t spilled;	/* records that took the slow way (their CPU's lane full) */
 	/* Sessions reported without a certain owner, and why (-v). */
 	uint64_t owner_unseen;	/* waited for their owner's close, which did not come in time */

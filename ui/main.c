@@ -369,8 +369,9 @@ static void print_summary(struct session_source *src, uint64_t shown, const stru
 			(unsigned long long)st.owner_no_wait, (unsigned long long)st.owner_lost);
 	if (verbose && st.vanished)
 		fprintf(stderr, "tcpscope: %llu sessions closed with no close traced at all (%llu "
-			"found gone by the sweep of open sockets, %llu still followed when a new "
-			"session of their socket, or at its address, began): counted as missed\n",
+			"found gone by the sweep of open sockets, %llu still followed when a later "
+			"socket came: a new session of their socket, or a socket at their address): "
+			"counted as missed\n",
 			(unsigned long long)st.vanished,
 			(unsigned long long)(st.vanished - st.stale), (unsigned long long)st.stale);
 }
