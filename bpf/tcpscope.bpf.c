@@ -83,9 +83,11 @@ __u64 spilled;		/* records that went to the ring buffer, their lane full */
 __u64 await_failed;	/* sessions that could not wait for their owner (await_owner full) */
 __u64 owner_lost;	/* owner records lost (ring buffer full) */
 __s64 mono_to_boot_ns;	/* CLOCK_BOOTTIME - CLOCK_MONOTONIC, kept by user space */
-__u64 stale_entries;	/* sessions whose entry a new session of the same socket (or
-			 * of a socket at the same address) found still there: no
-			 * close and no destruction of theirs was traced */
+__u64 stale_entries;	/* sessions whose entry a later socket found still there (a
+			 * new session of the same socket; classic tracepoint: a
+			 * socket at the same address, at its first session or at
+			 * its destruction): no close and no destruction of theirs
+			 * was traced */
 
 /*
  * Sockets that have no slot (tp_btf: their slot was taken, or they were
