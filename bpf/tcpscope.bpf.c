@@ -158,7 +158,10 @@ struct {
 
 /* Closed sessions whose owner was not seen but holds the socket, or will
  * (still in the accept queue): its close() will destroy the socket in its own
- * context (tcp_destroy_sock). */
+ * context (tcp_destroy_sock). Keyed by the socket's identity in its records
+ * (sock_id): its cookie with tp_btf, which no later socket shares; its address
+ * with the classic tracepoint, where user space matches owners to sessions in
+ * time order (core/owner_wait.h). */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(map_flags, BPF_F_NO_PREALLOC);	/* rarely used: no memory, no start-up cost */
@@ -698,7 +701,8 @@ static __always_inline int emit(const struct sock *sk, struct tcp_sock *tp, __u6
 			if (!(sk_flags & (1UL << bpf_core_enum_value(enum sock_flags, SOCK_DEAD)))) {
 				__u8 one = 1;
 
-				if (!bpf_map_update_elem(&await_owner, &key, &one, BPF_ANY)) {
+				if (!bpf_map_update_elem(&await_owner, direct ? &ck : &key, &one,
+							 BPF_ANY)) {
 					__sync_fetch_and_add(&awaiting, 1);
 					e->flags |= TS_F_AWAIT_OWNER;
 				} else {
@@ -709,7 +713,7 @@ static __always_inline int emit(const struct sock *sk, struct tcp_sock *tp, __u6
 	}
 	e->kind = TS_KIND_SESSION;
 	e->pad = 0;
-	e->sock_id = key;
+	e->sock_id = direct ? ck : key;
 
 	/* No wakeup per event: user space drains on a short timer. Wake it
 	 * early only when the buffer is filling up. */
@@ -978,11 +982,12 @@ static __always_inline int on_destroy(const struct sock *sk, const struct addr_a
 		ck = sk->__sk_common.skc_cookie.counter;
 		if (ck && info_lookup(key, ck, direct))
 			return late_close(sk, key, ck, a, direct);
+		key = ck;	/* its identity in await_owner; 0: none */
 	} else if (*(volatile __s64 *)&in_socks > 0 && bpf_map_lookup_elem(&socks, &key)) {
 		return late_close(sk, key, 0, a, direct);
 	}
 
-	if (*(volatile __s64 *)&awaiting <= 0)
+	if (*(volatile __s64 *)&awaiting <= 0 || !key)
 		return 0;
 	if (!bpf_map_lookup_elem(&await_owner, &key))
 		return 0;
