@@ -261,11 +261,34 @@ static void test_refused(void **state)
 	scope_cleanup(&sc);
 }
 
+static bool summary_counts(struct scope *sc, unsigned long long *shown, unsigned long long *missed,
+			   unsigned long long *gone);
+
+/* The transitions tcpscope's hook saw while it ran, host-wide, from its -v
+ * summary at exit. */
+static void hook_saw(struct scope *sc, unsigned long long *connects, unsigned long long *accepts)
+{
+	const char *line = strstr(scope_stderr(sc), "tcpscope: the hook saw");
+
+	assert_non_null(line);
+	assert_int_equal(sscanf(line, "tcpscope: the hook saw %llu connects, %llu accepts",
+				connects, accepts), 2);
+}
+
 /*
  * A connect() whose SYN is dropped (the listener's accept queue is full) and
  * sent again by TCP a second later. The socket's stamp is then the second
  * SYN's; the start comes from the jiffies kept at connect(), within a tick
  * (4 ms at HZ=250), and the handshake is the whole wait.
+ *
+ * On the classic tracepoint, about one run in 20 here the program is never
+ * run for some of the connection's transitions (the client's ESTABLISHED and
+ * the server's new child, set off by the SYN sent again; or two sessions'
+ * closes and destructions), with no recursion miss counted: the kernel
+ * drops them before the program (with its own event tracing on the same
+ * tracepoint, 0 in 108 runs). When tcpscope's own counts show it (-v's
+ * accepts lack one, or the sessions missing are counted closed untraced),
+ * the connection is run once more. Any other shortfall fails the test.
  */
 static void test_syn_sent_again(void **state)
 {
@@ -278,43 +301,63 @@ static void test_syn_sent_again(void **state)
 	struct session *v = NULL;
 	int l, c1, c2, a1, a2, one = 1, err = -1;
 	socklen_t elen = sizeof(err);
+	unsigned long long connects = 0, accepts = 0, shown = 0, missed = 0, gone = 0;
 	uint64_t t0, t1;
 	struct scope sc;
 	size_t n;
 
-	sa.sin_port = htons(scope_free_port());
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	start_scope(&sc, state, ntohs(sa.sin_port), 4);
-	l = socket(AF_INET, SOCK_STREAM, 0);
-	assert_true(l >= 0);
-	assert_int_equal(setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)), 0);
-	assert_int_equal(bind(l, (struct sockaddr *)&sa, sizeof(sa)), 0);
-	assert_int_equal(listen(l, 0), 0);	/* room for one connection */
-	c1 = socket(AF_INET, SOCK_STREAM, 0);
-	assert_int_equal(connect(c1, (struct sockaddr *)&sa, sizeof(sa)), 0);
-	c2 = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
-	assert_true(c2 >= 0);
-	t0 = realtime_ns();
-	assert_int_equal(connect(c2, (struct sockaddr *)&sa, sizeof(sa)), -1);
-	assert_int_equal(errno, EINPROGRESS);
-	assert_int_equal(getsockname(c2, (struct sockaddr *)&me, &mlen), 0);
-	usleep(300000);
-	a1 = accept(l, NULL, NULL);	/* room again, for the SYN sent again */
-	assert_true(a1 >= 0);
-	pfd = (struct pollfd){ .fd = c2, .events = POLLOUT };
-	assert_int_equal(poll(&pfd, 1, 10000), 1);
-	t1 = realtime_ns();
-	assert_int_equal(getsockopt(c2, SOL_SOCKET, SO_ERROR, &err, &elen), 0);
-	assert_int_equal(err, 0);
-	a2 = accept(l, NULL, NULL);
-	assert_true(a2 >= 0);
-	close(c1);
-	close(c2);
-	usleep(50000);
-	close(a1);
-	close(a2);
-	close(l);
-	finish_scope(&sc, &v, &n, 4);
+	for (int attempt = 0;; attempt++) {
+		sa.sin_port = htons(scope_free_port());
+		sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		start_scope_v(&sc, state, ntohs(sa.sin_port), 4, true);
+		l = socket(AF_INET, SOCK_STREAM, 0);
+		assert_true(l >= 0);
+		assert_int_equal(setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)), 0);
+		assert_int_equal(bind(l, (struct sockaddr *)&sa, sizeof(sa)), 0);
+		assert_int_equal(listen(l, 0), 0);	/* room for one connection */
+		c1 = socket(AF_INET, SOCK_STREAM, 0);
+		assert_int_equal(connect(c1, (struct sockaddr *)&sa, sizeof(sa)), 0);
+		c2 = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+		assert_true(c2 >= 0);
+		t0 = realtime_ns();
+		assert_int_equal(connect(c2, (struct sockaddr *)&sa, sizeof(sa)), -1);
+		assert_int_equal(errno, EINPROGRESS);
+		mlen = sizeof(me);
+		assert_int_equal(getsockname(c2, (struct sockaddr *)&me, &mlen), 0);
+		usleep(300000);
+		a1 = accept(l, NULL, NULL);	/* room again, for the SYN sent again */
+		assert_true(a1 >= 0);
+		pfd = (struct pollfd){ .fd = c2, .events = POLLOUT };
+		assert_int_equal(poll(&pfd, 1, 10000), 1);
+		t1 = realtime_ns();
+		assert_int_equal(getsockopt(c2, SOL_SOCKET, SO_ERROR, &err, &elen), 0);
+		assert_int_equal(err, 0);
+		a2 = accept(l, NULL, NULL);
+		assert_true(a2 >= 0);
+		close(c1);
+		close(c2);
+		usleep(50000);
+		close(a1);
+		close(a2);
+		close(l);
+		assert_int_equal(scope_wait(&sc, 10000), 0);
+		assert_int_equal(scope_read_sessions(&sc, &v, &n), 0);
+		hook_saw(&sc, &connects, &accepts);
+		if (attempt > 0 ||
+		    (accepts >= 2 && (n == 4 || !summary_counts(&sc, &shown, &missed, &gone) ||
+				      n + gone != 4)))
+			break;
+		printf("the hook saw %llu of the 2 accepts, %zu of the 4 sessions and %llu closed "
+		       "untraced (the kernel did not run it for some of the connection's "
+		       "transitions): the connection once more\n", accepts, n, gone);
+		free(v);
+		v = NULL;
+		scope_cleanup(&sc);
+	}
+	if (n != 4)
+		printf("tcpscope reported %zu sessions, expected 4\ntcpscope stderr: %s\n", n,
+		       scope_stderr(&sc));
+	assert_int_equal(n, 4);
 	for (size_t i = 0; i < n; i++)
 		if (v[i].dir == DIR_OUT && v[i].lport == ntohs(me.sin_port))
 			s2 = &v[i];
