@@ -97,7 +97,8 @@ __u64 stale_entries;	/* sessions whose entry a later socket found still there (a
  * an entry whose closes never reached the program would be taken for the
  * new socket's (a second, false report of its session when it is
  * destroyed). The classic tracepoint has only the address: see info_new()
- * and late_close().
+ * and late_close(). The same key names the socket in `await_owner` and in
+ * its records (sock_id); the hooks' programs choose it once, at their top.
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -302,7 +303,6 @@ static __always_inline struct sk_info *info_lookup(__u64 key, __u64 ck, bool dir
 			return &sl->info;
 		if (*(volatile __s64 *)&in_socks <= 0)
 			return NULL;
-		return bpf_map_lookup_elem(&socks, &ck);
 	}
 	return bpf_map_lookup_elem(&socks, &key);
 }
@@ -375,12 +375,11 @@ static __always_inline struct sk_info *info_new(const struct sock *sk, __u64 key
 			goto init;
 		}
 		/* Taken by another socket: the entry, if any, is in socks. */
-		info = bpf_map_lookup_elem(&socks, &ck);
+		info = bpf_map_lookup_elem(&socks, &key);
 		if (info) {
 			__sync_fetch_and_add(&stale_entries, 1);
 			goto init;
 		}
-		key = ck;
 	}
 	{
 		struct sk_info fresh = {};
@@ -428,7 +427,6 @@ static __always_inline void info_done(__u64 key, __u64 ck, bool direct)
 		}
 		if (*(volatile __s64 *)&in_socks <= 0)
 			return;
-		key = ck;
 	}
 	if (bpf_map_delete_elem(&socks, &key) == 0)
 		__sync_fetch_and_add(&in_socks, -1);
@@ -701,8 +699,7 @@ static __always_inline int emit(const struct sock *sk, struct tcp_sock *tp, __u6
 			if (!(sk_flags & (1UL << bpf_core_enum_value(enum sock_flags, SOCK_DEAD)))) {
 				__u8 one = 1;
 
-				if (!bpf_map_update_elem(&await_owner, direct ? &ck : &key, &one,
-							 BPF_ANY)) {
+				if (!bpf_map_update_elem(&await_owner, &key, &one, BPF_ANY)) {
 					__sync_fetch_and_add(&awaiting, 1);
 					e->flags |= TS_F_AWAIT_OWNER;
 				} else {
@@ -713,7 +710,7 @@ static __always_inline int emit(const struct sock *sk, struct tcp_sock *tp, __u6
 	}
 	e->kind = TS_KIND_SESSION;
 	e->pad = 0;
-	e->sock_id = direct ? ck : key;
+	e->sock_id = key;
 
 	/* No wakeup per event: user space drains on a short timer. Wake it
 	 * early only when the buffer is filling up. */
@@ -819,6 +816,8 @@ static __always_inline int handle(const struct sock *sk, int oldstate, int newst
 	default:
 		return 0;
 	}
+	if (direct)
+		key = ck;	/* the socket's key: see `socks` */
 
 	switch (newstate) {
 	case S_SYN_SENT:	/* connect(): the owner's context */
@@ -980,9 +979,9 @@ static __always_inline int on_destroy(const struct sock *sk, const struct addr_a
 	}
 	if (direct) {
 		ck = sk->__sk_common.skc_cookie.counter;
+		key = ck;	/* the socket's key (see `socks`); 0: never a session */
 		if (ck && info_lookup(key, ck, direct))
 			return late_close(sk, key, ck, a, direct);
-		key = ck;	/* its identity in await_owner; 0: none */
 	} else if (*(volatile __s64 *)&in_socks > 0 && bpf_map_lookup_elem(&socks, &key)) {
 		return late_close(sk, key, 0, a, direct);
 	}
