@@ -275,6 +275,29 @@ static void hook_saw(struct scope *sc, unsigned long long *connects, unsigned lo
 				connects, accepts), 2);
 }
 
+/* test_syn_sent_again's connection met the classic tracepoint's loss (see
+ * there): waits for tcpscope (run with -v); true when its own counts show
+ * it, fewer than `accepts` accepts seen host-wide, or the sessions missing
+ * from `expect` all counted closed untraced. */
+static bool transitions_never_run(struct scope *sc, unsigned long long accepts, size_t expect)
+{
+	unsigned long long connects = 0, seen = 0, shown, missed, gone = 0;
+	struct session *v = NULL;
+	size_t n = 0;
+	bool rc;
+
+	if (scope_wait(sc, 10000) != 0 || scope_read_sessions(sc, &v, &n) != 0)
+		return false;
+	free(v);
+	hook_saw(sc, &connects, &seen);
+	rc = seen < accepts ||
+	     (n < expect && summary_counts(sc, &shown, &missed, &gone) && n + gone == expect);
+	if (rc)
+		printf("the hook saw %llu of the %llu accepts, %zu of the %zu sessions and %llu "
+		       "closed untraced\n", seen, accepts, n, expect, gone);
+	return rc;
+}
+
 /*
  * A connect() whose SYN is dropped (the listener's accept queue is full) and
  * sent again by TCP a second later. The socket's stamp is then the second
@@ -301,7 +324,6 @@ static void test_syn_sent_again(void **state)
 	struct session *v = NULL;
 	int l, c1, c2, a1, a2, one = 1, err = -1;
 	socklen_t elen = sizeof(err);
-	unsigned long long connects = 0, accepts = 0, shown = 0, missed = 0, gone = 0;
 	uint64_t t0, t1;
 	struct scope sc;
 	size_t n;
@@ -340,24 +362,13 @@ static void test_syn_sent_again(void **state)
 		close(a1);
 		close(a2);
 		close(l);
-		assert_int_equal(scope_wait(&sc, 10000), 0);
-		assert_int_equal(scope_read_sessions(&sc, &v, &n), 0);
-		hook_saw(&sc, &connects, &accepts);
-		if (attempt > 0 ||
-		    (accepts >= 2 && (n == 4 || !summary_counts(&sc, &shown, &missed, &gone) ||
-				      n + gone != 4)))
+		if (attempt > 0 || !transitions_never_run(&sc, 2, 4))
 			break;
-		printf("the hook saw %llu of the 2 accepts, %zu of the 4 sessions and %llu closed "
-		       "untraced (the kernel did not run it for some of the connection's "
-		       "transitions): the connection once more\n", accepts, n, gone);
-		free(v);
-		v = NULL;
+		printf("the kernel did not run the hook for some of the connection's transitions: "
+		       "the connection once more\n");
 		scope_cleanup(&sc);
 	}
-	if (n != 4)
-		printf("tcpscope reported %zu sessions, expected 4\ntcpscope stderr: %s\n", n,
-		       scope_stderr(&sc));
-	assert_int_equal(n, 4);
+	finish_scope(&sc, &v, &n, 4);
 	for (size_t i = 0; i < n; i++)
 		if (v[i].dir == DIR_OUT && v[i].lport == ntohs(me.sin_port))
 			s2 = &v[i];
