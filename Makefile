@@ -39,12 +39,13 @@ TESTLIB_OBJ := $(TESTLIB_SRC:%.c=$(O)/%.o)
 BENCH_SRC := $(sort $(wildcard tests/bench/*.c))
 BENCH_BIN := $(BENCH_SRC:%.c=$(O)/%)
 
-.PHONY: deps runtime-deps all clean test unit-test ui-test integration-test bench-test test-san run install bench screenshots check-layers help fuzz fuzz-short valgrind soak soak-short
+.PHONY: deps runtime-deps all clean test unit-test ui-test integration-test bench-test test-san run install bench screenshots check-layers check-build-deps help fuzz fuzz-short valgrind soak soak-short
 
 all: tcpscope
 
 help:
 	@echo "make            build ./tcpscope (needs clang, bpftool, libbpf-dev, libelf-dev, libncurses-dev, uthash-dev)"
+	@echo "make deps       install the Debian packages the build and the tests need (as root)"
 	@echo "make run        build and start the monitor (as root)"
 	@echo "make test       every test: unit, UI, integration (real BPF), the bench's statistics, then again under ASan+UBSan"
 	@echo "make bench      overhead benchmark (not part of make test)"
@@ -54,8 +55,26 @@ help:
 	@echo "make screenshots  regenerate screenshots/*.png from replay fixtures"
 	@echo "make check-layers  enforce the include rules between bpf/, core/ and ui/"
 
+# ---- what the build needs -------------------------------------------------------
+# One clear line, not a compiler's error, when a tool or a header is missing.
+$(O)/.build-deps: | $(O)
+	@miss=; \
+	command -v $(CLANG) >/dev/null 2>&1 || miss="$$miss clang"; \
+	command -v $(BPFTOOL) >/dev/null 2>&1 || miss="$$miss bpftool"; \
+	if command -v $(CC) >/dev/null 2>&1; then \
+		for h in bpf/libbpf.h:libbpf-dev ncurses.h:libncurses-dev uthash.h:uthash-dev; do \
+			printf '#include <%s>\n' "$${h%%:*}" | $(CC) $(CFLAGS) $(CURSES_CFLAGS) -E -x c - >/dev/null 2>&1 || \
+				miss="$$miss $${h#*:}"; \
+		done; \
+	else miss="$$miss $(CC)"; fi; \
+	if [ -n "$$miss" ]; then \
+		echo "tcpscope: cannot build, missing:$$miss (sudo make deps installs them on Debian or Ubuntu)" >&2; \
+		exit 1; \
+	fi; \
+	touch $@
+
 # ---- BPF ------------------------------------------------------------------
-$(O)/vmlinux.h: | $(O)
+$(O)/vmlinux.h: | $(O) $(O)/.build-deps
 	@test -r $(BTF) || { echo "kernel BTF not found at $(BTF): need CONFIG_DEBUG_INFO_BTF=y or BTF=/path" >&2; exit 1; }
 	$(BPFTOOL) btf dump file $(BTF) format c > $@.tmp && mv $@.tmp $@
 
@@ -73,11 +92,11 @@ $(O)/bpf/collector.o: bpf/collector.c bpf/collector.h bpf/tcpscope.h $(O)/tcpsco
 $(O):
 	@mkdir -p $(O)
 
-$(O)/core/%.o: core/%.c $(wildcard core/*.h)
+$(O)/core/%.o: core/%.c $(wildcard core/*.h) | $(O)/.build-deps
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
 
-$(O)/ui/%.o: ui/%.c $(wildcard ui/*.h core/*.h bpf/collector.h)
+$(O)/ui/%.o: ui/%.c $(wildcard ui/*.h core/*.h bpf/collector.h) | $(O)/.build-deps
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(CURSES_CFLAGS) -c $< -o $@
 
@@ -133,7 +152,7 @@ runtime-deps:
 
 # make test: everything, then the same suites under ASan+UBSan.
 test: deps
-	@$(MAKE) --no-print-directory tcpscope check-layers
+	@$(MAKE) --no-print-directory tcpscope check-layers check-build-deps
 	@$(MAKE) --no-print-directory unit-test ui-test integration-test bench-test
 	@$(MAKE) --no-print-directory SAN=1 unit-test ui-test integration-test
 	@$(MAKE) --no-print-directory valgrind fuzz-short soak-short
@@ -143,6 +162,9 @@ test-san:
 
 check-layers:
 	@tests/check-layers.sh
+
+check-build-deps:
+	@tests/check-build-deps.sh
 
 run: runtime-deps
 	@$(MAKE) --no-print-directory tcpscope
