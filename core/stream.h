@@ -41,6 +41,11 @@ struct stream_opts {
 	bool time_hms;	/* -T: TIME */
 };
 
+/* No row (its line feed included) is longer, whatever the session holds: the
+ * longest, a JSON row with a 15-byte name escaped byte by byte, two IPv6
+ * addresses and every number at its maximum, is under 700 bytes. */
+#define STREAM_ROW_MAX	4096
+
 void stream_header(FILE *f, const struct stream_opts *o);
 /* first_end_ns: end_ns of the first session printed (for TIME(s)). */
 void stream_session(FILE *f, const struct stream_opts *o, const struct session *s,

@@ -6,6 +6,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <poll.h>
@@ -14,6 +15,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -28,6 +30,7 @@
 #include "core/replay.h"
 #include "core/stream.h"
 #include "ui/monitor.h"
+#include "ui/outfile.h"
 #include "ui/status.h"
 
 #define TCPSCOPE_VERSION "0.1.0"
@@ -385,6 +388,8 @@ static uint64_t count_shown(const struct model *m, const struct filter *f)
 
 struct stream_ctx {
 	const struct options *o;
+	FILE *out;
+	size_t out_size;	/* its buffer's */
 	uint64_t first_end_ns;
 	uint64_t printed;
 	bool done;
@@ -398,7 +403,11 @@ static int stream_sink(void *ctx, const struct session *s)
 		return 0;
 	if (!sc->printed)
 		sc->first_end_ns = s->end_ns;
-	stream_session(stdout, &sc->o->sopts, s, sc->first_end_ns);
+	/* Rows reach the output whole: a row never straddles two writes, so
+	 * that what a stalled reader did not take can be counted in rows. */
+	if (__fpending(sc->out) > sc->out_size - STREAM_ROW_MAX)
+		fflush(sc->out);
+	stream_session(sc->out, &sc->o->sopts, s, sc->first_end_ns);
 	sc->printed++;
 	if (sc->o->count && sc->printed >= sc->o->count) {
 		sc->done = true;
@@ -458,16 +467,22 @@ static int run_stream(struct session_source *src, const struct options *o)
 {
 	struct stream_ctx sc = { .o = o };
 	uint64_t deadline = o->duration_s > 0 ? now_ms() + (uint64_t)(o->duration_s * 1000) : 0;
+	uint64_t header_lost, rows_lost;
 	int fd = source_fd(src), rc = 0, n;
+	struct outfile out;
 
-	/* Flushed after every drain: a big buffer only saves write calls.
-	 * glibc ignores the size when setvbuf() is given no buffer (it takes
-	 * the file's block size, 4 KiB), so the buffer is ours. */
+	/* Flushed after every drain: a big buffer only saves write calls. */
 	static char out_buf[256 * 1024];
 
-	setvbuf(stdout, out_buf, _IOFBF, sizeof(out_buf));
-	stream_header(stdout, &o->sopts);
-	fflush(stdout);
+	sc.out = outfile_open(&out, STDOUT_FILENO, &stop_signal, out_buf, sizeof(out_buf));
+	sc.out_size = sizeof(out_buf);
+	if (!sc.out) {
+		fprintf(stderr, "tcpscope: cannot set up the output: %s\n", strerror(errno));
+		return 1;
+	}
+	stream_header(sc.out, &o->sopts);
+	fflush(sc.out);
+	header_lost = out.lines_lost;
 	while (!stop_signal && !sc.done) {
 		int timeout = o->interval_ms;
 
@@ -485,7 +500,9 @@ static int run_stream(struct session_source *src, const struct options *o)
 			poll(&p, 1, timeout);
 		}
 		n = source_drain(src, stream_sink, &sc);
-		if (fflush(stdout) || ferror(stdout)) {
+		if (fflush(sc.out) || ferror(sc.out)) {
+			if (out.gave_up)	/* stopped while the reader took nothing */
+				break;
 			if (errno == EPIPE)	/* reader went away: end quietly */
 				return 0;
 			fprintf(stderr, "tcpscope: write error: %s\n", strerror(errno));
@@ -501,12 +518,25 @@ static int run_stream(struct session_source *src, const struct options *o)
 		if (fd < 0 && n == 0)
 			break;
 	}
-	/* Whatever already closed is still reported. */
+	/* Whatever already closed is still reported (or, with a reader that
+	 * takes nothing, counted as not written). */
 	if (!sc.done && rc == 0) {
 		source_flush(src, stream_sink, &sc);
-		fflush(stdout);
+		if ((fflush(sc.out) || ferror(sc.out)) && !out.gave_up && errno != EPIPE) {
+			fprintf(stderr, "tcpscope: write error: %s\n", strerror(errno));
+			rc = 1;
+		}
 	}
-	print_summary(src, sc.printed, &o->filter, o->verbose);
+	rows_lost = out.lines_lost - header_lost;
+	if (out.gave_up) {
+		fprintf(stderr, "tcpscope: standard output took nothing for %d s after the stop: "
+			"%llu sessions not written%s\n", OUTFILE_STALL_MS / 1000,
+			(unsigned long long)rows_lost,
+			out.cut ? " (the last line written is cut short)" : "");
+		rc = 1;
+	}
+	print_summary(src, sc.printed - rows_lost, &o->filter, o->verbose);
+	fclose(sc.out);
 	return rc;
 }
 
@@ -528,12 +558,34 @@ static void become_batch(void)
 		sched_setscheduler(0, SCHED_BATCH, &sp);
 }
 
+/*
+ * Standard input, output and error that were closed (`tcpscope -o csv >&-`)
+ * are opened on /dev/null, so that no descriptor of ours (a BPF map, an
+ * epoll) takes their number and gets the rows. Returns whether stdout was
+ * closed.
+ */
+static bool open_closed_std_fds(void)
+{
+	bool out_closed = false;
+
+	for (int fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		if (fd == STDOUT_FILENO)
+			out_closed = true;
+		if (open("/dev/null", fd == STDIN_FILENO ? O_RDONLY : O_WRONLY) != fd)
+			break;	/* an earlier one failed: leave the rest */
+	}
+	return out_closed;
+}
+
 int main(int argc, char **argv)
 {
 	struct options o = { .interval_ms = 100 };
 	struct session_source *src = NULL;
 	struct model model = { 0 };
 	struct sigaction sa;
+	bool out_closed = open_closed_std_fds();
 	char err[512];
 	int rc;
 
@@ -543,6 +595,11 @@ int main(int argc, char **argv)
 		goto out;
 	rc = 1;
 	o.copts.verbose = o.verbose;
+
+	if (o.stream && out_closed) {
+		fprintf(stderr, "tcpscope: standard output is closed: nowhere to write the stream\n");
+		goto out;
+	}
 
 	if (!o.stream && (!isatty(STDOUT_FILENO) || !isatty(STDIN_FILENO))) {
 		fprintf(stderr, "tcpscope: the monitor needs a terminal on stdin and stdout; "

@@ -7,7 +7,10 @@
  *     to the classic tracepoint still reports a session exactly;
  *   - SIGINT, SIGTERM, SIGHUP: exit 0 with the summary line;
  *   - the reader of `tcpscope -o text | ...` goes away: a quiet exit 0;
- *   - stdout fails (/dev/full): one line, exit 1;
+ *   - stdout fails (/dev/full): one line, exit 1; stdout closed: one line,
+ *     exit 1;
+ *   - a reader that stops reading: a stop signal still ends the stream, and
+ *     the rows not written are counted;
  *   - after every exit, SIGKILL included, none of the BPF programs, links,
  *     maps or BTF objects that this tcpscope held is left in the kernel.
  *
@@ -30,6 +33,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <netinet/in.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -526,23 +530,21 @@ static void test_sigkill_leaves_nothing(void **state)
  * `tcpscope -o text | reader` where the reader reads the header and leaves:
  * the next write gets EPIPE and tcpscope ends quietly with 0.
  */
-static void test_reader_goes_away(void **state)
+/*
+ * Start argv with its stdout into a pipe (the read end in *rd) and its
+ * stderr into a file made from the template errpath (its descriptor in
+ * *errfd), SIGPIPE as a shell would leave it; wait (bounded) until stderr
+ * holds `ready`.
+ */
+static pid_t start_piped(const char *const argv[], int *rd, char *errpath, int *errfd,
+			 const char *ready)
 {
-	char errpath[] = "/tmp/tcpscope-pipe-XXXXXX", portarg[16], buf[256];
-	const char *argv[] = { scope_binary(), "-o", "text", "-P", portarg, NULL };
-	struct traffic_result res;
-	struct bpf_objs objs;
-	unsigned short port = scope_free_port();
-	int pfd[2], errfd, status = 0, sessions = 0;
 	long deadline;
-	pid_t pid, w = 0;
-	ssize_t got;
-	char *err;
-	size_t errlen;
+	int pfd[2];
+	pid_t pid;
 
-	snprintf(portarg, sizeof(portarg), "%u", port);
-	errfd = mkstemp(errpath);
-	assert_true(errfd >= 0);
+	*errfd = mkstemp(errpath);
+	assert_true(*errfd >= 0);
 	assert_int_equal(pipe2(pfd, O_CLOEXEC), 0);
 	fflush(NULL);
 	pid = fork();
@@ -550,26 +552,46 @@ static void test_reader_goes_away(void **state)
 	if (pid == 0) {
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		dup2(pfd[1], 1);
-		dup2(errfd, 2);
-		signal(SIGPIPE, SIG_DFL);	/* as a shell would leave it */
+		dup2(*errfd, 2);
+		signal(SIGPIPE, SIG_DFL);
 		execv(argv[0], (char *const *)argv);
 		_exit(127);
 	}
 	close(pfd[1]);
-	/* The reader: the header line, then it closes the pipe. */
-	got = read(pfd[0], buf, sizeof(buf) - 1);
-	assert_true(got > 0);
-	buf[got] = '\0';
-	assert_non_null(strstr(buf, "PID"));
-	close(pfd[0]);
+	*rd = pfd[0];
 	deadline = run_now_ms() + 10000;
 	while (run_now_ms() < deadline) {
 		char e[512] = "";
 
-		if (pread(errfd, e, sizeof(e) - 1, 0) > 0 && strstr(e, "attached"))
+		if (pread(*errfd, e, sizeof(e) - 1, 0) > 0 && strstr(e, ready))
 			break;
 		run_sleep_ms(10);
 	}
+	return pid;
+}
+
+static void test_reader_goes_away(void **state)
+{
+	char errpath[] = "/tmp/tcpscope-pipe-XXXXXX", portarg[16], buf[256];
+	const char *argv[] = { scope_binary(), "-o", "text", "-P", portarg, NULL };
+	struct traffic_result res;
+	struct bpf_objs objs;
+	unsigned short port = scope_free_port();
+	int rd, errfd, status = 0, sessions = 0;
+	long deadline;
+	pid_t pid, w = 0;
+	ssize_t got;
+	char *err;
+	size_t errlen;
+
+	snprintf(portarg, sizeof(portarg), "%u", port);
+	pid = start_piped(argv, &rd, errpath, &errfd, "attached");
+	/* The reader: the header line, then it closes the pipe. */
+	got = read(rd, buf, sizeof(buf) - 1);
+	assert_true(got > 0);
+	buf[got] = '\0';
+	assert_non_null(strstr(buf, "PID"));
+	close(rd);
 	snapshot_attached(pid, &objs);
 	/* Sessions until tcpscope notices (the first write after the close). */
 	deadline = run_now_ms() + 20000;
@@ -608,25 +630,169 @@ static void test_reader_goes_away(void **state)
 	assert_nothing_left(&objs);
 }
 
+/*
+ * A reader that stops reading: tcpscope blocks on the full pipe, as it
+ * should, and a stop signal must still end it. With the reader still
+ * stalled it gives the rest up after a second: exit 1, one line counting
+ * the sessions not written, and a summary that counts as shown exactly the
+ * rows that reached the pipe whole. With a reader that takes the rows again
+ * right after the signal, every row is written and the exit is 0.
+ */
+static void stalled_reader(bool reads_again)
+{
+	struct traffic_burst_spec spec = {
+		.family = AF_INET, .closer = TRAFFIC_CLIENT, .count = 1500,
+		.client_comm = "ts-stall", .server_comm = "ts-stall", .limit_ms = 60000,
+	};
+	char errpath[] = "/tmp/tcpscope-stall-XXXXXX", portarg[16];
+	const char *argv[] = { scope_binary(), "-o", "csv", "-P", portarg, "--comm", "ts-stall",
+			       NULL };
+	unsigned long long shown_n = 0, seen = 0, missed = 1, lost = 0;
+	struct traffic_burst_result res;
+	struct bpf_objs objs;
+	int rd, errfd, status = 0, queued = 0;
+	long deadline, lines = 0;
+	char *err, *out, *p;
+	size_t outlen = 0, outcap = 4 << 20;
+	const char *line;
+	pid_t pid, w = 0;
+	ssize_t got;
+
+	spec.port = scope_free_port();
+	snprintf(portarg, sizeof(portarg), "%u", spec.port);
+	pid = start_piped(argv, &rd, errpath, &errfd, "seeded");
+	snapshot_attached(pid, &objs);
+	/* 3,000 rows of about 120 bytes: far more than the pipe holds. */
+	if (traffic_burst(&spec, &res))
+		printf("burst: %s\n", res.err);
+	assert_int_equal(res.ok, spec.count);
+	/* Until tcpscope is blocked with the pipe full. */
+	deadline = run_now_ms() + 10000;
+	while (run_now_ms() < deadline) {
+		char path[64], wchan[64] = "";
+		FILE *f;
+
+		assert_int_equal(ioctl(rd, FIONREAD, &queued), 0);
+		snprintf(path, sizeof(path), "/proc/%d/wchan", (int)pid);
+		f = fopen(path, "r");
+		if (f) {
+			if (!fgets(wchan, sizeof(wchan), f))
+				wchan[0] = '\0';
+			fclose(f);
+		}
+		if (queued >= 65536 - 4096 && strstr(wchan, "pipe_write"))
+			break;
+		run_sleep_ms(20);
+	}
+	assert_true(queued >= 65536 - 4096);
+	run_sleep_ms(200);
+	kill(pid, SIGTERM);
+	out = malloc(outcap);
+	assert_non_null(out);
+	if (reads_again) {
+		while ((got = read(rd, out + outlen, outcap - outlen)) > 0)
+			outlen += got;
+	}
+	deadline = run_now_ms() + 15000;
+	while (run_now_ms() < deadline && (w = waitpid(pid, &status, WNOHANG)) != pid)
+		run_sleep_ms(20);
+	if (w != pid) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+		printf("tcpscope ignored SIGTERM with its reader stalled\n");
+		fail();
+	}
+	if (!reads_again) {
+		while ((got = read(rd, out + outlen, outcap - outlen)) > 0)
+			outlen += got;
+	}
+	close(rd);
+	err = calloc(1, 65536);
+	assert_non_null(err);
+	pread(errfd, err, 65535, 0);
+	close(errfd);
+	unlink(errpath);
+	/* Whole rows that reached the pipe, after the header. */
+	for (p = out; (p = memchr(p, '\n', out + outlen - p)); p++)
+		lines++;
+	lines--;
+	line = last_line(err);
+	assert_int_equal(sscanf(line, "tcpscope: %llu sessions shown (%llu seen), %llu missed",
+				&shown_n, &seen, &missed), 3);
+	printf("%s: exit %d, %ld rows read, \"%s\"\n", reads_again ? "reading again" : "stalled",
+	       WIFEXITED(status) ? WEXITSTATUS(status) : -1, lines, line);
+	assert_int_equal(seen, 2 * spec.count);
+	assert_int_equal(missed, 0);
+	assert_int_equal(shown_n, (unsigned long long)lines);
+	assert_true(WIFEXITED(status));
+	if (reads_again) {
+		assert_int_equal(WEXITSTATUS(status), 0);
+		assert_int_equal(shown_n, seen);
+		assert_quiet_stderr(err);
+	} else {
+		const char *lead = "tcpscope: standard output took nothing for 1 s after the stop: ";
+		const char *gave_up = strstr(err, lead);
+
+		assert_int_equal(WEXITSTATUS(status), 1);
+		assert_non_null(gave_up);
+		assert_int_equal(sscanf(gave_up + strlen(lead), "%llu sessions not written", &lost), 1);
+		assert_true(shown_n < seen);
+		assert_int_equal(shown_n + lost, seen);
+	}
+	free(out);
+	free(err);
+	assert_nothing_left(&objs);
+}
+
+static void test_stalled_reader_stop(void **state)
+{
+	stalled_reader(false);
+}
+
+static void test_stalled_reader_reads_again(void **state)
+{
+	stalled_reader(true);
+}
+
+/* Run a stream whose stdout is o's and expect exit 1; stderr in *r. */
+static void run_expect_exit_1(const struct run_opts *o, struct run_result *r)
+{
+	const char *argv[] = { scope_binary(), "-o", "csv", "-P", "9", "--duration", "5", NULL };
+	char st[64];
+
+	assert_int_equal(run_capture(argv, o, r), 0);
+	if (!WIFEXITED(r->status) || WEXITSTATUS(r->status) != 1)
+		printf("%s: %s\n", run_status_str(r, st, sizeof(st)), shown(r->err));
+	assert_true(WIFEXITED(r->status));
+	assert_int_equal(WEXITSTATUS(r->status), 1);
+}
+
 /* stdout on a full disk: one line, exit 1, nothing left behind. */
 static void test_stdout_full(void **state)
 {
-	const char *argv[] = { scope_binary(), "-o", "csv", "-P", "9", NULL };
 	struct run_opts o = { .stdout_path = "/dev/full", .timeout_ms = 15000 };
 	struct run_result r;
-	char st[64];
 
-	assert_int_equal(run_capture(argv, &o, &r), 0);
-	if (!WIFEXITED(r.status) || WEXITSTATUS(r.status) != 1)
-		printf("%s: %s\n", run_status_str(&r, st, sizeof(st)), shown(r.err));
-	assert_true(WIFEXITED(r.status));
-	assert_int_equal(WEXITSTATUS(r.status), 1);
+	run_expect_exit_1(&o, &r);
 	assert_string_equal(last_line(r.err), "tcpscope: write error: No space left on device");
 	/* "attached", "seeded", then the error: three lines, no libbpf noise. */
 	assert_non_null(strstr(r.err, "tcpscope: attached"));
 	assert_non_null(strstr(r.err, "open sessions seeded"));
 	assert_ptr_equal(strchr(strchr(strchr(r.err, '\n') + 1, '\n') + 1, '\n'),
 			 r.err + r.err_len - 1);
+	run_result_free(&r);
+}
+
+/* No stdout at all (`tcpscope -o csv >&-`): one line that says so, exit 1,
+ * before anything is loaded; the rows never go to a descriptor of ours that
+ * took number 1. */
+static void test_stdout_closed(void **state)
+{
+	struct run_opts o = { .stdout_closed = true, .timeout_ms = 15000 };
+	struct run_result r;
+
+	run_expect_exit_1(&o, &r);
+	assert_string_equal(r.err, "tcpscope: standard output is closed: nowhere to write the stream\n");
 	run_result_free(&r);
 }
 
@@ -663,7 +829,10 @@ int main(void)
 		cmocka_unit_test(test_sighup),
 		cmocka_unit_test(test_sigkill_leaves_nothing),
 		cmocka_unit_test(test_reader_goes_away),
+		cmocka_unit_test(test_stalled_reader_stop),
+		cmocka_unit_test(test_stalled_reader_reads_again),
 		cmocka_unit_test(test_stdout_full),
+		cmocka_unit_test(test_stdout_closed),
 		cmocka_unit_test(test_duration_ends),
 	};
 

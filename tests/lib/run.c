@@ -82,6 +82,8 @@ static void child(const char *const argv[], const struct run_opts *o, int out_fd
 		close(fd);
 	close(out_fd);
 	close(err_fd);
+	if (o->stdout_closed)
+		close(1);
 	signal(SIGPIPE, SIG_DFL);
 	for (int i = 0; o->env && o->env[i]; i++)
 		putenv((char *)o->env[i]);

@@ -20,6 +20,7 @@ struct run_opts {
 	bool as_nobody;		/* setgid/setuid to nobody in the child (needs root) */
 	bool stdin_tty;		/* stdin is a pseudo-terminal instead of /dev/null */
 	const char *stdout_path;	/* write stdout there (e.g. /dev/full); NULL: captured */
+	bool stdout_closed;	/* the child starts with no stdout at all (`>&-`) */
 	const char *const *env;	/* extra NAME=VALUE entries, NULL-terminated; may be NULL */
 	int timeout_ms;		/* 0: 20000 */
 };

@@ -229,6 +229,49 @@ static void test_json_hostile_comm_always_valid(void **state)
 	}
 }
 
+/* STREAM_ROW_MAX bounds every row: a session with every field at its
+ * longest (a name of bytes escaped one by one, IPv6 addresses of the most
+ * digits, numbers at their maximum), in every format and layout. */
+static void test_row_max(void **state)
+{
+	const enum stream_format fmts[] = { STREAM_TEXT, STREAM_CSV, STREAM_JSON };
+	struct session s = tcplife_example(1);
+	size_t longest = 0;
+	int f, flags;
+
+	memset(s.comm, 0x01, SESSION_COMM_LEN - 1);
+	s.comm[SESSION_COMM_LEN - 1] = '\0';
+	s.family = AF_INET6;
+	memset(&s.laddr, 0xfe, sizeof(s.laddr));
+	memset(&s.raddr, 0xfe, sizeof(s.raddr));
+	s.start_ns = s.end_ns = s.dur_us = s.tx_bytes = s.rx_bytes = UINT64_MAX;
+	s.pid = s.srtt_us = s.handshake_us = s.retrans = UINT32_MAX;
+	s.lport = s.rport = 65535;
+	s.dir = 0xff;
+	s.closer = 0xff;
+	s.cause = 0xff;
+	s.flags = 0xff;
+	for (f = 0; f < 3; f++) {
+		for (flags = 0; flags < 8; flags++) {
+			struct stream_opts o = {
+				.fmt = fmts[f], .wide = flags & 1, .time_s = flags & 2,
+				.time_hms = flags & 4,
+			};
+			char *out = render(&o, &s, 1, 0, false);
+			size_t len = strlen(out);
+
+			assert_int_equal(out[len - 1], '\n');
+			if (len > longest)
+				longest = len;
+			free(out);
+		}
+	}
+	printf("longest row: %zu bytes\n", longest);
+	assert_true(longest > 300);	/* the fields above did fill it */
+	assert_true(longest <= 700);
+	assert_true(700 < STREAM_ROW_MAX);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -239,6 +282,7 @@ int main(void)
 		cmocka_unit_test(test_csv_stream_is_the_export_format),
 		cmocka_unit_test(test_json_lines),
 		cmocka_unit_test(test_json_hostile_comm_always_valid),
+		cmocka_unit_test(test_row_max),
 	};
 
 	return cmocka_run_group_tests_name("stream", tests, NULL, NULL);
