@@ -73,7 +73,7 @@ const volatile bool socks_by_cookie = false;
 
 /* Counters read by user space through the skeleton's .bss. */
 __u64 ring_full;	/* failed ring buffer reservations: sessions lost */
-__u64 table_full;	/* sockets that did not fit in `socks` (reported as partial) */
+__u64 table_full;	/* sessions begun with no room in `socks` (reported as partial) */
 __u64 seeded;		/* sockets found open at start-up */
 __s64 awaiting;		/* entries in await_owner (lets tcp_destroy_sock skip the lookup) */
 __s64 in_socks;		/* entries in socks */
@@ -387,7 +387,8 @@ static __always_inline struct sk_info *info_new(const struct sock *sk, __u64 key
 		if (bpf_map_update_elem(&socks, &key, &fresh, BPF_NOEXIST) == 0) {
 			__sync_fetch_and_add(&in_socks, 1);
 		} else if (bpf_map_update_elem(&socks, &key, &fresh, BPF_ANY)) {
-			__sync_fetch_and_add(&table_full, 1);
+			if (!(flags & I_PARTIAL))	/* a session's start: count it once */
+				__sync_fetch_and_add(&table_full, 1);
 			return NULL;
 		} else {
 			__sync_fetch_and_add(&stale_entries, 1);	/* it was there */
@@ -527,6 +528,46 @@ static __always_inline __u64 syn_start(struct tcp_sock *tp, __u64 jiffies0, __u6
 	return now > ago ? now - ago : 1;
 }
 
+/*
+ * What a socket's state says of a session not followed from its start:
+ * open at start-up (the start-up walk), or not seeded (--no-seed) or not
+ * fitting in the table (table_full), at its close. The direction: accepted
+ * when a listener holds the port, or when the socket is a clone of one
+ * (sk_clone_lock copies sk_max_ack_backlog, which a connect()ed socket never
+ * sets); the byte count needs it (an outgoing side's SYN is in
+ * bytes_acked).
+ */
+static __always_inline __u16 dir_flags(int state, __u16 lport, __u32 max_ack_backlog)
+{
+	if (state != S_SYN_SENT && (bpf_map_lookup_elem(&listen_ports, &lport) || max_ack_backlog))
+		return I_IN;
+	return I_OUT;
+}
+
+/* Who closed first and whether our FIN went out, from the state a session
+ * is in (or closes from). */
+static __always_inline __u16 closing_flags(int state)
+{
+	if (state == S_FIN_WAIT1 || state == S_FIN_WAIT2 || state == S_CLOSING)
+		return I_LOCAL_FIRST | I_FIN_SENT;
+	if (state == S_CLOSE_WAIT)
+		return I_REMOTE_FIRST;
+	if (state == S_LAST_ACK)
+		return I_REMOTE_FIRST | I_FIN_SENT;
+	return 0;
+}
+
+/* A session with no direction in its entry, or no entry, at its close:
+ * what the entry lacks, unless a transition already said it. */
+static __always_inline __u16 unfollowed_flags(const struct sock *sk, __u16 lport, int oldstate,
+					      __u16 flags, bool direct)
+{
+	flags |= dir_flags(oldstate, lport, RD(direct, sk, sk_max_ack_backlog));
+	if (!(flags & (I_LOCAL_FIRST | I_REMOTE_FIRST)))
+		flags |= closing_flags(oldstate);
+	return flags;
+}
+
 static __always_inline int emit(const struct sock *sk, struct tcp_sock *tp, __u64 key, __u64 ck,
 				int oldstate, const struct addr_args *a, bool direct, bool to_lane,
 				__u32 counter)
@@ -546,6 +587,8 @@ static __always_inline int emit(const struct sock *sk, struct tcp_sock *tp, __u6
 
 	if (info)
 		flags = info->flags;
+	if (!(flags & (I_IN | I_OUT)))
+		flags = unfollowed_flags(sk, local_port(sk, tp, a, direct), oldstate, flags, direct);
 
 	e = NULL;
 	if (to_lane) {
@@ -595,8 +638,14 @@ static __always_inline int emit(const struct sock *sk, struct tcp_sock *tp, __u6
 			closer = TS_CLOSER_LOCAL;
 			if (!(flags & I_IDENT))
 				ident_now = true;
-		} else if (oldstate == S_SYN_SENT || oldstate < 0) {
-			cause = TS_CAUSE_UNKNOWN;	/* connect() abandoned, or not seen */
+		} else if (oldstate == S_SYN_SENT) {
+			/* connect() given up by its owner (close(), or a
+			 * non-blocking connect closed before an answer):
+			 * no error set, nothing sent. */
+			cause = TS_CAUSE_ABANDONED;
+			closer = TS_CLOSER_LOCAL;
+		} else if (oldstate < 0) {
+			cause = TS_CAUSE_UNKNOWN;	/* not seen */
 		} else {
 			cause = TS_CAUSE_FIN;
 		}
@@ -1122,20 +1171,8 @@ int tcpscope_seed_tcp(struct bpf_iter__tcp *ctx)
 	tp = bpf_skc_to_tcp_sock(skc);
 	if (!tp)
 		return 0;
-	/* Accepted: a listener still holds the port, or the socket is a
-	 * clone of one (sk_clone_lock copies sk_max_ack_backlog, which a
-	 * connect()ed socket never sets). */
-	if (state != S_SYN_SENT && (bpf_map_lookup_elem(&listen_ports, &lport) ||
-				    tp->inet_conn.icsk_inet.sk.sk_max_ack_backlog))
-		flags |= I_IN;
-	else
-		flags |= I_OUT;
-	if (state == S_FIN_WAIT1 || state == S_FIN_WAIT2 || state == S_CLOSING)
-		flags |= I_LOCAL_FIRST | I_FIN_SENT;
-	else if (state == S_CLOSE_WAIT)
-		flags |= I_REMOTE_FIRST;
-	else if (state == S_LAST_ACK)
-		flags |= I_REMOTE_FIRST | I_FIN_SENT;
+	flags |= dir_flags(state, lport, tp->inet_conn.icsk_inet.sk.sk_max_ack_backlog);
+	flags |= closing_flags(state);
 	/* Already followed: a transition since start-up (the owner's close()
 	 * or shutdown(), under the socket lock that this walk holds too) gave
 	 * it an entry, which did not know the direction: add it. A second

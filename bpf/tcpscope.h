@@ -26,6 +26,7 @@
 #define TS_CAUSE_RST_RECV	3
 #define TS_CAUSE_REFUSED	4
 #define TS_CAUSE_TIMEOUT	5
+#define TS_CAUSE_ABANDONED	6
 
 /* tcpscope_event.flags */
 #define TS_F_PID_UNCERTAIN	0x01	/* pid/comm are "current" at close */

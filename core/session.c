@@ -24,6 +24,7 @@ static const char *const cause_names[] = {
 	[CAUSE_RST_RECV] = "rst_recv",
 	[CAUSE_REFUSED] = "refused",
 	[CAUSE_TIMEOUT] = "timeout",
+	[CAUSE_ABANDONED] = "abandoned",
 };
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))

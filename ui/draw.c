@@ -336,7 +336,10 @@ static enum ui_style cell_style(enum view_kind kind, const struct column *c, con
 		case COL_PID:
 			return s->flags & SESS_PID_UNCERTAIN ? ST_DIM : ST_NORMAL;
 		case COL_CAUSE:
-			return session_is_rst(s) ? ST_RST : s->cause == CAUSE_TIMEOUT ? ST_WARN : ST_NORMAL;
+			if (session_is_rst(s))
+				return ST_RST;
+			return s->cause == CAUSE_TIMEOUT || s->cause == CAUSE_ABANDONED ? ST_WARN
+											 : ST_NORMAL;
 		case COL_PARTIAL:
 			return s->flags & SESS_PARTIAL ? ST_DIM : ST_NORMAL;
 		case COL_RETRANS:

@@ -353,6 +353,11 @@ static void print_summary(struct session_source *src, uint64_t shown, const stru
 		fputc(')', stderr);
 	}
 	fputc('\n', stderr);
+	if (st.table_full)
+		fprintf(stderr, "tcpscope: %llu sessions began while the socket table was full "
+			"(raise --max-sockets): their rows are marked partial, with the start and "
+			"the duration counted from tcpscope's start and the owner a best guess\n",
+			(unsigned long long)st.table_full);
 	if (verbose && (st.hook_connects || st.hook_accepts || st.hook_closes))
 		fprintf(stderr, "tcpscope: the hook saw %llu connects, %llu accepts, %llu closes"
 			" (and %llu closes of closed sockets); %llu sessions whose close it did not"
