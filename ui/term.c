@@ -42,6 +42,15 @@ static int saved_stderr = -1;
 static FILE *stderr_file;
 
 static bool atexit_done;
+static bool no_alt_screen;	/* the terminal has none: clear the screen at exit */
+
+/* Whether the terminal has a string capability (after newterm()). */
+static bool has_cap(const char *name)
+{
+	const char *v = tigetstr(name);
+
+	return v && v != (const char *)-1;
+}
 
 /* ---- signals --------------------------------------------------------------- */
 
@@ -301,6 +310,23 @@ int ui_term_open(bool no_color, char *err, size_t errlen)
 		return -1;
 	}
 	set_term(screen);
+	/* A terminal that cannot place the cursor (TERM=dumb) would show a
+	 * blank screen: say so instead. */
+	if (!has_cap("cup")) {
+		const char *t = getenv("TERM");
+
+		delscreen(screen);
+		screen = NULL;
+		snprintf(err, errlen, "the terminal (TERM=%s) cannot place the cursor: try TERM=xterm "
+			 "or -o text", t ? t : "unset");
+		if (have_tio)
+			tcsetattr(STDIN_FILENO, TCSANOW, &saved_tio);
+		have_tio = false;
+		return -1;
+	}
+	/* Without an alternate screen (TERM=linux, a console; vt100) the last
+	 * frame would stay behind at exit: ui_term_close() clears it. */
+	no_alt_screen = !has_cap("smcup");
 	/* ncurses 6.4 flushes its output at every cursor move of an update
 	 * until endwin() has been called once: a frame went out in about 50
 	 * write() calls instead of one (and each woke the terminal). One
@@ -338,6 +364,10 @@ void ui_term_close(void)
 	active = false;
 	mousemask(0, NULL);
 	curs_set(1);
+	if (no_alt_screen) {
+		clear();
+		refresh();
+	}
 	endwin();
 	fflush(stdout);
 	/* endwin() restores the modes curses saved; make sure ours are back too */

@@ -1009,6 +1009,36 @@ static void test_quit_restores_terminal(void **state)
 	}
 }
 
+/* Terminals that lack what the screen uses: one without cursor addressing
+ * (TERM=dumb) gets one line and exit 1, not a blank screen; one without an
+ * alternate screen (TERM=linux, a console; vt100) gets a cleared screen at
+ * exit, with the summary on a line of its own, not over the last frame. */
+static void test_limited_terminals(void **state)
+{
+	static const char *const no_alt[] = { "TERM=linux", "TERM=vt100" };
+	struct ctx *c = *state;
+	char cmd[8192];
+
+	snprintf(cmd, sizeof(cmd), "TERM=dumb %s --replay %s; echo EXIT=$?", tcpscope, fixture);
+	tmux_line(&c->t, cmd);
+	assert_true(tmux_wait_text(&c->t, "EXIT=1"));
+	tmux_capture(&c->t, false);
+	assert_non_null(strstr(c->t.screen, "\ntcpscope: the terminal (TERM=dumb) cannot place the "
+				 "cursor: try TERM=xterm or -o text\nEXIT=1"));
+	assert_null(strstr(c->t.screen, "F10Quit"));
+	assert_restored(&c->t, "TERM=dumb");
+	for (size_t i = 0; i < sizeof(no_alt) / sizeof(no_alt[0]); i++) {
+		start_ui(&c->t, no_alt[i], NULL);
+		tmux_keys(&c->t, "q");
+		assert_true(tmux_wait_text(&c->t, "EXIT=0"));
+		tmux_capture(&c->t, false);
+		if (strstr(c->t.screen, "F10Quit") || strstr(c->t.screen, "Sessions") ||
+		    !strstr(c->t.screen, "\ntcpscope: 244 sessions, 0 missed\nEXIT=0"))
+			fail_msg("%s: the last frame left behind:\n%s", no_alt[i], c->t.screen);
+		assert_restored(&c->t, no_alt[i]);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1027,6 +1057,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_mouse_sgr, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_frame_in_few_writes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_quit_restores_terminal, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_limited_terminals, setup, teardown),
 	};
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
