@@ -278,7 +278,8 @@ static void draw_tabs(const struct ui_state *st, const struct ui_figures *fig)
 		 st->from_history ? "  recent history" : "",
 		 columns_cut(st) ? "  Left/Right: columns" : "",
 		 st->view != VIEW_SESSIONS || vs->sort.col != COL_TIME ? ""
-		 : vs->follow ? "  following" : "  scrolled (End follows)");
+		 : vs->follow ? "  following"
+		 : ui_state_newest_on_top(st) ? "  scrolled (Home follows)" : "  scrolled (End follows)");
 	rw = text_width(right);
 	if (end + 2 + rw <= cols)
 		put(y, cols - rw, rw, right, ui_term_attr(ST_DIM));

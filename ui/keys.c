@@ -111,7 +111,13 @@ static unsigned act_invert(struct ui_state *st)
 {
 	struct ui_view_state *vs = cur(st);
 
+	const struct column *c;
+
 	vs->sort.descending = !vs->sort.descending;
+	c = column_by_id(st->view, vs->sort.col);
+	if (c)
+		ui_state_msg(st, MSG_INFO, "sorted by %s, %s", c->title,
+			     vs->sort.descending ? "descending" : "ascending");
 	return R_REBUILD | R_REDRAW;
 }
 
@@ -304,8 +310,9 @@ static const struct ui_binding normal_keys[] = {
 	ALIAS(UK_DOWN, act_down),
 	B(UK_PGUP, "PgUp PgDn", "a page up / down", "Moving", act_pgup),
 	ALIAS(UK_PGDN, act_pgdn),
-	B(UK_HOME, "Home", "first row (sessions: stops following)", "Moving", act_home),
-	B(UK_END, "End", "last row (sessions: follow the newest again)", "Moving", act_end),
+	B(UK_HOME, "Home", "first row (sessions by TIME reversed: follow the newest)", "Moving",
+	  act_home),
+	B(UK_END, "End", "last row (sessions by TIME: follow the newest)", "Moving", act_end),
 	B(UK_LEFT, "Left Right", "scroll columns sideways", "Moving", act_left),
 	ALIAS(UK_RIGHT, act_right),
 

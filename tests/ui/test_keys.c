@@ -217,8 +217,10 @@ static void test_sort_move_and_invert(void **state)
 	r = ui_keys_handle(st, 'I');
 	assert_true(r & R_REBUILD);
 	assert_false(vs->sort.descending);
+	assert_string_equal(st->msg, "sorted by DUR, ascending");
 	ui_keys_handle(st, 'r');
 	assert_true(vs->sort.descending);
+	assert_string_equal(st->msg, "sorted by DUR, descending");
 	/* a sort is per view */
 	ui_keys_handle(st, '3');
 	assert_int_equal(st->vs[VIEW_PORTS].sort.col, COL_SESSIONS);

@@ -228,6 +228,14 @@ static void test_sort(void **state)
 	tmux_keys(&c->t, "<");
 	assert_true(tmux_wait_text(&c->t, "TIME\u25b2"));
 	assert_true(tmux_wait_text(&c->t, "following"));
+	/* newest first: the newest is at the top, and Home follows it */
+	tmux_keys(&c->t, "r");
+	assert_true(tmux_wait_text(&c->t, "TIME\u25bc"));
+	assert_true(tmux_wait_text(&c->t, "sorted by TIME, descending"));
+	tmux_keys(&c->t, "End");
+	assert_true(tmux_wait_text(&c->t, "scrolled (Home follows)"));
+	tmux_keys(&c->t, "Home");
+	assert_true(tmux_wait_text(&c->t, "following"));
 }
 
 /* ---- filters ------------------------------------------------------------------- */
