@@ -605,6 +605,14 @@ static unsigned prompt_key(struct ui_state *st, int key)
 		return R_REDRAW;
 	case PROMPT_EDITING:
 		return R_REDRAW;
+	case PROMPT_FULL:
+		ui_state_msg(st, MSG_ERROR, "too long: at most %d bytes; what did not fit was dropped",
+			     UI_PROMPT_LEN - 1);
+		return R_REDRAW;
+	case PROMPT_REFUSED:
+		ui_state_msg(st, MSG_ERROR, "not applied: the text was cut at %d bytes; shorten it "
+			     "or Esc", UI_PROMPT_LEN - 1);
+		return R_REDRAW;
 	case PROMPT_IGNORED:
 	default:
 		if (key == UK_RESIZE)

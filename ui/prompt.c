@@ -16,6 +16,7 @@ void ui_prompt_start(struct ui_prompt *p, const char *initial)
 	p->text[n] = '\0';
 	p->len = n;
 	p->cur = n;
+	p->cut = false;
 }
 
 static bool is_cont(unsigned char c)
@@ -48,6 +49,8 @@ static void cut(struct ui_prompt *p, size_t from, size_t to)
 {
 	memmove(p->text + from, p->text + to, p->len - to + 1);
 	p->len -= to - from;
+	if (to > from)
+		p->cut = false;
 	if (p->cur > to)
 		p->cur -= to - from;
 	else if (p->cur > from)
@@ -89,8 +92,10 @@ static enum ui_prompt_result insert(struct ui_prompt *p, int cp)
 
 	if (!n)
 		return PROMPT_IGNORED;
-	if (p->len + n >= sizeof(p->text))
-		return PROMPT_EDITING;	/* full: the key is swallowed */
+	if (p->len + n >= sizeof(p->text)) {
+		p->cut = true;		/* full: the key is dropped, and said so */
+		return PROMPT_FULL;
+	}
 	memmove(p->text + p->cur + n, p->text + p->cur, p->len - p->cur + 1);
 	memcpy(p->text + p->cur, b, n);
 	p->len += n;
@@ -105,7 +110,7 @@ enum ui_prompt_result ui_prompt_key(struct ui_prompt *p, int key)
 	switch (key) {
 	case UK_ENTER:
 	case '\r':
-		return PROMPT_DONE;
+		return p->cut ? PROMPT_REFUSED : PROMPT_DONE;
 	case UK_ESC:
 		return PROMPT_CANCEL;
 	case UK_BACKSPACE:

@@ -931,12 +931,48 @@ static void test_prompt_editing(void **state)
 	assert_int_equal(ui_prompt_key(&p, UK_ENTER), PROMPT_DONE);
 	assert_int_equal(ui_prompt_key(&p, UK_ESC), PROMPT_CANCEL);
 	assert_int_equal(ui_prompt_key(&p, UK_F(5)), PROMPT_IGNORED);
-	/* full: keys are swallowed, never overflow */
+	/* full: keys are dropped and said so, never overflow; Enter is
+	 * refused until the text is shorter */
 	ui_prompt_start(&p, NULL);
-	for (int i = 0; i < UI_PROMPT_LEN + 10; i++)
-		ui_prompt_key(&p, 'a');
+	for (int i = 0; i < UI_PROMPT_LEN - 1; i++)
+		assert_int_equal(ui_prompt_key(&p, 'a'), PROMPT_CHANGED);
+	assert_int_equal(ui_prompt_key(&p, UK_ENTER), PROMPT_DONE);	/* all there */
+	for (int i = 0; i < 10; i++)
+		assert_int_equal(ui_prompt_key(&p, 'a'), PROMPT_FULL);
 	assert_int_equal(p.len, UI_PROMPT_LEN - 1);
 	assert_int_equal(strlen(p.text), UI_PROMPT_LEN - 1);
+	assert_int_equal(ui_prompt_key(&p, UK_ENTER), PROMPT_REFUSED);
+	ui_prompt_key(&p, UK_LEFT);
+	assert_int_equal(ui_prompt_key(&p, UK_ENTER), PROMPT_REFUSED);
+	ui_prompt_key(&p, UK_BACKSPACE);
+	assert_int_equal(ui_prompt_key(&p, UK_ENTER), PROMPT_DONE);
+	ui_prompt_start(&p, "80");
+	assert_int_equal(ui_prompt_key(&p, UK_ENTER), PROMPT_DONE);
+}
+
+/* A pasted list longer than the prompt holds is not applied cut: the pid
+ * filter would otherwise match other processes than the ones listed. */
+static void test_prompt_cut_not_applied(void **state)
+{
+	struct ui_state *st = *state;
+	char list[UI_PROMPT_LEN + 200] = "";
+	size_t len = 0;
+
+	for (int i = 1; len < sizeof(list) - 8; i++)
+		len += snprintf(list + len, sizeof(list) - len, "%d,", i);
+	ui_keys_handle(st, 'p');
+	keys(st, list);
+	assert_int_equal(st->msg_level, MSG_ERROR);
+	assert_non_null(strstr(st->msg, "too long"));
+	assert_false(ui_keys_handle(st, UK_ENTER) & R_REBUILD);
+	assert_int_equal(st->mode, MODE_PROMPT);
+	assert_non_null(strstr(st->msg, "not applied"));
+	assert_true(filter_is_empty(&st->filter));
+	ui_keys_handle(st, UK_CTRL_U);
+	keys(st, "1-5");
+	assert_true(ui_keys_handle(st, UK_ENTER) & R_REBUILD);
+	assert_int_equal(st->mode, MODE_NORMAL);
+	assert_false(filter_is_empty(&st->filter));
 }
 
 static void test_comm_too_long(void **state)
@@ -988,6 +1024,7 @@ int main(void)
 		T(test_layout_sizes),
 		T(test_prompt_editing),
 		T(test_comm_too_long),
+		T(test_prompt_cut_not_applied),
 	};
 
 	return cmocka_run_group_tests_name("ui keys", tests, NULL, NULL);
