@@ -4,10 +4,12 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include "core/csv.h"
 #include "core/fmt.h"
@@ -330,7 +332,9 @@ int csv_export_view(const char *path, const struct view *v, char *err, size_t er
 {
 	static unsigned int counter;
 	char shown[256];
-	char *tmp = NULL;
+	char *tmp = NULL, *resolved = NULL;
+	struct stat old;
+	bool have_old;
 	FILE *f = NULL;
 	int fd = -1, ret = 0, tries;
 	size_t tmp_len;
@@ -340,6 +344,13 @@ int csv_export_view(const char *path, const struct view *v, char *err, size_t er
 		return -EINVAL;
 	}
 	fmt_escape(path, strlen(path), shown, sizeof(shown));
+	/* Replace what a link names, not the link. */
+	if (lstat(path, &old) == 0 && S_ISLNK(old.st_mode)) {
+		resolved = realpath(path, NULL);
+		if (resolved)
+			path = resolved;
+	}
+	have_old = stat(path, &old) == 0 && S_ISREG(old.st_mode);
 	tmp_len = strlen(path) + 40;
 	tmp = malloc(tmp_len);
 	if (!tmp) {
@@ -356,6 +367,19 @@ int csv_export_view(const char *path, const struct view *v, char *err, size_t er
 		ret = -errno;
 		fmt_err(err, errlen, "cannot create %s: %s", shown, strerror(-ret));
 		goto out_free;
+	}
+	/* The file it replaces keeps its permissions, owner and group (the
+	 * owner only where we may give it: root, or our own file). */
+	if (have_old) {
+		if (fchown(fd, old.st_uid, old.st_gid) != 0)
+			(void)!fchown(fd, (uid_t)-1, old.st_gid);
+		if (fchmod(fd, old.st_mode & 07777) != 0) {
+			ret = -errno;
+			fmt_err(err, errlen, "cannot keep the permissions of %s: %s", shown,
+				strerror(-ret));
+			close(fd);
+			goto out_unlink;
+		}
 	}
 	f = fdopen(fd, "w");
 	if (!f) {
@@ -394,6 +418,7 @@ out_unlink:
 	unlink(tmp);
 out_free:
 	free(tmp);
+	free(resolved);
 	return ret;
 }
 

@@ -45,7 +45,10 @@ int csv_write_view(FILE *f, const struct view *v);
 /*
  * Export the view to path atomically: written to a temporary file in the
  * same directory, flushed, fsync()ed and renamed over path, so path is
- * either complete or untouched. On failure the temporary file is removed,
+ * either complete or untouched. A file it replaces keeps its permissions
+ * and, where the caller may set them, its owner and group; a symbolic link
+ * is followed (the file it names is replaced, the link stays). On failure
+ * the temporary file is removed,
  * err gets one line ("cannot create /x/y.csv: No such file or directory")
  * and -errno is returned.
  */

@@ -541,6 +541,59 @@ static void test_export_ok(void **state)
 	model_fini(&m);
 }
 
+/* Replacing a file keeps its permissions and owner; through a link, the
+ * file the link names is replaced and the link stays. */
+static void test_export_keeps_mode_owner_link(void **state)
+{
+	struct model m;
+	struct view v;
+	struct membuf mb;
+	char path[128], link[128], err[256] = "", *want, *got;
+	struct stat st;
+	FILE *f;
+
+	build_view(&m, &v, VIEW_SESSIONS);
+	mem_open(&mb);
+	csv_write_view(mb.f, &v);
+	want = mem_close(&mb);
+	snprintf(path, sizeof(path), "%s/mine.csv", tmpdir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("old\n", f);
+	fclose(f);
+	assert_int_equal(chmod(path, 0640), 0);
+	if (geteuid() == 0)
+		assert_int_equal(chown(path, 1234, 2345), 0);
+	assert_int_equal(csv_export_view(path, &v, err, sizeof(err)), 0);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0640);
+	if (geteuid() == 0) {
+		assert_int_equal(st.st_uid, 1234);
+		assert_int_equal(st.st_gid, 2345);
+	}
+	got = slurp(path);
+	assert_string_equal(got, want);
+	free(got);
+	/* through a link */
+	snprintf(link, sizeof(link), "%s/link.csv", tmpdir);
+	assert_int_equal(symlink("mine.csv", link), 0);
+	assert_int_equal(truncate(path, 0), 0);
+	assert_int_equal(csv_export_view(link, &v, err, sizeof(err)), 0);
+	assert_int_equal(lstat(link, &st), 0);
+	assert_true(S_ISLNK(st.st_mode));
+	got = slurp(path);
+	assert_string_equal(got, want);
+	free(got);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0640);
+	assert_int_equal(count_entries(tmpdir), 2);	/* no temporary file left */
+	assert_int_equal(unlink(link), 0);
+	assert_int_equal(unlink(path), 0);
+	free(want);
+	view_fini(&v);
+	model_fini(&m);
+}
+
 static void test_export_missing_dir(void **state)
 {
 	struct model m;
@@ -694,6 +747,7 @@ int main(void)
 		cmocka_unit_test(test_reader_errors),
 		cmocka_unit_test(test_reader_limits),
 		cmocka_unit_test(test_export_ok),
+		cmocka_unit_test(test_export_keeps_mode_owner_link),
 		cmocka_unit_test(test_export_missing_dir),
 		cmocka_unit_test(test_export_onto_directory),
 		cmocka_unit_test(test_export_read_only_dir),
