@@ -406,7 +406,7 @@ static int stream_sink(void *ctx, const struct session *s)
 
 	if (!filter_accepts(&sc->o->filter, s))
 		return 0;
-	if (!sc->printed)
+	if (!sc->first_end_ns)	/* a replay: its first row */
 		sc->first_end_ns = s->end_ns;
 	/* Rows reach the output whole: a row never straddles two writes, so
 	 * that what a stalled reader did not take can be counted in rows. */
@@ -445,6 +445,14 @@ static uint64_t now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+static uint64_t realtime_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
 /* As soon as every close is seen: sessions already open are looked for next. */
 static void say_attached(void *ctx, const char *hook)
 {
@@ -481,6 +489,11 @@ static int run_stream(struct session_source *src, const struct options *o)
 
 	sc.out = outfile_open(&out, STDOUT_FILENO, &stop_signal, out_buf, sizeof(out_buf));
 	sc.out_size = sizeof(out_buf);
+	/* -t counts live from now, when tracing began: a session held back
+	 * for its owner comes after later ones, and counted from the first
+	 * row printed it could go below zero. */
+	if (!o->replay)
+		sc.first_end_ns = realtime_ns();
 	if (!sc.out) {
 		fprintf(stderr, "tcpscope: cannot set up the output: %s\n", strerror(errno));
 		return 1;

@@ -224,17 +224,23 @@ static void assert_quiet_stderr(const char *err)
 	}
 }
 
+static void one_session_spec(const struct traffic_spec *spec, struct traffic_result *res)
+{
+	int rc = traffic_run(spec, res);
+
+	if (rc)
+		printf("traffic failed: %s\n", res->err);
+	assert_int_equal(rc, 0);
+}
+
 static void one_session(unsigned short port, const char *comm, struct traffic_result *res)
 {
 	struct traffic_spec spec = {
 		.family = AF_INET, .port = port, .server_comm = comm, .client_comm = comm,
 		.c2s_bytes = 1234, .s2c_bytes = 5678, .closer = TRAFFIC_SERVER,
 	};
-	int rc = traffic_run(&spec, res);
 
-	if (rc)
-		printf("traffic failed: %s\n", res->err);
-	assert_int_equal(rc, 0);
+	one_session_spec(&spec, res);
 }
 
 /* Wait (bounded) until the child's stdout has at least `lines` lines. */
@@ -754,6 +760,77 @@ static void test_stalled_reader_reads_again(void **state)
 	stalled_reader(true);
 }
 
+/*
+ * -t counts from when tracing began, never below zero: a session held back
+ * for its owner (reset while its server sat in read(), closed by the server
+ * 0.3 s later) comes after a session that closed later than it, and counted
+ * from the first line it would be negative. Only the servers' rows are
+ * shown (--comm), so that the later session's is the first line.
+ */
+static void test_time_column_never_negative(void **state)
+{
+	struct traffic_spec held = {
+		.family = AF_INET, .server_comm = "ts-tsrv", .client_comm = "ts-tcli",
+		.c2s_bytes = 100, .closer = TRAFFIC_CLIENT, .end = TRAFFIC_END_RST,
+		.second_close_ms = 300,
+	};
+	struct traffic_spec later = {
+		.family = AF_INET, .server_comm = "ts-tsrv", .client_comm = "ts-tcli",
+		.c2s_bytes = 100, .s2c_bytes = 100, .closer = TRAFFIC_CLIENT,
+	};
+	static char portarg[16];
+	const char *argv[] = { "-o", "text", "-t", "-P", portarg, "--comm", "ts-tsrv", NULL };
+	unsigned short first_lport = 0, second_lport = 0;
+	double first_t = -1, second_t = -1;
+	struct traffic_session ts;
+	struct traffic_result res_held, res_later;
+	char line[512];
+	struct scope sc;
+	long t0 = run_now_ms();
+	FILE *f;
+	int rows = 0;
+
+	held.port = scope_free_port();
+	later.port = held.port;
+	snprintf(portarg, sizeof(portarg), "%u", held.port);
+	assert_int_equal(scope_start(&sc, argv, true), 0);
+	assert_int_equal(traffic_start(&ts, &held), 0);
+	assert_int_equal(traffic_release(&ts), 0);
+	run_sleep_ms(20);
+	one_session_spec(&later, &res_later);
+	assert_int_equal(traffic_finish(&ts, &res_held), 0);
+	wait_lines(&sc, 3);
+	assert_int_equal(scope_stop(&sc, SIGINT), 0);
+	f = fopen(sc.out_path, "r");
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f)) {
+		double t;
+		unsigned pid, lport, rport;
+		char comm[32];
+
+		if (sscanf(line, "%lf %u %31s %*s %u %*s %u", &t, &pid, comm, &lport, &rport) != 5)
+			continue;	/* the header */
+		printf("%s", line);
+		if (rows++ == 0) {
+			first_t = t;
+			first_lport = (unsigned short)rport;
+		} else {
+			second_t = t;
+			second_lport = (unsigned short)rport;
+		}
+	}
+	fclose(f);
+	assert_int_equal(rows, 2);
+	/* rows by the client's port (the servers' remote port): the later
+	 * session's came first, the held one's second */
+	assert_int_equal(first_lport, res_later.client_port);
+	assert_int_equal(second_lport, res_held.client_port);
+	assert_true(first_t >= 0 && second_t >= 0);
+	assert_true(second_t < first_t);	/* it did close first */
+	assert_true(first_t * 1000 <= run_now_ms() - t0 + 1);
+	scope_cleanup(&sc);
+}
+
 /* Run a stream whose stdout is o's and expect exit 1; stderr in *r. */
 static void run_expect_exit_1(const struct run_opts *o, struct run_result *r)
 {
@@ -834,6 +911,7 @@ int main(void)
 		cmocka_unit_test(test_stdout_full),
 		cmocka_unit_test(test_stdout_closed),
 		cmocka_unit_test(test_duration_ends),
+		cmocka_unit_test(test_time_column_never_negative),
 	};
 
 	if (!scope_can_load_bpf())
