@@ -619,7 +619,9 @@ static void log_still_followed(struct collector *c)
 {
 	__u32 n = c->slots ? c->slots_n : 0, shown = 0;
 	int64_t in_socks = __atomic_load_n(&c->skel->bss->in_socks, __ATOMIC_RELAXED);
-	uint64_t in_slots = 0;
+	int fd = bpf_map__fd(c->skel->maps.socks);
+	uint64_t in_slots = 0, key, next, *prev = NULL;
+	struct sk_info info;
 
 	if (!c->lanes.n)
 		n = 0;	/* the classic hook keeps every socket in socks */
@@ -629,17 +631,28 @@ static void log_still_followed(struct collector *c)
 		sl.key = __atomic_load_n(&c->slots[i].key, __ATOMIC_ACQUIRE);
 		if (!sl.key)
 			continue;
-		if (++in_slots > 5)
+		in_slots++;
+		if (shown >= 5)
 			continue;
 		memcpy(&sl.info, &c->slots[i].info, sizeof(sl.info));
 		describe_entry("socket", sl.key, &sl.info);
 		shown++;
 	}
+	/* Then the hash map's: sockets open at start-up, sockets whose slot
+	 * was taken, and every socket with the classic hook. */
+	while (shown < 5 && fd >= 0 && bpf_map_get_next_key(fd, prev, &next) == 0) {
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(fd, &key, &info) == 0) {
+			describe_entry("socket", key, &info);
+			shown++;
+		}
+	}
 	if (in_slots + (in_socks > 0 ? (uint64_t)in_socks : 0))
 		log_line("%llu sockets still followed at exit (sessions not closed yet, or whose "
-			 "close was not seen)%s",
+			 "close was not seen); %u of them described above",
 			 (unsigned long long)(in_slots + (in_socks > 0 ? (uint64_t)in_socks : 0)),
-			 shown ? "; the first of them above" : "");
+			 shown);
 }
 
 static int collector_flush(struct session_source *src, session_sink_fn sink, void *ctx)

@@ -866,6 +866,49 @@ static void test_open_before_start_unseeded(void **state)
 	old_pair(state, "--no-seed");
 }
 
+/* -v at the end of a stream describes the sockets still followed (up to
+ * five, from the slots and from the hash map: sockets open at start-up are
+ * only there), and says how many of them it described. */
+static void test_still_followed_described(void **state)
+{
+	struct traffic_spec spec = {
+		.family = AF_INET, .server_comm = "ts-old-srv", .client_comm = "ts-old-cli",
+		.c2s_bytes = 300, .s2c_bytes = 700, .closer = TRAFFIC_CLIENT,
+	};
+	static char portarg[16];
+	const char *argv[] = { "-o", "csv", "--hook", hook_of(state), "-P", portarg, "-v",
+			       "--duration", "0.5", NULL };
+	unsigned long long followed = 0;
+	unsigned described = 99, lines = 0;
+	struct traffic_session ts;
+	struct traffic_result res;
+	const char *p, *line;
+	struct scope sc;
+
+	spec.port = scope_free_port();
+	snprintf(portarg, sizeof(portarg), "%u", spec.port);
+	assert_int_equal(traffic_start(&ts, &spec), 0);
+	assert_int_equal(scope_start(&sc, argv, true), 0);
+	assert_int_equal(scope_wait(&sc, 10000), 0);
+	assert_int_equal(traffic_finish(&ts, &res), 0);
+	line = strstr(scope_stderr(&sc), "sockets still followed at exit");
+	if (!line)
+		printf("stderr: %s\n", scope_stderr(&sc));
+	assert_non_null(line);
+	while (line > scope_stderr(&sc) && line[-1] != '\n')
+		line--;
+	assert_int_equal(sscanf(line, "tcpscope: %llu sockets still followed at exit (sessions not "
+				"closed yet, or whose close was not seen); %u of them described",
+				&followed, &described), 2);
+	for (p = scope_stderr(&sc); p < line; p = strchr(p, '\n') + 1)
+		lines += !strncmp(p, "tcpscope:   socket ", 19);
+	printf("%llu followed, %u described, %u lines\n", followed, described, lines);
+	assert_true(followed >= 2);	/* ours at least */
+	assert_int_equal(described, followed < 5 ? followed : 5);
+	assert_int_equal(lines, described);
+	scope_cleanup(&sc);
+}
+
 /*
  * More sockets open at once than the kernel's table holds (--max-sockets
  * 1024, 1,500 connections, 3,000 sockets, all in one process): every
@@ -1759,6 +1802,7 @@ int main(void)
 		BOTH_HOOKS(test_open_before_start),
 		BOTH_HOOKS(test_open_before_start_unseeded),
 		BOTH_HOOKS(test_table_full),
+		BOTH_HOOKS(test_still_followed_described),
 		BOTH_HOOKS(test_close_during_start),
 		BOTH_HOOKS(test_unseen_close),
 		BOTH_HOOKS(test_vanished_session),
