@@ -148,6 +148,11 @@ static int parse_seconds(const char *s, double *out)
 
 	if (!s || !*s)
 		return -EINVAL;
+	/* Decimal only: digits, with a fraction if any (strtod would take
+	 * "0x10", "1e3", " 5", "inf"). */
+	if (strspn(s, "0123456789.") != strlen(s) || strchr(s, '.') != strrchr(s, '.') ||
+	    !strpbrk(s, "0123456789"))
+		return -EINVAL;
 	errno = 0;
 	v = strtod(s, &end);
 	if (errno || *end || !(v > 0) || v > 1e9)
@@ -255,7 +260,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 			return 0;
 		case OPT_DURATION:
 			if (parse_seconds(optarg, &o->duration_s))
-				return fail_usage("bad --duration '%s': expected seconds > 0", optarg);
+				return fail_usage("bad --duration '%s': expected seconds, more than 0 and "
+						  "at most 1000000000 (e.g. 60 or 0.5)", optarg);
 			break;
 		case OPT_COUNT:
 			if (parse_u64(optarg, 1, UINT64_MAX, &o->count))
