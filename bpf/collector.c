@@ -229,6 +229,7 @@ static void event_to_session(const struct collector *c, const struct tcpscope_ev
 	case TS_CAUSE_RST_RECV: s->cause = CAUSE_RST_RECV; break;
 	case TS_CAUSE_REFUSED: s->cause = CAUSE_REFUSED; break;
 	case TS_CAUSE_ABANDONED: s->cause = CAUSE_ABANDONED; break;
+	case TS_CAUSE_UNREACHABLE: s->cause = CAUSE_UNREACHABLE; break;
 	case TS_CAUSE_TIMEOUT: s->cause = CAUSE_TIMEOUT; break;
 	default: s->cause = CAUSE_UNKNOWN;
 	}

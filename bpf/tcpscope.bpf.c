@@ -39,6 +39,10 @@ char LICENSE[] SEC("license") = "GPL";
 #define EPIPE		32
 #define ETIMEDOUT	110
 #define ECONNABORTED	103
+#define ENETUNREACH	101
+#define EHOSTDOWN	112
+#define EHOSTUNREACH	113
+#define ENONET		64
 
 /* TCP states (include/net/tcp_states.h) */
 #define S_ESTABLISHED	1
@@ -665,6 +669,13 @@ static __always_inline int emit(const struct sock *sk, struct tcp_sock *tp, __u6
 		break;
 	case ECONNABORTED:	/* killed by ss -K / SOCK_DESTROY */
 		cause = TS_CAUSE_RST_SENT;
+		closer = TS_CLOSER_LOCAL;
+		break;
+	case EHOSTUNREACH:	/* an ICMP error (or TTL exceeded) answered the SYN, */
+	case ENETUNREACH:	/* or came before a timeout ended it */
+	case EHOSTDOWN:
+	case ENONET:
+		cause = TS_CAUSE_UNREACHABLE;
 		closer = TS_CLOSER_LOCAL;
 		break;
 	default:

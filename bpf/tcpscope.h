@@ -27,6 +27,7 @@
 #define TS_CAUSE_REFUSED	4
 #define TS_CAUSE_TIMEOUT	5
 #define TS_CAUSE_ABANDONED	6
+#define TS_CAUSE_UNREACHABLE	7
 
 /* tcpscope_event.flags */
 #define TS_F_PID_UNCERTAIN	0x01	/* pid/comm are "current" at close */

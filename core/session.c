@@ -25,6 +25,7 @@ static const char *const cause_names[] = {
 	[CAUSE_REFUSED] = "refused",
 	[CAUSE_TIMEOUT] = "timeout",
 	[CAUSE_ABANDONED] = "abandoned",
+	[CAUSE_UNREACHABLE] = "unreachable",
 };
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))

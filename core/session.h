@@ -35,6 +35,7 @@ enum sess_cause {
 	CAUSE_REFUSED,	/* connect() refused (RST to our SYN) */
 	CAUSE_TIMEOUT,	/* retransmission / keepalive timeout */
 	CAUSE_ABANDONED,	/* closed by its owner before the handshake ended */
+	CAUSE_UNREACHABLE,	/* an ICMP error: host or network unreachable */
 	CAUSE_MAX,
 };
 
@@ -83,7 +84,7 @@ static inline int session_is_rst(const struct session *s)
 
 const char *session_dir_name(enum sess_dir d);		/* "out" "in" "?" */
 const char *session_closer_name(enum sess_closer c);	/* "local" "remote" "?" */
-const char *session_cause_name(enum sess_cause c);	/* "fin" "rst_sent" "rst_recv" "refused" "timeout" "abandoned" "?" */
+const char *session_cause_name(enum sess_cause c);	/* "fin" "rst_sent" "rst_recv" "refused" "timeout" "abandoned" "unreachable" "?" */
 /* Parse the names above back; return 0 or -EINVAL. */
 int session_dir_parse(const char *s, uint8_t *out);
 int session_closer_parse(const char *s, uint8_t *out);

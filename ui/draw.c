@@ -339,8 +339,8 @@ static enum ui_style cell_style(enum view_kind kind, const struct column *c, con
 		case COL_CAUSE:
 			if (session_is_rst(s))
 				return ST_RST;
-			return s->cause == CAUSE_TIMEOUT || s->cause == CAUSE_ABANDONED ? ST_WARN
-											 : ST_NORMAL;
+			return s->cause == CAUSE_TIMEOUT || s->cause == CAUSE_ABANDONED ||
+			       s->cause == CAUSE_UNREACHABLE ? ST_WARN : ST_NORMAL;
 		case COL_PARTIAL:
 			return s->flags & SESS_PARTIAL ? ST_DIM : ST_NORMAL;
 		case COL_RETRANS:

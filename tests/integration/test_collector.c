@@ -351,6 +351,100 @@ static void test_abandoned_connect(void **state)
 	scope_cleanup(&sc);
 }
 
+/* Run a shell command line made from fmt; true when it exited 0. */
+static bool shell(const char *fmt, ...)
+{
+	char cmd[512];
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	rc = system(cmd);
+	if (rc != 0)
+		printf("failed (%d): %s\n", rc, cmd);
+	return rc == 0;
+}
+
+/* In the network namespace at path, connect() to addr:port; exit 0 when it
+ * fails with EHOSTUNREACH. */
+static void connect_in_netns(const char *path, const char *addr, unsigned short port)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port) };
+	int ns = open(path, O_RDONLY | O_CLOEXEC), fd;
+
+	prctl(PR_SET_NAME, "ts-unreach");
+	if (ns < 0 || setns(ns, CLONE_NEWNET))
+		_exit(2);
+	inet_pton(AF_INET, addr, &a.sin_addr);
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	if (fd < 0)
+		_exit(3);
+	if (connect(fd, (struct sockaddr *)&a, sizeof(a)) == 0)
+		_exit(4);
+	_exit(errno == EHOSTUNREACH ? 0 : 5);
+}
+
+/*
+ * A connect() answered by an ICMP error: a client namespace routes through
+ * a router namespace (veth), whose route to the destination is
+ * `unreachable`; the router answers the SYN with ICMP host unreachable and
+ * connect() fails with EHOSTUNREACH. Reported as `unreachable`, closed by
+ * this side, with its owner, its address in that namespace, no payload.
+ */
+static void test_unreachable(void **state)
+{
+	char cns[32], rns[32], path[64];
+	unsigned short port = scope_free_port();
+	struct session *v = NULL;
+	struct scope sc;
+	int status = -1;
+	bool up;
+	size_t n;
+	pid_t pid;
+
+	snprintf(cns, sizeof(cns), "tsu-c-%d", (int)getpid());
+	snprintf(rns, sizeof(rns), "tsu-r-%d", (int)getpid());
+	up = shell("ip netns add %s && ip netns add %s", cns, rns) &&
+	     shell("ip -n %s link add tsu0 type veth peer name tsu1 netns %s", cns, rns) &&
+	     shell("ip -n %s link set lo up && ip -n %s link set lo up", cns, rns) &&
+	     shell("ip -n %s addr add 10.201.0.1/24 dev tsu0 && ip -n %s link set tsu0 up",
+		   cns, cns) &&
+	     shell("ip -n %s addr add 10.201.0.2/24 dev tsu1 && ip -n %s link set tsu1 up",
+		   rns, rns) &&
+	     shell("ip -n %s route add default via 10.201.0.2", cns) &&
+	     shell("ip netns exec %s sh -c 'echo 1 > /proc/sys/net/ipv4/ip_forward'", rns) &&
+	     shell("ip -n %s route add unreachable 10.202.0.0/24", rns);
+	if (up) {
+		start_scope_x(&sc, state, port, 1, false, "--comm", "ts-unreach");
+		snprintf(path, sizeof(path), "/run/netns/%s", cns);
+		fflush(NULL);
+		pid = fork();
+		if (pid == 0)
+			connect_in_netns(path, "10.202.0.9", port);
+		waitpid(pid, &status, 0);
+	}
+	shell("ip netns del %s; ip netns del %s", cns, rns);
+	assert_true(up);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	finish_scope(&sc, &v, &n, 1);
+	assert_int_equal(v[0].cause, CAUSE_UNREACHABLE);
+	assert_int_equal(v[0].closer, CLOSER_LOCAL);
+	assert_int_equal(v[0].dir, DIR_OUT);
+	assert_int_equal(v[0].pid, pid);
+	assert_string_equal(v[0].comm, "ts-unreach");
+	assert_false(v[0].flags & SESS_PID_UNCERTAIN);
+	assert_int_equal(v[0].rport, port);
+	assert_int_equal(v[0].laddr.s6_addr32[3], htonl(0x0ac90001));	/* 10.201.0.1 */
+	assert_int_equal(v[0].raddr.s6_addr32[3], htonl(0x0aca0009));	/* 10.202.0.9 */
+	assert_int_equal(v[0].tx_bytes, 0);
+	assert_int_equal(v[0].rx_bytes, 0);
+	free(v);
+	scope_cleanup(&sc);
+}
+
 static bool summary_counts(struct scope *sc, unsigned long long *shown, unsigned long long *missed,
 			   unsigned long long *gone);
 
@@ -1792,6 +1886,7 @@ int main(void)
 		BOTH_HOOKS(test_server_unread_close),
 		BOTH_HOOKS(test_refused),
 		BOTH_HOOKS(test_abandoned_connect),
+		BOTH_HOOKS(test_unreachable),
 		BOTH_HOOKS(test_syn_sent_again),
 		BOTH_HOOKS(test_reset_before_accept),
 		BOTH_HOOKS(test_owner_keeps_reset_socket),

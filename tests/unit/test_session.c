@@ -37,7 +37,7 @@ static void test_closer_names(void **state)
 static void test_cause_names_round_trip(void **state)
 {
 	static const char *const expect[] = {
-		"?", "fin", "rst_sent", "rst_recv", "refused", "timeout", "abandoned",
+		"?", "fin", "rst_sent", "rst_recv", "refused", "timeout", "abandoned", "unreachable",
 	};
 	unsigned int c;
 
