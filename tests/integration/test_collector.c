@@ -318,13 +318,36 @@ static void abandon_connect(unsigned short port)
 	_exit(0);
 }
 
+/* A connect() that failed as `cause` in the child pid (named comm), which
+ * exited with status: one session, out, closed by this side, with its
+ * certain owner and no payload. Returns it (v[0], to free). */
+static struct session *failed_connect(struct scope *sc, int status, pid_t pid,
+				      unsigned short port, enum sess_cause cause, const char *comm)
+{
+	struct session *v = NULL;
+	size_t n;
+
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	finish_scope(sc, &v, &n, 1);
+	assert_int_equal(v[0].rport, port);
+	assert_int_equal(v[0].cause, cause);
+	assert_int_equal(v[0].closer, CLOSER_LOCAL);
+	assert_int_equal(v[0].dir, DIR_OUT);
+	assert_int_equal(v[0].pid, pid);
+	assert_string_equal(v[0].comm, comm);
+	assert_false(v[0].flags & SESS_PID_UNCERTAIN);
+	assert_int_equal(v[0].tx_bytes, 0);
+	assert_int_equal(v[0].rx_bytes, 0);
+	return v;
+}
+
 static void test_abandoned_connect(void **state)
 {
 	unsigned short port = scope_free_port();
 	struct session *v = NULL;
 	struct scope sc;
 	int status = -1;
-	size_t n;
 	pid_t pid;
 
 	start_scope_x(&sc, state, port, 1, false, "--comm", "ts-abandon");
@@ -334,18 +357,7 @@ static void test_abandoned_connect(void **state)
 	if (pid == 0)
 		abandon_connect(port);
 	assert_int_equal(waitpid(pid, &status, 0), pid);
-	assert_true(WIFEXITED(status));
-	assert_int_equal(WEXITSTATUS(status), 0);
-	finish_scope(&sc, &v, &n, 1);
-	assert_int_equal(v[0].rport, port);
-	assert_int_equal(v[0].cause, CAUSE_ABANDONED);
-	assert_int_equal(v[0].closer, CLOSER_LOCAL);
-	assert_int_equal(v[0].dir, DIR_OUT);
-	assert_int_equal(v[0].pid, pid);
-	assert_string_equal(v[0].comm, "ts-abandon");
-	assert_false(v[0].flags & SESS_PID_UNCERTAIN);
-	assert_int_equal(v[0].tx_bytes, 0);
-	assert_int_equal(v[0].rx_bytes, 0);
+	v = failed_connect(&sc, status, pid, port, CAUSE_ABANDONED, "ts-abandon");
 	assert_true(v[0].dur_us >= 150000);
 	free(v);
 	scope_cleanup(&sc);
@@ -400,9 +412,8 @@ static void test_unreachable(void **state)
 	struct session *v = NULL;
 	struct scope sc;
 	int status = -1;
+	pid_t pid = -1;
 	bool up;
-	size_t n;
-	pid_t pid;
 
 	snprintf(cns, sizeof(cns), "tsu-c-%d", (int)getpid());
 	snprintf(rns, sizeof(rns), "tsu-r-%d", (int)getpid());
@@ -427,20 +438,9 @@ static void test_unreachable(void **state)
 	}
 	shell("ip netns del %s; ip netns del %s", cns, rns);
 	assert_true(up);
-	assert_true(WIFEXITED(status));
-	assert_int_equal(WEXITSTATUS(status), 0);
-	finish_scope(&sc, &v, &n, 1);
-	assert_int_equal(v[0].cause, CAUSE_UNREACHABLE);
-	assert_int_equal(v[0].closer, CLOSER_LOCAL);
-	assert_int_equal(v[0].dir, DIR_OUT);
-	assert_int_equal(v[0].pid, pid);
-	assert_string_equal(v[0].comm, "ts-unreach");
-	assert_false(v[0].flags & SESS_PID_UNCERTAIN);
-	assert_int_equal(v[0].rport, port);
+	v = failed_connect(&sc, status, pid, port, CAUSE_UNREACHABLE, "ts-unreach");
 	assert_int_equal(v[0].laddr.s6_addr32[3], htonl(0x0ac90001));	/* 10.201.0.1 */
 	assert_int_equal(v[0].raddr.s6_addr32[3], htonl(0x0aca0009));	/* 10.202.0.9 */
-	assert_int_equal(v[0].tx_bytes, 0);
-	assert_int_equal(v[0].rx_bytes, 0);
 	free(v);
 	scope_cleanup(&sc);
 }
