@@ -175,14 +175,22 @@ struct {
 	__type(value, __u8);
 } await_owner SEC(".maps");
 
-/* Listening ports seen by the start-up iterator: tells whether an already
- * open session was accepted or connected. */
+/* Listening ports, seen by the start-up iterator and at every listen()
+ * since: whether a session not followed from its start was accepted or
+ * connected; and who listens (the process that called listen(), in its own
+ * context; pid 0 for a listener found at start-up), the best guess for the
+ * owner of an accepted session whose owner never shows itself. */
+struct listen_owner {
+	__u32 pid;
+	char comm[TS_COMM_LEN];
+};
+
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__uint(max_entries, 4096);
 	__type(key, __u16);
-	__type(value, __u8);
+	__type(value, struct listen_owner);
 } listen_ports SEC(".maps");
 
 /* Read a field directly (tp_btf: BTF-typed pointer) or through
@@ -745,8 +753,19 @@ static __always_inline int emit(const struct sock *sk, struct tcp_sock *tp, __u6
 		e->pid = info->pid;
 		__builtin_memcpy(e->comm, info->comm, sizeof(e->comm));
 	} else {
-		/* The owner's own abortive close, or the fallback: current. */
-		current_ident(&e->pid, e->comm, direct);
+		/* The owner's own abortive close, or the fallback: current;
+		 * for an accepted session, who listens on its port is the
+		 * better guess (the current task is the peer, or any). */
+		struct listen_owner *l = NULL;
+
+		if (!ident_now && (flags & I_IN))
+			l = bpf_map_lookup_elem(&listen_ports, &e->lport);
+		if (l && l->pid) {
+			e->pid = l->pid;
+			__builtin_memcpy(e->comm, l->comm, sizeof(e->comm));
+		} else {
+			current_ident(&e->pid, e->comm, direct);
+		}
 		if (!ident_now) {
 			e->flags |= TS_F_PID_UNCERTAIN;
 			/* Not orphaned: a process holds it (typically: reset
@@ -838,6 +857,16 @@ static __always_inline struct tcp_sock *to_tcp_sock(const struct sock *sk, bool 
  * work; FIN_WAIT2, CLOSE_WAIT and CLOSING cost a switch (the closer and a
  * received FIN are read back at CLOSE).
  */
+/* A listen(): who listens on the port, for listen_ports. */
+static __always_inline void note_listener(const struct sock *sk, bool direct)
+{
+	struct listen_owner l;
+	__u16 lport = RD(direct, sk, __sk_common.skc_num);
+
+	current_ident(&l.pid, l.comm, direct);
+	bpf_map_update_elem(&listen_ports, &lport, &l, BPF_ANY);
+}
+
 static __always_inline int handle(const struct sock *sk, int oldstate, int newstate,
 				  const struct addr_args *a, bool direct, bool cast)
 {
@@ -873,6 +902,9 @@ static __always_inline int handle(const struct sock *sk, int oldstate, int newst
 				ck = bpf_get_socket_cookie((void *)sk);
 		}
 		break;
+	case S_LISTEN:		/* listen(): the owner's context */
+		note_listener(rd, direct);
+		return 0;
 	default:
 		return 0;
 	}
@@ -1165,7 +1197,6 @@ int tcpscope_seed_tcp(struct bpf_iter__tcp *ctx)
 	struct sk_info fresh, *info;
 	struct tcp_sock *tp;
 	__u16 flags = I_PARTIAL, lport;
-	__u8 one = 1;
 	__u64 key, ck;
 	int state;
 
@@ -1174,7 +1205,10 @@ int tcpscope_seed_tcp(struct bpf_iter__tcp *ctx)
 	state = skc->skc_state;
 	lport = skc->skc_num;
 	if (state == S_LISTEN) {
-		bpf_map_update_elem(&listen_ports, &lport, &one, BPF_ANY);
+		struct listen_owner unknown = {};
+
+		/* A listen() seen since start-up already named its owner. */
+		bpf_map_update_elem(&listen_ports, &lport, &unknown, BPF_NOEXIST);
 		return 0;
 	}
 	if (state == S_TIME_WAIT || state == S_NEW_SYN_RECV || state == S_CLOSE)

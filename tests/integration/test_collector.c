@@ -707,8 +707,9 @@ static void test_reset_before_accept(void **state)
 /*
  * The owner keeps a socket its peer reset open for longer than the wait
  * (1.5 s against 0.5 s): the row comes out at the end of the wait, its
- * owner a best guess flagged so (pid_certain=0), and -v counts it among
- * the sessions whose owner's close did not come.
+ * owner a best guess flagged so (pid_certain=0): the process that listens
+ * on its port; and -v counts it among the sessions whose owner's close did
+ * not come.
  */
 static void test_owner_keeps_reset_socket(void **state)
 {
@@ -731,6 +732,10 @@ static void test_owner_keeps_reset_socket(void **state)
 	assert_false(cli->flags & SESS_PID_UNCERTAIN);
 	assert_int_equal(srv->cause, CAUSE_RST_RECV);
 	assert_true(srv->flags & SESS_PID_UNCERTAIN);
+	/* the guess: who listens on the port (here the server itself), not
+	 * the client whose RST ended it */
+	assert_int_equal(srv->pid, res.server_pid);
+	assert_string_equal(srv->comm, "ts-keep-srv");
 	if (!strstr(scope_stderr(&sc), line))
 		printf("tcpscope stderr: %s\n", scope_stderr(&sc));
 	assert_non_null(strstr(scope_stderr(&sc), line));
