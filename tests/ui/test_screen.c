@@ -1023,7 +1023,9 @@ static void test_quit_restores_terminal(void **state)
  * exit, with the summary on a line of its own, not over the last frame. */
 static void test_limited_terminals(void **state)
 {
-	static const char *const no_alt[] = { "TERM=linux", "TERM=vt100" };
+	/* For the Linux console ncurses loads libgpm (mouse), which leaks at
+	 * exit what ASan reports: not ours, and not what is tested here. */
+	static const char *const no_alt[] = { "TERM=linux NCURSES_GPM_TERMS=", "TERM=vt100" };
 	struct ctx *c = *state;
 	char cmd[8192];
 
