@@ -48,6 +48,7 @@ struct options {
 	struct collector_opts copts;
 	bool no_color;
 	bool verbose;
+	uint64_t trace_start_ns;	/* CLOCK_REALTIME just before the programs attach */
 };
 
 static volatile sig_atomic_t stop_signal;
@@ -495,11 +496,11 @@ static int run_stream(struct session_source *src, const struct options *o)
 
 	sc.out = outfile_open(&out, STDOUT_FILENO, &stop_signal, out_buf, sizeof(out_buf));
 	sc.out_size = sizeof(out_buf);
-	/* -t counts live from now, when tracing began: a session held back
-	 * for its owner comes after later ones, and counted from the first
-	 * row printed it could go below zero. */
+	/* -t counts live from when tracing began (no traced close is older):
+	 * a session held back for its owner comes after later ones, and
+	 * counted from the first row printed it could go below zero. */
 	if (!o->replay)
-		sc.first_end_ns = realtime_ns();
+		sc.first_end_ns = o->trace_start_ns;
 	if (!sc.out) {
 		fprintf(stderr, "tcpscope: cannot set up the output: %s\n", strerror(errno));
 		return 1;
@@ -666,6 +667,7 @@ int main(int argc, char **argv)
 		} else {
 			o.copts.on_attached = say_attached;
 		}
+		o.trace_start_ns = realtime_ns();	/* -t counts from here */
 		src = collector_open(&o.copts, err, sizeof(err));
 		if (!src) {
 			say(err, "");
