@@ -32,9 +32,8 @@ static void text_header(FILE *f, const struct stream_opts *o)
 	if (o->time_s)
 		fprintf(f, "%-9s ", "TIME(s)");
 	if (o->wide)
-		fprintf(f, "%-8s %-16s %-2s %-26s %-5s %-26s %-5s %6s %6s %-9s %-8s %s\n",
-			"PID", "COMM", "IP", "LADDR", "LPORT", "RADDR", "RPORT", "TX_KB",
-			"RX_KB", "MS", "END", "DIR");
+		fprintf(f, "%-5s %-16s %-2s %-26s %-5s %-26s %-5s %6s %6s %s\n", "PID", "COMM",
+			"IP", "LADDR", "LPORT", "RADDR", "RPORT", "TX_KB", "RX_KB", "MS");
 	else
 		fprintf(f, "%-5s %-10s %-15s %-5s %-15s %-5s %5s %5s %s\n", "PID", "COMM",
 			"LADDR", "LPORT", "RADDR", "RPORT", "TX_KB", "RX_KB", "MS");
@@ -43,7 +42,7 @@ static void text_header(FILE *f, const struct stream_opts *o)
 static void text_session(FILE *f, const struct stream_opts *o, const struct session *s,
 			 uint64_t first_end_ns)
 {
-	char laddr[FMT_ADDR_LEN], raddr[FMT_ADDR_LEN], ms[48], pid[16];
+	char laddr[FMT_ADDR_LEN], raddr[FMT_ADDR_LEN], ms[48];
 	unsigned long long hundredths;
 
 	if (o->time_hms) {
@@ -61,7 +60,7 @@ static void text_session(FILE *f, const struct stream_opts *o, const struct sess
 		snprintf(ts, sizeof(ts), "%s%llu.%06llu", neg ? "-" : "",
 			 (unsigned long long)(d / NS_PER_SEC),
 			 (unsigned long long)(d % NS_PER_SEC / 1000));
-		fprintf(f, "%9s ", ts);
+		fprintf(f, "%-9s ", ts);	/* tcplife's "%-9.6f " */
 	}
 	fmt_addr(&s->laddr, s->family, laddr, sizeof(laddr));
 	fmt_addr(&s->raddr, s->family, raddr, sizeof(raddr));
@@ -70,14 +69,11 @@ static void text_session(FILE *f, const struct stream_opts *o, const struct sess
 	snprintf(ms, sizeof(ms), "%llu.%02llu", hundredths / 100, hundredths % 100);
 
 	if (o->wide) {
-		snprintf(pid, sizeof(pid), "%u%s", s->pid,
-			 s->flags & SESS_PID_UNCERTAIN ? "?" : "");
-		fprintf(f, "%-8s ", pid);
+		fprintf(f, "%-5u ", s->pid);
 		put_comm(f, s->comm, 16);
-		fprintf(f, " %-2s %-26s %-5u %-26s %-5u %6" PRIu64 " %6" PRIu64 " %-9s %-8s %s\n",
+		fprintf(f, " %-2s %-26s %-5u %-26s %-5u %6" PRIu64 " %6" PRIu64 " %s\n",
 			s->family == AF_INET6 ? "6" : "4", laddr, s->lport, raddr, s->rport,
-			s->tx_bytes / 1024, s->rx_bytes / 1024, ms,
-			session_cause_name(s->cause), session_dir_name(s->dir));
+			s->tx_bytes / 1024, s->rx_bytes / 1024, ms);
 	} else {
 		fprintf(f, "%-5u ", s->pid);
 		put_comm(f, s->comm, 10);

@@ -8,9 +8,10 @@
  *              (26 with wide, plus an IP column), TX_KB/RX_KB in KiB, MS with
  *              two decimals. time_hms prepends TIME (HH:MM:SS, local),
  *              time_s prepends TIME(s) (seconds since first_end_ns, 6
- *              decimals); with both, TIME comes first. Wide mode only adds,
- *              after MS: END (why the session ended) and DIR; and it marks an
- *              uncertain pid with '?' after the number (PID is 8 wide).
+ *              decimals, left-aligned in 9 like tcplife's "%-9.6f"); with
+ *              both, TIME comes first. Wide mode is tcplife's -w exactly (MS
+ *              stays the last column: scripts take it with $NF; END, DIR and
+ *              the owner's certainty are in the CSV and JSON).
  *              Process names are escaped (fmt_comm_escape()).
  * STREAM_CSV   the Sessions column table (same writer as the export);
  *              wide/time_s/time_hms do not change it.

@@ -70,7 +70,7 @@ static void usage(FILE *f)
 "  -o, --output FORMAT   stream to stdout: text, csv or json\n"
 "  -s                    same as -o csv (tcplife's flag)\n"
 "  -w, --wide            wide text/screen columns (16-char comm, IPv6 addresses)\n"
-"  -t                    text: prepend TIME(s), seconds since the first session\n"
+"  -t                    text: prepend TIME(s), seconds since tracing began\n"
 "  -T                    text: prepend TIME, HH:MM:SS\n"
 "      --duration SECS   stop after SECS seconds\n"
 "      --count N         stop after N sessions (after filtering)\n"
