@@ -272,6 +272,8 @@ static int parse_session(struct parse_ctx *ctx, const struct csv_record *rec,
 			BAD(COL_PID_CERTAIN);
 		if (!b)
 			s->flags |= SESS_PID_UNCERTAIN;
+	} else {
+		s->flags |= SESS_PID_UNCERTAIN;	/* a file that does not say: not known */
 	}
 	if ((v = field(ctx, rec, COL_PARTIAL))) {
 		if (parse_bool(v, &b) < 0)
