@@ -336,6 +336,13 @@ static int parse_args(int argc, char **argv, struct options *o)
 		return fail_usage("unexpected argument '%s'", argv[optind]);
 	if (!o->stream && (o->duration_s > 0 || o->count))
 		return fail_usage("--duration and --count apply to a stream: add -o text|csv|json");
+	/* tcplife's -s -t has TIME(s) in its CSV: here the CSV and JSON always
+	 * carry time and start_time, and -t/-T would be silently ignored. */
+	if (o->stream && o->sopts.fmt != STREAM_TEXT && (o->sopts.time_s || o->sopts.time_hms))
+		return fail_usage("-t and -T apply to the text stream (-o text); the CSV and JSON "
+				  "always carry time and start_time");
+	if (!o->stream && (o->sopts.time_s || o->sopts.time_hms))
+		return fail_usage("-t and -T apply to the text stream: add -o text");
 	return -1;
 }
 
