@@ -568,6 +568,46 @@ bad:
 	return -EINVAL;
 }
 
+int fmt_cp_cols(uint32_t cp)
+{
+	/* Combining marks and zero-width characters. */
+	static const uint32_t zero[][2] = {
+		{ 0x0300, 0x036f }, { 0x0483, 0x0489 }, { 0x0591, 0x05bd }, { 0x0610, 0x061a },
+		{ 0x064b, 0x065f }, { 0x1ab0, 0x1aff }, { 0x1dc0, 0x1dff }, { 0x200b, 0x200f },
+		{ 0x20d0, 0x20ff }, { 0xfe00, 0xfe0f }, { 0xfe20, 0xfe2f },
+	};
+	/* East Asian Wide and Fullwidth, and emoji. */
+	static const uint32_t wide[][2] = {
+		{ 0x1100, 0x115f }, { 0x231a, 0x231b }, { 0x2329, 0x232a }, { 0x23e9, 0x23ec },
+		{ 0x25fd, 0x25fe }, { 0x2614, 0x2615 }, { 0x2648, 0x2653 }, { 0x26aa, 0x26ab },
+		{ 0x2e80, 0x303e }, { 0x3041, 0x33ff }, { 0x3400, 0x4dbf }, { 0x4e00, 0x9fff },
+		{ 0xa000, 0xa4cf }, { 0xa960, 0xa97f }, { 0xac00, 0xd7a3 }, { 0xf900, 0xfaff },
+		{ 0xfe10, 0xfe19 }, { 0xfe30, 0xfe6f }, { 0xff00, 0xff60 }, { 0xffe0, 0xffe6 },
+		{ 0x1f300, 0x1f64f }, { 0x1f900, 0x1f9ff }, { 0x20000, 0x3fffd },
+	};
+	size_t i;
+
+	if (cp < 0x300)
+		return 1;
+	for (i = 0; i < sizeof(zero) / sizeof(zero[0]); i++)
+		if (cp >= zero[i][0] && cp <= zero[i][1])
+			return 0;
+	for (i = 0; i < sizeof(wide) / sizeof(wide[0]); i++)
+		if (cp >= wide[i][0] && cp <= wide[i][1])
+			return 2;
+	return 1;
+}
+
+/* The code point of a valid UTF-8 sequence of n bytes. */
+static uint32_t utf8_cp(const unsigned char *p, size_t n)
+{
+	uint32_t cp = n == 2 ? p[0] & 0x1f : n == 3 ? p[0] & 0x0f : p[0] & 0x07;
+
+	for (size_t i = 1; i < n; i++)
+		cp = cp << 6 | (p[i] & 0x3f);
+	return cp;
+}
+
 size_t fmt_cut_cols(const char *s, size_t max_cols, size_t *cols)
 {
 	const unsigned char *p = (const unsigned char *)s;
@@ -584,7 +624,7 @@ size_t fmt_cut_cols(const char *s, size_t max_cols, size_t *cols)
 			size_t l = fmt_utf8_seq_len(p + i, strnlen(s + i, 4));
 
 			adv = l ? l : 1;
-			n = 1;
+			n = l ? (size_t)fmt_cp_cols(utf8_cp(p + i, l)) : 1;
 		}
 		if (w + n > max_cols)
 			break;

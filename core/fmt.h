@@ -96,11 +96,15 @@ int fmt_comm_unescape(const char *in, char *comm_out);
 
 /*
  * Length in bytes of the longest prefix of escaped text s that is at most
- * max_cols characters wide, never splitting an escape ("\xNN", "\\") or a
- * UTF-8 sequence. Each code point counts as one column. If cols is not NULL
- * it receives the width of that prefix.
+ * max_cols columns wide, never splitting an escape ("\xNN", "\\") or a
+ * UTF-8 sequence. A code point takes the columns a terminal gives it
+ * (fmt_cp_cols(): 2 for East Asian wide and emoji, 0 for a combining mark,
+ * else 1), whatever the locale. If cols is not NULL it receives the width
+ * of that prefix.
  */
 size_t fmt_cut_cols(const char *s, size_t max_cols, size_t *cols);
+/* Columns of a printable code point on a terminal: 0, 1 or 2. */
+int fmt_cp_cols(uint32_t cp);
 
 /*
  * Write s as a JSON string with its quotes. '"', '\' and control characters

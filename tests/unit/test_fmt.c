@@ -443,6 +443,18 @@ static void test_cut_cols(void **state)
 	assert_int_equal(fmt_cut_cols("\xc3\xa9t\xc3\xa9", 2, &cols), 3);
 	assert_int_equal(cols, 2);
 	assert_int_equal(fmt_cut_cols("\xe2\x82\xac\xe2\x82\xac", 1, NULL), 3);
+	/* East Asian wide: two columns each, never split; a combining mark: none */
+	assert_int_equal(fmt_cut_cols("\xc3\xa9\xe6\x97\xa5\xe6\x9c\xac", 10, &cols), 8);
+	assert_int_equal(cols, 5);				/* é 日 本 */
+	assert_int_equal(fmt_cut_cols("\xc3\xa9\xe6\x97\xa5\xe6\x9c\xac", 4, &cols), 5);
+	assert_int_equal(cols, 3);				/* é 日: 本 would make 5 */
+	assert_int_equal(fmt_cut_cols("e\xcc\x81x", 2, &cols), 4);
+	assert_int_equal(cols, 2);				/* e + U+0301, x */
+	assert_int_equal(fmt_cp_cols('a'), 1);
+	assert_int_equal(fmt_cp_cols(0x1f600), 2);		/* an emoji */
+	assert_int_equal(fmt_cp_cols(0xac00), 2);		/* Hangul */
+	assert_int_equal(fmt_cp_cols(0x200b), 0);		/* zero width space */
+	assert_int_equal(fmt_cp_cols(0x00e9), 1);
 }
 
 static char *json_of(const char *s)

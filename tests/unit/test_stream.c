@@ -229,6 +229,21 @@ static void test_json_hostile_comm_always_valid(void **state)
 	}
 }
 
+/* Names of wide characters keep the columns aligned: padded by the columns
+ * a terminal gives them, not by characters. */
+static void test_text_wide_characters(void **state)
+{
+	struct stream_opts o = { .fmt = STREAM_TEXT };
+	struct session s = tcplife_example(0);
+	char *out;
+
+	snprintf(s.comm, sizeof(s.comm), "%s", "\xc3\xa9\xe6\x97\xa5\xe6\x9c\xac");	/* é日本 */
+	out = render(&o, &s, 1, 0, false);
+	assert_string_equal(out, "22597 \xc3\xa9\xe6\x97\xa5\xe6\x9c\xac      127.0.0.1       46644 "
+				 "127.0.0.1       28527     0     0 0.23\n");
+	free(out);
+}
+
 /* STREAM_ROW_MAX bounds every row: a session with every field at its
  * longest (a name of bytes escaped one by one, IPv6 addresses of the most
  * digits, numbers at their maximum), in every format and layout. */
@@ -283,6 +298,7 @@ int main(void)
 		cmocka_unit_test(test_json_lines),
 		cmocka_unit_test(test_json_hostile_comm_always_valid),
 		cmocka_unit_test(test_row_max),
+		cmocka_unit_test(test_text_wide_characters),
 	};
 
 	return cmocka_run_group_tests_name("stream", tests, NULL, NULL);
