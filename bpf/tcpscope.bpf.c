@@ -240,22 +240,59 @@ static __always_inline void capture_identity(struct sk_info *info, bool direct)
 	info->flags |= I_IDENT;
 }
 
-/* In the owner's context: take its identity unless it is already known
- * for this process (a connect()ed socket closed by its connector). tp_btf
- * asks for the task once (a helper call). */
+#define PF_EXITING	0x00000004
+#define PF_IO_WORKER	0x00000010
+
+/*
+ * Whether the task that closes a socket does so as its owner: in close()
+ * or a call that closes descriptors (dup2, exec, io_uring), in shutdown(),
+ * or exiting. The last reference to a socket's file can also be dropped by
+ * a task that held it for a moment after the owner's close(): `ss -p` or
+ * `lsof` reading /proc/PID/fd; the close then runs in that task, which owns
+ * nothing (one session in about a thousand under an `ss -p` loop was given
+ * to `ss`). Told on x86-64 by the system call the task is in (a helper call
+ * and a load); assumed elsewhere, and on kernels before 5.15.
+ */
+static __always_inline bool owner_context(struct task_struct *t)
+{
+#if defined(__TARGET_ARCH_x86)
+	if (bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_task_pt_regs)) {
+		struct pt_regs *regs;
+		long nr;
+
+		if (t->flags & (PF_EXITING | PF_IO_WORKER))
+			return true;
+		regs = (struct pt_regs *)bpf_task_pt_regs(t);
+		if (!regs)
+			return true;
+		nr = regs->orig_ax;
+		return nr == 3 /* close */ || nr == 48 /* shutdown */ || nr == 33 /* dup2 */ ||
+		       nr == 292 /* dup3 */ || nr == 436 /* close_range */ || nr == 59 /* execve */ ||
+		       nr == 322 /* execveat */ || nr == 60 /* exit */ || nr == 231 /* exit_group */ ||
+		       nr == 426 /* io_uring_enter */;
+	}
+#endif
+	return true;
+}
+
+/* At the owner's close() or shutdown(): take its identity, unless one is
+ * known already. An outgoing session keeps the process that connect()ed
+ * (as tcplife does: a socket handed to another process stays its
+ * connector's); an accepted one takes its closer's, if the closer is its
+ * owner (owner_context()). tp_btf asks for the task once (a helper call). */
 static __always_inline void refresh_identity(struct sk_info *info, bool direct)
 {
+	if (info->flags & I_IDENT)
+		return;
 	if (direct) {
 		struct task_struct *t = bpf_get_current_task_btf();
 
-		if ((info->flags & I_IDENT) && info->pid == t->tgid)
+		if (!owner_context(t))
 			return;
 		task_ident(t, &info->pid, info->comm);
 		info->flags |= I_IDENT;
 		return;
 	}
-	if ((info->flags & I_IDENT) && info->pid == current_pid(direct))
-		return;
 	capture_identity(info, direct);
 }
 
@@ -648,7 +685,8 @@ static __always_inline int emit(const struct sock *sk, struct tcp_sock *tp, __u6
 			 * the owner's close(), which sends the RST. */
 			cause = TS_CAUSE_RST_SENT;
 			closer = TS_CLOSER_LOCAL;
-			if (!(flags & I_IDENT))
+			if (!(flags & I_IDENT) &&
+			    (!direct || owner_context(bpf_get_current_task_btf())))
 				ident_now = true;
 		} else if (oldstate == S_SYN_SENT) {
 			/* connect() given up by its owner (close(), or a

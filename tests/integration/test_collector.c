@@ -6,6 +6,7 @@
  * tracepoint), and the main ones also on tp_btf as it loads on kernels
  * without bpf_rdonly_cast.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -1720,6 +1721,111 @@ static void test_burst(void **state)
  * hundred); a certain row with another owner fails at once. Every session
  * is reported or counted as missed.
  */
+/* Until killed: find the process named comm, and read the links of its
+ * descriptors over and over, as `ss -p` and `lsof` do: each readlink holds
+ * the file for a moment. */
+static void read_fd_links_of(const char *comm)
+{
+	char path[300], buf[256];
+	pid_t pid = 0;
+
+	prctl(PR_SET_NAME, "ts-reader");
+	while (!pid) {
+		DIR *d = opendir("/proc");
+		struct dirent *e;
+
+		while (d && (e = readdir(d))) {
+			FILE *f;
+
+			snprintf(path, sizeof(path), "/proc/%s/comm", e->d_name);
+			f = fopen(path, "r");
+			if (f && fgets(buf, sizeof(buf), f) && !strncmp(buf, comm, strlen(comm)) &&
+			    buf[strlen(comm)] == '\n')
+				pid = atoi(e->d_name);
+			if (f)
+				fclose(f);
+		}
+		if (d)
+			closedir(d);
+	}
+	snprintf(path, sizeof(path), "/proc/%d/fd", (int)pid);
+	for (;;) {
+		DIR *d = opendir(path);
+		struct dirent *e;
+
+		while (d && (e = readdir(d))) {
+			char link[600];
+
+			snprintf(link, sizeof(link), "%s/%s", path, e->d_name);
+			(void)!readlink(link, buf, sizeof(buf));
+		}
+		if (d)
+			closedir(d);
+	}
+}
+
+/*
+ * A task that holds a socket's file for a moment while its owner closes it
+ * (a loop reading the links of the server's descriptors, as `ss -p` does)
+ * may drop the last reference itself: the close then runs in that task.
+ * No session is given to it: the server's rows are named with the server,
+ * or flagged uncertain; the clients' keep their connector.
+ */
+static void test_transient_holder(void **state)
+{
+	struct traffic_burst_spec spec = {
+		.family = AF_INET, .server_comm = "ts-th-srv", .client_comm = "ts-th-cli",
+		.c2s_bytes = 100, .s2c_bytes = 300, .closer = TRAFFIC_CLIENT,
+		.count = 20000, .concurrency = 2, .src_addrs = 16, .limit_ms = 120000,
+	};
+	static char portarg[16];
+	const char *argv[] = { "-o", "csv", "--hook", hook_of(state), "-P", portarg, NULL };
+	const uint64_t expect = 2 * spec.count;
+	size_t n = 0, reader_rows = 0, uncertain = 0;
+	struct traffic_burst_result res;
+	unsigned long long missed = 0;
+	struct session *v = NULL;
+	struct scope sc;
+	pid_t reader;
+	long lines;
+
+	fflush(NULL);
+	reader = fork();
+	assert_true(reader >= 0);
+	if (reader == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		read_fd_links_of("ts-th-srv");
+	}
+	burst_under_scope(&sc, argv, portarg, &spec, &res);
+	kill(reader, SIGKILL);
+	waitpid(reader, NULL, 0);
+	lines = stop_after_burst(&sc, expect, &missed);
+	assert_int_equal(scope_read_sessions(&sc, &v, &n), 0);
+	assert_int_equal(n, (size_t)lines);
+	for (size_t i = 0; i < n; i++) {
+		bool server = v[i].lport == spec.port;
+
+		if (v[i].pid == (uint32_t)reader || !strcmp(v[i].comm, "ts-reader")) {
+			if (reader_rows++ < 5)
+				printf("a row given to the reader: pid %u %s lport %u rport %u "
+				       "certain %d\n", v[i].pid, v[i].comm, v[i].lport, v[i].rport,
+				       !(v[i].flags & SESS_PID_UNCERTAIN));
+			continue;
+		}
+		if (v[i].flags & SESS_PID_UNCERTAIN) {
+			uncertain++;
+			continue;
+		}
+		assert_int_equal(v[i].pid, server ? res.server_pid : res.client_pid);
+		assert_string_equal(v[i].comm, server ? "ts-th-srv" : "ts-th-cli");
+	}
+	printf("%zu sessions, %zu uncertain, %zu given to the reader\n", n, uncertain,
+	       reader_rows);
+	assert_int_equal(reader_rows, 0);
+	free(v);
+	scope_cleanup(&sc);
+}
+
 static void test_rst_burst(void **state)
 {
 	struct traffic_burst_spec spec = {
@@ -1913,6 +2019,7 @@ int main(void)
 		BOTH_HOOKS(test_burst),
 		BOTH_HOOKS(test_burst_stalled),
 		BOTH_HOOKS(test_rst_burst),
+		cmocka_unit_test_prestate(test_transient_holder, "tp_btf"),
 		HELPER_HOOK(test_v4_client_closes),
 		HELPER_HOOK(test_v6_server_closes),
 		HELPER_HOOK(test_close_times_shutdown),
