@@ -783,8 +783,9 @@ static void draw_detail(const struct ui_state *st, const struct ui_figures *fig)
 					"seen): they may be another process's." };
 		if (s->flags & SESS_PARTIAL)
 			lines[n++] = (struct dline){ .kind = DL_NOTE,
-				.text = "Open before tcpscope started: start time and byte counts "
-					"cover only what was seen." };
+				.text = "Not followed from its start (open before tcpscope started, "
+					"or begun with the socket table full): start and duration "
+					"count from tcpscope's start; bytes are the whole session's." };
 	} else {
 		const struct agg_row *r = &st->detail_agg;
 		const struct session_log *log = fig->model ? fig->model->log : NULL;

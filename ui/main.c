@@ -279,8 +279,9 @@ static int parse_args(int argc, char **argv, struct options *o)
 			o->replay = optarg;
 			break;
 		case OPT_HISTORY:
-			if (parse_u64(optarg, 1, 100000000, &v))
-				return fail_usage("bad --history '%s': expected 1 to 100000000 sessions", optarg);
+			if (parse_u64(optarg, 1, SESSION_LOG_MAX_CAPACITY, &v))
+				return fail_usage("bad --history '%s': expected 1 to %u sessions", optarg,
+						  SESSION_LOG_MAX_CAPACITY);
 			o->history = v;
 			break;
 		case OPT_INTERVAL:

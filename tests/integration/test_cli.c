@@ -110,6 +110,7 @@ static const struct cli_case cases[] = {
 	{ "count garbage", { "-o", "csv", "--count", "ten" }, USAGE, { "--count" }, 0 },
 	{ "history 0", { "--history", "0" }, USAGE, { "--history" }, 0 },
 	{ "history too big", { "--history", "100000001" }, USAGE, { "--history" }, 0 },
+	{ "history over the log's most", { "--history", "16777217" }, USAGE, { "1 to 16777216" }, 0 },
 	{ "history exponent", { "--history", "1e3" }, USAGE, { "--history" }, 0 },
 	{ "interval too small", { "-o", "csv", "--interval", "9" }, USAGE, { "--interval" }, 0 },
 	{ "interval too big", { "-o", "csv", "--interval", "10001" }, USAGE, { "--interval" }, 0 },
