@@ -274,6 +274,13 @@ static void draw_tabs(const struct ui_state *st, const struct ui_figures *fig)
 		snprintf(rows, sizeof(rows), "%zu %s", st->n, st->n == 1 ? "row" : "rows");
 	else
 		snprintf(rows, sizeof(rows), "%zu of %zu", st->n, fig->view_total);
+	/* Rows above the screen (new ones sorted in above a selection kept
+	 * in place, or scrolled past): say so, Home shows them. */
+	if (vs->top > 0 && vs->top < st->n) {
+		size_t len = strlen(rows);
+
+		snprintf(rows + len, sizeof(rows) - len, ", %zu above", vs->top);
+	}
 	snprintf(right, sizeof(right), "%s%s%s%s", rows,
 		 st->from_history ? "  recent history" : "",
 		 columns_cut(st) ? "  Left/Right: columns" : "",

@@ -144,6 +144,13 @@ static void test_sessions_view(void **state)
 	assert_string_equal(cell(&c->t, VIEW_SESSIONS, 30 - 3, COL_TIME, buf, sizeof(buf)), "22:01:55");
 	assert_string_equal(cell(&c->t, VIEW_SESSIONS, 30 - 3, COL_PID, buf, sizeof(buf)), "6001");
 	assert_int_equal(screen_rows(&c->t, 30), 30 - 7);
+	/* the rows above the screen are counted: 244 - 23 on it */
+	assert_non_null(strstr(c->t.screen, "244 rows, 221 above"));
+	tmux_keys(&c->t, "Home");
+	assert_true(tmux_wait_gone(&c->t, "above"));
+	tmux_keys(&c->t, "PageDown");
+	tmux_keys(&c->t, "PageDown");
+	assert_true(tmux_wait_text(&c->t, "rows, 22 above"));
 }
 
 static void test_switch_views(void **state)
