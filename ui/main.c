@@ -32,6 +32,7 @@
 #include "ui/monitor.h"
 #include "ui/outfile.h"
 #include "ui/status.h"
+#include "ui/term.h"
 
 #define TCPSCOPE_VERSION "0.1.0"
 #define EXIT_USAGE 2
@@ -56,6 +57,7 @@ static volatile sig_atomic_t stop_signal;
 static void on_stop_signal(int sig)
 {
 	stop_signal = sig;
+	ui_term_note_stop(sig);	/* the monitor's own flag, for when it starts */
 }
 
 static void usage(FILE *f)

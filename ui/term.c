@@ -79,7 +79,8 @@ static void install_signals(void)
 	struct sigaction sa;
 	size_t i;
 
-	stop_signal = 0;
+	/* A stop that came before (while BPF loaded: ui_term_note_stop())
+	 * stays: the monitor's loop ends at once. */
 	memset(&sa, 0, sizeof(sa));
 	sigemptyset(&sa.sa_mask);
 	sa.sa_handler = on_stop;
@@ -104,6 +105,11 @@ static void restore_signals(void)
 int ui_term_stop_signal(void)
 {
 	return stop_signal;
+}
+
+void ui_term_note_stop(int sig)
+{
+	stop_signal = sig;
 }
 
 /* ---- the crash reset sequence ---------------------------------------------- */

@@ -64,6 +64,9 @@ void ui_term_close(void);
 
 /* A stop signal arrived (its number, or 0). */
 int ui_term_stop_signal(void);
+/* A stop signal arrived before the terminal was opened (async-signal-safe:
+ * a handler may call it); the monitor ends as soon as it runs. */
+void ui_term_note_stop(int sig);
 
 /*
  * Next key without waiting: a ui_key code, UK_MOUSE, UK_NONE for a key

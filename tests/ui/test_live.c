@@ -612,6 +612,34 @@ static void test_live_flood_paces_redraws(void **state)
 	assert_int_equal(last_gap, 100);
 }
 
+/*
+ * A stop signal that comes while the monitor starts (5 to 100 ms after
+ * exec, while BPF loads and before the screen is up) ends it as it would
+ * later: exit 0, the terminal restored. Until 2026-12-05 such a signal was
+ * lost and the monitor ran on.
+ */
+static void test_live_signal_during_startup(void **state)
+{
+	static const char *const sigs[] = { "INT", "TERM", "HUP" };
+	static const int delays_ms[] = { 5, 20, 50 };
+	char cmd[4096];
+
+	(void)state;
+	assert_int_equal(tmux_start(&t, 120, 32), 0);
+	for (size_t i = 0; i < sizeof(delays_ms) / sizeof(delays_ms[0]); i++) {
+		tmux_line(&t, "clear");
+		assert_true(tmux_wait_gone(&t, "EXIT=0"));
+		snprintf(cmd, sizeof(cmd), "bash -c '(sleep 0.%03d; kill -%s $$) & exec %s -P 9'; "
+			 "echo EXIT=$?", delays_ms[i], sigs[i], tcpscope);
+		tmux_line(&t, cmd);
+		/* (the command line shows "EXIT=$?") */
+		if (!tmux_wait(&t, tmux_pred_contains, "EXIT=0", false, 10000, "the monitor's exit"))
+			fail_msg("SIG%s %d ms after the start: no exit 0 (lost, the monitor runs on?)",
+				 sigs[i], delays_ms[i]);
+		assert_null(strstr(t.screen, "F10Quit"));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -619,6 +647,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_live_open_before_start, stop_terminal),
 		cmocka_unit_test_teardown(test_live_quit_counts_everything, stop_terminal),
 		cmocka_unit_test_teardown(test_live_flood_paces_redraws, stop_terminal),
+		cmocka_unit_test_teardown(test_live_signal_during_startup, stop_terminal),
 	};
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
