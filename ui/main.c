@@ -329,10 +329,18 @@ static int parse_args(int argc, char **argv, struct options *o)
 			if (optopt > 0 && optopt < 128 && isalnum(optopt))
 				return fail_usage("option -%c needs a value", optopt);
 			return fail_usage("option %s needs a value", argv[optind - 1]);
-		default:
-			if (optopt)
-				return fail_usage("unknown option -%c", optopt);
-			return fail_usage("unknown option %s", argv[optind - 1]);
+		default: {
+			/* getopt leaves the word it stopped at behind optind: a
+			 * long option given a value it does not take ("--wide=x")
+			 * sets optopt to the option's own code, not a letter. */
+			const char *word = argv[optind - 1], *eq = strchr(word, '=');
+
+			if (!strncmp(word, "--", 2) && eq)
+				return fail_usage("option %.*s takes no value", (int)(eq - word), word);
+			if (!strncmp(word, "--", 2) || !optopt || optopt >= 128 || !isprint(optopt))
+				return fail_usage("unknown option %s", word);
+			return fail_usage("unknown option -%c", optopt);
+		}
 		}
 	}
 	if (optind < argc)
