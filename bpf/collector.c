@@ -1112,6 +1112,7 @@ struct session_source *collector_open(const struct collector_opts *opts, char *e
 	bool casts[3];
 	struct collector *c;
 	int n_hooks = 0, rc = -EINVAL, i;
+	enum collector_hook last_hook = HOOK_AUTO;
 	bool iters;
 
 	if (!opts)
@@ -1175,6 +1176,7 @@ struct session_source *collector_open(const struct collector_opts *opts, char *e
 
 	heap_prepare(btf);
 	for (i = 0; i < n_hooks && !c->skel; i++) {
+		last_hook = hooks[i];
 		iters = true;
 		rc = try_open(c, opts, hooks[i], casts[i], iters);
 		if (rc && iters) {
@@ -1183,8 +1185,8 @@ struct session_source *collector_open(const struct collector_opts *opts, char *e
 				log_line("BPF iterators did not load: no start-up seeding (sessions "
 					 "already open will show as partial) and no sweep");
 		}
-		if (rc == -EPERM)
-			break;	/* not allowed: no other hook will do better */
+		if (rc == -EPERM || rc == -EMFILE || rc == -ENFILE || rc == -ENOMEM)
+			break;	/* not allowed, or out of resources: no other hook will do better */
 		if (rc && i + 1 < n_hooks && hooks[i + 1] == hooks[i] && log_verbose)
 			log_line("tp_btf hook with bpf_rdonly_cast unavailable (%s), "
 				 "trying it with bpf_skc_to_tcp_sock", errstr(-rc));
@@ -1194,7 +1196,18 @@ struct session_source *collector_open(const struct collector_opts *opts, char *e
 	}
 	heap_release();
 	if (!c->skel) {
-		if ((rc == -EPERM || rc == -EACCES) && geteuid() != 0)
+		if (rc == -EMFILE || rc == -ENFILE)
+			snprintf(err, errlen, "cannot load BPF programs: too many open files (raise "
+				 "ulimit -n: tcpscope needs about 64 descriptors)");
+		else if (rc == -ENOMEM)
+			snprintf(err, errlen, "cannot load BPF programs: out of memory (ulimit -v, or "
+				 "a smaller --ring-size or --max-sockets)");
+		else if ((rc == -EPERM || rc == -EACCES) && geteuid() != 0 &&
+			 last_hook == HOOK_TRACEPOINT)
+			snprintf(err, errlen, "cannot load BPF programs (%s): the classic tracepoint "
+				 "needs root (tracefs is root's only) besides CAP_BPF and CAP_PERFMON",
+				 strerror(-rc));
+		else if ((rc == -EPERM || rc == -EACCES) && geteuid() != 0)
 			snprintf(err, errlen, "cannot load BPF programs (%s): run as root or with "
 				 "CAP_BPF and CAP_PERFMON", strerror(-rc));
 		else if (rc == -EACCES)

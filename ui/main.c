@@ -20,6 +20,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 
@@ -622,6 +623,18 @@ static bool open_closed_std_fds(void)
 	return out_closed;
 }
 
+/* The BPF objects take some 60 descriptors: a soft limit below 1024 is
+ * raised towards the hard one (a shell's `ulimit -Sn 16`). Never fails. */
+static void enough_descriptors(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) || rl.rlim_cur >= 1024 || rl.rlim_cur >= rl.rlim_max)
+		return;
+	rl.rlim_cur = rl.rlim_max < 1024 ? rl.rlim_max : 1024;
+	setrlimit(RLIMIT_NOFILE, &rl);
+}
+
 int main(int argc, char **argv)
 {
 	struct options o = { .interval_ms = 100 };
@@ -632,6 +645,7 @@ int main(int argc, char **argv)
 	char err[512];
 	int rc;
 
+	enough_descriptors();
 	filter_init(&o.filter);
 	rc = parse_args(argc, argv, &o);
 	if (rc >= 0)

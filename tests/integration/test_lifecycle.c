@@ -873,6 +873,38 @@ static void test_stdout_closed(void **state)
 	run_result_free(&r);
 }
 
+/* Few descriptors: a low soft limit is raised (the stream runs); a hard
+ * limit too low for the BPF objects gives one line naming it, exit 1, not a
+ * fall back to the other hook on an error that is not the hook's. */
+static void test_few_descriptors(void **state)
+{
+	char cmd[1024];
+	const char *argv[] = { "/bin/sh", "-c", cmd, NULL };
+	struct run_opts o = { .timeout_ms = 15000 };
+	struct run_result r;
+	char st[64];
+
+	snprintf(cmd, sizeof(cmd), "ulimit -Sn 16 && exec %s -o csv -P 9 --duration 0.3",
+		 scope_binary());
+	assert_int_equal(run_capture(argv, &o, &r), 0);
+	if (!WIFEXITED(r.status) || WEXITSTATUS(r.status) != 0)
+		printf("soft 16: %s: %s\n", run_status_str(&r, st, sizeof(st)), shown(r.err));
+	assert_true(WIFEXITED(r.status));
+	assert_int_equal(WEXITSTATUS(r.status), 0);
+	run_result_free(&r);
+
+	snprintf(cmd, sizeof(cmd), "ulimit -n 16 && exec %s -o csv -P 9 --duration 0.3",
+		 scope_binary());
+	assert_int_equal(run_capture(argv, &o, &r), 0);
+	if (!WIFEXITED(r.status) || WEXITSTATUS(r.status) != 1)
+		printf("hard 16: %s: %s\n", run_status_str(&r, st, sizeof(st)), shown(r.err));
+	assert_true(WIFEXITED(r.status));
+	assert_int_equal(WEXITSTATUS(r.status), 1);
+	assert_string_equal(r.err, "tcpscope: cannot load BPF programs: too many open files (raise "
+				   "ulimit -n: tcpscope needs about 64 descriptors)\n");
+	run_result_free(&r);
+}
+
 /* --duration ends the stream by itself: exit 0, summary, nothing left. */
 static void test_duration_ends(void **state)
 {
@@ -910,6 +942,7 @@ int main(void)
 		cmocka_unit_test(test_stalled_reader_reads_again),
 		cmocka_unit_test(test_stdout_full),
 		cmocka_unit_test(test_stdout_closed),
+		cmocka_unit_test(test_few_descriptors),
 		cmocka_unit_test(test_duration_ends),
 		cmocka_unit_test(test_time_column_never_negative),
 	};
