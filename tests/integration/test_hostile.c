@@ -262,13 +262,11 @@ static void check_text(enum out_kind k)
 		for (int s = 0; s < 2; s++) {
 			uint32_t pid;
 			uint16_t lport, rport;
-			char pidtxt[16];
 
 			side(i, s, &pid, &lport, &rport);
 			if (wide) {
-				snprintf(pidtxt, sizeof(pidtxt), "%u", pid);
-				snprintf(line, sizeof(line), "%-8s %s %-2s %-26s %-5u %-26s %-5u ",
-					 pidtxt, comm, run.family[i] == AF_INET ? "4" : "6", addr,
+				snprintf(line, sizeof(line), "%-5u %s %-2s %-26s %-5u %-26s %-5u ",
+					 pid, comm, run.family[i] == AF_INET ? "4" : "6", addr,
 					 lport, addr, rport);
 			} else {
 				snprintf(line, sizeof(line), "%-5u %s %-15s %-5u %-15s %-5u ", pid,
