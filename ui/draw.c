@@ -349,6 +349,8 @@ static enum ui_style cell_style(enum view_kind kind, const struct column *c, con
 			return s->cause == CAUSE_TIMEOUT || s->cause == CAUSE_ABANDONED ||
 			       s->cause == CAUSE_UNREACHABLE ? ST_WARN : ST_NORMAL;
 		case COL_PARTIAL:
+		case COL_DURATION:	/* counted from tcpscope's start */
+		case COL_START_TIME:
 			return s->flags & SESS_PARTIAL ? ST_DIM : ST_NORMAL;
 		case COL_RETRANS:
 			return s->retrans ? ST_WARN : ST_NORMAL;
@@ -586,6 +588,7 @@ static const struct help_line help_extra[] = {
 	{ "TX RX", "payload bytes sent / received (no headers, SYN or FIN)", false },
 	{ "red END / RST", "session ended by a reset (sent, received, refused)", false },
 	{ "yellow END", "timeout, unreachable (ICMP), abandoned (closed while connecting)", false },
+	{ "blue DUR", "not followed from its start (partial): counted from tcpscope's start", false },
 	{ "\\x1b in COMM", "a control byte in a process name, shown escaped", false },
 	{ "Filters", "combine (AND); lists like 80,443,8000-8010; on every view", false },
 	{ "recent history", "filtered totals come from the sessions still in memory", false },

@@ -108,11 +108,27 @@ static void usage(FILE *f)
 /* One line on stderr. Messages quote what the user typed (file names,
  * values): it is escaped, so it can neither break the line nor reach the
  * terminal as a control sequence. */
+/* One line on stderr. Control bytes and invalid UTF-8 in msg are escaped;
+ * a backslash is left alone: the messages that quote input (a replay file's
+ * header, a bad value) quote it escaped already, and "\x1b" must not turn
+ * into "\\x1b". */
 static void say(const char *msg, const char *suffix)
 {
 	char esc[2048];
+	size_t o = 0;
 
-	fmt_escape(msg, strlen(msg), esc, sizeof(esc));
+	while (*msg && o + 1 < sizeof(esc)) {
+		size_t n = strcspn(msg, "\\");
+
+		o += fmt_escape(msg, n, esc + o, sizeof(esc) - o);
+		msg += n;
+		if (*msg == '\\' && o + 1 < sizeof(esc)) {
+			esc[o++] = '\\';
+			esc[o] = '\0';
+			msg++;
+		}
+	}
+	esc[o < sizeof(esc) ? o : sizeof(esc) - 1] = '\0';
 	fprintf(stderr, "tcpscope: %s%s\n", esc, suffix);
 }
 

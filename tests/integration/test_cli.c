@@ -157,6 +157,8 @@ static const struct cli_case cases[] = {
 	{ "replay empty file", { "-o", "csv", "--replay", "@empty.csv" }, USAGE, { "empty" }, 0 },
 	{ "replay /dev/null", { "-o", "csv", "--replay", "/dev/null" }, USAGE, { "empty" }, 0 },
 	{ "replay /dev/zero", { "-o", "csv", "--replay", "/dev/zero" }, USAGE, { "NUL" }, 0 },
+	{ "replay header with ESC, escaped once", { "-o", "csv", "--replay", "@escheader.csv" }, USAGE,
+	  { "(header starts '\\x1b[31mx')" }, 0 },
 	{ "replay binary garbage", { "-o", "csv", "--replay", "@garbage.bin" }, USAGE,
 	  { "garbage.bin" }, 0 },
 	{ "replay text, not CSV", { "-o", "text", "--replay", "@prose.txt" }, USAGE,
@@ -278,6 +280,7 @@ static int setup_fixtures(void **state)
 	write_text("empty.csv", "");
 	write_file("garbage.bin", "\x7f" "ELF\x02\x01\x01\0\0\0\xff\xfe,\"\n\x1b[2J", 18, 0644);
 	write_text("prose.txt", "This is not a CSV file.\nIt has, however, commas.\n");
+	write_text("escheader.csv", "\x1b[31mx,y\n1,2\n");
 	write_text("truncated.csv", HEADER ROW "2026-11-23T22:00:01.000000Z,43,wget,4,127.0.");
 	write_text("openquote.csv", HEADER ROW "2026-11-23T22:00:01.000000Z,43,\"wget,4\n");
 	write_text("strayquote.csv", HEADER "2026-11-23T22:00:00.000100Z,42,cu\"rl,4,"
