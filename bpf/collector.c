@@ -718,6 +718,7 @@ static void collector_stats(struct session_source *src, struct source_stats *out
 
 	memset(out, 0, sizeof(*out));
 	out->sessions = c->delivered;
+	out->started_ns = c->started_epoch_ns;
 	out->ring_full = __atomic_load_n(&c->skel->bss->ring_full, __ATOMIC_RELAXED);
 	out->table_full = __atomic_load_n(&c->skel->bss->table_full, __ATOMIC_RELAXED);
 	out->seeded = c->skel->bss->seeded;

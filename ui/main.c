@@ -50,7 +50,6 @@ struct options {
 	struct collector_opts copts;
 	bool no_color;
 	bool verbose;
-	uint64_t trace_start_ns;	/* CLOCK_REALTIME just before the programs attach */
 };
 
 static volatile sig_atomic_t stop_signal;
@@ -487,14 +486,6 @@ static uint64_t now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static uint64_t realtime_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 /* As soon as every close is seen: sessions already open are looked for next. */
 static void say_attached(void *ctx, const char *hook)
 {
@@ -524,6 +515,7 @@ static int run_stream(struct session_source *src, const struct options *o)
 	uint64_t deadline = o->duration_s > 0 ? now_ms() + (uint64_t)(o->duration_s * 1000) : 0;
 	uint64_t header_lost, rows_lost;
 	int fd = source_fd(src), rc = 0, n;
+	struct source_stats st;
 	struct outfile out;
 
 	/* Flushed after every drain: a big buffer only saves write calls. */
@@ -533,9 +525,10 @@ static int run_stream(struct session_source *src, const struct options *o)
 	sc.out_size = sizeof(out_buf);
 	/* -t counts live from when tracing began (no traced close is older):
 	 * a session held back for its owner comes after later ones, and
-	 * counted from the first row printed it could go below zero. */
-	if (!o->replay)
-		sc.first_end_ns = o->trace_start_ns;
+	 * counted from the first row printed it could go below zero. A replay
+	 * (0 here) counts from its first row. */
+	source_stats(src, &st);
+	sc.first_end_ns = st.started_ns;
 	if (!sc.out) {
 		fprintf(stderr, "tcpscope: cannot set up the output: %s\n", strerror(errno));
 		return 1;
@@ -715,7 +708,6 @@ int main(int argc, char **argv)
 		} else {
 			o.copts.on_attached = say_attached;
 		}
-		o.trace_start_ns = realtime_ns();	/* -t counts from here */
 		src = collector_open(&o.copts, err, sizeof(err));
 		if (!src) {
 			say(err, "");
