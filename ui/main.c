@@ -144,13 +144,34 @@ static int fail_usage(const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
-/* Strict unsigned parse: digits only, within [min, max]. */
-static int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
+/* The number in s, without the blanks around it (as list items may have),
+ * into buf; NULL when it is empty or too long. */
+static const char *trim_blanks(const char *s, char *buf, size_t len)
 {
-	char *end;
+	size_t n;
+
+	if (!s)
+		return NULL;
+	s += strspn(s, " \t");
+	n = strlen(s);
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	if (!n || n >= len)
+		return NULL;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	return buf;
+}
+
+/* Strict unsigned parse: decimal digits only (blanks around them allowed),
+ * within [min, max]. */
+static int parse_u64(const char *arg, uint64_t min, uint64_t max, uint64_t *out)
+{
+	char buf[32], *end;
+	const char *s = trim_blanks(arg, buf, sizeof(buf));
 	unsigned long long v;
 
-	if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
+	if (!s || strspn(s, "0123456789") != strlen(s))
 		return -EINVAL;
 	errno = 0;
 	v = strtoull(s, &end, 10);
@@ -160,15 +181,16 @@ static int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 	return 0;
 }
 
-static int parse_seconds(const char *s, double *out)
+static int parse_seconds(const char *arg, double *out)
 {
-	char *end;
+	char buf[64], *end;
+	const char *s = trim_blanks(arg, buf, sizeof(buf));
 	double v;
 
-	if (!s || !*s)
+	if (!s)
 		return -EINVAL;
 	/* Decimal only: digits, with a fraction if any (strtod would take
-	 * "0x10", "1e3", " 5", "inf"). */
+	 * "0x10", "1e3", "inf"). */
 	if (strspn(s, "0123456789.") != strlen(s) || strchr(s, '.') != strrchr(s, '.') ||
 	    !strpbrk(s, "0123456789"))
 		return -EINVAL;

@@ -108,6 +108,11 @@ static const struct cli_case cases[] = {
 	{ "count overflow", { "-o", "csv", "--count", "18446744073709551616" }, USAGE,
 	  { "--count" }, 0 },
 	{ "count garbage", { "-o", "csv", "--count", "ten" }, USAGE, { "--count" }, 0 },
+	{ "count blank", { "-o", "csv", "--count", " \t " }, USAGE, { "--count" }, 0 },
+	{ "count blank inside", { "-o", "csv", "--count", "1 0" }, USAGE, { "--count" }, 0 },
+	{ "count newline", { "-o", "csv", "--count", "5\n" }, USAGE, { "--count" }, 0 },
+	{ "count plus", { "-o", "csv", "--count", " +5" }, USAGE, { "--count" }, 0 },
+	{ "duration blank", { "-o", "csv", "--duration", "  " }, USAGE, { "--duration" }, 0 },
 	{ "history 0", { "--history", "0" }, USAGE, { "--history" }, 0 },
 	{ "history too big", { "--history", "100000001" }, USAGE, { "--history" }, 0 },
 	{ "history over the log's most", { "--history", "16777217" }, USAGE, { "1 to 16777216" }, 0 },
@@ -527,6 +532,20 @@ static void test_replay_reproduces_rows(void **state)
 	free(want);
 }
 
+/* A number takes blanks around it as a list item does ("-p ' 5'",
+ * "--count ' 3 '"): both kinds of flag read input the same way. */
+static void test_numbers_take_blanks(void **state)
+{
+	const char *args[] = { "-o", "csv", "--count", " 3\t", "--duration", " 60 ", "--history",
+			       "  1000", "-p", " 1 - 4194304 ", "--replay", "@valid.csv", NULL };
+	struct run_result r;
+
+	run_ok(args, false, &r);
+	assert_int_equal(count_lines(r.out, r.out_len), 1 + 3);
+	check_one_line(&r, (const char *const[]){ "3 sessions", NULL });
+	run_result_free(&r);
+}
+
 /* Replay needs neither root nor BPF. */
 static void test_replay_as_nobody(void **state)
 {
@@ -665,6 +684,7 @@ int main(void)
 	static const struct CMUnitTest good[] = {
 		cmocka_unit_test(test_replay_reproduces_rows),
 		cmocka_unit_test(test_replay_as_nobody),
+		cmocka_unit_test(test_numbers_take_blanks),
 		cmocka_unit_test(test_replay_header_only),
 		cmocka_unit_test(test_replay_hostile_formats),
 		cmocka_unit_test(test_stream_writes_in_big_pieces),
