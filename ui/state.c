@@ -207,9 +207,14 @@ void ui_state_set_rows(struct ui_state *st, const void *const *rows, size_t n, b
 	} else if (old_sel >= n) {
 		vs->sel = n - 1;
 	}
-	/* keep the selected row where it was on the screen */
+	/* keep the selected row where it was on the screen; but a summary
+	 * shown from its top stays at its top (a ranking: what sorts in above
+	 * the selection is what the user most wants to see), the selection
+	 * moving down it while it stays on the screen */
 	off = old_sel >= old_top ? old_sel - old_top : 0;
 	vs->top = vs->sel >= off ? vs->sel - off : 0;
+	if (st->view != VIEW_SESSIONS && old_top == 0)
+		vs->top = 0;
 	clamp_top(st);
 	remember(st);
 }

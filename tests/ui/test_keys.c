@@ -179,6 +179,55 @@ static void test_per_view_selection_kept(void **state)
 	assert_ptr_equal(ui_state_selected(st), &procs[2]);
 }
 
+/*
+ * A summary shown from its top stays at its top when a row sorts in above
+ * the selection (the selection keeps its process and moves down); scrolled
+ * into, it holds still, the selected row at its screen line.
+ */
+static void test_summary_top_stays_in_view(void **state)
+{
+	struct ui_state *st = *state;
+	struct ui_view_state *vs = &st->vs[VIEW_PROCS];
+	struct agg_row newcomer = procs[0];
+	const void *rows[9];
+	size_t p;
+
+	ui_keys_handle(st, '2');
+	ui_state_set_size(st, 10, 80);	/* fewer screen rows than the 8 summary rows + 1 */
+	p = (size_t)st->lay.rows_h;
+	assert_true(p >= 2 && p < 8);
+	feed(st, 8);
+	ui_keys_handle(st, UK_HOME);
+	assert_ptr_equal(ui_state_selected(st), &procs[0]);
+	/* a busier process sorts in first */
+	newcomer.pid = 999;
+	newcomer.sessions = 50;
+	rows[0] = &newcomer;
+	for (size_t i = 0; i < 8; i++)
+		rows[i + 1] = proc_rows[i];
+	ui_state_set_rows(st, rows, 9, false);
+	assert_ptr_equal(ui_state_selected(st), &procs[0]);
+	assert_int_equal(vs->sel, 1);
+	assert_int_equal(vs->top, 0);	/* the newcomer is on the screen, not "1 above" */
+	/* the selection at the screen's last line: pushed down, the screen follows it */
+	ui_state_set_rows(st, proc_rows, 8, false);
+	ui_state_select(st, p - 1);
+	assert_int_equal(vs->top, 0);
+	ui_state_set_rows(st, rows, 9, false);
+	assert_ptr_equal(ui_state_selected(st), &procs[p - 1]);
+	assert_int_equal(vs->sel, p);
+	assert_int_equal(vs->top, 1);
+	/* scrolled into: the selected row holds its screen line */
+	ui_state_set_rows(st, proc_rows, 8, false);
+	ui_state_select(st, 7);
+	assert_true(vs->top > 0);
+	size_t line = vs->sel - vs->top;
+
+	ui_state_set_rows(st, rows, 9, false);
+	assert_ptr_equal(ui_state_selected(st), &procs[7]);
+	assert_int_equal(vs->sel - vs->top, line);
+}
+
 /* ---- sort --------------------------------------------------------------------- */
 
 static void test_sort_move_and_invert(void **state)
@@ -1000,6 +1049,7 @@ int main(void)
 		T(test_initial_state),
 		T(test_view_switch),
 		T(test_per_view_selection_kept),
+		T(test_summary_top_stays_in_view),
 		T(test_sort_move_and_invert),
 		T(test_sort_by_time_descending_follows_top),
 		T(test_filter_pids),
