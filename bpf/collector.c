@@ -736,6 +736,7 @@ static void collector_stats(struct session_source *src, struct source_stats *out
 	out->owner_no_wait = c->owner_hold_failed +
 			     __atomic_load_n(&c->skel->bss->await_failed, __ATOMIC_RELAXED);
 	out->owner_lost = __atomic_load_n(&c->skel->bss->owner_lost, __ATOMIC_RELAXED);
+	out->owner_gone = __atomic_load_n(&c->skel->bss->owner_gone, __ATOMIC_RELAXED);
 	out->missed = out->ring_full + out->kernel_misses + out->vanished +
 		      __atomic_load_n(&c->skel->bss->unreadable, __ATOMIC_RELAXED);
 	if (c->flushed) {

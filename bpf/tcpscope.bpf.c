@@ -86,6 +86,10 @@ __u16 sweep_gen;	/* set by user space before each sweep */
 __u64 spilled;		/* records that went to the ring buffer, their lane full */
 __u64 await_failed;	/* sessions that could not wait for their owner (await_owner full) */
 __u64 owner_lost;	/* owner records lost (ring buffer full) */
+__u64 hinted;		/* owners put in owner_hints (lets a close skip the lookup) */
+__u64 owner_gone;	/* sessions closed with no owner known, their socket already
+			 * let go of unseen (before tracing began, or with the table
+			 * full): reported with no owner (pid 0) */
 __s64 mono_to_boot_ns;	/* CLOCK_BOOTTIME - CLOCK_MONOTONIC, kept by user space */
 __u64 stale_entries;	/* sessions whose entry a later socket found still there (a
 			 * new session of the same socket; classic tracepoint: a
@@ -193,6 +197,18 @@ struct {
 	__type(value, struct listen_owner);
 } listen_ports SEC(".maps");
 
+/* The owner of a socket the table could not follow (it was full), taken at
+ * its owner's close (FIN_WAIT1, LAST_ACK: the owner's own context), for its
+ * session's record: otherwise that record could only take the context its
+ * close runs in, the peer or an idle CPU's interrupt. LRU: never refuses,
+ * and what no close consumed ages out. Keyed as `socks`. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 8192);
+	__type(key, __u64);
+	__type(value, struct listen_owner);
+} owner_hints SEC(".maps");
+
 /* Read a field directly (tp_btf: BTF-typed pointer) or through
  * bpf_probe_read_kernel (classic tracepoint: untyped pointer). `direct` is a
  * compile-time constant at every call site, so one branch is compiled. */
@@ -294,6 +310,43 @@ static __always_inline void refresh_identity(struct sk_info *info, bool direct)
 		return;
 	}
 	capture_identity(info, direct);
+}
+
+/* A socket with no entry (the table was full) closed by its owner: keep who
+ * it is for its close's record (owner_hints), if this is its owner's
+ * context (owner_context()). */
+static __always_inline void hint_owner(__u64 key, bool direct)
+{
+	struct listen_owner o;
+
+	if (direct) {
+		struct task_struct *t = bpf_get_current_task_btf();
+
+		if (!owner_context(t))
+			return;
+		task_ident(t, &o.pid, o.comm);
+	} else {
+		current_ident(&o.pid, o.comm, direct);
+	}
+	if (!bpf_map_update_elem(&owner_hints, &key, &o, BPF_NOEXIST) &&
+	    !*(volatile __u64 *)&hinted)
+		__sync_fetch_and_add(&hinted, 1);
+}
+
+/* The owner kept for this socket by hint_owner(), into its record. */
+static __always_inline bool take_hint(__u64 key, struct tcpscope_event *e)
+{
+	struct listen_owner *o;
+
+	if (!*(volatile __u64 *)&hinted)
+		return false;
+	o = bpf_map_lookup_elem(&owner_hints, &key);
+	if (!o)
+		return false;
+	e->pid = o->pid;
+	__builtin_memcpy(e->comm, o->comm, sizeof(e->comm));
+	bpf_map_delete_elem(&owner_hints, &key);
+	return true;
 }
 
 /*
@@ -412,6 +465,10 @@ static __always_inline struct sk_info *info_new(const struct sock *sk, __u64 key
 	struct sk_info *info;
 	struct slot *sl;
 
+	/* The classic tracepoint keys sockets by address: a new session here
+	 * is not the one an old owner hint (its close never seen) was for. */
+	if (!direct && !(flags & I_PARTIAL) && *(volatile __u64 *)&hinted)
+		bpf_map_delete_elem(&owner_hints, &key);
 	if (direct) {
 		sl = slot_of(ck);
 		if (sl && sl->key == ck) {
@@ -790,19 +847,29 @@ static __always_inline int emit(const struct sock *sk, struct tcp_sock *tp, __u6
 	if (info && (flags & I_IDENT)) {
 		e->pid = info->pid;
 		__builtin_memcpy(e->comm, info->comm, sizeof(e->comm));
+	} else if (!info && !ident_now && take_hint(key, e)) {
+		/* Its owner's close, seen while the table was full. */
 	} else {
 		/* The owner's own abortive close, or the fallback: current;
 		 * for an accepted session, who listens on its port is the
-		 * better guess (the current task is the peer, or any). */
+		 * better guess (the current task is the peer, or any). An
+		 * orphan (its owner let go of it) whose owner was never seen
+		 * gets none: its close runs in the peer's context or an
+		 * interrupt's, never its owner's. */
 		struct listen_owner *l = NULL;
+		bool orphan = sk_flags & (1UL << bpf_core_enum_value(enum sock_flags, SOCK_DEAD));
 
 		if (!ident_now && (flags & I_IN))
 			l = bpf_map_lookup_elem(&listen_ports, &e->lport);
 		if (l && l->pid) {
 			e->pid = l->pid;
 			__builtin_memcpy(e->comm, l->comm, sizeof(e->comm));
-		} else {
+		} else if (ident_now || !orphan) {
 			current_ident(&e->pid, e->comm, direct);
+		} else {
+			e->pid = 0;
+			__builtin_memset(e->comm, 0, sizeof(e->comm));
+			__sync_fetch_and_add(&owner_gone, 1);
 		}
 		if (!ident_now) {
 			e->flags |= TS_F_PID_UNCERTAIN;
@@ -1008,15 +1075,19 @@ static __always_inline int handle(const struct sock *sk, int oldstate, int newst
 		return 0;
 	case S_FIN_WAIT1:	/* close()/shutdown() by the owner, first */
 		info = info_lookup_or_partial(rd, key, ck, direct);
-		if (!info)
+		if (!info) {
+			hint_owner(key, direct);
 			return 0;
+		}
 		refresh_identity(info, direct);
 		info->flags |= I_FIN_SENT | I_LOCAL_FIRST;
 		return 0;
 	case S_LAST_ACK:	/* close() by the owner, after their FIN */
 		info = info_lookup_or_partial(rd, key, ck, direct);
-		if (!info)
+		if (!info) {
+			hint_owner(key, direct);
 			return 0;
+		}
 		refresh_identity(info, direct);
 		info->flags |= I_FIN_SENT | I_REMOTE_FIRST;
 		return 0;

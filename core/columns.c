@@ -193,9 +193,17 @@ static int fmt_s_time(const void *r, char *buf, size_t len, enum fmt_style st)
 	return put_time(buf, len, S(r)->end_ns, st);
 }
 
+/* No owner known (pid 0, no name: its socket was let go of unseen): shown
+ * as "-" and "?"; machine formats keep 0 and "". */
+#define NO_OWNER(pid, comm)	((pid) == 0 && (comm)[0] == '\0')
+
 static int fmt_s_pid(const void *r, char *buf, size_t len, enum fmt_style st)
 {
-	int n = fmt_u64(S(r)->pid, buf, len);
+	int n;
+
+	if (st == FMT_HUMAN && NO_OWNER(S(r)->pid, S(r)->comm))
+		return put_str(buf, len, "-");
+	n = fmt_u64(S(r)->pid, buf, len);
 
 	if (n < 0 || st != FMT_HUMAN || !(S(r)->flags & SESS_PID_UNCERTAIN))
 		return n;
@@ -210,6 +218,8 @@ static int fmt_s_pid(const void *r, char *buf, size_t len, enum fmt_style st)
 
 static int fmt_s_comm(const void *r, char *buf, size_t len, enum fmt_style st)
 {
+	if (st == FMT_HUMAN && NO_OWNER(S(r)->pid, S(r)->comm))
+		return put_str(buf, len, "?");
 	return put_comm(buf, len, S(r)->comm);
 }
 
@@ -401,11 +411,15 @@ static struct col_key key_a_avg(const void *a)
 
 static int fmt_a_pid(const void *r, char *buf, size_t len, enum fmt_style st)
 {
+	if (st == FMT_HUMAN && NO_OWNER(A(r)->pid, A(r)->comm))
+		return put_str(buf, len, "-");
 	return put_u64(buf, len, A(r)->pid);
 }
 
 static int fmt_a_comm(const void *r, char *buf, size_t len, enum fmt_style st)
 {
+	if (st == FMT_HUMAN && NO_OWNER(A(r)->pid, A(r)->comm))
+		return put_str(buf, len, "?");
 	return put_comm(buf, len, A(r)->comm);
 }
 

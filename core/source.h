@@ -44,6 +44,8 @@ struct source_stats {
 	uint64_t owner_unseen;	/* waited for their owner's close, which did not come in time */
 	uint64_t owner_no_wait;	/* could not wait (the kernel side's table of them full) */
 	uint64_t owner_lost;	/* owners' records lost on the way (buffer full) */
+	uint64_t owner_gone;	/* no owner at all (pid 0): the socket was let go of
+				 * unseen, before tracing began or with the table full */
 };
 
 struct session_source;

@@ -68,15 +68,18 @@ static void text_session(FILE *f, const struct stream_opts *o, const struct sess
 	hundredths = s->dur_us / 10 + (s->dur_us % 10 >= 5);
 	snprintf(ms, sizeof(ms), "%llu.%02llu", hundredths / 100, hundredths % 100);
 
-	if (o->wide) {
+	if (s->pid == 0 && !s->comm[0]) {
+		/* No owner known: "-" and "?", as on screen. */
+		fprintf(f, "%-5s %-*s", "-", o->wide ? 16 : 10, "?");
+	} else {
 		fprintf(f, "%-5u ", s->pid);
-		put_comm(f, s->comm, 16);
+		put_comm(f, s->comm, o->wide ? 16 : 10);
+	}
+	if (o->wide) {
 		fprintf(f, " %-2s %-26s %-5u %-26s %-5u %6" PRIu64 " %6" PRIu64 " %s\n",
 			s->family == AF_INET6 ? "6" : "4", laddr, s->lport, raddr, s->rport,
 			s->tx_bytes / 1024, s->rx_bytes / 1024, ms);
 	} else {
-		fprintf(f, "%-5u ", s->pid);
-		put_comm(f, s->comm, 10);
 		fprintf(f, " %-15s %-5u %-15s %-5u %5" PRIu64 " %5" PRIu64 " %s\n", laddr,
 			s->lport, raddr, s->rport, s->tx_bytes / 1024, s->rx_bytes / 1024, ms);
 	}

@@ -785,9 +785,18 @@ static void draw_detail(const struct ui_state *st, const struct ui_figures *fig)
 		const struct session *s = &st->detail_sess;
 
 		fmt_comm_escape(s->comm, esc, sizeof(esc));
-		snprintf(title, sizeof(title), "Session of %s, pid %u (Esc closes, f: only this process)",
-			 esc, s->pid);
-		if (s->flags & SESS_PID_UNCERTAIN)
+		if (!s->pid && !s->comm[0])
+			snprintf(title, sizeof(title), "Session of no known process (Esc closes, f: only such sessions)");
+		else
+			snprintf(title, sizeof(title),
+				 "Session of %s, pid %u (Esc closes, f: only this process)", esc,
+				 s->pid);
+		if (!s->pid && !s->comm[0])
+			lines[n++] = (struct dline){ .kind = DL_NOTE,
+				.text = "No owner known: the process let go of the socket before "
+					"tcpscope saw it (before it started, or with the socket "
+					"table full)." };
+		else if (s->flags & SESS_PID_UNCERTAIN)
 			lines[n++] = (struct dline){ .kind = DL_NOTE,
 				.text = "PID and name were taken when the socket closed (no owner "
 					"seen): they may be another process's." };
@@ -803,8 +812,13 @@ static void draw_detail(const struct ui_state *st, const struct ui_figures *fig)
 
 		if (st->detail_kind == VIEW_PROCS) {
 			fmt_comm_escape(r->comm, esc, sizeof(esc));
-			snprintf(title, sizeof(title), "Process %s, pid %u (Esc closes, f: only this process)",
-				 esc, r->pid);
+			if (!r->pid && !r->comm[0])
+				snprintf(title, sizeof(title),
+					 "Sessions of no known process (Esc closes, f: only these)");
+			else
+				snprintf(title, sizeof(title),
+					 "Process %s, pid %u (Esc closes, f: only this process)", esc,
+					 r->pid);
 		} else {
 			snprintf(title, sizeof(title), "Port %u (Esc closes, f: only this port)", r->port);
 		}

@@ -234,7 +234,11 @@ static unsigned filter_to_row(struct ui_state *st, enum view_kind kind, const vo
 		}
 		if (filter_only_pid(&st->filter, pid))
 			goto nomem;
-		ui_state_msg(st, MSG_INFO, "filter: pid %u (%s) (x clears)", pid, comm);
+		if (!pid && !comm[0])
+			ui_state_msg(st, MSG_INFO, "filter: sessions of no known process, pid 0 "
+				     "(x clears)");
+		else
+			ui_state_msg(st, MSG_INFO, "filter: pid %u (%s) (x clears)", pid, comm);
 	}
 	return R_REBUILD | R_REDRAW;
 nomem:

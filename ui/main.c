@@ -432,12 +432,15 @@ static void print_summary(struct session_source *src, uint64_t shown, const stru
 		fprintf(stderr, "tcpscope: %llu sessions came through the ring buffer because their "
 			"CPU's lane was full (user space fell behind)\n",
 			(unsigned long long)st.spilled);
-	if (verbose && (st.owner_unseen || st.owner_no_wait || st.owner_lost))
+	if (verbose && (st.owner_unseen || st.owner_no_wait || st.owner_lost || st.owner_gone))
 		fprintf(stderr, "tcpscope: owners not known for sure: %llu sessions whose owner's "
 			"close did not come within %.1f s or before the end (pid_certain=0); %llu could "
-			"not wait (table full); %llu owners' records were lost (buffer full)\n",
+			"not wait (table full); %llu owners' records were lost (buffer full); %llu "
+			"sessions have no owner (pid 0: let go of before tracing began, or with the "
+			"socket table full)\n",
 			(unsigned long long)st.owner_unseen, COLLECTOR_AWAIT_MS / 1000.0,
-			(unsigned long long)st.owner_no_wait, (unsigned long long)st.owner_lost);
+			(unsigned long long)st.owner_no_wait, (unsigned long long)st.owner_lost,
+			(unsigned long long)st.owner_gone);
 	if (verbose && st.vanished)
 		fprintf(stderr, "tcpscope: %llu sessions closed with no close traced at all (%llu "
 			"found gone by the sweep of open sockets, %llu still followed when a later "

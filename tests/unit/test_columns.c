@@ -138,6 +138,18 @@ static void test_session_cells(void **state)
 	EXACT("raddr", "2001:db8::7");
 	EXACT("comm", "\\x1b]0;pwned\\x07");
 	HUMAN("comm", "\\x1b]0;pwned\\x07");
+	/* no owner known: pid 0 and no name, shown as "-" and "?" */
+	s.pid = 0;
+	s.comm[0] = '\0';
+	s.flags = SESS_PID_UNCERTAIN | SESS_PARTIAL;
+	EXACT("pid", "0");
+	EXACT("comm", "");
+	HUMAN("pid", "-");
+	HUMAN("comm", "?");
+	/* a name alone (the idle task's pid 0 is never so) is shown as it is */
+	strcpy(s.comm, "swapper/0");
+	HUMAN("pid", "0?");
+	HUMAN("comm", "swapper/0");
 #undef EXACT
 #undef HUMAN
 }
@@ -174,6 +186,11 @@ static void test_agg_cells(void **state)
 	assert_string_equal(cell(VIEW_PROCS, "last_seen", &r, FMT_EXACT),
 			    "2026-11-23T22:15:03.000000Z");
 	assert_string_equal(cell(VIEW_PROCS, "last_seen", &r, FMT_HUMAN), "22:15:03");
+	r.pid = 0;
+	r.comm[0] = '\0';
+	assert_string_equal(cell(VIEW_PROCS, "pid", &r, FMT_EXACT), "0");
+	assert_string_equal(cell(VIEW_PROCS, "pid", &r, FMT_HUMAN), "-");
+	assert_string_equal(cell(VIEW_PROCS, "comm", &r, FMT_HUMAN), "?");
 	r.kind = AGG_PORT;
 	r.port = 8443;
 	assert_string_equal(cell(VIEW_PORTS, "port", &r, FMT_EXACT), "8443");

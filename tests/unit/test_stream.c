@@ -121,6 +121,28 @@ static void test_text_wide(void **state)
 	free(out);
 }
 
+/* A session with no owner known (pid 0, no name) reads "-" and "?" in both
+ * layouts, the columns kept. */
+static void test_text_no_owner(void **state)
+{
+	struct stream_opts o = { .fmt = STREAM_TEXT };
+	struct session s = tcplife_example(2);
+	char *out;
+
+	s.pid = 0;
+	s.comm[0] = '\0';
+	s.flags = SESS_PID_UNCERTAIN | SESS_PARTIAL;
+	out = render(&o, &s, 1, 0, false);
+	assert_string_equal(out,
+		"-     ?          100.66.3.172    61620 52.205.89.26    80        0     1 91.79\n");
+	free(out);
+	o.wide = true;
+	out = render(&o, &s, 1, 0, false);
+	assert_string_equal(out,
+		"-     ?                4  100.66.3.172               61620 52.205.89.26               80         0      1 91.79\n");
+	free(out);
+}
+
 /* Hostile names are escaped, cut on character boundaries, and keep the columns aligned. */
 static void test_text_hostile_comm(void **state)
 {
@@ -293,6 +315,7 @@ int main(void)
 		cmocka_unit_test(test_text_matches_tcplife),
 		cmocka_unit_test(test_text_time_columns),
 		cmocka_unit_test(test_text_wide),
+		cmocka_unit_test(test_text_no_owner),
 		cmocka_unit_test(test_text_hostile_comm),
 		cmocka_unit_test(test_csv_stream_is_the_export_format),
 		cmocka_unit_test(test_json_lines),
