@@ -487,6 +487,23 @@ bool filter_accepts(const struct filter *f, const struct session *s)
 	return true;
 }
 
+bool filter_is_process_only(const struct filter *f)
+{
+	return !f->family && !f->lports.n && !f->rports.n && !f->ports.n && !f->search[0];
+}
+
+bool filter_accepts_process(const struct filter *f, uint32_t pid, const char *comm)
+{
+	char esc[FMT_COMM_ESC_LEN];
+
+	if (f->pids.n && !id_set_contains(&f->pids, pid))
+		return false;
+	if (!f->comm[0])
+		return true;
+	fmt_comm_escape(comm, esc, sizeof(esc));
+	return strstr(esc, f->comm) != NULL;
+}
+
 static bool describe_set(char *buf, size_t len, size_t *pos, const char *label,
 			 const struct id_set *set)
 {

@@ -70,6 +70,12 @@ void filter_init(struct filter *f);
 void filter_clear(struct filter *f);		/* frees and empties; reusable */
 bool filter_is_empty(const struct filter *f);
 bool filter_accepts(const struct filter *f, const struct session *s);
+/* Whether f decides on the process alone (pids, comm; nothing else set):
+ * it can then be applied to a process's lifetime totals. */
+bool filter_is_process_only(const struct filter *f);
+/* What filter_accepts() decides for any session of this process, for a
+ * filter_is_process_only() filter. */
+bool filter_accepts_process(const struct filter *f, uint32_t pid, const char *comm);
 /* Deep copy. 0 or -ENOMEM (dst is then empty). dst must be initialised. */
 int filter_copy(struct filter *dst, const struct filter *src);
 /* Same criteria (what filter_accepts() decides on). */

@@ -45,20 +45,21 @@ int model_prefault(struct model *m)
 
 void model_add(struct model *m, const struct session *s)
 {
+	m->offered++;
+	if (m->keep && !filter_accepts(m->keep, s))
+		return;
 	session_log_push(m->log, s);
 	if (agg_add(m->by_proc, s) < 0)
 		m->agg_dropped++;
 	if (agg_add(m->by_port, s) < 0)
 		m->agg_dropped++;
 	m->sessions_total++;
-	if (m->count_filter && filter_accepts(m->count_filter, s))
-		m->matched++;
 	m->generation++;
 }
 
-void model_count_matches(struct model *m, const struct filter *f)
+void model_keep(struct model *m, const struct filter *f)
 {
-	m->count_filter = f;
+	m->keep = f && !filter_is_empty(f) ? f : NULL;
 }
 
 void model_clear(struct model *m)
@@ -67,7 +68,7 @@ void model_clear(struct model *m)
 	agg_table_clear(m->by_proc);
 	agg_table_clear(m->by_port);
 	m->sessions_total = 0;
-	m->matched = 0;
+	m->offered = 0;
 	m->agg_dropped = 0;
 	m->generation++;
 }

@@ -26,9 +26,9 @@ struct model {
 	struct session_log *log;
 	struct agg_table *by_proc;
 	struct agg_table *by_port;
-	uint64_t sessions_total;	/* sessions ever added */
-	const struct filter *count_filter;	/* see model_count_matches() */
-	uint64_t matched;		/* sessions ever added that count_filter accepted */
+	uint64_t sessions_total;	/* sessions ever kept */
+	const struct filter *keep;	/* see model_keep() */
+	uint64_t offered;		/* sessions ever given to model_add(), kept or not */
 	uint64_t agg_dropped;		/* table updates lost to -ENOMEM */
 	uint64_t generation;		/* bumped by every change */
 };
@@ -40,11 +40,13 @@ void model_fini(struct model *m);
 /* Back the whole history with memory now (see session_log_prefault()). */
 int model_prefault(struct model *m);
 
+/* Keep s (in the log and the totals), unless the keep filter rejects it. */
 void model_add(struct model *m, const struct session *s);
-/* From now on, count in m->matched the sessions that f accepts (NULL: stop):
- * the history holds only the last N, and a filter may match more. f must
- * outlive its use. */
-void model_count_matches(struct model *m, const struct filter *f);
+/* From now on, keep only the sessions that f accepts (NULL or an empty
+ * filter: all): the command line's filter, so that the sessions it rejects
+ * take no room in the history and count in no total. f must outlive its
+ * use. */
+void model_keep(struct model *m, const struct filter *f);
 /* Forget every session and total (the log capacity is kept). */
 void model_clear(struct model *m);
 

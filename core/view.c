@@ -263,6 +263,18 @@ static int build_aggs(struct view *v, const struct model *m, const struct filter
 	v->total = agg_table_len(life);
 	if (!f)
 		return table_rows(v, life);
+	if (ak == AGG_PROC && filter_is_process_only(f)) {
+		/* Which processes: their lifetime rows, whole. */
+		const struct agg_row *r;
+		int err = reserve(v, agg_table_len(life));
+
+		if (err)
+			return err;
+		for (r = agg_table_first(life); r; r = agg_row_next(r))
+			if (filter_accepts_process(f, r->pid, r->comm))
+				v->rows[v->n++] = r;
+		return 0;
+	}
 
 	/* Filtered: aggregate the accepted sessions still in the log. */
 	v->from_history = true;

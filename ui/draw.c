@@ -229,7 +229,15 @@ static void draw_filter(const struct ui_state *st)
 	int y = st->lay.filter_y, cols = screen_cols(), x;
 
 	fill_line(y, A_NORMAL);
-	x = put(y, 0, cols, "Filter: ", ui_term_attr(ST_LABEL));
+	x = 0;
+	if (st->kept) {
+		/* The command line's filter: all that is kept; keys filter on top. */
+		x += put(y, x, cols - x, "Kept: ", ui_term_attr(ST_LABEL));
+		filter_describe(st->kept, desc, sizeof(desc));
+		x += put(y, x, cols - x, desc, ui_term_attr(ST_FILTER));
+		x += put(y, x, cols - x, "   ", A_NORMAL);
+	}
+	x += put(y, x, cols - x, "Filter: ", ui_term_attr(ST_LABEL));
 	if (filter_is_empty(&st->filter)) {
 		x += put(y, x, cols - x, "none", ui_term_attr(ST_VALUE));
 		put(y, x, cols - x, "   p pid  o port  c name  / search  f this row",

@@ -337,7 +337,7 @@ static const struct ui_binding normal_keys[] = {
 	B('4', "4 6", "only IPv4 / only IPv6 (again: both)", "Filters", act_ipv4),
 	ALIAS('6', act_ipv6),
 	B('f', "f", "only the selected row's process (or port)", "Filters", act_filter_row),
-	B('x', "x F9", "clear every filter", "Filters", act_clear),
+	B('x', "x F9", "clear the filters set by keys", "Filters", act_clear),
 	ALIAS(UK_F(9), act_clear),
 
 	B(' ', "Space F5", "pause / resume the display (collection goes on)", "Display",

@@ -77,7 +77,7 @@ static void usage(FILE *f)
 "      --duration SECS   stop after SECS seconds\n"
 "      --count N         stop after N sessions (after filtering)\n"
 "\n"
-"Filters (also applied in the monitor, where keys change them):\n"
+"Filters (the monitor keeps only what they accept; its keys filter further):\n"
 "  -p, --pid PIDS        only these processes (comma list, ranges a-b)\n"
 "  -L, --lport PORTS     only these local ports\n"
 "  -D, --rport PORTS     only these remote ports (-L and -D together: both)\n"
@@ -414,13 +414,17 @@ static void print_summary(struct session_source *src, uint64_t shown, const stru
 		if (st.unaccounted)
 			fprintf(stderr, ", lost in transit %llu", (unsigned long long)st.unaccounted);
 		fputc(')', stderr);
+		/* A record lost in the kernel cannot be told to match or not. */
+		if (!filter_is_empty(f))
+			fputs(" among all sessions, not only those the filter shows", stderr);
 	}
 	fputc('\n', stderr);
 	if (st.table_full)
 		fprintf(stderr, "tcpscope: %llu sessions began while the socket table was full "
-			"(raise --max-sockets): their rows are marked partial, with the start and "
-			"the duration counted from tcpscope's start and the owner a best guess\n",
-			(unsigned long long)st.table_full);
+			"(raise --max-sockets)%s: their rows are marked partial, with the start and "
+			"the duration counted from tcpscope's start\n",
+			(unsigned long long)st.table_full,
+			filter_is_empty(f) ? "" : ", among all sessions, not only those the filter shows");
 	if (verbose && (st.hook_connects || st.hook_accepts || st.hook_closes))
 		fprintf(stderr, "tcpscope: the hook saw %llu connects, %llu accepts, %llu closes"
 			" (and %llu closes of closed sockets); %llu sessions whose close it did not"
@@ -448,13 +452,6 @@ static void print_summary(struct session_source *src, uint64_t shown, const stru
 			"counted as missed\n",
 			(unsigned long long)st.vanished,
 			(unsigned long long)(st.vanished - st.stale), (unsigned long long)st.stale);
-}
-
-/* Sessions that the command line's filter accepts: all of them, not only
- * those still in the history (model_count_matches()). */
-static uint64_t count_shown(const struct model *m, const struct filter *f)
-{
-	return filter_is_empty(f) ? m->sessions_total : m->matched;
 }
 
 struct stream_ctx {
@@ -759,7 +756,7 @@ int main(int argc, char **argv)
 			.replay = o.replay != NULL,
 			.no_color = o.no_color,
 			.wide = o.sopts.wide,
-			.initial_filter = &o.filter,
+			.kept = &o.filter,
 		};
 		struct first_frame_ctx ffc = { src, &model };
 		char label[300];
@@ -774,8 +771,8 @@ int main(int argc, char **argv)
 				o.history ? o.history : (size_t)MODEL_DEFAULT_HISTORY);
 			goto out;
 		}
-		if (!filter_is_empty(&o.filter))
-			model_count_matches(&model, &o.filter);
+		/* The command line's filter chooses what the monitor keeps. */
+		model_keep(&model, &o.filter);
 		if (!o.replay) {
 			uo.after_first_frame = after_first_frame;
 			uo.after_first_frame_ctx = &ffc;
@@ -792,7 +789,7 @@ int main(int argc, char **argv)
 			 * sweeps (closes never traced) are counted before the
 			 * summary, so that its sessions and missed add up. */
 			source_flush(src, model_sink, &model);
-			print_summary(src, count_shown(&model, &o.filter), &o.filter, o.verbose);
+			print_summary(src, model.sessions_total, &o.filter, o.verbose);
 		}
 	}
 out:

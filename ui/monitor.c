@@ -611,7 +611,7 @@ int ui_monitor_run(struct session_source *src, struct model *m, const struct ui_
 	mon->fig.rate = -1;
 	for (int i = 0; i < VIEW_COUNT; i++)
 		view_init(&mon->views[i]);
-	if (ui_state_init(&mon->st, opts->wide, opts->replay, opts->initial_filter)) {
+	if (ui_state_init(&mon->st, opts->wide, opts->replay, opts->kept)) {
 		snprintf(err, errlen, "out of memory");
 		free(mon);
 		return 1;

@@ -18,7 +18,8 @@ struct ui_opts {
 	bool replay;			/* source is a file: no live counters */
 	bool no_color;			/* also implied by NO_COLOR or a mono terminal */
 	bool wide;			/* start with the wide column set */
-	const struct filter *initial_filter;	/* from the command line; may be NULL */
+	const struct filter *kept;	/* the command line's filter: what the model keeps
+					 * (model_keep()), shown; may be NULL */
 	/* Called once, right after the first screen is drawn: start-up work
 	 * that need not hold it back. May be NULL. */
 	void (*after_first_frame)(void *ctx);

@@ -32,14 +32,13 @@ void ui_state_set_wide(struct ui_state *st, bool wide)
 	}
 }
 
-int ui_state_init(struct ui_state *st, bool wide, bool replay, const struct filter *initial)
+int ui_state_init(struct ui_state *st, bool wide, bool replay, const struct filter *kept)
 {
 	int k;
 
 	memset(st, 0, sizeof(*st));
 	filter_init(&st->filter);
-	if (initial && filter_copy(&st->filter, initial))
-		return -ENOMEM;
+	st->kept = kept && !filter_is_empty(kept) ? kept : NULL;
 	st->view = VIEW_SESSIONS;
 	st->mode = MODE_NORMAL;
 	st->replay = replay;
@@ -207,6 +206,10 @@ void ui_state_set_rows(struct ui_state *st, const void *const *rows, size_t n, b
 	} else if (old_sel >= n) {
 		vs->sel = n - 1;
 	}
+	/* an open detail panel of a summary row shows its totals as they are now */
+	if (st->mode == MODE_DETAIL && st->detail_kind == st->view && st->view != VIEW_SESSIONS &&
+	    vs->sel < n && agg_row_key_cmp(rows[vs->sel], &st->detail_agg) == 0)
+		memcpy(&st->detail_agg, rows[vs->sel], sizeof(st->detail_agg));
 	/* keep the selected row where it was on the screen; but a summary
 	 * shown from its top stays at its top (a ranking: what sorts in above
 	 * the selection is what the user most wants to see), the selection

@@ -102,7 +102,8 @@ struct ui_state {
 	bool wide;
 	bool paused;
 	bool replay;
-	struct filter filter;
+	struct filter filter;		/* the keys' filters, on top of kept */
+	const struct filter *kept;	/* the command line's: all the model keeps (NULL: all) */
 
 	/* rows of the active view, borrowed from the loop */
 	const void *const *rows;
@@ -134,8 +135,10 @@ struct ui_state {
 };
 
 /* Initial state: sessions view, default sorts, narrow or wide columns,
- * follow mode, the filter copied from initial (may be NULL). 0 or -ENOMEM. */
-int ui_state_init(struct ui_state *st, bool wide, bool replay, const struct filter *initial);
+ * follow mode, no filter of its own; kept is the command line's filter,
+ * what the model keeps (shown; NULL or empty: everything; it must outlive
+ * the state). 0 or -ENOMEM. */
+int ui_state_init(struct ui_state *st, bool wide, bool replay, const struct filter *kept);
 void ui_state_fini(struct ui_state *st);
 
 /* Screen size changed: recompute the layout and keep the selection visible. */

@@ -476,19 +476,33 @@ static void test_filter_selected_row(void **state)
 	assert_int_equal(st->msg_level, MSG_WARN);
 }
 
-static void test_initial_filter_copied(void **state)
+/* The command line's filter is what is kept, shown apart: the keys' filter
+ * starts empty, and clearing it leaves the kept one. */
+static void test_kept_filter_apart(void **state)
 {
 	struct ui_state st;
-	struct filter f;
+	struct filter f, none;
 
 	(void)state;
 	filter_init(&f);
+	filter_init(&none);
 	assert_int_equal(filter_parse_ports("443", &f.ports, NULL, 0), 0);
 	assert_int_equal(ui_state_init(&st, true, false, &f), 0);
-	filter_clear(&f);
-	assert_true(id_set_contains(&st.filter.ports, 443));
+	assert_ptr_equal(st.kept, &f);
+	assert_true(filter_is_empty(&st.filter));
 	assert_true(st.wide);
+	ui_keys_handle(&st, '4');
+	assert_false(filter_is_empty(&st.filter));
+	ui_keys_handle(&st, 'x');
+	assert_true(filter_is_empty(&st.filter));
+	assert_ptr_equal(st.kept, &f);
+	assert_true(id_set_contains(&f.ports, 443));
 	ui_state_fini(&st);
+	/* an empty one keeps everything: nothing to show */
+	assert_int_equal(ui_state_init(&st, false, false, &none), 0);
+	assert_null(st.kept);
+	ui_state_fini(&st);
+	filter_clear(&f);
 }
 
 /* ---- pause, quit, export ------------------------------------------------------ */
@@ -1058,7 +1072,7 @@ int main(void)
 		T(test_search),
 		T(test_family_toggles),
 		T(test_filter_selected_row),
-		T(test_initial_filter_copied),
+		T(test_kept_filter_apart),
 		T(test_pause),
 		T(test_quit),
 		T(test_export_prompt),

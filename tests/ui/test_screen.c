@@ -314,6 +314,9 @@ static void test_filter_pid_and_family(void **state)
 	tmux_keys(&c->t, "f");
 	assert_true(tmux_wait_text(&c->t, "Filter: pid 2210"));
 	assert_true(tmux_wait_text(&c->t, "1 of 30"));
+	/* a process's own row, its lifetime totals: not added up from the history */
+	assert_true(tmux_settle(&c->t));
+	assert_null(strstr(c->t.screen, "recent history"));
 	/* search: an address */
 	tmux_keys(&c->t, "x");
 	tmux_keys(&c->t, "1");
@@ -322,6 +325,45 @@ static void test_filter_pid_and_family(void **state)
 	assert_true(tmux_wait_text(&c->t, "19 of 244"));
 	tmux_keys(&c->t, "Enter");
 	assert_true(tmux_wait_text(&c->t, "Filter: /2001:db8:0:42::"));
+}
+
+/*
+ * A filter given on the command line chooses what is kept: the other
+ * sessions take no room and count in no total (Processes and Ports are
+ * lifetime totals of the kept sessions, not "recent history"); it is shown
+ * apart, and keys filter on top of it (x clears theirs, not it).
+ */
+static void test_kept_filter(void **state)
+{
+	struct ctx *c = *state;
+	char a[64], b[64];
+	int y, rows;
+
+	start_ui(&c->t, NULL, "-P 5432");
+	assert_true(tmux_wait_text(&c->t, "Kept: port 5432   Filter: none"));
+	assert_true(tmux_wait_text(&c->t, "51 rows"));
+	assert_true(tmux_wait_text(&c->t, "Total: 51"));
+	assert_true(tmux_settle(&c->t));
+	rows = screen_rows(&c->t, 30);
+	for (y = ROWS_Y; y < ROWS_Y + rows; y++) {
+		cell(&c->t, VIEW_SESSIONS, y, COL_LPORT, a, sizeof(a));
+		cell(&c->t, VIEW_SESSIONS, y, COL_RPORT, b, sizeof(b));
+		if (strcmp(a, "5432") && strcmp(b, "5432"))
+			fail_msg("row %d has neither port 5432: %s %s", y, a, b);
+	}
+	tmux_keys(&c->t, "3");
+	assert_true(tmux_wait_text(&c->t, "1 row"));
+	assert_true(tmux_settle(&c->t));
+	assert_null(strstr(c->t.screen, "recent history"));
+	assert_non_null(strstr(c->t.screen, " 5432 "));
+	/* keys filter on top; x clears theirs only */
+	tmux_keys(&c->t, "1");
+	tmux_keys(&c->t, "6");
+	assert_true(tmux_wait_text(&c->t, "Kept: port 5432   Filter: IPv6"));
+	assert_true(tmux_wait_text(&c->t, " of 51"));
+	tmux_keys(&c->t, "x");
+	assert_true(tmux_wait_text(&c->t, "Kept: port 5432   Filter: none"));
+	assert_true(tmux_wait_text(&c->t, "51 rows"));
 }
 
 /* ---- export -------------------------------------------------------------------- */
@@ -1064,6 +1106,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_sort, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_filter_port, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_filter_pid_and_family, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_kept_filter, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_export_matches_view, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_export_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hostile_comm_inert, setup, teardown),

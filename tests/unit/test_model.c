@@ -83,33 +83,46 @@ static void test_sink_and_clear(void **state)
 	model_fini(&m);
 }
 
-/* With a filter to count against, every session it accepts is counted,
- * beyond what the history keeps; clearing forgets the count. */
-static void test_count_matches(void **state)
+/* With a keep filter (the command line's), only the sessions it accepts
+ * take room in the history and count in the totals; the others are only
+ * counted as offered. Clearing forgets the counts, not the filter. */
+static void test_keep_filter(void **state)
 {
 	struct filter f;
 	struct model m;
 	struct session s;
+	const struct agg_row *r;
 	int i;
 
 	filter_init(&f);
 	assert_int_equal(filter_only_port(&f, 443), 0);
 	assert_int_equal(model_init(&m, 4), 0);
-	s = mk_session(1, "a", 443, 50000, T0_NS);
-	model_add(&m, &s);		/* before counting: not counted */
-	model_count_matches(&m, &f);
+	s = mk_session(1, "a", 80, 50000, T0_NS);
+	model_add(&m, &s);		/* before the filter: kept */
+	model_keep(&m, &f);
 	for (i = 0; i < 30; i++) {
 		s = mk_session(1, "a", i % 3 ? 443 : 80, 50000 + i, T0_NS + i);
 		model_add(&m, &s);
 	}
-	assert_int_equal(m.sessions_total, 31);
-	assert_int_equal(m.matched, 20);
+	assert_int_equal(m.offered, 31);
+	assert_int_equal(m.sessions_total, 1 + 20);
 	assert_int_equal(session_log_len(m.log), 4);
+	for (i = 0; i < 4; i++)	/* the last four kept: all on 443 */
+		assert_int_equal(session_log_at(m.log, (size_t)i)->lport, 443);
+	r = agg_table_first(m.by_port);
+	assert_non_null(r);
+	for (; r; r = agg_row_next(r))
+		assert_int_equal(r->sessions, r->port == 443 ? 20 : 1);
 	model_clear(&m);
-	assert_int_equal(m.matched, 0);
-	model_count_matches(&m, NULL);
+	assert_int_equal(m.sessions_total, 0);
+	assert_int_equal(m.offered, 0);
+	s = mk_session(1, "a", 80, 50000, T0_NS + 99);
+	model_add(&m, &s);		/* port 80: still not kept */
+	assert_int_equal(m.sessions_total, 0);
+	assert_int_equal(m.offered, 1);
+	model_keep(&m, NULL);
 	model_add(&m, &s);
-	assert_int_equal(m.matched, 0);
+	assert_int_equal(m.sessions_total, 1);
 	model_fini(&m);
 	filter_clear(&f);
 }
@@ -140,7 +153,7 @@ int main(void)
 		cmocka_unit_test(test_add_feeds_log_and_tables),
 		cmocka_unit_test(test_sink_and_clear),
 		cmocka_unit_test(test_add_survives_enomem),
-		cmocka_unit_test(test_count_matches),
+		cmocka_unit_test(test_keep_filter),
 	};
 
 	return cmocka_run_group_tests_name("model", tests, NULL, NULL);

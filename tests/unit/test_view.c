@@ -183,11 +183,73 @@ static void test_history_view_sees_only_the_log(void **state)
 		model_add(&small, &s);
 	}
 	filter_init(&f);
-	assert_int_equal(filter_set_comm(&f, "x"), 0);
+	assert_int_equal(filter_only_port(&f, 80), 0);
 	assert_int_equal(view_build(&v, &small, VIEW_PROCS, &f, NULL), 0);
 	assert_true(((const struct agg_row *)v.rows[0])->sessions == 5);	/* history */
+	assert_true(v.from_history);
+	assert_int_equal(view_build(&v, &small, VIEW_PORTS, &f, NULL), 0);
+	assert_true(((const struct agg_row *)v.rows[0])->sessions == 5);
+	assert_true(v.from_history);
 	assert_int_equal(view_build(&v, &small, VIEW_PROCS, NULL, NULL), 0);
 	assert_true(((const struct agg_row *)v.rows[0])->sessions == 20);	/* lifetime */
+	assert_false(v.from_history);
+	filter_clear(&f);
+	filter_init(&f);
+	assert_int_equal(filter_set_comm(&f, "x"), 0);
+	assert_int_equal(view_build(&v, &small, VIEW_PORTS, &f, NULL), 0);
+	assert_true(((const struct agg_row *)v.rows[0])->sessions == 5);	/* history */
+	filter_clear(&f);
+	view_fini(&v);
+	model_fini(&small);
+}
+
+/* Processes filtered by process alone (pid, name) are their lifetime rows,
+ * whole, however much of them the history has lost; any other criterion
+ * (ports, family, search) adds up the sessions still in the history. */
+static void test_process_filter_on_lifetime_rows(void **state)
+{
+	struct model small;
+	struct view v = { 0 };
+	struct filter f;
+	const struct agg_row *r;
+	uint32_t i;
+
+	assert_int_equal(model_init(&small, 5), 0);
+	for (i = 0; i < 20; i++) {
+		struct session s = mk_session(9, "old-srv", 1, 80, T0_NS + i);
+
+		model_add(&small, &s);
+	}
+	for (i = 0; i < 5; i++) {	/* these push the old ones out of the history */
+		struct session s = mk_session(10, "new-srv", 2, 81, T0_NS + 100 + i);
+
+		model_add(&small, &s);
+	}
+	filter_init(&f);
+	assert_int_equal(filter_only_pid(&f, 9), 0);
+	assert_int_equal(view_build(&v, &small, VIEW_PROCS, &f, NULL), 0);
+	assert_int_equal(v.n, 1);
+	assert_false(v.from_history);
+	assert_int_equal(v.total, 2);
+	r = v.rows[0];
+	assert_int_equal(r->pid, 9);
+	assert_int_equal(r->sessions, 20);
+	filter_clear(&f);
+	filter_init(&f);
+	assert_int_equal(filter_set_comm(&f, "-srv"), 0);
+	assert_int_equal(filter_parse_pids("9-10", &f.pids, NULL, 0), 0);
+	assert_int_equal(view_build(&v, &small, VIEW_PROCS, &f, NULL), 0);
+	assert_int_equal(v.n, 2);
+	assert_false(v.from_history);
+	assert_int_equal(filter_set_comm(&f, "old"), 0);
+	assert_int_equal(view_build(&v, &small, VIEW_PROCS, &f, NULL), 0);
+	assert_int_equal(v.n, 1);
+	assert_int_equal(((const struct agg_row *)v.rows[0])->sessions, 20);
+	/* with a family too: from the history, where pid 9 has nothing left */
+	assert_int_equal(filter_set_family(&f, AF_INET), 0);
+	assert_int_equal(view_build(&v, &small, VIEW_PROCS, &f, NULL), 0);
+	assert_true(v.from_history);
+	assert_int_equal(v.n, 0);
 	filter_clear(&f);
 	view_fini(&v);
 	model_fini(&small);
@@ -405,6 +467,7 @@ int main(void)
 		cmocka_unit_test(test_procs_lifetime_vs_history),
 		cmocka_unit_test(test_ports_view),
 		cmocka_unit_test(test_history_view_sees_only_the_log),
+		cmocka_unit_test(test_process_filter_on_lifetime_rows),
 		cmocka_unit_test(test_stale_and_errors),
 		cmocka_unit_test(test_empty_model),
 		cmocka_unit_test(test_large),
