@@ -247,11 +247,26 @@ static void test_sort(void **state)
 
 /* ---- filters ------------------------------------------------------------------- */
 
+/* Every Sessions row on the screen has port 5432 on one side; how many rows. */
+static int rows_on_port_5432(struct ctx *c)
+{
+	char a[64], b[64];
+	int y, rows;
+
+	assert_true(tmux_settle(&c->t));
+	rows = screen_rows(&c->t, 30);
+	for (y = ROWS_Y; y < ROWS_Y + rows; y++) {
+		cell(&c->t, VIEW_SESSIONS, y, COL_LPORT, a, sizeof(a));
+		cell(&c->t, VIEW_SESSIONS, y, COL_RPORT, b, sizeof(b));
+		if (strcmp(a, "5432") && strcmp(b, "5432"))
+			fail_msg("row %d has neither port 5432: %s %s", y, a, b);
+	}
+	return rows;
+}
+
 static void test_filter_port(void **state)
 {
 	struct ctx *c = *state;
-	char a[64], b[64];
-	int y, rows;
 
 	start_ui(&c->t, NULL, NULL);
 	tmux_keys(&c->t, "o");
@@ -259,15 +274,7 @@ static void test_filter_port(void **state)
 	tmux_line(&c->t, "5432");
 	assert_true(tmux_wait_text(&c->t, "Filter: port 5432"));
 	assert_true(tmux_wait_text(&c->t, "51 of 244"));
-	assert_true(tmux_settle(&c->t));
-	rows = screen_rows(&c->t, 30);
-	assert_int_equal(rows, 23);
-	for (y = ROWS_Y; y < ROWS_Y + rows; y++) {
-		cell(&c->t, VIEW_SESSIONS, y, COL_LPORT, a, sizeof(a));
-		cell(&c->t, VIEW_SESSIONS, y, COL_RPORT, b, sizeof(b));
-		if (strcmp(a, "5432") && strcmp(b, "5432"))
-			fail_msg("row %d has neither port 5432: %s %s", y, a, b);
-	}
+	assert_int_equal(rows_on_port_5432(c), 23);
 	/* the filter applies to every view */
 	tmux_keys(&c->t, "3");
 	assert_true(tmux_wait_text(&c->t, "1 of 13"));
@@ -336,21 +343,12 @@ static void test_filter_pid_and_family(void **state)
 static void test_kept_filter(void **state)
 {
 	struct ctx *c = *state;
-	char a[64], b[64];
-	int y, rows;
 
 	start_ui(&c->t, NULL, "-P 5432");
 	assert_true(tmux_wait_text(&c->t, "Kept: port 5432   Filter: none"));
 	assert_true(tmux_wait_text(&c->t, "51 rows"));
 	assert_true(tmux_wait_text(&c->t, "Total: 51"));
-	assert_true(tmux_settle(&c->t));
-	rows = screen_rows(&c->t, 30);
-	for (y = ROWS_Y; y < ROWS_Y + rows; y++) {
-		cell(&c->t, VIEW_SESSIONS, y, COL_LPORT, a, sizeof(a));
-		cell(&c->t, VIEW_SESSIONS, y, COL_RPORT, b, sizeof(b));
-		if (strcmp(a, "5432") && strcmp(b, "5432"))
-			fail_msg("row %d has neither port 5432: %s %s", y, a, b);
-	}
+	assert_int_equal(rows_on_port_5432(c), 23);
 	tmux_keys(&c->t, "3");
 	assert_true(tmux_wait_text(&c->t, "1 row"));
 	assert_true(tmux_settle(&c->t));
