@@ -43,6 +43,10 @@ char LICENSE[] SEC("license") = "GPL";
 #define EHOSTDOWN	112
 #define EHOSTUNREACH	113
 #define ENONET		64
+#define EACCES		13	/* ICMPv6 administratively prohibited, policy, reject route */
+#define ENOPROTOOPT	92	/* ICMP protocol unreachable */
+#define EPROTO		71	/* ICMP parameter problem */
+#define EOPNOTSUPP	95	/* ICMP source route failed */
 
 /* TCP states (include/net/tcp_states.h) */
 #define S_ESTABLISHED	1
@@ -745,6 +749,21 @@ static __always_inline int emit(const struct sock *sk, struct tcp_sock *tp, __u6
 			if (!(flags & I_IDENT) &&
 			    (!direct || owner_context(bpf_get_current_task_btf())))
 				ident_now = true;
+		} else if ((oldstate == S_FIN_WAIT1 || oldstate == S_FIN_WAIT2) && !fin_received &&
+			   (RD(direct, tp, rcv_nxt) != RD(direct, tp, copied_seq) ||
+			    ((sk_flags & (1UL << bpf_core_enum_value(enum sock_flags, SOCK_LINGER))) &&
+			     !RD(direct, sk, sk_lingertime)))) {
+			/* Half-closed (our FIN sent, theirs not come), then
+			 * close()d with unread data or SO_LINGER 0: the
+			 * owner's close() resets it (tcp_need_reset()). An
+			 * orderly end from here has the peer's FIN; the
+			 * timewait a close() in FIN_WAIT2 turns into has
+			 * neither unread data nor a zero linger. */
+			cause = TS_CAUSE_RST_SENT;
+			closer = TS_CLOSER_LOCAL;
+			if (!(flags & I_IDENT) &&
+			    (!direct || owner_context(bpf_get_current_task_btf())))
+				ident_now = true;
 		} else if (oldstate == S_SYN_SENT) {
 			/* connect() given up by its owner (close(), or a
 			 * non-blocking connect closed before an answer):
@@ -778,6 +797,10 @@ static __always_inline int emit(const struct sock *sk, struct tcp_sock *tp, __u6
 	case ENETUNREACH:	/* or came before a timeout ended it */
 	case EHOSTDOWN:
 	case ENONET:
+	case EACCES:		/* prohibited (ICMPv6: firewalls' default reject) */
+	case ENOPROTOOPT:
+	case EPROTO:
+	case EOPNOTSUPP:
 		cause = TS_CAUSE_UNREACHABLE;
 		closer = TS_CLOSER_LOCAL;
 		break;

@@ -382,38 +382,53 @@ static bool shell(const char *fmt, ...)
 
 /* In the network namespace at path, connect() to addr:port; exit 0 when it
  * fails with EHOSTUNREACH. */
-static void connect_in_netns(const char *path, const char *addr, unsigned short port)
+/* In the namespace at path, connect() to addr (IPv4 or IPv6); exit 0 when
+ * it fails with want_errno. */
+static void connect_in_netns(const char *path, const char *addr, unsigned short port,
+			     int want_errno)
 {
 	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port) };
+	struct sockaddr_in6 a6 = { .sin6_family = AF_INET6, .sin6_port = htons(port) };
+	bool v6 = strchr(addr, ':') != NULL;
 	int ns = open(path, O_RDONLY | O_CLOEXEC), fd;
 
 	prctl(PR_SET_NAME, "ts-unreach");
 	if (ns < 0 || setns(ns, CLONE_NEWNET))
 		_exit(2);
-	inet_pton(AF_INET, addr, &a.sin_addr);
-	fd = socket(AF_INET, SOCK_STREAM, 0);
+	if (v6 ? inet_pton(AF_INET6, addr, &a6.sin6_addr) != 1 :
+		 inet_pton(AF_INET, addr, &a.sin_addr) != 1)
+		_exit(3);
+	fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM, 0);
 	if (fd < 0)
 		_exit(3);
-	if (connect(fd, (struct sockaddr *)&a, sizeof(a)) == 0)
+	if (connect(fd, v6 ? (struct sockaddr *)&a6 : (struct sockaddr *)&a,
+		    v6 ? sizeof(a6) : sizeof(a)) == 0)
 		_exit(4);
-	_exit(errno == EHOSTUNREACH ? 0 : 5);
+	_exit(errno == want_errno ? 0 : 5);
 }
 
 /*
  * A connect() answered by an ICMP error: a client namespace routes through
- * a router namespace (veth), whose route to the destination is
- * `unreachable`; the router answers the SYN with ICMP host unreachable and
- * connect() fails with EHOSTUNREACH. Reported as `unreachable`, closed by
- * this side, with its owner, its address in that namespace, no payload.
+ * a router namespace (veth), whose routes to the destinations answer the
+ * SYN with an ICMP error: IPv4 `unreachable` (host unreachable: connect()
+ * fails with EHOSTUNREACH) and IPv6 `prohibit` (administratively
+ * prohibited, what firewalls reject IPv6 with by default: EACCES; reported
+ * as `?` until 2026-12-06). Both reported as `unreachable`, closed by this
+ * side, with their owner, their address in that namespace, no payload.
  */
 static void test_unreachable(void **state)
 {
+	static const struct {
+		const char *addr;
+		int err;
+	} dst[] = { { "10.202.0.9", EHOSTUNREACH }, { "fd00:202::9", EACCES } };
 	char cns[32], rns[32], path[64];
 	unsigned short port = scope_free_port();
 	struct session *v = NULL;
 	struct scope sc;
-	int status = -1;
-	pid_t pid = -1;
+	int status[2] = { -1, -1 };
+	pid_t pid[2] = { -1, -1 };
+	size_t n;
 	bool up;
 
 	snprintf(cns, sizeof(cns), "tsu-c-%d", (int)getpid());
@@ -421,27 +436,58 @@ static void test_unreachable(void **state)
 	up = shell("ip netns add %s && ip netns add %s", cns, rns) &&
 	     shell("ip -n %s link add tsu0 type veth peer name tsu1 netns %s", cns, rns) &&
 	     shell("ip -n %s link set lo up && ip -n %s link set lo up", cns, rns) &&
-	     shell("ip -n %s addr add 10.201.0.1/24 dev tsu0 && ip -n %s link set tsu0 up",
-		   cns, cns) &&
-	     shell("ip -n %s addr add 10.201.0.2/24 dev tsu1 && ip -n %s link set tsu1 up",
-		   rns, rns) &&
-	     shell("ip -n %s route add default via 10.201.0.2", cns) &&
-	     shell("ip netns exec %s sh -c 'echo 1 > /proc/sys/net/ipv4/ip_forward'", rns) &&
-	     shell("ip -n %s route add unreachable 10.202.0.0/24", rns);
+	     shell("ip -n %s addr add 10.201.0.1/24 dev tsu0 && "
+		   "ip -n %s addr add fd00:201::1/64 dev tsu0 nodad && ip -n %s link set tsu0 up",
+		   cns, cns, cns) &&
+	     shell("ip -n %s addr add 10.201.0.2/24 dev tsu1 && "
+		   "ip -n %s addr add fd00:201::2/64 dev tsu1 nodad && ip -n %s link set tsu1 up",
+		   rns, rns, rns) &&
+	     shell("ip -n %s route add default via 10.201.0.2 && "
+		   "ip -n %s -6 route add default via fd00:201::2", cns, cns) &&
+	     shell("ip netns exec %s sh -c 'echo 1 > /proc/sys/net/ipv4/ip_forward && "
+		   "echo 1 > /proc/sys/net/ipv6/conf/all/forwarding'", rns) &&
+	     shell("ip -n %s route add unreachable 10.202.0.0/24 && "
+		   "ip -n %s -6 route add prohibit fd00:202::/64", rns, rns);
 	if (up) {
-		start_scope_x(&sc, state, port, 1, false, "--comm", "ts-unreach");
+		start_scope_x(&sc, state, port, 2, false, "--comm", "ts-unreach");
 		snprintf(path, sizeof(path), "/run/netns/%s", cns);
-		fflush(NULL);
-		pid = fork();
-		if (pid == 0)
-			connect_in_netns(path, "10.202.0.9", port);
-		waitpid(pid, &status, 0);
+		for (int i = 0; i < 2; i++) {
+			fflush(NULL);
+			pid[i] = fork();
+			if (pid[i] == 0)
+				connect_in_netns(path, dst[i].addr, port, dst[i].err);
+			waitpid(pid[i], &status[i], 0);
+		}
 	}
 	shell("ip netns del %s; ip netns del %s", cns, rns);
 	assert_true(up);
-	v = failed_connect(&sc, status, pid, port, CAUSE_UNREACHABLE, "ts-unreach");
-	assert_int_equal(v[0].laddr.s6_addr32[3], htonl(0x0ac90001));	/* 10.201.0.1 */
-	assert_int_equal(v[0].raddr.s6_addr32[3], htonl(0x0aca0009));	/* 10.202.0.9 */
+	for (int i = 0; i < 2; i++) {
+		assert_true(WIFEXITED(status[i]));
+		assert_int_equal(WEXITSTATUS(status[i]), 0);
+	}
+	finish_scope(&sc, &v, &n, 2);
+	for (size_t i = 0; i < n; i++) {
+		int k = v[i].family == AF_INET6;
+
+		printf("%s: cause %d closed by %d\n", dst[k].addr, v[i].cause, v[i].closer);
+		assert_int_equal(v[i].rport, port);
+		assert_int_equal(v[i].cause, CAUSE_UNREACHABLE);
+		assert_int_equal(v[i].closer, CLOSER_LOCAL);
+		assert_int_equal(v[i].dir, DIR_OUT);
+		assert_int_equal(v[i].pid, pid[k]);
+		assert_string_equal(v[i].comm, "ts-unreach");
+		assert_false(v[i].flags & SESS_PID_UNCERTAIN);
+		assert_int_equal(v[i].tx_bytes, 0);
+		assert_int_equal(v[i].rx_bytes, 0);
+		if (k) {
+			assert_int_equal(v[i].raddr.s6_addr[0], 0xfd);
+			assert_int_equal(v[i].raddr.s6_addr[15], 9);
+		} else {
+			assert_int_equal(v[i].laddr.s6_addr32[3], htonl(0x0ac90001));	/* 10.201.0.1 */
+			assert_int_equal(v[i].raddr.s6_addr32[3], htonl(0x0aca0009));	/* 10.202.0.9 */
+		}
+	}
+	assert_int_not_equal(v[0].family, v[1].family);
 	free(v);
 	scope_cleanup(&sc);
 }
@@ -1353,6 +1399,122 @@ static void test_owner_gone_before_start(void **state)
 	scope_cleanup(&sc);
 }
 
+/*
+ * A client that half-closes (shutdown(SHUT_WR): its FIN goes, FIN_WAIT2),
+ * gets an answer, and then close()s without reading it (or, with `linger`,
+ * reads it and close()s with SO_LINGER 0): the kernel resets the connection
+ * from FIN_WAIT2, the usual end of a "lingering close" gone wrong. The
+ * client's row says `rst_sent` (until 2026-12-06 `fin`), closed by local,
+ * with its owner; the server's `rst_recv`, closed by remote (the client's
+ * FIN came first). Payload exact both ways.
+ */
+static void half_close_child(unsigned short port, bool linger)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port),
+				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+	char buf[500] = { 0 };
+	int fd = socket(AF_INET, SOCK_STREAM, 0), queued = 0;
+
+	prctl(PR_SET_NAME, "ts-halfcl");
+	if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof(a)))
+		_exit(2);
+	if (write(fd, buf, 200) != 200 || shutdown(fd, SHUT_WR))
+		_exit(3);
+	for (int i = 0; i < 500 && queued < 500; i++) {	/* the answer, unread */
+		usleep(2000);
+		if (ioctl(fd, FIONREAD, &queued))
+			_exit(4);
+	}
+	if (queued != 500)
+		_exit(5);
+	if (linger) {
+		if (read(fd, buf, sizeof(buf)) != 500 ||
+		    setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)))
+			_exit(6);
+	}
+	close(fd);
+	_exit(0);
+}
+
+static void half_close_reset(void **state, bool linger)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = 0,
+				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t alen = sizeof(a);
+	const struct session *cli = NULL, *srv = NULL;
+	struct session *v = NULL;
+	char buf[256] = { 0 };
+	unsigned short port;
+	int l, fd, got = 0, status = -1, one = 1;
+	struct scope sc;
+	ssize_t r;
+	size_t n;
+	pid_t pid;
+
+	l = socket(AF_INET, SOCK_STREAM, 0);
+	assert_true(l >= 0);
+	setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	assert_int_equal(bind(l, (struct sockaddr *)&a, sizeof(a)), 0);
+	assert_int_equal(listen(l, 4), 0);
+	assert_int_equal(getsockname(l, (struct sockaddr *)&a, &alen), 0);
+	port = ntohs(a.sin_port);
+	start_scope_x(&sc, state, port, 2, false, NULL, NULL);
+	fflush(NULL);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		close(l);
+		half_close_child(port, linger);
+	}
+	fd = accept(l, NULL, NULL);
+	assert_true(fd >= 0);
+	close(l);
+	while ((r = read(fd, buf, sizeof(buf))) > 0)	/* up to the client's FIN */
+		got += (int)r;
+	assert_int_equal(got, 200);
+	assert_int_equal(write(fd, buf, 250), 250);
+	assert_int_equal(write(fd, buf, 250), 250);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	usleep(50000);
+	close(fd);
+	finish_scope(&sc, &v, &n, 2);
+	for (size_t i = 0; i < n; i++) {
+		if (v[i].rport == port)
+			cli = &v[i];
+		else if (v[i].lport == port)
+			srv = &v[i];
+	}
+	assert_non_null(cli);
+	assert_non_null(srv);
+	printf("client: cause %d closed by %d; server: cause %d closed by %d\n", cli->cause,
+	       cli->closer, srv->cause, srv->closer);
+	assert_int_equal(cli->cause, CAUSE_RST_SENT);
+	assert_int_equal(cli->closer, CLOSER_LOCAL);
+	assert_int_equal(cli->pid, pid);
+	assert_string_equal(cli->comm, "ts-halfcl");
+	assert_false(cli->flags & SESS_PID_UNCERTAIN);
+	assert_int_equal(cli->tx_bytes, 200);
+	assert_int_equal(cli->rx_bytes, 500);
+	assert_int_equal(srv->cause, CAUSE_RST_RECV);
+	assert_int_equal(srv->closer, CLOSER_REMOTE);
+	assert_int_equal(srv->tx_bytes, 500);
+	assert_int_equal(srv->rx_bytes, 200);
+	free(v);
+	scope_cleanup(&sc);
+}
+
+static void test_half_closed_then_unread(void **state)
+{
+	half_close_reset(state, false);
+}
+
+static void test_half_closed_then_linger0(void **state)
+{
+	half_close_reset(state, true);
+}
+
 /* One session; fails the test if the traffic does. */
 static void run_traffic(const struct traffic_spec *spec, struct traffic_result *res)
 {
@@ -2190,6 +2352,8 @@ int main(void)
 		BOTH_HOOKS(test_still_followed_described),
 		BOTH_HOOKS(test_close_during_start),
 		BOTH_HOOKS(test_owner_gone_before_start),
+		BOTH_HOOKS(test_half_closed_then_unread),
+		BOTH_HOOKS(test_half_closed_then_linger0),
 		BOTH_HOOKS(test_unseen_close),
 		BOTH_HOOKS(test_vanished_session),
 		BOTH_HOOKS(test_reconnect_after_lost_close),
