@@ -1220,6 +1220,22 @@ static void test_close_during_start(void **state)
 	scope_cleanup(&sc);
 }
 
+/* The two sides of one connection to port: the client's (remote port) and
+ * the server's (local port); fails the test if one is missing. */
+static void split_pair(const struct session *v, size_t n, unsigned short port,
+		       const struct session **cli, const struct session **srv)
+{
+	*cli = *srv = NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (v[i].rport == port)
+			*cli = &v[i];
+		else if (v[i].lport == port)
+			*srv = &v[i];
+	}
+	assert_non_null(*cli);
+	assert_non_null(*srv);
+}
+
 /*
  * A session whose owner let go of it before tcpscope started and whose end
  * comes after: the client writes until the server's window is full, closes
@@ -1352,7 +1368,7 @@ static void test_owner_gone_before_start(void **state)
 {
 	unsigned short port = scope_free_port();
 	unsigned long long gone = 0;
-	const struct session *cli = NULL, *srv = NULL;
+	const struct session *cli, *srv;
 	struct session *v = NULL;
 	struct gone_pair g;
 	const char *line;
@@ -1363,14 +1379,7 @@ static void test_owner_gone_before_start(void **state)
 	start_scope_x(&sc, state, port, 2, true, NULL, NULL);
 	gone_pair_finish(&g);
 	finish_scope(&sc, &v, &n, 2);
-	for (size_t i = 0; i < n; i++) {
-		if (v[i].rport == port)
-			cli = &v[i];
-		else if (v[i].lport == port)
-			srv = &v[i];
-	}
-	assert_non_null(cli);
-	assert_non_null(srv);
+	split_pair(v, n, port, &cli, &srv);
 	printf("%llu bytes; client side: pid %u '%s' flags %#x; server side: pid %u '%s' "
 	       "(server %d)\n", g.sent, cli->pid, cli->comm, cli->flags, srv->pid, srv->comm,
 	       (int)g.srv);
@@ -1442,7 +1451,7 @@ static void half_close_reset(void **state, bool linger)
 	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = 0,
 				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
 	socklen_t alen = sizeof(a);
-	const struct session *cli = NULL, *srv = NULL;
+	const struct session *cli, *srv;
 	struct session *v = NULL;
 	char buf[256] = { 0 };
 	unsigned short port;
@@ -1480,14 +1489,7 @@ static void half_close_reset(void **state, bool linger)
 	usleep(50000);
 	close(fd);
 	finish_scope(&sc, &v, &n, 2);
-	for (size_t i = 0; i < n; i++) {
-		if (v[i].rport == port)
-			cli = &v[i];
-		else if (v[i].lport == port)
-			srv = &v[i];
-	}
-	assert_non_null(cli);
-	assert_non_null(srv);
+	split_pair(v, n, port, &cli, &srv);
 	printf("client: cause %d closed by %d; server: cause %d closed by %d\n", cli->cause,
 	       cli->closer, srv->cause, srv->closer);
 	assert_int_equal(cli->cause, CAUSE_RST_SENT);
