@@ -216,6 +216,8 @@ int agg_add(struct agg_table *t, const struct session *s)
 		r->dur_max_us = s->dur_us;
 	if (session_is_rst(s))
 		r->rsts++;
+	if (session_is_failure(s))
+		r->fails++;
 	if (s->start_ns < r->first_ns)
 		r->first_ns = s->start_ns;
 	if (s->end_ns > r->last_ns)

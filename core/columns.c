@@ -272,8 +272,9 @@ static int fmt_s_start(const void *r, char *buf, size_t len, enum fmt_style st)
 
 static int fmt_s_srtt(const void *r, char *buf, size_t len, enum fmt_style st)
 {
+	/* 0: no RTT sample (never established), as HSHAKE shows it */
 	if (st == FMT_HUMAN)
-		return fmt_dur_us(S(r)->srtt_us, buf, len);
+		return S(r)->srtt_us ? fmt_dur_us(S(r)->srtt_us, buf, len) : put_str(buf, len, "-");
 	return put_u64(buf, len, S(r)->srtt_us);
 }
 
@@ -338,7 +339,7 @@ static const struct column session_cols[] = {
 	{ COL_HANDSHAKE, "handshake_us", "HSHAKE", 6, true, false, N, cmp_s_hshake, fmt_s_hshake, key_s_hshake, true },
 	{ COL_DIR, "direction", "DIR", 3, false, false, T, cmp_s_dir, fmt_s_dir, key_s_dir, true },
 	{ COL_CLOSER, "closed_by", "CLOSER", 6, false, false, T, cmp_s_closer, fmt_s_closer, key_s_closer, true },
-	{ COL_CAUSE, "end_cause", "END", 8, false, false, T, cmp_s_cause, fmt_s_cause, key_s_cause, true },
+	{ COL_CAUSE, "end_cause", "END", 11, false, false, T, cmp_s_cause, fmt_s_cause, key_s_cause, true },
 	{ COL_PID_CERTAIN, "pid_certain", "PIDOK", 5, true, false, N, cmp_s_certain, fmt_s_certain, key_s_certain, true },
 	{ COL_PARTIAL, "partial", "PART", 4, true, false, N, cmp_s_partial, fmt_s_partial, key_s_partial, true },
 };
@@ -364,6 +365,7 @@ AGG_CMP(tx, tx_bytes)
 AGG_CMP(rx, rx_bytes)
 AGG_CMP(max, dur_max_us)
 AGG_CMP(rsts, rsts)
+AGG_CMP(fails, fails)
 AGG_CMP(peers, peers)
 AGG_CMP(last, last_ns)
 
@@ -458,6 +460,11 @@ static int fmt_a_rsts(const void *r, char *buf, size_t len, enum fmt_style st)
 	return put_u64(buf, len, A(r)->rsts);
 }
 
+static int fmt_a_fails(const void *r, char *buf, size_t len, enum fmt_style st)
+{
+	return put_u64(buf, len, A(r)->fails);
+}
+
 /* Exact: the number recorded (a lower bound when capped); human adds "+". */
 static int fmt_a_peers(const void *r, char *buf, size_t len, enum fmt_style st)
 {
@@ -486,6 +493,7 @@ static const struct column proc_cols[] = {
 	{ COL_AVG, "avg_ms", "AVG", 6, true, true, N, cmp_a_avg, fmt_a_avg, key_a_avg, false },
 	{ COL_MAX, "max_ms", "MAX", 6, true, false, N, cmp_a_max, fmt_a_max, key_a_max, true },
 	{ COL_RSTS, "rsts", "RST", 5, true, true, N, cmp_a_rsts, fmt_a_rsts, key_a_rsts, true },
+	{ COL_FAILS, "fails", "FAIL", 5, true, true, N, cmp_a_fails, fmt_a_fails, key_a_fails, true },
 	{ COL_PEERS, "peers", "PEERS", 6, true, true, N, cmp_a_peers, fmt_a_peers, key_a_peers, true },
 	{ COL_LAST_SEEN, "last_seen", "LAST", 8, false, true, T, cmp_a_last, fmt_a_last, key_a_last, true },
 };
@@ -499,6 +507,7 @@ static const struct column port_cols[] = {
 	{ COL_AVG, "avg_ms", "AVG", 6, true, true, N, cmp_a_avg, fmt_a_avg, key_a_avg, false },
 	{ COL_MAX, "max_ms", "MAX", 6, true, true, N, cmp_a_max, fmt_a_max, key_a_max, true },
 	{ COL_RSTS, "rsts", "RST", 5, true, true, N, cmp_a_rsts, fmt_a_rsts, key_a_rsts, true },
+	{ COL_FAILS, "fails", "FAIL", 5, true, true, N, cmp_a_fails, fmt_a_fails, key_a_fails, true },
 	{ COL_LAST_SEEN, "last_seen", "LAST", 8, false, true, T, cmp_a_last, fmt_a_last, key_a_last, true },
 };
 

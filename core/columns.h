@@ -64,6 +64,7 @@ enum col_id {
 	COL_AVG,
 	COL_MAX,
 	COL_RSTS,
+	COL_FAILS,
 	COL_PEERS,
 	COL_LAST_SEEN,
 	COL_ID_COUNT,

@@ -82,6 +82,13 @@ static inline int session_is_rst(const struct session *s)
 	       s->cause == CAUSE_REFUSED;
 }
 
+/* Did not end in an orderly close: reset, refused, timeout, unreachable,
+ * abandoned (a close not seen, `?`, is not counted). */
+static inline int session_is_failure(const struct session *s)
+{
+	return s->cause != CAUSE_FIN && s->cause != CAUSE_UNKNOWN;
+}
+
 const char *session_dir_name(enum sess_dir d);		/* "out" "in" "?" */
 const char *session_closer_name(enum sess_closer c);	/* "local" "remote" "?" */
 const char *session_cause_name(enum sess_cause c);	/* "fin" "rst_sent" "rst_recv" "refused" "timeout" "abandoned" "unreachable" "?" */

@@ -381,6 +381,8 @@ static enum ui_style cell_style(enum view_kind kind, const struct column *c, con
 			return strncmp(esc, r->comm, SESSION_COMM_LEN) ? ST_ESCAPED : ST_NORMAL;
 		case COL_RSTS:
 			return r->rsts ? ST_RST : ST_NORMAL;
+		case COL_FAILS:
+			return r->fails > r->rsts ? ST_WARN : r->fails ? ST_RST : ST_NORMAL;
 		case COL_TX_BYTES:
 			bytes = r->tx_bytes;
 			break;
@@ -700,6 +702,7 @@ static const struct {
 	{ COL_AVG, "Avg lifetime" },
 	{ COL_MAX, "Max lifetime" },
 	{ COL_RSTS, "Resets" },
+	{ COL_FAILS, "Failures" },
 	{ COL_PEERS, "Peers" },
 	{ COL_LAST_SEEN, "Last seen" },
 };

@@ -44,6 +44,7 @@ static void test_proc_totals(void **state)
 	assert_int_equal(agg_add(t, &s), 0);
 	/* same pid, other comm (after exec): another row */
 	s = mk_session(100, "wget", 40001, 80, T0_NS + 1);
+	s.cause = CAUSE_TIMEOUT;	/* a failure, not a reset */
 	assert_int_equal(agg_add(t, &s), 0);
 	/* same comm, other pid: another row */
 	s = mk_session(101, "curl", 40002, 80, T0_NS + 2);
@@ -61,11 +62,15 @@ static void test_proc_totals(void **state)
 	assert_true(r->dur_sum_us == 1000);
 	assert_true(r->dur_max_us == 700);
 	assert_true(r->rsts == 1);
+	assert_true(r->fails == 1);
 	assert_true(r->peers == 2);
 	assert_false(r->peers_at_least);
 	assert_true(r->first_ns == T0_NS);
 	assert_true(r->last_ns == T0_NS + 9000);
-	assert_non_null(agg_find_proc(t, 100, "wget"));
+	r = agg_find_proc(t, 100, "wget");
+	assert_non_null(r);
+	assert_true(r->rsts == 0);
+	assert_true(r->fails == 1);
 	assert_non_null(agg_find_proc(t, 101, "curl"));
 	assert_null(agg_find_proc(t, 102, "curl"));
 	assert_null(agg_find_port(t, 443));	/* wrong kind */

@@ -30,9 +30,9 @@ static void test_column_orders(void **state)
 		     "start_time,srtt_us,retransmits,handshake_us,direction,closed_by,end_cause,"
 		     "pid_certain,partial");
 	expect_names(VIEW_PROCS,
-		     "pid,comm,sessions,tx_bytes,rx_bytes,avg_ms,max_ms,rsts,peers,last_seen");
+		     "pid,comm,sessions,tx_bytes,rx_bytes,avg_ms,max_ms,rsts,fails,peers,last_seen");
 	expect_names(VIEW_PORTS,
-		     "port,sessions,peers,tx_bytes,rx_bytes,avg_ms,max_ms,rsts,last_seen");
+		     "port,sessions,peers,tx_bytes,rx_bytes,avg_ms,max_ms,rsts,fails,last_seen");
 }
 
 static void test_table_is_complete(void **state)
@@ -301,7 +301,7 @@ static void test_compare_extremes(void **state)
 	y.port = 65535;
 	strcpy(y.comm, "\xff");
 	y.sessions = UINT64_MAX;
-	y.tx_bytes = y.rx_bytes = y.dur_max_us = y.rsts = y.peers = y.last_ns = UINT64_MAX;
+	y.tx_bytes = y.rx_bytes = y.dur_max_us = y.rsts = y.fails = y.peers = y.last_ns = UINT64_MAX;
 	y.dur_sum_us = UINT64_MAX;	/* avg 1us vs x's 0us */
 	for (enum view_kind k = VIEW_PROCS; k <= VIEW_PORTS; k++) {
 		cols = columns_for(k, &n);

@@ -372,18 +372,18 @@ static void test_write_view_procs_and_ports(void **state)
 	out = mem_close(&mb);
 	/* sessions descending, ties by port: 22 before 443 */
 	assert_string_equal(out,
-		"port,sessions,peers,tx_bytes,rx_bytes,avg_ms,max_ms,rsts,last_seen\n"
-		"22,1,1,1099511627776,200,1.500,1.500,1,2026-11-23T22:15:03.000002Z\n"
-		"443,1,1,100,200,1.500,1.500,0,2026-11-23T22:15:03.000001Z\n");
+		"port,sessions,peers,tx_bytes,rx_bytes,avg_ms,max_ms,rsts,fails,last_seen\n"
+		"22,1,1,1099511627776,200,1.500,1.500,1,1,2026-11-23T22:15:03.000002Z\n"
+		"443,1,1,100,200,1.500,1.500,0,0,2026-11-23T22:15:03.000001Z\n");
 	free(out);
 	assert_int_equal(view_build(&v, &m, VIEW_PROCS, NULL, NULL), 0);
 	mem_open(&mb);
 	assert_int_equal(csv_write_view(mb.f, &v), 0);
 	out = mem_close(&mb);
 	assert_string_equal(out,
-		"pid,comm,sessions,tx_bytes,rx_bytes,avg_ms,max_ms,rsts,peers,last_seen\n"
-		"10,\"'=evil,\"\"x\"\"\",1,100,200,1.500,1.500,0,1,2026-11-23T22:15:03.000001Z\n"
-		"20,sshd,1,1099511627776,200,1.500,1.500,1,1,2026-11-23T22:15:03.000002Z\n");
+		"pid,comm,sessions,tx_bytes,rx_bytes,avg_ms,max_ms,rsts,fails,peers,last_seen\n"
+		"10,\"'=evil,\"\"x\"\"\",1,100,200,1.500,1.500,0,0,1,2026-11-23T22:15:03.000001Z\n"
+		"20,sshd,1,1099511627776,200,1.500,1.500,1,1,1,2026-11-23T22:15:03.000002Z\n");
 	free(out);
 	view_fini(&v);
 	model_fini(&m);
