@@ -156,20 +156,25 @@ static void test_sessions_view(void **state)
 static void test_switch_views(void **state)
 {
 	struct ctx *c = *state;
-	char line[2048];
+	char line[2048], cellbuf[64];
 
 	start_ui(&c->t, NULL, NULL);
 	tmux_keys(&c->t, "2");
 	assert_true(tmux_wait_text(&c->t, "30 rows"));
 	tmux_screen_line(&c->t, 4, line, sizeof(line));
 	assert_non_null(strstr(line, "PEERS"));
+	assert_non_null(strstr(line, "RST  FAIL"));
 	tmux_keys(&c->t, "Tab");
 	assert_true(tmux_wait_text(&c->t, "13 rows"));
 	tmux_screen_line(&c->t, 4, line, sizeof(line));
 	assert_non_null(strstr(line, "PORT"));
-	/* the busiest port first */
+	/* the busiest port first: the fixture's 81 sessions on 443, 9 of them
+	 * resets or refusals, 11 not orderly (2 timeouts) */
 	tmux_screen_line(&c->t, ROWS_Y, line, sizeof(line));
 	assert_non_null(strstr(line, " 443 "));
+	assert_int_equal(atoi(cell(&c->t, VIEW_PORTS, ROWS_Y, COL_SESSIONS, cellbuf, sizeof(cellbuf))), 81);
+	assert_int_equal(atoi(cell(&c->t, VIEW_PORTS, ROWS_Y, COL_RSTS, cellbuf, sizeof(cellbuf))), 9);
+	assert_int_equal(atoi(cell(&c->t, VIEW_PORTS, ROWS_Y, COL_FAILS, cellbuf, sizeof(cellbuf))), 11);
 	tmux_keys(&c->t, "Tab");
 	assert_true(tmux_wait_text(&c->t, "244 rows"));
 	tmux_keys(&c->t, "BTab");
