@@ -193,11 +193,20 @@ struct listen_owner {
 	char comm[TS_COMM_LEN];
 };
 
+/* A port in a network namespace: a socket in another namespace (another
+ * container) that happens to have the same port number is not a listener's
+ * child, nor its session the listener's. */
+struct listen_key {
+	__u32 netns;	/* inode number of the namespace */
+	__u16 port;
+	__u16 pad;
+};
+
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__uint(max_entries, 4096);
-	__type(key, __u16);
+	__type(key, struct listen_key);
 	__type(value, struct listen_owner);
 } listen_ports SEC(".maps");
 
@@ -647,9 +656,11 @@ static __always_inline __u64 syn_start(struct tcp_sock *tp, __u64 jiffies0, __u6
  * sets); the byte count needs it (an outgoing side's SYN is in
  * bytes_acked).
  */
-static __always_inline __u16 dir_flags(int state, __u16 lport, __u32 max_ack_backlog)
+static __always_inline __u16 dir_flags(int state, __u32 netns, __u16 lport, __u32 max_ack_backlog)
 {
-	if (state != S_SYN_SENT && (bpf_map_lookup_elem(&listen_ports, &lport) || max_ack_backlog))
+	struct listen_key lk = { .netns = netns, .port = lport };
+
+	if (state != S_SYN_SENT && (max_ack_backlog || bpf_map_lookup_elem(&listen_ports, &lk)))
 		return I_IN;
 	return I_OUT;
 }
@@ -672,7 +683,7 @@ static __always_inline __u16 closing_flags(int state)
 static __always_inline __u16 unfollowed_flags(const struct sock *sk, __u16 lport, int oldstate,
 					      __u16 flags, bool direct)
 {
-	flags |= dir_flags(oldstate, lport, RD(direct, sk, sk_max_ack_backlog));
+	flags |= dir_flags(oldstate, sock_netns(sk, direct), lport, RD(direct, sk, sk_max_ack_backlog));
 	if (!(flags & (I_LOCAL_FIRST | I_REMOTE_FIRST)))
 		flags |= closing_flags(oldstate);
 	return flags;
@@ -882,8 +893,11 @@ static __always_inline int emit(const struct sock *sk, struct tcp_sock *tp, __u6
 		struct listen_owner *l = NULL;
 		bool orphan = sk_flags & (1UL << bpf_core_enum_value(enum sock_flags, SOCK_DEAD));
 
-		if (!ident_now && (flags & I_IN))
-			l = bpf_map_lookup_elem(&listen_ports, &e->lport);
+		if (!ident_now && (flags & I_IN)) {
+			struct listen_key lk = { .netns = sock_netns(sk, direct), .port = e->lport };
+
+			l = bpf_map_lookup_elem(&listen_ports, &lk);
+		}
 		if (l && l->pid) {
 			e->pid = l->pid;
 			__builtin_memcpy(e->comm, l->comm, sizeof(e->comm));
@@ -989,10 +1003,11 @@ static __always_inline struct tcp_sock *to_tcp_sock(const struct sock *sk, bool 
 static __always_inline void note_listener(const struct sock *sk, bool direct)
 {
 	struct listen_owner l;
-	__u16 lport = RD(direct, sk, __sk_common.skc_num);
+	struct listen_key lk = { .netns = sock_netns(sk, direct),
+				 .port = RD(direct, sk, __sk_common.skc_num) };
 
 	current_ident(&l.pid, l.comm, direct);
-	bpf_map_update_elem(&listen_ports, &lport, &l, BPF_ANY);
+	bpf_map_update_elem(&listen_ports, &lk, &l, BPF_ANY);
 }
 
 static __always_inline int handle(const struct sock *sk, int oldstate, int newstate,
@@ -1330,17 +1345,20 @@ int tcpscope_seed_tcp(struct bpf_iter__tcp *ctx)
 	struct tcp_sock *tp;
 	__u16 flags = I_PARTIAL, lport;
 	__u64 key, ck;
+	__u32 netns;
 	int state;
 
 	if (!skc)
 		return 0;
 	state = skc->skc_state;
 	lport = skc->skc_num;
+	netns = skc->skc_net.net->ns.inum;
 	if (state == S_LISTEN) {
 		struct listen_owner unknown = {};
+		struct listen_key lk = { .netns = netns, .port = lport };
 
 		/* A listen() seen since start-up already named its owner. */
-		bpf_map_update_elem(&listen_ports, &lport, &unknown, BPF_NOEXIST);
+		bpf_map_update_elem(&listen_ports, &lk, &unknown, BPF_NOEXIST);
 		return 0;
 	}
 	if (state == S_TIME_WAIT || state == S_NEW_SYN_RECV || state == S_CLOSE)
@@ -1348,7 +1366,7 @@ int tcpscope_seed_tcp(struct bpf_iter__tcp *ctx)
 	tp = bpf_skc_to_tcp_sock(skc);
 	if (!tp)
 		return 0;
-	flags |= dir_flags(state, lport, tp->inet_conn.icsk_inet.sk.sk_max_ack_backlog);
+	flags |= dir_flags(state, netns, lport, tp->inet_conn.icsk_inet.sk.sk_max_ack_backlog);
 	flags |= closing_flags(state);
 	/* Already followed: a transition since start-up (the owner's close()
 	 * or shutdown(), under the socket lock that this walk holds too) gave

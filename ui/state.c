@@ -95,6 +95,8 @@ static void clamp_top(struct ui_state *st)
 		vs->top = 0;
 }
 
+static void clamp_hscroll(struct ui_state *st);
+
 void ui_state_set_size(struct ui_state *st, int lines, int cols)
 {
 	struct ui_layout *l = &st->lay;
@@ -115,6 +117,7 @@ void ui_state_set_size(struct ui_state *st, int lines, int cols)
 	if (l->rows_h < 0)
 		l->rows_h = 0;
 	clamp_top(st);
+	clamp_hscroll(st);
 }
 
 /* ---- selection ------------------------------------------------------------ */
@@ -194,6 +197,7 @@ void ui_state_set_rows(struct ui_state *st, const void *const *rows, size_t n, b
 	st->rows = rows;
 	st->n = n;
 	st->from_history = from_history;
+	clamp_hscroll(st);
 	if (n == 0) {
 		vs->sel = vs->top = 0;
 		return;
@@ -310,6 +314,29 @@ static const struct spend *spend_plan(enum view_kind kind, size_t *n)
 	default:
 		*n = 0;
 		return NULL;
+	}
+}
+
+/* Columns scrolled off at the left come back as far as the screen has room
+ * for them (a wider terminal, a view that fits): never empty space at the
+ * right while columns hide at the left. */
+static void clamp_hscroll(struct ui_state *st)
+{
+	struct ui_view_state *vs = &st->vs[st->view];
+	const struct column *cols[UI_MAX_COLS];
+	int widths[UI_MAX_COLS], w = -1;
+	size_t i, n;
+
+	if (!vs->hscroll)
+		return;
+	n = ui_state_shown(st, cols, widths, UI_MAX_COLS);
+	if (vs->hscroll >= n)
+		vs->hscroll = n ? n - 1 : 0;
+	for (i = vs->hscroll; i < n; i++)
+		w += widths[i] + 1;
+	while (vs->hscroll > 0 && w + widths[vs->hscroll - 1] + 1 <= st->lay.cols) {
+		vs->hscroll--;
+		w += widths[vs->hscroll] + 1;
 	}
 }
 

@@ -1517,6 +1517,112 @@ static void test_half_closed_then_linger0(void **state)
 	half_close_reset(state, true);
 }
 
+/*
+ * A session open before tcpscope starts, in another network namespace (a
+ * container), whose client's local port happens to be a port that a
+ * listener in the host's namespace listens on: it is not that listener's
+ * child. Reported when it closes (not seeded: the start-up walk sees our
+ * namespace only) as `out`, its payload exact (until 2026-12-06 `in`, and
+ * its SYN counted as a byte: a listener was looked up by port alone).
+ */
+static void netns_pair_child(const char *path, unsigned short cport, unsigned short sport,
+			     int ready, int go)
+{
+	struct sockaddr_in s = { .sin_family = AF_INET, .sin_port = htons(sport),
+				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct sockaddr_in c = s;
+	int ns = open(path, O_RDONLY | O_CLOEXEC), l, cli, srv, one = 1;
+	char buf[100] = { 0 }, x;
+
+	c.sin_port = htons(cport);
+	prctl(PR_SET_NAME, "ts-nsdir");
+	if (ns < 0 || setns(ns, CLONE_NEWNET))
+		_exit(2);
+	l = socket(AF_INET, SOCK_STREAM, 0);
+	cli = socket(AF_INET, SOCK_STREAM, 0);
+	setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (l < 0 || cli < 0 || bind(l, (struct sockaddr *)&s, sizeof(s)) || listen(l, 4) ||
+	    bind(cli, (struct sockaddr *)&c, sizeof(c)) ||
+	    connect(cli, (struct sockaddr *)&s, sizeof(s)))
+		_exit(3);
+	srv = accept(l, NULL, NULL);
+	if (srv < 0 || write(cli, buf, 100) != 100 || read(srv, buf, 100) != 100)
+		_exit(4);
+	if (write(ready, "r", 1) != 1 || read(go, &x, 1) != 1)
+		_exit(5);
+	close(cli);
+	if (read(srv, buf, 1) != 0)	/* the client's FIN */
+		_exit(6);
+	close(srv);
+	_exit(0);
+}
+
+static void test_open_before_start_other_netns(void **state)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	unsigned short cport = scope_free_port(), sport = scope_free_port();
+	const struct session *cli, *srv;
+	struct session *v = NULL;
+	char ns[32], path[64], ports[32], x;
+	int ready[2], go[2], l, status = -1, one = 1;
+	const char *argv[] = { "-o", "csv", "--hook", hook_of(state), "-P", ports, "--count", "2",
+			       NULL };
+	struct scope sc;
+	size_t n;
+	pid_t pid;
+
+	assert_int_not_equal(cport, sport);
+	snprintf(ns, sizeof(ns), "tsd-%d", (int)getpid());
+	snprintf(path, sizeof(path), "/run/netns/%s", ns);
+	assert_true(shell("ip netns add %s && ip -n %s link set lo up", ns, ns));
+	/* here, a listener on the port the client in the namespace will use */
+	a.sin_port = htons(cport);
+	l = socket(AF_INET, SOCK_STREAM, 0);
+	setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	assert_int_equal(bind(l, (struct sockaddr *)&a, sizeof(a)), 0);
+	assert_int_equal(listen(l, 4), 0);
+	assert_int_equal(pipe(ready), 0);
+	assert_int_equal(pipe(go), 0);
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		alarm(30);
+		netns_pair_child(path, cport, sport, ready[1], go[0]);
+	}
+	close(ready[1]);
+	close(go[0]);
+	if (pid < 0 || read(ready[0], &x, 1) != 1) {
+		shell("ip netns del %s", ns);
+		fail_msg("the pair in the namespace did not start");
+	}
+	snprintf(ports, sizeof(ports), "%u,%u", cport, sport);
+	assert_int_equal(scope_start(&sc, argv, true), 0);
+	assert_int_equal(write(go[1], "g", 1), 1);
+	waitpid(pid, &status, 0);
+	close(l);
+	close(ready[0]);
+	close(go[1]);
+	shell("ip netns del %s", ns);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	finish_scope(&sc, &v, &n, 2);
+	split_pair(v, n, sport, &cli, &srv);
+	printf("client: lport %u dir %d tx %llu; server: dir %d rx %llu\n", cli->lport, cli->dir,
+	       (unsigned long long)cli->tx_bytes, srv->dir, (unsigned long long)srv->rx_bytes);
+	assert_int_equal(cli->lport, cport);
+	assert_int_equal(cli->dir, DIR_OUT);
+	assert_int_equal(cli->tx_bytes, 100);
+	assert_int_equal(cli->rx_bytes, 0);
+	assert_int_equal(cli->closer, CLOSER_LOCAL);
+	assert_true(cli->flags & SESS_PARTIAL);
+	assert_int_equal(srv->dir, DIR_IN);
+	assert_int_equal(srv->rx_bytes, 100);
+	assert_int_equal(srv->tx_bytes, 0);
+	assert_int_equal(srv->closer, CLOSER_REMOTE);
+	free(v);
+	scope_cleanup(&sc);
+}
+
 /* One session; fails the test if the traffic does. */
 static void run_traffic(const struct traffic_spec *spec, struct traffic_result *res)
 {
@@ -2354,6 +2460,7 @@ int main(void)
 		BOTH_HOOKS(test_still_followed_described),
 		BOTH_HOOKS(test_close_during_start),
 		BOTH_HOOKS(test_owner_gone_before_start),
+		BOTH_HOOKS(test_open_before_start_other_netns),
 		BOTH_HOOKS(test_half_closed_then_unread),
 		BOTH_HOOKS(test_half_closed_then_linger0),
 		BOTH_HOOKS(test_unseen_close),

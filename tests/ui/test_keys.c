@@ -678,6 +678,26 @@ static void test_horizontal_scroll(void **state)
 	n = ui_state_columns(st, pos, UI_MAX_COLS);
 	assert_int_equal(pos[0].col->id, COL_TIME);
 	assert_int_equal(ui_keys_handle(st, UK_LEFT), R_NONE);
+	/* scrolled right, then a terminal wide enough for the whole table:
+	 * the columns at the left come back */
+	while (ui_keys_handle(st, UK_RIGHT) & R_REDRAW)
+		;
+	assert_true(st->vs[st->view].hscroll > 1);
+	ui_state_set_size(st, 24, ui_state_table_width(st) + 10);
+	assert_int_equal(st->vs[st->view].hscroll, 0);
+	n = ui_state_columns(st, pos, UI_MAX_COLS);
+	assert_int_equal(pos[0].col->id, COL_TIME);
+	/* a little wider only: as many come back as fit, the last still shown */
+	ui_state_set_size(st, 24, 80);
+	while (ui_keys_handle(st, UK_RIGHT) & R_REDRAW)
+		;
+	size_t far = st->vs[st->view].hscroll;
+
+	ui_state_set_size(st, 24, 90);
+	assert_true(st->vs[st->view].hscroll < far);
+	n = ui_state_columns(st, pos, UI_MAX_COLS);
+	assert_true(pos[n - 1].x + pos[n - 1].width <= 90);
+	assert_int_equal(pos[n - 1].col->id, COL_PARTIAL);
 }
 
 /* ---- display ------------------------------------------------------------------ */
