@@ -307,12 +307,25 @@ static __always_inline bool owner_context(struct task_struct *t)
 /* At the owner's close() or shutdown(): take its identity, unless one is
  * known already. An outgoing session keeps the process that connect()ed
  * (as tcplife does: a socket handed to another process stays its
- * connector's); an accepted one takes its closer's, if the closer is its
- * owner (owner_context()). tp_btf asks for the task once (a helper call). */
+ * connector's), under the name it closes with; an accepted one takes its
+ * closer's, if the closer is its owner (owner_context()). tp_btf asks for
+ * the task once (a helper call). */
 static __always_inline void refresh_identity(struct sk_info *info, bool direct)
 {
-	if (info->flags & I_IDENT)
+	if (info->flags & I_IDENT) {
+		/* The same process under a later name (it exec()ed, or its
+		 * thread renamed itself; or another of its threads closes):
+		 * the name it has now, as an accepted session takes it. */
+		if (direct) {
+			struct task_struct *t = bpf_get_current_task_btf();
+
+			if (t->tgid == info->pid)
+				__builtin_memcpy(info->comm, t->comm, TS_COMM_LEN);
+		} else if ((__u32)(bpf_get_current_pid_tgid() >> 32) == info->pid) {
+			bpf_get_current_comm(info->comm, TS_COMM_LEN);
+		}
 		return;
+	}
 	if (direct) {
 		struct task_struct *t = bpf_get_current_task_btf();
 

@@ -1623,6 +1623,68 @@ static void test_open_before_start_other_netns(void **state)
 	scope_cleanup(&sc);
 }
 
+/*
+ * An outgoing session whose process takes another name between connect()
+ * and close() (a thread renamed; exec() does the same): the row has the
+ * connector's pid and the name it closed with, as an accepted session of
+ * the same thread would (until 2026-12-06 the name at connect(): one
+ * process split in two rows in Processes).
+ */
+static void test_outgoing_takes_name_at_close(void **state)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t alen = sizeof(a);
+	const struct session *cli, *srv;
+	struct session *v = NULL;
+	char buf[64] = { 0 };
+	unsigned short port;
+	int l, fd, status = -1;
+	struct scope sc;
+	size_t n;
+	pid_t pid;
+
+	l = socket(AF_INET, SOCK_STREAM, 0);
+	assert_true(l >= 0);
+	assert_int_equal(bind(l, (struct sockaddr *)&a, sizeof(a)), 0);
+	assert_int_equal(listen(l, 4), 0);
+	assert_int_equal(getsockname(l, (struct sockaddr *)&a, &alen), 0);
+	port = ntohs(a.sin_port);
+	start_scope_x(&sc, state, port, 2, false, NULL, NULL);
+	fflush(NULL);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		close(l);
+		prctl(PR_SET_NAME, "ts-before");
+		fd = socket(AF_INET, SOCK_STREAM, 0);
+		if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof(a)) ||
+		    write(fd, buf, 10) != 10)
+			_exit(2);
+		usleep(20000);
+		prctl(PR_SET_NAME, "ts-after");
+		close(fd);
+		_exit(0);
+	}
+	fd = accept(l, NULL, NULL);
+	assert_true(fd >= 0);
+	close(l);
+	assert_int_equal(read(fd, buf, sizeof(buf)), 10);
+	assert_int_equal(read(fd, buf, sizeof(buf)), 0);
+	close(fd);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	finish_scope(&sc, &v, &n, 2);
+	split_pair(v, n, port, &cli, &srv);
+	printf("client: pid %u '%s'\n", cli->pid, cli->comm);
+	assert_int_equal(cli->pid, pid);
+	assert_string_equal(cli->comm, "ts-after");
+	assert_false(cli->flags & SESS_PID_UNCERTAIN);
+	assert_int_equal(cli->tx_bytes, 10);
+	assert_int_equal(srv->pid, getpid());
+	free(v);
+	scope_cleanup(&sc);
+}
+
 /* One session; fails the test if the traffic does. */
 static void run_traffic(const struct traffic_spec *spec, struct traffic_result *res)
 {
@@ -2460,6 +2522,7 @@ int main(void)
 		BOTH_HOOKS(test_still_followed_described),
 		BOTH_HOOKS(test_close_during_start),
 		BOTH_HOOKS(test_owner_gone_before_start),
+		BOTH_HOOKS(test_outgoing_takes_name_at_close),
 		BOTH_HOOKS(test_open_before_start_other_netns),
 		BOTH_HOOKS(test_half_closed_then_unread),
 		BOTH_HOOKS(test_half_closed_then_linger0),
