@@ -1408,6 +1408,22 @@ static void test_owner_gone_before_start(void **state)
 	scope_cleanup(&sc);
 }
 
+/* A listener on 127.0.0.1 and a port the kernel picks; *a gets its address. */
+static int loopback_listener(struct sockaddr_in *a)
+{
+	socklen_t alen = sizeof(*a);
+	int l = socket(AF_INET, SOCK_STREAM, 0);
+
+	memset(a, 0, sizeof(*a));
+	a->sin_family = AF_INET;
+	a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_true(l >= 0);
+	assert_int_equal(bind(l, (struct sockaddr *)a, sizeof(*a)), 0);
+	assert_int_equal(listen(l, 4), 0);
+	assert_int_equal(getsockname(l, (struct sockaddr *)a, &alen), 0);
+	return l;
+}
+
 /*
  * A client that half-closes (shutdown(SHUT_WR): its FIN goes, FIN_WAIT2),
  * gets an answer, and then close()s without reading it (or, with `linger`,
@@ -1448,25 +1464,18 @@ static void half_close_child(unsigned short port, bool linger)
 
 static void half_close_reset(void **state, bool linger)
 {
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = 0,
-				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	socklen_t alen = sizeof(a);
+	struct sockaddr_in a;
 	const struct session *cli, *srv;
 	struct session *v = NULL;
 	char buf[256] = { 0 };
 	unsigned short port;
-	int l, fd, got = 0, status = -1, one = 1;
+	int l, fd, got = 0, status = -1;
 	struct scope sc;
 	ssize_t r;
 	size_t n;
 	pid_t pid;
 
-	l = socket(AF_INET, SOCK_STREAM, 0);
-	assert_true(l >= 0);
-	setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	assert_int_equal(bind(l, (struct sockaddr *)&a, sizeof(a)), 0);
-	assert_int_equal(listen(l, 4), 0);
-	assert_int_equal(getsockname(l, (struct sockaddr *)&a, &alen), 0);
+	l = loopback_listener(&a);
 	port = ntohs(a.sin_port);
 	start_scope_x(&sc, state, port, 2, false, NULL, NULL);
 	fflush(NULL);
@@ -1632,8 +1641,7 @@ static void test_open_before_start_other_netns(void **state)
  */
 static void test_outgoing_takes_name_at_close(void **state)
 {
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	socklen_t alen = sizeof(a);
+	struct sockaddr_in a;
 	const struct session *cli, *srv;
 	struct session *v = NULL;
 	char buf[64] = { 0 };
@@ -1643,11 +1651,7 @@ static void test_outgoing_takes_name_at_close(void **state)
 	size_t n;
 	pid_t pid;
 
-	l = socket(AF_INET, SOCK_STREAM, 0);
-	assert_true(l >= 0);
-	assert_int_equal(bind(l, (struct sockaddr *)&a, sizeof(a)), 0);
-	assert_int_equal(listen(l, 4), 0);
-	assert_int_equal(getsockname(l, (struct sockaddr *)&a, &alen), 0);
+	l = loopback_listener(&a);
 	port = ntohs(a.sin_port);
 	start_scope_x(&sc, state, port, 2, false, NULL, NULL);
 	fflush(NULL);
