@@ -353,6 +353,7 @@ int filter_copy(struct filter *dst, const struct filter *src)
 	dst->family = src->family;
 	memcpy(dst->comm, src->comm, sizeof(dst->comm));
 	memcpy(dst->search, src->search, sizeof(dst->search));
+	memcpy(dst->search_typed, src->search_typed, sizeof(dst->search_typed));
 	dst->search_addr_chars = src->search_addr_chars;
 	dst->search_digits = src->search_digits;
 	return 0;
@@ -391,6 +392,7 @@ int filter_set_search(struct filter *f, const char *text)
 		return -EINVAL;
 	for (i = 0; i <= n; i++)
 		f->search[i] = (char)tolower((unsigned char)text[i]);
+	memcpy(f->search_typed, text, n + 1);
 	f->search_digits = n && strspn(f->search, "0123456789") == n;
 	f->search_addr_chars = n && strspn(f->search, "0123456789abcdef.:") == n;
 	return 0;
@@ -549,6 +551,6 @@ int filter_describe(const struct filter *f, char *buf, size_t len)
 	    (!(pos == 0 || append(buf, len, &pos, "  ")) ||
 	     !append(buf, len, &pos, f->family == AF_INET ? "IPv4" : "IPv6")))
 		return (int)pos;
-	describe_text(buf, len, &pos, "/", f->search);
+	describe_text(buf, len, &pos, "/", f->search_typed[0] ? f->search_typed : f->search);
 	return (int)pos;
 }

@@ -60,8 +60,10 @@ struct filter {
 	struct id_set ports;
 	int family;
 	char comm[FILTER_TEXT_LEN];
-	/* Set with filter_set_search(): kept lower-cased, with hints. */
+	/* Set with filter_set_search(): kept lower-cased, with hints; and
+	 * as typed, for showing. */
 	char search[FILTER_TEXT_LEN];
+	char search_typed[FILTER_TEXT_LEN];
 	bool search_addr_chars;	/* search could be part of an address */
 	bool search_digits;	/* search could be part of a port */
 };

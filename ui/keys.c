@@ -147,8 +147,8 @@ static unsigned open_prompt(struct ui_state *st, enum ui_prompt_kind k)
 		snprintf(st->prompt_saved, sizeof(st->prompt_saved), "%s", st->filter.comm);
 		break;
 	case PK_SEARCH:
-		snprintf(buf, sizeof(buf), "%s", st->filter.search);
-		snprintf(st->prompt_saved, sizeof(st->prompt_saved), "%s", st->filter.search);
+		snprintf(buf, sizeof(buf), "%s", st->filter.search_typed);
+		snprintf(st->prompt_saved, sizeof(st->prompt_saved), "%s", st->filter.search_typed);
 		break;
 	case PK_EXPORT:
 		localtime_r(&st->now, &tm);
@@ -199,7 +199,8 @@ static unsigned act_clear(struct ui_state *st)
 	}
 	filter_clear(&st->filter);
 	filter_init(&st->filter);
-	ui_state_msg(st, MSG_INFO, "filters cleared: showing everything");
+	ui_state_msg(st, MSG_INFO, st->kept ? "filters cleared: showing all that is kept"
+					    : "filters cleared: showing everything");
 	return R_REBUILD | R_REDRAW;
 }
 
@@ -577,6 +578,13 @@ static unsigned prompt_done(struct ui_state *st)
 		if (!(r & R_REBUILD))
 			return r;
 		st->mode = MODE_NORMAL;
+		/* Say what now holds, as the list filters do: an older message
+		 * ("filters cleared") must not stay up beside it. */
+		if (*text)
+			ui_state_msg(st, MSG_INFO, "%s: %s (x clears)", prompt_what(st->pkind),
+				     st->pkind == PK_COMM ? st->filter.comm : st->prompt.text);
+		else
+			ui_state_msg(st, MSG_INFO, "%s filter cleared", prompt_what(st->pkind));
 		return r;
 	}
 	if (st->pkind == PK_EXPORT) {

@@ -394,6 +394,9 @@ static void test_filter_comm_live_and_cancel(void **state)
 	struct ui_state *st = *state;
 	unsigned r;
 
+	ui_keys_handle(st, '4');
+	ui_keys_handle(st, 'x');	/* an older message, replaced when the name applies */
+	assert_non_null(strstr(st->msg, "cleared"));
 	ui_keys_handle(st, 'c');
 	assert_int_equal(st->pkind, PK_COMM);
 	r = keys(st, "ngi");
@@ -405,6 +408,7 @@ static void test_filter_comm_live_and_cancel(void **state)
 	ui_keys_handle(st, UK_ENTER);
 	assert_string_equal(st->filter.comm, "ng");
 	assert_int_equal(st->mode, MODE_NORMAL);
+	assert_string_equal(st->msg, "process name: ng (x clears)");
 
 	/* Esc restores what was there before the prompt */
 	ui_keys_handle(st, UK_F(4));
@@ -421,6 +425,13 @@ static void test_search(void **state)
 
 	ui_keys_handle(st, '/');
 	assert_int_equal(st->pkind, PK_SEARCH);
+	keys(st, "Db8");
+	assert_string_equal(st->filter.search, "db8");	/* matched in any case */
+	ui_keys_handle(st, UK_ENTER);
+	assert_string_equal(st->msg, "search: Db8 (x clears)");	/* shown as typed */
+	ui_keys_handle(st, UK_F(3));
+	assert_string_equal(st->prompt.text, "Db8");
+	ui_keys_handle(st, UK_CTRL_U);
 	keys(st, "10.0");
 	assert_string_equal(st->filter.search, "10.0");
 	ui_keys_handle(st, UK_ENTER);
@@ -496,6 +507,7 @@ static void test_kept_filter_apart(void **state)
 	ui_keys_handle(&st, 'x');
 	assert_true(filter_is_empty(&st.filter));
 	assert_ptr_equal(st.kept, &f);
+	assert_string_equal(st.msg, "filters cleared: showing all that is kept");
 	assert_true(id_set_contains(&f.ports, 443));
 	ui_state_fini(&st);
 	/* an empty one keeps everything: nothing to show */

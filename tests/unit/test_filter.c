@@ -343,6 +343,7 @@ static void test_search(void **state)
 	assert_true(filter_accepts(&f, &s));
 	assert_int_equal(filter_set_search(&f, "GRES"), 0);
 	assert_true(filter_accepts(&f, &s));
+	assert_string_equal(f.search_typed, "GRES");	/* shown as typed */
 	assert_int_equal(filter_set_search(&f, "543"), 0);	/* port as text */
 	assert_true(filter_accepts(&f, &s));
 	assert_int_equal(filter_set_search(&f, "4000"), 0);	/* remote port */
@@ -422,7 +423,7 @@ static void test_describe(void **state)
 	n = filter_describe(&f, buf, sizeof(buf));
 	assert_int_equal(n, (int)strlen(buf));
 	assert_string_equal(buf,
-		"port 80,443  lport 8000-8010  rport 53  pid 123  comm a\\x1b  IPv6  /web");
+		"port 80,443  lport 8000-8010  rport 53  pid 123  comm a\\x1b  IPv6  /Web");
 
 	/* too long for the buffer: cut, marked, terminated */
 	assert_int_equal(filter_describe(&f, buf, 20), 19);
