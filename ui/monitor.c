@@ -44,6 +44,8 @@ struct snapshot {
 	const void **rows;
 	size_t rows_cap;
 	uint64_t total;		/* model->sessions_total when taken */
+	uint64_t counted;	/* model->sessions_total up to which arrivals are counted */
+	uint64_t arrived;	/* sessions since, that the view's filter accepts */
 };
 
 struct monitor {
@@ -161,7 +163,31 @@ static int snapshot_take(struct snapshot *s, const struct view *v, uint64_t tota
 	s->view.total = v->total;
 	s->view.sort = v->sort;
 	s->total = total;
+	s->counted = total;
+	s->arrived = 0;
 	return 0;
+}
+
+/*
+ * Paused: count the sessions that arrived since the last count and that the
+ * view's filter accepts ("+N new" is what resuming would add), from the
+ * newest of the history (a flood may have pushed some out while paused:
+ * those are counted unfiltered).
+ */
+static void snapshot_count(struct snapshot *s, const struct model *m, const struct filter *f)
+{
+	uint64_t added = m->sessions_total - s->counted;
+	size_t len = session_log_len(m->log), k, i;
+
+	s->counted = m->sessions_total;
+	if (filter_is_empty(f)) {
+		s->arrived += added;
+		return;
+	}
+	k = added < len ? (size_t)added : len;
+	s->arrived += added - k;
+	for (i = len - k; i < len; i++)
+		s->arrived += filter_accepts(f, session_log_at(m->log, i));
 }
 
 /* ---- rows ------------------------------------------------------------------ */
@@ -357,8 +383,10 @@ static void drain(struct monitor *mon)
 		}
 	} else if (n > 0) {
 		mon->last_drain_err = 0;
-		if (st->paused)
+		if (st->paused) {
+			snapshot_count(&mon->snap, mon->m, &st->filter);
 			mon->need_redraw = true;
+		}
 		else
 			mon->need_rebuild = true;
 	}
@@ -425,7 +453,7 @@ static void gather(struct monitor *mon)
 	f->untracked = mon->stats.table_full;
 	f->hist_len = session_log_len(mon->m->log);
 	f->hist_cap = session_log_capacity(mon->m->log);
-	f->arrived = mon->st.paused ? mon->m->sessions_total - mon->snap.total : 0;
+	f->arrived = mon->st.paused ? mon->snap.arrived : 0;
 	f->eof = mon->eof;
 	f->model = mon->m;
 }

@@ -330,7 +330,7 @@ static int column(const struct csv_record *rec, const char *name)
 
 static void test_live_filter_pause_export(void **state)
 {
-	struct server srv;
+	struct server srv, other;
 	struct csv_record rec;
 	pid_t clients[4];
 	static char frozen[TMUX_SCREEN_MAX], line[TMUX_SCREEN_MAX];
@@ -364,9 +364,15 @@ static void test_live_filter_pause_export(void **state)
 	assert_true(tmux_wait_text(&t, "PAUSED"));
 	assert_true(tmux_settle(&t));
 	rows_text(t.screen, frozen, sizeof(frozen));
+	/* a session the filter does not show is not counted as new */
+	start_server(&other);
+	one_session(&other);
+	stop_server(&other);
 	clients[3] = one_session(&srv);
 	stop_server(&srv);
 	assert_true(tmux_wait(&t, arrived_at_least, (void *)2, false, TMUX_WAIT_MS, "+2 new"));
+	assert_true(tmux_settle(&t));
+	assert_false(arrived_at_least(t.screen, (void *)4));
 	assert_string_equal(rows_text(t.screen, line, sizeof(line)), frozen);
 	tmux_keys(&t, "Space");
 	assert_true(tmux_wait(&t, ours_at_least, (void *)4, false, TMUX_WAIT_MS, "4 sessions"));
