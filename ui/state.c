@@ -199,7 +199,10 @@ void ui_state_set_rows(struct ui_state *st, const void *const *rows, size_t n, b
 	st->from_history = from_history;
 	clamp_hscroll(st);
 	if (n == 0) {
+		/* nothing to be scrolled into: what comes is followed */
 		vs->sel = vs->top = 0;
+		if (follow_applies(st))
+			vs->follow = true;
 		return;
 	}
 	if (vs->follow && follow_applies(st)) {

@@ -660,6 +660,15 @@ static void test_follow_mode(void **state)
 	assert_true(vs->follow);
 	feed(st, 90);
 	assert_int_equal(vs->sel, 89);
+	/* scrolled, then a filter leaves no row: the rows that come are followed */
+	ui_keys_handle(st, UK_UP);
+	assert_false(vs->follow);
+	ui_state_set_rows(st, sess_rows, 0, false);
+	assert_true(vs->follow);
+	feed(st, 5);
+	assert_int_equal(vs->sel, 4);
+	feed(st, 90);
+	assert_int_equal(vs->sel, 89);
 	/* the selected row is gone (filtered out): stay near where it was */
 	ui_keys_handle(st, UK_HOME);
 	ui_keys_handle(st, UK_DOWN);
