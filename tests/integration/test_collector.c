@@ -100,6 +100,10 @@ static void finish_scope(struct scope *sc, struct session **v, size_t *n, size_t
 		printf("tcpscope stderr: %s\n", scope_stderr(sc));
 	}
 	assert_int_equal(*n, expect);
+	/* Every row's times agree to the microsecond: time - start_time is
+	 * duration_ms (they were rounded each on its own until 2026-12-06). */
+	for (size_t i = 0; i < *n; i++)
+		assert_int_equal((*v)[i].end_ns / 1000 - (*v)[i].start_ns / 1000, (*v)[i].dur_us);
 }
 
 static void check_addr(const struct session *s, int family)
