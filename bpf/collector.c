@@ -4,7 +4,9 @@
  * attach -> seed), draining the lanes and the ring buffer, conversion of the
  * kernel record into core's struct session.
  */
+#include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #ifdef __GLIBC__
@@ -187,6 +190,30 @@ static void refresh_clock_offset(struct collector *c)
 	c->boot_to_epoch_ns = (off + 500) / 1000 * 1000;
 	if (c->skel)
 		set_mono_to_boot(c->skel, boot);
+}
+
+/* Descriptors the BPF objects take at once while loading and running (about
+ * 25 when running; a few more while loading), with room to spare. */
+#define COLLECTOR_FDS_NEEDED 40
+
+/* How many more descriptors this process may open. */
+static long fd_room(void)
+{
+	struct rlimit rl;
+	struct dirent *e;
+	long open_now = 0;
+	DIR *d;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) || rl.rlim_cur == RLIM_INFINITY)
+		return LONG_MAX;
+	d = opendir("/proc/self/fd");
+	if (!d)
+		return LONG_MAX;	/* no /proc: let the load tell */
+	while ((e = readdir(d)))
+		open_now += e->d_name[0] != '.';
+	closedir(d);
+	open_now--;		/* the directory's own */
+	return (long)rl.rlim_cur > open_now ? (long)rl.rlim_cur - open_now : 0;
 }
 
 static int is_v4_mapped(const uint8_t *a)
@@ -1180,6 +1207,17 @@ struct session_source *collector_open(const struct collector_opts *opts, char *e
 	}
 	refresh_clock_offset(c);
 	c->started_epoch_ns = clock_ns(CLOCK_REALTIME);
+
+	/* Too few descriptors make the load fail in ways that do not say so
+	 * (a descriptor libbpf could not get, passed on as -1, reads as "bad
+	 * file descriptor"): say it first. */
+	if (fd_room() < COLLECTOR_FDS_NEEDED) {
+		snprintf(err, errlen, "cannot load BPF programs: too many open files (raise "
+			 "ulimit -n: tcpscope needs about 64 descriptors)");
+		owner_wait_free(c->ow);
+		free(c);
+		return NULL;
+	}
 
 	/* tp_btf with bpf_rdonly_cast, tp_btf with the helper, tracepoint. */
 	if (opts->hook == HOOK_AUTO || opts->hook == HOOK_TP_BTF) {

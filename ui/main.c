@@ -706,6 +706,13 @@ int main(int argc, char **argv)
 
 	if (o.replay) {
 		src = replay_open(o.replay, err, sizeof(err));
+		if (!src && stop_signal) {
+			/* Stopped while it waited (a FIFO with no writer yet) or
+			 * read: what was asked for, not a bad file. */
+			fprintf(stderr, "tcpscope: stopped before the replay was read\n");
+			rc = 0;
+			goto out;
+		}
 		if (!src) {
 			say(err, "");
 			rc = EXIT_USAGE;

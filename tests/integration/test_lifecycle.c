@@ -497,6 +497,29 @@ static void test_signal(void **state)
 	scope_cleanup(&sc);
 }
 
+/* A replay of a FIFO waits for its writer (as cat does); a stop signal
+ * then ends it as asked: exit 0 and one line, not "Interrupted system
+ * call" with the usage status (until 2026-12-06). */
+static void test_replay_fifo_stopped(void **state)
+{
+	char path[64];
+	const char *argv[] = { "-o", "csv", "--replay", path, NULL };
+	struct scope sc;
+	int rc;
+
+	snprintf(path, sizeof(path), "/tmp/tcpscope-fifo-%d.csv", (int)getpid());
+	unlink(path);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	assert_int_equal(scope_start(&sc, argv, false), 0);
+	usleep(300000);
+	rc = scope_stop(&sc, SIGINT);
+	unlink(path);
+	printf("exit %d: %s", rc, scope_stderr(&sc));
+	assert_int_equal(rc, 0);
+	assert_string_equal(scope_stderr(&sc), "tcpscope: stopped before the replay was read\n");
+	scope_cleanup(&sc);
+}
+
 static void test_sigint(void **state)
 {
 	*state = (void *)(intptr_t)SIGINT;
@@ -945,6 +968,7 @@ int main(void)
 		cmocka_unit_test(test_stalled_reader_reads_again),
 		cmocka_unit_test(test_stdout_full),
 		cmocka_unit_test(test_stdout_closed),
+		cmocka_unit_test(test_replay_fifo_stopped),
 		cmocka_unit_test(test_few_descriptors),
 		cmocka_unit_test(test_duration_ends),
 		cmocka_unit_test(test_time_column_never_negative),
