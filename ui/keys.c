@@ -194,7 +194,8 @@ static unsigned act_ipv6(struct ui_state *st) { return toggle_family(st, AF_INET
 static unsigned act_clear(struct ui_state *st)
 {
 	if (filter_is_empty(&st->filter)) {
-		ui_state_msg(st, MSG_INFO, "no filter to clear");
+		ui_state_msg(st, MSG_INFO, st->kept ? "no filter to clear (Kept: is the command line's)"
+						    : "no filter to clear");
 		return R_REDRAW;
 	}
 	filter_clear(&st->filter);

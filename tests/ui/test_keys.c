@@ -508,6 +508,8 @@ static void test_kept_filter_apart(void **state)
 	assert_true(filter_is_empty(&st.filter));
 	assert_ptr_equal(st.kept, &f);
 	assert_string_equal(st.msg, "filters cleared: showing all that is kept");
+	ui_keys_handle(&st, 'x');
+	assert_string_equal(st.msg, "no filter to clear (Kept: is the command line's)");
 	assert_true(id_set_contains(&f.ports, 443));
 	ui_state_fini(&st);
 	/* an empty one keeps everything: nothing to show */
