@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/utsname.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #ifdef __GLIBC__
@@ -190,6 +191,17 @@ static void refresh_clock_offset(struct collector *c)
 	c->boot_to_epoch_ns = (off + 500) / 1000 * 1000;
 	if (c->skel)
 		set_mono_to_boot(c->skel, boot);
+}
+
+/* Whether the running kernel is major.minor or later (uname). */
+static bool kernel_at_least(int major, int minor)
+{
+	struct utsname u;
+	int ma = 0, mi = 0;
+
+	if (uname(&u) || sscanf(u.release, "%d.%d", &ma, &mi) != 2)
+		return false;
+	return ma > major || (ma == major && mi >= minor);
 }
 
 /* Descriptors the BPF objects take at once while loading and running (about
@@ -991,7 +1003,7 @@ static int try_open(struct collector *c, const struct collector_opts *opts,
 		    enum collector_hook hook, bool cast, bool with_iters)
 {
 	struct tcpscope_bpf *skel;
-	struct bpf_program *state, *destroy, *prog;
+	struct bpf_program *state, *destroy, *error, *prog;
 	struct bpf_link **link, **destroy_link;
 	size_t sockets, slots = 1024, ring;
 	uint32_t lane_len = 0, shift = 0;
@@ -1032,8 +1044,12 @@ static int try_open(struct collector *c, const struct collector_opts *opts,
 		destroy = skel->progs.tcpscope_destroy_btf;
 		destroy_link = &skel->links.tcpscope_destroy_btf;
 	}
+	/* Optional, tp_btf only: errors that end a connect() (connect_errs);
+	 * the tracepoint came with Linux 5.13. */
+	error = hook == HOOK_TP_BTF && !floor && kernel_at_least(5, 13) ?
+		skel->progs.tcpscope_error_btf : NULL;
 	bpf_object__for_each_program(prog, skel->obj)
-		bpf_program__set_autoload(prog, prog == state || prog == destroy);
+		bpf_program__set_autoload(prog, prog == state || prog == destroy || prog == error);
 	bpf_program__set_autoload(skel->progs.tcpscope_seed_tcp, with_iters);
 	bpf_program__set_autoload(skel->progs.tcpscope_seed_files, with_iters);
 	bpf_program__set_autoload(skel->progs.tcpscope_sweep, with_iters);
@@ -1123,6 +1139,10 @@ static int try_open(struct collector *c, const struct collector_opts *opts,
 	/* Optional: without it, sessions reset under an idle owner stay
 	 * marked uncertain. */
 	*destroy_link = bpf_program__attach(destroy);
+	/* Optional: without it, a connect() ended by an ICMP error that its
+	 * owner read before closing the socket reads as abandoned. */
+	if (error)
+		skel->links.tcpscope_error_btf = bpf_program__attach(error);
 	c->skel = skel;
 	c->state_prog = state;
 	if (*destroy_link)

@@ -91,6 +91,7 @@ __u64 spilled;		/* records that went to the ring buffer, their lane full */
 __u64 await_failed;	/* sessions that could not wait for their owner (await_owner full) */
 __u64 owner_lost;	/* owner records lost (ring buffer full) */
 __u64 hinted;		/* owners put in owner_hints (lets a close skip the lookup) */
+__u64 connect_errs_noted;	/* errors put in connect_errs (lets a close skip the lookup) */
 __u64 owner_gone;	/* sessions closed with no owner known, their socket already
 			 * let go of unseen (before tracing began, or with the table
 			 * full): reported with no owner (pid 0) */
@@ -221,6 +222,21 @@ struct {
 	__type(key, __u64);
 	__type(value, struct listen_owner);
 } owner_hints SEC(".maps");
+
+/* Errors that ended a connect() without ending its socket: an ICMP error that
+ * came while connect() held the socket (the router, or a firewall's reject,
+ * on this host: the answer comes back inside connect()) is kept as a soft
+ * error, which the owner reads and clears (getsockopt(SO_ERROR), as every
+ * non-blocking client does) before it close()s a socket still in SYN_SENT.
+ * Noted when the kernel reports the error (sock:inet_sk_error_report), for
+ * that close's record; tp_btf only (the classic tracepoint does not name
+ * the socket). LRU: what no close took ages out. Keyed by cookie. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u64);
+	__type(value, __s32);
+} connect_errs SEC(".maps");
 
 /* Read a field directly (tp_btf: BTF-typed pointer) or through
  * bpf_probe_read_kernel (classic tracepoint: untyped pointer). `direct` is a
@@ -761,6 +777,21 @@ static __always_inline int emit(const struct sock *sk, struct tcp_sock *tp, __u6
 	e->srtt_us = RD(direct, tp, srtt_us) >> 3;
 	e->retrans = RD(direct, tp, total_retrans);
 
+	/* A connect() ended by an error that did not end its socket, which its
+	 * owner then close()d: the error kept as a soft one, or (read and
+	 * cleared by the owner) noted when it was reported (connect_errs). */
+	if (!sk_err && oldstate == S_SYN_SENT) {
+		sk_err = RD(direct, sk, sk_err_soft);
+		if (!sk_err && direct && *(volatile __u64 *)&connect_errs_noted) {
+			__s32 *ce = bpf_map_lookup_elem(&connect_errs, &key);
+
+			if (ce) {
+				sk_err = *ce;
+				bpf_map_delete_elem(&connect_errs, &key);
+			}
+		}
+	}
+
 	/* Why it ended, from the error the kernel set before tcp_done(). */
 	switch (sk_err) {
 	case 0:
@@ -1257,6 +1288,28 @@ static __always_inline int on_destroy(const struct sock *sk, const struct addr_a
 	e->sock_id = key;
 	current_ident(&e->pid, e->comm, direct);
 	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
+	return 0;
+}
+
+/* An error reported on a socket (sock:inet_sk_error_report): a connecting
+ * socket's soft error, which its owner may read and clear before it closes
+ * it (see connect_errs). */
+SEC("tp_btf/inet_sk_error_report")
+int BPF_PROG(tcpscope_error_btf, struct sock *sk)
+{
+	__u64 key;
+	__s32 soft;
+
+	if (sk->__sk_common.skc_state != S_SYN_SENT || sk->sk_protocol != IPPROTO_TCP ||
+	    sk->sk_err)
+		return 0;
+	soft = sk->sk_err_soft;
+	key = sk->__sk_common.skc_cookie.counter;
+	if (!soft || !key)
+		return 0;
+	if (!bpf_map_update_elem(&connect_errs, &key, &soft, BPF_ANY) &&
+	    !*(volatile __u64 *)&connect_errs_noted)
+		__sync_fetch_and_add(&connect_errs_noted, 1);
 	return 0;
 }
 

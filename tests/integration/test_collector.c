@@ -387,9 +387,10 @@ static bool shell(const char *fmt, ...)
 /* In the network namespace at path, connect() to addr:port; exit 0 when it
  * fails with EHOSTUNREACH. */
 /* In the namespace at path, connect() to addr (IPv4 or IPv6); exit 0 when
- * it fails with want_errno. */
+ * it fails with want_errno. `polled`: as a non-blocking client does it
+ * (EINPROGRESS, poll(), the error read with getsockopt(SO_ERROR)). */
 static void connect_in_netns(const char *path, const char *addr, unsigned short port,
-			     int want_errno)
+			     int want_errno, bool polled)
 {
 	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port) };
 	struct sockaddr_in6 a6 = { .sin6_family = AF_INET6, .sin6_port = htons(port) };
@@ -402,12 +403,22 @@ static void connect_in_netns(const char *path, const char *addr, unsigned short 
 	if (v6 ? inet_pton(AF_INET6, addr, &a6.sin6_addr) != 1 :
 		 inet_pton(AF_INET, addr, &a.sin_addr) != 1)
 		_exit(3);
-	fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM, 0);
+	fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM | (polled ? SOCK_NONBLOCK : 0), 0);
 	if (fd < 0)
 		_exit(3);
 	if (connect(fd, v6 ? (struct sockaddr *)&a6 : (struct sockaddr *)&a,
 		    v6 ? sizeof(a6) : sizeof(a)) == 0)
 		_exit(4);
+	if (polled && errno == EINPROGRESS) {
+		struct pollfd p = { .fd = fd, .events = POLLOUT };
+		socklen_t len = sizeof(errno);
+		int err = 0;
+
+		if (poll(&p, 1, 5000) != 1 || getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len))
+			_exit(6);
+		errno = err;
+	}
+	close(fd);	/* a polled one: its socket still in SYN_SENT */
 	_exit(errno == want_errno ? 0 : 5);
 }
 
@@ -417,21 +428,31 @@ static void connect_in_netns(const char *path, const char *addr, unsigned short 
  * SYN with an ICMP error: IPv4 `unreachable` (host unreachable: connect()
  * fails with EHOSTUNREACH) and IPv6 `prohibit` (administratively
  * prohibited, what firewalls reject IPv6 with by default: EACCES; reported
- * as `?` until 2026-12-06). Both reported as `unreachable`, closed by this
- * side, with their owner, their address in that namespace, no payload.
+ * as `?` until 2026-12-06). Then IPv4 again as a non-blocking client does
+ * it: the router's MAC known now, the SYN goes out inside connect() and the
+ * ICMP comes back before connect() returns, while it holds the socket: the
+ * kernel keeps it as a soft error, which the client reads (SO_ERROR) and
+ * clears before it closes a socket still in SYN_SENT (with tp_btf noted
+ * when reported: until 2026-12-06 `abandoned`; the classic tracepoint does
+ * not name the socket and may still say so). All reported as
+ * `unreachable`, closed by this side, with their owner, their address in
+ * that namespace, no payload.
  */
 static void test_unreachable(void **state)
 {
 	static const struct {
 		const char *addr;
 		int err;
-	} dst[] = { { "10.202.0.9", EHOSTUNREACH }, { "fd00:202::9", EACCES } };
+		bool polled;
+	} dst[] = { { "10.202.0.9", EHOSTUNREACH, false }, { "fd00:202::9", EACCES, false },
+		    { "10.202.0.10", EHOSTUNREACH, true } };
+	const int ndst = (int)(sizeof(dst) / sizeof(dst[0]));
 	char cns[32], rns[32], path[64];
 	unsigned short port = scope_free_port();
 	struct session *v = NULL;
 	struct scope sc;
-	int status[2] = { -1, -1 };
-	pid_t pid[2] = { -1, -1 };
+	int status[3] = { -1, -1, -1 };
+	pid_t pid[3] = { -1, -1, -1 };
 	size_t n;
 	bool up;
 
@@ -453,29 +474,32 @@ static void test_unreachable(void **state)
 	     shell("ip -n %s route add unreachable 10.202.0.0/24 && "
 		   "ip -n %s -6 route add prohibit fd00:202::/64", rns, rns);
 	if (up) {
-		start_scope_x(&sc, state, port, 2, false, "--comm", "ts-unreach");
+		start_scope_x(&sc, state, port, ndst, false, "--comm", "ts-unreach");
 		snprintf(path, sizeof(path), "/run/netns/%s", cns);
-		for (int i = 0; i < 2; i++) {
+		for (int i = 0; i < ndst; i++) {
 			fflush(NULL);
 			pid[i] = fork();
 			if (pid[i] == 0)
-				connect_in_netns(path, dst[i].addr, port, dst[i].err);
+				connect_in_netns(path, dst[i].addr, port, dst[i].err, dst[i].polled);
 			waitpid(pid[i], &status[i], 0);
 		}
 	}
 	shell("ip netns del %s; ip netns del %s", cns, rns);
 	assert_true(up);
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i < ndst; i++) {
 		assert_true(WIFEXITED(status[i]));
 		assert_int_equal(WEXITSTATUS(status[i]), 0);
 	}
-	finish_scope(&sc, &v, &n, 2);
+	finish_scope(&sc, &v, &n, (size_t)ndst);
 	for (size_t i = 0; i < n; i++) {
-		int k = v[i].family == AF_INET6;
+		int k = v[i].family == AF_INET6 ? 1 : v[i].raddr.s6_addr[15] == 10 ? 2 : 0;
 
 		printf("%s: cause %d closed by %d\n", dst[k].addr, v[i].cause, v[i].closer);
 		assert_int_equal(v[i].rport, port);
-		assert_int_equal(v[i].cause, CAUSE_UNREACHABLE);
+		if (k == 2 && !strcmp(hook_of(state), "tracepoint"))
+			assert_true(v[i].cause == CAUSE_UNREACHABLE || v[i].cause == CAUSE_ABANDONED);
+		else
+			assert_int_equal(v[i].cause, CAUSE_UNREACHABLE);
 		assert_int_equal(v[i].closer, CLOSER_LOCAL);
 		assert_int_equal(v[i].dir, DIR_OUT);
 		assert_int_equal(v[i].pid, pid[k]);
@@ -483,15 +507,14 @@ static void test_unreachable(void **state)
 		assert_false(v[i].flags & SESS_PID_UNCERTAIN);
 		assert_int_equal(v[i].tx_bytes, 0);
 		assert_int_equal(v[i].rx_bytes, 0);
-		if (k) {
+		if (k == 1) {
 			assert_int_equal(v[i].raddr.s6_addr[0], 0xfd);
 			assert_int_equal(v[i].raddr.s6_addr[15], 9);
 		} else {
 			assert_int_equal(v[i].laddr.s6_addr32[3], htonl(0x0ac90001));	/* 10.201.0.1 */
-			assert_int_equal(v[i].raddr.s6_addr32[3], htonl(0x0aca0009));	/* 10.202.0.9 */
+			assert_int_equal(v[i].raddr.s6_addr32[3], htonl(k ? 0x0aca000a : 0x0aca0009));
 		}
 	}
-	assert_int_not_equal(v[0].family, v[1].family);
 	free(v);
 	scope_cleanup(&sc);
 }
