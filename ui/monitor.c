@@ -44,8 +44,7 @@ struct snapshot {
 	const void **rows;
 	size_t rows_cap;
 	uint64_t total;		/* model->sessions_total when taken */
-	uint64_t counted;	/* model->sessions_total up to which arrivals are counted */
-	uint64_t arrived;	/* sessions since, that the view's filter accepts */
+	uint64_t arrived;	/* sessions kept since, that the view's filter accepts */
 };
 
 struct monitor {
@@ -163,31 +162,8 @@ static int snapshot_take(struct snapshot *s, const struct view *v, uint64_t tota
 	s->view.total = v->total;
 	s->view.sort = v->sort;
 	s->total = total;
-	s->counted = total;
 	s->arrived = 0;
 	return 0;
-}
-
-/*
- * Paused: count the sessions that arrived since the last count and that the
- * view's filter accepts ("+N new" is what resuming would add), from the
- * newest of the history (a flood may have pushed some out while paused:
- * those are counted unfiltered).
- */
-static void snapshot_count(struct snapshot *s, const struct model *m, const struct filter *f)
-{
-	uint64_t added = m->sessions_total - s->counted;
-	size_t len = session_log_len(m->log), k, i;
-
-	s->counted = m->sessions_total;
-	if (filter_is_empty(f)) {
-		s->arrived += added;
-		return;
-	}
-	k = added < len ? (size_t)added : len;
-	s->arrived += added - k;
-	for (i = len - k; i < len; i++)
-		s->arrived += filter_accepts(f, session_log_at(m->log, i));
 }
 
 /* ---- rows ------------------------------------------------------------------ */
@@ -360,12 +336,29 @@ static void apply(struct monitor *mon, unsigned r)
 
 /* ---- the source ------------------------------------------------------------- */
 
+/*
+ * Paused: each session into the model as always, and counted when it is
+ * kept and the view's filter shows it ("+N new" is what resuming shows;
+ * counted as it comes, before a small history can let it go).
+ */
+static int paused_sink(void *ctx, const struct session *s)
+{
+	struct monitor *mon = ctx;
+	uint64_t before = mon->m->sessions_total;
+
+	model_add(mon->m, s);
+	if (mon->m->sessions_total != before && filter_accepts(&mon->st.filter, s))
+		mon->snap.arrived++;
+	return 0;
+}
+
 static void drain(struct monitor *mon)
 {
 	struct ui_state *st = &mon->st;
 	int n;
 
-	n = source_drain(mon->src, model_sink, mon->m);
+	n = st->paused ? source_drain(mon->src, paused_sink, mon)
+		       : source_drain(mon->src, model_sink, mon->m);
 	if (n == -ENODATA) {
 		mon->eof = true;
 		if (!mon->fig.live)
@@ -383,10 +376,8 @@ static void drain(struct monitor *mon)
 		}
 	} else if (n > 0) {
 		mon->last_drain_err = 0;
-		if (st->paused) {
-			snapshot_count(&mon->snap, mon->m, &st->filter);
+		if (st->paused)
 			mon->need_redraw = true;
-		}
 		else
 			mon->need_rebuild = true;
 	}
