@@ -632,14 +632,31 @@ static __always_inline __u64 sock_clock(struct tcp_sock *tp)
  * traffic), a timer or an error, and a FIN_WAIT2 socket whose peer's FIN
  * never came (its timer may end it a minute after the last packet).
  */
+#define CLOSE_CLOCK_FRESH_NS 20000	/* 20 us: a packet's or a timer's own read */
+
 static __always_inline __u64 close_time(struct tcp_sock *tp, int oldstate, int sk_err,
 					bool fin_received, bool direct)
 {
+	__u64 now, t;
+
 	if (direct && !sk_err && bpf_core_field_exists(tp->tcp_clock_cache) &&
 	    (oldstate == S_LAST_ACK || oldstate == S_CLOSING ||
 	     (oldstate == S_FIN_WAIT2 && fin_received)))
 		return sock_clock(tp);
-	return bpf_ktime_get_boot_ns();
+	now = bpf_ktime_get_boot_ns();
+	/* Any other close: the socket's clock if TCP read it just now (the
+	 * packet or the timer that ends it: a reset, a refusal, a timeout),
+	 * so that two tracers give the session the same time; else our own
+	 * read (an abort in close(): the cache is the last traffic's). */
+	if (direct && bpf_core_field_exists(tp->tcp_clock_cache)) {
+		t = tp->tcp_clock_cache;
+		if (t) {
+			t += *(volatile __s64 *)&mono_to_boot_ns;
+			if (t <= now && now - t < CLOSE_CLOCK_FRESH_NS)
+				return t;
+		}
+	}
+	return now;
 }
 
 /* The kernel's tick rate (CONFIG_HZ, from the kernel's configuration; 0 if
