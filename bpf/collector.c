@@ -1190,6 +1190,11 @@ struct session_source *collector_open(const struct collector_opts *opts, char *e
 	log_verbose = opts->verbose;
 	libbpf_set_print(libbpf_print);
 
+	if (access(btf, R_OK) != 0 && opts->btf_path) {
+		snprintf(err, errlen, "cannot read the BTF file %s (%s)", btf, strerror(errno));
+		errno = ENOENT;
+		return NULL;
+	}
 	if (access(btf, R_OK) != 0) {
 		snprintf(err, errlen, "kernel has no BTF at %s: tcpscope needs a kernel built with "
 			 "CONFIG_DEBUG_INFO_BTF=y (%s)", btf, strerror(errno));

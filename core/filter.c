@@ -258,8 +258,9 @@ static int parse_list(const char *text, struct id_set *set, const char *what, ui
 			}
 		}
 		if (rc == -ERANGE) {
-			fmt_err(err, errlen, "%s %s out of range (1-%u)", what,
-				show(num, (size_t)(p - num), shown, sizeof(shown)), max);
+			fmt_err(err, errlen, "%s %s out of range (%u-%u)", what,
+				show(num, (size_t)(p - num), shown, sizeof(shown)),
+				max == FILTER_PID_MAX ? 0 : 1, max);
 			goto out;
 		}
 		if (rc || p != end) {
@@ -270,7 +271,8 @@ static int parse_list(const char *text, struct id_set *set, const char *what, ui
 				show(item, (size_t)(end - item), shown, sizeof(shown)));
 			goto out;
 		}
-		if (lo == 0 || hi == 0) {
+		/* pid 0: the sessions with no owner known (a port is never 0) */
+		if ((lo == 0 || hi == 0) && max != FILTER_PID_MAX) {
 			fmt_err(err, errlen, "%s 0 out of range (1-%u)", what, max);
 			goto out;
 		}

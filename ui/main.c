@@ -306,7 +306,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 			break;
 		case OPT_COUNT:
 			if (parse_u64(optarg, 1, UINT64_MAX, &o->count))
-				return fail_usage("bad --count '%s': expected a positive integer", optarg);
+				return fail_usage("bad --count '%s': expected a whole number from 1 to "
+						  "18446744073709551615", optarg);
 			break;
 		case OPT_COMM:
 			if (!*optarg || filter_set_comm(&o->filter, optarg))
@@ -739,8 +740,13 @@ int main(int argc, char **argv)
 		}
 		src = collector_open(&o.copts, err, sizeof(err));
 		if (!src) {
+			/* The file the user named with --btf is bad: a usage
+			 * error; anything else (no BTF in the kernel, no
+			 * privilege, ...) is the environment's. */
+			bool bad_btf_file = o.copts.btf_path && strstr(err, "BTF");
+
 			say(err, "");
-			if (o.copts.btf_path)	/* the file the user named is bad */
+			if (bad_btf_file)
 				rc = EXIT_USAGE;
 			goto out;
 		}

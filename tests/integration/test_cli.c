@@ -66,7 +66,8 @@ static const struct cli_case cases[] = {
 	{ "empty -o", { "--output=" }, USAGE, { "-o" }, 0 },
 	/* PID lists */
 	{ "pid not a number", { "-o", "csv", "-p", "abc" }, USAGE, { "abc" }, 0 },
-	{ "pid 0", { "-o", "csv", "-p", "0" }, USAGE, { "-p", "out of range" }, 0 },
+	{ "pid too big, its range", { "-o", "csv", "-p", "4194305" }, USAGE,
+	  { "(0-4194304)" }, 0 },
 	{ "pid too big", { "-o", "csv", "-p", "4194305" }, USAGE, { "4194305", "out of range" },
 	  0 },
 	{ "pid overflow", { "-o", "csv", "-p", "99999999999999999999" }, USAGE, { "out of range" },

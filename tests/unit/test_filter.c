@@ -106,8 +106,9 @@ static void test_parse_pids(void **state)
 		{ "1,2,3", 0, "1-3" },
 		{ "4194304", 0, "4194304" },
 		{ "100-200", 0, "100-200" },
-		{ "0", -EINVAL, "pid 0 out of range (1-4194304)" },
-		{ "4194305", -EINVAL, "pid 4194305 out of range (1-4194304)" },
+		{ "0", 0, "0" },		/* the sessions with no owner known */
+		{ "0,7", 0, "0,7" },
+		{ "4194305", -EINVAL, "pid 4194305 out of range (0-4194304)" },
 		{ "12a", -EINVAL, "bad pid '12a'" },
 		{ "", -EINVAL, "empty pid list" },
 		{ "200-100", -EINVAL, "reversed pid range 200-100" },
@@ -293,6 +294,14 @@ static void test_pids_family_comm_and(void **state)
 
 	s6.family = AF_INET6;
 	addr_v6(&s6.raddr, "2001:db8::5");
+	filter_init(&f);
+	assert_int_equal(filter_parse_pids("0", &f.pids, err, sizeof(err)), 0);
+	assert_false(filter_accepts(&f, &s));
+	s.pid = 0;		/* no owner known */
+	s.comm[0] = '\0';
+	assert_true(filter_accepts(&f, &s));
+	filter_clear(&f);
+	s = sess(123, "nginx", 80, 5000);
 	filter_init(&f);
 	assert_int_equal(filter_parse_pids("100-200,300", &f.pids, err, sizeof(err)), 0);
 	assert_true(filter_accepts(&f, &s));
