@@ -27,6 +27,11 @@ static void put_comm(FILE *f, const char *comm, size_t width)
 
 static void text_header(FILE *f, const struct stream_opts *o)
 {
+	if (o->fmt == STREAM_LIFECSV) {
+		fprintf(f, "%s%sPID,COMM,IP,LADDR,LPORT,RADDR,RPORT,TX_KB,RX_KB,MS\n",
+			o->time_hms ? "TIME," : "", o->time_s ? "TIME(s)," : "");
+		return;
+	}
 	if (o->time_hms)
 		fprintf(f, "%-8s ", "TIME");
 	if (o->time_s)
@@ -39,12 +44,59 @@ static void text_header(FILE *f, const struct stream_opts *o)
 			"LADDR", "LPORT", "RADDR", "RPORT", "TX_KB", "RX_KB", "MS");
 }
 
+/* TIME(s): seconds since first_end_ns, 6 decimals (sessions from several
+ * CPUs may arrive slightly out of order: then negative). */
+static void time_s_text(const struct session *s, uint64_t first_end_ns, char *ts, size_t len)
+{
+	bool neg = s->end_ns < first_end_ns;
+	uint64_t d = neg ? first_end_ns - s->end_ns : s->end_ns - first_end_ns;
+
+	snprintf(ts, len, "%s%llu.%06llu", neg ? "-" : "", (unsigned long long)(d / NS_PER_SEC),
+		 (unsigned long long)(d % NS_PER_SEC / 1000));
+}
+
+/* tcplife's -s row: the text columns, comma-separated. */
+static void lifecsv_session(FILE *f, const struct stream_opts *o, const struct session *s,
+			    uint64_t first_end_ns, const char *laddr, const char *raddr,
+			    const char *ms)
+{
+	char esc[FMT_COMM_ESC_LEN];
+
+	if (o->time_hms) {
+		char hms[FMT_TIME_HMS_LEN];
+
+		fmt_time_hms(s->end_ns, hms, sizeof(hms));
+		fprintf(f, "%s,", hms);
+	}
+	if (o->time_s) {
+		char ts[40];
+
+		time_s_text(s, first_end_ns, ts, sizeof(ts));
+		fprintf(f, "%s,", ts);
+	}
+	fprintf(f, "%u,", s->pid);
+	fmt_comm_escape(s->comm, esc, sizeof(esc));
+	csv_write_text_cell(f, esc);
+	fprintf(f, ",%s,%s,%u,%s,%u,%" PRIu64 ",%" PRIu64 ",%s\n",
+		s->family == AF_INET6 ? "6" : "4", laddr, s->lport, raddr, s->rport,
+		s->tx_bytes / 1024, s->rx_bytes / 1024, ms);
+}
+
 static void text_session(FILE *f, const struct stream_opts *o, const struct session *s,
 			 uint64_t first_end_ns)
 {
 	char laddr[FMT_ADDR_LEN], raddr[FMT_ADDR_LEN], ms[48];
 	unsigned long long hundredths;
 
+	fmt_addr(&s->laddr, s->family, laddr, sizeof(laddr));
+	fmt_addr(&s->raddr, s->family, raddr, sizeof(raddr));
+	/* Milliseconds rounded to two decimals, like tcplife's "%.2f". */
+	hundredths = s->dur_us / 10 + (s->dur_us % 10 >= 5);
+	snprintf(ms, sizeof(ms), "%llu.%02llu", hundredths / 100, hundredths % 100);
+	if (o->fmt == STREAM_LIFECSV) {
+		lifecsv_session(f, o, s, first_end_ns, laddr, raddr, ms);
+		return;
+	}
 	if (o->time_hms) {
 		char hms[FMT_TIME_HMS_LEN];
 
@@ -52,21 +104,11 @@ static void text_session(FILE *f, const struct stream_opts *o, const struct sess
 		fprintf(f, "%-8s ", hms);
 	}
 	if (o->time_s) {
-		/* Sessions from several CPUs may arrive slightly out of order. */
-		bool neg = s->end_ns < first_end_ns;
-		uint64_t d = neg ? first_end_ns - s->end_ns : s->end_ns - first_end_ns;
 		char ts[40];
 
-		snprintf(ts, sizeof(ts), "%s%llu.%06llu", neg ? "-" : "",
-			 (unsigned long long)(d / NS_PER_SEC),
-			 (unsigned long long)(d % NS_PER_SEC / 1000));
+		time_s_text(s, first_end_ns, ts, sizeof(ts));
 		fprintf(f, "%-9s ", ts);	/* tcplife's "%-9.6f " */
 	}
-	fmt_addr(&s->laddr, s->family, laddr, sizeof(laddr));
-	fmt_addr(&s->raddr, s->family, raddr, sizeof(raddr));
-	/* Milliseconds rounded to two decimals, like tcplife's "%.2f". */
-	hundredths = s->dur_us / 10 + (s->dur_us % 10 >= 5);
-	snprintf(ms, sizeof(ms), "%llu.%02llu", hundredths / 100, hundredths % 100);
 
 	if (s->pid == 0 && !s->comm[0]) {
 		/* No owner known: "-" and "?", as on screen. */
@@ -131,6 +173,7 @@ void stream_header(FILE *f, const struct stream_opts *o)
 {
 	switch (o->fmt) {
 	case STREAM_TEXT:
+	case STREAM_LIFECSV:
 		text_header(f, o);
 		break;
 	case STREAM_CSV:
@@ -146,6 +189,7 @@ void stream_session(FILE *f, const struct stream_opts *o, const struct session *
 {
 	switch (o->fmt) {
 	case STREAM_TEXT:
+	case STREAM_LIFECSV:
 		text_session(f, o, s, first_end_ns);
 		break;
 	case STREAM_CSV:

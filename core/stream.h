@@ -13,6 +13,10 @@
  *              stays the last column: scripts take it with $NF; END, DIR and
  *              the owner's certainty are in the CSV and JSON).
  *              Process names are escaped (fmt_comm_escape()).
+ * STREAM_LIFECSV  tcplife's -s: the text columns comma-separated, with the IP
+ *              column always and the name whole (escaped, quoted as CSV
+ *              needs): [TIME,][TIME(s),]PID,COMM,IP,LADDR,LPORT,RADDR,RPORT,
+ *              TX_KB,RX_KB,MS. A session with no owner known: PID 0, COMM empty.
  * STREAM_CSV   the Sessions column table (same writer as the export);
  *              wide/time_s/time_hms do not change it.
  * STREAM_JSON  one object per line, the same names as the CSV columns;
@@ -31,6 +35,7 @@
 
 enum stream_format {
 	STREAM_TEXT,
+	STREAM_LIFECSV,
 	STREAM_CSV,
 	STREAM_JSON,
 };

@@ -70,10 +70,10 @@ static void usage(FILE *f)
 "\n"
 "Output:\n"
 "  -o, --output FORMAT   stream to stdout: text, csv or json\n"
-"  -s                    same as -o csv (tcplife's flag)\n"
+"  -s                    tcplife's -s: its columns, comma-separated\n"
 "  -w, --wide            wide text/screen columns (16-char comm, IPv6 addresses)\n"
-"  -t                    text: prepend TIME(s), seconds since tracing began\n"
-"  -T                    text: prepend TIME, HH:MM:SS\n"
+"  -t                    text, -s: prepend TIME(s), seconds since tracing began\n"
+"  -T                    text, -s: prepend TIME, HH:MM:SS\n"
 "      --duration SECS   stop after SECS seconds\n"
 "      --count N         stop after N sessions (after filtering)\n"
 "\n"
@@ -255,9 +255,9 @@ static int parse_args(int argc, char **argv, struct options *o)
 			else
 				return fail_usage("bad -o '%s': expected text, csv or json", optarg);
 			break;
-		case 's':
+		case 's':	/* tcplife's -s: its columns, comma-separated */
 			o->stream = true;
-			o->sopts.fmt = STREAM_CSV;
+			o->sopts.fmt = STREAM_LIFECSV;
 			break;
 		case 'w':
 			o->sopts.wide = true;
@@ -386,11 +386,13 @@ static int parse_args(int argc, char **argv, struct options *o)
 		return fail_usage("unexpected argument '%s'", argv[optind]);
 	if (!o->stream && (o->duration_s > 0 || o->count))
 		return fail_usage("--duration and --count apply to a stream: add -o text|csv|json");
-	/* tcplife's -s -t has TIME(s) in its CSV: here the CSV and JSON always
-	 * carry time and start_time, and -t/-T would be silently ignored. */
-	if (o->stream && o->sopts.fmt != STREAM_TEXT && (o->sopts.time_s || o->sopts.time_hms))
-		return fail_usage("-t and -T apply to the text stream (-o text); the CSV and JSON "
-				  "always carry time and start_time");
+	/* -t/-T add tcplife's time columns to its layouts (-o text, -s); the
+	 * CSV and JSON always carry time and start_time, and -t/-T would be
+	 * silently ignored. */
+	if (o->stream && o->sopts.fmt != STREAM_TEXT && o->sopts.fmt != STREAM_LIFECSV &&
+	    (o->sopts.time_s || o->sopts.time_hms))
+		return fail_usage("-t and -T apply to tcplife's layouts (-o text, -s); the CSV and "
+				  "JSON always carry time and start_time");
 	if (!o->stream && (o->sopts.time_s || o->sopts.time_hms))
 		return fail_usage("-t and -T apply to the text stream: add -o text");
 	return -1;

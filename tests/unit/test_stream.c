@@ -121,6 +121,38 @@ static void test_text_wide(void **state)
 	free(out);
 }
 
+/* -s is tcplife's -s: its columns comma-separated, the IP column always, the
+ * name whole, and the time columns when asked for; a name that CSV or a
+ * spreadsheet would take for more is quoted and guarded. */
+static void test_lifecsv_matches_tcplife(void **state)
+{
+	struct stream_opts o = { .fmt = STREAM_LIFECSV };
+	struct session s[3] = { tcplife_example(0), tcplife_example(1), tcplife_example(2) };
+	char *out;
+
+	setenv("TZ", "UTC", 1);
+	tzset();
+	out = render(&o, s, 3, 0, true);
+	assert_string_equal(out,
+		"PID,COMM,IP,LADDR,LPORT,RADDR,RPORT,TX_KB,RX_KB,MS\n"
+		"22597,recordProgram,4,127.0.0.1,46644,127.0.0.1,28527,0,0,0.23\n"
+		"3277,redis-server,4,127.0.0.1,28527,127.0.0.1,46644,0,0,0.28\n"
+		"22598,curl,4,100.66.3.172,61620,52.205.89.26,80,0,1,91.79\n");
+	free(out);
+	o.time_s = o.time_hms = true;
+	s[1] = s[2];
+	s[1].end_ns = T0_NS + 1500000 * 1000ULL;
+	s[1].family = AF_INET6;
+	addr_v6(&s[1].laddr, "2001:db8::1");
+	addr_v6(&s[1].raddr, "2001:db8::2");
+	strcpy(s[1].comm, "=a,b");
+	out = render(&o, &s[1], 1, T0_NS, true);
+	assert_string_equal(out,
+		"TIME,TIME(s),PID,COMM,IP,LADDR,LPORT,RADDR,RPORT,TX_KB,RX_KB,MS\n"
+		"22:15:04,1.500000,22598,\"'=a,b\",6,2001:db8::1,61620,2001:db8::2,80,0,1,91.79\n");
+	free(out);
+}
+
 /* A session with no owner known (pid 0, no name) reads "-" and "?" in both
  * layouts, the columns kept. */
 static void test_text_no_owner(void **state)
@@ -316,6 +348,7 @@ int main(void)
 		cmocka_unit_test(test_text_time_columns),
 		cmocka_unit_test(test_text_wide),
 		cmocka_unit_test(test_text_no_owner),
+		cmocka_unit_test(test_lifecsv_matches_tcplife),
 		cmocka_unit_test(test_text_hostile_comm),
 		cmocka_unit_test(test_csv_stream_is_the_export_format),
 		cmocka_unit_test(test_json_lines),
