@@ -55,6 +55,27 @@ static void time_s_text(const struct session *s, uint64_t first_end_ns, char *ts
 		 (unsigned long long)(d % NS_PER_SEC / 1000));
 }
 
+/* TIME and TIME(s), as asked for: comma-separated for -s, else in columns
+ * (tcplife's "%-8s " and "%-9.6f "). */
+static void time_columns(FILE *f, const struct stream_opts *o, const struct session *s,
+			 uint64_t first_end_ns)
+{
+	bool csv = o->fmt == STREAM_LIFECSV;
+
+	if (o->time_hms) {
+		char hms[FMT_TIME_HMS_LEN];
+
+		fmt_time_hms(s->end_ns, hms, sizeof(hms));
+		fprintf(f, csv ? "%s," : "%-8s ", hms);
+	}
+	if (o->time_s) {
+		char ts[40];
+
+		time_s_text(s, first_end_ns, ts, sizeof(ts));
+		fprintf(f, csv ? "%s," : "%-9s ", ts);
+	}
+}
+
 /* tcplife's -s row: the text columns, comma-separated. */
 static void lifecsv_session(FILE *f, const struct stream_opts *o, const struct session *s,
 			    uint64_t first_end_ns, const char *laddr, const char *raddr,
@@ -62,18 +83,7 @@ static void lifecsv_session(FILE *f, const struct stream_opts *o, const struct s
 {
 	char esc[FMT_COMM_ESC_LEN];
 
-	if (o->time_hms) {
-		char hms[FMT_TIME_HMS_LEN];
-
-		fmt_time_hms(s->end_ns, hms, sizeof(hms));
-		fprintf(f, "%s,", hms);
-	}
-	if (o->time_s) {
-		char ts[40];
-
-		time_s_text(s, first_end_ns, ts, sizeof(ts));
-		fprintf(f, "%s,", ts);
-	}
+	time_columns(f, o, s, first_end_ns);
 	fprintf(f, "%u,", s->pid);
 	fmt_comm_escape(s->comm, esc, sizeof(esc));
 	csv_write_text_cell(f, esc);
@@ -97,18 +107,7 @@ static void text_session(FILE *f, const struct stream_opts *o, const struct sess
 		lifecsv_session(f, o, s, first_end_ns, laddr, raddr, ms);
 		return;
 	}
-	if (o->time_hms) {
-		char hms[FMT_TIME_HMS_LEN];
-
-		fmt_time_hms(s->end_ns, hms, sizeof(hms));
-		fprintf(f, "%-8s ", hms);
-	}
-	if (o->time_s) {
-		char ts[40];
-
-		time_s_text(s, first_end_ns, ts, sizeof(ts));
-		fprintf(f, "%-9s ", ts);	/* tcplife's "%-9.6f " */
-	}
+	time_columns(f, o, s, first_end_ns);
 
 	if (s->pid == 0 && !s->comm[0]) {
 		/* No owner known: "-" and "?", as on screen. */
