@@ -793,8 +793,12 @@ static void collector_stats(struct session_source *src, struct source_stats *out
 			     __atomic_load_n(&c->skel->bss->await_failed, __ATOMIC_RELAXED);
 	out->owner_lost = __atomic_load_n(&c->skel->bss->owner_lost, __ATOMIC_RELAXED);
 	out->owner_gone = __atomic_load_n(&c->skel->bss->owner_gone, __ATOMIC_RELAXED);
-	out->missed = out->ring_full + out->kernel_misses + out->vanished +
-		      __atomic_load_n(&c->skel->bss->unreadable, __ATOMIC_RELAXED);
+	/* Sessions, not program runs: a run the kernel skipped (kernel_misses)
+	 * that was a close left its session to the socket's destruction
+	 * (reported then) or to the sweep (vanished); counting the runs too
+	 * counted two a session, and runs that were no close at all. */
+	out->unreadable = __atomic_load_n(&c->skel->bss->unreadable, __ATOMIC_RELAXED);
+	out->missed = out->ring_full + out->vanished + out->unreadable;
 	if (c->flushed) {
 		/* Every session handed over before the flush was delivered, is
 		 * held, or was counted as ring full; anything else was lost on

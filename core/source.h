@@ -21,7 +21,11 @@ struct source_stats {
 	uint64_t missed;	/* lost before delivery: ring full + kernel misses +
 				 * vanished (+ unaccounted) */
 	uint64_t ring_full;	/* BPF ring buffer reservations that failed */
-	uint64_t kernel_misses;	/* BPF programs' recursion_misses */
+	uint64_t kernel_misses;	/* BPF programs' recursion_misses: runs the kernel
+				 * skipped, not sessions (a close among them is
+				 * reported at its socket's destruction, or
+				 * counted in vanished); not part of missed */
+	uint64_t unreadable;	/* closes whose socket could not be read: lost */
 	uint64_t seeded;	/* sockets open at start (partial sessions to come) */
 	uint64_t table_full;	/* sockets not tracked: BPF socket table full */
 	uint64_t unaccounted;	/* closes the kernel saw that were neither delivered nor

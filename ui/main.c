@@ -410,10 +410,10 @@ static void print_summary(struct session_source *src, uint64_t shown, const stru
 		fprintf(stderr, " shown (%llu seen)", (unsigned long long)st.sessions);
 	fprintf(stderr, ", %llu missed", (unsigned long long)st.missed);
 	if (st.missed) {
-		fprintf(stderr, " (buffer full %llu, kernel %llu",
-			(unsigned long long)st.ring_full, (unsigned long long)st.kernel_misses);
-		if (st.vanished)
-			fprintf(stderr, ", closed untraced %llu", (unsigned long long)st.vanished);
+		fprintf(stderr, " (buffer full %llu, closed untraced %llu",
+			(unsigned long long)st.ring_full, (unsigned long long)st.vanished);
+		if (st.unreadable)
+			fprintf(stderr, ", unreadable %llu", (unsigned long long)st.unreadable);
 		if (st.unaccounted)
 			fprintf(stderr, ", lost in transit %llu", (unsigned long long)st.unaccounted);
 		fputc(')', stderr);
@@ -422,6 +422,11 @@ static void print_summary(struct session_source *src, uint64_t shown, const stru
 			fputs(" among all sessions, not only those the filter shows", stderr);
 	}
 	fputc('\n', stderr);
+	if (st.kernel_misses)
+		fprintf(stderr, "tcpscope: the kernel skipped %llu runs of tcpscope's programs (a "
+			"state change inside another's run on the same CPU): not sessions; a close "
+			"among them was reported when its socket was destroyed, or counted above as "
+			"closed untraced\n", (unsigned long long)st.kernel_misses);
 	if (st.table_full)
 		fprintf(stderr, "tcpscope: %llu sessions began while the socket table was full "
 			"(raise --max-sockets)%s: their rows are marked partial, with the start and "

@@ -820,19 +820,19 @@ static void test_owner_keeps_reset_socket(void **state)
 
 
 /* tcpscope's summary line at exit, "N sessions shown (M seen), K missed
- * (buffer full B, kernel K, closed untraced G)": host-wide counts. False
- * when the line is not there, or says nothing was missed. */
+ * (buffer full B, closed untraced G)": host-wide counts. False when the
+ * line is not there, or says nothing was missed. */
 static bool summary_counts(struct scope *sc, unsigned long long *shown, unsigned long long *missed,
 			   unsigned long long *gone)
 {
 	const char *line = strstr(scope_stderr(sc), " sessions shown (");
-	unsigned long long seen, buf, kern;
+	unsigned long long seen, buf;
 
 	while (line && line > scope_stderr(sc) && line[-1] != '\n')
 		line--;
 	return line && sscanf(line, "tcpscope: %llu sessions shown (%llu seen), %llu missed "
-				    "(buffer full %llu, kernel %llu, closed untraced %llu",
-			      shown, &seen, missed, &buf, &kern, gone) == 6;
+				    "(buffer full %llu, closed untraced %llu",
+			      shown, &seen, missed, &buf, gone) == 5;
 }
 
 static void summary_missed(struct scope *sc, unsigned long long *shown, unsigned long long *missed,
