@@ -267,7 +267,7 @@ static bool columns_cut(const struct ui_state *st)
 static void draw_tabs(const struct ui_state *st, const struct ui_figures *fig)
 {
 	const struct ui_view_state *vs = &st->vs[st->view];
-	char right[160], rows[64];
+	char right[200], rows[100];
 	int y = st->lay.tabs_y, cols = screen_cols(), k, end = 0, rw;
 	char tab[32];
 
@@ -282,6 +282,14 @@ static void draw_tabs(const struct ui_state *st, const struct ui_figures *fig)
 		snprintf(rows, sizeof(rows), "%zu %s", st->n, st->n == 1 ? "row" : "rows");
 	else
 		snprintf(rows, sizeof(rows), "%zu of %zu", st->n, fig->view_total);
+	/* Processes keeps the most recently seen; past its cap the oldest go:
+	 * say how many, or the totals would seem not to add up. */
+	if (st->view == VIEW_PROCS && fig->procs_evicted) {
+		size_t len = strlen(rows);
+
+		snprintf(rows + len, sizeof(rows) - len, ", %llu older dropped",
+			 (unsigned long long)fig->procs_evicted);
+	}
 	/* Rows above the screen (new ones sorted in above a selection kept
 	 * in place, or scrolled past): say so, Home shows them. */
 	if (vs->top > 0 && vs->top < st->n) {

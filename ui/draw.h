@@ -30,6 +30,7 @@ struct ui_figures {
 	size_t hist_len, hist_cap;	/* session history fill */
 	uint64_t arrived;		/* sessions since the paused picture was taken */
 	size_t view_total;		/* rows of the view before filtering */
+	uint64_t procs_evicted;		/* process rows let go (the oldest, past the cap) */
 	bool eof;			/* replay fully read */
 	bool msg_visible;		/* st->msg is recent enough to show */
 	const struct model *model;	/* for the recent sessions of a detail panel */

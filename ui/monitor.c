@@ -440,6 +440,7 @@ static void gather(struct monitor *mon)
 	struct ui_figures *f = &mon->fig;
 
 	f->total = mon->m->sessions_total;
+	f->procs_evicted = agg_table_evicted(mon->m->by_proc);
 	f->missed = mon->stats.missed;
 	f->untracked = mon->stats.table_full;
 	f->hist_len = session_log_len(mon->m->log);

@@ -369,6 +369,35 @@ static void test_kept_filter(void **state)
 	assert_true(tmux_wait_text(&c->t, "51 rows"));
 }
 
+/*
+ * Processes keeps at most 50,000 rows, the most recently seen: past it the
+ * oldest tenth go (5,001 at a time). The tab bar says how many went, or the
+ * totals would seem not to add up. 50,600 processes, one session each.
+ */
+static void test_processes_cap_said(void **state)
+{
+	struct ctx *c = *state;
+	char path[512], cmd[8192];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/many-procs.csv", c->t.dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("time,pid,comm,family,laddr,lport,raddr,rport,tx_bytes,rx_bytes,duration_ms\n", f);
+	for (int i = 0; i < 50600; i++)
+		fprintf(f, "2026-12-01T00:%02d:%02d.%06dZ,%d,p%d,4,127.0.0.1,40000,127.0.0.1,80,1,1,"
+			"0.001\n", i / 60000, i / 1000 % 60, i % 1000 * 1000, 1000 + i, i);
+	assert_int_equal(fclose(f), 0);
+	snprintf(cmd, sizeof(cmd), "%s --replay %s; echo EXIT=$?", tcpscope, path);
+	tmux_line(&c->t, cmd);
+	assert_true(tmux_wait_text(&c->t, "replay complete"));
+	tmux_keys(&c->t, "2");
+	assert_true(tmux_wait_text(&c->t, "45599 rows, 5001 older dropped"));
+	tmux_keys(&c->t, "1");
+	assert_true(tmux_wait_text(&c->t, "50600 rows"));
+	assert_null(strstr(c->t.screen, "older dropped"));
+}
+
 /* ---- export -------------------------------------------------------------------- */
 
 struct csv_file {
@@ -1110,6 +1139,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_filter_port, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_filter_pid_and_family, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_kept_filter, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_processes_cap_said, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_export_matches_view, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_export_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hostile_comm_inert, setup, teardown),
