@@ -6,7 +6,8 @@
  *
  * Input: one selector byte, then the list text (up to the first NUL).
  * Invariants: on error the set is unchanged and the message is one inert
- * line; on success every member is in range, and the set formatted by
+ * line; on success every member is in range (pids 0-4194304, ports
+ * 1-65535), and the set formatted by
  * id_set_format() parses back to the same ranges.
  */
 #include <errno.h>
@@ -60,7 +61,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	FUZZ_CHECK(set.n >= 1);
 	for (size_t i = 0; i < set.n; i++) {
-		FUZZ_CHECK(set.ranges[i].lo >= 1 && set.ranges[i].lo <= set.ranges[i].hi);
+		/* pid 0: the sessions with no owner known; a port is never 0 */
+		FUZZ_CHECK(set.ranges[i].lo >= (pids ? 0u : 1u) &&
+			   set.ranges[i].lo <= set.ranges[i].hi);
 		FUZZ_CHECK(set.ranges[i].hi <= max);
 		/* sorted, disjoint, not adjacent (normalised) */
 		if (i)

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "core/csv.h"
 #include "core/replay.h"
 #include "core/session.h"
 #include "core/source.h"
@@ -95,6 +96,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		out = write_stream(&o, &s, &len);
 		FUZZ_CHECK(lines(out, len) == 2 && out[len - 1] == '\n');
 		FUZZ_CHECK(fuzz_text_inert(out, len, true));
+		free(out);
+	}
+
+	/* tcplife's -s: a header and one row, inert, each read back as CSV with
+	 * as many fields as the header names (a name with commas or quotes
+	 * stays one field). */
+	for (int v = 0; v < 4; v++) {
+		struct csv_record rec;
+		size_t want;
+
+		o = (struct stream_opts){ .fmt = STREAM_LIFECSV, .time_s = v & 1, .time_hms = v & 2 };
+		out = write_stream(&o, &s, &len);
+		FUZZ_CHECK(lines(out, len) == 2 && fuzz_text_inert(out, len, true));
+		want = 10 + !!(v & 1) + !!(v & 2);
+		f = fmemopen(out, len, "r");
+		FUZZ_CHECK(f);
+		csv_record_init(&rec);
+		FUZZ_CHECK(csv_read_record(f, &rec) == 1 && rec.n == want);
+		FUZZ_CHECK(csv_read_record(f, &rec) == 1 && rec.n == want);
+		csv_record_fini(&rec);
+		fclose(f);
 		free(out);
 	}
 
