@@ -1178,6 +1178,7 @@ struct session_source *collector_open(const struct collector_opts *opts, char *e
 {
 	static const struct collector_opts defaults;
 	const char *btf = "/sys/kernel/btf/vmlinux";
+	struct stat btf_st;
 	enum collector_hook hooks[3];
 	bool casts[3];
 	struct collector *c;
@@ -1194,6 +1195,11 @@ struct session_source *collector_open(const struct collector_opts *opts, char *e
 	log_verbose = opts->verbose;
 	libbpf_set_print(libbpf_print);
 
+	if (opts->btf_path && stat(btf, &btf_st) == 0 && S_ISDIR(btf_st.st_mode)) {
+		snprintf(err, errlen, "the BTF file %s is a directory", btf);
+		errno = EISDIR;
+		return NULL;
+	}
 	if (access(btf, R_OK) != 0 && opts->btf_path) {
 		snprintf(err, errlen, "cannot read the BTF file %s (%s)", btf, strerror(errno));
 		errno = ENOENT;

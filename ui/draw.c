@@ -608,7 +608,7 @@ static const struct help_line help_extra[] = {
 	{ "red END / RST", "session ended by a reset (sent, received, refused)", false },
 	{ "yellow END", "timeout, unreachable (ICMP), abandoned (closed while connecting)", false },
 	{ "blue DUR START", "not followed from its start (partial): counted from tcpscope's start", false },
-	{ "FAIL", "sessions not ended in order: resets, refusals, timeouts, unreachable", false },
+	{ "FAIL", "not ended in order: resets, refusals, timeouts, unreachable, abandoned", false },
 	{ "\\x1b in COMM", "a control byte in a process name, shown escaped", false },
 	{ "Filters", "combine (AND); lists like 80,443,8000-8010; on every view", false },
 	{ "recent history", "filtered totals come from the sessions still in memory", false },

@@ -40,6 +40,7 @@
 
 struct options {
 	bool stream;			/* -o / -s given */
+	bool dash_o, dash_s;		/* which of them */
 	struct stream_opts sopts;
 	struct filter filter;
 	double duration_s;		/* 0: until interrupted */
@@ -246,6 +247,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		switch (c) {
 		case 'o':
 			o->stream = true;
+			o->dash_o = true;
 			if (!strcmp(optarg, "text"))
 				o->sopts.fmt = STREAM_TEXT;
 			else if (!strcmp(optarg, "csv"))
@@ -257,6 +259,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 			break;
 		case 's':	/* tcplife's -s: its columns, comma-separated */
 			o->stream = true;
+			o->dash_s = true;
 			o->sopts.fmt = STREAM_LIFECSV;
 			break;
 		case 'w':
@@ -384,6 +387,10 @@ static int parse_args(int argc, char **argv, struct options *o)
 	}
 	if (optind < argc)
 		return fail_usage("unexpected argument '%s'", argv[optind]);
+	/* Two layouts asked for: neither may win silently. */
+	if (o->dash_o && o->dash_s)
+		return fail_usage("-s and -o choose the output both: give one (-s is tcplife's "
+				  "columns, -o csv tcpscope's)");
 	if (!o->stream && (o->duration_s > 0 || o->count))
 		return fail_usage("--duration and --count apply to a stream: add -o text|csv|json");
 	/* -t/-T add tcplife's time columns to its layouts (-o text, -s); the
@@ -394,7 +401,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		return fail_usage("-t and -T apply to tcplife's layouts (-o text, -s); the CSV and "
 				  "JSON always carry time and start_time");
 	if (!o->stream && (o->sopts.time_s || o->sopts.time_hms))
-		return fail_usage("-t and -T apply to the text stream: add -o text");
+		return fail_usage("-t and -T apply to the text stream: add -o text or -s");
 	return -1;
 }
 

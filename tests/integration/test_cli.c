@@ -139,7 +139,11 @@ static const struct cli_case cases[] = {
 	{ "unknown long option", { "--bogus" }, USAGE, { "unknown option --bogus" }, 0 },
 	{ "unknown short option", { "-Z" }, USAGE, { "unknown option -Z" }, 0 },
 	{ "-T with json", { "-o", "json", "-T" }, USAGE, { "always carry time" }, 0 },
-	{ "-t in the monitor", { "-t" }, USAGE, { "add -o text" }, 0 },
+	{ "-t in the monitor", { "-t" }, USAGE, { "add -o text or -s" }, 0 },
+	{ "-s then -o", { "-s", "-o", "json" }, USAGE, { "-s and -o" }, 0 },
+	{ "-o then -s", { "-o", "csv", "-s" }, USAGE, { "-s and -o" }, 0 },
+	{ "btf a directory", { "-o", "csv", "--btf", "/tmp" }, USAGE, { "/tmp is a directory" },
+	  NEED_ROOT },
 	{ "count without -o", { "--count", "5" }, USAGE, { "--count" }, 0 },
 	{ "hook bogus", { "-o", "csv", "--hook", "bogus" }, USAGE, { "bogus" }, 0 },
 	{ "hook empty", { "-o", "csv", "--hook", "" }, USAGE, { "--hook" }, 0 },
@@ -198,7 +202,7 @@ static const struct cli_case cases[] = {
 	{ "not root", { "-o", "csv" }, FAILURE, { "root", "CAP_BPF" }, AS_NOBODY },
 	{ "not root, forced hook", { "-o", "text", "--hook", "tracepoint" }, FAILURE,
 	  { "root", "CAP_BPF" }, AS_NOBODY },
-	/* A BTF file that is missing: the environment, exit 1 (ui/main.c today). */
+	/* A BTF file named with --btf that is missing: the user's bad file, exit 2. */
 	{ "btf missing", { "-o", "csv", "--btf", "@no-such-btf" }, USAGE, { "no-such-btf" },
 	  NEED_ROOT },
 	{ "btf not BTF", { "-o", "csv", "--btf", "@prose.txt" }, USAGE, { "prose.txt" },
