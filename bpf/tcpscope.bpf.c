@@ -320,6 +320,23 @@ static __always_inline bool owner_context(struct task_struct *t)
 	return true;
 }
 
+/* The current task's identity, if it closes as the socket's owner
+ * (owner_context(); the classic tracepoint cannot tell, and assumes it).
+ * tp_btf asks for the task once (a helper call). */
+static __always_inline bool owner_ident(__u32 *pid, char comm[TS_COMM_LEN], bool direct)
+{
+	if (direct) {
+		struct task_struct *t = bpf_get_current_task_btf();
+
+		if (!owner_context(t))
+			return false;
+		task_ident(t, pid, comm);
+		return true;
+	}
+	current_ident(pid, comm, direct);
+	return true;
+}
+
 /* At the owner's close() or shutdown(): take its identity, unless one is
  * known already. An outgoing session keeps the process that connect()ed
  * (as tcplife does: a socket handed to another process stays its
@@ -342,16 +359,8 @@ static __always_inline void refresh_identity(struct sk_info *info, bool direct)
 		}
 		return;
 	}
-	if (direct) {
-		struct task_struct *t = bpf_get_current_task_btf();
-
-		if (!owner_context(t))
-			return;
-		task_ident(t, &info->pid, info->comm);
+	if (owner_ident(&info->pid, info->comm, direct))
 		info->flags |= I_IDENT;
-		return;
-	}
-	capture_identity(info, direct);
 }
 
 /* A socket with no entry (the table was full) closed by its owner: keep who
@@ -361,15 +370,8 @@ static __always_inline void hint_owner(__u64 key, bool direct)
 {
 	struct listen_owner o;
 
-	if (direct) {
-		struct task_struct *t = bpf_get_current_task_btf();
-
-		if (!owner_context(t))
-			return;
-		task_ident(t, &o.pid, o.comm);
-	} else {
-		current_ident(&o.pid, o.comm, direct);
-	}
+	if (!owner_ident(&o.pid, o.comm, direct))
+		return;
 	if (!bpf_map_update_elem(&owner_hints, &key, &o, BPF_NOEXIST) &&
 	    !*(volatile __u64 *)&hinted)
 		__sync_fetch_and_add(&hinted, 1);
@@ -648,13 +650,10 @@ static __always_inline __u64 close_time(struct tcp_sock *tp, int oldstate, int s
 	 * packet or the timer that ends it: a reset, a refusal, a timeout),
 	 * so that two tracers give the session the same time; else our own
 	 * read (an abort in close(): the cache is the last traffic's). */
-	if (direct && bpf_core_field_exists(tp->tcp_clock_cache)) {
-		t = tp->tcp_clock_cache;
-		if (t) {
-			t += *(volatile __s64 *)&mono_to_boot_ns;
-			if (t <= now && now - t < CLOSE_CLOCK_FRESH_NS)
-				return t;
-		}
+	if (direct && bpf_core_field_exists(tp->tcp_clock_cache) && tp->tcp_clock_cache) {
+		t = sock_clock(tp);
+		if (t <= now && now - t < CLOSE_CLOCK_FRESH_NS)
+			return t;
 	}
 	return now;
 }
@@ -813,23 +812,16 @@ static __always_inline int emit(const struct sock *sk, struct tcp_sock *tp, __u6
 	switch (sk_err) {
 	case 0:
 		if (oldstate == S_ESTABLISHED || oldstate == S_CLOSE_WAIT ||
-		    oldstate == S_SYN_RECV) {
+		    oldstate == S_SYN_RECV ||
+		    ((oldstate == S_FIN_WAIT1 || oldstate == S_FIN_WAIT2) && !fin_received &&
+		     (RD(direct, tp, rcv_nxt) != RD(direct, tp, copied_seq) ||
+		      ((sk_flags & (1UL << bpf_core_enum_value(enum sock_flags, SOCK_LINGER))) &&
+		       !RD(direct, sk, sk_lingertime))))) {
 			/* Abortive close (unread data, SO_LINGER 0): runs in
-			 * the owner's close(), which sends the RST. */
-			cause = TS_CAUSE_RST_SENT;
-			closer = TS_CLOSER_LOCAL;
-			if (!(flags & I_IDENT) &&
-			    (!direct || owner_context(bpf_get_current_task_btf())))
-				ident_now = true;
-		} else if ((oldstate == S_FIN_WAIT1 || oldstate == S_FIN_WAIT2) && !fin_received &&
-			   (RD(direct, tp, rcv_nxt) != RD(direct, tp, copied_seq) ||
-			    ((sk_flags & (1UL << bpf_core_enum_value(enum sock_flags, SOCK_LINGER))) &&
-			     !RD(direct, sk, sk_lingertime)))) {
-			/* Half-closed (our FIN sent, theirs not come), then
-			 * close()d with unread data or SO_LINGER 0: the
-			 * owner's close() resets it (tcp_need_reset()). An
-			 * orderly end from here has the peer's FIN; the
-			 * timewait a close() in FIN_WAIT2 turns into has
+			 * the owner's close(), which sends the RST. Also
+			 * half-closed (our FIN sent, theirs not come): an
+			 * orderly end from FIN_WAIT1/2 has the peer's FIN, and
+			 * the timewait a close() in FIN_WAIT2 turns into has
 			 * neither unread data nor a zero linger. */
 			cause = TS_CAUSE_RST_SENT;
 			closer = TS_CLOSER_LOCAL;
@@ -978,7 +970,7 @@ static __always_inline int emit(const struct sock *sk, struct tcp_sock *tp, __u6
 			 * destroys it and tells who it is. An orphan (its
 			 * owner closed it, unseen) is destroyed right now, in
 			 * whatever context this is: no owner to wait for. */
-			if (!(sk_flags & (1UL << bpf_core_enum_value(enum sock_flags, SOCK_DEAD)))) {
+			if (!orphan) {
 				__u8 one = 1;
 
 				if (!bpf_map_update_elem(&await_owner, &key, &one, BPF_ANY)) {

@@ -45,7 +45,6 @@ int model_prefault(struct model *m)
 
 void model_add(struct model *m, const struct session *s)
 {
-	m->offered++;
 	if (m->keep && !filter_accepts(m->keep, s))
 		return;
 	session_log_push(m->log, s);
@@ -68,7 +67,6 @@ void model_clear(struct model *m)
 	agg_table_clear(m->by_proc);
 	agg_table_clear(m->by_port);
 	m->sessions_total = 0;
-	m->offered = 0;
 	m->agg_dropped = 0;
 	m->generation++;
 }

@@ -28,7 +28,6 @@ struct model {
 	struct agg_table *by_port;
 	uint64_t sessions_total;	/* sessions ever kept */
 	const struct filter *keep;	/* see model_keep() */
-	uint64_t offered;		/* sessions ever given to model_add(), kept or not */
 	uint64_t agg_dropped;		/* table updates lost to -ENOMEM */
 	uint64_t generation;		/* bumped by every change */
 };

@@ -45,12 +45,9 @@ static unsigned act_left(struct ui_state *st)
 static unsigned act_right(struct ui_state *st)
 {
 	struct ui_view_state *vs = cur(st);
-	const struct column *cols[UI_MAX_COLS];
-	int widths[UI_MAX_COLS], w = -1;
-	size_t i, n = ui_state_shown(st, cols, widths, UI_MAX_COLS);
+	size_t n;
+	int w = ui_state_width_from(st, vs->hscroll, &n);
 
-	for (i = vs->hscroll; i < n; i++)
-		w += widths[i] + 1;
 	/* scroll only while columns are cut at the right edge */
 	if (w <= st->lay.cols || vs->hscroll + 1 >= n)
 		return R_NONE;

@@ -43,7 +43,6 @@ struct snapshot {
 	size_t aggs_cap;
 	const void **rows;
 	size_t rows_cap;
-	uint64_t total;		/* model->sessions_total when taken */
 	uint64_t arrived;	/* sessions kept since, that the view's filter accepts */
 };
 
@@ -118,7 +117,7 @@ static void snapshot_fini(struct snapshot *s)
 	memset(s, 0, sizeof(*s));
 }
 
-static int snapshot_take(struct snapshot *s, const struct view *v, uint64_t total)
+static int snapshot_take(struct snapshot *s, const struct view *v)
 {
 	size_t i;
 
@@ -161,7 +160,6 @@ static int snapshot_take(struct snapshot *s, const struct view *v, uint64_t tota
 	s->view.from_history = v->from_history;
 	s->view.total = v->total;
 	s->view.sort = v->sort;
-	s->total = total;
 	s->arrived = 0;
 	return 0;
 }
@@ -201,7 +199,7 @@ static void rebuild(struct monitor *mon)
 			     strerror(-rc));
 	mon->fig.view_total = cur_view(mon)->total;
 	if (st->paused) {
-		if (snapshot_take(&mon->snap, cur_view(mon), mon->m->sessions_total)) {
+		if (snapshot_take(&mon->snap, cur_view(mon))) {
 			ui_state_msg(st, MSG_ERROR, "out of memory: cannot keep the paused picture");
 			st->paused = false;
 		}
@@ -307,7 +305,7 @@ static void apply(struct monitor *mon, unsigned r)
 		if (st->paused) {
 			if (mon->need_rebuild)
 				rebuild(mon);	/* pause exactly what is current */
-			if (snapshot_take(&mon->snap, cur_view(mon), mon->m->sessions_total)) {
+			if (snapshot_take(&mon->snap, cur_view(mon))) {
 				st->paused = false;
 				ui_state_msg(st, MSG_ERROR, "out of memory: cannot pause");
 			} else {

@@ -326,21 +326,28 @@ static const struct spend *spend_plan(enum view_kind kind, size_t *n)
 static void clamp_hscroll(struct ui_state *st)
 {
 	struct ui_view_state *vs = &st->vs[st->view];
-	const struct column *cols[UI_MAX_COLS];
-	int widths[UI_MAX_COLS], w = -1;
-	size_t i, n;
+	size_t n;
 
 	if (!vs->hscroll)
 		return;
-	n = ui_state_shown(st, cols, widths, UI_MAX_COLS);
+	ui_state_width_from(st, 0, &n);
 	if (vs->hscroll >= n)
 		vs->hscroll = n ? n - 1 : 0;
-	for (i = vs->hscroll; i < n; i++)
-		w += widths[i] + 1;
-	while (vs->hscroll > 0 && w + widths[vs->hscroll - 1] + 1 <= st->lay.cols) {
+	while (vs->hscroll > 0 && ui_state_width_from(st, vs->hscroll - 1, NULL) <= st->lay.cols)
 		vs->hscroll--;
-		w += widths[vs->hscroll] + 1;
-	}
+}
+
+int ui_state_width_from(const struct ui_state *st, size_t from, size_t *count)
+{
+	const struct column *cols[UI_MAX_COLS];
+	int widths[UI_MAX_COLS], w = -1;
+	size_t i, n = ui_state_shown(st, cols, widths, UI_MAX_COLS);
+
+	for (i = from; i < n; i++)
+		w += widths[i] + 1;
+	if (count)
+		*count = n;
+	return w;
 }
 
 size_t ui_state_shown(const struct ui_state *st, const struct column **out, int *widths, size_t max)

@@ -165,6 +165,9 @@ unsigned ui_state_select(struct ui_state *st, size_t i);
  * columns and width that fill a wide terminal. Returns the count.
  */
 size_t ui_state_shown(const struct ui_state *st, const struct column **out, int *widths, size_t max);
+/* Screen width of the shown columns from the from-th on, a space between
+ * each (-1 when none); *count (may be NULL) gets how many are shown. */
+int ui_state_width_from(const struct ui_state *st, size_t from, size_t *count);
 bool ui_state_col_shown(const struct ui_state *st, enum col_id id);
 /* The column chooser opens: make the shown columns the chosen ones (custom). */
 void ui_state_choose_columns(struct ui_state *st);

@@ -1435,6 +1435,20 @@ static void test_owner_gone_before_start(void **state)
 	scope_cleanup(&sc);
 }
 
+/* A child to be the client of listener l (closed in it); its pid in the
+ * parent, 0 in the child. */
+static pid_t fork_client(int l)
+{
+	pid_t pid;
+
+	fflush(NULL);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0)
+		close(l);
+	return pid;
+}
+
 /* A listener on 127.0.0.1 and a port the kernel picks; *a gets its address. */
 static int loopback_listener(struct sockaddr_in *a)
 {
@@ -1505,11 +1519,8 @@ static void half_close_reset(void **state, bool linger)
 	l = loopback_listener(&a);
 	port = ntohs(a.sin_port);
 	start_scope_x(&sc, state, port, 2, false, NULL, NULL);
-	fflush(NULL);
-	pid = fork();
-	assert_true(pid >= 0);
+	pid = fork_client(l);
 	if (pid == 0) {
-		close(l);
 		half_close_child(port, linger);
 	}
 	fd = accept(l, NULL, NULL);
@@ -1681,11 +1692,8 @@ static void test_outgoing_takes_name_at_close(void **state)
 	l = loopback_listener(&a);
 	port = ntohs(a.sin_port);
 	start_scope_x(&sc, state, port, 2, false, NULL, NULL);
-	fflush(NULL);
-	pid = fork();
-	assert_true(pid >= 0);
+	pid = fork_client(l);
 	if (pid == 0) {
-		close(l);
 		prctl(PR_SET_NAME, "ts-before");
 		fd = socket(AF_INET, SOCK_STREAM, 0);
 		if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof(a)) ||
