@@ -559,6 +559,23 @@ const struct column *column_by_id(enum view_kind kind, enum col_id id)
 	return NULL;
 }
 
+/* What n rows of a view are: "1 session", "2 processes". */
+const char *view_kind_noun(enum view_kind kind, size_t n)
+{
+	if (n != 1)
+		return view_kind_name(kind);
+	switch (kind) {
+	case VIEW_SESSIONS:
+		return "session";
+	case VIEW_PROCS:
+		return "process";
+	case VIEW_PORTS:
+		return "port";
+	default:
+		return "?";
+	}
+}
+
 const char *view_kind_name(enum view_kind kind)
 {
 	switch (kind) {

@@ -113,5 +113,6 @@ const struct column *column_by_id(enum view_kind kind, enum col_id id);
 
 /* "sessions", "processes", "ports" (used in messages); "?" for a bad kind. */
 const char *view_kind_name(enum view_kind kind);
+const char *view_kind_noun(enum view_kind kind, size_t n);
 
 #endif

@@ -32,6 +32,11 @@ int fmt_dur_us(uint64_t dur_us, char *buf, size_t len);
 
 /* Exact milliseconds with 3 decimals from microseconds: 12345 -> "12.345". */
 int fmt_ms3(uint64_t us, char *buf, size_t len);
+/* "session" or "sessions" for a count: one when n is 1, many otherwise. */
+static inline const char *fmt_plural(unsigned long long n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
+}
 /* Decimal digits of v; the length, or -ENOSPC. */
 int fmt_u64(uint64_t v, char *buf, size_t len);
 /* One error line into err (NULL or errlen 0: nothing), for the parsers. */

@@ -412,7 +412,8 @@ static void print_summary(struct session_source *src, uint64_t shown, const stru
 	struct source_stats st;
 
 	source_stats(src, &st);
-	fprintf(stderr, "tcpscope: %llu sessions", (unsigned long long)shown);
+	fprintf(stderr, "tcpscope: %llu %s", (unsigned long long)shown,
+		fmt_plural(shown, "session", "sessions"));
 	if (!filter_is_empty(f))
 		fprintf(stderr, " shown (%llu seen)", (unsigned long long)st.sessions);
 	fprintf(stderr, ", %llu missed", (unsigned long long)st.missed);
@@ -435,11 +436,13 @@ static void print_summary(struct session_source *src, uint64_t shown, const stru
 			"among them was reported when its socket was destroyed, or counted above as "
 			"closed untraced\n", (unsigned long long)st.kernel_misses);
 	if (st.table_full)
-		fprintf(stderr, "tcpscope: %llu sessions began while the socket table was full "
-			"(raise --max-sockets)%s: their rows are marked partial, with the start and "
+		fprintf(stderr, "tcpscope: %llu %s while the socket table was full "
+			"(raise --max-sockets)%s: %s marked partial, with the start and "
 			"the duration counted from tcpscope's start\n",
 			(unsigned long long)st.table_full,
-			filter_is_empty(f) ? "" : ", among all sessions, not only those the filter shows");
+			fmt_plural(st.table_full, "session began", "sessions began"),
+			filter_is_empty(f) ? "" : ", among all sessions, not only those the filter shows",
+			fmt_plural(st.table_full, "its row is", "their rows are"));
 	if (verbose && (st.hook_connects || st.hook_accepts || st.hook_closes))
 		fprintf(stderr, "tcpscope: the hook saw %llu connects, %llu accepts, %llu closes"
 			" (and %llu closes of closed sockets); %llu sessions whose close it did not"

@@ -278,7 +278,7 @@ static void do_export(struct monitor *mon)
 		ui_state_msg(st, MSG_ERROR, "export failed: %s", err);
 	else
 		ui_state_msg(st, MSG_INFO, "exported %zu %s (%s order) to %s", v->n,
-			     view_kind_name(v->kind),
+			     view_kind_noun(v->kind, v->n),
 			     column_by_id(v->kind, v->sort.col) ? column_by_id(v->kind, v->sort.col)->title
 								: "?",
 			     shown);
@@ -360,8 +360,9 @@ static void drain(struct monitor *mon)
 	if (n == -ENODATA) {
 		mon->eof = true;
 		if (!mon->fig.live)
-			ui_state_msg(st, MSG_INFO, "replay complete: %llu sessions",
-				     (unsigned long long)mon->m->sessions_total);
+			ui_state_msg(st, MSG_INFO, "replay complete: %llu %s",
+				     (unsigned long long)mon->m->sessions_total,
+				     fmt_plural(mon->m->sessions_total, "session", "sessions"));
 		mon->need_redraw = true;
 	} else if (n < 0 && n != -EINTR && n != -EAGAIN) {
 		if (n != mon->last_drain_err)

@@ -192,7 +192,7 @@ class Loadgen:
 
 def summary_counts(text):
     """Parse 'tcpscope: N sessions[ shown (M seen)], K missed'."""
-    m = re.search(r"tcpscope: (\d+) sessions(?: shown \((\d+) seen\))?, (\d+) missed", text)
+    m = re.search(r"tcpscope: (\d+) sessions?(?: shown \((\d+) seen\))?, (\d+) missed", text)
     if not m:
         return None
     return int(m.group(1)), int(m.group(3))

@@ -552,6 +552,24 @@ static void test_numbers_take_blanks(void **state)
 	run_result_free(&r);
 }
 
+/* One session is "1 session", with a filter "1 session shown". */
+static void test_summary_one_session(void **state)
+{
+	const char *plain[] = { "-o", "csv", "--count", "1", "--replay", "@valid.csv", NULL };
+	const char *filtered[] = { "-o", "csv", "--count", "1", "-p", "0-4194304", "--replay",
+				   "@valid.csv", NULL };
+	struct run_result r;
+
+	run_ok(plain, false, &r);
+	assert_int_equal(count_lines(r.out, r.out_len), 1 + 1);
+	check_one_line(&r, (const char *const[]){ "tcpscope: 1 session, 0 missed", NULL });
+	run_result_free(&r);
+	run_ok(filtered, false, &r);
+	assert_int_equal(count_lines(r.out, r.out_len), 1 + 1);
+	check_one_line(&r, (const char *const[]){ "tcpscope: 1 session shown (", NULL });
+	run_result_free(&r);
+}
+
 /* Replay needs neither root nor BPF. */
 static void test_replay_as_nobody(void **state)
 {
@@ -691,6 +709,7 @@ int main(void)
 		cmocka_unit_test(test_replay_reproduces_rows),
 		cmocka_unit_test(test_replay_as_nobody),
 		cmocka_unit_test(test_numbers_take_blanks),
+		cmocka_unit_test(test_summary_one_session),
 		cmocka_unit_test(test_replay_header_only),
 		cmocka_unit_test(test_replay_hostile_formats),
 		cmocka_unit_test(test_stream_writes_in_big_pieces),
