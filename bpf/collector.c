@@ -27,6 +27,7 @@
 #include <bpf/btf.h>
 
 #include "bpf/collector.h"
+#include "core/clock.h"
 #include "core/hugemem.h"
 #include "core/owner_wait.h"
 #include "bpf/tcpscope.h"
@@ -155,15 +156,32 @@ static uint64_t clock_ns(clockid_t id)
 
 /*
  * The program turns the socket's clock (CLOCK_MONOTONIC) into CLOCK_BOOTTIME
- * with this: the two differ by the time the machine was suspended. Written
- * only when it moves (after a suspend): the program reads its cache line at
- * every close.
+ * with this: the two differ by the time the machine was suspended. Each try
+ * reads BOOTTIME around a MONOTONIC read, which brackets the offset however
+ * long the reads were held up (clock_offset_pick()); a read of the two one
+ * after the other was off by the delay, under CPU contention microseconds,
+ * and negative on a machine never suspended, which cost connect()ed
+ * sessions their handshake (see syn_start()). Written only when it moves
+ * (after a suspend): the program reads its cache line at every close.
+ * TCPSCOPE_TEST_MONO_TO_BOOT_NS (tests only) fixes it.
  */
-static void set_mono_to_boot(struct tcpscope_bpf *skel, uint64_t boot)
+static void set_mono_to_boot(struct tcpscope_bpf *skel)
 {
-	int64_t d = (int64_t)(boot - clock_ns(CLOCK_MONOTONIC));
+	const char *fixed = getenv("TCPSCOPE_TEST_MONO_TO_BOOT_NS");
+	struct clock_reads r[4];
+	int64_t d;
 
-	if (d - skel->bss->mono_to_boot_ns > 1000 || skel->bss->mono_to_boot_ns - d > 1000)
+	if (fixed) {
+		skel->bss->mono_to_boot_ns = strtoll(fixed, NULL, 10);
+		return;
+	}
+	for (int i = 0; i < 4; i++) {
+		r[i].a = clock_ns(CLOCK_BOOTTIME);
+		r[i].b = clock_ns(CLOCK_MONOTONIC);
+		r[i].a2 = clock_ns(CLOCK_BOOTTIME);
+	}
+	d = clock_offset_pick(r, 4, skel->bss->mono_to_boot_ns);
+	if (d != skel->bss->mono_to_boot_ns)
 		skel->bss->mono_to_boot_ns = d;
 }
 
@@ -190,7 +208,7 @@ static void refresh_clock_offset(struct collector *c)
 	}
 	c->boot_to_epoch_ns = (off + 500) / 1000 * 1000;
 	if (c->skel)
-		set_mono_to_boot(c->skel, boot);
+		set_mono_to_boot(c->skel);
 }
 
 /* Whether the running kernel is major.minor or later (uname). */
@@ -1117,7 +1135,7 @@ static int try_open(struct collector *c, const struct collector_opts *opts,
 	err = tcpscope_bpf__load(skel);
 	if (err)
 		goto fail;
-	set_mono_to_boot(skel, clock_ns(CLOCK_BOOTTIME));
+	set_mono_to_boot(skel);
 	c->slots_n = slots;
 	c->slots_bytes = (slots * sizeof(struct slot) + (size_t)getpagesize() - 1) &
 			 ~((size_t)getpagesize() - 1);

@@ -684,9 +684,15 @@ static __always_inline __u64 syn_start(struct tcp_sock *tp, __u64 jiffies0, __u6
 	if (!segs)
 		return now;
 	if (segs == 1 && !tp->total_retrans) {
-		t = tp->tcp_wstamp_ns + *(volatile __s64 *)&mono_to_boot_ns;
-		if (t <= now && t > *(volatile __s64 *)&mono_to_boot_ns)
-			return t;
+		/* No stamp: 0. (Tested as a stamp, not as t against the
+		 * offset: a signed offset below 0 compared unsigned took
+		 * every start from the jiffies.) */
+		t = tp->tcp_wstamp_ns;
+		if (t) {
+			t += *(volatile __s64 *)&mono_to_boot_ns;
+			if (t <= now)
+				return t;
+		}
 	}
 	ago = (bpf_jiffies64() - jiffies0) * (1000000000ULL / (CONFIG_HZ ? CONFIG_HZ : 1000));
 	return now > ago ? now - ago : 1;

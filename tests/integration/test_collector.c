@@ -647,6 +647,59 @@ static void test_syn_sent_again(void **state)
 }
 
 /*
+ * A connect()ed session starts when its SYN leaves, so the accepted peer,
+ * which starts at the handshake's last ACK, starts at least the client's
+ * handshake later (to the microsecond each). Under an offset between the
+ * socket's clock and the program's below 0 (an estimate made of two reads
+ * held up between them, under CPU contention, on a machine never suspended),
+ * every such start was taken from the jiffies at ESTABLISHED instead: the
+ * session short by its handshake. TCPSCOPE_TEST_MONO_TO_BOOT_NS sets that
+ * offset (-3 us).
+ */
+static void test_connect_start_offset_below_zero(void **state)
+{
+	struct traffic_burst_spec spec = {
+		.family = AF_INET, .server_comm = "ts-srv", .client_comm = "ts-cli",
+		.c2s_bytes = 100, .s2c_bytes = 1000, .closer = TRAFFIC_CLIENT, .count = 20,
+		.concurrency = 1,
+	};
+	struct traffic_burst_result res;
+	struct session *v = NULL;
+	struct scope sc;
+	size_t n, outs = 0;
+	int rc;
+
+	spec.port = scope_free_port();
+	setenv("TCPSCOPE_TEST_MONO_TO_BOOT_NS", "-3000", 1);
+	start_scope(&sc, state, spec.port, 40);
+	unsetenv("TCPSCOPE_TEST_MONO_TO_BOOT_NS");
+	rc = traffic_burst(&spec, &res);
+	if (rc)
+		printf("burst failed: %s\n", res.err);
+	assert_int_equal(rc, 0);
+	finish_scope(&sc, &v, &n, 40);
+	for (size_t i = 0; i < n; i++) {
+		const struct session *o = &v[i], *in;
+		int64_t gap;
+
+		if (o->dir != DIR_OUT)
+			continue;
+		in = scope_find(v, n, o->rport, o->lport);
+		assert_non_null(in);
+		gap = (int64_t)(in->start_ns / 1000) - (int64_t)(o->start_ns / 1000);
+		if (gap + 2 < (int64_t)o->handshake_us)
+			printf("port %u: the accepted side starts %lld us after the connect()ed "
+			       "one, whose handshake took %u us\n", o->lport, (long long)gap,
+			       o->handshake_us);
+		assert_true(gap + 2 >= (int64_t)o->handshake_us);
+		outs++;
+	}
+	assert_int_equal(outs, 20);
+	free(v);
+	scope_cleanup(&sc);
+}
+
+/*
  * A forked client ("ts-aq-cli") connects to sa, sends 1000 bytes, waits until
  * the kernel has ACKed them (nobody has accepted) and resets the connection.
  * Returns its pid; its port in *cport.
@@ -2550,6 +2603,7 @@ int main(void)
 		BOTH_HOOKS(test_abandoned_connect),
 		BOTH_HOOKS(test_unreachable),
 		BOTH_HOOKS(test_syn_sent_again),
+		BOTH_HOOKS(test_connect_start_offset_below_zero),
 		BOTH_HOOKS(test_reset_before_accept),
 		BOTH_HOOKS(test_owner_keeps_reset_socket),
 		BOTH_HOOKS(test_close_times_client_first),
