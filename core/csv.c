@@ -328,6 +328,42 @@ static void sync_dir_of(const char *path)
 	free(copy);
 }
 
+/* What a path other than a file is, for the message. */
+static const char *not_a_file(mode_t mode)
+{
+	if (S_ISDIR(mode))
+		return "is a directory";
+	if (S_ISCHR(mode) || S_ISBLK(mode))
+		return "is a device";
+	if (S_ISFIFO(mode))
+		return "is a pipe";
+	if (S_ISSOCK(mode))
+		return "is a socket";
+	return "is not a regular file";
+}
+
+int csv_export_target(const char *path, bool *exists, char *err, size_t errlen)
+{
+	char shown[256];
+	struct stat sb;
+
+	*exists = false;
+	if (!path || !path[0]) {
+		fmt_err(err, errlen, "export: no file name");
+		return -EINVAL;
+	}
+	if (stat(path, &sb) != 0)
+		return 0;	/* nothing there (or a link to nothing): created */
+	if (S_ISREG(sb.st_mode)) {
+		*exists = true;
+		return 0;
+	}
+	fmt_escape(path, strlen(path), shown, sizeof(shown));
+	fmt_err(err, errlen, "cannot export to %s: it %s (only a file is written or replaced)",
+		shown, not_a_file(sb.st_mode));
+	return S_ISDIR(sb.st_mode) ? -EISDIR : -EINVAL;
+}
+
 int csv_export_view(const char *path, const struct view *v, char *err, size_t errlen)
 {
 	static unsigned int counter;
@@ -350,7 +386,11 @@ int csv_export_view(const char *path, const struct view *v, char *err, size_t er
 		if (resolved)
 			path = resolved;
 	}
-	have_old = stat(path, &old) == 0 && S_ISREG(old.st_mode);
+	ret = csv_export_target(path, &have_old, err, errlen);
+	if (ret)
+		goto out_free;
+	if (have_old && stat(path, &old) != 0)
+		have_old = false;
 	tmp_len = strlen(path) + 40;
 	tmp = malloc(tmp_len);
 	if (!tmp) {

@@ -54,6 +54,15 @@ int csv_write_view(FILE *f, const struct view *v);
  */
 int csv_export_view(const char *path, const struct view *v, char *err, size_t errlen);
 
+/*
+ * Whether path may be exported to: nothing there (created), or a regular
+ * file, through any links (*exists: replaced). 0; or, for a directory, a
+ * device, a pipe or a socket, which an export must never replace (a device
+ * node renamed over by a file is gone for the whole host), -EISDIR or
+ * -EINVAL and one line in err.
+ */
+int csv_export_target(const char *path, bool *exists, char *err, size_t errlen);
+
 #define CSV_MAX_RECORD (1u << 20)	/* bytes in one record, quotes excluded */
 #define CSV_MAX_FIELDS 4096
 

@@ -258,11 +258,18 @@ static void do_export(struct monitor *mon)
 	struct ui_state *st = &mon->st;
 	const struct view *v = shown_view(mon);
 	char path[PATH_MAX], shown[PATH_MAX], err[PATH_MAX + 128];
+	bool exists;
 	int rc;
 
 	expand_home(st->export_path, path, sizeof(path));
 	fmt_escape(path, strlen(path), shown, sizeof(shown));
-	if (access(path, F_OK) == 0 &&
+	/* A directory, a device, a pipe: said at once, never "replaced". */
+	if (csv_export_target(path, &exists, err, sizeof(err))) {
+		mon->confirm_path[0] = '\0';
+		ui_state_msg(st, MSG_ERROR, "export failed: %s", err);
+		return;
+	}
+	if (exists &&
 	    (strcmp(mon->confirm_path, path) || mon->confirm_seq != st->msg_seq)) {
 		snprintf(mon->confirm_path, sizeof(mon->confirm_path), "%s", path);
 		ui_state_msg(st, MSG_WARN, "The file exists: Enter replaces it, Esc cancels.");

@@ -566,7 +566,7 @@ static int dir_entries(const char *dir)
 	return n;
 }
 
-/* A read-only file system and a full disk: the status line says why, the
+/* A read-only file system, a full disk and a pipe: the status line says why, the
  * monitor goes on, and no file (not even a temporary one) is left. Needs
  * root for the mounts; skipped otherwise. */
 static void test_export_errors(void **state)
@@ -601,6 +601,22 @@ static void test_export_errors(void **state)
 	tmux_line(&c->t, path);
 	assert_true(tmux_wait_text(&c->t, "No space left on device"));
 	assert_int_equal(dir_entries(full), 0);
+
+	/* a pipe (or a device) is refused at once: not "The file exists" */
+	snprintf(path, sizeof(path), "%s/fifo", c->t.dir);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	tmux_keys(&c->t, "e");
+	tmux_keys(&c->t, "C-u");
+	tmux_line(&c->t, path);
+	assert_true(tmux_wait_text(&c->t, "is a pipe"));
+	assert_null(strstr(c->t.screen, "The file exists"));
+	{
+		struct stat sb;
+
+		assert_int_equal(stat(path, &sb), 0);
+		assert_true(S_ISFIFO(sb.st_mode));
+	}
+	assert_int_equal(unlink(path), 0);
 
 	/* still running: the views answer */
 	tmux_keys(&c->t, "3");

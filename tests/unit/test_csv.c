@@ -9,7 +9,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -622,10 +625,85 @@ static void test_export_onto_directory(void **state)
 	build_view(&m, &v, VIEW_SESSIONS);
 	snprintf(path, sizeof(path), "%s/adir", tmpdir);
 	assert_int_equal(mkdir(path, 0755), 0);
-	assert_true(csv_export_view(path, &v, err, sizeof(err)) < 0);
-	assert_non_null(strstr(err, "cannot replace"));
+	assert_int_equal(csv_export_view(path, &v, err, sizeof(err)), -EISDIR);
+	assert_non_null(strstr(err, "is a directory"));
 	assert_int_equal(count_entries(tmpdir), 1);	/* just the directory */
 	assert_int_equal(rmdir(path), 0);
+	view_fini(&v);
+	model_fini(&m);
+}
+
+/*
+ * A device, a pipe, a socket, directly or through a link, are never
+ * replaced: an export to a copy of /dev/full (as root) used to rename a
+ * file over the device node. Each is refused before anything is written,
+ * the node stays what it was, and no temporary file is left.
+ */
+static void test_export_onto_special_files(void **state)
+{
+	struct model m;
+	struct view v;
+	char dev[128], fifo[128], sock[128], link[128], err[256];
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	const char *paths[4] = { dev, fifo, sock, link };
+	const char *says[4] = { "is a device", "is a pipe", "is a socket", "is a device" };
+	struct stat st;
+	bool exists;
+	int sfd;
+
+	build_view(&m, &v, VIEW_SESSIONS);
+	snprintf(dev, sizeof(dev), "%s/full", tmpdir);
+	snprintf(fifo, sizeof(fifo), "%s/fifo", tmpdir);
+	snprintf(sock, sizeof(sock), "%s/sock", tmpdir);
+	snprintf(link, sizeof(link), "%s/link", tmpdir);
+	/* a device node needs CAP_MKNOD: without it, the pipe and socket */
+	if (mknod(dev, S_IFCHR | 0666, makedev(1, 7)) != 0)
+		paths[0] = paths[3] = NULL;
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	sfd = socket(AF_UNIX, SOCK_STREAM, 0);
+	assert_true(sfd >= 0);
+	assert_true(strlen(sock) < sizeof(sun.sun_path));
+	memcpy(sun.sun_path, sock, strlen(sock) + 1);
+	assert_int_equal(bind(sfd, (struct sockaddr *)&sun, sizeof(sun)), 0);
+	if (paths[0])
+		assert_int_equal(symlink("full", link), 0);
+	for (int i = 0; i < 4; i++) {
+		if (!paths[i])
+			continue;
+		err[0] = '\0';
+		assert_true(csv_export_target(paths[i], &exists, err, sizeof(err)) < 0);
+		assert_false(exists);
+		assert_non_null(strstr(err, says[i]));
+		err[0] = '\0';
+		assert_true(csv_export_view(paths[i], &v, err, sizeof(err)) < 0);
+		assert_non_null(strstr(err, "cannot export to"));
+		assert_non_null(strstr(err, says[i]));
+		assert_null(strchr(err, '\n'));
+	}
+	if (paths[0]) {
+		assert_int_equal(stat(dev, &st), 0);
+		assert_true(S_ISCHR(st.st_mode));
+		assert_int_equal(lstat(link, &st), 0);
+		assert_true(S_ISLNK(st.st_mode));
+		assert_int_equal(unlink(link), 0);
+		assert_int_equal(unlink(dev), 0);
+	}
+	assert_int_equal(stat(fifo, &st), 0);
+	assert_true(S_ISFIFO(st.st_mode));
+	assert_int_equal(stat(sock, &st), 0);
+	assert_true(S_ISSOCK(st.st_mode));
+	assert_int_equal(count_entries(tmpdir), 2);	/* the pipe and the socket, nothing else */
+	close(sfd);
+	assert_int_equal(unlink(fifo), 0);
+	assert_int_equal(unlink(sock), 0);
+	/* a file, and nothing: exported to */
+	snprintf(link, sizeof(link), "%s/new.csv", tmpdir);
+	assert_int_equal(csv_export_target(link, &exists, err, sizeof(err)), 0);
+	assert_false(exists);
+	assert_int_equal(csv_export_view(link, &v, err, sizeof(err)), 0);
+	assert_int_equal(csv_export_target(link, &exists, err, sizeof(err)), 0);
+	assert_true(exists);
+	assert_int_equal(unlink(link), 0);
 	view_fini(&v);
 	model_fini(&m);
 }
@@ -750,6 +828,7 @@ int main(void)
 		cmocka_unit_test(test_export_keeps_mode_owner_link),
 		cmocka_unit_test(test_export_missing_dir),
 		cmocka_unit_test(test_export_onto_directory),
+		cmocka_unit_test(test_export_onto_special_files),
 		cmocka_unit_test(test_export_read_only_dir),
 		cmocka_unit_test(test_export_write_failure_is_atomic),
 	};
