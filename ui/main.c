@@ -714,13 +714,22 @@ int main(int argc, char **argv)
 		goto out;
 	}
 
+	/* Every signal that would end the process (INT, TERM, HUP, USR1, an
+	 * alarm, the CPU-time limit, ...) is a stop: the summary, and in the
+	 * monitor the terminal restored. A write past the file-size limit
+	 * (ulimit -f) fails as a write (EFBIG) instead of killing it. */
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_stop_signal;
 	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	{
+		int sigs[64];
+		size_t n = ui_term_quit_signals(sigs, 64);
+
+		for (size_t i = 0; i < n; i++)
+			sigaction(sigs[i], &sa, NULL);
+	}
 	signal(SIGPIPE, SIG_IGN);
+	signal(SIGXFSZ, SIG_IGN);
 
 	if (o.replay) {
 		src = replay_open(o.replay, err, sizeof(err));

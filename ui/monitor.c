@@ -560,6 +560,11 @@ static void run_loop(struct monitor *mon)
 		uint64_t now = mono_ms();
 		nfds_t nfds = 1;
 
+		if (ui_term_suspend()) {
+			/* back from Ctrl-Z: the whole screen again */
+			mon->need_redraw = true;
+			mon->frame_now = true;
+		}
 		if (ui_term_stop_signal()) {
 			if (mon->timing)
 				fprintf(mon->timing, "exit: signal %d\n", ui_term_stop_signal());
@@ -646,8 +651,10 @@ int ui_monitor_run(struct session_source *src, struct model *m, const struct ui_
 	if (timing && *timing)
 		mon->timing = fopen(timing, "a");
 
-	if (ui_term_open(opts->no_color, err, errlen)) {
-		rc = 1;
+	rc = ui_term_open(opts->no_color, err, errlen);
+	if (rc) {
+		/* 1: stopped while it waited in the background, a quit as any */
+		rc = rc == 1 ? 0 : 1;
 		goto out;
 	}
 	ui_status_set_active(true);

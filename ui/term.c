@@ -28,10 +28,15 @@ static bool utf8;
 static int attrs[ST_COUNT];
 
 static volatile sig_atomic_t stop_signal;
-static struct sigaction old_stop[4];
-static const int stop_sigs[4] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
-static struct sigaction old_crash[5];
-static const int crash_sigs[5] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
+static volatile sig_atomic_t tstp_pending;	/* Ctrl-Z (SIGTSTP): the loop suspends */
+static bool suspended;	/* the terminal was given back, and we are not in its foreground */
+#define STOP_SIGS_MAX 64
+static struct sigaction old_stop[STOP_SIGS_MAX];
+static int stop_sigs[STOP_SIGS_MAX];
+static size_t n_stop_sigs;
+static struct sigaction old_tstp;
+static struct sigaction old_crash[7];
+static const int crash_sigs[7] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGSYS, SIGTRAP };
 
 /* What a crash handler needs, prepared in advance (async-signal-safe use only). */
 static struct termios saved_tio;
@@ -74,6 +79,31 @@ static void on_crash(int sig)
 	raise(sig);
 }
 
+static void on_tstp(int sig)
+{
+	(void)sig;
+	tstp_pending = 1;
+}
+
+size_t ui_term_quit_signals(int *out, size_t max)
+{
+	/* Every signal whose default action ends the process without a
+	 * crash: INT, TERM, HUP, and the ones a user, a script or a limit
+	 * may send (SIGUSR1, an alarm, the CPU-time limit, the RT signals,
+	 * ...), which would otherwise kill it with the screen up and no
+	 * summary. SIGXFSZ is ignored instead (main()): a write past the
+	 * file-size limit then fails as a write, and says so. */
+	static const int fixed[] = { SIGINT, SIGTERM, SIGHUP, SIGUSR1, SIGUSR2, SIGALRM,
+				     SIGVTALRM, SIGPROF, SIGXCPU, SIGPWR, SIGIO, SIGSTKFLT };
+	size_t n = 0;
+
+	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]) && n < max; i++)
+		out[n++] = fixed[i];
+	for (int sig = SIGRTMIN; sig <= SIGRTMAX && n < max; sig++)
+		out[n++] = sig;
+	return n;
+}
+
 static void install_signals(void)
 {
 	struct sigaction sa;
@@ -81,14 +111,22 @@ static void install_signals(void)
 
 	/* A stop that came before (while BPF loaded: ui_term_note_stop())
 	 * stays: the monitor's loop ends at once. */
+	n_stop_sigs = ui_term_quit_signals(stop_sigs, STOP_SIGS_MAX - 1);
+	stop_sigs[n_stop_sigs++] = SIGQUIT;	/* Ctrl-\ quits the monitor, no core */
 	memset(&sa, 0, sizeof(sa));
 	sigemptyset(&sa.sa_mask);
 	sa.sa_handler = on_stop;
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < n_stop_sigs; i++)
 		sigaction(stop_sigs[i], &sa, &old_stop[i]);
+	/* Ctrl-Z: the loop gives the terminal back and stops (ui_term_suspend()):
+	 * curses' own handler took it back on SIGCONT even in the background,
+	 * where that stops the process again (SIGTTOU), so that a kill %1 of
+	 * the stopped monitor never ended it. */
+	sa.sa_handler = on_tstp;
+	sigaction(SIGTSTP, &sa, &old_tstp);
 	sa.sa_handler = on_crash;
 	sa.sa_flags = SA_RESETHAND | SA_NODEFER;
-	for (i = 0; i < 5; i++)
+	for (i = 0; i < sizeof(crash_sigs) / sizeof(crash_sigs[0]); i++)
 		sigaction(crash_sigs[i], &sa, &old_crash[i]);
 }
 
@@ -96,9 +134,10 @@ static void restore_signals(void)
 {
 	size_t i;
 
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < n_stop_sigs; i++)
 		sigaction(stop_sigs[i], &old_stop[i], NULL);
-	for (i = 0; i < 5; i++)
+	sigaction(SIGTSTP, &old_tstp, NULL);
+	for (i = 0; i < sizeof(crash_sigs) / sizeof(crash_sigs[0]); i++)
 		sigaction(crash_sigs[i], &old_crash[i], NULL);
 }
 
@@ -110,6 +149,79 @@ int ui_term_stop_signal(void)
 void ui_term_note_stop(int sig)
 {
 	stop_signal = sig;
+}
+
+/* ---- job control ------------------------------------------------------------ */
+
+/* Whether the terminal is ours to draw on: our process group is its
+ * foreground one (or it is not our controlling terminal at all). */
+static bool in_foreground(void)
+{
+	pid_t fg = tcgetpgrp(STDIN_FILENO);
+
+	return fg < 0 || fg == getpgrp();
+}
+
+/*
+ * Until the terminal is ours: stopped, as a full-screen program in the
+ * background is (SIGTTIN, until fg or bg), looking again at each wake-up.
+ * False as soon as a stop signal came (kill %1 sends SIGTERM and SIGCONT
+ * to a stopped job): the caller then ends without touching the terminal.
+ */
+static bool wait_foreground(void)
+{
+	while (!in_foreground()) {
+		struct timespec ts = { 0, 100 * 1000 * 1000 };
+
+		if (stop_signal)
+			return false;
+		raise(SIGTTIN);
+		if (stop_signal)
+			return false;
+		/* an orphaned process group is not stopped: do not spin */
+		if (!in_foreground())
+			nanosleep(&ts, NULL);
+	}
+	return true;
+}
+
+bool ui_term_suspend(void)
+{
+	struct sigaction dfl, cur;
+	mmask_t mask = 0;
+	sigset_t set;
+
+	if (!tstp_pending)
+		return false;
+	tstp_pending = 0;
+	if (!active || suspended)
+		return false;
+	/* The terminal back as the shell had it, curses' state kept. */
+	mousemask(0, &mask);
+	curs_set(1);
+	endwin();
+	fflush(stdout);
+	/* Stop as SIGTSTP's own action would. */
+	memset(&dfl, 0, sizeof(dfl));
+	dfl.sa_handler = SIG_DFL;
+	sigemptyset(&dfl.sa_mask);
+	sigaction(SIGTSTP, &dfl, &cur);
+	sigemptyset(&set);
+	sigaddset(&set, SIGTSTP);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+	raise(SIGTSTP);
+	/* Continued: fg, bg, or a signal's SIGCONT. */
+	sigaction(SIGTSTP, &cur, NULL);
+	if (stop_signal || !wait_foreground()) {
+		suspended = true;
+		return false;
+	}
+	/* The terminal is ours again: curses' modes back, all of it redrawn. */
+	reset_prog_mode();
+	curs_set(0);
+	mousemask(mask, NULL);
+	clearok(curscr, TRUE);
+	return true;
 }
 
 /* ---- the crash reset sequence ---------------------------------------------- */
@@ -299,6 +411,11 @@ int ui_term_open(bool no_color, char *err, size_t errlen)
 
 	if (active)
 		return 0;
+	/* Started in the background (tcpscope &): wait for fg like a
+	 * full-screen program, ending at once on a stop signal, before curses
+	 * touches the terminal (which stops a background process). */
+	if (!wait_foreground())
+		return 1;
 	/* Only the character type: numbers and times keep the C conventions. */
 	setlocale(LC_CTYPE, "");
 	cs = nl_langinfo(CODESET);
@@ -368,6 +485,19 @@ void ui_term_close(void)
 	if (!active)
 		return;
 	active = false;
+	if (suspended) {
+		/* Stopped, then ended from the background: the terminal was
+		 * given back at the stop, and touching it now would stop us
+		 * again (SIGTTOU). */
+		delscreen(screen);
+		screen = NULL;
+		release_stderr();
+		restore_signals();
+		reset_len = 0;
+		have_tio = false;
+		suspended = false;
+		return;
+	}
 	mousemask(0, NULL);
 	curs_set(1);
 	if (no_alt_screen) {

@@ -2,10 +2,14 @@
 /*
  * The terminal: curses setup and teardown, colors (or monochrome), keys and
  * mouse translated to ui_key codes, and the guarantees around them:
- *   - SIGINT, SIGTERM, SIGHUP and SIGQUIT only set a flag; the loop sees it
- *     and leaves through ui_term_close();
- *   - a crash (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT) restores the saved
- *     terminal modes and leaves the alternate screen before dying;
+ *   - SIGINT, SIGTERM, SIGHUP, SIGQUIT and every other signal that would
+ *     end the process (ui_term_quit_signals()) only set a flag; the loop
+ *     sees it and leaves through ui_term_close();
+ *   - Ctrl-Z gives the terminal back and stops; it is taken again only in
+ *     the foreground (ui_term_suspend());
+ *   - a crash (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGSYS, SIGTRAP)
+ *     restores the saved terminal modes and leaves the alternate screen
+ *     before dying;
  *   - exit() while the screen is up ends curses too (atexit);
  *   - while the screen is up, stderr goes to a temporary file whose content
  *     is printed after the screen is closed, so nothing prints over it.
@@ -56,11 +60,26 @@ struct ui_mouse {
 
 /*
  * Set up the screen on stdin/stdout. no_color forces monochrome (as do
- * NO_COLOR and a terminal without colors). 0, or -1 with err filled.
+ * NO_COLOR and a terminal without colors). In the background, it waits
+ * (stopped) for the foreground first. 0; 1 when a stop signal came while
+ * it waited (nothing set up); or -1 with err filled.
  */
 int ui_term_open(bool no_color, char *err, size_t errlen);
 /* Restore the terminal; idempotent. Prints what was written to stderr meanwhile. */
 void ui_term_close(void);
+
+/*
+ * Ctrl-Z: when one came, give the terminal back, stop, and on SIGCONT take
+ * it again once in the foreground (waiting stopped while in the
+ * background). True when the screen must be redrawn whole; false when
+ * nothing came, or when a stop signal ended the wait (the loop then ends,
+ * and ui_term_close() leaves the terminal as the shell has it).
+ */
+bool ui_term_suspend(void);
+
+/* The signals that end tcpscope as a stop does (a summary, the terminal
+ * restored): their numbers in out, at most max; the count. */
+size_t ui_term_quit_signals(int *out, size_t max);
 
 /* A stop signal arrived (its number, or 0). */
 int ui_term_stop_signal(void);

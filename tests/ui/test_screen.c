@@ -566,6 +566,20 @@ static int dir_entries(const char *dir)
 	return n;
 }
 
+/* Entries of dir whose name begins with prefix. */
+static int entries_named(const char *dir, const char *prefix)
+{
+	struct dirent *e;
+	DIR *d = opendir(dir);
+	int n = 0;
+
+	assert_non_null(d);
+	while ((e = readdir(d)))
+		n += !strncmp(e->d_name, prefix, strlen(prefix));
+	closedir(d);
+	return n;
+}
+
 /* A read-only file system, a full disk and a pipe: the status line says why, the
  * monitor goes on, and no file (not even a temporary one) is left. Needs
  * root for the mounts; skipped otherwise. */
@@ -1114,6 +1128,98 @@ static void test_quit_restores_terminal(void **state)
 	}
 }
 
+/*
+ * Signals that would end the process without being a crash (a user's kill
+ * -USR1, an alarm, the CPU-time limit, a real-time signal) end the monitor
+ * as SIGTERM does: the summary, exit 0, the terminal restored. Until
+ * 2026-12-06 they killed it with the alternate screen and the mouse left
+ * on. A write past the file-size limit (ulimit -f) fails as a write: the
+ * export says so and leaves nothing, where SIGXFSZ killed the monitor and
+ * left a temporary file.
+ */
+static void test_other_signals_quit(void **state)
+{
+	struct ctx *c = *state;
+	char pidfile[512], cmd[8192];
+	const int sigs[] = { SIGUSR1, SIGALRM, SIGXCPU, SIGRTMIN + 3 };
+
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		start_with_pidfile(&c->t, pidfile, sizeof(pidfile));
+		kill_from_pidfile(pidfile, sigs[i]);
+		if (!tmux_wait_text(&c->t, "tcpscope: 244 sessions, 0 missed\nEXIT=0"))
+			fail_msg("signal %d: no summary and EXIT=0", sigs[i]);
+		assert_restored(&c->t, "a signal");
+	}
+	snprintf(cmd, sizeof(cmd), "(ulimit -f 8; exec %s --replay %s); echo EXIT=$?", tcpscope,
+		 fixture);
+	tmux_line(&c->t, cmd);
+	assert_true(tmux_wait_text(&c->t, "replay complete"));
+	tmux_keys(&c->t, "e");
+	tmux_keys(&c->t, "C-u");
+	tmux_line(&c->t, "big.csv");
+	assert_true(tmux_wait_text(&c->t, "File too large"));
+	assert_int_equal(entries_named(c->t.dir, "big.csv"), 0);	/* nor a temporary one */
+	tmux_keys(&c->t, "q");
+	assert_true(tmux_wait_text(&c->t, "EXIT=0"));
+	assert_restored(&c->t, "ulimit -f");
+}
+
+/*
+ * Job control, in bash: Ctrl-Z gives the terminal back, fg takes it again
+ * (the screen whole, keys answered); a stopped monitor ended by kill %1
+ * (SIGTERM, then the SIGCONT bash adds) ends with its summary and leaves the
+ * terminal as it was, and so does one started in the background. Until
+ * 2026-12-06 such a monitor stopped again at once (curses took the terminal
+ * back from the background: SIGTTOU) and only fg ended it.
+ */
+static void test_job_control(void **state)
+{
+	struct ctx *c = *state;
+	char cmd[8192];
+
+	tmux_line(&c->t, "exec bash --norc --noprofile -i");
+	tmux_line(&c->t, "PS1='$ '; echo bash-$((6*7))");
+	assert_true(tmux_wait_text(&c->t, "bash-42"));
+	snprintf(cmd, sizeof(cmd), "%s --replay %s", tcpscope, fixture);
+	/* Ctrl-Z, fg */
+	tmux_line(&c->t, cmd);
+	assert_true(tmux_wait_text(&c->t, "replay complete"));
+	tmux_keys(&c->t, "C-z");
+	assert_true(tmux_wait_text(&c->t, "Stopped"));
+	assert_true(tmux_wait_gone(&c->t, "F10Quit"));
+	tmux_line(&c->t, "fg");
+	assert_true(tmux_wait_text(&c->t, "F10Quit"));
+	tmux_keys(&c->t, "2");
+	assert_true(tmux_wait_text(&c->t, "30 rows"));
+	tmux_keys(&c->t, "q");
+	assert_true(tmux_wait_text(&c->t, "tcpscope: 244 sessions, 0 missed"));
+	assert_restored(&c->t, "Ctrl-Z, fg, q");
+	/* Ctrl-Z, kill %1 */
+	tmux_line(&c->t, cmd);
+	assert_true(tmux_wait_text(&c->t, "replay complete"));
+	tmux_keys(&c->t, "C-z");
+	assert_true(tmux_wait_text(&c->t, "Stopped"));
+	tmux_line(&c->t, "clear; kill %1; echo KILLED-$((6*7))");
+	assert_true(tmux_wait_text(&c->t, "KILLED-42"));
+	if (!tmux_wait_text(&c->t, "tcpscope: 244 sessions, 0 missed"))
+		fail_msg("a stopped monitor did not end on kill %%1");
+	tmux_line(&c->t, "clear; jobs; echo JOBS-$((6*7))");
+	assert_true(tmux_wait_text(&c->t, "JOBS-42"));
+	if (strstr(c->t.screen, "Stopped"))
+		fail_msg("still a stopped job: \"%s\"", c->t.screen);
+	assert_restored(&c->t, "Ctrl-Z, kill %1");
+	/* started in the background, kill %1 */
+	snprintf(cmd, sizeof(cmd), "%s --replay %s &", tcpscope, fixture);
+	tmux_line(&c->t, cmd);
+	tmux_line(&c->t, "sleep 0.5; jobs");
+	assert_true(tmux_wait_text(&c->t, "Stopped"));
+	tmux_line(&c->t, "clear; kill %1; echo KILLED-$((6*7))");
+	assert_true(tmux_wait_text(&c->t, "KILLED-42"));
+	if (!tmux_wait_text(&c->t, "tcpscope: 244 sessions, 0 missed"))
+		fail_msg("a monitor started in the background did not end on kill %%1");
+	assert_restored(&c->t, "&, kill %1");
+}
+
 /* Terminals that lack what the screen uses: one without cursor addressing
  * (TERM=dumb) gets one line and exit 1, not a blank screen; one without an
  * alternate screen (TERM=linux, a console; vt100) gets a cleared screen at
@@ -1158,6 +1264,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_processes_cap_said, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_export_matches_view, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_export_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_other_signals_quit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_job_control, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hostile_comm_inert, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_too_small_and_resize, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_help_detail_columns, setup, teardown),
