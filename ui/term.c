@@ -485,30 +485,23 @@ void ui_term_close(void)
 	if (!active)
 		return;
 	active = false;
-	if (suspended) {
-		/* Stopped, then ended from the background: the terminal was
-		 * given back at the stop, and touching it now would stop us
-		 * again (SIGTTOU). */
-		delscreen(screen);
-		screen = NULL;
-		release_stderr();
-		restore_signals();
-		reset_len = 0;
-		have_tio = false;
-		suspended = false;
-		return;
+	/* Stopped, then ended from the background: the terminal was given
+	 * back at the stop, and touching it now would stop us again
+	 * (SIGTTOU). */
+	if (!suspended) {
+		mousemask(0, NULL);
+		curs_set(1);
+		if (no_alt_screen) {
+			clear();
+			refresh();
+		}
+		endwin();
+		fflush(stdout);
+		/* endwin() restores the modes curses saved; ours too */
+		if (have_tio)
+			tcsetattr(STDIN_FILENO, TCSANOW, &saved_tio);
 	}
-	mousemask(0, NULL);
-	curs_set(1);
-	if (no_alt_screen) {
-		clear();
-		refresh();
-	}
-	endwin();
-	fflush(stdout);
-	/* endwin() restores the modes curses saved; make sure ours are back too */
-	if (have_tio)
-		tcsetattr(STDIN_FILENO, TCSANOW, &saved_tio);
+	suspended = false;
 	delscreen(screen);
 	screen = NULL;
 	release_stderr();
