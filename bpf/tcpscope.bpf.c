@@ -345,7 +345,10 @@ static __always_inline bool owner_ident(__u32 *pid, char comm[TS_COMM_LEN], bool
  * the task once (a helper call). */
 static __always_inline void refresh_identity(struct sk_info *info, bool direct)
 {
-	if (info->flags & I_IDENT) {
+	/* A session open at start-up: the holder the walk found is a guess
+	 * its owner's close replaces (the socket may have been passed on
+	 * since), as for an accepted session. */
+	if ((info->flags & (I_IDENT | I_IDENT_SEEN)) == I_IDENT) {
 		/* The same process under a later name (it exec()ed, or its
 		 * thread renamed itself; or another of its threads closes):
 		 * the name it has now, as an accepted session takes it. */
@@ -360,7 +363,7 @@ static __always_inline void refresh_identity(struct sk_info *info, bool direct)
 		return;
 	}
 	if (owner_ident(&info->pid, info->comm, direct))
-		info->flags |= I_IDENT;
+		info->flags = (info->flags | I_IDENT) & ~I_IDENT_SEEN;
 }
 
 /* A socket with no entry (the table was full) closed by its owner: keep who
@@ -831,9 +834,14 @@ static __always_inline int emit(const struct sock *sk, struct tcp_sock *tp, __u6
 			 * neither unread data nor a zero linger. */
 			cause = TS_CAUSE_RST_SENT;
 			closer = TS_CLOSER_LOCAL;
-			if (!(flags & I_IDENT) &&
-			    (!direct || owner_context(bpf_get_current_task_btf())))
-				ident_now = true;
+			if ((flags & (I_IDENT | I_IDENT_SEEN)) != I_IDENT) {
+				if (!direct || owner_context(bpf_get_current_task_btf()))
+					ident_now = true;
+			} else if (info) {
+				/* An outgoing session: its connector under the
+				 * name it closes with, as at FIN_WAIT1. */
+				refresh_identity(info, direct);
+			}
 		} else if (oldstate == S_SYN_SENT) {
 			/* connect() given up by its owner (close(), or a
 			 * non-blocking connect closed before an answer):
@@ -937,7 +945,7 @@ static __always_inline int emit(const struct sock *sk, struct tcp_sock *tp, __u6
 			e->start_ns = info->start_ns;
 		e->handshake_us = info->handshake_us;
 	}
-	if (info && (flags & I_IDENT)) {
+	if (info && (flags & I_IDENT) && !ident_now) {
 		e->pid = info->pid;
 		__builtin_memcpy(e->comm, info->comm, sizeof(e->comm));
 	} else if (!info && !ident_now && take_hint(key, e)) {
@@ -1548,6 +1556,6 @@ int tcpscope_seed_files(struct bpf_iter__task_file *ctx)
 		return 0;
 	info->pid = task->tgid;
 	BPF_CORE_READ_STR_INTO(&info->comm, task, comm);
-	info->flags |= I_IDENT;
+	info->flags |= I_IDENT | I_IDENT_SEEN;
 	return 0;
 }

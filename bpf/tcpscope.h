@@ -60,6 +60,8 @@
 #define I_START_EST	0x0080	/* accepted: start_ns is taken at ESTABLISHED */
 #define I_START_SYN	0x0100	/* connect()ed: start_ns holds the jiffies at connect(); the
 				 * start is the SYN's departure, read at ESTABLISHED or CLOSE */
+#define I_IDENT_SEEN	0x0200	/* with I_IDENT: pid/comm are the holder the start-up walk
+				 * found, which the owner's own close() replaces */
 
 /* The program's state for one socket between transitions. User space reads
  * it for the sweep (an entry whose socket is gone, with no close traced)

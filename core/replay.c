@@ -386,6 +386,18 @@ struct session_source *replay_open_file(FILE *f, const char *name, char *err, si
 	r->src.name = "replay";
 	csv_record_init(&rec);
 
+	/* A JSON stream (-o json) is not a CSV: say so, rather than report
+	 * its first quote as misplaced. */
+	ret = getc(f);
+	if (ret == '{' || ret == '[') {
+		fmt_err(err, errlen, "replay: %s: JSON, not CSV: replay reads what -o csv or the "
+			"monitor's export wrote", name);
+		ret = -EINVAL;
+		goto fail;
+	}
+	if (ret != EOF)
+		ungetc(ret, f);
+
 	ret = csv_read_record(f, &rec);
 	if (ret == 0) {
 		fmt_err(err, errlen, "replay: %s: empty file", name);

@@ -176,11 +176,14 @@ struct meter {
 	const char *label;
 	char value[48];
 	enum ui_style style;
+	int rank;	/* dropped first when the line is short: the highest; 0 never */
 };
 
 static void draw_meters(const struct ui_state *st, const struct ui_figures *fig)
 {
 	struct meter m[6];
+	int widths[6], ranks[6];
+	bool keep[6];
 	size_t n = 0, i;
 	int x = 0, cols = screen_cols(), w;
 	size_t cap = fig->hist_cap;
@@ -193,10 +196,12 @@ static void draw_meters(const struct ui_state *st, const struct ui_figures *fig)
 			snprintf(m[n].value, sizeof(m[n].value), "-");
 		else
 			snprintf(m[n].value, sizeof(m[n].value), "%.1f", fig->rate);
+		m[n].rank = 2;
 		m[n++].style = ST_VALUE;
 	}
 	m[n].label = "Total: ";
 	snprintf(m[n].value, sizeof(m[n].value), "%llu", (unsigned long long)fig->total);
+	m[n].rank = 1;
 	m[n++].style = ST_VALUE;
 	if (fig->live) {
 		m[n].label = "Missed: ";
@@ -205,6 +210,7 @@ static void draw_meters(const struct ui_state *st, const struct ui_figures *fig)
 	}
 	m[n].label = "History: ";
 	snprintf(m[n].value, sizeof(m[n].value), "%zu/%zu (%u%%)", fig->hist_len, fig->hist_cap, pct);
+	m[n].rank = 3;
 	m[n++].style = ST_VALUE;
 	if (fig->live && fig->untracked) {
 		m[n].label = "Untracked: ";
@@ -212,8 +218,17 @@ static void draw_meters(const struct ui_state *st, const struct ui_figures *fig)
 		m[n++].style = ST_ALERT;
 	}
 
+	/* A narrow screen drops the least needed first (History, then the
+	 * rate), never Missed and Untracked: what was lost stays in sight. */
+	for (i = 0; i < n; i++) {
+		widths[i] = text_width(m[i].label) + text_width(m[i].value);
+		ranks[i] = m[i].rank;
+	}
+	ui_meters_fit(widths, ranks, n, cols, keep);
 	fill_line(st->lay.meters_y, A_NORMAL);
 	for (i = 0; i < n; i++) {
+		if (!keep[i])
+			continue;
 		w = text_width(m[i].label) + text_width(m[i].value);
 		if (x + w > cols)
 			break;
@@ -232,9 +247,24 @@ static void draw_filter(const struct ui_state *st)
 	x = 0;
 	if (st->kept) {
 		/* The command line's filter: all that is kept; keys filter on top. */
+		int room;
+
 		x += put(y, x, cols - x, "Kept: ", ui_term_attr(ST_LABEL));
 		filter_describe(st->kept, desc, sizeof(desc));
-		x += put(y, x, cols - x, desc, ui_term_attr(ST_FILTER));
+		/* at most half the line when the keys' filter needs room too */
+		room = filter_is_empty(&st->filter) ? cols - x - 16 : cols / 2 - x;
+		if (room < 4)
+			room = 4;
+		if (room > cols - x)
+			room = cols - x;
+		if (room <= 0)
+			return;
+		if (text_width(desc) > room) {
+			put_cell(y, x, room, desc, false, ui_term_attr(ST_FILTER));
+			x += room;
+		} else {
+			x += put(y, x, cols - x, desc, ui_term_attr(ST_FILTER));
+		}
 		x += put(y, x, cols - x, "   ", A_NORMAL);
 	}
 	x += put(y, x, cols - x, "Filter: ", ui_term_attr(ST_LABEL));
@@ -244,9 +274,19 @@ static void draw_filter(const struct ui_state *st)
 		    ui_term_attr(ST_DIM));
 		return;
 	}
+	/* The filter whole, then the hint if there is room; a filter longer
+	 * than the line is cut with an ellipsis, never so that what is left
+	 * reads as another filter ("port 21" for port 21104). */
 	filter_describe(&st->filter, desc, sizeof(desc));
-	x += put(y, x, cols - x - 11 > 0 ? cols - x - 11 : cols - x, desc, ui_term_attr(ST_FILTER));
-	put(y, x, cols - x, "  (x clears)", ui_term_attr(ST_DIM));
+	if (x >= cols)
+		return;
+	if (text_width(desc) > cols - x) {
+		put_cell(y, x, cols - x, desc, false, ui_term_attr(ST_FILTER));
+		return;
+	}
+	x += put(y, x, cols - x, desc, ui_term_attr(ST_FILTER));
+	if (x + 12 <= cols)
+		put(y, x, cols - x, "  (x clears)", ui_term_attr(ST_DIM));
 }
 
 /* Whether some columns are off the screen (scrolled left, or cut at the right). */
@@ -267,21 +307,22 @@ static bool columns_cut(const struct ui_state *st)
 static void draw_tabs(const struct ui_state *st, const struct ui_figures *fig)
 {
 	const struct ui_view_state *vs = &st->vs[st->view];
-	char right[200], rows[100];
+	char right[200], rows[100], count[100];
 	int y = st->lay.tabs_y, cols = screen_cols(), k, end = 0, rw;
 	char tab[32];
 
 	fill_line(y, A_NORMAL);
 	for (k = 0; k < VIEW_COUNT; k++) {
-		snprintf(tab, sizeof(tab), " %s ", ui_tab_title(k));
-		put(y, ui_tab_x(k), cols - ui_tab_x(k), tab,
+		snprintf(tab, sizeof(tab), " %s ", ui_tab_title(k, cols));
+		put(y, ui_tab_x(k, cols), cols - ui_tab_x(k, cols), tab,
 		    ui_term_attr(k == (int)st->view ? ST_TAB_ACTIVE : ST_TAB));
-		end = ui_tab_x(k) + ui_tab_width(k);
+		end = ui_tab_x(k, cols) + ui_tab_width(k, cols);
 	}
 	if (filter_is_empty(&st->filter))
 		snprintf(rows, sizeof(rows), "%zu %s", st->n, st->n == 1 ? "row" : "rows");
 	else
 		snprintf(rows, sizeof(rows), "%zu of %zu", st->n, fig->view_total);
+	snprintf(count, sizeof(count), "%s", rows);
 	/* Processes keeps the most recently seen; past its cap the oldest go:
 	 * say how many, or the totals would seem not to add up. */
 	if (st->view == VIEW_PROCS && fig->procs_evicted) {
@@ -303,11 +344,14 @@ static void draw_tabs(const struct ui_state *st, const struct ui_figures *fig)
 		 st->view != VIEW_SESSIONS || vs->sort.col != COL_TIME ? ""
 		 : vs->follow ? "  following"
 		 : ui_state_newest_on_top(st) ? "  scrolled (Home follows)" : "  scrolled (End follows)");
+	/* Shorter when the line is: the whole, the rows' account, the count. */
 	rw = text_width(right);
 	if (end + 2 + rw <= cols)
 		put(y, cols - rw, rw, right, ui_term_attr(ST_DIM));
 	else if (end + 2 + text_width(rows) <= cols)
 		put(y, cols - text_width(rows), text_width(rows), rows, ui_term_attr(ST_DIM));
+	else if (end + 2 + text_width(count) <= cols)
+		put(y, cols - text_width(count), text_width(count), count, ui_term_attr(ST_DIM));
 }
 
 static void draw_head(const struct ui_state *st)

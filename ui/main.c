@@ -246,6 +246,9 @@ static int parse_args(int argc, char **argv, struct options *o)
 	while ((c = getopt_long(argc, argv, ":o:swtTp:L:D:P:46vhV", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
+			/* Two layouts asked for: neither may win silently. */
+			if (o->dash_o)
+				return fail_usage("-o given twice: give one of text, csv or json");
 			o->stream = true;
 			o->dash_o = true;
 			if (!strcmp(optarg, "text"))
@@ -402,6 +405,12 @@ static int parse_args(int argc, char **argv, struct options *o)
 				  "JSON always carry time and start_time");
 	if (!o->stream && (o->sopts.time_s || o->sopts.time_hms))
 		return fail_usage("-t and -T apply to the text stream: add -o text or -s");
+	/* -w widens tcplife's layout and the monitor's columns; the CSV and
+	 * JSON are always whole, and -w would be silently ignored. */
+	if (o->stream && (o->sopts.fmt == STREAM_CSV || o->sopts.fmt == STREAM_JSON) &&
+	    o->sopts.wide)
+		return fail_usage("-w applies to -o text and the monitor; the CSV and JSON always "
+				  "carry every column whole");
 	return -1;
 }
 

@@ -549,23 +549,35 @@ static const char *const tab_titles[VIEW_COUNT] = {
 	[VIEW_PORTS] = "3 Ports",
 };
 
-const char *ui_tab_title(enum view_kind k)
+/* Below this many columns the tabs are short, so that the rows' count
+ * still fits beside them. */
+#define TABS_SHORT_BELOW 60
+
+static const char *const tab_short[VIEW_COUNT] = {
+	[VIEW_SESSIONS] = "1 Sess",
+	[VIEW_PROCS] = "2 Procs",
+	[VIEW_PORTS] = "3 Ports",
+};
+
+const char *ui_tab_title(enum view_kind k, int cols)
 {
-	return k < VIEW_COUNT ? tab_titles[k] : "?";
+	if (k >= VIEW_COUNT)
+		return "?";
+	return cols < TABS_SHORT_BELOW ? tab_short[k] : tab_titles[k];
 }
 
 /* Each tab is " title " followed by one space. */
-int ui_tab_width(enum view_kind k)
+int ui_tab_width(enum view_kind k, int cols)
 {
-	return (int)strlen(ui_tab_title(k)) + 2;
+	return (int)strlen(ui_tab_title(k, cols)) + 2;
 }
 
-int ui_tab_x(enum view_kind k)
+int ui_tab_x(enum view_kind k, int cols)
 {
 	int i, x = 0;
 
 	for (i = 0; i < (int)k && i < VIEW_COUNT; i++)
-		x += ui_tab_width(i) + 1;
+		x += ui_tab_width(i, cols) + 1;
 	return x;
 }
 
@@ -605,7 +617,7 @@ unsigned ui_state_click(struct ui_state *st, int y, int x, int button, bool doub
 		return R_NONE;
 	if (y == l->tabs_y) {
 		for (k = 0; k < VIEW_COUNT; k++)
-			if (x >= ui_tab_x(k) && x < ui_tab_x(k) + ui_tab_width(k))
+			if (x >= ui_tab_x(k, l->cols) && x < ui_tab_x(k, l->cols) + ui_tab_width(k, l->cols))
 				return ui_keys_handle(st, '1' + k);
 		return R_NONE;
 	}
@@ -628,4 +640,28 @@ unsigned ui_state_click(struct ui_state *st, int y, int x, int button, bool doub
 		return r;
 	}
 	return R_NONE;
+}
+
+void ui_meters_fit(const int *width, const int *rank, size_t n, int cols, bool *keep)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		keep[i] = true;
+	for (;;) {
+		int total = 0;
+		size_t drop = n;
+
+		for (i = 0; i < n; i++)
+			if (keep[i])
+				total += width[i] + (total ? 2 : 0);
+		if (total <= cols)
+			return;
+		for (i = 0; i < n; i++)
+			if (keep[i] && rank[i] > 0 && (drop == n || rank[i] >= rank[drop]))
+				drop = i;
+		if (drop == n)
+			return;
+		keep[drop] = false;
+	}
 }

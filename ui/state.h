@@ -183,10 +183,11 @@ const struct ui_fnkey *ui_fnbar(size_t *n);
 int ui_fnbar_x(size_t i);
 int ui_fnbar_width(size_t i);
 
-/* The tab bar: x and width of the tab of view kind k. */
-int ui_tab_x(enum view_kind k);
-int ui_tab_width(enum view_kind k);
-const char *ui_tab_title(enum view_kind k);
+/* The tab bar on a screen cols wide: x, width and title of the tab of view
+ * kind k (short titles on a narrow screen). */
+int ui_tab_x(enum view_kind k, int cols);
+int ui_tab_width(enum view_kind k, int cols);
+const char *ui_tab_title(enum view_kind k, int cols);
 
 /* Mouse: button 1 click, 4/5 wheel. double_click opens the detail panel. R_* bits. */
 unsigned ui_state_click(struct ui_state *st, int y, int x, int button, bool double_click);
@@ -206,5 +207,12 @@ unsigned ui_state_open_detail(struct ui_state *st);
 
 /* Whether the newest sessions are at the top (sessions sorted by time, descending). */
 bool ui_state_newest_on_top(const struct ui_state *st);
+
+/*
+ * Which of n header figures fit in cols columns, each width[i] wide and
+ * two apart: keep[i]. A short line drops the highest rank first (ties: the
+ * rightmost); rank 0 is never dropped (what was lost stays in sight).
+ */
+void ui_meters_fit(const int *width, const int *rank, size_t n, int cols, bool *keep);
 
 #endif

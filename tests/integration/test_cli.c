@@ -142,6 +142,9 @@ static const struct cli_case cases[] = {
 	{ "-t in the monitor", { "-t" }, USAGE, { "add -o text or -s" }, 0 },
 	{ "-s then -o", { "-s", "-o", "json" }, USAGE, { "-s and -o" }, 0 },
 	{ "-o then -s", { "-o", "csv", "-s" }, USAGE, { "-s and -o" }, 0 },
+	{ "-o twice", { "-o", "csv", "-o", "json" }, USAGE, { "-o given twice" }, 0 },
+	{ "-w with csv", { "-o", "csv", "-w" }, USAGE, { "-w applies to -o text" }, 0 },
+	{ "-w with json", { "--wide", "-o", "json" }, USAGE, { "-w applies to -o text" }, 0 },
 	{ "btf a directory", { "-o", "csv", "--btf", "/tmp" }, USAGE, { "/tmp is a directory" },
 	  NEED_ROOT },
 	{ "count without -o", { "--count", "5" }, USAGE, { "--count" }, 0 },
@@ -174,6 +177,8 @@ static const struct cli_case cases[] = {
 	  { "garbage.bin" }, 0 },
 	{ "replay text, not CSV", { "-o", "text", "--replay", "@prose.txt" }, USAGE,
 	  { "prose.txt", "not a tcpscope sessions CSV" }, 0 },
+	{ "replay a JSON stream", { "-o", "csv", "--replay", "@stream.json" }, USAGE,
+	  { "stream.json", "JSON, not CSV" }, 0 },
 	{ "replay truncated line", { "-o", "csv", "--replay", "@truncated.csv" }, USAGE,
 	  { "truncated.csv:3", "truncated" }, 0 },
 	{ "replay unterminated quote", { "-o", "json", "--replay", "@openquote.csv" }, USAGE,
@@ -291,6 +296,7 @@ static int setup_fixtures(void **state)
 	write_text("empty.csv", "");
 	write_file("garbage.bin", "\x7f" "ELF\x02\x01\x01\0\0\0\xff\xfe,\"\n\x1b[2J", 18, 0644);
 	write_text("prose.txt", "This is not a CSV file.\nIt has, however, commas.\n");
+	write_text("stream.json", "{\"time\":\"2026-11-23T22:00:01.000000Z\",\"pid\":43}\n");
 	write_text("escheader.csv", "\x1b[31mx,y\n1,2\n");
 	write_text("truncated.csv", HEADER ROW "2026-11-23T22:00:01.000000Z,43,wget,4,127.0.");
 	write_text("openquote.csv", HEADER ROW "2026-11-23T22:00:01.000000Z,43,\"wget,4\n");

@@ -1519,6 +1519,128 @@ static int loopback_listener(struct sockaddr_in *a)
 	return l;
 }
 
+/* Send fd over the Unix socket u (SCM_RIGHTS). */
+static int send_fd(int u, int fd)
+{
+	char c = 'f', ctl[CMSG_SPACE(sizeof(int))] = { 0 };
+	struct iovec iov = { .iov_base = &c, .iov_len = 1 };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl,
+			     .msg_controllen = sizeof(ctl) };
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+	return sendmsg(u, &mh, 0) == 1 ? 0 : -1;
+}
+
+/* A descriptor received over u (SCM_RIGHTS), or -1. */
+static int recv_fd(int u)
+{
+	char c, ctl[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { .iov_base = &c, .iov_len = 1 };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl,
+			     .msg_controllen = sizeof(ctl) };
+	struct cmsghdr *cm;
+	int fd = -1;
+
+	if (recvmsg(u, &mh, 0) != 1)
+		return -1;
+	cm = CMSG_FIRSTHDR(&mh);
+	if (cm && cm->cmsg_type == SCM_RIGHTS)
+		memcpy(&fd, CMSG_DATA(cm), sizeof(int));
+	return fd;
+}
+
+/*
+ * A session open at start-up whose accepted socket its holder then hands to
+ * another process (SCM_RIGHTS), which answers and closes it: the row is
+ * partial, and its owner is that closer, taken in its own close(), as for a
+ * session followed from its start. Until 2026-12-06 the holder the
+ * start-up walk found stayed (marked certain).
+ */
+static void test_open_before_start_passed_on(void **state)
+{
+	struct sockaddr_in a;
+	const struct session *cli, *srv;
+	struct session *v = NULL;
+	char buf[64] = { 0 };
+	unsigned short port;
+	int l, u[2], go[2], st = -1;
+	pid_t c, s, y;
+	struct scope sc;
+	size_t n;
+
+	l = loopback_listener(&a);
+	port = ntohs(a.sin_port);
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, u), 0);
+	assert_int_equal(pipe(go), 0);
+	c = fork_client(l);
+	if (c == 0) {		/* the client: connects, waits for the end */
+		int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+		prctl(PR_SET_NAME, "ts-pass-cli");
+		if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof(a)) ||
+		    write(fd, buf, 10) != 10)
+			_exit(2);
+		while (read(fd, buf, sizeof(buf)) > 0)
+			;
+		close(fd);
+		_exit(0);
+	}
+	s = fork_client(-1);
+	if (s == 0) {		/* the holder: accepts, holds, hands it over */
+		int fd = accept(l, NULL, NULL);
+		char g;
+
+		prctl(PR_SET_NAME, "ts-pass-s");
+		if (fd < 0 || read(go[0], &g, 1) != 1 || send_fd(u[0], fd))
+			_exit(2);
+		close(fd);
+		if (write(u[0], "c", 1) != 1)	/* let go of: Y's close is the last */
+			_exit(2);
+		_exit(0);
+	}
+	close(l);
+	y = fork_client(-1);
+	if (y == 0) {		/* the one it is handed to: answers, closes */
+		int fd;
+
+		prctl(PR_SET_NAME, "ts-pass-y");
+		fd = recv_fd(u[1]);
+		if (fd < 0 || read(fd, buf, sizeof(buf)) != 10 || write(fd, buf, 20) != 20 ||
+		    read(u[1], buf, 1) != 1)
+			_exit(2);
+		close(fd);
+		_exit(0);
+	}
+	usleep(200000);		/* connected and accepted: open before start */
+	start_scope(&sc, state, port, 2);
+	assert_int_equal(write(go[1], "g", 1), 1);
+	for (int i = 0; i < 3; i++) {
+		pid_t p = waitpid(-1, &st, 0);
+
+		assert_true(p == c || p == s || p == y);
+		assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	}
+	finish_scope(&sc, &v, &n, 2);
+	split_pair(v, n, port, &cli, &srv);
+	printf("accepted side: pid %u '%s', flags %#x\n", srv->pid, srv->comm, srv->flags);
+	assert_true(srv->flags & SESS_PARTIAL);
+	assert_int_equal(srv->pid, y);
+	assert_string_equal(srv->comm, "ts-pass-y");
+	assert_false(srv->flags & SESS_PID_UNCERTAIN);
+	assert_int_equal(srv->tx_bytes, 20);
+	assert_int_equal(cli->pid, c);
+	close(u[0]);
+	close(u[1]);
+	close(go[0]);
+	close(go[1]);
+	free(v);
+	scope_cleanup(&sc);
+}
+
 /*
  * A client that half-closes (shutdown(SHUT_WR): its FIN goes, FIN_WAIT2),
  * gets an answer, and then close()s without reading it (or, with `linger`,
@@ -1729,9 +1851,11 @@ static void test_open_before_start_other_netns(void **state)
  * and close() (a thread renamed; exec() does the same): the row has the
  * connector's pid and the name it closed with, as an accepted session of
  * the same thread would (until 2026-12-06 the name at connect(): one
- * process split in two rows in Processes).
+ * process split in two rows in Processes). Closed in order, and abortively
+ * (an answer left unread: close() sends the RST), which kept the name at
+ * connect() until later that day.
  */
-static void test_outgoing_takes_name_at_close(void **state)
+static void outgoing_name_at_close(void **state, bool abortive)
 {
 	struct sockaddr_in a;
 	const struct session *cli, *srv;
@@ -1748,12 +1872,21 @@ static void test_outgoing_takes_name_at_close(void **state)
 	start_scope_x(&sc, state, port, 2, false, NULL, NULL);
 	pid = fork_client(l);
 	if (pid == 0) {
+		struct pollfd pfd;
+
 		prctl(PR_SET_NAME, "ts-before");
 		fd = socket(AF_INET, SOCK_STREAM, 0);
 		if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof(a)) ||
 		    write(fd, buf, 10) != 10)
 			_exit(2);
-		usleep(20000);
+		if (abortive) {
+			/* the answer is in, and stays unread */
+			pfd = (struct pollfd){ .fd = fd, .events = POLLIN };
+			if (poll(&pfd, 1, 5000) != 1)
+				_exit(3);
+		} else {
+			usleep(20000);
+		}
 		prctl(PR_SET_NAME, "ts-after");
 		close(fd);
 		_exit(0);
@@ -1762,20 +1895,36 @@ static void test_outgoing_takes_name_at_close(void **state)
 	assert_true(fd >= 0);
 	close(l);
 	assert_int_equal(read(fd, buf, sizeof(buf)), 10);
-	assert_int_equal(read(fd, buf, sizeof(buf)), 0);
+	if (abortive) {
+		assert_int_equal(write(fd, buf, 50), 50);
+		assert_true(read(fd, buf, sizeof(buf)) < 0);	/* reset */
+	} else {
+		assert_int_equal(read(fd, buf, sizeof(buf)), 0);
+	}
 	close(fd);
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	finish_scope(&sc, &v, &n, 2);
 	split_pair(v, n, port, &cli, &srv);
-	printf("client: pid %u '%s'\n", cli->pid, cli->comm);
+	printf("client: pid %u '%s', end %u\n", cli->pid, cli->comm, cli->cause);
 	assert_int_equal(cli->pid, pid);
 	assert_string_equal(cli->comm, "ts-after");
 	assert_false(cli->flags & SESS_PID_UNCERTAIN);
 	assert_int_equal(cli->tx_bytes, 10);
+	assert_int_equal(cli->cause, abortive ? CAUSE_RST_SENT : CAUSE_FIN);
 	assert_int_equal(srv->pid, getpid());
 	free(v);
 	scope_cleanup(&sc);
+}
+
+static void test_outgoing_takes_name_at_close(void **state)
+{
+	outgoing_name_at_close(state, false);
+}
+
+static void test_outgoing_takes_name_at_abortive_close(void **state)
+{
+	outgoing_name_at_close(state, true);
 }
 
 /* One session; fails the test if the traffic does. */
@@ -2612,11 +2761,13 @@ int main(void)
 		BOTH_HOOKS(test_close_times_rst),
 		BOTH_HOOKS(test_open_before_start),
 		BOTH_HOOKS(test_open_before_start_unseeded),
+		BOTH_HOOKS(test_open_before_start_passed_on),
 		BOTH_HOOKS(test_table_full),
 		BOTH_HOOKS(test_still_followed_described),
 		BOTH_HOOKS(test_close_during_start),
 		BOTH_HOOKS(test_owner_gone_before_start),
 		BOTH_HOOKS(test_outgoing_takes_name_at_close),
+		BOTH_HOOKS(test_outgoing_takes_name_at_abortive_close),
 		BOTH_HOOKS(test_open_before_start_other_netns),
 		BOTH_HOOKS(test_half_closed_then_unread),
 		BOTH_HOOKS(test_half_closed_then_linger0),

@@ -945,9 +945,20 @@ static void test_mouse(void **state)
 	ui_state_click(st, st->lay.head_y, pos[3].x, 1, false);
 	assert_int_equal(st->vs[VIEW_SESSIONS].sort.descending, !desc);
 	/* a tab */
-	r = ui_state_click(st, st->lay.tabs_y, ui_tab_x(VIEW_PORTS) + 2, 1, false);
+	r = ui_state_click(st, st->lay.tabs_y, ui_tab_x(VIEW_PORTS, st->lay.cols) + 2, 1, false);
 	assert_true(r & R_REBUILD);
 	assert_int_equal(st->view, VIEW_PORTS);
+	/* on a narrow screen the tabs are short, and clicks follow them:
+	 * x 22 is in " 3 Ports " there (from 19), in " 2 Processes " at 80 */
+	assert_string_equal(ui_tab_title(VIEW_SESSIONS, 40), "1 Sess");
+	assert_int_equal(ui_tab_x(VIEW_PORTS, 40), 19);
+	assert_int_equal(ui_tab_x(VIEW_PORTS, 80), 27);
+	ui_state_set_size(st, 20, 40);
+	ui_keys_handle(st, '1');
+	r = ui_state_click(st, st->lay.tabs_y, 22, 1, false);
+	assert_true(r & R_REBUILD);
+	assert_int_equal(st->view, VIEW_PORTS);
+	ui_state_set_size(st, 24, 80);
 	/* a function key: F10 quits, F1 helps */
 	r = ui_state_click(st, st->lay.fnbar_y, ui_fnbar_x(9) + 1, 1, false);
 	assert_true(r & R_QUIT);
@@ -1098,12 +1109,40 @@ static void test_comm_too_long(void **state)
 	assert_string_equal(st->filter.comm, "");
 }
 
+/*
+ * The header's figures on a short line: Sessions/s, Total, Missed, History
+ * (ranks 2, 1, 0, 3). History goes first, then the rate, then Total;
+ * Missed never (until 2026-12-06 the line was cut from the right, and a
+ * 40-column screen with a busy rate lost Missed first).
+ */
+static void test_meters_fit(void **state)
+{
+	/* "Sessions/s: 12345.6" "Total: 1234567" "Missed: 0" "History: 100000/100000 (100%)" */
+	const int width[4] = { 19, 14, 9, 29 }, rank[4] = { 2, 1, 0, 3 };
+	bool keep[4];
+
+	(void)state;
+	ui_meters_fit(width, rank, 4, 200, keep);
+	assert_true(keep[0] && keep[1] && keep[2] && keep[3]);
+	ui_meters_fit(width, rank, 4, 19 + 14 + 9 + 29 + 6, keep);	/* exactly */
+	assert_true(keep[0] && keep[1] && keep[2] && keep[3]);
+	ui_meters_fit(width, rank, 4, 60, keep);
+	assert_true(keep[0] && keep[1] && keep[2] && !keep[3]);
+	ui_meters_fit(width, rank, 4, 40, keep);	/* the narrowest screen */
+	assert_true(!keep[0] && keep[1] && keep[2] && !keep[3]);
+	ui_meters_fit(width, rank, 4, 20, keep);
+	assert_true(!keep[0] && !keep[1] && keep[2] && !keep[3]);
+	ui_meters_fit(width, rank, 4, 5, keep);	/* rank 0 stays, cut by the screen */
+	assert_true(!keep[0] && !keep[1] && keep[2] && !keep[3]);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_initial_state),
+		cmocka_unit_test(test_meters_fit),
 		T(test_view_switch),
 		T(test_per_view_selection_kept),
 		T(test_summary_top_stays_in_view),

@@ -757,6 +757,25 @@ static void test_too_small_and_resize(void **state)
 			      TMUX_WAIT_MS, "F1Help on line 9"));
 	assert_true(tmux_settle(&c->t));
 	assert_int_equal(screen_rows(&c->t, 10), 3);
+	/* a filter longer than the line is cut with an ellipsis, the hint
+	 * dropped first (never "port 21  (x clears)" for port 21104); the
+	 * tabs are short, so that the rows' count still fits */
+	tmux_keys(&c->t, "o");
+	tmux_line(&c->t, "8080,9090,10000-20000,30000-40000");
+	assert_true(tmux_wait(&c->t, line_has, &(struct line_text){ 2, "\u2026" }, false,
+			      TMUX_WAIT_MS, "an ellipsis on the filter line"));
+	tmux_screen_line(&c->t, 2, line, sizeof(line));
+	assert_non_null(strstr(line, "Filter: port 8080,9090,10000-20000,"));
+	assert_null(strstr(line, "(x clears"));
+	tmux_screen_line(&c->t, 3, line, sizeof(line));
+	assert_non_null(strstr(line, " 1 Sess "));
+	assert_non_null(strstr(line, " of 244"));
+	tmux_resize(&c->t, 60, 10);
+	assert_true(tmux_wait(&c->t, line_has, &(struct line_text){ 2, "(x clears)" }, false,
+			      TMUX_WAIT_MS, "the whole filter and its hint at 60 columns"));
+	tmux_keys(&c->t, "x");
+	assert_true(tmux_wait(&c->t, line_has, &(struct line_text){ 2, "Filter: none" }, false,
+			      TMUX_WAIT_MS, "the filter cleared"));
 	/* big */
 	tmux_resize(&c->t, 200, 60);
 	assert_true(tmux_wait(&c->t, line_has, &(struct line_text){ 59, "F1Help" }, false,
