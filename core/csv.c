@@ -352,8 +352,17 @@ int csv_export_target(const char *path, bool *exists, char *err, size_t errlen)
 		fmt_err(err, errlen, "export: no file name");
 		return -EINVAL;
 	}
-	if (stat(path, &sb) != 0)
-		return 0;	/* nothing there (or a link to nothing): created */
+	if (stat(path, &sb) != 0) {
+		/* Nothing there: created. A link to nothing (or a loop) is
+		 * refused: renamed over, the link itself would be replaced. */
+		if (lstat(path, &sb) == 0 && S_ISLNK(sb.st_mode)) {
+			fmt_escape(path, strlen(path), shown, sizeof(shown));
+			fmt_err(err, errlen, "cannot export to %s: it is a symbolic link to nothing "
+				"(or a loop); name its target, or remove it", shown);
+			return -ENOENT;
+		}
+		return 0;
+	}
 	if (S_ISREG(sb.st_mode)) {
 		*exists = true;
 		return 0;

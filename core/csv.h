@@ -57,9 +57,9 @@ int csv_export_view(const char *path, const struct view *v, char *err, size_t er
 /*
  * Whether path may be exported to: nothing there (created), or a regular
  * file, through any links (*exists: replaced). 0; or, for a directory, a
- * device, a pipe or a socket, which an export must never replace (a device
- * node renamed over by a file is gone for the whole host), -EISDIR or
- * -EINVAL and one line in err.
+ * device, a pipe, a socket or a link to nothing, which an export must
+ * never replace (a device node renamed over by a file is gone for the whole
+ * host), -EISDIR, -EINVAL or -ENOENT and one line in err.
  */
 int csv_export_target(const char *path, bool *exists, char *err, size_t errlen);
 

@@ -387,8 +387,23 @@ struct session_source *replay_open_file(FILE *f, const char *name, char *err, si
 	csv_record_init(&rec);
 
 	/* A JSON stream (-o json) is not a CSV: say so, rather than report
-	 * its first quote as misplaced. */
+	 * its first quote as misplaced; also after a byte order mark or
+	 * blank lines, which the header may follow too. */
 	ret = getc(f);
+	if (ret == 0xef) {
+		if (getc(f) != 0xbb || getc(f) != 0xbf) {
+			fmt_err(err, errlen, "replay: %s: not a tcpscope sessions CSV (it does not "
+				"begin with a header)", name);
+			ret = -EINVAL;
+			goto fail;
+		}
+		ret = getc(f);
+	}
+	while (ret == '\n' || ret == '\r' || ret == ' ' || ret == '\t') {
+		if (ret == '\n')
+			rec.next_line++;	/* the header's line number stays right */
+		ret = getc(f);
+	}
 	if (ret == '{' || ret == '[') {
 		fmt_err(err, errlen, "replay: %s: JSON, not CSV: replay reads what -o csv or the "
 			"monitor's export wrote", name);

@@ -138,6 +138,43 @@ static void put_cell(int y, int x, int width, const char *s, bool right, int att
 	put(y, x + w, width - w, ellipsis(), attr);
 }
 
+/* s at (y, x) in width columns, cut with an ellipsis when longer (a message,
+ * a label: what is cut is shown to be). */
+static void put_fit(int y, int x, int width, const char *s, int attr)
+{
+	if (text_width(s) <= width)
+		put(y, x, width, s, attr);
+	else
+		put_cell(y, x, width, s, false, attr);
+}
+
+/* A hint of items two spaces apart ("p pid  o port  c name"): as many whole
+ * items as fit in width, never one cut in the middle ("o p"). */
+static void put_items(int y, int x, int width, const char *s, int attr)
+{
+	char buf[256];
+	size_t cut = 0, i;
+
+	if (text_width(s) <= width) {
+		put(y, x, width, s, attr);
+		return;
+	}
+	for (i = 0; s[i] && i + 1 < sizeof(buf); i++) {
+		if (s[i] == ' ' && s[i + 1] == ' ' && i > 0 && s[i - 1] != ' ') {
+			memcpy(buf, s, i);
+			buf[i] = '\0';
+			if (text_width(buf) > width)
+				break;
+			cut = i;
+		}
+	}
+	if (!cut)
+		return;
+	memcpy(buf, s, cut);
+	buf[cut] = '\0';
+	put(y, x, width, buf, attr);
+}
+
 /* ---- header ---------------------------------------------------------------- */
 
 static void draw_title(const struct ui_state *st, const struct ui_figures *fig)
@@ -169,7 +206,7 @@ static void draw_title(const struct ui_state *st, const struct ui_figures *fig)
 		    ui_term_attr(st->paused ? ST_PAUSED : ST_DIM));
 	else
 		rw = 0;
-	put(st->lay.title_y, x + 2, cols - x - 2 - rw - 1, label, A_NORMAL);
+	put_fit(st->lay.title_y, x + 2, cols - x - 2 - rw - 1, label, A_NORMAL);
 }
 
 struct meter {
@@ -270,8 +307,8 @@ static void draw_filter(const struct ui_state *st)
 	x += put(y, x, cols - x, "Filter: ", ui_term_attr(ST_LABEL));
 	if (filter_is_empty(&st->filter)) {
 		x += put(y, x, cols - x, "none", ui_term_attr(ST_VALUE));
-		put(y, x, cols - x, "   p pid  o port  c name  / search  f this row",
-		    ui_term_attr(ST_DIM));
+		put_items(y, x, cols - x, "   p pid  o port  c name  / search  f this row",
+			  ui_term_attr(ST_DIM));
 		return;
 	}
 	/* The filter whole, then the hint if there is room; a filter longer
@@ -352,6 +389,12 @@ static void draw_tabs(const struct ui_state *st, const struct ui_figures *fig)
 		put(y, cols - text_width(rows), text_width(rows), rows, ui_term_attr(ST_DIM));
 	else if (end + 2 + text_width(count) <= cols)
 		put(y, cols - text_width(count), text_width(count), count, ui_term_attr(ST_DIM));
+	else if (!filter_is_empty(&st->filter)) {
+		snprintf(count, sizeof(count), "%zu/%zu", st->n, fig->view_total);
+		if (end + 1 + text_width(count) <= cols)
+			put(y, cols - text_width(count), text_width(count), count,
+			    ui_term_attr(ST_DIM));
+	}
 }
 
 static void draw_head(const struct ui_state *st)
@@ -541,8 +584,8 @@ static void draw_prompt(const struct ui_state *st, const struct ui_figures *fig)
 	/* what went wrong with the last Enter: on the line above, whole */
 	if (fig->msg_visible && st->msg_level >= MSG_WARN && y > st->lay.rows_y) {
 		fill_line(y - 1, A_NORMAL);
-		put(y - 1, 0, cols, st->msg,
-		    ui_term_attr(st->msg_level == MSG_ERROR ? ST_ERROR : ST_WARN));
+		put_fit(y - 1, 0, cols, st->msg,
+			ui_term_attr(st->msg_level == MSG_ERROR ? ST_ERROR : ST_WARN));
 	}
 	move(y, x + (cw < 0 ? 0 : cw));
 }
@@ -558,25 +601,25 @@ static void draw_status(const struct ui_state *st, const struct ui_figures *fig)
 	}
 	fill_line(y, A_NORMAL);
 	if (fig->msg_visible && st->msg[0]) {
-		put(y, 0, cols, st->msg, ui_term_attr(level_style[st->msg_level]));
+		put_fit(y, 0, cols, st->msg, ui_term_attr(level_style[st->msg_level]));
 		return;
 	}
 	switch (st->mode) {
 	case MODE_HELP:
 	case MODE_MESSAGES:
-		put(y, 0, cols, "Any key returns; Up/Down scroll", ui_term_attr(ST_DIM));
+		put_fit(y, 0, cols, "Any key returns; Up/Down scroll", ui_term_attr(ST_DIM));
 		break;
 	case MODE_DETAIL:
-		put(y, 0, cols, "Esc closes; f filters to this process or port; Up/Down scroll",
-		    ui_term_attr(ST_DIM));
+		put_fit(y, 0, cols, "Esc closes; f filters to this process or port; Up/Down scroll",
+			ui_term_attr(ST_DIM));
 		break;
 	case MODE_COLUMNS:
-		put(y, 0, cols, "Space shows/hides the column; Esc closes", ui_term_attr(ST_DIM));
+		put_fit(y, 0, cols, "Space shows/hides the column; Esc closes", ui_term_attr(ST_DIM));
 		break;
 	default:
-		put(y, 0, cols,
-		    "Enter details  f only this  p pid  o port  / search  e export  ? help",
-		    ui_term_attr(ST_DIM));
+		put_items(y, 0, cols,
+			  "Enter details  f only this  p pid  o port  / search  e export  ? help",
+			  ui_term_attr(ST_DIM));
 	}
 }
 

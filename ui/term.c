@@ -59,6 +59,15 @@ static bool has_cap(const char *name)
 
 /* ---- signals --------------------------------------------------------------- */
 
+/* Whether the terminal is ours to draw on: our process group is its
+ * foreground one (or it is not our controlling terminal at all). */
+static bool in_foreground(void)
+{
+	pid_t fg = tcgetpgrp(STDIN_FILENO);
+
+	return fg < 0 || fg == getpgrp();
+}
+
 static void on_stop(int sig)
 {
 	stop_signal = sig;
@@ -68,11 +77,17 @@ static void on_crash(int sig)
 {
 	ssize_t unused;
 
-	if (reset_len)
-		unused = write(STDOUT_FILENO, reset_seq, reset_len);
-	(void)unused;
-	if (have_tio)
-		tcsetattr(STDIN_FILENO, TCSANOW, &saved_tio);
+	/* In the background (stopped by Ctrl-Z, then sent the signal), the
+	 * terminal was given back at the stop, and touching it would stop
+	 * the process again (SIGTTOU) instead of letting it die.
+	 * (in_foreground() is async-signal-safe: two system calls.) */
+	if (in_foreground()) {
+		if (reset_len)
+			unused = write(STDOUT_FILENO, reset_seq, reset_len);
+		(void)unused;
+		if (have_tio)
+			tcsetattr(STDIN_FILENO, TCSANOW, &saved_tio);
+	}
 	if (saved_stderr >= 0)
 		dup2(saved_stderr, STDERR_FILENO);
 	signal(sig, SIG_DFL);
@@ -152,15 +167,6 @@ void ui_term_note_stop(int sig)
 }
 
 /* ---- job control ------------------------------------------------------------ */
-
-/* Whether the terminal is ours to draw on: our process group is its
- * foreground one (or it is not our controlling terminal at all). */
-static bool in_foreground(void)
-{
-	pid_t fg = tcgetpgrp(STDIN_FILENO);
-
-	return fg < 0 || fg == getpgrp();
-}
 
 /*
  * Until the terminal is ours: stopped, as a full-screen program in the

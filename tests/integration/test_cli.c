@@ -179,8 +179,14 @@ static const struct cli_case cases[] = {
 	  { "prose.txt", "not a tcpscope sessions CSV" }, 0 },
 	{ "replay a JSON stream", { "-o", "csv", "--replay", "@stream.json" }, USAGE,
 	  { "stream.json", "JSON, not CSV" }, 0 },
+	{ "replay a JSON stream after a BOM", { "-o", "csv", "--replay", "@bom.json" }, USAGE,
+	  { "bom.json", "JSON, not CSV" }, 0 },
+	{ "replay a JSON stream after blank lines", { "-o", "csv", "--replay", "@blank.json" },
+	  USAGE, { "blank.json", "JSON, not CSV" }, 0 },
 	{ "replay truncated line", { "-o", "csv", "--replay", "@truncated.csv" }, USAGE,
 	  { "truncated.csv:3", "truncated" }, 0 },
+	{ "replay blank lines first, line numbers kept", { "-o", "csv", "--replay",
+	  "@blanktrunc.csv" }, USAGE, { "blanktrunc.csv:5", "truncated" }, 0 },
 	{ "replay unterminated quote", { "-o", "json", "--replay", "@openquote.csv" }, USAGE,
 	  { "openquote.csv:3", "unterminated" }, 0 },
 	{ "replay stray quote", { "-o", "csv", "--replay", "@strayquote.csv" }, USAGE,
@@ -297,8 +303,11 @@ static int setup_fixtures(void **state)
 	write_file("garbage.bin", "\x7f" "ELF\x02\x01\x01\0\0\0\xff\xfe,\"\n\x1b[2J", 18, 0644);
 	write_text("prose.txt", "This is not a CSV file.\nIt has, however, commas.\n");
 	write_text("stream.json", "{\"time\":\"2026-11-23T22:00:01.000000Z\",\"pid\":43}\n");
+	write_text("bom.json", "\xef\xbb\xbf{\"time\":\"2026-11-23T22:00:01.000000Z\"}\n");
+	write_text("blank.json", "\n\r\n  {\"time\":\"2026-11-23T22:00:01.000000Z\"}\n");
 	write_text("escheader.csv", "\x1b[31mx,y\n1,2\n");
 	write_text("truncated.csv", HEADER ROW "2026-11-23T22:00:01.000000Z,43,wget,4,127.0.");
+	write_text("blanktrunc.csv", "\n\n" HEADER ROW "2026-11-23T22:00:01.000000Z,43,wget,4,127.0.");
 	write_text("openquote.csv", HEADER ROW "2026-11-23T22:00:01.000000Z,43,\"wget,4\n");
 	write_text("strayquote.csv", HEADER "2026-11-23T22:00:00.000100Z,42,cu\"rl,4,"
 		   "127.0.0.1,40000,127.0.0.1,80,100,2000,1.500\n");

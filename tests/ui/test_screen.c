@@ -757,6 +757,11 @@ static void test_too_small_and_resize(void **state)
 			      TMUX_WAIT_MS, "F1Help on line 9"));
 	assert_true(tmux_settle(&c->t));
 	assert_int_equal(screen_rows(&c->t, 10), 3);
+	/* hints keep whole items ("o p" was left of "o port") */
+	tmux_screen_line(&c->t, 2, line, sizeof(line));
+	for (size_t k = strlen(line); k > 0 && line[k - 1] == ' '; k--)
+		line[k - 1] = '\0';
+	assert_string_equal(line, "Filter: none   p pid  o port  c name");
 	/* a filter longer than the line is cut with an ellipsis, the hint
 	 * dropped first (never "port 21  (x clears)" for port 21104); the
 	 * tabs are short, so that the rows' count still fits */
@@ -1227,6 +1232,22 @@ static void test_job_control(void **state)
 	if (strstr(c->t.screen, "Stopped"))
 		fail_msg("still a stopped job: \"%s\"", c->t.screen);
 	assert_restored(&c->t, "Ctrl-Z, kill %1");
+	/* Ctrl-Z, then a crash's signal: it dies without touching the
+	 * terminal from the background (its restore would stop it again) */
+	snprintf(cmd, sizeof(cmd), "%s --replay %s", tcpscope, fixture);
+	tmux_line(&c->t, cmd);
+	assert_true(tmux_wait_text(&c->t, "replay complete"));
+	tmux_keys(&c->t, "C-z");
+	assert_true(tmux_wait_text(&c->t, "Stopped"));
+	tmux_line(&c->t, "clear; kill -SEGV %1; kill -CONT %1; sleep 0.5; jobs; echo SEGV-$((6*7))");
+	assert_true(tmux_wait_text(&c->t, "SEGV-42"));
+	if (!tmux_wait_text(&c->t, "Segmentation fault"))
+		fail_msg("a stopped monitor sent SIGSEGV did not die");
+	tmux_line(&c->t, "clear; jobs; echo JOBS-$((6*7))");
+	assert_true(tmux_wait_text(&c->t, "JOBS-42"));
+	if (strstr(c->t.screen, "Stopped"))
+		fail_msg("still a stopped job after SIGSEGV: \"%s\"", c->t.screen);
+	assert_restored(&c->t, "Ctrl-Z, kill -SEGV %1");
 	/* started in the background, kill %1 */
 	snprintf(cmd, sizeof(cmd), "%s --replay %s &", tcpscope, fixture);
 	tmux_line(&c->t, cmd);

@@ -696,6 +696,21 @@ static void test_export_onto_special_files(void **state)
 	close(sfd);
 	assert_int_equal(unlink(fifo), 0);
 	assert_int_equal(unlink(sock), 0);
+	/* a link to nothing, and a loop: refused, the links stay */
+	snprintf(link, sizeof(link), "%s/dangling", tmpdir);
+	assert_int_equal(symlink("nowhere", link), 0);
+	assert_int_equal(csv_export_view(link, &v, err, sizeof(err)), -ENOENT);
+	assert_non_null(strstr(err, "symbolic link to nothing"));
+	assert_int_equal(lstat(link, &st), 0);
+	assert_true(S_ISLNK(st.st_mode));
+	assert_int_equal(unlink(link), 0);
+	snprintf(link, sizeof(link), "%s/loop", tmpdir);
+	assert_int_equal(symlink("loop", link), 0);
+	assert_int_equal(csv_export_view(link, &v, err, sizeof(err)), -ENOENT);
+	assert_int_equal(lstat(link, &st), 0);
+	assert_true(S_ISLNK(st.st_mode));
+	assert_int_equal(unlink(link), 0);
+	assert_int_equal(count_entries(tmpdir), 0);
 	/* a file, and nothing: exported to */
 	snprintf(link, sizeof(link), "%s/new.csv", tmpdir);
 	assert_int_equal(csv_export_target(link, &exists, err, sizeof(err)), 0);
