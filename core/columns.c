@@ -430,9 +430,19 @@ static int fmt_a_port(const void *r, char *buf, size_t len, enum fmt_style st)
 	return put_u64(buf, len, A(r)->port);
 }
 
+/* Cell widths of the summaries' counts (the tables below). */
+#define W_SESS	7
+#define W_COUNT	5
+
+/* A count in its cell's width on screen ("200K", not "2000…"), exact in exports. */
+static int put_count(char *buf, size_t len, uint64_t v, int width, enum fmt_style st)
+{
+	return st == FMT_HUMAN ? fmt_count(v, width, buf, len) : put_u64(buf, len, v);
+}
+
 static int fmt_a_sessions(const void *r, char *buf, size_t len, enum fmt_style st)
 {
-	return put_u64(buf, len, A(r)->sessions);
+	return put_count(buf, len, A(r)->sessions, W_SESS, st);
 }
 
 static int fmt_a_tx(const void *r, char *buf, size_t len, enum fmt_style st)
@@ -457,12 +467,12 @@ static int fmt_a_max(const void *r, char *buf, size_t len, enum fmt_style st)
 
 static int fmt_a_rsts(const void *r, char *buf, size_t len, enum fmt_style st)
 {
-	return put_u64(buf, len, A(r)->rsts);
+	return put_count(buf, len, A(r)->rsts, W_COUNT, st);
 }
 
 static int fmt_a_fails(const void *r, char *buf, size_t len, enum fmt_style st)
 {
-	return put_u64(buf, len, A(r)->fails);
+	return put_count(buf, len, A(r)->fails, W_COUNT, st);
 }
 
 /* Exact: the number recorded (a lower bound when capped); human adds "+". */
@@ -487,27 +497,27 @@ static int fmt_a_last(const void *r, char *buf, size_t len, enum fmt_style st)
 static const struct column proc_cols[] = {
 	{ COL_PID, "pid", "PID", 7, true, true, N, cmp_a_pid, fmt_a_pid, key_a_pid, true },
 	{ COL_COMM, "comm", "COMM", 15, false, true, U, cmp_a_comm, fmt_a_comm, key_a_comm, true },
-	{ COL_SESSIONS, "sessions", "SESS", 7, true, true, N, cmp_a_sessions, fmt_a_sessions, key_a_sessions, true },
+	{ COL_SESSIONS, "sessions", "SESS", W_SESS, true, true, N, cmp_a_sessions, fmt_a_sessions, key_a_sessions, true },
 	{ COL_TX_BYTES, "tx_bytes", "TX", 6, true, true, N, cmp_a_tx, fmt_a_tx, key_a_tx, true },
 	{ COL_RX_BYTES, "rx_bytes", "RX", 6, true, true, N, cmp_a_rx, fmt_a_rx, key_a_rx, true },
 	{ COL_AVG, "avg_ms", "AVG", 6, true, true, N, cmp_a_avg, fmt_a_avg, key_a_avg, false },
 	{ COL_MAX, "max_ms", "MAX", 6, true, false, N, cmp_a_max, fmt_a_max, key_a_max, true },
-	{ COL_RSTS, "rsts", "RST", 5, true, true, N, cmp_a_rsts, fmt_a_rsts, key_a_rsts, true },
-	{ COL_FAILS, "fails", "FAIL", 5, true, true, N, cmp_a_fails, fmt_a_fails, key_a_fails, true },
+	{ COL_RSTS, "rsts", "RST", W_COUNT, true, true, N, cmp_a_rsts, fmt_a_rsts, key_a_rsts, true },
+	{ COL_FAILS, "fails", "FAIL", W_COUNT, true, true, N, cmp_a_fails, fmt_a_fails, key_a_fails, true },
 	{ COL_PEERS, "peers", "PEERS", 6, true, true, N, cmp_a_peers, fmt_a_peers, key_a_peers, true },
 	{ COL_LAST_SEEN, "last_seen", "LAST", 8, false, true, T, cmp_a_last, fmt_a_last, key_a_last, true },
 };
 
 static const struct column port_cols[] = {
 	{ COL_PORT, "port", "PORT", 5, true, true, N, cmp_a_port, fmt_a_port, key_a_port, true },
-	{ COL_SESSIONS, "sessions", "SESS", 7, true, true, N, cmp_a_sessions, fmt_a_sessions, key_a_sessions, true },
+	{ COL_SESSIONS, "sessions", "SESS", W_SESS, true, true, N, cmp_a_sessions, fmt_a_sessions, key_a_sessions, true },
 	{ COL_PEERS, "peers", "PEERS", 6, true, true, N, cmp_a_peers, fmt_a_peers, key_a_peers, true },
 	{ COL_TX_BYTES, "tx_bytes", "TX", 6, true, true, N, cmp_a_tx, fmt_a_tx, key_a_tx, true },
 	{ COL_RX_BYTES, "rx_bytes", "RX", 6, true, true, N, cmp_a_rx, fmt_a_rx, key_a_rx, true },
 	{ COL_AVG, "avg_ms", "AVG", 6, true, true, N, cmp_a_avg, fmt_a_avg, key_a_avg, false },
 	{ COL_MAX, "max_ms", "MAX", 6, true, true, N, cmp_a_max, fmt_a_max, key_a_max, true },
-	{ COL_RSTS, "rsts", "RST", 5, true, true, N, cmp_a_rsts, fmt_a_rsts, key_a_rsts, true },
-	{ COL_FAILS, "fails", "FAIL", 5, true, true, N, cmp_a_fails, fmt_a_fails, key_a_fails, true },
+	{ COL_RSTS, "rsts", "RST", W_COUNT, true, true, N, cmp_a_rsts, fmt_a_rsts, key_a_rsts, true },
+	{ COL_FAILS, "fails", "FAIL", W_COUNT, true, true, N, cmp_a_fails, fmt_a_fails, key_a_fails, true },
 	{ COL_LAST_SEEN, "last_seen", "LAST", 8, false, true, T, cmp_a_last, fmt_a_last, key_a_last, true },
 };
 

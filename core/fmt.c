@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -194,6 +195,29 @@ int fmt_u64(uint64_t v, char *buf, size_t len)
 	char tmp[FMT_PUT_MAX];
 
 	return bounded(buf, len, tmp, (size_t)(fmt_put_u64(tmp, v) - tmp));
+}
+
+int fmt_count(uint64_t v, int width, char *buf, size_t len)
+{
+	static const char units[] = "KMGTPE";
+	uint64_t q = v;
+	int n;
+
+	n = fmt_u64(v, buf, len);
+	if (n < 0 || n <= width)
+		return n;
+	for (size_t u = 0; u < sizeof(units) - 1; u++) {
+		q /= 1000;
+		n = snprintf(buf, len, "%llu%c", (unsigned long long)q, units[u]);
+		if (n < 0 || (size_t)n >= len) {
+			if (len)
+				buf[0] = '\0';
+			return -ENOSPC;
+		}
+		if (n <= width)
+			return n;
+	}
+	return n;
 }
 
 char *fmt_put_ms3(char *p, uint64_t us)

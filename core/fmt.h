@@ -37,6 +37,10 @@ static inline const char *fmt_plural(unsigned long long n, const char *one, cons
 {
 	return n == 1 ? one : many;
 }
+/* A count in at most `width` characters (width >= 2): exact when it fits,
+ * else in thousands, millions, ... rounded down ("199K" for 199,999: never
+ * more than it is). The length, or -ENOSPC. */
+int fmt_count(uint64_t v, int width, char *buf, size_t len);
 /* Decimal digits of v; the length, or -ENOSPC. */
 int fmt_u64(uint64_t v, char *buf, size_t len);
 /* One error line into err (NULL or errlen 0: nothing), for the parsers. */

@@ -24,6 +24,32 @@ static void check_u64(uint64_t v)
 	assert_string_equal(buf, "");
 }
 
+/* Counts in a cell: exact when they fit, else in K/M/G... rounded down. */
+static void test_count(void **state)
+{
+	static const struct {
+		uint64_t v;
+		int width;
+		const char *want;
+	} t[] = {
+		{ 0, 5, "0" },		{ 99999, 5, "99999" },	{ 100000, 5, "100K" },
+		{ 199999, 5, "199K" },	{ 200000, 5, "200K" },	{ 9999999, 5, "9999K" },
+		{ 10000000, 5, "10M" },	{ 1234567890, 5, "1234M" },
+		{ 12345678901ULL, 5, "12G" }, { UINT64_MAX, 5, "18E" },
+		{ 9999999, 7, "9999999" }, { 10000000, 7, "10000K" },
+		{ 999999999, 7, "999999K" }, { 1000000000, 7, "1000M" },
+	};
+	char buf[32];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		assert_int_equal(fmt_count(t[i].v, t[i].width, buf, sizeof(buf)),
+				 (int)strlen(t[i].want));
+		assert_string_equal(buf, t[i].want);
+	}
+	assert_int_equal(fmt_count(123456, 5, buf, 3), -ENOSPC);
+}
+
 static void test_u64(void **state)
 {
 	uint64_t p = 1;
@@ -531,6 +557,7 @@ int main(void)
 		cmocka_unit_test(test_bytes),
 		cmocka_unit_test(test_dur),
 		cmocka_unit_test(test_ms3),
+		cmocka_unit_test(test_count),
 		cmocka_unit_test(test_addr),
 		cmocka_unit_test(test_time_iso),
 		cmocka_unit_test(test_time_iso_seconds_kept),
