@@ -47,6 +47,7 @@ char LICENSE[] SEC("license") = "GPL";
 #define ENOPROTOOPT	92	/* ICMP protocol unreachable */
 #define EPROTO		71	/* ICMP parameter problem */
 #define EOPNOTSUPP	95	/* ICMP source route failed */
+#define EEXIST		17	/* a map update's: the key is there */
 
 /* TCP states (include/net/tcp_states.h) */
 #define S_ESTABLISHED	1
@@ -536,15 +537,24 @@ static __always_inline struct sk_info *info_new(const struct sock *sk, __u64 key
 	}
 	{
 		struct sk_info fresh = {};
+		long err = bpf_map_update_elem(&socks, &key, &fresh, BPF_NOEXIST);
 
-		if (bpf_map_update_elem(&socks, &key, &fresh, BPF_NOEXIST) == 0) {
+		/* Only an insert counts in in_socks, and only EEXIST reuses
+		 * the entry there (reinitialised below). Any other failure
+		 * (full; or -EBUSY, -ENOMEM) is no room. A second update with
+		 * BPF_ANY, as until 2026-12-06, inserted uncounted whenever a
+		 * delete on the other CPU made room between the two (a table
+		 * at its limit, under churn): in_socks fell to 0 with entries
+		 * left, lookups skipped them, and their sessions came out
+		 * without their entry, counted missed as well. */
+		if (err == 0) {
 			__sync_fetch_and_add(&in_socks, 1);
-		} else if (bpf_map_update_elem(&socks, &key, &fresh, BPF_ANY)) {
+		} else if (err == -EEXIST) {
+			__sync_fetch_and_add(&stale_entries, 1);	/* it was there */
+		} else {
 			if (!(flags & I_PARTIAL))	/* a session's start: count it once */
 				__sync_fetch_and_add(&table_full, 1);
 			return NULL;
-		} else {
-			__sync_fetch_and_add(&stale_entries, 1);	/* it was there */
 		}
 		info = bpf_map_lookup_elem(&socks, &key);
 		if (!info)
@@ -945,7 +955,7 @@ static __always_inline int emit(const struct sock *sk, struct tcp_sock *tp, __u6
 			e->start_ns = info->start_ns;
 		e->handshake_us = info->handshake_us;
 	}
-	if (info && (flags & I_IDENT) && !ident_now) {
+	if (info && (flags & (I_IDENT | I_IDENT_SEEN)) == I_IDENT && !ident_now) {
 		e->pid = info->pid;
 		__builtin_memcpy(e->comm, info->comm, sizeof(e->comm));
 	} else if (!info && !ident_now && take_hint(key, e)) {
@@ -959,13 +969,22 @@ static __always_inline int emit(const struct sock *sk, struct tcp_sock *tp, __u6
 		 * interrupt's, never its owner's. */
 		struct listen_owner *l = NULL;
 		bool orphan = sk_flags & (1UL << bpf_core_enum_value(enum sock_flags, SOCK_DEAD));
+		/* Open at start-up, its owner's close not seen (reset while
+		 * it sat in read(), say): the holder the start-up walk found
+		 * is the best guess, not a certainty (the socket may have been
+		 * handed on since); the owner's own close() tells, as for any
+		 * session reset under its owner. */
+		bool walked = info && (flags & I_IDENT_SEEN) && !ident_now;
 
-		if (!ident_now && (flags & I_IN)) {
+		if (!ident_now && !walked && (flags & I_IN)) {
 			struct listen_key lk = { .netns = sock_netns(sk, direct), .port = e->lport };
 
 			l = bpf_map_lookup_elem(&listen_ports, &lk);
 		}
-		if (l && l->pid) {
+		if (walked) {
+			e->pid = info->pid;
+			__builtin_memcpy(e->comm, info->comm, sizeof(e->comm));
+		} else if (l && l->pid) {
 			e->pid = l->pid;
 			__builtin_memcpy(e->comm, l->comm, sizeof(e->comm));
 		} else if (ident_now || !orphan) {
