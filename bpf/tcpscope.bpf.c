@@ -627,9 +627,9 @@ static __always_inline bool test_dropped(const struct sock *sk, struct tcp_sock 
 /* The clock TCP last read into the socket (CLOCK_MONOTONIC), as
  * CLOCK_BOOTTIME; our own read if it has none. Only where the caller knows
  * TCP has just read it (close_time(), an accepted child's ESTABLISHED). */
-static __always_inline __u64 sock_clock(struct tcp_sock *tp)
+static __always_inline __u64 sock_clock(struct tcp_sock *tp, bool direct)
 {
-	__u64 t = tp->tcp_clock_cache;
+	__u64 t = RD(direct, tp, tcp_clock_cache);
 
 	return t ? t + *(volatile __s64 *)&mono_to_boot_ns : bpf_ktime_get_boot_ns();
 }
@@ -654,17 +654,17 @@ static __always_inline __u64 close_time(struct tcp_sock *tp, int oldstate, int s
 {
 	__u64 now, t;
 
-	if (direct && !sk_err && bpf_core_field_exists(tp->tcp_clock_cache) &&
+	if (!sk_err && bpf_core_field_exists(tp->tcp_clock_cache) &&
 	    (oldstate == S_LAST_ACK || oldstate == S_CLOSING ||
 	     (oldstate == S_FIN_WAIT2 && fin_received)))
-		return sock_clock(tp);
+		return sock_clock(tp, direct);
 	now = bpf_ktime_get_boot_ns();
 	/* Any other close: the socket's clock if TCP read it just now (the
 	 * packet or the timer that ends it: a reset, a refusal, a timeout),
 	 * so that two tracers give the session the same time; else our own
 	 * read (an abort in close(): the cache is the last traffic's). */
-	if (direct && bpf_core_field_exists(tp->tcp_clock_cache) && tp->tcp_clock_cache) {
-		t = sock_clock(tp);
+	if (bpf_core_field_exists(tp->tcp_clock_cache)) {
+		t = sock_clock(tp, direct);
 		if (t <= now && now - t < CLOSE_CLOCK_FRESH_NS)
 			return t;
 	}
@@ -689,18 +689,19 @@ extern unsigned int CONFIG_HZ __kconfig __weak;
  * session that waited a second or more for its SYN to be answered. No SYN
  * sent at all (connect() failed before it): `now`.
  */
-static __always_inline __u64 syn_start(struct tcp_sock *tp, __u64 jiffies0, __u64 now)
+static __always_inline __u64 syn_start(struct tcp_sock *tp, __u64 jiffies0, __u64 now,
+					bool direct)
 {
-	__u32 segs = tp->segs_out;
+	__u32 segs = RD(direct, tp, segs_out);
 	__u64 t, ago;
 
 	if (!segs)
 		return now;
-	if (segs == 1 && !tp->total_retrans) {
+	if (segs == 1 && !RD(direct, tp, total_retrans)) {
 		/* No stamp: 0. (Tested as a stamp, not as t against the
 		 * offset: a signed offset below 0 compared unsigned took
 		 * every start from the jiffies.) */
-		t = tp->tcp_wstamp_ns;
+		t = RD(direct, tp, tcp_wstamp_ns);
 		if (t) {
 			t += *(volatile __s64 *)&mono_to_boot_ns;
 			if (t <= now)
@@ -949,8 +950,8 @@ static __always_inline int emit(const struct sock *sk, struct tcp_sock *tp, __u6
 		/* Accepted and closed before ESTABLISHED: it lasted no time. */
 		if (flags & I_START_EST)
 			e->start_ns = now;
-		else if (direct && (flags & I_START_SYN))	/* never ESTABLISHED */
-			e->start_ns = syn_start(tp, info->start_ns, now);
+		else if (flags & I_START_SYN)	/* never ESTABLISHED */
+			e->start_ns = syn_start(tp, info->start_ns, now, direct);
 		else
 			e->start_ns = info->start_ns;
 		e->handshake_us = info->handshake_us;
@@ -987,12 +988,19 @@ static __always_inline int emit(const struct sock *sk, struct tcp_sock *tp, __u6
 		} else if (l && l->pid) {
 			e->pid = l->pid;
 			__builtin_memcpy(e->comm, l->comm, sizeof(e->comm));
-		} else if (ident_now || !orphan) {
+		} else if (ident_now) {
 			current_ident(&e->pid, e->comm, direct);
 		} else {
+			/* Not the owner's context: the task here is the peer
+			 * (loopback), or whatever an interrupt came in on;
+			 * naming it would be wrong (until 2026-12-06 it was
+			 * named, flagged, for a session not followed from its
+			 * start and reset under its owner). None, until the
+			 * owner's own close() tells (below). */
 			e->pid = 0;
 			__builtin_memset(e->comm, 0, sizeof(e->comm));
-			__sync_fetch_and_add(&owner_gone, 1);
+			if (orphan)
+				__sync_fetch_and_add(&owner_gone, 1);
 		}
 		if (!ident_now) {
 			e->flags |= TS_F_PID_UNCERTAIN;
@@ -1144,9 +1152,13 @@ static __always_inline int handle(const struct sock *sk, int oldstate, int newst
 	case S_SYN_SENT:	/* connect(): the owner's context */
 		count(TS_CNT_CONNECTS);
 		/* No clock read: see syn_start(). The twin for kernels before
-		 * 6.2 reads the clock (to_tcp_sock() would be a helper call). */
-		tp = cast ? to_tcp_sock(sk, direct, cast) : NULL;
-		if (direct && tp && CONFIG_HZ && bpf_core_field_exists(tp->tcp_wstamp_ns))
+		 * 6.2 reads the clock (to_tcp_sock() would be a helper call).
+		 * The classic tracepoint reads the socket as the tp_btf hook
+		 * does (until 2026-12-06 it read the clock here, before
+		 * connect() searched for a free port, tens of ms early when
+		 * that was slow). */
+		tp = (cast || !direct) ? to_tcp_sock(sk, direct, cast) : NULL;
+		if (tp && CONFIG_HZ && bpf_core_field_exists(tp->tcp_wstamp_ns))
 			info = info_new(rd, key, ck, direct, bpf_jiffies64(), I_OUT | I_START_SYN);
 		else
 			info = info_new(rd, key, ck, direct, bpf_ktime_get_boot_ns(), I_OUT);
@@ -1166,9 +1178,9 @@ static __always_inline int handle(const struct sock *sk, int oldstate, int newst
 		 * the twin for kernels before 6.2 (a pointer field read through
 		 * its trusted socket costs the verifier a search of the kernel's
 		 * types, see handle()). */
-		tp = cast ? to_tcp_sock(sk, direct, cast) : NULL;
-		if (direct && tp && bpf_core_field_exists(tp->tcp_clock_cache) &&
-		    !tp->fastopen_rsk)
+		tp = (cast || !direct) ? to_tcp_sock(sk, direct, cast) : NULL;
+		if (tp && bpf_core_field_exists(tp->tcp_clock_cache) &&
+		    !RD(direct, tp, fastopen_rsk))
 			info_new(rd, key, ck, direct, 0, I_IN | I_START_EST);
 		else
 			info_new(rd, key, ck, direct, bpf_ktime_get_boot_ns(), I_IN);
@@ -1183,14 +1195,13 @@ static __always_inline int handle(const struct sock *sk, int oldstate, int newst
 		/* The kernel's first RTT sample is the handshake's round trip.
 		 * A retransmitted SYN gives no sample (Karn): then the wall
 		 * time since connect(), retries included. */
-		if (direct && (info->flags & I_START_EST) &&
-		    bpf_core_field_exists(tp->tcp_clock_cache)) {
-			info->start_ns = sock_clock(tp);
+		if ((info->flags & I_START_EST) && bpf_core_field_exists(tp->tcp_clock_cache)) {
+			info->start_ns = sock_clock(tp, direct);
 			info->flags &= ~I_START_EST;
 		}
 		/* Connected: TCP has just read the clock for the SYN-ACK. */
-		if (direct && (info->flags & I_START_SYN)) {
-			info->start_ns = syn_start(tp, info->start_ns, sock_clock(tp));
+		if (info->flags & I_START_SYN) {
+			info->start_ns = syn_start(tp, info->start_ns, sock_clock(tp, direct), direct);
 			info->flags &= ~I_START_SYN;
 		}
 		info->handshake_us = RD(direct, tp, srtt_us) >> 3;

@@ -331,14 +331,15 @@ void filter_clear(struct filter *f)
 	id_set_clear(&f->lports);
 	id_set_clear(&f->rports);
 	id_set_clear(&f->ports);
+	id_set_clear(&f->services);
 	filter_init(f);
 }
 
 bool filter_is_empty(const struct filter *f)
 {
 	return id_set_is_empty(&f->pids) && id_set_is_empty(&f->lports) &&
-	       id_set_is_empty(&f->rports) && id_set_is_empty(&f->ports) && !f->family &&
-	       !f->comm[0] && !f->search[0];
+	       id_set_is_empty(&f->rports) && id_set_is_empty(&f->ports) &&
+	       id_set_is_empty(&f->services) && !f->family && !f->comm[0] && !f->search[0];
 }
 
 int filter_copy(struct filter *dst, const struct filter *src)
@@ -348,7 +349,8 @@ int filter_copy(struct filter *dst, const struct filter *src)
 	if (id_set_copy(&dst->pids, &src->pids) < 0 ||
 	    id_set_copy(&dst->lports, &src->lports) < 0 ||
 	    id_set_copy(&dst->rports, &src->rports) < 0 ||
-	    id_set_copy(&dst->ports, &src->ports) < 0) {
+	    id_set_copy(&dst->ports, &src->ports) < 0 ||
+	    id_set_copy(&dst->services, &src->services) < 0) {
 		filter_clear(dst);
 		return -ENOMEM;
 	}
@@ -370,7 +372,7 @@ bool filter_equal(const struct filter *a, const struct filter *b)
 {
 	return id_set_equal(&a->pids, &b->pids) && id_set_equal(&a->lports, &b->lports) &&
 	       id_set_equal(&a->rports, &b->rports) && id_set_equal(&a->ports, &b->ports) &&
-	       a->family == b->family && !strcmp(a->comm, b->comm) && !strcmp(a->search, b->search);
+	       id_set_equal(&a->services, &b->services) && a->family == b->family && !strcmp(a->comm, b->comm) && !strcmp(a->search, b->search);
 }
 
 int filter_set_comm(struct filter *f, const char *text)
@@ -418,6 +420,12 @@ int filter_only_port(struct filter *f, uint16_t port)
 {
 	id_set_clear(&f->ports);
 	return id_set_add_range(&f->ports, port, port);
+}
+
+int filter_only_service(struct filter *f, uint16_t port)
+{
+	id_set_clear(&f->services);
+	return id_set_add_range(&f->services, port, port);
 }
 
 /* ASCII lower-case copy of s into buf (len > 0). */
@@ -481,6 +489,8 @@ bool filter_accepts(const struct filter *f, const struct session *s)
 	if (f->ports.n && !id_set_contains(&f->ports, s->lport) &&
 	    !id_set_contains(&f->ports, s->rport))
 		return false;
+	if (f->services.n && !id_set_contains(&f->services, session_service_port(s)))
+		return false;
 	if (!f->comm[0] && !f->search[0])
 		return true;
 	fmt_comm_escape(s->comm, comm, sizeof(comm));
@@ -493,7 +503,8 @@ bool filter_accepts(const struct filter *f, const struct session *s)
 
 bool filter_is_process_only(const struct filter *f)
 {
-	return !f->family && !f->lports.n && !f->rports.n && !f->ports.n && !f->search[0];
+	return !f->family && !f->lports.n && !f->rports.n && !f->ports.n && !f->services.n &&
+	       !f->search[0];
 }
 
 bool filter_accepts_process(const struct filter *f, uint32_t pid, const char *comm)
@@ -544,6 +555,7 @@ int filter_describe(const struct filter *f, char *buf, size_t len)
 		return 0;
 	buf[0] = '\0';
 	if (!describe_set(buf, len, &pos, "port ", &f->ports) ||
+	    !describe_set(buf, len, &pos, "service port ", &f->services) ||
 	    !describe_set(buf, len, &pos, "lport ", &f->lports) ||
 	    !describe_set(buf, len, &pos, "rport ", &f->rports) ||
 	    !describe_set(buf, len, &pos, "pid ", &f->pids) ||

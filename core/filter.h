@@ -58,6 +58,7 @@ struct filter {
 	struct id_set lports;
 	struct id_set rports;
 	struct id_set ports;
+	struct id_set services;	/* the service port (session_service_port()): a Ports row's */
 	int family;
 	char comm[FILTER_TEXT_LEN];
 	/* Set with filter_set_search(): kept lower-cased, with hints; and
@@ -98,6 +99,7 @@ int filter_set_search(struct filter *f, const char *text);	/* "" clears */
 int filter_set_family(struct filter *f, int family);		/* 0, AF_INET, AF_INET6 */
 int filter_only_pid(struct filter *f, uint32_t pid);		/* pids = { pid } */
 int filter_only_port(struct filter *f, uint16_t port);		/* ports = { port } (either side) */
+int filter_only_service(struct filter *f, uint16_t port);	/* services = { port }: a Ports row */
 
 /*
  * Short text for a header: "port 80,443  pid 123  comm nginx  IPv4", empty

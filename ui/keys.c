@@ -214,9 +214,12 @@ static unsigned filter_to_row(struct ui_state *st, enum view_kind kind, const vo
 	if (kind == VIEW_PORTS) {
 		const struct agg_row *r = row;
 
-		if (filter_only_port(&st->filter, r->port))
+		/* The row's sessions: the port they serve (a listener's, or
+		 * the remote one of an outgoing session), not any session
+		 * with the number on either side (until 2026-12-06). */
+		if (filter_only_service(&st->filter, r->port))
 			goto nomem;
-		ui_state_msg(st, MSG_INFO, "filter: port %u on either side (x clears)", r->port);
+		ui_state_msg(st, MSG_INFO, "filter: service port %u, this row (x clears)", r->port);
 	} else {
 		uint32_t pid;
 

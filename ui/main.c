@@ -41,6 +41,7 @@
 struct options {
 	bool stream;			/* -o / -s given */
 	bool dash_o, dash_s;		/* which of them */
+	bool hook_given;
 	struct stream_opts sopts;
 	struct filter filter;
 	double duration_s;		/* 0: until interrupted */
@@ -316,6 +317,10 @@ static int parse_args(int argc, char **argv, struct options *o)
 						  "18446744073709551615", optarg);
 			break;
 		case OPT_COMM:
+			/* One name: a second would replace the first silently. */
+			if (o->filter.comm[0])
+				return fail_usage("--comm given twice: give one (a part of the name "
+						  "matches)");
 			if (!*optarg || filter_set_comm(&o->filter, optarg))
 				return fail_usage("bad --comm '%s': expected 1 to %d characters", optarg,
 						  FILTER_TEXT_LEN - 1);
@@ -337,6 +342,10 @@ static int parse_args(int argc, char **argv, struct options *o)
 			o->interval_ms = v;
 			break;
 		case OPT_HOOK:
+			if (o->hook_given)
+				return fail_usage("--hook given twice: give one of auto, tp_btf or "
+						  "tracepoint");
+			o->hook_given = true;
 			if (!strcmp(optarg, "auto"))
 				o->copts.hook = HOOK_AUTO;
 			else if (!strcmp(optarg, "tp_btf"))

@@ -366,10 +366,20 @@ static void drain(struct monitor *mon)
 		       : source_drain(mon->src, model_sink, mon->m);
 	if (n == -ENODATA) {
 		mon->eof = true;
-		if (!mon->fig.live)
-			ui_state_msg(st, MSG_INFO, "replay complete: %llu %s",
-				     (unsigned long long)mon->m->sessions_total,
-				     fmt_plural(mon->m->sessions_total, "session", "sessions"));
+		if (!mon->fig.live) {
+			unsigned long long total = mon->m->sessions_total;
+			size_t cap = session_log_capacity(mon->m->log);
+
+			/* A file larger than the history: Sessions shows its
+			 * newest rows only (the summaries have them all). */
+			if (total > cap)
+				ui_state_msg(st, MSG_WARN, "replay complete: %llu sessions; Sessions "
+					     "keeps the newest %zu (--history %llu keeps them all)",
+					     total, cap, total);
+			else
+				ui_state_msg(st, MSG_INFO, "replay complete: %llu %s", total,
+					     fmt_plural(total, "session", "sessions"));
+		}
 		mon->need_redraw = true;
 	} else if (n < 0 && n != -EINTR && n != -EAGAIN) {
 		if (n != mon->last_drain_err)

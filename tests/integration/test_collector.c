@@ -1619,6 +1619,65 @@ static int loopback_listener(struct sockaddr_in *a)
 	return l;
 }
 
+/*
+ * A session open before tcpscope starts, not looked for (--no-seed), that
+ * the server resets (SO_LINGER 0) while the client's process sits idle and
+ * closes its socket only 0.8 s later, past the 0.5 s wait for an owner: the
+ * client's row names no process (pid 0, not certain). The reset runs in the
+ * server's context (loopback): until 2026-12-06 the row named the server,
+ * flagged, where README says "none".
+ */
+static void test_unseeded_reset_owner_late(void **state)
+{
+	struct sockaddr_in a;
+	const struct session *cli, *srv;
+	struct session *v = NULL;
+	char buf[64] = { 0 };
+	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+	unsigned short port;
+	int l, fd, st = -1;
+	struct scope sc;
+	size_t n;
+	pid_t c;
+
+	l = loopback_listener(&a);
+	port = ntohs(a.sin_port);
+	c = fork_client(l);
+	if (c == 0) {
+		int s = socket(AF_INET, SOCK_STREAM, 0);
+
+		prctl(PR_SET_NAME, "ts-late-cli");
+		if (s < 0 || connect(s, (struct sockaddr *)&a, sizeof(a)) || write(s, buf, 10) != 10)
+			_exit(2);
+		if (read(s, buf, sizeof(buf)) >= 0)	/* the reset */
+			_exit(3);
+		usleep(800000);
+		close(s);
+		_exit(0);
+	}
+	fd = accept4(l, NULL, NULL, SOCK_CLOEXEC);	/* not tcpscope's too */
+	assert_true(fd >= 0);
+	close(l);
+	assert_int_equal(read(fd, buf, sizeof(buf)), 10);
+	start_scope_x(&sc, state, port, 2, true, "--no-seed", NULL);
+	assert_int_equal(setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)), 0);
+	close(fd);
+	assert_int_equal(waitpid(c, &st, 0), c);
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	finish_scope(&sc, &v, &n, 2);
+	split_pair(v, n, port, &cli, &srv);
+	printf("client side: pid %u '%s', flags %#x, end %u\n", cli->pid, cli->comm, cli->flags,
+	       cli->cause);
+	assert_int_equal(cli->cause, CAUSE_RST_RECV);
+	assert_true(cli->flags & SESS_PARTIAL);
+	assert_true(cli->flags & SESS_PID_UNCERTAIN);
+	assert_int_not_equal(cli->pid, getpid());	/* never the peer */
+	assert_int_equal(cli->pid, 0);
+	assert_int_equal(srv->pid, getpid());		/* its own close, abortive */
+	free(v);
+	scope_cleanup(&sc);
+}
+
 /* Send fd over the Unix socket u (SCM_RIGHTS). */
 static int send_fd(int u, int fd)
 {
@@ -2893,6 +2952,7 @@ int main(void)
 		BOTH_HOOKS(test_open_before_start_unseeded),
 		BOTH_HOOKS(test_open_before_start_passed_on),
 		BOTH_HOOKS(test_open_before_start_passed_on_reset),
+		BOTH_HOOKS(test_unseeded_reset_owner_late),
 		BOTH_HOOKS(test_table_full),
 		BOTH_HOOKS(test_table_full_churn),
 		BOTH_HOOKS(test_still_followed_described),

@@ -474,12 +474,14 @@ static void test_filter_selected_row(void **state)
 	ui_keys_handle(st, 'f');
 	assert_true(id_set_contains(&st->filter.pids, 501));
 	assert_false(id_set_contains(&st->filter.pids, sess[98].pid));
-	/* ports: that port, either side */
+	/* ports: that row, the sessions serving that port (not any with
+	 * the number on either side) */
 	ui_keys_handle(st, '3');
 	feed(st, 8);
 	ui_keys_handle(st, UK_END);
 	ui_keys_handle(st, 'f');
-	assert_true(id_set_contains(&st->filter.ports, 8007));
+	assert_true(id_set_contains(&st->filter.services, 8007));
+	assert_int_equal(st->filter.ports.n, 0);
 	/* nothing selected: a message, no change */
 	ui_keys_handle(st, '2');
 	feed(st, 0);

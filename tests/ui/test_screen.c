@@ -566,6 +566,19 @@ static int dir_entries(const char *dir)
 	return n;
 }
 
+/* A replay larger than the history says so: Sessions keeps the newest
+ * rows, the summaries all (until 2026-12-06 nothing said it). */
+static void test_replay_larger_than_history(void **state)
+{
+	struct ctx *c = *state;
+
+	start_ui(&c->t, NULL, "--history 100");
+	assert_true(tmux_wait_text(&c->t, "keeps the newest 100 (--history 244 keeps them all)"));
+	assert_true(tmux_wait_text(&c->t, "100 rows"));
+	tmux_keys(&c->t, "q");
+	assert_true(tmux_wait_text(&c->t, "EXIT=0"));
+}
+
 /* Entries of dir whose name begins with prefix. */
 static int entries_named(const char *dir, const char *prefix)
 {
@@ -1305,6 +1318,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_export_matches_view, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_export_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_other_signals_quit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_replay_larger_than_history, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_job_control, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hostile_comm_inert, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_too_small_and_resize, setup, teardown),

@@ -254,6 +254,27 @@ static void test_ports_and_or(void **state)
 	assert_false(filter_accepts(&f, &d));
 	filter_clear(&f);
 
+	/* a Ports row's filter: the service port, not either side; a client
+	 * whose own port is 8000 talking to 9000 serves 9000 */
+	{
+		struct filter sv;
+		struct session in = { .dir = DIR_IN, .lport = 8000, .rport = 40000 };
+		struct session out = { .dir = DIR_OUT, .lport = 40001, .rport = 8000 };
+		struct session other = { .dir = DIR_OUT, .lport = 8000, .rport = 9000 };
+		char desc[64];
+
+		filter_init(&sv);
+		assert_int_equal(filter_only_service(&sv, 8000), 0);
+		assert_true(filter_accepts(&sv, &in));
+		assert_true(filter_accepts(&sv, &out));
+		assert_false(filter_accepts(&sv, &other));
+		assert_false(filter_is_empty(&sv));
+		assert_false(filter_is_process_only(&sv));
+		filter_describe(&sv, desc, sizeof(desc));
+		assert_string_equal(desc, "service port 8000");
+		filter_clear(&sv);
+		assert_true(filter_is_empty(&sv));
+	}
 	/* -P 8000: either side */
 	filter_init(&f);
 	assert_int_equal(filter_parse_ports("8000", &f.ports, err, sizeof(err)), 0);
