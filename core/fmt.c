@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -660,46 +661,64 @@ size_t fmt_cut_cols(const char *s, size_t max_cols, size_t *cols)
 	return i;
 }
 
-int fmt_json_string(FILE *f, const char *s)
+char *fmt_put_json_string(char *p, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
-	const unsigned char *p = (const unsigned char *)s;
+	const unsigned char *q = (const unsigned char *)s;
 	size_t len = strlen(s), i = 0;
 
-	putc('"', f);
+	*p++ = '"';
 	while (i < len) {
-		unsigned char c = p[i];
+		unsigned char c = q[i];
 		size_t n;
 
 		if (c == '"' || c == '\\') {
-			putc('\\', f);
-			putc(c, f);
+			*p++ = '\\';
+			*p++ = (char)c;
 			i++;
 		} else if (c < 0x20 || c == 0x7f) {
+			*p++ = '\\';
 			switch (c) {
-			case '\n': fputs("\\n", f); break;
-			case '\r': fputs("\\r", f); break;
-			case '\t': fputs("\\t", f); break;
-			case '\b': fputs("\\b", f); break;
-			case '\f': fputs("\\f", f); break;
+			case '\n': *p++ = 'n'; break;
+			case '\r': *p++ = 'r'; break;
+			case '\t': *p++ = 't'; break;
+			case '\b': *p++ = 'b'; break;
+			case '\f': *p++ = 'f'; break;
 			default:
-				fputs("\\u00", f);
-				putc(hex[c >> 4], f);
-				putc(hex[c & 0xf], f);
+				memcpy(p, "u00", 3);
+				p += 3;
+				*p++ = hex[c >> 4];
+				*p++ = hex[c & 0xf];
 			}
 			i++;
 		} else if (c < 0x80) {
-			putc(c, f);
+			*p++ = (char)c;
 			i++;
-		} else if ((n = fmt_utf8_seq_len(p + i, len - i))) {
-			fwrite(p + i, 1, n, f);
+		} else if ((n = fmt_utf8_seq_len(q + i, len - i))) {
+			memcpy(p, q + i, n);
+			p += n;
 			i += n;
 		} else {
-			fputs("\\ufffd", f);
+			memcpy(p, "\\ufffd", 6);
+			p += 6;
 			i++;
 		}
 	}
-	putc('"', f);
+	*p++ = '"';
+	return p;
+}
+
+int fmt_json_string(FILE *f, const char *s)
+{
+	char stackbuf[512], *buf = stackbuf, *end;
+	size_t need = strlen(s) * 6 + 2;
+
+	if (need > sizeof(stackbuf) && !(buf = malloc(need)))
+		return -ENOMEM;
+	end = fmt_put_json_string(buf, s);
+	fwrite(buf, 1, (size_t)(end - buf), f);
+	if (buf != stackbuf)
+		free(buf);
 	return ferror(f) ? -EIO : 0;
 }
 

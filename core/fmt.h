@@ -121,6 +121,9 @@ int fmt_cp_cols(uint32_t cp);
  * valid JSON. Returns 0 or -EIO.
  */
 int fmt_json_string(FILE *f, const char *s);
+/* The same into p, which has room for 6 bytes a byte of s and 2 more;
+ * returns the end (not NUL-terminated). */
+char *fmt_put_json_string(char *p, const char *s);
 
 /* Length of a valid UTF-8 sequence at p (at most avail bytes): 2-4, or 0 if invalid. */
 size_t fmt_utf8_seq_len(const unsigned char *p, size_t avail);

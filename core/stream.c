@@ -144,28 +144,39 @@ static bool json_number_ok(const char *s)
 	return digit;
 }
 
+/* One row, built whole and written at once (a byte at a time through the
+ * stream cost about 5.5 us a row, against 0.1 for a CSV row). */
 static void json_session(FILE *f, const struct session *s)
 {
+	/* every cell and name escaped at worst 6 bytes a byte, with room */
+	static char line[COL_ID_COUNT * (6 * (COL_TEXT_LEN + 32) + 8) + 4];
 	size_t i, n;
 	const struct column *cols = columns_for(VIEW_SESSIONS, &n);
-	char cell[COL_TEXT_LEN];
+	char cell[COL_TEXT_LEN], *p = line;
 
-	putc('{', f);
+	*p++ = '{';
 	for (i = 0; i < n; i++) {
 		if (i)
-			putc(',', f);
-		fmt_json_string(f, cols[i].name);
-		putc(':', f);
+			*p++ = ',';
+		p = fmt_put_json_string(p, cols[i].name);
+		*p++ = ':';
 		cols[i].format(s, cell, sizeof(cell), FMT_EXACT);
 		/* A number column that has no number (family "?") is still valid JSON. */
-		if (cols[i].type != COLT_NUMBER)
-			fmt_json_string(f, cell);
-		else if (json_number_ok(cell))
-			fputs(cell, f);
-		else
-			fputs("null", f);
+		if (cols[i].type != COLT_NUMBER) {
+			p = fmt_put_json_string(p, cell);
+		} else if (json_number_ok(cell)) {
+			size_t k = strlen(cell);
+
+			memcpy(p, cell, k);
+			p += k;
+		} else {
+			memcpy(p, "null", 4);
+			p += 4;
+		}
 	}
-	fputs("}\n", f);
+	*p++ = '}';
+	*p++ = '\n';
+	fwrite(line, 1, (size_t)(p - line), f);
 }
 
 void stream_header(FILE *f, const struct stream_opts *o)
