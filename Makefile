@@ -46,7 +46,7 @@ all: tcpscope
 help:
 	@echo "make            build ./tcpscope (needs clang, bpftool, libbpf-dev, libelf-dev, libncurses-dev, uthash-dev)"
 	@echo "make deps       install the Debian packages the build and the tests need (as root)"
-	@echo "make run        build and start the monitor (as root)"
+	@echo "make run        build and start the monitor (as root; ARGS='-P 443' passes flags)"
 	@echo "make test       every test: unit, UI, integration (real BPF), the bench's statistics, then again under ASan+UBSan"
 	@echo "make bench      overhead benchmark (not part of make test)"
 	@echo "make fuzz       libFuzzer on the CSV/replay reader, list parsers, name escaping (FUZZ_SECONDS=60 each)"
@@ -54,6 +54,11 @@ help:
 	@echo "make soak       flood + RSS/missed/UI checks for SOAK_SECONDS (default 600; not part of make test)"
 	@echo "make screenshots  regenerate screenshots/*.png from replay fixtures"
 	@echo "make check-layers  enforce the include rules between bpf/, core/ and ui/"
+	@echo "make install    put tcpscope in \$$(DESTDIR)\$$(PREFIX)/sbin (PREFIX=/usr/local by default)"
+	@echo "make clean      remove what the build made"
+	@echo "make unit-test, ui-test, integration-test, bench-test  one suite of make test"
+	@echo "make test-san   the suites under ASan+UBSan only"
+	@echo "make fuzz-short, soak-short  the short fuzz and soak runs of make test"
 
 # ---- what the build needs -------------------------------------------------------
 # One clear line, not a compiler's error, when a tool or a header is missing.
