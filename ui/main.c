@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 
@@ -113,6 +114,9 @@ static void usage(FILE *f)
  * a backslash is left alone: the messages that quote input (a replay file's
  * header, a bad value) quote it escaped already, and "\x1b" must not turn
  * into "\\x1b". */
+/* A replay file this big gets a line saying it is being read. */
+#define REPLAY_SAY_BYTES (32 * 1000 * 1000)
+
 static void say(const char *msg, const char *suffix)
 {
 	char esc[2048];
@@ -750,6 +754,18 @@ int main(int argc, char **argv)
 	signal(SIGXFSZ, SIG_IGN);
 
 	if (o.replay) {
+		struct stat rs;
+
+		/* A big capture takes seconds to read, before anything shows:
+		 * say what is going on (about 1.5 s a million rows here). */
+		if (stat(o.replay, &rs) == 0 && S_ISREG(rs.st_mode) &&
+		    rs.st_size >= REPLAY_SAY_BYTES) {
+			char shown[300];
+
+			fmt_escape(o.replay, strlen(o.replay), shown, sizeof(shown));
+			fprintf(stderr, "tcpscope: reading %s (%lld MB)...\n", shown,
+				(long long)(rs.st_size / 1000000));
+		}
 		src = replay_open(o.replay, err, sizeof(err));
 		if (!src && stop_signal) {
 			/* Stopped while it waited (a FIFO with no writer yet) or

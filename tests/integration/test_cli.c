@@ -589,6 +589,37 @@ static void test_summary_one_session(void **state)
 	run_result_free(&r);
 }
 
+/* A big capture (32 MB or more) gets a line saying it is being read, before
+ * the seconds that takes; a small one none (test_replay_reproduces_rows). */
+static void test_replay_big_says_reading(void **state)
+{
+	const char *args[] = { "-o", "csv", "--count", "1", "--replay", "@big.csv", NULL };
+	struct run_result r;
+	size_t len, n = 0;
+	char *rows = read_fixture("valid.csv", &len), *body = strchr(rows, '\n') + 1;
+	char path[128];
+	FILE *f;
+
+	fixture_path("big.csv", path, sizeof(path));
+	f = fopen(path, "w");
+
+	assert_non_null(f);
+	fwrite(rows, 1, (size_t)(body - rows), f);
+	while (n < 33 * 1000 * 1000) {
+		fwrite(body, 1, len - (size_t)(body - rows), f);
+		n += len - (size_t)(body - rows);
+	}
+	fclose(f);
+	run_ok(args, false, &r);
+	assert_non_null(strstr(r.err, "tcpscope: reading "));
+	assert_non_null(strstr(r.err, "/big.csv ("));
+	assert_non_null(strstr(r.err, " MB)...\n"));
+	assert_non_null(strstr(r.err, "tcpscope: 1 session"));
+	run_result_free(&r);
+	unlink(path);
+	free(rows);
+}
+
 /* Replay needs neither root nor BPF. */
 static void test_replay_as_nobody(void **state)
 {
@@ -729,6 +760,7 @@ int main(void)
 		cmocka_unit_test(test_replay_as_nobody),
 		cmocka_unit_test(test_numbers_take_blanks),
 		cmocka_unit_test(test_summary_one_session),
+		cmocka_unit_test(test_replay_big_says_reading),
 		cmocka_unit_test(test_replay_header_only),
 		cmocka_unit_test(test_replay_hostile_formats),
 		cmocka_unit_test(test_stream_writes_in_big_pieces),
