@@ -206,6 +206,26 @@ static const char *last_line(const char *text)
 	return buf;
 }
 
+/* The summary line ("tcpscope: N sessions shown (M seen), K missed ..."),
+ * wherever it is: lines may follow it (the kernel's skipped runs, the
+ * table-full count, -v's accounts). "" when there is none. */
+static const char *summary_line(const char *text)
+{
+	static char buf[512];
+	const char *p = strstr(text, " sessions shown (");
+	const char *start;
+
+	if (!p)
+		p = strstr(text, " session shown (");
+	if (!p)
+		return "";
+	start = p;
+	while (start > text && start[-1] != '\n')
+		start--;
+	snprintf(buf, sizeof(buf), "%.*s", (int)strcspn(start, "\n"), start);
+	return buf;
+}
+
 /* Every stderr line is ours and none reports an error. */
 static void assert_quiet_stderr(const char *err)
 {
@@ -484,7 +504,7 @@ static void test_signal(void **state)
 	assert_true(WIFEXITED(sc.status));
 	assert_int_equal(scope_read_sessions(&sc, &v, &n), 0);
 	assert_int_equal(n, 2);
-	if (sscanf(last_line(scope_stderr(&sc)), "tcpscope: %llu sessions shown (%llu seen), "
+	if (sscanf(summary_line(scope_stderr(&sc)), "tcpscope: %llu %*s shown (%llu seen), "
 		   "%llu missed", &shown_n, &seen, &missed) != 3) {
 		printf("no summary line after SIG%s: %s\n", sigabbrev_np(sig),
 		       shown(scope_stderr(&sc)));
@@ -745,13 +765,20 @@ static void stalled_reader(bool reads_again)
 	for (p = out; (p = memchr(p, '\n', out + outlen - p)); p++)
 		lines++;
 	lines--;
-	line = last_line(err);
-	assert_int_equal(sscanf(line, "tcpscope: %llu sessions shown (%llu seen), %llu missed",
-				&shown_n, &seen, &missed), 3);
+	line = summary_line(err);
+	if (sscanf(line, "tcpscope: %llu %*s shown (%llu seen), %llu missed", &shown_n, &seen,
+		   &missed) != 3) {
+		printf("no summary line: \"%s\"\n", err);
+		fail();
+	}
 	printf("%s: exit %d, %ld rows read, \"%s\"\n", reads_again ? "reading again" : "stalled",
 	       WIFEXITED(status) ? WEXITSTATUS(status) : -1, lines, line);
-	assert_int_equal(seen, 2 * spec.count);
-	assert_int_equal(missed, 0);
+	/* Every session seen or counted missed; a miss only as the kernel
+	 * causes now and then (a close it never delivered: closed untraced,
+	 * about one run in ten here), never for a full buffer. */
+	assert_int_equal(seen + missed, 2 * spec.count);
+	if (missed)
+		assert_non_null(strstr(line, "(buffer full 0, closed untraced "));
 	assert_int_equal(shown_n, (unsigned long long)lines);
 	assert_true(WIFEXITED(status));
 	if (reads_again) {
@@ -943,8 +970,8 @@ static void test_duration_ends(void **state)
 	snapshot_attached(sc.pid, &objs);
 	assert_int_equal(scope_wait(&sc, 10000), 0);
 	/* Port 9 (discard) sees nothing; other sessions on the host are "seen". */
-	assert_int_equal(sscanf(last_line(scope_stderr(&sc)),
-				"tcpscope: %llu sessions shown (%llu seen), %llu missed", &shown_n,
+	assert_int_equal(sscanf(summary_line(scope_stderr(&sc)),
+				"tcpscope: %llu %*s shown (%llu seen), %llu missed", &shown_n,
 				&seen, &missed), 3);
 	assert_int_equal(shown_n, 0);
 	assert_nothing_left(&objs);
