@@ -139,13 +139,15 @@ static void put_cell(int y, int x, int width, const char *s, bool right, int att
 }
 
 /* s at (y, x) in width columns, cut with an ellipsis when longer (a message,
- * a label: what is cut is shown to be). */
-static void put_fit(int y, int x, int width, const char *s, int attr)
+ * a label: what is cut is shown to be). Returns the columns used. */
+static int put_fit(int y, int x, int width, const char *s, int attr)
 {
+	if (width <= 0)
+		return 0;
 	if (text_width(s) <= width)
-		put(y, x, width, s, attr);
-	else
-		put_cell(y, x, width, s, false, attr);
+		return put(y, x, width, s, attr);
+	put_cell(y, x, width, s, false, attr);
+	return width;
 }
 
 /* A hint of items two spaces apart ("p pid  o port  c name"): as many whole
@@ -296,12 +298,7 @@ static void draw_filter(const struct ui_state *st)
 			room = cols - x;
 		if (room <= 0)
 			return;
-		if (text_width(desc) > room) {
-			put_cell(y, x, room, desc, false, ui_term_attr(ST_FILTER));
-			x += room;
-		} else {
-			x += put(y, x, cols - x, desc, ui_term_attr(ST_FILTER));
-		}
+		x += put_fit(y, x, room, desc, ui_term_attr(ST_FILTER));
 		x += put(y, x, cols - x, "   ", A_NORMAL);
 	}
 	x += put(y, x, cols - x, "Filter: ", ui_term_attr(ST_LABEL));
@@ -315,13 +312,7 @@ static void draw_filter(const struct ui_state *st)
 	 * than the line is cut with an ellipsis, never so that what is left
 	 * reads as another filter ("port 21" for port 21104). */
 	filter_describe(&st->filter, desc, sizeof(desc));
-	if (x >= cols)
-		return;
-	if (text_width(desc) > cols - x) {
-		put_cell(y, x, cols - x, desc, false, ui_term_attr(ST_FILTER));
-		return;
-	}
-	x += put(y, x, cols - x, desc, ui_term_attr(ST_FILTER));
+	x += put_fit(y, x, cols - x, desc, ui_term_attr(ST_FILTER));
 	if (x + 12 <= cols)
 		put(y, x, cols - x, "  (x clears)", ui_term_attr(ST_DIM));
 }
