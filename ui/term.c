@@ -494,6 +494,10 @@ void ui_term_close(void)
 	/* Stopped, then ended from the background: the terminal was given
 	 * back at the stop, and touching it now would stop us again
 	 * (SIGTTOU). */
+	/* Ending from the background: whatever curses' teardown or the
+	 * summary still writes must not stop the process (SIGTTOU). */
+	if (suspended)
+		signal(SIGTTOU, SIG_IGN);
 	if (!suspended) {
 		mousemask(0, NULL);
 		curs_set(1);
