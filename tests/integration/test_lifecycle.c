@@ -337,6 +337,85 @@ static void test_tp_btf_unavailable(void **state)
 	scope_cleanup(&sc);
 }
 
+/*
+ * The kernel's verifier work on each program loaded, as -v reports it: most
+ * of the time from launch to attached is the verifier's, and it grows with
+ * every branch a program gains (in 2026-12 the state program went from
+ * 12,000 instructions processed to 127,000 unnoticed, and the launch from
+ * 0.04 s to 0.14 s, past its 0.1 s target). A count, not a time: the same
+ * for the same program on the same kernel, so it fails on the change that
+ * crosses the budget, on any machine's load. The budgets hold about 1.5
+ * times the counts of 2026-12-06 (tp_btf: 20,565 and 3,407; the classic
+ * tracepoint: 15,000 and 3,300), on every hook and variant.
+ */
+struct verifier_budget {
+	const char *prog;
+	unsigned long long max;
+};
+
+static const struct verifier_budget budgets[] = {
+	{ "tcpscope_state_", 32000 },	/* _btf, _btf_helper, _tp */
+	{ "tcpscope_destroy_", 6000 },
+	{ "tcpscope_error_btf", 1000 },
+	{ "tcpscope_seed_", 1000 },
+	{ "tcpscope_sweep", 1000 },
+};
+
+static void check_verifier_budget(const char *hook, const char *env, const char *want_state,
+				  const char *want_destroy)
+{
+	const char *argv[] = { scope_binary(), "-o", "csv", "-P", "9", "--duration", "0.2",
+			       "--hook", hook, "-v", NULL };
+	const char *envv[] = { env, NULL };
+	struct run_opts o = { .env = env ? envv : NULL };
+	struct run_result r;
+	bool seen_state = false, seen_destroy = false;
+	int n = 0;
+	char st[64];
+
+	assert_int_equal(run_capture(argv, &o, &r), 0);
+	if (!WIFEXITED(r.status) || WEXITSTATUS(r.status) != 0)
+		fail_msg("%s: %s", run_status_str(&r, st, sizeof(st)), shown(r.err));
+	for (const char *p = r.err; (p = strstr(p, "tcpscope: verifier: ")); p++) {
+		char name[64];
+		unsigned long long insns;
+		bool budgeted = false;
+
+		if (sscanf(p, "tcpscope: verifier: %63[^:]: %llu instructions processed", name,
+			   &insns) != 2)
+			fail_msg("unreadable verifier line: %.120s", p);
+		printf("  %s %s: %llu instructions processed\n", hook, name, insns);
+		for (size_t i = 0; i < ARRAY_LEN(budgets); i++) {
+			if (strncmp(name, budgets[i].prog, strlen(budgets[i].prog)))
+				continue;
+			budgeted = true;
+			if (insns > budgets[i].max)
+				fail_msg("%s: the verifier processed %llu instructions, over the budget of "
+					 "%llu (launch to attached grows with it: see the README)",
+					 name, insns, budgets[i].max);
+		}
+		if (!budgeted)
+			fail_msg("%s: a program with no verifier budget", name);
+		seen_state |= !strcmp(name, want_state);
+		seen_destroy |= !strcmp(name, want_destroy);
+		n++;
+	}
+	if (!seen_state || !seen_destroy)
+		fail_msg("%s: no verifier line for %s and %s in: %s", hook, want_state, want_destroy,
+			 shown(r.err));
+	assert_true(n >= 2);
+	run_result_free(&r);
+}
+
+static void test_verifier_budget(void **state)
+{
+	check_verifier_budget("tp_btf", NULL, "tcpscope_state_btf", "tcpscope_destroy_btf");
+	/* kernels before 6.2 (no bpf_rdonly_cast): the twins */
+	check_verifier_budget("tp_btf", "TCPSCOPE_TEST_NO_RDONLY_CAST=1",
+			      "tcpscope_state_btf_helper", "tcpscope_destroy_btf_helper");
+	check_verifier_budget("tracepoint", NULL, "tcpscope_state_tp", "tcpscope_destroy_tp");
+}
+
 /* `make bench`'s floor (TCPSCOPE_BENCH_FLOOR): the programs are attached,
  * say so, and report nothing of real traffic; without it the same run
  * reports both sessions (the switch is the only difference). */
@@ -984,6 +1063,7 @@ int main(void)
 		cmocka_unit_test(test_btf_missing),
 		cmocka_unit_test(test_tp_btf_unavailable),
 		cmocka_unit_test(test_bench_floor),
+		cmocka_unit_test(test_verifier_budget),
 		cmocka_unit_test(test_sched_batch),
 		cmocka_unit_test(test_startup_faults),
 		cmocka_unit_test(test_sigint),

@@ -1201,6 +1201,48 @@ static void test_other_signals_quit(void **state)
 	assert_restored(&c->t, "ulimit -f");
 }
 
+/* What the pane's processes are doing, for a job control test that failed:
+ * the state, where each sleeps, and its signals (pending, blocked, ignored,
+ * caught), and the screen. */
+static void dump_pane_procs(struct ctx *c)
+{
+	pid_t procs[TMUX_MAX_PROCS];
+	int n = tmux_pane_procs(&c->t, procs, TMUX_MAX_PROCS);
+
+	for (int i = 0; i < n; i++) {
+		static const char *const files[] = { "cmdline", "stat", "wchan", "status" };
+
+		fprintf(stderr, "pid %d:\n", (int)procs[i]);
+		for (size_t f = 0; f < sizeof(files) / sizeof(files[0]); f++) {
+			char path[64], buf[4096];
+			FILE *fp;
+			size_t len;
+
+			snprintf(path, sizeof(path), "/proc/%d/%s", (int)procs[i], files[f]);
+			fp = fopen(path, "r");
+			if (!fp)
+				continue;
+			len = fread(buf, 1, sizeof(buf) - 1, fp);
+			fclose(fp);
+			buf[len] = '\0';
+			for (size_t k = 0; k < len; k++)
+				if (buf[k] == '\0')
+					buf[k] = ' ';
+			if (!strcmp(files[f], "status")) {
+				/* the state and the signal masks only */
+				for (char *l = strtok(buf, "\n"); l; l = strtok(NULL, "\n"))
+					if (!strncmp(l, "State", 5) || !strncmp(l, "Sig", 3) ||
+					    !strncmp(l, "ShdPnd", 6))
+						fprintf(stderr, "  %s\n", l);
+			} else {
+				fprintf(stderr, "  %s: %s\n", files[f], buf);
+			}
+		}
+	}
+	tmux_capture(&c->t, false);
+	fprintf(stderr, "screen:\n%s\n", c->t.screen);
+}
+
 /*
  * Job control, in bash: Ctrl-Z gives the terminal back, fg takes it again
  * (the screen whole, keys answered); a stopped monitor ended by kill %1
@@ -1241,8 +1283,10 @@ static void test_job_control(void **state)
 	 * build stopped again on SIGTTOU however often it was continued) */
 	tmux_line(&c->t, "clear; kill %%; kill -CONT %% 2>/dev/null; echo KILLED-$((6*7))");
 	assert_true(tmux_wait_text(&c->t, "KILLED-42"));
-	if (!tmux_wait_text(&c->t, "tcpscope: 244 sessions, 0 missed"))
+	if (!tmux_wait_text(&c->t, "tcpscope: 244 sessions, 0 missed")) {
+		dump_pane_procs(c);
 		fail_msg("a stopped monitor did not end on kill %%1");
+	}
 	tmux_line(&c->t, "clear; jobs; echo JOBS-$((6*7))");
 	assert_true(tmux_wait_text(&c->t, "JOBS-42"));
 	if (strstr(c->t.screen, "Stopped"))
@@ -1274,8 +1318,10 @@ static void test_job_control(void **state)
 	 * build stopped again on SIGTTOU however often it was continued) */
 	tmux_line(&c->t, "clear; kill %%; kill -CONT %% 2>/dev/null; echo KILLED-$((6*7))");
 	assert_true(tmux_wait_text(&c->t, "KILLED-42"));
-	if (!tmux_wait_text(&c->t, "tcpscope: 244 sessions, 0 missed"))
+	if (!tmux_wait_text(&c->t, "tcpscope: 244 sessions, 0 missed")) {
+		dump_pane_procs(c);
 		fail_msg("a monitor started in the background did not end on kill %%1");
+	}
 	assert_restored(&c->t, "&, kill %1");
 }
 
