@@ -566,9 +566,9 @@ static void run_loop(struct monitor *mon)
 	int fd = source_fd(mon->src);
 
 	while (!mon->quit) {
-		struct pollfd pfd[2];
+		struct pollfd pfd[3];
 		uint64_t now = mono_ms();
-		nfds_t nfds = 1;
+		nfds_t nfds = 2;
 
 		if (ui_term_suspend()) {
 			/* back from Ctrl-Z: the whole screen again */
@@ -609,14 +609,20 @@ static void run_loop(struct monitor *mon)
 		pfd[0].fd = STDIN_FILENO;
 		pfd[0].events = POLLIN;
 		pfd[0].revents = 0;
+		/* a signal between the checks above and the poll wakes it */
+		pfd[1].fd = ui_term_wake_fd();
+		pfd[1].events = POLLIN;
+		pfd[1].revents = 0;
 		if (fd >= 0 && !mon->eof) {
-			pfd[1].fd = fd;
-			pfd[1].events = POLLIN;
-			pfd[1].revents = 0;
-			nfds = 2;
+			pfd[2].fd = fd;
+			pfd[2].events = POLLIN;
+			pfd[2].revents = 0;
+			nfds = 3;
 		}
-		if (poll(pfd, nfds, next_timeout(mon, mono_ms())) > 0 && nfds == 2 && pfd[1].revents)
+		if (poll(pfd, nfds, next_timeout(mon, mono_ms())) > 0 && nfds == 3 && pfd[2].revents)
 			mon->src_ready = true;
+		if (pfd[1].revents)
+			ui_term_wake_drain();
 		if (pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL)) {
 			/* the terminal went away */
 			if (mon->timing)

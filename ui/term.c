@@ -35,6 +35,7 @@ static struct sigaction old_stop[STOP_SIGS_MAX];
 static int stop_sigs[STOP_SIGS_MAX];
 static size_t n_stop_sigs;
 static struct sigaction old_tstp;
+static int wake_pipe[2] = { -1, -1 };	/* the handlers' wake-up for the loop's poll() */
 static struct sigaction old_crash[7];
 static const int crash_sigs[7] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGSYS, SIGTRAP };
 
@@ -68,9 +69,22 @@ static bool in_foreground(void)
 	return fg < 0 || fg == getpgrp();
 }
 
+/* From a handler: the loop's poll() returns (ui_term_wake_fd()). */
+static void wake_loop(void)
+{
+	int saved = errno;
+	ssize_t unused;
+
+	if (wake_pipe[1] >= 0)
+		unused = write(wake_pipe[1], "", 1);	/* full: a wake-up is pending anyway */
+	(void)unused;
+	errno = saved;
+}
+
 static void on_stop(int sig)
 {
 	stop_signal = sig;
+	wake_loop();
 }
 
 static void on_crash(int sig)
@@ -98,6 +112,7 @@ static void on_tstp(int sig)
 {
 	(void)sig;
 	tstp_pending = 1;
+	wake_loop();
 }
 
 size_t ui_term_quit_signals(int *out, size_t max)
@@ -126,6 +141,10 @@ static void install_signals(void)
 
 	/* A stop that came before (while BPF loaded: ui_term_note_stop())
 	 * stays: the monitor's loop ends at once. */
+	if (wake_pipe[0] < 0 && pipe2(wake_pipe, O_NONBLOCK | O_CLOEXEC)) {
+		wake_pipe[0] = -1;	/* then the poll's timeout bounds the wait */
+		wake_pipe[1] = -1;
+	}
 	n_stop_sigs = ui_term_quit_signals(stop_sigs, STOP_SIGS_MAX - 1);
 	stop_sigs[n_stop_sigs++] = SIGQUIT;	/* Ctrl-\ quits the monitor, no core */
 	memset(&sa, 0, sizeof(sa));
@@ -154,6 +173,24 @@ static void restore_signals(void)
 	sigaction(SIGTSTP, &old_tstp, NULL);
 	for (i = 0; i < sizeof(crash_sigs) / sizeof(crash_sigs[0]); i++)
 		sigaction(crash_sigs[i], &old_crash[i], NULL);
+	for (i = 0; i < 2; i++) {
+		if (wake_pipe[i] >= 0)
+			close(wake_pipe[i]);
+		wake_pipe[i] = -1;
+	}
+}
+
+int ui_term_wake_fd(void)
+{
+	return wake_pipe[0];
+}
+
+void ui_term_wake_drain(void)
+{
+	char buf[64];
+
+	while (wake_pipe[0] >= 0 && read(wake_pipe[0], buf, sizeof(buf)) > 0)
+		;
 }
 
 int ui_term_stop_signal(void)

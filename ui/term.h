@@ -83,6 +83,15 @@ size_t ui_term_quit_signals(int *out, size_t max);
 
 /* A stop signal arrived (its number, or 0). */
 int ui_term_stop_signal(void);
+/*
+ * A descriptor that turns readable when a stop signal or Ctrl-Z comes
+ * while the terminal is open, for the loop's poll(): one that came between
+ * the loop's check and its poll() would otherwise wait for the poll's
+ * timeout (up to a second). -1 when the terminal is not open.
+ * ui_term_wake_drain() empties it.
+ */
+int ui_term_wake_fd(void);
+void ui_term_wake_drain(void);
 /* A stop signal arrived before the terminal was opened (async-signal-safe:
  * a handler may call it); the monitor ends as soon as it runs. */
 void ui_term_note_stop(int sig);
