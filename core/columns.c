@@ -193,9 +193,8 @@ static int fmt_s_time(const void *r, char *buf, size_t len, enum fmt_style st)
 	return put_time(buf, len, S(r)->end_ns, st);
 }
 
-/* No owner known (pid 0, no name: its socket was let go of unseen): shown
- * as "-" and "?"; machine formats keep 0 and "". */
-#define NO_OWNER(pid, comm)	((pid) == 0 && (comm)[0] == '\0')
+/* No owner known: see session_no_owner(). */
+#define NO_OWNER(pid, comm)	session_no_owner(pid, comm)
 
 static int fmt_s_pid(const void *r, char *buf, size_t len, enum fmt_style st)
 {
@@ -219,7 +218,7 @@ static int fmt_s_pid(const void *r, char *buf, size_t len, enum fmt_style st)
 static int fmt_s_comm(const void *r, char *buf, size_t len, enum fmt_style st)
 {
 	if (st == FMT_HUMAN && NO_OWNER(S(r)->pid, S(r)->comm))
-		return put_str(buf, len, "?");
+		return put_str(buf, len, SESSION_NO_OWNER_COMM);
 	return put_comm(buf, len, S(r)->comm);
 }
 
@@ -421,7 +420,7 @@ static int fmt_a_pid(const void *r, char *buf, size_t len, enum fmt_style st)
 static int fmt_a_comm(const void *r, char *buf, size_t len, enum fmt_style st)
 {
 	if (st == FMT_HUMAN && NO_OWNER(A(r)->pid, A(r)->comm))
-		return put_str(buf, len, "?");
+		return put_str(buf, len, SESSION_NO_OWNER_COMM);
 	return put_comm(buf, len, A(r)->comm);
 }
 

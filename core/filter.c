@@ -451,6 +451,17 @@ static const char *port_text(char buf[8], uint16_t port)
 	return p;
 }
 
+/* The name as the screen shows it, which `c` and `/` look in: escaped, and
+ * "?" for a session with no owner (until 2026-12-06 `c ?` did not find
+ * those rows). */
+static void shown_comm(uint32_t pid, const char *comm, char *out, size_t len)
+{
+	if (session_no_owner(pid, comm))
+		snprintf(out, len, "%s", SESSION_NO_OWNER_COMM);
+	else
+		fmt_comm_escape(comm, out, len);
+}
+
 static bool search_matches(const struct filter *f, const struct session *s, const char *comm_esc)
 {
 	char text[FMT_COMM_ESC_LEN > FMT_ADDR_LEN ? FMT_COMM_ESC_LEN : FMT_ADDR_LEN];
@@ -493,7 +504,7 @@ bool filter_accepts(const struct filter *f, const struct session *s)
 		return false;
 	if (!f->comm[0] && !f->search[0])
 		return true;
-	fmt_comm_escape(s->comm, comm, sizeof(comm));
+	shown_comm(s->pid, s->comm, comm, sizeof(comm));
 	if (f->comm[0] && !strstr(comm, f->comm))
 		return false;
 	if (f->search[0] && !search_matches(f, s, comm))
@@ -515,7 +526,7 @@ bool filter_accepts_process(const struct filter *f, uint32_t pid, const char *co
 		return false;
 	if (!f->comm[0])
 		return true;
-	fmt_comm_escape(comm, esc, sizeof(esc));
+	shown_comm(pid, comm, esc, sizeof(esc));
 	return strstr(esc, f->comm) != NULL;
 }
 

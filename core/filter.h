@@ -8,9 +8,10 @@
  *   rports  remote port in set (tcplife -D); -L and -D together mean AND
  *   ports   local OR remote port in set (-P: "port 8000 on either side")
  *   family  0 any, AF_INET, AF_INET6
- *   comm    substring of the escaped comm (fmt_comm_escape), case-sensitive
+ *   comm    substring of the comm as shown: escaped (fmt_comm_escape), "?"
+ *           for a session with no owner (session_no_owner()); case-sensitive
  *   search  free text, case-insensitive (ASCII), matched against the
- *           escaped comm, both addresses as text and both ports as text
+ *           comm as shown, both addresses as text and both ports as text
  *
  * A struct filter owns heap memory (the sets): filter_init() it, and
  * filter_clear() it when done. Zero-initialised memory is a valid empty

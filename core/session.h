@@ -93,6 +93,15 @@ const char *session_dir_name(enum sess_dir d);		/* "out" "in" "?" */
 const char *session_closer_name(enum sess_closer c);	/* "local" "remote" "?" */
 const char *session_cause_name(enum sess_cause c);	/* "fin" "rst_sent" "rst_recv" "refused" "timeout" "abandoned" "unreachable" "?" */
 /* Parse the names above back; return 0 or -EINVAL. */
+/* No owner known (pid 0, no name: its socket was let go of unseen): shown
+ * as "-" and "?" (SESSION_NO_OWNER_COMM), and found by that name; machine
+ * formats keep 0 and "". */
+#define SESSION_NO_OWNER_COMM "?"
+static inline int session_no_owner(uint32_t pid, const char *comm)
+{
+	return pid == 0 && comm[0] == '\0';
+}
+
 int session_dir_parse(const char *s, uint8_t *out);
 int session_closer_parse(const char *s, uint8_t *out);
 int session_cause_parse(const char *s, uint8_t *out);

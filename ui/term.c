@@ -205,27 +205,71 @@ void ui_term_note_stop(int sig)
 
 /* ---- job control ------------------------------------------------------------ */
 
+/* A process's parent, from /proc (0 if unknown). */
+static pid_t parent_of(pid_t pid)
+{
+	char path[64], buf[512], *p;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	p = strrchr(buf, ')');	/* after the name, which may hold anything */
+	if (!p)
+		return 0;
+	return (pid_t)strtol(p + 3, NULL, 10);	/* ") S PPID" */
+}
+
+/*
+ * Whether no shell can bring our process group to the foreground: it is
+ * orphaned (started with & in a script, or in a subshell that has ended),
+ * and then SIGTTIN does not stop it either. A group is orphaned when no
+ * member has its parent in another group of the same session; here, the
+ * first ancestor outside the group (sudo may sit between the shell and
+ * tcpscope, in the same group) stands for all of them.
+ */
+static bool group_orphaned(void)
+{
+	pid_t pgrp = getpgrp(), sid = getsid(0), p = getppid();
+
+	for (int depth = 0; p > 0 && depth < 64 && getpgid(p) == pgrp; depth++)
+		p = parent_of(p);
+	return p <= 0 || getsid(p) != sid || getpgid(p) == pgrp;
+}
+
+enum { FG_OURS, FG_STOP, FG_ORPHANED };
+
 /*
  * Until the terminal is ours: stopped, as a full-screen program in the
  * background is (SIGTTIN, until fg or bg), looking again at each wake-up.
- * False as soon as a stop signal came (kill %1 sends SIGTERM and SIGCONT
+ * FG_STOP as soon as a stop signal came (kill %1 sends SIGTERM and SIGCONT
  * to a stopped job): the caller then ends without touching the terminal.
+ * FG_ORPHANED when nothing can ever give it to us (group_orphaned()).
  */
-static bool wait_foreground(void)
+static int wait_foreground(void)
 {
 	while (!in_foreground()) {
 		struct timespec ts = { 0, 100 * 1000 * 1000 };
 
 		if (stop_signal)
-			return false;
+			return FG_STOP;
+		if (group_orphaned())
+			return FG_ORPHANED;
 		raise(SIGTTIN);
 		if (stop_signal)
-			return false;
-		/* an orphaned process group is not stopped: do not spin */
+			return FG_STOP;
+		/* not stopped after all (orphaned since): do not spin */
 		if (!in_foreground())
 			nanosleep(&ts, NULL);
 	}
-	return true;
+	return FG_OURS;
 }
 
 bool ui_term_suspend(void)
@@ -255,7 +299,8 @@ bool ui_term_suspend(void)
 	raise(SIGTSTP);
 	/* Continued: fg, bg, or a signal's SIGCONT. */
 	sigaction(SIGTSTP, &cur, NULL);
-	if (stop_signal || !wait_foreground()) {
+	/* (Orphaned while stopped, the kernel sends SIGHUP: a stop signal.) */
+	if (stop_signal || wait_foreground() != FG_OURS) {
 		suspended = true;
 		return false;
 	}
@@ -457,8 +502,17 @@ int ui_term_open(bool no_color, char *err, size_t errlen)
 	/* Started in the background (tcpscope &): wait for fg like a
 	 * full-screen program, ending at once on a stop signal, before curses
 	 * touches the terminal (which stops a background process). */
-	if (!wait_foreground())
+	switch (wait_foreground()) {
+	case FG_OURS:
+		break;
+	case FG_STOP:
 		return 1;
+	default:
+		snprintf(err, errlen, "the terminal belongs to another job, and no shell can bring this "
+			 "one to the foreground (started in the background of a script or of a "
+			 "subshell that has ended): run it in the foreground, or use -o text");
+		return -1;
+	}
 	/* Only the character type: numbers and times keep the C conventions. */
 	setlocale(LC_CTYPE, "");
 	cs = nl_langinfo(CODESET);

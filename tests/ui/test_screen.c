@@ -1201,6 +1201,15 @@ static void test_other_signals_quit(void **state)
 	assert_restored(&c->t, "ulimit -f");
 }
 
+/* The pane's shell replaced by an interactive bash: job control (jobs,
+ * fg, %1), which the pane's sh lacks. */
+static void job_control_shell(struct ctx *c)
+{
+	tmux_line(&c->t, "exec bash --norc --noprofile -i");
+	tmux_line(&c->t, "PS1='$ '; echo bash-$((6*7))");
+	assert_true(tmux_wait_text(&c->t, "bash-42"));
+}
+
 /* What the pane's processes are doing, for a job control test that failed:
  * the state, where each sleeps, and its signals (pending, blocked, ignored,
  * caught), and the screen. */
@@ -1256,9 +1265,7 @@ static void test_job_control(void **state)
 	struct ctx *c = *state;
 	char cmd[8192];
 
-	tmux_line(&c->t, "exec bash --norc --noprofile -i");
-	tmux_line(&c->t, "PS1='$ '; echo bash-$((6*7))");
-	assert_true(tmux_wait_text(&c->t, "bash-42"));
+	job_control_shell(c);
 	snprintf(cmd, sizeof(cmd), "%s --replay %s", tcpscope, fixture);
 	/* Ctrl-Z, fg */
 	tmux_line(&c->t, cmd);
@@ -1325,6 +1332,36 @@ static void test_job_control(void **state)
 	assert_restored(&c->t, "&, kill %1");
 }
 
+/*
+ * Started in the background of a subshell that has ended (or a script's): no
+ * shell can bring it to the foreground, and SIGTTIN does not stop an
+ * orphaned process group. It says so in one line and exits 1, without
+ * touching the terminal. Until 2026-12-06 it waited, silently, forever.
+ */
+static void test_orphaned_background(void **state)
+{
+	struct ctx *c = *state;
+	char cmd[8192];
+
+	job_control_shell(c);
+	/* (a shell gives a job it does not control /dev/null for stdin: the
+	 * terminal is given back explicitly) */
+	snprintf(cmd, sizeof(cmd),
+		 "clear; ( (%s --replay %s </dev/tty; echo EXIT=$?) & ); echo STARTED-$((6*7))",
+		 tcpscope, fixture);
+	tmux_line(&c->t, cmd);
+	assert_true(tmux_wait_text(&c->t, "STARTED-42"));
+	if (!tmux_wait_text(&c->t, "EXIT=1")) {
+		dump_pane_procs(c);
+		fail_msg("a monitor in an orphaned background group did not end");
+	}
+	tmux_capture(&c->t, false);
+	assert_non_null(strstr(c->t.screen, "tcpscope: the terminal belongs to another job, and no "
+					   "shell can bring this one to the foreground"));
+	assert_null(strstr(c->t.screen, "F10Quit"));
+	assert_restored(&c->t, "orphaned &");
+}
+
 /* Terminals that lack what the screen uses: one without cursor addressing
  * (TERM=dumb) gets one line and exit 1, not a blank screen; one without an
  * alternate screen (TERM=linux, a console; vt100) gets a cleared screen at
@@ -1372,6 +1409,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_other_signals_quit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_replay_larger_than_history, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_job_control, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_orphaned_background, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hostile_comm_inert, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_too_small_and_resize, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_help_detail_columns, setup, teardown),

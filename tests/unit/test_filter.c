@@ -322,6 +322,28 @@ static void test_pids_family_comm_and(void **state)
 	s.comm[0] = '\0';
 	assert_true(filter_accepts(&f, &s));
 	filter_clear(&f);
+	/* such a row shows "?" for its name, and `c ?` and `/ ?` find it
+	 * (and only rows whose shown name holds a "?") */
+	filter_init(&f);
+	assert_int_equal(filter_set_comm(&f, "?"), 0);
+	assert_true(filter_accepts(&f, &s));
+	assert_true(filter_accepts_process(&f, 0, ""));
+	assert_false(filter_accepts_process(&f, 0, "kworker"));
+	assert_false(filter_accepts_process(&f, 7, ""));
+	s.pid = 7;		/* a process with an empty name: not "no owner" */
+	assert_false(filter_accepts(&f, &s));
+	s.pid = 0;
+	assert_int_equal(filter_set_comm(&f, ""), 0);
+	assert_int_equal(filter_set_search(&f, "?"), 0);
+	assert_true(filter_accepts(&f, &s));
+	s.pid = 7;
+	assert_false(filter_accepts(&f, &s));
+	filter_clear(&f);
+	s = sess(123, "nginx", 80, 5000);
+	filter_init(&f);
+	assert_int_equal(filter_set_comm(&f, "?"), 0);
+	assert_false(filter_accepts(&f, &s));
+	filter_clear(&f);
 	s = sess(123, "nginx", 80, 5000);
 	filter_init(&f);
 	assert_int_equal(filter_parse_pids("100-200,300", &f.pids, err, sizeof(err)), 0);
