@@ -467,11 +467,13 @@ static void print_summary(struct session_source *src, uint64_t shown, const stru
 			fmt_plural(st.table_full, "its row is", "their rows are"));
 	if (verbose && (st.hook_connects || st.hook_accepts || st.hook_closes))
 		fprintf(stderr, "tcpscope: the hook saw %llu connects, %llu accepts, %llu closes"
-			" (and %llu closes of closed sockets); %llu sessions whose close it did not"
-			" see were reported when their socket was destroyed\n",
+			" (and %llu closes of closed sockets); %llu %s when %s socket was destroyed\n",
 			(unsigned long long)st.hook_connects, (unsigned long long)st.hook_accepts,
 			(unsigned long long)st.hook_closes, (unsigned long long)st.hook_recloses,
-			(unsigned long long)st.hook_late);
+			(unsigned long long)st.hook_late,
+			fmt_plural(st.hook_late, "session whose close it did not see was reported",
+				   "sessions whose close it did not see were reported"),
+			fmt_plural(st.hook_late, "its", "their"));
 	if (verbose && st.spilled)
 		fprintf(stderr, "tcpscope: %llu sessions came through the ring buffer because their "
 			"CPU's lane was full (user space fell behind)\n",

@@ -1394,7 +1394,7 @@ static void test_close_during_start(void **state)
 	line = strstr(scope_stderr(&sc), "tcpscope: the hook saw");
 	assert_non_null(line);
 	assert_int_equal(sscanf(line, "tcpscope: the hook saw %llu connects, %llu accepts, "
-				"%llu closes (and %llu closes of closed sockets); %llu sessions",
+				"%llu closes (and %llu closes of closed sockets); %llu session",
 				&connects, &accepts, &closes, &recloses, &late), 5);
 	assert_int_equal(late, 0);
 	free(v);
@@ -2186,7 +2186,7 @@ static void test_unseen_close(void **state)
 	line = strstr(scope_stderr(&sc), "tcpscope: the hook saw");
 	assert_non_null(line);
 	assert_int_equal(sscanf(line, "tcpscope: the hook saw %llu connects, %llu accepts, "
-				"%llu closes (and %llu closes of closed sockets); %llu sessions",
+				"%llu closes (and %llu closes of closed sockets); %llu session",
 				&connects, &accepts, &closes, &recloses, &late), 5);
 	/* Host-wide counts: at least this pair. */
 	assert_true(late >= 2);
@@ -2779,15 +2779,25 @@ static void test_rst_burst(void **state)
 	static char portarg[16];
 	const char *argv[] = { "-o", "csv", "--hook", hook_of(state), "-P", portarg, "-v", NULL };
 	const uint64_t expect = 2 * spec.count;
-	size_t n = 0, srv = 0, cli = 0, named = 0, bad = 0, uncertain = 0, wrong = 0;
+	size_t n = 0, srv = 0, cli = 0, named = 0, bad = 0, uncertain = 0, wrong = 0, unknown = 0;
 	struct traffic_burst_result res;
-	unsigned long long missed = 0;
+	unsigned long long missed = 0, late = 0;
 	struct session *v = NULL;
 	struct scope sc;
+	const char *p;
 	long lines;
 
 	burst_under_scope(&sc, argv, portarg, &spec, &res);
 	lines = stop_after_burst(&sc, expect, &missed);
+	/* A close whose program run the kernel skipped (README.md, "Closes the
+	 * kernel never delivers"; seen under a second load on the machine) is
+	 * reported when its socket is destroyed, if it is: by then its reader
+	 * may have taken the reset's error, and its cause is not known. */
+	p = strstr(scope_stderr(&sc), " whose close it did not see w");
+	for (int words = 0; p && p > scope_stderr(&sc) && words < 2; p--)
+		words += p[-1] == ' ';	/* back over "session(s)" to the count */
+	if (p)
+		late = strtoull(p + 1, NULL, 10);
 	if (missed)
 		printf("tcpscope stderr: %s\n", scope_stderr(&sc));
 	assert_int_equal(scope_read_sessions(&sc, &v, &n), 0);
@@ -2813,6 +2823,12 @@ static void test_rst_burst(void **state)
 			cli++;
 			ok = v[i].rport == spec.port && v[i].pid == (uint32_t)res.client_pid &&
 			     v[i].cause == CAUSE_RST_SENT;
+		}
+		if (!ok && v[i].cause == CAUSE_UNKNOWN && unknown < late) {
+			unknown++;
+			printf("a row reported at its destruction (its close not traced): pid %u %s "
+			       "lport %u rport %u\n", v[i].pid, v[i].comm, v[i].lport, v[i].rport);
+			continue;
 		}
 		if (!ok && bad++ < 5)
 			printf("unexpected row: pid %u %s lport %u rport %u cause %d flags 0x%x\n",
