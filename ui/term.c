@@ -299,8 +299,12 @@ bool ui_term_suspend(void)
 	raise(SIGTSTP);
 	/* Continued: fg, bg, or a signal's SIGCONT. */
 	sigaction(SIGTSTP, &cur, NULL);
-	/* (Orphaned while stopped, the kernel sends SIGHUP: a stop signal.) */
-	if (stop_signal || wait_foreground() != FG_OURS) {
+	/* (Orphaned while stopped, the kernel sends SIGHUP: a stop signal.
+	 * Orphaned while it ran in the background, nothing: it ends as if
+	 * it had, the terminal out of its reach for good.) */
+	if (!stop_signal && wait_foreground() == FG_ORPHANED)
+		stop_signal = SIGHUP;
+	if (stop_signal) {
 		suspended = true;
 		return false;
 	}
