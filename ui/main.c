@@ -428,30 +428,56 @@ static int parse_args(int argc, char **argv, struct options *o)
 }
 
 /* The closing line on stderr: what was shown, and what was lost. */
+/* Append to a line being built (cut at its size, never past it). */
+static void line_addf(char *line, size_t size, size_t *n, const char *fmt, ...)
+{
+	va_list ap;
+	int w;
+
+	if (*n >= size - 1)
+		return;
+	va_start(ap, fmt);
+	w = vsnprintf(line + *n, size - *n, fmt, ap);
+	va_end(ap);
+	if (w > 0)
+		*n += (size_t)w < size - *n ? (size_t)w : size - *n - 1;
+}
+
 static void print_summary(struct session_source *src, uint64_t shown, const struct filter *f,
 			  bool verbose)
 {
 	struct source_stats st;
+	char line[512] = "";
+	size_t n = 0;
 
 	source_stats(src, &st);
-	fprintf(stderr, "tcpscope: %llu %s", (unsigned long long)shown,
-		fmt_plural(shown, "session", "sessions"));
+	/* Built whole and written at once: stderr is unbuffered, and a shell
+	 * whose job this was (a monitor ended from the background) printed
+	 * its prompt between the pieces ("tcpscope: 244 sessions$ , 0
+	 * missed"). */
+	line_addf(line, sizeof(line), &n, "tcpscope: %llu %s", (unsigned long long)shown,
+		  fmt_plural(shown, "session", "sessions"));
 	if (!filter_is_empty(f))
-		fprintf(stderr, " shown (%llu seen)", (unsigned long long)st.sessions);
-	fprintf(stderr, ", %llu missed", (unsigned long long)st.missed);
+		line_addf(line, sizeof(line), &n, " shown (%llu seen)",
+			  (unsigned long long)st.sessions);
+	line_addf(line, sizeof(line), &n, ", %llu missed", (unsigned long long)st.missed);
 	if (st.missed) {
-		fprintf(stderr, " (buffer full %llu, closed untraced %llu",
-			(unsigned long long)st.ring_full, (unsigned long long)st.vanished);
+		line_addf(line, sizeof(line), &n, " (buffer full %llu, closed untraced %llu",
+			  (unsigned long long)st.ring_full, (unsigned long long)st.vanished);
 		if (st.unreadable)
-			fprintf(stderr, ", unreadable %llu", (unsigned long long)st.unreadable);
+			line_addf(line, sizeof(line), &n, ", unreadable %llu",
+				  (unsigned long long)st.unreadable);
 		if (st.unaccounted)
-			fprintf(stderr, ", lost in transit %llu", (unsigned long long)st.unaccounted);
-		fputc(')', stderr);
+			line_addf(line, sizeof(line), &n, ", lost in transit %llu",
+				  (unsigned long long)st.unaccounted);
+		line_addf(line, sizeof(line), &n, ")");
 		/* A record lost in the kernel cannot be told to match or not. */
 		if (!filter_is_empty(f))
-			fputs(" among all sessions, not only those the filter shows", stderr);
+			line_addf(line, sizeof(line), &n,
+				  " among all sessions, not only those the filter shows");
 	}
-	fputc('\n', stderr);
+	line_addf(line, sizeof(line), &n, "\n");
+	fputs(line, stderr);
 	if (st.kernel_misses)
 		fprintf(stderr, "tcpscope: the kernel skipped %llu runs of tcpscope's programs (a "
 			"state change inside another's run on the same CPU): not sessions; a close "

@@ -589,6 +589,69 @@ static void test_summary_one_session(void **state)
 	run_result_free(&r);
 }
 
+/* Start argv with stdin and stdout on /dev/null, stderr on err_fd (-1:
+ * /dev/null too); its pid. */
+static pid_t spawn_quiet(const char *const *argv, int err_fd)
+{
+	pid_t pid = fork();
+
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR);
+
+		dup2(null, STDIN_FILENO);
+		dup2(null, STDOUT_FILENO);
+		dup2(err_fd >= 0 ? err_fd : null, STDERR_FILENO);
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	return pid;
+}
+
+/*
+ * The summary line goes out in one write(): stderr is unbuffered, and a
+ * shell whose background job ended put its prompt between the pieces of a
+ * line written in several ("tcpscope: 244 sessions$ , 0 missed"). stderr
+ * here is a SOCK_SEQPACKET socket, which keeps each write() a message of
+ * its own: the line must be one message, filtered or not.
+ */
+static void test_summary_one_write(void **state)
+{
+	static const char *const extra[][3] = { { NULL }, { "-P", "443", NULL } };
+
+	for (size_t k = 0; k < sizeof(extra) / sizeof(extra[0]); k++) {
+		const char *argv[12] = { scope_binary(), "-o", "csv", "--replay", NULL };
+		char path[128], msg[4096];
+		int sv[2], st, i = 5, found = 0;
+		ssize_t got;
+		pid_t pid;
+
+		fixture_path("valid.csv", path, sizeof(path));
+		argv[4] = path;
+		for (int j = 0; extra[k][j]; j++)
+			argv[i++] = extra[k][j];
+		argv[i] = NULL;
+		assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
+		pid = spawn_quiet(argv, sv[1]);
+		close(sv[1]);
+		while ((got = recv(sv[0], msg, sizeof(msg) - 1, 0)) > 0) {
+			msg[got] = '\0';
+			if (strstr(msg, " missed")) {
+				printf("summary message: %s", msg);
+				/* the whole line, from its start to its end */
+				assert_memory_equal(msg, "tcpscope: ", 10);
+				assert_true(msg[got - 1] == '\n');
+				assert_null(memchr(msg, '\n', (size_t)got - 1));
+				found++;
+			}
+		}
+		close(sv[0]);
+		assert_int_equal(waitpid(pid, &st, 0), pid);
+		assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+		assert_int_equal(found, 1);
+	}
+}
+
 /* A big capture (32 MB or more) gets a line saying it is being read, before
  * the seconds that takes; a small one none (test_replay_reproduces_rows). */
 static void test_replay_big_says_reading(void **state)
@@ -705,17 +768,7 @@ static void test_stream_writes_in_big_pieces(void **state)
 	assert_int_equal(fclose(f), 0);
 	argv[4] = path;
 
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		int null = open("/dev/null", O_RDWR);
-
-		dup2(null, STDIN_FILENO);
-		dup2(null, STDOUT_FILENO);
-		dup2(null, STDERR_FILENO);
-		execv(argv[0], (char *const *)argv);
-		_exit(127);
-	}
+	pid = spawn_quiet(argv, -1);
 	assert_int_equal(waitid(P_PID, pid, &si, WEXITED | WNOWAIT), 0);
 	snprintf(line, sizeof(line), "/proc/%d/io", (int)pid);
 	f = fopen(line, "r");
@@ -760,6 +813,7 @@ int main(void)
 		cmocka_unit_test(test_replay_as_nobody),
 		cmocka_unit_test(test_numbers_take_blanks),
 		cmocka_unit_test(test_summary_one_session),
+		cmocka_unit_test(test_summary_one_write),
 		cmocka_unit_test(test_replay_big_says_reading),
 		cmocka_unit_test(test_replay_header_only),
 		cmocka_unit_test(test_replay_hostile_formats),
