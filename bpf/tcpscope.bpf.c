@@ -803,6 +803,14 @@ static __always_inline void after_placed(struct tcpscope_event *e, __u64 key, __
 	}
 }
 
+/* No wakeup per record: user space drains on a short timer. Wake it early
+ * only when the ring buffer is filling up. */
+static __always_inline __u64 ring_wake(void)
+{
+	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) > wake_threshold_bytes ?
+		BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
+}
+
 /* A record placed by after_placed() that then found no room after all. */
 static __always_inline void after_undone(struct tcpscope_event *e, __u64 key, __u8 after)
 {
@@ -819,7 +827,7 @@ static __always_inline int emit(const struct sock *sk, struct tcp_sock *tp, __u6
 	struct sk_info *info = info_lookup(key, ck, direct), si;
 	struct tcpscope_event *e;
 	struct ts_lane_hdr *lane;
-	__u64 now, head = 0, used, avail;
+	__u64 now, head = 0, used;
 	__u32 cpu = 0, idx = 0;
 	__u64 acked, received;
 	__u32 write_seq, snd_una;
@@ -1062,26 +1070,18 @@ static __always_inline int emit(const struct sock *sk, struct tcp_sock *tp, __u6
 	e->sock_id = key;
 	e->reserved = 0;
 
+	after_placed(e, key, after);
 	if (!to_lane) {
-		after_placed(e, key, after);
-		/* Wake user space early only when the buffer is filling up. */
-		avail = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
-		bpf_ringbuf_submit(e, avail > wake_threshold_bytes ? BPF_RB_FORCE_WAKEUP :
-								     BPF_RB_NO_WAKEUP);
+		bpf_ringbuf_submit(e, ring_wake());
 	} else if (idx >= lane_spare) {
 		/* The lane was full: the spare record into the ring buffer. */
-		after_placed(e, key, after);
-		avail = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
-		if (bpf_ringbuf_output(&events, e, sizeof(*e),
-				       avail > wake_threshold_bytes ? BPF_RB_FORCE_WAKEUP :
-								      BPF_RB_NO_WAKEUP)) {
+		if (bpf_ringbuf_output(&events, e, sizeof(*e), ring_wake())) {
 			after_undone(e, key, after);
 			__sync_fetch_and_add(&ring_full, 1);
 		} else {
 			__sync_fetch_and_add(&spilled, 1);
 		}
 	} else {
-		after_placed(e, key, after);
 		lane = bpf_map_lookup_elem(&lane_hdrs, &cpu);
 		if (lane) {
 			/* No wakeup per record: user space drains on a short

@@ -429,7 +429,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 
 /* The closing line on stderr: what was shown, and what was lost. */
 /* Append to a line being built (cut at its size, never past it). */
-static void line_addf(char *line, size_t size, size_t *n, const char *fmt, ...)
+static void __attribute__((format(printf, 4, 5)))
+line_addf(char *line, size_t size, size_t *n, const char *fmt, ...)
 {
 	va_list ap;
 	int w;
