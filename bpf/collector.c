@@ -695,7 +695,7 @@ static void log_still_followed(struct collector *c)
 	__u32 n = c->slots ? c->slots_n : 0, shown = 0;
 	int64_t in_socks = __atomic_load_n(&c->skel->bss->in_socks, __ATOMIC_RELAXED);
 	int fd = bpf_map__fd(c->skel->maps.socks);
-	uint64_t in_slots = 0, key, next, *prev = NULL;
+	uint64_t in_slots = 0, key, next, *prev = NULL, followed;
 	struct sk_info info;
 
 	if (!c->lanes.n)
@@ -723,11 +723,14 @@ static void log_still_followed(struct collector *c)
 			shown++;
 		}
 	}
-	if (in_slots + (in_socks > 0 ? (uint64_t)in_socks : 0))
+	followed = in_slots + (in_socks > 0 ? (uint64_t)in_socks : 0);
+	if (followed == 1)
+		log_line("1 socket still followed at exit (a session not closed yet, or whose "
+			 "close was not seen)%s", shown ? "; described above" : "");
+	else if (followed)
 		log_line("%llu sockets still followed at exit (sessions not closed yet, or whose "
 			 "close was not seen); %u of them described above",
-			 (unsigned long long)(in_slots + (in_socks > 0 ? (uint64_t)in_socks : 0)),
-			 shown);
+			 (unsigned long long)followed, shown);
 }
 
 static int collector_flush(struct session_source *src, session_sink_fn sink, void *ctx)

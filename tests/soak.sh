@@ -218,7 +218,7 @@ echo "    stream a: $rows_cli client rows, $rows_srv server rows;" \
      "$(sed -n 's/^tcpscope: the hook saw //p' "$dir/a.err" | tail -n 1) (host-wide)"
 # Sessions whose close stream a's program never saw: found gone by the sweep
 # (counted as missed), or still followed at exit; what it did see, and when.
-grep -E '^tcpscope: ( +socket | +gone without a traced close|[0-9]+ sockets still followed|[0-9]+ sessions closed with no close traced)' "$dir/a.err" |
+grep -E '^tcpscope: ( +socket | +gone without a traced close|[0-9]+ sockets? still followed|[0-9]+ sessions? closed with no close traced)' "$dir/a.err" |
 	sed 's/^tcpscope: */    stream a: /'
 if [ -s "$dir/a.unpaired" ]; then
 	echo "    connections with one side missing from stream a (client address:port):"

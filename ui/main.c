@@ -502,25 +502,32 @@ static void print_summary(struct session_source *src, uint64_t shown, const stru
 				   "sessions whose close it did not see were reported"),
 			fmt_plural(st.hook_late, "its", "their"));
 	if (verbose && st.spilled)
-		fprintf(stderr, "tcpscope: %llu sessions came through the ring buffer because their "
+		fprintf(stderr, "tcpscope: %llu %s through the ring buffer because %s "
 			"CPU's lane was full (user space fell behind)\n",
-			(unsigned long long)st.spilled);
+			(unsigned long long)st.spilled,
+			fmt_plural(st.spilled, "session came", "sessions came"),
+			fmt_plural(st.spilled, "its", "their"));
 	if (verbose && (st.owner_unseen || st.owner_no_wait || st.owner_lost || st.owner_gone))
-		fprintf(stderr, "tcpscope: owners not known for sure: %llu sessions whose owner's "
-			"close did not come within %.1f s or before the end (pid_certain=0); %llu could "
-			"not wait (table full); %llu owners' records were lost (buffer full); %llu "
-			"sessions have no owner (pid 0: let go of before tracing began, or with the "
-			"socket table full)\n",
-			(unsigned long long)st.owner_unseen, COLLECTOR_AWAIT_MS / 1000.0,
-			(unsigned long long)st.owner_no_wait, (unsigned long long)st.owner_lost,
-			(unsigned long long)st.owner_gone);
+		fprintf(stderr, "tcpscope: owners not known for sure: %llu %s close did not come "
+			"within %.1f s or before the end (pid_certain=0); %llu could not wait (table "
+			"full); %llu %s lost (buffer full); %llu %s no owner (pid 0: let go of before "
+			"tracing began, or with the socket table full)\n",
+			(unsigned long long)st.owner_unseen,
+			fmt_plural(st.owner_unseen, "session whose owner's", "sessions whose owner's"),
+			COLLECTOR_AWAIT_MS / 1000.0, (unsigned long long)st.owner_no_wait,
+			(unsigned long long)st.owner_lost,
+			fmt_plural(st.owner_lost, "owner's record was", "owners' records were"),
+			(unsigned long long)st.owner_gone,
+			fmt_plural(st.owner_gone, "session has", "sessions have"));
 	if (verbose && st.vanished)
-		fprintf(stderr, "tcpscope: %llu sessions closed with no close traced at all (%llu "
+		fprintf(stderr, "tcpscope: %llu %s with no close traced at all (%llu "
 			"found gone by the sweep of open sockets, %llu still followed when a later "
-			"socket came: a new session of their socket, or a socket at their address): "
+			"socket came: a new session of %s socket, or a socket at %s address): "
 			"counted as missed\n",
 			(unsigned long long)st.vanished,
-			(unsigned long long)(st.vanished - st.stale), (unsigned long long)st.stale);
+			fmt_plural(st.vanished, "session closed", "sessions closed"),
+			(unsigned long long)(st.vanished - st.stale), (unsigned long long)st.stale,
+			fmt_plural(st.stale, "its", "their"), fmt_plural(st.stale, "its", "their"));
 }
 
 struct stream_ctx {
@@ -674,8 +681,8 @@ static int run_stream(struct session_source *src, const struct options *o)
 	rows_lost = out.lines_lost - header_lost;
 	if (out.gave_up) {
 		fprintf(stderr, "tcpscope: standard output took nothing for %d s after the stop: "
-			"%llu sessions not written%s\n", OUTFILE_STALL_MS / 1000,
-			(unsigned long long)rows_lost,
+			"%llu %s not written%s\n", OUTFILE_STALL_MS / 1000,
+			(unsigned long long)rows_lost, fmt_plural(rows_lost, "session", "sessions"),
 			out.cut ? " (the last line written is cut short)" : "");
 		rc = 1;
 	}

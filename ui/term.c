@@ -29,12 +29,16 @@ static int attrs[ST_COUNT];
 
 static volatile sig_atomic_t stop_signal;
 static volatile sig_atomic_t tstp_pending;	/* Ctrl-Z (SIGTSTP): the loop suspends */
+static volatile sig_atomic_t cont_pending;	/* SIGCONT: perhaps after a stop not ours */
 static bool suspended;	/* the terminal was given back, and we are not in its foreground */
+static bool taken;	/* stopped without giving the terminal back (SIGSTOP): the shell took it */
 #define STOP_SIGS_MAX 64
 static struct sigaction old_stop[STOP_SIGS_MAX];
 static int stop_sigs[STOP_SIGS_MAX];
 static size_t n_stop_sigs;
-static struct sigaction old_tstp;
+static struct sigaction old_tstp, old_cont;
+static const int tty_sigs[2] = { SIGTTIN, SIGTTOU };
+static struct sigaction old_tty[2];
 static int wake_pipe[2] = { -1, -1 };	/* the handlers' wake-up for the loop's poll() */
 static struct sigaction old_crash[7];
 static const int crash_sigs[7] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGSYS, SIGTRAP };
@@ -115,6 +119,44 @@ static void on_tstp(int sig)
 	wake_loop();
 }
 
+/* SIGCONT: fg, bg, or a kill's. After a stop that did not go through
+ * ui_term_suspend() (SIGSTOP, which cannot be caught), the shell has taken
+ * the terminal back and set its own modes: the loop takes it again
+ * (ui_term_suspend()). */
+static void on_cont(int sig)
+{
+	(void)sig;
+	cont_pending = 1;
+	wake_loop();
+}
+
+/*
+ * SIGTTIN, SIGTTOU. In the foreground, sent with kill: as Ctrl-Z, the
+ * terminal given back before the stop (their default action stopped the
+ * monitor with its screen and modes left on, under the shell's prompt).
+ * In the background, the kernel's, for a use of the terminal from there:
+ * their own action, a stop until fg or bg (installed with SA_NODEFER, so
+ * that the raise is not held back by the handler's own mask).
+ */
+static void on_tty_sig(int sig)
+{
+	struct sigaction dfl, cur;
+	int saved = errno;
+
+	if (in_foreground()) {
+		tstp_pending = 1;
+		wake_loop();
+		return;
+	}
+	memset(&dfl, 0, sizeof(dfl));
+	dfl.sa_handler = SIG_DFL;
+	sigemptyset(&dfl.sa_mask);
+	sigaction(sig, &dfl, &cur);
+	raise(sig);
+	sigaction(sig, &cur, NULL);
+	errno = saved;
+}
+
 size_t ui_term_quit_signals(int *out, size_t max)
 {
 	/* Every signal whose default action ends the process without a
@@ -158,6 +200,13 @@ static void install_signals(void)
 	 * the stopped monitor never ended it. */
 	sa.sa_handler = on_tstp;
 	sigaction(SIGTSTP, &sa, &old_tstp);
+	sa.sa_handler = on_cont;
+	sa.sa_flags = SA_RESTART;
+	sigaction(SIGCONT, &sa, &old_cont);
+	sa.sa_handler = on_tty_sig;
+	sa.sa_flags = SA_RESTART | SA_NODEFER;
+	for (i = 0; i < 2; i++)
+		sigaction(tty_sigs[i], &sa, &old_tty[i]);
 	sa.sa_handler = on_crash;
 	sa.sa_flags = SA_RESETHAND | SA_NODEFER;
 	for (i = 0; i < sizeof(crash_sigs) / sizeof(crash_sigs[0]); i++)
@@ -171,6 +220,9 @@ static void restore_signals(void)
 	for (i = 0; i < n_stop_sigs; i++)
 		sigaction(stop_sigs[i], &old_stop[i], NULL);
 	sigaction(SIGTSTP, &old_tstp, NULL);
+	sigaction(SIGCONT, &old_cont, NULL);
+	for (i = 0; i < 2; i++)
+		sigaction(tty_sigs[i], &old_tty[i], NULL);
 	for (i = 0; i < sizeof(crash_sigs) / sizeof(crash_sigs[0]); i++)
 		sigaction(crash_sigs[i], &old_crash[i], NULL);
 	for (i = 0; i < 2; i++) {
@@ -272,14 +324,53 @@ static int wait_foreground(void)
 	return FG_OURS;
 }
 
+/* The terminal ours again (in the foreground): curses' modes back, and the
+ * whole screen redrawn at the next frame. */
+static void take_terminal(mmask_t mouse)
+{
+	reset_prog_mode();
+	curs_set(0);
+	mousemask(mouse, NULL);
+	clearok(curscr, TRUE);
+}
+
+/*
+ * Continued after a stop that did not give the terminal back (SIGSTOP): the
+ * shell set its own modes (echo, lines) and printed over the screen; take
+ * it again once in the foreground. A stop signal meanwhile (kill %1 sends
+ * SIGTERM and SIGCONT) ends the monitor: from the background then (taken),
+ * and ui_term_close() only turns the screen's modes off.
+ */
+static bool resume_taken(void)
+{
+	mmask_t mask = 0;
+
+	taken = true;
+	if (!stop_signal && wait_foreground() == FG_ORPHANED)
+		stop_signal = SIGHUP;
+	cont_pending = 0;	/* ours, from the wait's own stops */
+	if (stop_signal) {
+		suspended = !in_foreground();
+		return false;
+	}
+	taken = false;
+	mousemask(0, &mask);
+	take_terminal(mask);
+	return true;
+}
+
 bool ui_term_suspend(void)
 {
 	struct sigaction dfl, cur;
 	mmask_t mask = 0;
 	sigset_t set;
 
-	if (!tstp_pending)
-		return false;
+	if (!tstp_pending) {
+		if (!cont_pending)
+			return false;
+		cont_pending = 0;
+		return active && !suspended && resume_taken();
+	}
 	tstp_pending = 0;
 	if (!active || suspended)
 		return false;
@@ -304,15 +395,13 @@ bool ui_term_suspend(void)
 	 * it had, the terminal out of its reach for good.) */
 	if (!stop_signal && wait_foreground() == FG_ORPHANED)
 		stop_signal = SIGHUP;
+	cont_pending = 0;	/* the SIGCONT of this stop */
 	if (stop_signal) {
 		suspended = true;
 		return false;
 	}
 	/* The terminal is ours again: curses' modes back, all of it redrawn. */
-	reset_prog_mode();
-	curs_set(0);
-	mousemask(mask, NULL);
-	clearok(curscr, TRUE);
+	take_terminal(mask);
 	return true;
 }
 
@@ -593,6 +682,15 @@ void ui_term_close(void)
 	 * summary still writes must not stop the process (SIGTTOU). */
 	if (suspended)
 		signal(SIGTTOU, SIG_IGN);
+	if (suspended && taken && reset_len) {
+		/* Stopped without giving the terminal back (SIGSTOP), then
+		 * ended from the background: the alternate screen and the
+		 * mouse are still on under the shell, which has set its own
+		 * modes already. They are turned off; the modes are left. */
+		ssize_t unused = write(STDOUT_FILENO, reset_seq, reset_len);
+
+		(void)unused;
+	}
 	if (!suspended) {
 		mousemask(0, NULL);
 		curs_set(1);
@@ -606,11 +704,16 @@ void ui_term_close(void)
 		if (have_tio)
 			tcsetattr(STDIN_FILENO, TCSANOW, &saved_tio);
 	}
-	suspended = false;
 	delscreen(screen);
 	screen = NULL;
 	release_stderr();
 	restore_signals();
+	if (suspended)
+		signal(SIGTTOU, SIG_IGN);	/* for the summary still to come */
+	suspended = false;
+	taken = false;
+	cont_pending = 0;
+	tstp_pending = 0;
 	reset_len = 0;
 	have_tio = false;
 }

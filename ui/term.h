@@ -6,7 +6,9 @@
  *     end the process (ui_term_quit_signals()) only set a flag; the loop
  *     sees it and leaves through ui_term_close();
  *   - Ctrl-Z gives the terminal back and stops; it is taken again only in
- *     the foreground (ui_term_suspend());
+ *     the foreground (ui_term_suspend()); so do SIGTTOU and SIGTTIN sent
+ *     with kill in the foreground; after a stop that did not give it back
+ *     (SIGSTOP), SIGCONT takes it again the same way;
  *   - a crash (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGSYS, SIGTRAP)
  *     restores the saved terminal modes and leaves the alternate screen
  *     before dying;
@@ -71,7 +73,7 @@ void ui_term_close(void);
 /*
  * Ctrl-Z: when one came, give the terminal back, stop, and on SIGCONT take
  * it again once in the foreground (waiting stopped while in the
- * background). True when the screen must be redrawn whole; false when
+ * background). After a stop not made here (SIGSTOP), the same on SIGCONT. True when the screen must be redrawn whole; false when
  * nothing came, or when a stop signal ended the wait (the loop then ends,
  * and ui_term_close() leaves the terminal as the shell has it).
  */

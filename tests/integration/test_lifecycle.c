@@ -870,7 +870,7 @@ static void stalled_reader(bool reads_again)
 
 		assert_int_equal(WEXITSTATUS(status), 1);
 		assert_non_null(gave_up);
-		assert_int_equal(sscanf(gave_up + strlen(lead), "%llu sessions not written", &lost), 1);
+		assert_int_equal(sscanf(gave_up + strlen(lead), "%llu session", &lost), 1);
 		assert_true(shown_n < seen);
 		assert_int_equal(shown_n + lost, seen);
 	}

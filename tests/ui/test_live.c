@@ -266,23 +266,10 @@ static bool start_monitor(void)
 /* The scheduling policy of the tcpscope running in the terminal. */
 static int monitor_policy(void)
 {
-	pid_t procs[16];
-	int n = tmux_pane_procs(&t, procs, 16);
+	pid_t pid = tmux_pane_proc_named(&t, "tcpscope");
 
-	for (int i = 0; i < n; i++) {
-		char path[64], comm[32] = "";
-		FILE *f;
-
-		snprintf(path, sizeof(path), "/proc/%d/comm", (int)procs[i]);
-		f = fopen(path, "r");
-		if (!f)
-			continue;
-		if (fgets(comm, sizeof(comm), f) && !strcmp(comm, "tcpscope\n")) {
-			fclose(f);
-			return sched_getscheduler(procs[i]);
-		}
-		fclose(f);
-	}
+	if (pid > 0)
+		return sched_getscheduler(pid);
 	fail_msg("no tcpscope process in the terminal");
 	return -1;
 }

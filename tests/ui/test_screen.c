@@ -1332,6 +1332,107 @@ static void test_job_control(void **state)
 	assert_restored(&c->t, "&, kill %1");
 }
 
+/* The monitor started in the pane (cmd), its first screen up, then sent
+ * sig; its pid. */
+static pid_t start_and_signal(struct ctx *c, const char *cmd, int sig)
+{
+	pid_t pid;
+
+	tmux_line(&c->t, cmd);
+	assert_true(tmux_wait_text(&c->t, "replay complete"));
+	pid = tmux_pane_proc_named(&c->t, "tcpscope");
+	assert_true(pid > 0);
+	assert_int_equal(kill(pid, sig), 0);
+	return pid;
+}
+
+/* Whether the pane shows the alternate screen (the monitor's modes on). */
+static bool pane_alternate(struct ctx *c)
+{
+	char fmt[16];
+
+	tmux_format(&c->t, "#{alternate_on}", fmt, sizeof(fmt));
+	return !strcmp(fmt, "1");
+}
+
+/* Back in the foreground: the screen redrawn whole (nothing of the shell's
+ * left on it) and keys answered at once, without a newline (the monitor's
+ * modes, not the shell's). */
+static void assert_taken_again(struct ctx *c, const char *why)
+{
+	tmux_line(&c->t, "fg");
+	if (!tmux_wait_text(&c->t, "F10Quit") || !tmux_wait_gone(&c->t, "$ fg")) {
+		dump_pane_procs(c);
+		fail_msg("%s: the screen not redrawn after fg", why);
+	}
+	tmux_keys(&c->t, "2");
+	if (!tmux_wait_text(&c->t, "30 rows"))
+		fail_msg("%s: a key not answered after fg", why);
+	tmux_keys(&c->t, "1");
+	assert_true(tmux_wait_text(&c->t, "following"));
+}
+
+/*
+ * Stopped by a signal other than Ctrl-Z, in bash. SIGTTOU or SIGTTIN sent
+ * with kill to the monitor in the foreground: as Ctrl-Z, the terminal given
+ * back first. SIGSTOP, which cannot be caught: the shell takes the terminal
+ * with the monitor's screen on it; fg (or bg, then fg) gives it back to a
+ * monitor that sets its modes again and redraws, and kill %1 ends it with
+ * the alternate screen and the mouse turned off. Until 2026-12-06 SIGTTOU
+ * and SIGTTIN stopped it with its screen up and the shell's prompt over it,
+ * and after SIGSTOP the monitor came back in the shell's modes: keys waited
+ * for Enter, echoed over the screen.
+ */
+static void test_stopped_by_signal(void **state)
+{
+	static const int tty_sigs[] = { SIGTTOU, SIGTTIN };
+	struct ctx *c = *state;
+	char cmd[8192];
+	pid_t pid;
+
+	job_control_shell(c);
+	snprintf(cmd, sizeof(cmd), "clear; %s --replay %s", tcpscope, fixture);
+	for (size_t i = 0; i < sizeof(tty_sigs) / sizeof(tty_sigs[0]); i++) {
+		start_and_signal(c, cmd, tty_sigs[i]);
+		if (!tmux_wait_text(&c->t, "Stopped") || !tmux_wait_gone(&c->t, "F10Quit")) {
+			dump_pane_procs(c);
+			fail_msg("%s: the terminal not given back", strsignal(tty_sigs[i]));
+		}
+		if (pane_alternate(c))
+			fail_msg("%s: stopped on the alternate screen", strsignal(tty_sigs[i]));
+		assert_taken_again(c, strsignal(tty_sigs[i]));
+		tmux_keys(&c->t, "q");
+		assert_true(tmux_wait_text(&c->t, "tcpscope: 244 sessions, 0 missed"));
+		assert_restored(&c->t, strsignal(tty_sigs[i]));
+	}
+	/* SIGSTOP, fg; SIGSTOP, bg (it stops again, for the terminal), fg */
+	pid = start_and_signal(c, cmd, SIGSTOP);
+	assert_true(tmux_wait_text(&c->t, "Stopped"));
+	assert_taken_again(c, "SIGSTOP, fg");
+	assert_int_equal(kill(pid, SIGSTOP), 0);
+	assert_true(tmux_wait_text(&c->t, "Stopped"));
+	tmux_line(&c->t, "bg; sleep 0.5; jobs; echo BG-$((6*7))");
+	assert_true(tmux_wait_text(&c->t, "BG-42"));
+	tmux_capture(&c->t, false);
+	if (!strstr(c->t.screen, "Stopped"))
+		fail_msg("SIGSTOP, bg: the monitor went on in the background:\n%s", c->t.screen);
+	assert_taken_again(c, "SIGSTOP, bg, fg");
+	tmux_keys(&c->t, "q");
+	assert_true(tmux_wait_text(&c->t, "tcpscope: 244 sessions, 0 missed"));
+	assert_restored(&c->t, "SIGSTOP, fg, q");
+	/* SIGSTOP, kill %1: it ends from the background, the screen's modes off */
+	start_and_signal(c, cmd, SIGSTOP);
+	assert_true(tmux_wait_text(&c->t, "Stopped"));
+	/* (what the shell prints now goes to the alternate screen, which the
+	 * monitor's end turns off: only the summary, after it, is seen) */
+	tmux_line(&c->t, "kill %%; kill -CONT %% 2>/dev/null");
+	if (!tmux_wait_text(&c->t, "tcpscope: 244 sessions, 0 missed")) {
+		dump_pane_procs(c);
+		fail_msg("a monitor stopped by SIGSTOP did not end on kill %%1");
+	}
+	assert_restored(&c->t, "SIGSTOP, kill %1");
+}
+
 /*
  * Started in the background of a subshell that has ended (or a script's): no
  * shell can bring it to the foreground, and SIGTTIN does not stop an
@@ -1409,6 +1510,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_other_signals_quit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_replay_larger_than_history, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_job_control, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stopped_by_signal, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_orphaned_background, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hostile_comm_inert, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_too_small_and_resize, setup, teardown),

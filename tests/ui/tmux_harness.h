@@ -223,6 +223,30 @@ static inline int tmux_pane_procs(struct tmux *t, pid_t *out, int max)
 	return n;
 }
 
+/* The pane's process named comm (the first found), or 0. */
+static inline pid_t tmux_pane_proc_named(struct tmux *t, const char *comm)
+{
+	pid_t procs[TMUX_MAX_PROCS];
+	int n = tmux_pane_procs(t, procs, TMUX_MAX_PROCS);
+
+	for (int i = 0; i < n; i++) {
+		char path[64], name[32] = "";
+		FILE *f;
+
+		snprintf(path, sizeof(path), "/proc/%d/comm", (int)procs[i]);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		if (!fgets(name, sizeof(name), f))
+			name[0] = '\0';
+		fclose(f);
+		name[strcspn(name, "\n")] = '\0';
+		if (!strcmp(name, comm))
+			return procs[i];
+	}
+	return 0;
+}
+
 /*
  * Close the terminal (kill the tmux server): what runs in it gets SIGHUP and
  * must exit. Anything still running 10 s later is killed, so that no test
