@@ -31,7 +31,9 @@ static volatile sig_atomic_t stop_signal;
 static volatile sig_atomic_t tstp_pending;	/* Ctrl-Z (SIGTSTP): the loop suspends */
 static volatile sig_atomic_t cont_pending;	/* SIGCONT: perhaps after a stop not ours */
 static bool suspended;	/* the terminal was given back, and we are not in its foreground */
-static bool taken;	/* stopped without giving the terminal back (SIGSTOP): the shell took it */
+static bool taken;	/* the terminal taken from us without our giving it back (SIGSTOP) */
+static bool orphaned;	/* ... for good: no shell can give it back (an orphaned group) */
+static bool modes_left;	/* ... with no stop, so the shell left our modes on it */
 #define STOP_SIGS_MAX 64
 static struct sigaction old_stop[STOP_SIGS_MAX];
 static int stop_sigs[STOP_SIGS_MAX];
@@ -334,26 +336,43 @@ static void take_terminal(mmask_t mouse)
 	clearok(curscr, TRUE);
 }
 
+/* Whether the terminal is ours for good: not if our group is orphaned. As
+ * on the SIGHUP the kernel sends a stopped group orphaned: the monitor ends,
+ * and says why. */
+static void end_if_orphaned(void)
+{
+	if (!stop_signal && wait_foreground() == FG_ORPHANED) {
+		stop_signal = SIGHUP;
+		orphaned = true;
+	}
+}
+
 /*
- * Continued after a stop that did not give the terminal back (SIGSTOP): the
- * shell set its own modes (echo, lines) and printed over the screen; take
- * it again once in the foreground. A stop signal meanwhile (kill %1 sends
- * SIGTERM and SIGCONT) ends the monitor: from the background then (taken),
- * and ui_term_close() only turns the screen's modes off.
+ * The terminal taken without our giving it back: continued after a stop
+ * (SIGSTOP) the shell noticed, or found in another job's hands while we ran
+ * (started in a subshell's background, `( (tcpscope) & )`, a moment before
+ * the subshell ended and the shell took the terminal back). The shell set
+ * its own modes (echo, lines) and printed over the screen: take it again
+ * once in the foreground. A stop signal meanwhile (kill %1 sends SIGTERM and
+ * SIGCONT), or an orphaned group, ends the monitor: from the background
+ * then (taken), and ui_term_close() only turns the screen's modes off.
  */
-static bool resume_taken(void)
+static bool resume_taken(bool stopped)
 {
 	mmask_t mask = 0;
 
 	taken = true;
-	if (!stop_signal && wait_foreground() == FG_ORPHANED)
-		stop_signal = SIGHUP;
+	/* A shell sets its own modes back when its job stops, not when it
+	 * ends (the subshell's): then ours are still on the terminal. */
+	modes_left = !stopped;
+	end_if_orphaned();
 	cont_pending = 0;	/* ours, from the wait's own stops */
 	if (stop_signal) {
 		suspended = !in_foreground();
 		return false;
 	}
 	taken = false;
+	modes_left = false;
 	mousemask(0, &mask);
 	take_terminal(mask);
 	return true;
@@ -366,10 +385,13 @@ bool ui_term_suspend(void)
 	sigset_t set;
 
 	if (!tstp_pending) {
-		if (!cont_pending)
+		/* (one look at the terminal's foreground: two system calls) */
+		bool stopped = cont_pending;
+
+		if (!active || suspended || (!stopped && in_foreground()))
 			return false;
 		cont_pending = 0;
-		return active && !suspended && resume_taken();
+		return resume_taken(stopped);
 	}
 	tstp_pending = 0;
 	if (!active || suspended)
@@ -393,8 +415,7 @@ bool ui_term_suspend(void)
 	/* (Orphaned while stopped, the kernel sends SIGHUP: a stop signal.
 	 * Orphaned while it ran in the background, nothing: it ends as if
 	 * it had, the terminal out of its reach for good.) */
-	if (!stop_signal && wait_foreground() == FG_ORPHANED)
-		stop_signal = SIGHUP;
+	end_if_orphaned();
 	cont_pending = 0;	/* the SIGCONT of this stop */
 	if (stop_signal) {
 		suspended = true;
@@ -683,13 +704,17 @@ void ui_term_close(void)
 	if (suspended)
 		signal(SIGTTOU, SIG_IGN);
 	if (suspended && taken && reset_len) {
-		/* Stopped without giving the terminal back (SIGSTOP), then
-		 * ended from the background: the alternate screen and the
-		 * mouse are still on under the shell, which has set its own
-		 * modes already. They are turned off; the modes are left. */
+		/* The terminal taken without our giving it back, and ended
+		 * from the background: the alternate screen and the mouse are
+		 * still on under the shell. They are turned off (SIGTTOU
+		 * ignored: a write and a mode change from the background go
+		 * through). The terminal's modes are the shell's again after
+		 * a stop; after a subshell's end they are still ours. */
 		ssize_t unused = write(STDOUT_FILENO, reset_seq, reset_len);
 
 		(void)unused;
+		if (modes_left && have_tio)
+			tcsetattr(STDIN_FILENO, TCSANOW, &saved_tio);
 	}
 	if (!suspended) {
 		mousemask(0, NULL);
@@ -710,8 +735,13 @@ void ui_term_close(void)
 	restore_signals();
 	if (suspended)
 		signal(SIGTTOU, SIG_IGN);	/* for the summary still to come */
+	if (orphaned)
+		fprintf(stderr, "tcpscope: the terminal went to another job, and no shell can bring "
+			"this one back to the foreground (its group is orphaned): ended\n");
 	suspended = false;
 	taken = false;
+	orphaned = false;
+	modes_left = false;
 	cont_pending = 0;
 	tstp_pending = 0;
 	reset_len = 0;

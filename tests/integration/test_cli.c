@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -806,6 +807,58 @@ static void test_help_and_version(void **state)
 	run_result_free(&r);
 }
 
+/*
+ * A test whose assertion fails leaves through cmocka's longjmp, past its
+ * scope_cleanup(): the monitors it started are killed and their directories
+ * removed when the test binary exits. Here a child starts one (a replay of
+ * a FIFO nobody writes: it waits) and exits without cleaning up, as a failed
+ * test's binary does. Until 2026-12-06 each such failure left a
+ * /tmp/tcpscope-test-* directory behind.
+ */
+static void test_failed_test_leaves_nothing(void **state)
+{
+	char tmp[] = "/tmp/tcpscope-fifo-XXXXXX", fifo[64], line[128] = "", dir[64] = "";
+	struct stat sb;
+	int p[2], st, mon = 0;
+	ssize_t n;
+	pid_t c;
+
+	(void)state;
+	assert_non_null(mkdtemp(tmp));
+	snprintf(fifo, sizeof(fifo), "%s/fifo", tmp);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	assert_int_equal(pipe(p), 0);
+	c = fork();
+	assert_true(c >= 0);
+	if (c == 0) {
+		const char *argv[] = { "-o", "csv", "--replay", fifo, NULL };
+		struct scope sc;
+
+		close(p[0]);
+		if (scope_start(&sc, argv, false))
+			_exit(2);
+		dprintf(p[1], "%d %s\n", (int)sc.pid, sc.dir);
+		exit(1);	/* no scope_cleanup(), as after a failed assertion */
+	}
+	close(p[1]);
+	n = read(p[0], line, sizeof(line) - 1);
+	close(p[0]);
+	assert_int_equal(waitpid(c, &st, 0), c);
+	unlink(fifo);
+	rmdir(tmp);
+	assert_true(n > 0);
+	assert_int_equal(sscanf(line, "%d %63s", &mon, dir), 2);
+	assert_true(mon > 0);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 1);
+	if (stat(dir, &sb) == 0)
+		fail_msg("%s left behind", dir);
+	assert_int_equal(errno, ENOENT);
+	/* and the monitor, killed and reaped by the child before it ended */
+	assert_int_equal(kill(mon, 0), -1);
+	assert_int_equal(errno, ESRCH);
+}
+
 int main(void)
 {
 	static const struct CMUnitTest good[] = {
@@ -819,6 +872,7 @@ int main(void)
 		cmocka_unit_test(test_replay_hostile_formats),
 		cmocka_unit_test(test_stream_writes_in_big_pieces),
 		cmocka_unit_test(test_help_and_version),
+		cmocka_unit_test(test_failed_test_leaves_nothing),
 	};
 	struct CMUnitTest tests[ARRAY_LEN(cases) + ARRAY_LEN(good)];
 	size_t n = 0;

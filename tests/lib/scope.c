@@ -80,6 +80,54 @@ static bool reap(struct scope *sc, int flags)
 	return false;
 }
 
+/*
+ * The scopes started and not yet cleaned up. A test whose assertion fails
+ * leaves through cmocka's longjmp, past its scope_cleanup(): at exit, what is
+ * left here is killed and its directory removed (the struct scope itself
+ * was on the failed test's stack: only copies are kept).
+ */
+#define LIVE_MAX 32
+static struct scope live[LIVE_MAX];
+static bool live_hooked;
+
+static void live_forget(const struct scope *sc)
+{
+	for (int i = 0; i < LIVE_MAX; i++)
+		if (live[i].dir[0] && !strcmp(live[i].dir, sc->dir))
+			memset(&live[i], 0, sizeof(live[i]));
+}
+
+static void live_sweep(void)
+{
+	for (int i = 0; i < LIVE_MAX; i++) {
+		struct scope *sc = &live[i];
+
+		if (!sc->dir[0])
+			continue;
+		/* Only a child not reaped yet: a number reaped may be another
+		 * process's by now. */
+		if (sc->pid > 0 && waitpid(sc->pid, NULL, WNOHANG) == 0 &&
+		    kill(sc->pid, SIGKILL) == 0)
+			waitpid(sc->pid, NULL, 0);
+		unlink(sc->out_path);
+		unlink(sc->err_path);
+		rmdir(sc->dir);
+		memset(sc, 0, sizeof(*sc));
+	}
+}
+
+static void live_add(const struct scope *sc)
+{
+	if (!live_hooked)
+		live_hooked = atexit(live_sweep) == 0;
+	for (int i = 0; i < LIVE_MAX; i++) {
+		if (!live[i].dir[0]) {
+			live[i] = *sc;
+			return;
+		}
+	}
+}
+
 int scope_start(struct scope *sc, const char *const argv[], bool wait_attached)
 {
 	const char *args[64];
@@ -102,8 +150,12 @@ int scope_start(struct scope *sc, const char *const argv[], bool wait_attached)
 
 	fflush(NULL);
 	sc->pid = fork();
-	if (sc->pid < 0)
+	if (sc->pid < 0) {
+		rmdir(sc->dir);
 		return -1;
+	}
+	if (sc->pid > 0)
+		live_add(sc);
 	if (sc->pid == 0) {
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		fd = open(sc->out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
@@ -250,6 +302,7 @@ void scope_cleanup(struct scope *sc)
 		unlink(sc->out_path);
 		unlink(sc->err_path);
 		rmdir(sc->dir);
+		live_forget(sc);
 	}
 	memset(sc, 0, sizeof(*sc));
 }

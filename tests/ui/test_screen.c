@@ -1438,6 +1438,10 @@ static void test_stopped_by_signal(void **state)
  * shell can bring it to the foreground, and SIGTTIN does not stop an
  * orphaned process group. It says so in one line and exits 1, without
  * touching the terminal. Until 2026-12-06 it waited, silently, forever.
+ * Started a moment before the subshell ends, it finds the terminal still
+ * its group's and draws; the shell then takes the terminal back, for good:
+ * the monitor ends as on SIGHUP, saying why, with the alternate screen and
+ * the mouse off. Until 2026-12-06 it went on drawing over the shell.
  */
 static void test_orphaned_background(void **state)
 {
@@ -1446,10 +1450,11 @@ static void test_orphaned_background(void **state)
 
 	job_control_shell(c);
 	/* (a shell gives a job it does not control /dev/null for stdin: the
-	 * terminal is given back explicitly) */
+	 * terminal is given back explicitly; the monitor starts once the
+	 * subshell has ended) */
 	snprintf(cmd, sizeof(cmd),
-		 "clear; ( (%s --replay %s </dev/tty; echo EXIT=$?) & ); echo STARTED-$((6*7))",
-		 tcpscope, fixture);
+		 "clear; ( (sleep 0.5; %s --replay %s </dev/tty; echo EXIT=$?) & ); "
+		 "echo STARTED-$((6*7))", tcpscope, fixture);
 	tmux_line(&c->t, cmd);
 	assert_true(tmux_wait_text(&c->t, "STARTED-42"));
 	if (!tmux_wait_text(&c->t, "EXIT=1")) {
@@ -1461,6 +1466,26 @@ static void test_orphaned_background(void **state)
 					   "shell can bring this one to the foreground"));
 	assert_null(strstr(c->t.screen, "F10Quit"));
 	assert_restored(&c->t, "orphaned &");
+	/* the monitor up while the subshell lasts, then the shell's again */
+	snprintf(cmd, sizeof(cmd),
+		 "clear; ( (%s --replay %s </dev/tty; echo EXIT=$?) & sleep 2 ); "
+		 "echo ENDED-$((6*7))", tcpscope, fixture);
+	tmux_line(&c->t, cmd);
+	assert_true(tmux_wait_text(&c->t, "F10Quit"));
+	if (!tmux_wait_text(&c->t, "EXIT=0")) {
+		dump_pane_procs(c);
+		fail_msg("a monitor whose terminal the shell took back for good did not end");
+	}
+	tmux_capture(&c->t, false);
+	if (!strstr(c->t.screen, "tcpscope: the terminal went to another job, and no shell can") ||
+	    !strstr(c->t.screen, "tcpscope: 244 sessions, 0 missed"))
+		fail_msg("no word of why the monitor ended:\n%s", c->t.screen);
+	assert_null(strstr(c->t.screen, "F10Quit"));
+	assert_false(pane_alternate(c));
+	/* bash took the terminal's modes, the monitor's, as its own when its
+	 * job (the subshell) ended: they are the shell's to set back */
+	tmux_line(&c->t, "stty sane");
+	assert_restored(&c->t, "orphaned after it drew");
 }
 
 /* Terminals that lack what the screen uses: one without cursor addressing
