@@ -593,6 +593,9 @@ def main():
     ap.add_argument("--saturated", default="4x2",
                     help="CLIENTSxSERVERS: the rounds again with a load that keeps every CPU busy "
                          "(the default load's single server thread leaves some idle); 'none' skips")
+    ap.add_argument("--first-load", action=argparse.BooleanOptionalAction, default=True,
+                    help="the rounds of the first load (2 client threads, 1 server thread); "
+                         "--no-first-load runs the busy load's alone")
     ap.add_argument("--floor", action=argparse.BooleanOptionalAction, default=True,
                     help="a third traced run each round with the programs returning at once "
                          "(the kernel's own cost of the tracepoints: tcpscope's floor)")
@@ -638,7 +641,8 @@ def main():
     res = {"rounds": None, "rounds_saturated": None, "history_sweep": [], "long_run": None,
            "ui_latency": None, "params": vars(args), "kernel": os.uname().release,
            "cpus": os.cpu_count()}
-    phases = [("rounds", "the rounds", "rounds", lambda: run_rounds(args, lg, tmp)),
+    phases = [("rounds", "the rounds", "rounds",
+               lambda: run_rounds(args, lg, tmp) if args.first_load else None),
               ("rounds_saturated", "the busy load's rounds", "rounds",
                lambda: run_rounds(args, Loadgen(args.loadgen, args.conns, args.c2s, args.s2c,
                                                 *sat), tmp) if sat else None),
@@ -674,8 +678,9 @@ def main():
 
     print(f"\ntcpscope benchmark — {res['date']}, kernel {res['kernel']}, {res['cpus']} CPUs")
     print(f"load: {args.conns} loopback connections x {args.rounds} rounds, {args.c2s} B up / "
-          f"{args.s2c} B down, {args.concurrency} client threads, 1 server thread; medians "
-          "(min–max)\n")
+          f"{args.s2c} B down, " + (f"{args.concurrency} client threads, 1 server thread"
+                                    if args.first_load else "the busy load alone")
+          + "; medians (min–max)\n")
     if rounds:
         print_rounds(args, rounds)
     if rounds_sat:
