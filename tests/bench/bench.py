@@ -425,6 +425,10 @@ def run_rounds(args, lg, tmp):
             port = free_port()
             tracer = {"headless": Headless, "ui": Tui, "floor": Floor}[mode](args.tcpscope, tmp)
             tracer.start(port)
+            # The watching measured, not the first moments after an attach:
+            # a load started at once ran 2-4 % slower for the floor's empty
+            # programs alone (FINDINGS.md, 2026-12-06, day).
+            time.sleep(args.settle)
             cpu0 = proc_cpu_s(tracer.pid)
             fds = tracer_prog_fds()
             try:
@@ -596,6 +600,10 @@ def main():
     ap.add_argument("--first-load", action=argparse.BooleanOptionalAction, default=True,
                     help="the rounds of the first load (2 client threads, 1 server thread); "
                          "--no-first-load runs the busy load's alone")
+    ap.add_argument("--settle", type=float, default=0.5,
+                    help="seconds between a tracer's start (attached, open sessions looked for, "
+                         "the monitor's first screen) and its measured run (default 0.5; "
+                         "0 starts the load at once)")
     ap.add_argument("--floor", action=argparse.BooleanOptionalAction, default=True,
                     help="a third traced run each round with the programs returning at once "
                          "(the kernel's own cost of the tracepoints: tcpscope's floor)")
@@ -616,6 +624,8 @@ def main():
     if args.quick:
         args.rounds, args.conns, args.sweep_conns = 1, 5000, 20000
         args.history_sweep, args.long_seconds, args.latency_seconds = [1000, 100000], 5, 5
+    if not 0 <= args.settle <= 60:
+        sys.exit(f"bench: bad --settle {args.settle}: expected 0 to 60 seconds")
     if os.geteuid() != 0:
         sys.exit("bench: needs root (it loads BPF)")
     if NR_BPF is None:
