@@ -31,7 +31,14 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 t() { tmux -L "$sock" "$@"; }
-cleanup() { t kill-server 2>/dev/null || true; rm -rf "$work"; }
+# (tmux leaves its socket file behind when its server ends)
+cleanup() {
+	local p
+	p=$(t display-message -p '#{socket_path}' 2>/dev/null) || p=
+	t kill-server 2>/dev/null || true
+	case $p in */"$sock") rm -f -- "$p" ;; esac
+	rm -rf "$work"
+}
 trap cleanup EXIT
 
 # Poll the pane until it shows $1 (10 s at most).

@@ -47,7 +47,9 @@ cleanup() {
 	for p in $pid_a $pid_b $pid_load; do
 		kill -CONT "$p" 2>/dev/null; kill -9 "$p" 2>/dev/null
 	done
+	sock_path=$(tmux -L "$sock" display-message -p '#{socket_path}' 2>/dev/null)
 	tmux -L "$sock" kill-server 2>/dev/null
+	case $sock_path in */"$sock") rm -f -- "$sock_path" ;; esac	# tmux leaves it behind
 	rm -rf -- "$dir"
 }
 trap cleanup EXIT

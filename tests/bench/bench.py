@@ -319,19 +319,30 @@ class Tui:
         # work (the walk for open sessions, the history's memory) finish.
         wait_for(lambda: os.path.exists(self.timing) and "started" in open(self.timing).read(), 15)
 
+    def kill_server(self):
+        """End the pane's tmux server, and remove the socket file tmux (3.3)
+        leaves behind."""
+        path = self.tmux("display-message", "-p", "#{socket_path}", check=False).strip()
+        self.tmux("kill-server", check=False)
+        wait_for(lambda: subprocess.run(["tmux", "-L", self.sock, "has-session"],
+                                        capture_output=True).returncode != 0, 5)
+        if path.startswith("/") and path.endswith("/" + self.sock):
+            try:
+                os.unlink(path)
+            except FileNotFoundError:
+                pass
+
     def stop(self):
         self.tmux("send-keys", "q", check=False)
         wait_for(lambda: process_gone(self.pid), 10)
         time.sleep(0.1)
-        self.tmux("kill-server", check=False)
-        wait_for(lambda: subprocess.run(["tmux", "-L", self.sock, "has-session"],
-                                        capture_output=True).returncode != 0, 5)
+        self.kill_server()
         LIVE.discard(self)
         return summary_counts(open(self.err).read())
 
     def kill(self):
         pid = getattr(self, "pid", None)
-        self.tmux("kill-server", check=False)
+        self.kill_server()
         if pid:
             try:
                 os.kill(pid, signal.SIGKILL)

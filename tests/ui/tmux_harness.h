@@ -258,11 +258,18 @@ static inline void tmux_stop(struct tmux *t)
 {
 	pid_t procs[TMUX_MAX_PROCS];
 	int nprocs = 0;
-	char rm[300];
+	char rm[300], sock_path[512] = "";
 
 	if (t->up) {
 		nprocs = tmux_pane_procs(t, procs, TMUX_MAX_PROCS);
+		/* tmux (3.3) leaves its socket file behind when its server ends */
+		if (tmux_cmd(t, sock_path, sizeof(sock_path), "display-message", "-p",
+			     "#{socket_path}", NULL))
+			sock_path[0] = '\0';
+		sock_path[strcspn(sock_path, "\n")] = '\0';
 		tmux_cmd(t, NULL, 0, "kill-server", NULL);
+		if (sock_path[0] == '/' && strstr(sock_path, t->sock))
+			unlink(sock_path);
 	}
 	t->up = false;
 	for (uint64_t end = tmux_now_ms() + 10000; nprocs > 0;) {
