@@ -113,6 +113,11 @@ void csv_write_text_cell(FILE *f, const char *s)
 	write_cell(f, s, csv_needs_guard(s));
 }
 
+char *csv_put_text_cell(char *p, const char *s)
+{
+	return p + put_cell(p, s, strlen(s), csv_needs_guard(s));
+}
+
 int csv_write_header(FILE *f, enum view_kind kind)
 {
 	size_t i, n;
@@ -126,7 +131,7 @@ int csv_write_header(FILE *f, enum view_kind kind)
 		csv_write_cell(f, cols[i].name);
 	}
 	putc('\n', f);
-	return ferror(f) ? -EIO : 0;
+	return ferror_unlocked(f) ? -EIO : 0;
 }
 
 /* An untrusted cell formatted at `at` (len bytes, NUL-terminated): guarded
@@ -168,7 +173,7 @@ int csv_write_row_by_columns(FILE *f, enum view_kind kind, const void *row)
 	}
 	line[k++] = '\n';
 	fwrite_unlocked(line, 1, k, f);
-	return ferror(f) ? -EIO : 0;
+	return ferror_unlocked(f) ? -EIO : 0;
 }
 
 /*
@@ -238,51 +243,99 @@ static char *put_comm_cell(char *p, const char *comm)
 	return p + n;
 }
 
-/* One session's CSV row at line, without the newline; its length. */
-static size_t session_row(char *line, const struct session *s)
+/*
+ * A cell's opening: the separator, and in JSON the name (and a string's
+ * opening quote).
+ */
+static char *cell_open(char *p, unsigned int i, bool json, bool str)
+{
+	if (i)
+		*p++ = ',';
+	if (json) {
+		*p++ = '"';
+		p = put_name(p, session_names[i]);
+		*p++ = '"';
+		*p++ = ':';
+		if (str)
+			*p++ = '"';
+	}
+	return p;
+}
+
+static char *cell_close(char *p, bool json, bool str)
+{
+	if (json && str)
+		*p++ = '"';
+	return p;
+}
+
+#define NUM(i, put)	(p = cell_open(p, i, json, false), p = (put))
+#define STR(i, put)	(p = cell_open(p, i, json, true), p = (put), p = cell_close(p, json, true))
+
+/*
+ * One session's row at line, without the newline or JSON's braces; its
+ * length. CSV: the cells. JSON: "name":value pairs, the same text (the name
+ * escaped as a JSON string; a family that is not a number is null), as
+ * json_session() in stream.c builds them from the columns.
+ */
+static size_t session_row(char *line, const struct session *s, bool json)
 {
 	char *p = line;
 
-	p = fmt_put_time_iso(p, s->end_ns);
-	*p++ = ',';
-	p = fmt_put_u64(p, s->pid);
-	*p++ = ',';
-	p = put_comm_cell(p, s->comm);
-	*p++ = ',';
-	*p++ = s->family == AF_INET ? '4' : s->family == AF_INET6 ? '6' : '?';
-	*p++ = ',';
-	p = fmt_put_addr(p, &s->laddr, s->family);
-	*p++ = ',';
-	p = fmt_put_u64(p, s->lport);
-	*p++ = ',';
-	p = fmt_put_addr(p, &s->raddr, s->family);
-	*p++ = ',';
-	p = fmt_put_u64(p, s->rport);
-	*p++ = ',';
-	p = fmt_put_u64(p, s->tx_bytes);
-	*p++ = ',';
-	p = fmt_put_u64(p, s->rx_bytes);
-	*p++ = ',';
-	p = fmt_put_ms3(p, s->dur_us);
-	*p++ = ',';
-	p = fmt_put_time_iso(p, s->start_ns);
-	*p++ = ',';
-	p = fmt_put_u64(p, s->srtt_us);
-	*p++ = ',';
-	p = fmt_put_u64(p, s->retrans);
-	*p++ = ',';
-	p = fmt_put_u64(p, s->handshake_us);
-	*p++ = ',';
-	p = put_name(p, session_dir_name(s->dir));
-	*p++ = ',';
-	p = put_name(p, session_closer_name(s->closer));
-	*p++ = ',';
-	p = put_name(p, session_cause_name(s->cause));
-	*p++ = ',';
+	STR(0, fmt_put_time_iso(p, s->end_ns));
+	NUM(1, fmt_put_u64(p, s->pid));
+	if (json) {
+		char esc[FMT_COMM_ESC_LEN];
+
+		p = cell_open(p, 2, json, false);
+		fmt_comm_escape(s->comm, esc, sizeof(esc));
+		p = fmt_put_json_string(p, esc);
+	} else {
+		p = cell_open(p, 2, json, false);
+		p = put_comm_cell(p, s->comm);
+	}
+	p = cell_open(p, 3, json, false);
+	if (s->family == AF_INET || s->family == AF_INET6)
+		*p++ = s->family == AF_INET ? '4' : '6';
+	else if (json)
+		p = put_name(p, "null");
+	else
+		*p++ = '?';
+	STR(4, fmt_put_addr(p, &s->laddr, s->family));
+	NUM(5, fmt_put_u64(p, s->lport));
+	STR(6, fmt_put_addr(p, &s->raddr, s->family));
+	NUM(7, fmt_put_u64(p, s->rport));
+	NUM(8, fmt_put_u64(p, s->tx_bytes));
+	NUM(9, fmt_put_u64(p, s->rx_bytes));
+	NUM(10, fmt_put_ms3(p, s->dur_us));
+	STR(11, fmt_put_time_iso(p, s->start_ns));
+	NUM(12, fmt_put_u64(p, s->srtt_us));
+	NUM(13, fmt_put_u64(p, s->retrans));
+	NUM(14, fmt_put_u64(p, s->handshake_us));
+	STR(15, put_name(p, session_dir_name(s->dir)));
+	STR(16, put_name(p, session_closer_name(s->closer)));
+	STR(17, put_name(p, session_cause_name(s->cause)));
+	p = cell_open(p, 18, json, false);
 	*p++ = s->flags & SESS_PID_UNCERTAIN ? '0' : '1';
-	*p++ = ',';
+	p = cell_open(p, 19, json, false);
 	*p++ = s->flags & SESS_PARTIAL ? '1' : '0';
 	return (size_t)(p - line);
+}
+
+#undef NUM
+#undef STR
+
+size_t csv_session_json(char *line, const struct session *s)
+{
+	size_t k;
+
+	if (!session_row_ok())
+		return 0;
+	line[0] = '{';
+	k = 1 + session_row(line + 1, s, true);
+	line[k++] = '}';
+	line[k++] = '\n';
+	return k;
 }
 
 int csv_write_row(FILE *f, enum view_kind kind, const void *row)
@@ -292,10 +345,10 @@ int csv_write_row(FILE *f, enum view_kind kind, const void *row)
 
 	if (kind != VIEW_SESSIONS || !session_row_ok())
 		return csv_write_row_by_columns(f, kind, row);
-	k = session_row(line, row);
+	k = session_row(line, row, false);
 	line[k++] = '\n';
 	fwrite_unlocked(line, 1, k, f);
-	return ferror(f) ? -EIO : 0;
+	return ferror_unlocked(f) ? -EIO : 0;
 }
 
 int csv_write_view(FILE *f, const struct view *v)

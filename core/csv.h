@@ -25,6 +25,8 @@
 void csv_write_cell(FILE *f, const char *s);
 /* Write one cell of untrusted text: neutralised if needed, then quoted if needed. */
 void csv_write_text_cell(FILE *f, const char *s);
+/* The same at p (room for 2 * strlen(s) + 3 bytes); the end of the cell. */
+char *csv_put_text_cell(char *p, const char *s);
 /* Would csv_write_text_cell() add a leading quote to s? */
 bool csv_needs_guard(const char *s);
 /* s without the leading quote csv_write_text_cell() added (s itself if none). */
@@ -39,6 +41,11 @@ int csv_write_row(FILE *f, enum view_kind kind, const void *row);
 /* The same through the columns' own formatting, column by column (what the
  * tests hold the direct Sessions row to). */
 int csv_write_row_by_columns(FILE *f, enum view_kind kind, const void *row);
+/* A session as a JSON object, its line feed included, at line (STREAM_ROW_MAX
+ * bytes): the Sessions columns' names and text, numbers as numbers, formatted
+ * as the direct row is. Its length; 0 while the columns are not the ones it
+ * knows (then build it from the columns). */
+size_t csv_session_json(char *line, const struct session *s);
 /* Header and every row of the view in its order. 0 or -EIO. */
 int csv_write_view(FILE *f, const struct view *v);
 

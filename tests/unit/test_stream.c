@@ -2,11 +2,15 @@
 /* Unit tests: core/stream.c (tcplife text, CSV and JSON lines). */
 #include "tests/unit/helpers.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/socket.h>
 #include <time.h>
 
+#include "core/columns.h"
 #include "core/csv.h"
+#include "core/fmt.h"
 #include "core/stream.h"
 
 static char *render(const struct stream_opts *o, const struct session *s, size_t n,
@@ -341,6 +345,206 @@ static void test_row_max(void **state)
 	assert_true(700 < STREAM_ROW_MAX);
 }
 
+/* ---- the reference: rows as the stream wrote them through stdio, piece by
+ * piece (until 2026-12-06), and JSON from the Sessions columns ---------- */
+
+static void ref_put_comm(FILE *f, const char *comm, size_t width)
+{
+	char esc[FMT_COMM_ESC_LEN];
+	size_t cols, bytes;
+
+	fmt_comm_escape(comm, esc, sizeof(esc));
+	bytes = fmt_cut_cols(esc, width, &cols);
+	fwrite(esc, 1, bytes, f);
+	for (; cols < width; cols++)
+		putc(' ', f);
+}
+
+static void ref_time_columns(FILE *f, const struct stream_opts *o, const struct session *s,
+			     uint64_t first_end_ns)
+{
+	bool csv = o->fmt == STREAM_LIFECSV;
+
+	if (o->time_hms) {
+		char hms[FMT_TIME_HMS_LEN];
+
+		fmt_time_hms(s->end_ns, hms, sizeof(hms));
+		fprintf(f, csv ? "%s," : "%-8s ", hms);
+	}
+	if (o->time_s) {
+		bool neg = s->end_ns < first_end_ns;
+		uint64_t d = neg ? first_end_ns - s->end_ns : s->end_ns - first_end_ns;
+		char ts[40];
+
+		snprintf(ts, sizeof(ts), "%s%llu.%06llu", neg ? "-" : "",
+			 (unsigned long long)(d / NS_PER_SEC),
+			 (unsigned long long)(d % NS_PER_SEC / 1000));
+		fprintf(f, csv ? "%s," : "%-9s ", ts);
+	}
+}
+
+static void ref_text(FILE *f, const struct stream_opts *o, const struct session *s,
+		     uint64_t first_end_ns)
+{
+	char laddr[FMT_ADDR_LEN], raddr[FMT_ADDR_LEN], ms[48], esc[FMT_COMM_ESC_LEN];
+	unsigned long long hundredths;
+
+	fmt_addr(&s->laddr, s->family, laddr, sizeof(laddr));
+	fmt_addr(&s->raddr, s->family, raddr, sizeof(raddr));
+	hundredths = s->dur_us / 10 + (s->dur_us % 10 >= 5);
+	snprintf(ms, sizeof(ms), "%llu.%02llu", hundredths / 100, hundredths % 100);
+	ref_time_columns(f, o, s, first_end_ns);
+	if (o->fmt == STREAM_LIFECSV) {
+		fprintf(f, "%u,", s->pid);
+		fmt_comm_escape(s->comm, esc, sizeof(esc));
+		csv_write_text_cell(f, esc);
+		fprintf(f, ",%s,%s,%u,%s,%u,%" PRIu64 ",%" PRIu64 ",%s\n",
+			s->family == AF_INET6 ? "6" : "4", laddr, s->lport, raddr, s->rport,
+			s->tx_bytes / 1024, s->rx_bytes / 1024, ms);
+		return;
+	}
+	if (s->pid == 0 && !s->comm[0]) {
+		fprintf(f, "%-5s %-*s", "-", o->wide ? 16 : 10, "?");
+	} else {
+		fprintf(f, "%-5u ", s->pid);
+		ref_put_comm(f, s->comm, o->wide ? 16 : 10);
+	}
+	if (o->wide)
+		fprintf(f, " %-2s %-26s %-5u %-26s %-5u %6" PRIu64 " %6" PRIu64 " %s\n",
+			s->family == AF_INET6 ? "6" : "4", laddr, s->lport, raddr, s->rport,
+			s->tx_bytes / 1024, s->rx_bytes / 1024, ms);
+	else
+		fprintf(f, " %-15s %-5u %-15s %-5u %5" PRIu64 " %5" PRIu64 " %s\n", laddr,
+			s->lport, raddr, s->rport, s->tx_bytes / 1024, s->rx_bytes / 1024, ms);
+}
+
+static void ref_json(FILE *f, const struct session *s)
+{
+	size_t i, n;
+	const struct column *cols = columns_for(VIEW_SESSIONS, &n);
+	char cell[COL_TEXT_LEN];
+
+	putc('{', f);
+	for (i = 0; i < n; i++) {
+		bool num = true;
+		const char *c;
+
+		if (i)
+			putc(',', f);
+		fmt_json_string(f, cols[i].name);
+		putc(':', f);
+		cols[i].format(s, cell, sizeof(cell), FMT_EXACT);
+		for (c = cell; *c; c++)
+			num = num && ((*c >= '0' && *c <= '9') || *c == '.');
+		if (cols[i].type != COLT_NUMBER)
+			fmt_json_string(f, cell);
+		else
+			fputs(num && cell[0] ? cell : "null", f);
+	}
+	fputs("}\n", f);
+}
+
+static char *ref_render(const struct stream_opts *o, const struct session *s,
+			uint64_t first_end_ns)
+{
+	static char *buf;
+	static size_t len;
+	FILE *f;
+
+	buf = NULL;
+	len = 0;
+	f = open_memstream(&buf, &len);
+	assert_non_null(f);
+	if (o->fmt == STREAM_JSON)
+		ref_json(f, s);
+	else
+		ref_text(f, o, s, first_end_ns);
+	fclose(f);
+	return buf;
+}
+
+static uint64_t rand_u64(unsigned int *seed)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 0; i < 4; i++)
+		v = v << 16 | (uint64_t)(rand_r(seed) & 0xffff);
+	/* mostly small numbers, as in real rows; sometimes any */
+	switch (rand_r(seed) % 4) {
+	case 0: return v % 10;
+	case 1: return v % 100000;
+	case 2: return v % 10000000000ULL;
+	default: return v;
+	}
+}
+
+/* Random sessions, every format and layout: the rows built whole are the
+ * rows the stream wrote piece by piece, byte for byte, and the JSON objects
+ * are the Sessions columns' text. */
+static void test_rows_match_reference(void **state)
+{
+	static const char *const comms[] = {
+		"curl", "nginx: worker", "", "\x1b[2J", "caf\xc3\xa9\xe6\x97\xa5", "=cmd|x",
+		"a,b\"c", "\xff\xfe", "exactly16chars!!", "\\x41", "'-1",
+	};
+	unsigned int seed = 2026;
+	int iter;
+
+	for (iter = 0; iter < 20000; iter++) {
+		struct session s = tcplife_example(iter % 3);
+		struct stream_opts o = {
+			.fmt = (enum stream_format)(rand_r(&seed) % 4),
+			.wide = rand_r(&seed) & 1, .time_s = rand_r(&seed) & 1,
+			.time_hms = rand_r(&seed) & 1,
+		};
+		uint64_t first = T0_NS + (uint64_t)(rand_r(&seed) % 5000) * 1000000ULL - 2500000000ULL;
+		char *got, *want;
+
+		if (o.fmt == STREAM_CSV)
+			o.fmt = STREAM_TEXT;
+		if (rand_r(&seed) % 4 == 0) {
+			int k, len = rand_r(&seed) % SESSION_COMM_LEN;
+
+			memset(s.comm, 0, sizeof(s.comm));
+			for (k = 0; k < len; k++)
+				s.comm[k] = (char)(1 + rand_r(&seed) % 255);
+		} else {
+			snprintf(s.comm, sizeof(s.comm), "%s", comms[rand_r(&seed) % ARRAY_LEN(comms)]);
+		}
+		s.pid = rand_r(&seed) % 3 ? (uint32_t)rand_u64(&seed) : 0;
+		s.family = (uint16_t[]){ AF_INET, AF_INET6, 0 }[rand_r(&seed) % 3];
+		if (s.family == AF_INET6) {
+			addr_v6(&s.laddr, rand_r(&seed) & 1 ? "::1" : "2001:db8:ffff:1:2:3:4:5");
+			addr_v6(&s.raddr, rand_r(&seed) & 1 ? "fe80::1" : "::ffff:10.1.2.3");
+		} else {
+			addr_v4(&s.laddr, (uint8_t)rand_r(&seed), (uint8_t)rand_r(&seed), 0, 1);
+			addr_v4(&s.raddr, 127, 0, (uint8_t)rand_r(&seed), (uint8_t)rand_r(&seed));
+		}
+		s.lport = (uint16_t)rand_r(&seed);
+		s.rport = (uint16_t)rand_r(&seed);
+		s.tx_bytes = rand_u64(&seed);
+		s.rx_bytes = rand_u64(&seed);
+		s.dur_us = rand_u64(&seed);
+		s.end_ns = T0_NS + rand_u64(&seed) % (100 * NS_PER_SEC);
+		s.start_ns = rand_r(&seed) % 8 ? s.end_ns - s.dur_us * 1000 % s.end_ns : rand_u64(&seed);
+		s.srtt_us = (uint32_t)rand_u64(&seed);
+		s.retrans = (uint32_t)rand_u64(&seed);
+		s.handshake_us = (uint32_t)rand_u64(&seed);
+		s.dir = (uint8_t)(rand_r(&seed) % 5);
+		s.closer = (uint8_t)(rand_r(&seed) % 5);
+		s.cause = (uint8_t)(rand_r(&seed) % 12);
+		s.flags = (uint8_t)rand_r(&seed);
+		got = render(&o, &s, 1, first, false);
+		want = ref_render(&o, &s, first);
+		if (strcmp(got, want) != 0)
+			fail_msg("format %d wide %d -t %d -T %d:\n got  %s want %s", o.fmt, o.wide,
+				 o.time_s, o.time_hms, got, want);
+		free(got);
+		free(want);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -355,6 +559,7 @@ int main(void)
 		cmocka_unit_test(test_json_hostile_comm_always_valid),
 		cmocka_unit_test(test_row_max),
 		cmocka_unit_test(test_text_wide_characters),
+		cmocka_unit_test(test_rows_match_reference),
 	};
 
 	return cmocka_run_group_tests_name("stream", tests, NULL, NULL);
