@@ -213,8 +213,8 @@ class Headless:
     name = "headless"
     env = None
 
-    def __init__(self, tcpscope, tmp):
-        self.tcpscope, self.tmp = tcpscope, tmp
+    def __init__(self, tcpscope, tmp, output=("-o", "csv")):
+        self.tcpscope, self.tmp, self.output = tcpscope, tmp, list(output)
 
     def start(self, port, extra=()):
         self.err = os.path.join(self.tmp, "headless.err")
@@ -224,7 +224,7 @@ class Headless:
         # own, apart from the load's, as the monitor's in its tmux pane.
         # In the load's group the stream cost the busy load about 1 % less
         # (FINDINGS.md, 2026-12-05 morning): not how it is run.
-        self.p = subprocess.Popen([self.tcpscope, "-o", "csv", "-P", str(port), *extra],
+        self.p = subprocess.Popen([self.tcpscope, *self.output, "-P", str(port), *extra],
                                   stdout=subprocess.DEVNULL, stderr=open(self.err, "w"), env=self.env,
                                   start_new_session=True)
         LIVE.add(self)
@@ -472,6 +472,35 @@ def run_rounds(args, lg, tmp):
     return results
 
 
+# The stream's output formats, as a user picks them.
+FORMATS = [("text", ("-o", "text")), ("tcplife -s", ("-s",)), ("csv", ("-o", "csv")),
+           ("json", ("-o", "json"))]
+
+
+def format_cpu(args, lg, tmp):
+    """The stream's CPU per session in each output format (the rounds measure
+    -o csv), interleaved, on the first load; and that every session came out."""
+    out = {name: [] for name, _ in FORMATS}
+    for r in range(args.format_rounds):
+        for name, output in FORMATS[r % len(FORMATS):] + FORMATS[:r % len(FORMATS)]:
+            tracer = Headless(args.tcpscope, tmp, output)
+            port = free_port()
+            tracer.start(port)
+            time.sleep(args.settle)
+            cpu0 = proc_cpu_s(tracer.pid)
+            res = lg.run(port)
+            time.sleep(0.35)    # let the last sessions drain
+            cpu1 = proc_cpu_s(tracer.pid)
+            counts = tracer.stop()
+            expected = 2 * res["connections_ok"]
+            out[name].append({"cpu_us_per_session": (cpu1 - cpu0) * 1e6 / expected,
+                              "expected": expected, "reported": counts[0] if counts else None,
+                              "missed": counts[1] if counts else None})
+        print(f"formats round {r + 1}/{args.format_rounds}: " + ", ".join(
+            f"{n} {out[n][-1]['cpu_us_per_session']:.2f} µs" for n, _ in FORMATS), file=sys.stderr)
+    return out
+
+
 def history_sweep(args, lg, tmp):
     out = []
     for hist in args.history_sweep:
@@ -618,6 +647,8 @@ def main():
     ap.add_argument("--floor", action=argparse.BooleanOptionalAction, default=True,
                     help="a third traced run each round with the programs returning at once "
                          "(the kernel's own cost of the tracepoints: tcpscope's floor)")
+    ap.add_argument("--format-rounds", type=int, default=6,
+                    help="rounds of the stream in each output format (text, -s, csv, json)")
     ap.add_argument("--history-sweep", type=int, nargs="*", default=[1000, 10000, 100000, 1000000])
     ap.add_argument("--sweep-conns", type=int, default=300000)
     ap.add_argument("--long-seconds", type=int, default=60)
@@ -628,13 +659,15 @@ def main():
     ap.add_argument("--procs-marker", default=r"Processes.*\n(?:.*\n)*?.*SESS")
     ap.add_argument("--ports-marker", default=r"PEERS")
     ap.add_argument("--quick", action="store_true", help="one short round of everything")
-    ap.add_argument("--only", default="rounds,sweep,long,latency",
+    ap.add_argument("--only", default="rounds,formats,sweep,long,latency",
                     help="comma list of the parts to run")
     ap.add_argument("--json", help="write the raw results here")
     args = ap.parse_args()
     if args.quick:
-        args.rounds, args.conns, args.sweep_conns = 1, 5000, 20000
+        args.rounds, args.conns, args.sweep_conns, args.format_rounds = 1, 5000, 20000, 1
         args.history_sweep, args.long_seconds, args.latency_seconds = [1000, 100000], 5, 5
+    if args.format_rounds < 0:
+        sys.exit(f"bench: bad --format-rounds {args.format_rounds}: expected 0 or more")
     if not 0 <= args.settle <= 60:
         sys.exit(f"bench: bad --settle {args.settle}: expected 0 to 60 seconds")
     if os.geteuid() != 0:
@@ -659,7 +692,8 @@ def main():
     tmp = tempfile.mkdtemp(prefix="tcpscope-bench-")
     lg = Loadgen(args.loadgen, args.conns, args.c2s, args.s2c, args.concurrency)
     only = args.only.split(",")
-    res = {"rounds": None, "rounds_saturated": None, "history_sweep": [], "long_run": None,
+    res = {"rounds": None, "rounds_saturated": None, "formats": None, "history_sweep": [],
+           "long_run": None,
            "ui_latency": None, "params": vars(args), "kernel": os.uname().release,
            "cpus": os.cpu_count()}
     phases = [("rounds", "the rounds", "rounds",
@@ -667,6 +701,8 @@ def main():
               ("rounds_saturated", "the busy load's rounds", "rounds",
                lambda: run_rounds(args, Loadgen(args.loadgen, args.conns, args.c2s, args.s2c,
                                                 *sat), tmp) if sat else None),
+              ("formats", "the output formats", "formats",
+               lambda: format_cpu(args, lg, tmp) if args.format_rounds > 0 else None),
               ("history_sweep", "the history sweep", "sweep", lambda: history_sweep(args, lg, tmp)),
               ("long_run", "the long run", "long",
                lambda: long_run(args, lg, tmp) if args.long_seconds > 0 else None),
@@ -707,6 +743,17 @@ def main():
     if rounds_sat:
         print(f"\nthe same with every CPU busy: {sat[0]} client threads, {sat[1]} server threads")
         print_rounds(args, rounds_sat)
+    fmts = res["formats"]
+    if fmts:
+        print(f"\nthe stream's CPU per session by output format ({args.format_rounds} rounds of "
+              f"{args.conns} connections, the first load):")
+        for name, _ in FORMATS:
+            rs = fmts[name]
+            rep = [r["reported"] / r["expected"] * 100 if r["reported"] is not None else None
+                   for r in rs]
+            print(f"  {name:<10} {median_range([r['cpu_us_per_session'] for r in rs], '{:.2f}')} µs, "
+                  f"reported {median_range(rep, '{:.3f}')} %, missed "
+                  f"{median_range([r['missed'] for r in rs], '{:.0f}')}")
     if sweep:
         print("\nhistory sweep (UI, RSS after the load):")
     for s in sweep:
@@ -728,7 +775,7 @@ def main():
             print(f"UI key→redraw under max load, {name}: median {statistics.median(xs):.1f} ms, "
                   f"p90 {p90(xs):.1f} ms, max {max(xs):.1f} ms over "
                   f"{len(xs)} keys ({how})")
-    print_targets(rounds, rounds_sat, lat)
+    print_targets(rounds, rounds_sat, lat, fmts)
     if failed:
         sys.exit(f"bench: {failed}; the parts before it are reported above"
                  + (f" and saved in {args.json}" if args.json else ""))
@@ -822,12 +869,16 @@ def target_rows(label, rounds):
     return rows
 
 
-def print_targets(rounds, rounds_sat, lat):
+def print_targets(rounds, rounds_sat, lat, fmts=None):
     rows = []
     if rounds:
         rows += target_rows("first load", rounds)
     if rounds_sat:
         rows += target_rows("busy load", rounds_sat)
+    for name, rs in (fmts or {}).items():
+        cpu = statistics.median(r["cpu_us_per_session"] for r in rs)
+        rows.append((f"stream CPU per session, {name}", f"<= {TARGET_CPU_US['headless']} µs",
+                     f"{cpu:.2f} µs", "met" if cpu <= TARGET_CPU_US["headless"] else "not met"))
     key = (lat or {}).get("control_ms") or (lat or {}).get("samples_ms")
     if key:
         rows.append(("UI key to redraw, p90", f"<= {TARGET_KEY_P90_MS} ms", f"{p90(key):.1f} ms",
