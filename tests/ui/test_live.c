@@ -605,6 +605,64 @@ static void test_live_flood_paces_redraws(void **state)
 	assert_int_equal(last_gap, 100);
 }
 
+/*
+ * Sessions/s with a refresh interval longer than a second: sessions come in
+ * at each drain, 2.5 s apart, yet the figure is the steady rate the sessions
+ * close at. Until 2026-12-06 it counted what the last second's drains
+ * brought: 0 for two seconds, then two and a half seconds' worth.
+ */
+static void test_live_rate_long_interval(void **state)
+{
+	struct server srv;
+	char args[64];
+	double got[40], lo = 1e9, hi = 0, rate;
+	int n = 0, i, sessions = 0;
+	uint64_t t0, next;
+
+	(void)state;
+	start_server(&srv);
+	snprintf(args, sizeof(args), "-P %d --interval 2500", srv.port);
+	if (!start_monitor_with("", args)) {
+		stop_server(&srv);
+		skip();
+	}
+	assert_true(tmux_wait_text(&t, "F10Quit"));
+	/* 10 connections a second (20 sessions) for 11 s; the figure read
+	 * every 0.3 s after the first two drains */
+	t0 = next = tmux_now_ms();
+	while (tmux_now_ms() < t0 + 11000) {
+		one_session(&srv);
+		sessions++;
+		next += 100;
+		while (tmux_now_ms() < next) {
+			const char *p;
+
+			usleep(20 * 1000);
+			if (tmux_now_ms() < t0 + 5500 || n >= (int)(sizeof(got) / sizeof(got[0])) ||
+			    (tmux_now_ms() - t0) % 300 >= 40)
+				continue;
+			p = strstr(tmux_capture(&t, false), "Sessions/s: ");
+			if (p && sscanf(p, "Sessions/s: %lf", &rate) == 1)
+				got[n++] = rate;
+		}
+	}
+	rate = 2.0 * sessions * 1000.0 / (double)(tmux_now_ms() - t0);
+	stop_server(&srv);
+	tmux_keys(&t, "q");
+	assert_true(tmux_wait_text(&t, "EXIT=0"));
+	tmux_stop(&t);
+	for (i = 0; i < n; i++) {
+		lo = got[i] < lo ? got[i] : lo;
+		hi = got[i] > hi ? got[i] : hi;
+	}
+	printf("  %d sessions at %.1f a second; Sessions/s read %d times: %.1f to %.1f\n", 2 * sessions,
+	       rate, n, lo, hi);
+	assert_true(n >= 8);
+	if (lo < 0.6 * rate || hi > 1.4 * rate)
+		fail_msg("Sessions/s from %.1f to %.1f, sessions closing at %.1f a second", lo, hi,
+			 rate);
+}
+
 /* The screen shows how the monitor ended: "EXIT=0", or the status of a
  * death by the signal arg points to (a signal before main() ran). */
 static bool exited_on(const char *screen, const void *arg)
@@ -654,6 +712,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_live_open_before_start, stop_terminal),
 		cmocka_unit_test_teardown(test_live_quit_counts_everything, stop_terminal),
 		cmocka_unit_test_teardown(test_live_flood_paces_redraws, stop_terminal),
+		cmocka_unit_test_teardown(test_live_rate_long_interval, stop_terminal),
 		cmocka_unit_test_teardown(test_live_signal_during_startup, stop_terminal),
 	};
 
