@@ -42,7 +42,6 @@
 struct options {
 	bool stream;			/* -o / -s given */
 	bool dash_o, dash_s;		/* which of them */
-	bool hook_given;
 	struct stream_opts sopts;
 	struct filter filter;
 	double duration_s;		/* 0: until interrupted */
@@ -243,12 +242,30 @@ static const struct option long_opts[] = {
 /* Returns -1 to go on, or an exit code. */
 static int parse_args(int argc, char **argv, struct options *o)
 {
+	unsigned long long given = 0;
 	char err[160];
 	uint64_t v;
 	int c;
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":o:swtTp:L:D:P:46vhV", long_opts, NULL)) != -1) {
+		/* An option of one value given twice: the last one would win
+		 * silently (a second --replay dropped the first file). */
+		if (c >= OPT_DURATION && c < OPT_DURATION + 64 && c != OPT_NO_SEED &&
+		    c != OPT_NO_COLOR) {
+			unsigned long long bit = 1ULL << (c - OPT_DURATION);
+			const struct option *lo = long_opts;
+
+			while (lo->name && lo->val != c)
+				lo++;
+			if (given & bit)
+				return fail_usage("--%s given twice: give one %s", lo->name,
+						  c == OPT_REPLAY ? "file" :
+						  c == OPT_COMM ? "(a part of the name matches)" :
+						  c == OPT_HOOK ? "of auto, tp_btf or tracepoint" :
+						  "value");
+			given |= bit;
+		}
 		switch (c) {
 		case 'o':
 			/* Two layouts asked for: neither may win silently. */
@@ -321,10 +338,6 @@ static int parse_args(int argc, char **argv, struct options *o)
 						  "18446744073709551615", optarg);
 			break;
 		case OPT_COMM:
-			/* One name: a second would replace the first silently. */
-			if (o->filter.comm[0])
-				return fail_usage("--comm given twice: give one (a part of the name "
-						  "matches)");
 			if (!*optarg || filter_set_comm(&o->filter, optarg))
 				return fail_usage("bad --comm '%s': expected 1 to %d characters", optarg,
 						  FILTER_TEXT_LEN - 1);
@@ -346,10 +359,6 @@ static int parse_args(int argc, char **argv, struct options *o)
 			o->interval_ms = v;
 			break;
 		case OPT_HOOK:
-			if (o->hook_given)
-				return fail_usage("--hook given twice: give one of auto, tp_btf or "
-						  "tracepoint");
-			o->hook_given = true;
 			if (!strcmp(optarg, "auto"))
 				o->copts.hook = HOOK_AUTO;
 			else if (!strcmp(optarg, "tp_btf"))
