@@ -532,6 +532,21 @@ static void draw_rows(const struct ui_state *st, const struct ui_figures *fig)
 
 /* ---- status line and function keys ---------------------------------------- */
 
+/* The same, short: for a terminal too narrow for the long one and the text. */
+static const char *prompt_label_short(const struct ui_state *st)
+{
+	switch (st->pkind) {
+	case PK_PIDS: return "PIDs: ";
+	case PK_PORTS: return "Ports: ";
+	case PK_LPORTS: return "Local ports: ";
+	case PK_RPORTS: return "Remote ports: ";
+	case PK_COMM: return "Name: ";
+	case PK_SEARCH: return "Search: ";
+	case PK_EXPORT: return "Export to: ";
+	default: return "> ";
+	}
+}
+
 static const char *prompt_label(const struct ui_state *st, char *buf, size_t len)
 {
 	switch (st->pkind) {
@@ -556,6 +571,15 @@ static void draw_prompt(const struct ui_state *st, const struct ui_figures *fig)
 	const char *text = st->prompt.text;
 	char before[UI_PROMPT_LEN];
 
+	/* What is typed stays in sight: the label is shortened when it would
+	 * leave less room than the text (and 16 columns) need, and left out
+	 * when even the short one would leave fewer than 8. */
+	int need = text_width(text) + 2 < 16 ? 16 : text_width(text) + 2;
+
+	if (cols - text_width(label) < need)
+		label = prompt_label_short(st);
+	if (cols - text_width(label) < 8)
+		label = "";
 	fill_line(y, A_NORMAL);
 	x = put(y, 0, cols, label, ui_term_attr(ST_LABEL) | A_BOLD);
 	room = cols - x - 1;

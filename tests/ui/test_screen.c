@@ -297,6 +297,48 @@ static void test_filter_port(void **state)
 	assert_true(tmux_wait_text(&c->t, "Filter: none"));
 }
 
+/* On a narrow terminal a prompt's label is shortened, so that what is typed
+ * stays in sight (the ports prompt's label alone is 52 columns: at 50, what
+ * was typed was off the screen, and at 40 the label was cut). */
+static void test_prompt_narrow(void **state)
+{
+	struct ctx *c = *state;
+	char line[512];
+	int y;
+
+	start_ui(&c->t, NULL, NULL);
+	tmux_resize(&c->t, 40, 12);
+	assert_true(tmux_wait_text(&c->t, "F1Help"));
+	tmux_keys(&c->t, "o");
+	tmux_type(&c->t, "5432");
+	assert_true(tmux_wait_text(&c->t, "Ports: 5432"));
+	tmux_resize(&c->t, 50, 12);
+	tmux_type(&c->t, ",80");
+	assert_true(tmux_wait_text(&c->t, "Ports: 5432,80"));
+	/* wide enough: the long label, with its example */
+	tmux_resize(&c->t, 100, 20);
+	assert_true(tmux_wait_text(&c->t, "Ports, either side (80,443,8000-8010; empty: any): 5432,80"));
+	tmux_resize(&c->t, 40, 12);
+	assert_true(tmux_wait_text(&c->t, "Ports: 5432,80"));
+	tmux_keys(&c->t, "C-u");
+	tmux_line(&c->t, "5432");
+	assert_true(tmux_wait_text(&c->t, "51 of 244"));
+	/* the export prompt: its text is a path, as long as one likes */
+	tmux_keys(&c->t, "e");
+	tmux_keys(&c->t, "C-u");
+	tmux_type(&c->t, "/tmp/a-rather-long-directory-name/and-file.csv");
+	assert_true(tmux_wait_text(&c->t, "and-file.csv"));
+	assert_true(tmux_settle(&c->t));
+	for (y = 0; y < 12; y++) {
+		tmux_screen_line(&c->t, y, line, sizeof(line));
+		if (strstr(line, "and-file.csv"))
+			break;
+	}
+	assert_true(y < 12);
+	assert_true(strlen(line) <= 40 + 2);
+	tmux_keys(&c->t, "Escape");
+}
+
 static void test_filter_pid_and_family(void **state)
 {
 	struct ctx *c = *state;
@@ -1526,6 +1568,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_switch_views, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sort, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_filter_port, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_prompt_narrow, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_filter_pid_and_family, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_kept_filter, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_processes_cap_said, setup, teardown),
