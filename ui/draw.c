@@ -524,6 +524,9 @@ static void draw_rows(const struct ui_state *st, const struct ui_figures *fig)
 		empty = "No rows match the filter (x clears it).";
 	else if (!fig->live)
 		empty = fig->eof ? "The replay file has no sessions." : "Reading the replay file...";
+	else if (st->paused)
+		empty = fig->arrived ? "Paused before any session closed: Space shows the new ones."
+				     : "Paused: Space resumes.";
 	else
 		empty = st->view == VIEW_SESSIONS ? "Waiting for TCP sessions to close..."
 						  : "Nothing yet: rows appear as sessions close.";

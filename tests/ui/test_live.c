@@ -605,6 +605,37 @@ static void test_live_flood_paces_redraws(void **state)
 	assert_int_equal(last_gap, 100);
 }
 
+/* Paused before the first session closed: the empty table says it is paused
+ * and that sessions came, not that it waits for them (as it did until
+ * 2026-12-06, beside "+2 new"). */
+static void test_live_paused_empty(void **state)
+{
+	struct server srv;
+	char args[64];
+
+	(void)state;
+	start_server(&srv);
+	snprintf(args, sizeof(args), "-P %d", srv.port);
+	if (!start_monitor_with("", args)) {
+		stop_server(&srv);
+		skip();
+	}
+	assert_true(tmux_wait_text(&t, "Waiting for TCP sessions to close"));
+	tmux_keys(&t, "Space");
+	assert_true(tmux_wait_text(&t, "Paused: Space resumes."));
+	one_session(&srv);
+	assert_true(tmux_wait_text(&t, "+2 new"));
+	assert_true(tmux_wait_text(&t, "Paused before any session closed: Space shows the new ones."));
+	assert_true(tmux_wait_gone(&t, "Waiting for TCP sessions"));
+	tmux_keys(&t, "Space");
+	assert_true(tmux_wait(&t, ours_at_least, (const void *)(uintptr_t)1, false, 10000,
+			      "the session's rows"));
+	stop_server(&srv);
+	tmux_keys(&t, "q");
+	assert_true(tmux_wait_text(&t, "EXIT=0"));
+	tmux_stop(&t);
+}
+
 /*
  * Sessions/s with a refresh interval longer than a second: sessions come in
  * at each drain, 2.5 s apart, yet the figure is the steady rate the sessions
@@ -713,6 +744,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_live_quit_counts_everything, stop_terminal),
 		cmocka_unit_test_teardown(test_live_flood_paces_redraws, stop_terminal),
 		cmocka_unit_test_teardown(test_live_rate_long_interval, stop_terminal),
+		cmocka_unit_test_teardown(test_live_paused_empty, stop_terminal),
 		cmocka_unit_test_teardown(test_live_signal_during_startup, stop_terminal),
 	};
 
@@ -731,5 +763,7 @@ int main(void)
 		printf("test_live: skipped: tmux is not installed\n");
 		return 0;
 	}
+	if (getenv("UI_TEST_FILTER"))
+		cmocka_set_test_filter(getenv("UI_TEST_FILTER"));
 	return cmocka_run_group_tests_name("ui live (tmux, BPF)", tests, NULL, NULL);
 }
