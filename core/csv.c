@@ -467,7 +467,13 @@ int csv_export_view(const char *path, const struct view *v, char *err, size_t er
 	}
 	if (fd < 0) {
 		ret = -errno;
-		fmt_err(err, errlen, "cannot create %s: %s", shown, strerror(-ret));
+		/* The file is there: what failed is the new one written beside
+		 * it (as /proc's files, which cannot be replaced). */
+		if (have_old)
+			fmt_err(err, errlen, "cannot replace %s: a new file cannot be created "
+				"beside it: %s", shown, strerror(-ret));
+		else
+			fmt_err(err, errlen, "cannot create %s: %s", shown, strerror(-ret));
 		goto out_free;
 	}
 	/* The file it replaces keeps its permissions, owner and group (the

@@ -767,10 +767,31 @@ static int child_export_ro(void *arg)
 	return 0;
 }
 
+/* The same onto a file that is there (and writable): what cannot be made is
+ * the new file beside it, and the message says so (until 2026-12-06 it said
+ * "cannot create" a file that existed). */
+static int child_export_ro_replace(void *arg)
+{
+	struct export_job *job = arg;
+	struct model m;
+	struct view v;
+	char err[256] = "";
+
+	if (geteuid() == 0 && (setgid(65534) != 0 || setuid(65534) != 0))
+		return 100;
+	build_view(&m, &v, VIEW_SESSIONS);
+	if (csv_export_view(job->path, &v, err, sizeof(err)) != -EACCES)
+		return 101;
+	if (!strstr(err, "cannot replace") || !strstr(err, "beside it: Permission denied"))
+		return 102;
+	return 0;
+}
+
 static void test_export_read_only_dir(void **state)
 {
 	struct export_job job;
-	char dir[128], path[160];
+	char dir[128], path[160], *got;
+	FILE *f;
 
 	snprintf(dir, sizeof(dir), "%s/ro", tmpdir);
 	assert_int_equal(mkdir(dir, 0555), 0);
@@ -780,6 +801,19 @@ static void test_export_read_only_dir(void **state)
 	job.path = path;
 	assert_int_equal(in_child(child_export_ro, &job), 0);
 	assert_int_equal(count_entries(dir), 0);	/* no file, no temporary */
+	/* a file there, writable by anyone: left as it was */
+	snprintf(path, sizeof(path), "%s/old.csv", dir);
+	f = fopen(path, "w");	/* root may, in the read-only directory */
+	assert_non_null(f);
+	fputs("old\n", f);
+	fclose(f);
+	assert_int_equal(chmod(path, 0666), 0);
+	assert_int_equal(in_child(child_export_ro_replace, &job), 0);
+	assert_int_equal(count_entries(dir), 1);
+	got = slurp(path);
+	assert_string_equal(got, "old\n");
+	free(got);
+	assert_int_equal(unlink(path), 0);
 	assert_int_equal(chmod(tmpdir, 0700), 0);
 	assert_int_equal(rmdir(dir), 0);
 }
