@@ -535,7 +535,7 @@ static void draw_rows(const struct ui_state *st, const struct ui_figures *fig)
 
 /* ---- status line and function keys ---------------------------------------- */
 
-/* The same, short: for a terminal too narrow for the long one and the text. */
+/* A prompt's label, short: for a terminal too narrow for prompt_label()'s. */
 static const char *prompt_label_short(const struct ui_state *st)
 {
 	switch (st->pkind) {
@@ -575,11 +575,9 @@ static void draw_prompt(const struct ui_state *st, const struct ui_figures *fig)
 	char before[UI_PROMPT_LEN];
 
 	/* What is typed stays in sight: the label is shortened when it would
-	 * leave less room than the text (and 16 columns) need, and left out
-	 * when even the short one would leave fewer than 8. */
-	int need = text_width(text) + 2 < 16 ? 16 : text_width(text) + 2;
-
-	if (cols - text_width(label) < need)
+	 * leave fewer than 16 columns (the text scrolls in what is left), and
+	 * left out when even the short one would leave fewer than 8. */
+	if (cols - text_width(label) < 16)
 		label = prompt_label_short(st);
 	if (cols - text_width(label) < 8)
 		label = "";
