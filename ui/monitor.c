@@ -428,10 +428,12 @@ static void tick(struct monitor *mon, uint64_t now)
 	struct ui_state *st = &mon->st;
 
 	if (now >= mon->next_tick_ms) {
-		/* Sessions come in at drains: counted from one drain to
-		 * another, a second or more apart (a refresh interval of more
-		 * than a second, or one that does not divide it, made a
-		 * second's count swing between 0 and several seconds' worth). */
+		/* Sessions come in at drains: counted from the last drain
+		 * before the previous tick to the last one now (about a
+		 * second apart, or a refresh interval when that is longer).
+		 * Counted by the clock, an interval of more than a second, or
+		 * one that does not divide it, made the figure swing between
+		 * 0 and several seconds' worth. */
 		if (mon->drained_ms > mon->rate_ms) {
 			if (mon->rate_ms)
 				mon->fig.rate = (double)(mon->drained_total - mon->rate_total) *
