@@ -91,6 +91,13 @@ static void start_server(struct server *s)
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		alarm(60);
 		close(pfd[1]);
+		/* Not another server's go pipe, inherited: holding it, this
+		 * one kept that one from seeing its EOF, and a test that
+		 * stopped two servers waited for the first one's alarm, 60 s
+		 * (until 2026-12-06). */
+		for (int fd = 3; fd < 1024; fd++)
+			if (fd != lfd && fd != pfd[0])
+				close(fd);
 		while (read(pfd[0], &c, 1) == 1) {
 			int fd = accept(lfd, NULL, NULL);
 
