@@ -73,8 +73,6 @@ struct monitor {
 	uint64_t next_tick_ms;
 	uint64_t rate_ms;		/* the drain the rate was last counted to */
 	uint64_t rate_total;
-	uint64_t drained_ms;		/* the last drain, and the total after it */
-	uint64_t drained_total;
 	unsigned seen_msg_seq;
 	unsigned seen_log_seq;
 	uint64_t msg_until_ms;
@@ -434,12 +432,14 @@ static void tick(struct monitor *mon, uint64_t now)
 		 * Counted by the clock, an interval of more than a second, or
 		 * one that does not divide it, made the figure swing between
 		 * 0 and several seconds' worth. */
-		if (mon->drained_ms > mon->rate_ms) {
+		if (mon->last_drain_ms > mon->rate_ms) {
+			/* (sessions_total moves only in drain(), which runs
+			 * just before this in the loop) */
 			if (mon->rate_ms)
-				mon->fig.rate = (double)(mon->drained_total - mon->rate_total) *
-						1000.0 / (double)(mon->drained_ms - mon->rate_ms);
-			mon->rate_ms = mon->drained_ms;
-			mon->rate_total = mon->drained_total;
+				mon->fig.rate = (double)(mon->m->sessions_total - mon->rate_total) *
+						1000.0 / (double)(mon->last_drain_ms - mon->rate_ms);
+			mon->rate_ms = mon->last_drain_ms;
+			mon->rate_total = mon->m->sessions_total;
 		}
 		mon->next_tick_ms = now + TICK_MS;
 		mon->need_redraw = true;
@@ -593,8 +593,6 @@ static void run_loop(struct monitor *mon)
 		if (!mon->eof && (now >= mon->last_drain_ms + mon->interval_ms || mon->src_ready)) {
 			drain(mon);
 			mon->last_drain_ms = now;
-			mon->drained_ms = now;
-			mon->drained_total = mon->m->sessions_total;
 			mon->src_ready = false;
 			if (mon->quit)
 				break;
