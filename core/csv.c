@@ -630,6 +630,7 @@ int csv_read_record(FILE *f, struct csv_record *rec)
 	rec->len = 0;
 	rec->err[0] = '\0';
 	rec->err_line = 0;
+	rec->unterminated = false;
 	if (!rec->offs || rec->fcap == 0) {
 		rec->offs = malloc(16 * sizeof(*rec->offs));
 		if (!rec->offs)
@@ -652,6 +653,7 @@ int csv_read_record(FILE *f, struct csv_record *rec)
 			}
 			if (!any)
 				return 0;
+			rec->unterminated = true;
 			break;
 		}
 		any = true;

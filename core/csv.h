@@ -83,6 +83,7 @@ struct csv_record {
 	unsigned long line;	/* physical line (1-based) where the record starts */
 	unsigned long err_line;	/* where the error was found or the bad quote opened */
 	char err[96];		/* why the input is malformed, after -EINVAL / -E2BIG */
+	bool unterminated;	/* the record ended where the input did, with no line end */
 	/* private */
 	char *buf;
 	size_t len, cap;

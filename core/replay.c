@@ -26,6 +26,8 @@ struct replay {
 	size_t n, cap;
 	size_t next;
 	size_t batch;
+	size_t *order;		/* delivery order (replay_keep_newest()); NULL: the file's */
+	char warning[160];	/* replay_warning() */
 };
 
 struct parse_ctx {
@@ -321,7 +323,11 @@ static int replay_drain(struct session_source *src, session_sink_fn sink, void *
 		return -ENODATA;
 	end = r->batch && r->n - r->next > r->batch ? r->next + r->batch : r->n;
 	while (r->next < end) {
-		int stop = sink(ctx, &r->sessions[r->next++]);
+		size_t i = r->order ? r->order[r->next] : r->next;
+		int stop;
+
+		r->next++;
+		stop = sink(ctx, &r->sessions[i]);
 
 		count++;
 		if (stop)
@@ -340,6 +346,7 @@ static void replay_destroy(struct session_source *src)
 {
 	struct replay *r = replay_of(src);
 
+	free(r->order);
 	free(r->sessions);
 	free(r);
 }
@@ -354,6 +361,39 @@ static const struct session_source_ops replay_ops = {
 void replay_set_batch(struct session_source *src, size_t batch)
 {
 	replay_of(src)->batch = batch;
+}
+
+/* Close time, then file order: a stable order. */
+static int by_close_time(const void *a, const void *b, void *arg)
+{
+	const struct session *v = arg;
+	size_t i = *(const size_t *)a, j = *(const size_t *)b;
+
+	if (v[i].end_ns != v[j].end_ns)
+		return v[i].end_ns < v[j].end_ns ? -1 : 1;
+	return i < j ? -1 : i > j;
+}
+
+int replay_keep_newest(struct session_source *src, size_t keep)
+{
+	struct replay *r = replay_of(src);
+
+	if (r->n <= keep || r->order || r->next)
+		return 0;
+	r->order = reallocarray(NULL, r->n, sizeof(*r->order));
+	if (!r->order)
+		return -ENOMEM;
+	for (size_t i = 0; i < r->n; i++)
+		r->order[i] = i;
+	qsort_r(r->order, r->n, sizeof(*r->order), by_close_time, r->sessions);
+	return 0;
+}
+
+const char *replay_warning(const struct session_source *src)
+{
+	if (!src || src->ops != &replay_ops)
+		return NULL;
+	return replay_of(src)->warning[0] ? replay_of(src)->warning : NULL;
 }
 
 size_t replay_count(const struct session_source *src)
@@ -424,6 +464,9 @@ struct session_source *replay_open_file(FILE *f, const char *name, char *err, si
 	ret = parse_header(&ctx, &rec);
 	if (ret < 0)
 		goto fail;
+	if (rec.unterminated)	/* no line end at all: the rows, if any, were cut away */
+		fmt_err(r->warning, sizeof(r->warning), "replay: %s: the file ends inside its "
+			"header line: no rows", name);
 
 	while ((ret = csv_read_record(f, &rec)) > 0) {
 		if (rec.n == 1 && rec.fields[0][0] == '\0')
@@ -433,9 +476,20 @@ struct session_source *replay_open_file(FILE *f, const char *name, char *err, si
 				name, rec.line, rec.n, ctx.nfields,
 				rec.n < ctx.nfields ? " (truncated line?)" : "");
 			ret = -EINVAL;
-			goto fail;
+		} else {
+			ret = parse_session(&ctx, &rec, &s);
 		}
-		ret = parse_session(&ctx, &rec, &s);
+		if (ret < 0 && rec.unterminated && rec.n <= ctx.nfields) {
+			/* The file ends inside its last row (tcpscope ends every
+			 * row with a line end): a capture cut short by a full
+			 * disk, a copy cut by size. The rows before it are
+			 * whole; the broken one is left out, and said so. */
+			fmt_err(r->warning, sizeof(r->warning), "replay: %s:%lu: the file ends "
+				"inside this row: left out", name, rec.line);
+			err[0] = '\0';
+			ret = 0;
+			break;
+		}
 		if (ret < 0)
 			goto fail;
 		ret = replay_push(r, &s);

@@ -16,6 +16,10 @@
  *
  * drain() delivers the sessions in file order (all of them, or at most the
  * batch size per call), then returns -ENODATA. fd() returns -1.
+ *
+ * A file of more sessions than a history keeps need not be in time order
+ * (an export sorted by PID, or newest first): replay_keep_newest() makes
+ * the newest come last, so that a history of `keep` keeps the newest.
  */
 #ifndef TCPSCOPE_CORE_REPLAY_H
 #define TCPSCOPE_CORE_REPLAY_H
@@ -32,6 +36,15 @@ struct session_source *replay_open_file(FILE *f, const char *name, char *err, si
 
 /* Sessions per drain() call; 0 (the default) means all that are left. */
 void replay_set_batch(struct session_source *src, size_t batch);
+/* Deliver in order of close time (file order among equal times) if the
+ * file has more than `keep` sessions; before the first drain(). 0, or
+ * -ENOMEM (then file order). */
+int replay_keep_newest(struct session_source *src, size_t keep);
+/* A file that ends inside its last row (cut short: every row tcpscope
+ * writes ends with a line end) is read without that row: what was left
+ * out, as one line ("replay: FILE:LINE: ..."); NULL when nothing was, or
+ * src is not a replay. */
+const char *replay_warning(const struct session_source *src);
 /* Sessions in the file, and how many are still to be delivered. */
 size_t replay_count(const struct session_source *src);
 size_t replay_remaining(const struct session_source *src);

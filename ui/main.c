@@ -824,6 +824,9 @@ int main(int argc, char **argv)
 			rc = EXIT_USAGE;
 			goto out;
 		}
+		/* The monitor says it with the replay's end. */
+		if (o.stream && replay_warning(src))
+			say(replay_warning(src), "");
 	} else {
 		if (!may_load_bpf()) {
 			fprintf(stderr, "tcpscope: loading BPF needs root or the capabilities "
@@ -891,6 +894,12 @@ int main(int argc, char **argv)
 		}
 		/* The command line's filter chooses what the monitor keeps. */
 		model_keep(&model, &o.filter);
+		/* A file larger than the history: the newest by close time are
+		 * the ones kept, whatever order the file is in. */
+		if (o.replay && replay_keep_newest(src, session_log_capacity(model.log))) {
+			fprintf(stderr, "tcpscope: out of memory ordering %s by time\n", o.replay);
+			goto out;
+		}
 		if (!o.replay) {
 			uo.after_first_frame = after_first_frame;
 			uo.after_first_frame_ctx = &ffc;

@@ -19,6 +19,7 @@
 #include "core/csv.h"
 #include "core/fmt.h"
 #include "core/model.h"
+#include "core/replay.h"
 #include "core/view.h"
 #include "ui/draw.h"
 #include "ui/keys.h"
@@ -372,13 +373,20 @@ static void drain(struct monitor *mon)
 
 			/* A file larger than the history: Sessions shows its
 			 * newest rows only (the summaries have them all). */
+			/* the file ended inside its last row: the line for the
+			 * messages (m), and a word of it with the end */
+			const char *cut = replay_warning(mon->src);
+			const char *cut_note = cut ? " (the last row, cut short, left out: m)" : "";
+
+			if (cut)
+				ui_status_add(MSG_WARN, cut);
 			if (total > cap)
-				ui_state_msg(st, MSG_WARN, "replay complete: %llu sessions; Sessions "
+				ui_state_msg(st, MSG_WARN, "replay complete: %llu sessions%s; Sessions "
 					     "keeps the newest %zu (--history %llu keeps them all)",
-					     total, cap, total);
+					     total, cut_note, cap, total);
 			else
-				ui_state_msg(st, MSG_INFO, "replay complete: %llu %s", total,
-					     fmt_plural(total, "session", "sessions"));
+				ui_state_msg(st, cut ? MSG_WARN : MSG_INFO, "replay complete: %llu %s%s",
+					     total, fmt_plural(total, "session", "sessions"), cut_note);
 		}
 		mon->need_redraw = true;
 	} else if (n < 0 && n != -EINTR && n != -EAGAIN) {

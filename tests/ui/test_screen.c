@@ -621,6 +621,52 @@ static void test_replay_larger_than_history(void **state)
 	assert_true(tmux_wait_text(&c->t, "EXIT=0"));
 }
 
+/* A file newest first (an export sorted TIME descending), larger than the
+ * history, its last row cut short: Sessions keeps the newest by close time
+ * (until 2026-12-06 the file's last rows, here the oldest), and the end of
+ * the replay says the cut row was left out (until then the file was
+ * refused). */
+static void test_replay_newest_of_any_order(void **state)
+{
+	struct ctx *c = *state;
+	char path[512], cmd[8192], line[1024], *rows[300];
+	size_t n = 0;
+	FILE *in, *out;
+
+	snprintf(path, sizeof(path), "%s/newest-first.csv", c->t.dir);
+	in = fopen(fixture, "r");
+	out = fopen(path, "w");
+	assert_non_null(in);
+	assert_non_null(out);
+	assert_non_null(fgets(line, sizeof(line), in));
+	fputs(line, out);	/* the header */
+	while (n < 300 && fgets(line, sizeof(line), in))
+		rows[n++] = strdup(line);
+	assert_int_equal(n, 244);
+	while (n > 0) {
+		fputs(rows[--n], out);
+		free(rows[n]);
+	}
+	fputs("2026-11-23T22:00:00.1", out);	/* cut short */
+	assert_int_equal(fclose(out), 0);
+	fclose(in);
+
+	snprintf(cmd, sizeof(cmd), "%s --replay %s --history 4; echo EXIT=$?", tcpscope, path);
+	tmux_line(&c->t, cmd);
+	assert_true(tmux_wait_text(&c->t, "replay complete: 244 sessions (the last row, cut short, "
+				   "left out: m); Sessions keeps the newest 4"));
+	assert_true(tmux_wait_text(&c->t, "4 rows"));
+	/* the four newest of the fixture closed at 22:01:54 and 22:01:55 */
+	assert_non_null(strstr(c->t.screen, "22:01:55"));
+	assert_null(strstr(c->t.screen, "22:01:53"));
+	assert_null(strstr(c->t.screen, "22:00:0"));
+	tmux_keys(&c->t, "m");
+	assert_true(tmux_wait_text(&c->t, "newest-first.csv:246: the file ends inside this row"));
+	tmux_keys(&c->t, "q");
+	tmux_keys(&c->t, "q");
+	assert_true(tmux_wait_text(&c->t, "EXIT=0"));
+}
+
 /* Entries of dir whose name begins with prefix. */
 static int entries_named(const char *dir, const char *prefix)
 {
@@ -1576,6 +1622,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_export_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_other_signals_quit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_replay_larger_than_history, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_replay_newest_of_any_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_job_control, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stopped_by_signal, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_orphaned_background, setup, teardown),

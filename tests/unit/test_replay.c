@@ -263,6 +263,55 @@ static void test_drain_batches_and_stop(void **state)
 	free(c);
 }
 
+/* A file of more sessions than the history, in no time order (an export
+ * sorted by PID, or newest first): the history keeps the newest by close
+ * time, not the file's last rows; a file that fits keeps its order. */
+static void test_keep_newest(void **state)
+{
+	struct stream_opts o = { .fmt = STREAM_CSV };
+	struct collect *c = calloc(1, sizeof(*c));
+	struct session_source *src;
+	struct model m;
+	char err[256];
+	FILE *f;
+	int i;
+
+	make_sessions();
+	/* newest first, with the two newest apart from each other */
+	f = fopen(path, "w");
+	assert_non_null(f);
+	stream_header(f, &o);
+	for (i = N_SESS - 2; i >= 0; i--) {
+		stream_session(f, &o, &orig[i], 0);
+		if (i == N_SESS / 2)
+			stream_session(f, &o, &orig[N_SESS - 1], 0);
+	}
+	fclose(f);
+
+	src = replay_open(path, err, sizeof(err));
+	assert_non_null(src);
+	assert_int_equal(model_init(&m, 5), 0);
+	assert_int_equal(replay_keep_newest(src, session_log_capacity(m.log)), 0);
+	assert_int_equal(source_drain(src, model_sink, &m), N_SESS);
+	assert_true(m.sessions_total == N_SESS);
+	assert_int_equal(session_log_len(m.log), 5);
+	for (i = 0; i < 5; i++)	/* the five newest, oldest first */
+		assert_session_equal(session_log_at(m.log, (size_t)i), &orig[N_SESS - 5 + i]);
+	model_fini(&m);
+	source_destroy(src);
+
+	/* A history that holds the whole file: the file's order. */
+	src = replay_open(path, err, sizeof(err));
+	assert_non_null(src);
+	assert_int_equal(replay_keep_newest(src, N_SESS), 0);
+	assert_int_equal(source_drain(src, collect_sink, c), N_SESS);
+	assert_session_equal(&c->got[0], &orig[N_SESS - 2]);
+	assert_session_equal(&c->got[N_SESS - 1 - N_SESS / 2], &orig[N_SESS - 1]);
+	assert_session_equal(&c->got[N_SESS - 1], &orig[0]);
+	source_destroy(src);
+	free(c);
+}
+
 /* Columns in any order, unknown extras, optional ones missing, BOM, CRLF, blank lines. */
 static void test_flexible_header(void **state)
 {
@@ -291,6 +340,61 @@ static void test_flexible_header(void **state)
 	addr_v6(&a, "::1");
 	assert_memory_equal(&c->got[1].raddr, &a, sizeof(a));
 	free(c);
+}
+
+/* A file cut short inside its last row (a full disk, `head -c`): the whole
+ * rows before it are read, the cut one is left out and said so. A row cut
+ * anywhere else, or a last row that is whole without its line end, is not
+ * this. */
+static void test_cut_short(void **state)
+{
+#define CUT_HDR "time,pid,comm,family,laddr,lport,raddr,rport,tx_bytes,rx_bytes,duration_ms,partial\n"
+#define CUT_ROW(pid) "2026-11-23T22:15:03.000000Z," pid ",sh,4,10.0.0.1,1000,10.0.0.2,80,1,2,0.500,0"
+	static const struct {
+		const char *text;
+		int sessions;		/* -1: refused */
+		const char *warning;	/* NULL: none */
+	} cases[] = {
+		{ CUT_HDR CUT_ROW("1") "\n" CUT_ROW("2") "\n2026-11-23T22:15:0", 2, ":4: the file ends inside this row: left out" },
+		{ CUT_HDR CUT_ROW("1") "\n" CUT_ROW("2") "\n" CUT_ROW("3"), 3, NULL },	/* whole */
+		{ CUT_HDR CUT_ROW("1") "\n" CUT_ROW("2") ",", -1, NULL },	/* too many fields */
+		{ CUT_HDR CUT_ROW("1") "\n" "2026-11-23T22:15:03.000000Z,2,sh,4,10.0.0.1,1000,10.0.0.2,80,1,2,0.500,", 1,
+		  ":3: the file ends inside this row" },	/* cut inside the last field */
+		{ CUT_HDR "2026-11-23T22:15:03Z,1,sh\n" CUT_ROW("2") "\n", -1, NULL },	/* not the last */
+		{ "time,pid,comm,family,laddr,lport,raddr,rport,tx_bytes,rx_bytes,duration_ms", 0,
+		  ": the file ends inside its header line: no rows" },
+	};
+	char err[256];
+
+	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+		struct session_source *src;
+		const char *w;
+
+		write_file(cases[i].text, strlen(cases[i].text));
+		err[0] = '\0';
+		src = replay_open(path, err, sizeof(err));
+		if (cases[i].sessions < 0) {
+			if (src)
+				fail_msg("case %zu: read, expected refused", i);
+			assert_non_null(strstr(err, "fields, the header has"));
+			continue;
+		}
+		if (!src)
+			fail_msg("case %zu: %s", i, err);
+		assert_int_equal(replay_count(src), cases[i].sessions);
+		w = replay_warning(src);
+		if (cases[i].warning) {
+			assert_non_null(w);
+			assert_non_null(strstr(w, cases[i].warning));
+			assert_non_null(strstr(w, path));
+		} else {
+			assert_null(w);
+		}
+		source_destroy(src);
+	}
+	assert_null(replay_warning(NULL));
+#undef CUT_HDR
+#undef CUT_ROW
 }
 
 static void test_open_errors(void **state)
@@ -428,8 +532,10 @@ int main(void)
 		cmocka_unit_test(test_round_trip_stream),
 		cmocka_unit_test(test_replay_into_model),
 		cmocka_unit_test(test_drain_batches_and_stop),
+		cmocka_unit_test(test_keep_newest),
 		cmocka_unit_test(test_flexible_header),
 		cmocka_unit_test(test_open_errors),
+		cmocka_unit_test(test_cut_short),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_fuzzed_files),
 	};
