@@ -378,9 +378,16 @@ static struct col_key key_a_comm(const void *a)
 	return key_comm(A(a)->comm);
 }
 
+/* The average duration to the nearest microsecond (halves up): until
+ * 2026-12-06 cut down, 84.8 us shown as 84. */
 static uint64_t agg_avg_us(const struct agg_row *r)
 {
-	return r->sessions ? r->dur_sum_us / r->sessions : 0;
+	uint64_t rem;
+
+	if (!r->sessions)
+		return 0;
+	rem = r->dur_sum_us % r->sessions;
+	return r->dur_sum_us / r->sessions + (rem >= r->sessions - rem);
 }
 
 /* sum_a/n_a vs sum_b/n_b exactly: cross-multiply in 128 bits. */

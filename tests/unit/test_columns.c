@@ -194,6 +194,18 @@ static void test_agg_cells(void **state)
 	r.kind = AGG_PORT;
 	r.port = 8443;
 	assert_string_equal(cell(VIEW_PORTS, "port", &r, FMT_EXACT), "8443");
+	/* to the nearest microsecond, halves up (until 2026-12-06 cut down) */
+	r.sessions = 50;
+	r.dur_sum_us = 4240;	/* 84.8 us */
+	assert_string_equal(cell(VIEW_PORTS, "avg_ms", &r, FMT_EXACT), "0.085");
+	assert_string_equal(cell(VIEW_PORTS, "avg_ms", &r, FMT_HUMAN), "85us");
+	r.dur_sum_us = 4225;	/* 84.5 */
+	assert_string_equal(cell(VIEW_PORTS, "avg_ms", &r, FMT_EXACT), "0.085");
+	r.dur_sum_us = 4224;	/* 84.48 */
+	assert_string_equal(cell(VIEW_PORTS, "avg_ms", &r, FMT_EXACT), "0.084");
+	r.sessions = UINT64_MAX;
+	r.dur_sum_us = UINT64_MAX - 1;	/* 0.99999...: 1 us, no overflow on the way */
+	assert_string_equal(cell(VIEW_PORTS, "avg_ms", &r, FMT_EXACT), "0.001");
 	r.sessions = 0;
 	assert_string_equal(cell(VIEW_PORTS, "avg_ms", &r, FMT_EXACT), "0.000");
 }
