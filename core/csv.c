@@ -395,6 +395,32 @@ static const char *not_a_file(mode_t mode)
 	return "is not a regular file";
 }
 
+/*
+ * A path as messages show it: escaped (fmt_escape()), and a long one cut in
+ * its middle, so that what the message says after it (why it failed) still
+ * fits a status line: a name of 300 characters hid "File name too long"
+ * until 2026-12-06. The start and the end (the file's own name) stay.
+ */
+#define SHOWN_HEAD 16
+#define SHOWN_TAIL 44
+static void shown_path(const char *path, char *out, size_t len)
+{
+	char full[8192];	/* a path's PATH_MAX, escaped */
+	size_t n = fmt_escape(path, strlen(path), full, sizeof(full)), head = SHOWN_HEAD, tail;
+
+	if (n <= SHOWN_HEAD + SHOWN_TAIL + 3 || len < SHOWN_HEAD + SHOWN_TAIL + 4) {
+		fmt_escape(path, strlen(path), out, len);
+		return;
+	}
+	tail = n - SHOWN_TAIL;
+	/* not inside a UTF-8 character */
+	while (head > 0 && ((unsigned char)full[head] & 0xc0) == 0x80)
+		head--;
+	while (tail < n && ((unsigned char)full[tail] & 0xc0) == 0x80)
+		tail++;
+	snprintf(out, len, "%.*s\xe2\x80\xa6%s", (int)head, full, full + tail);	/* U+2026 */
+}
+
 int csv_export_target(const char *path, bool *exists, char *err, size_t errlen)
 {
 	char shown[256];
@@ -409,7 +435,7 @@ int csv_export_target(const char *path, bool *exists, char *err, size_t errlen)
 		/* Nothing there: created. A link to nothing (or a loop) is
 		 * refused: renamed over, the link itself would be replaced. */
 		if (lstat(path, &sb) == 0 && S_ISLNK(sb.st_mode)) {
-			fmt_escape(path, strlen(path), shown, sizeof(shown));
+			shown_path(path, shown, sizeof(shown));
 			fmt_err(err, errlen, "cannot export to %s: it is a symbolic link to nothing "
 				"(or a loop); name its target, or remove it", shown);
 			return -ENOENT;
@@ -420,7 +446,7 @@ int csv_export_target(const char *path, bool *exists, char *err, size_t errlen)
 		*exists = true;
 		return 0;
 	}
-	fmt_escape(path, strlen(path), shown, sizeof(shown));
+	shown_path(path, shown, sizeof(shown));
 	fmt_err(err, errlen, "cannot export to %s: it %s (only a file is written or replaced)",
 		shown, not_a_file(sb.st_mode));
 	return S_ISDIR(sb.st_mode) ? -EISDIR : -EINVAL;
@@ -441,7 +467,7 @@ int csv_export_view(const char *path, const struct view *v, char *err, size_t er
 		fmt_err(err, errlen, "export: no file name");
 		return -EINVAL;
 	}
-	fmt_escape(path, strlen(path), shown, sizeof(shown));
+	shown_path(path, shown, sizeof(shown));
 	/* Replace what a link names, not the link. */
 	if (lstat(path, &old) == 0 && S_ISLNK(old.st_mode)) {
 		resolved = realpath(path, NULL);

@@ -594,7 +594,14 @@ static unsigned prompt_done(struct ui_state *st)
 			ui_state_msg(st, MSG_INFO, "export cancelled");
 			return R_REDRAW;
 		}
-		snprintf(st->export_path, sizeof(st->export_path), "%s", text);
+		/* Spaces around the name are dropped, at its end too (until
+		 * 2026-12-06 only at its start: "x.csv " made a file whose
+		 * name ended in a space). */
+		size_t len = strlen(text);
+
+		while (len && (text[len - 1] == ' ' || text[len - 1] == '\t'))
+			len--;
+		snprintf(st->export_path, sizeof(st->export_path), "%.*s", (int)len, text);
 		st->mode = MODE_NORMAL;
 		return R_EXPORT | R_REDRAW;
 	}

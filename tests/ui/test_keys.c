@@ -580,6 +580,18 @@ static void test_export_prompt(void **state)
 	keys(st, "/tmp/x.csv");
 	assert_true(ui_keys_handle(st, UK_ENTER) & R_EXPORT);
 	assert_string_equal(st->export_path, "/tmp/x.csv");
+	/* spaces around the name are dropped, inside it kept */
+	ui_keys_handle(st, 'e');
+	ui_keys_handle(st, UK_CTRL_U);
+	keys(st, "  a b.csv  ");
+	assert_true(ui_keys_handle(st, UK_ENTER) & R_EXPORT);
+	assert_string_equal(st->export_path, "a b.csv");
+	/* only spaces: an empty name */
+	ui_keys_handle(st, 'e');
+	ui_keys_handle(st, UK_CTRL_U);
+	keys(st, "   ");
+	assert_false(ui_keys_handle(st, UK_ENTER) & R_EXPORT);
+	assert_int_equal(st->mode, MODE_NORMAL);
 	/* an empty name cancels */
 	ui_keys_handle(st, 'e');
 	ui_keys_handle(st, UK_CTRL_U);

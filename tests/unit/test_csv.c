@@ -616,6 +616,35 @@ static void test_export_missing_dir(void **state)
 	model_fini(&m);
 }
 
+/* A long name: the message keeps its start, its end and why it failed,
+ * short enough for a status line (until 2026-12-06 a 300-character name
+ * pushed "File name too long" out of every line that showed it). */
+static void test_export_long_name(void **state)
+{
+	struct model m;
+	struct view v;
+	char path[512], err[512] = "";
+	size_t len;
+
+	build_view(&m, &v, VIEW_SESSIONS);
+	len = (size_t)snprintf(path, sizeof(path), "%s/", tmpdir);
+	memset(path + len, 'L', 300);
+	strcpy(path + len + 300, "\xc3\xa9.csv");	/* a name too long for the file system */
+	assert_int_equal(csv_export_view(path, &v, err, sizeof(err)), -ENAMETOOLONG);
+	assert_non_null(strstr(err, "cannot create /tmp/"));
+	assert_non_null(strstr(err, "\xe2\x80\xa6LLLL"));
+	assert_non_null(strstr(err, "LLL\xc3\xa9.csv: File name too long"));
+	assert_true(strlen(err) < 110);
+	/* a short one is shown whole */
+	snprintf(path, sizeof(path), "%s/no/x.csv", tmpdir);
+	assert_int_equal(csv_export_view(path, &v, err, sizeof(err)), -ENOENT);
+	assert_non_null(strstr(err, tmpdir));
+	assert_null(strstr(err, "\xe2\x80\xa6"));
+	assert_int_equal(count_entries(tmpdir), 0);
+	view_fini(&v);
+	model_fini(&m);
+}
+
 static void test_export_onto_directory(void **state)
 {
 	struct model m;
@@ -876,6 +905,7 @@ int main(void)
 		cmocka_unit_test(test_export_ok),
 		cmocka_unit_test(test_export_keeps_mode_owner_link),
 		cmocka_unit_test(test_export_missing_dir),
+		cmocka_unit_test(test_export_long_name),
 		cmocka_unit_test(test_export_onto_directory),
 		cmocka_unit_test(test_export_onto_special_files),
 		cmocka_unit_test(test_export_read_only_dir),
