@@ -650,13 +650,13 @@ static void draw_fnbar(const struct ui_state *st)
 	for (i = 0; i < n; i++) {
 		const char *label = fk[i].label;
 
-		if (fk[i].key == UK_F(5) && st->paused)
-			label = "Resume";
-		else if (fk[i].key == UK_F(7) && st->wide)
-			label = "Narrow";
-		x = ui_fnbar_x(i);
-		if (x >= cols)
+		if ((fk[i].key == UK_F(5) && st->paused) || (fk[i].key == UK_F(7) && st->wide))
+			label = fk[i].alt;
+		/* Whole items only, as the hint line (until 2026-12-06 the last
+		 * one was cut: "F6So" at 45 columns). */
+		if (!ui_fnbar_fits(i, cols))
 			break;
+		x = ui_fnbar_x(i);
 		x += put(y, x, cols - x, fk[i].fkey, ui_term_attr(ST_FN_KEY));
 		put_cell(y, x, x + UI_FNBAR_LABEL <= cols ? UI_FNBAR_LABEL : cols - x, label, false,
 			 ui_term_attr(ST_FN_LABEL));

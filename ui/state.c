@@ -508,16 +508,16 @@ unsigned ui_state_open_detail(struct ui_state *st)
 /* ---- bars ------------------------------------------------------------------ */
 
 static const struct ui_fnkey fnbar[] = {
-	{ UK_F(1), "F1", "Help" },
-	{ UK_F(2), "F2", "Cols" },
-	{ UK_F(3), "F3", "Search" },
-	{ UK_F(4), "F4", "Filter" },
-	{ UK_F(5), "F5", "Pause" },
-	{ UK_F(6), "F6", "SortBy" },
-	{ UK_F(7), "F7", "Wide" },
-	{ UK_F(8), "F8", "Export" },
-	{ UK_F(9), "F9", "Clear" },
-	{ UK_F(10), "F10", "Quit" },
+	{ UK_F(1), "F1", "Help", NULL },
+	{ UK_F(2), "F2", "Cols", NULL },
+	{ UK_F(3), "F3", "Search", NULL },
+	{ UK_F(4), "F4", "Filter", NULL },
+	{ UK_F(5), "F5", "Pause", "Resume" },
+	{ UK_F(6), "F6", "SortBy", NULL },
+	{ UK_F(7), "F7", "Wide", "Narrow" },
+	{ UK_F(8), "F8", "Export", NULL },
+	{ UK_F(9), "F9", "Clear", NULL },
+	{ UK_F(10), "F10", "Quit", NULL },
 };
 
 const struct ui_fnkey *ui_fnbar(size_t *n)
@@ -531,6 +531,19 @@ int ui_fnbar_width(size_t i)
 	if (i >= ARRAY_LEN(fnbar))
 		return 0;
 	return (int)strlen(fnbar[i].fkey) + UI_FNBAR_LABEL;
+}
+
+bool ui_fnbar_fits(size_t i, int cols)
+{
+	size_t text;
+
+	if (i >= ARRAY_LEN(fnbar))
+		return false;
+	/* the key and its longer label; the label cell's padding may go */
+	text = strlen(fnbar[i].label);
+	if (fnbar[i].alt && strlen(fnbar[i].alt) > text)
+		text = strlen(fnbar[i].alt);
+	return ui_fnbar_x(i) + (int)(strlen(fnbar[i].fkey) + text) <= cols;
 }
 
 int ui_fnbar_x(size_t i)
@@ -605,7 +618,8 @@ unsigned ui_state_click(struct ui_state *st, int y, int x, int button, bool doub
 	if (y == l->fnbar_y && st->mode != MODE_PROMPT) {
 		fk = ui_fnbar(&n);
 		for (i = 0; i < n; i++)
-			if (x >= ui_fnbar_x(i) && x < ui_fnbar_x(i) + ui_fnbar_width(i))
+			if (ui_fnbar_fits(i, l->cols) && x >= ui_fnbar_x(i) &&
+			    x < ui_fnbar_x(i) + ui_fnbar_width(i))
 				return ui_keys_handle(st, fk[i].key);
 		return R_NONE;
 	}

@@ -53,6 +53,7 @@ struct ui_fnkey {
 	int key;		/* UK_F(n) */
 	const char *fkey;	/* "F1" */
 	const char *label;	/* "Help" */
+	const char *alt;	/* the label in the other state ("Resume" paused); or NULL */
 };
 #define UI_FNBAR_LABEL 6	/* label cell width */
 
@@ -182,6 +183,9 @@ int ui_state_table_width(const struct ui_state *st);
 const struct ui_fnkey *ui_fnbar(size_t *n);
 int ui_fnbar_x(size_t i);
 int ui_fnbar_width(size_t i);
+/* Whether entry i is whole within cols (only whole ones are drawn and
+ * clicked). */
+bool ui_fnbar_fits(size_t i, int cols);
 
 /* The tab bar on a screen cols wide: x, width and title of the tab of view
  * kind k (short titles on a narrow screen). */

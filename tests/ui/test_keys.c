@@ -980,6 +980,15 @@ static void test_mouse(void **state)
 	assert_int_equal(st->mode, MODE_HELP);
 	ui_state_click(st, 5, 5, 1, false);
 	assert_int_equal(st->mode, MODE_NORMAL);
+	/* at 45 columns the bar ends with F5 (F6 would be cut: not drawn,
+	 * and its place not a button) */
+	ui_state_set_size(st, 24, 45);
+	assert_true(ui_fnbar_fits(4, 45));
+	assert_false(ui_fnbar_fits(5, 45));
+	assert_true(ui_fnbar_fits(5, 48));
+	assert_false(ui_fnbar_fits(10, 1000));
+	assert_int_equal(ui_state_click(st, st->lay.fnbar_y, ui_fnbar_x(5) + 1, 1, false), R_NONE);
+	ui_state_set_size(st, 24, 80);
 	/* the wheel */
 	ui_keys_handle(st, '1');
 	feed(st, 100);
