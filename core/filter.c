@@ -360,6 +360,9 @@ int filter_copy(struct filter *dst, const struct filter *src)
 	memcpy(dst->search_typed, src->search_typed, sizeof(dst->search_typed));
 	dst->search_addr_chars = src->search_addr_chars;
 	dst->search_digits = src->search_digits;
+	dst->search_exact = src->search_exact;
+	dst->search_port = src->search_port;
+	dst->search_addr = src->search_addr;
 	return 0;
 }
 
@@ -385,6 +388,53 @@ int filter_set_comm(struct filter *f, const char *text)
 	return 0;
 }
 
+/* A port's text: 1-65535, digits only. */
+static bool parse_port(const char *p, uint16_t *port)
+{
+	unsigned long v = 0;
+
+	if (!*p || strspn(p, "0123456789") != strlen(p) || strlen(p) > 5)
+		return false;
+	v = strtoul(p, NULL, 10);
+	if (v < 1 || v > 65535)
+		return false;
+	*port = (uint16_t)v;
+	return true;
+}
+
+/* A whole address, with a port or not: "10.0.0.5", "10.0.0.5:443",
+ * "[fd00::1]", "[fd00::1]:443". */
+static bool parse_search_addr(const char *text, struct in6_addr *addr, uint16_t *port)
+{
+	char buf[FILTER_TEXT_LEN];
+	const char *colon;
+	size_t n = strlen(text);
+
+	*port = 0;
+	if (n >= sizeof(buf))
+		return false;
+	memcpy(buf, text, n + 1);
+	if (buf[0] == '[') {
+		char *end = strchr(buf, ']');
+
+		if (!end || !strchr(buf, ':'))
+			return false;
+		*end = '\0';
+		if (end[1] && (end[1] != ':' || !parse_port(end + 2, port)))
+			return false;
+		return fmt_addr_parse(buf + 1, addr) == 0;
+	}
+	/* IPv4, or IPv4:port. IPv6 only in brackets: "db8::ab" is an
+	 * address, but also what one types to find 2001:db8::abcd. */
+	colon = strchr(buf, ':');
+	if (colon) {
+		if (strchr(colon + 1, ':') || !parse_port(colon + 1, port))
+			return false;
+		buf[colon - buf] = '\0';
+	}
+	return strchr(buf, '.') && fmt_addr_parse(buf, addr) == 0;
+}
+
 int filter_set_search(struct filter *f, const char *text)
 {
 	size_t i, n;
@@ -399,6 +449,7 @@ int filter_set_search(struct filter *f, const char *text)
 	memcpy(f->search_typed, text, n + 1);
 	f->search_digits = n && strspn(f->search, "0123456789") == n;
 	f->search_addr_chars = n && strspn(f->search, "0123456789abcdef.:") == n;
+	f->search_exact = n && parse_search_addr(f->search, &f->search_addr, &f->search_port);
 	return 0;
 }
 
@@ -467,6 +518,11 @@ static bool search_matches(const struct filter *f, const struct session *s, cons
 	char text[FMT_COMM_ESC_LEN > FMT_ADDR_LEN ? FMT_COMM_ESC_LEN : FMT_ADDR_LEN];
 	char port[8];
 
+	if (f->search_exact)	/* a whole address: that address, not text containing it */
+		return (IN6_ARE_ADDR_EQUAL(&s->laddr, &f->search_addr) &&
+			(!f->search_port || s->lport == f->search_port)) ||
+		       (IN6_ARE_ADDR_EQUAL(&s->raddr, &f->search_addr) &&
+			(!f->search_port || s->rport == f->search_port));
 	lower_copy(text, sizeof(text), comm_esc);
 	if (strstr(text, f->search))
 		return true;

@@ -11,7 +11,12 @@
  *   comm    substring of the comm as shown: escaped (fmt_comm_escape), "?"
  *           for a session with no owner (session_no_owner()); case-sensitive
  *   search  free text, case-insensitive (ASCII), matched against the
- *           comm as shown, both addresses as text and both ports as text
+ *           comm as shown, both addresses as text and both ports as text;
+ *           a whole IPv4 address ("10.0.0.5") or a bracketed IPv6 one
+ *           ("[::1]"), alone or with a port ("10.0.0.5:443", "[::1]:443"),
+ *           is matched exactly against either side's address (and that
+ *           side's port); IPv6 without brackets stays text ("db8::ab"
+ *           finds 2001:db8::abcd)
  *
  * A struct filter owns heap memory (the sets): filter_init() it, and
  * filter_clear() it when done. Zero-initialised memory is a valid empty
@@ -68,6 +73,9 @@ struct filter {
 	char search_typed[FILTER_TEXT_LEN];
 	bool search_addr_chars;	/* search could be part of an address */
 	bool search_digits;	/* search could be part of a port */
+	bool search_exact;	/* search is a whole address: search_addr[, search_port] */
+	uint16_t search_port;	/* 0: any */
+	struct in6_addr search_addr;	/* IPv4 mapped, as in sessions */
 };
 
 void filter_init(struct filter *f);

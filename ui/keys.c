@@ -582,8 +582,10 @@ static unsigned prompt_done(struct ui_state *st)
 		/* Say what now holds, as the list filters do: an older message
 		 * ("filters cleared") must not stay up beside it. */
 		if (*text)
-			ui_state_msg(st, MSG_INFO, "%s: %s (x clears)", prompt_what(st->pkind),
-				     st->pkind == PK_COMM ? st->filter.comm : st->prompt.text);
+			ui_state_msg(st, MSG_INFO, "%s: %s (%sx clears)", prompt_what(st->pkind),
+				     st->pkind == PK_COMM ? st->filter.comm : st->prompt.text,
+				     st->pkind == PK_SEARCH && st->filter.search_exact ?
+				     "this address exactly; " : "");
 		else
 			ui_state_msg(st, MSG_INFO, "%s filter cleared", prompt_what(st->pkind));
 		return r;

@@ -424,6 +424,60 @@ static void test_search(void **state)
 	assert_true(filter_is_empty(&f));
 }
 
+/* A whole address searches for that address, not for text that contains it
+ * (until 2026-12-06 "127.0.0.1" also found 127.0.0.10-19 and 127.0.0.100-199,
+ * and "addr:port" found nothing). */
+static void test_search_exact_address(void **state)
+{
+	static const struct {
+		const char *text;
+		bool a, b, c;	/* accepts sessions a, b, c */
+		bool exact;
+	} cases[] = {
+		{ "127.0.0.1", true, false, false, true },
+		{ "127.0.0.1:8080", true, false, false, true },	/* a's remote side */
+		{ "127.0.0.1:40001", false, false, false, true },	/* a port of the other side */
+		{ "127.0.0.10", false, true, false, true },
+		{ "127.0.0.10:40002", false, true, false, true },	/* b's local side */
+		{ "127.0.0", true, true, false, false },	/* a part: as text, as before */
+		{ "::1", false, false, true, false },	/* IPv6 unbracketed: as text */
+		{ "[::1]", false, false, true, true },
+		{ "[::1]:443", false, false, true, true },
+		{ "[::1]:444", false, false, false, true },
+		{ "[::ffff:127.0.0.1]", true, false, false, true },
+		{ "127.0.0.1:80:80", false, false, false, false },
+		{ "[::1]:0", false, false, false, false },	/* no such port: as text */
+		{ "127.0.0.1:99999", false, false, false, false },
+		{ "[::1", false, false, false, false },
+	};
+	struct session a = sess(1, "a", 40001, 8080), b = sess(2, "b", 40002, 8080),
+		       c = sess(3, "c", 40003, 443);
+	struct filter f, g;
+
+	addr_v4(&a.laddr, 10, 0, 0, 1);
+	addr_v4(&a.raddr, 127, 0, 0, 1);
+	addr_v4(&b.laddr, 127, 0, 0, 10);
+	addr_v4(&b.raddr, 127, 0, 0, 100);
+	c.family = AF_INET6;
+	addr_v6(&c.laddr, "::1");
+	addr_v6(&c.raddr, "::1");
+	filter_init(&f);
+	filter_init(&g);
+	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+		assert_int_equal(filter_set_search(&f, cases[i].text), 0);
+		if (f.search_exact != cases[i].exact || filter_accepts(&f, &a) != cases[i].a ||
+		    filter_accepts(&f, &b) != cases[i].b || filter_accepts(&f, &c) != cases[i].c)
+			fail_msg("'%s': exact %d, accepts %d %d %d", cases[i].text, f.search_exact,
+				 filter_accepts(&f, &a), filter_accepts(&f, &b),
+				 filter_accepts(&f, &c));
+		assert_int_equal(filter_copy(&g, &f), 0);	/* a copy decides the same */
+		assert_int_equal(filter_accepts(&g, &a), cases[i].a);
+		assert_int_equal(filter_accepts(&g, &c), cases[i].c);
+	}
+	filter_clear(&f);
+	filter_clear(&g);
+}
+
 static void test_only_pid_port_and_copy(void **state)
 {
 	struct filter f, g;
@@ -499,6 +553,7 @@ int main(void)
 		cmocka_unit_test(test_pids_family_comm_and),
 		cmocka_unit_test(test_comm_matches_escaped_form),
 		cmocka_unit_test(test_search),
+		cmocka_unit_test(test_search_exact_address),
 		cmocka_unit_test(test_only_pid_port_and_copy),
 		cmocka_unit_test(test_describe),
 	};
