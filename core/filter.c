@@ -610,7 +610,21 @@ static bool describe_text(char *buf, size_t len, size_t *pos, const char *label,
 		return true;
 	if (*pos && !append(buf, len, pos, "  "))
 		return false;
-	fmt_escape(text, strlen(text), esc, sizeof(esc));
+	/* The text is matched against names as shown, escapes and all: a
+	 * typed "\x1b" finds ESC, and is shown as typed (until 2026-12-06 as
+	 * "\\x1b", its backslash escaped again). Anything else that cannot
+	 * be shown is escaped. */
+	for (size_t o = 0; *text && o + 1 < sizeof(esc);) {
+		size_t n = strcspn(text, "\\");
+
+		o += fmt_escape(text, n, esc + o, sizeof(esc) - o);
+		text += n;
+		if (*text == '\\' && o + 1 < sizeof(esc)) {
+			esc[o++] = '\\';
+			esc[o] = '\0';
+			text++;
+		}
+	}
 	return append(buf, len, pos, label) && append(buf, len, pos, esc);
 }
 

@@ -46,6 +46,19 @@ void ui_status_log(void *ctx, const char *line)
 
 void ui_status_add(int level, const char *line)
 {
+	size_t last = (head + UI_STATUS_KEEP - 1) % UI_STATUS_KEEP;
+	size_t n = strcspn(line, "\n");
+
+	if (n >= UI_STATUS_LINE)
+		n = UI_STATUS_LINE - 1;
+	/* The same line again (a key held, a paste refused key by key): its
+	 * time moves on, rather than the log filling with it (until
+	 * 2026-12-06 a 600-character paste left 13 "too long" lines). */
+	if (count && lines[last].level == level && !strncmp(lines[last].text, line, n) &&
+	    !lines[last].text[n]) {
+		lines[last].when = time(NULL);
+		return;
+	}
 	keep(level, line);
 }
 

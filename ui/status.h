@@ -23,7 +23,8 @@
  */
 void ui_status_log(void *ctx, const char *line);
 
-/* Keep a line of the monitor's own (level: enum ui_msg_level). */
+/* Keep a line of the monitor's own (level: enum ui_msg_level). The same
+ * line as the last one kept only takes the new time. */
 void ui_status_add(int level, const char *line);
 
 /* Whether the monitor owns the terminal (lines are then not printed). */

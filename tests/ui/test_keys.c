@@ -19,6 +19,7 @@
 #include "ui/keys.h"
 #include "ui/prompt.h"
 #include "ui/state.h"
+#include "ui/status.h"
 
 #define NSESS 300
 
@@ -556,6 +557,24 @@ static void test_quit(void **state)
 	ui_keys_handle(st, UK_F(1));
 	assert_int_equal(st->mode, MODE_HELP);
 	assert_true(ui_keys_handle(st, UK_F(10)) & R_QUIT);
+}
+
+/* The messages log (m): the same line again takes its place's time, not a
+ * new place (until 2026-12-06 a long paste refused key by key left a line
+ * per key); a different level, or another line between, is a new one. */
+static void test_messages_repeat(void **state)
+{
+	size_t before = ui_status_count();
+
+	ui_status_add(MSG_ERROR, "process name: too long");
+	ui_status_add(MSG_ERROR, "process name: too long");
+	ui_status_add(MSG_ERROR, "process name: too long\nsecond line");	/* the same, as kept */
+	assert_int_equal(ui_status_count(), before + 1);
+	ui_status_add(MSG_WARN, "process name: too long");
+	ui_status_add(MSG_ERROR, "process name: too long");
+	ui_status_add(MSG_ERROR, "process name: too lon");
+	assert_int_equal(ui_status_count(), before + 4);
+	assert_string_equal(ui_status_at(before + 3, NULL, NULL), "process name: too lon");
 }
 
 static void test_export_prompt(void **state)
@@ -1181,6 +1200,7 @@ int main(void)
 		T(test_pause),
 		T(test_quit),
 		T(test_export_prompt),
+		T(test_messages_repeat),
 		T(test_scroll_bounds),
 		T(test_follow_mode),
 		T(test_horizontal_scroll),

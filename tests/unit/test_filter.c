@@ -535,6 +535,15 @@ static void test_describe(void **state)
 	assert_int_equal(filter_describe(&f, buf, 20), 19);
 	assert_string_equal(buf, "port 80,443  lpo...");
 	filter_clear(&f);
+
+	/* Typed escapes are shown as typed: they are matched against names as
+	 * shown (until 2026-12-06 "\x1b" was shown "\\x1b"). */
+	filter_init(&f);
+	assert_int_equal(filter_set_comm(&f, "\\x1b[31m\\"), 0);
+	assert_int_equal(filter_set_search(&f, "\\x9b"), 0);
+	filter_describe(&f, buf, sizeof(buf));
+	assert_string_equal(buf, "comm \\x1b[31m\\  /\\x9b");
+	filter_clear(&f);
 }
 
 int main(void)
