@@ -422,6 +422,20 @@ static void connect_in_netns(const char *path, const char *addr, unsigned short 
 	_exit(errno == want_errno ? 0 : 5);
 }
 
+static bool summary_counts(struct scope *sc, unsigned long long *shown, unsigned long long *missed,
+			   unsigned long long *gone);
+
+/* How many sessions tcpscope (run with -v) reported at their socket's
+ * destruction because their close never reached its program (0 if none). */
+static unsigned long long late_reported(struct scope *sc)
+{
+	const char *p = strstr(scope_stderr(sc), " whose close it did not see w");
+
+	for (int words = 0; p && p > scope_stderr(sc) && words < 2; p--)
+		words += p[-1] == ' ';	/* back over "session(s)" to the count */
+	return p ? strtoull(p + 1, NULL, 10) : 0;
+}
+
 /*
  * A connect() answered by an ICMP error: a client namespace routes through
  * a router namespace (veth), whose routes to the destinations answer the
@@ -437,44 +451,48 @@ static void connect_in_netns(const char *path, const char *addr, unsigned short 
  * not name the socket and may still say so). All reported as
  * `unreachable`, closed by this side, with their owner, their address in
  * that namespace, no payload.
+ *
+ * A close the kernel does not run the program for (README.md, "Closes the
+ * kernel never delivers"; about one run in 80 here, more with other traffic
+ * on the machine) leaves the session to its socket's destruction, which
+ * reports it without its cause, and, for a connect() that failed before it
+ * returned, without its remote port (the kernel clears it): the port filter
+ * then drops it. When tcpscope's own counts (-v) account for every missing
+ * session that way, the connects are made once more (at most twice); any
+ * other shortfall fails the test.
  */
-static void test_unreachable(void **state)
+struct unreach_dst {
+	const char *addr;
+	int err;
+	bool polled;
+};
+
+/* Namespaces, tcpscope and the three connects of one attempt; *up false
+ * when the namespaces could not be set up. */
+static void unreachable_once(void **state, struct scope *sc, const struct unreach_dst *dst,
+			     int ndst, unsigned short port, pid_t *pid, int *status, bool *up)
 {
-	static const struct {
-		const char *addr;
-		int err;
-		bool polled;
-	} dst[] = { { "10.202.0.9", EHOSTUNREACH, false }, { "fd00:202::9", EACCES, false },
-		    { "10.202.0.10", EHOSTUNREACH, true } };
-	const int ndst = (int)(sizeof(dst) / sizeof(dst[0]));
 	char cns[32], rns[32], path[64];
-	unsigned short port = scope_free_port();
-	struct session *v = NULL;
-	struct scope sc;
-	int status[3] = { -1, -1, -1 };
-	pid_t pid[3] = { -1, -1, -1 };
-	size_t n;
-	bool up;
 
 	snprintf(cns, sizeof(cns), "tsu-c-%d", (int)getpid());
 	snprintf(rns, sizeof(rns), "tsu-r-%d", (int)getpid());
-	up = shell("ip netns add %s && ip netns add %s", cns, rns) &&
-	     shell("ip -n %s link add tsu0 type veth peer name tsu1 netns %s", cns, rns) &&
-	     shell("ip -n %s link set lo up && ip -n %s link set lo up", cns, rns) &&
-	     shell("ip -n %s addr add 10.201.0.1/24 dev tsu0 && "
-		   "ip -n %s addr add fd00:201::1/64 dev tsu0 nodad && ip -n %s link set tsu0 up",
-		   cns, cns, cns) &&
-	     shell("ip -n %s addr add 10.201.0.2/24 dev tsu1 && "
-		   "ip -n %s addr add fd00:201::2/64 dev tsu1 nodad && ip -n %s link set tsu1 up",
-		   rns, rns, rns) &&
-	     shell("ip -n %s route add default via 10.201.0.2 && "
-		   "ip -n %s -6 route add default via fd00:201::2", cns, cns) &&
-	     shell("ip netns exec %s sh -c 'echo 1 > /proc/sys/net/ipv4/ip_forward && "
-		   "echo 1 > /proc/sys/net/ipv6/conf/all/forwarding'", rns) &&
-	     shell("ip -n %s route add unreachable 10.202.0.0/24 && "
-		   "ip -n %s -6 route add prohibit fd00:202::/64", rns, rns);
-	if (up) {
-		start_scope_x(&sc, state, port, ndst, false, "--comm", "ts-unreach");
+	*up = shell("ip netns add %s && ip netns add %s", cns, rns) &&
+	      shell("ip -n %s link add tsu0 type veth peer name tsu1 netns %s", cns, rns) &&
+	      shell("ip -n %s link set lo up && ip -n %s link set lo up", cns, rns) &&
+	      shell("ip -n %s addr add 10.201.0.1/24 dev tsu0 && "
+		    "ip -n %s addr add fd00:201::1/64 dev tsu0 nodad && ip -n %s link set tsu0 up",
+		    cns, cns, cns) &&
+	      shell("ip -n %s addr add 10.201.0.2/24 dev tsu1 && "
+		    "ip -n %s addr add fd00:201::2/64 dev tsu1 nodad && ip -n %s link set tsu1 up",
+		    rns, rns, rns) &&
+	      shell("ip -n %s route add default via 10.201.0.2 && "
+		    "ip -n %s -6 route add default via fd00:201::2", cns, cns) &&
+	      shell("ip netns exec %s sh -c 'echo 1 > /proc/sys/net/ipv4/ip_forward && "
+		    "echo 1 > /proc/sys/net/ipv6/conf/all/forwarding'", rns) &&
+	      shell("ip -n %s route add unreachable 10.202.0.0/24 && "
+		    "ip -n %s -6 route add prohibit fd00:202::/64", rns, rns);
+	if (*up) {
+		start_scope_x(sc, state, port, ndst, true, "--comm", "ts-unreach");
 		snprintf(path, sizeof(path), "/run/netns/%s", cns);
 		for (int i = 0; i < ndst; i++) {
 			fflush(NULL);
@@ -485,10 +503,60 @@ static void test_unreachable(void **state)
 		}
 	}
 	shell("ip netns del %s; ip netns del %s", cns, rns);
-	assert_true(up);
-	for (int i = 0; i < ndst; i++) {
-		assert_true(WIFEXITED(status[i]));
-		assert_int_equal(WEXITSTATUS(status[i]), 0);
+}
+
+/* Waits for tcpscope (run with -v): true when fewer than `expect` sessions
+ * came and tcpscope's counts put every missing one among the closes its
+ * program never ran for (reported at destruction, or closed untraced). */
+static bool closes_never_run(struct scope *sc, size_t expect)
+{
+	unsigned long long shown, missed, gone = 0, late;
+	struct session *v = NULL;
+	size_t n = 0;
+
+	if (scope_wait(sc, 10000) != 0 || scope_read_sessions(sc, &v, &n) != 0)
+		return false;
+	free(v);
+	if (n >= expect)
+		return false;
+	if (!summary_counts(sc, &shown, &missed, &gone))
+		gone = 0;	/* no "closed untraced" said: none missed */
+	late = late_reported(sc);
+	printf("%zu of %zu sessions; tcpscope reported %llu at their socket's destruction and "
+	       "counted %llu closed untraced\n", n, expect, late, gone);
+	return late + gone >= expect - n;
+}
+
+static void test_unreachable(void **state)
+{
+	static const struct unreach_dst dst[] = { { "10.202.0.9", EHOSTUNREACH, false },
+						  { "fd00:202::9", EACCES, false },
+						  { "10.202.0.10", EHOSTUNREACH, true } };
+	const int ndst = (int)(sizeof(dst) / sizeof(dst[0]));
+	unsigned short port;
+	struct session *v = NULL;
+	struct scope sc;
+	int status[3];
+	pid_t pid[3];
+	size_t n;
+	bool up;
+
+	for (int attempt = 0;; attempt++) {
+		port = scope_free_port();
+		for (int i = 0; i < ndst; i++) {
+			status[i] = -1;
+			pid[i] = -1;
+		}
+		unreachable_once(state, &sc, dst, ndst, port, pid, status, &up);
+		assert_true(up);
+		for (int i = 0; i < ndst; i++) {
+			assert_true(WIFEXITED(status[i]));
+			assert_int_equal(WEXITSTATUS(status[i]), 0);
+		}
+		if (attempt > 1 || !closes_never_run(&sc, (size_t)ndst))
+			break;
+		printf("the kernel did not run the hook for a close: the connects once more\n");
+		scope_cleanup(&sc);
 	}
 	finish_scope(&sc, &v, &n, (size_t)ndst);
 	for (size_t i = 0; i < n; i++) {
@@ -518,9 +586,6 @@ static void test_unreachable(void **state)
 	free(v);
 	scope_cleanup(&sc);
 }
-
-static bool summary_counts(struct scope *sc, unsigned long long *shown, unsigned long long *missed,
-			   unsigned long long *gone);
 
 /* The transitions tcpscope's hook saw while it ran, host-wide, from its -v
  * summary at exit. */
@@ -2784,7 +2849,6 @@ static void test_rst_burst(void **state)
 	unsigned long long missed = 0, late = 0;
 	struct session *v = NULL;
 	struct scope sc;
-	const char *p;
 	long lines;
 
 	burst_under_scope(&sc, argv, portarg, &spec, &res);
@@ -2793,11 +2857,7 @@ static void test_rst_burst(void **state)
 	 * kernel never delivers"; seen under a second load on the machine) is
 	 * reported when its socket is destroyed, if it is: by then its reader
 	 * may have taken the reset's error, and its cause is not known. */
-	p = strstr(scope_stderr(&sc), " whose close it did not see w");
-	for (int words = 0; p && p > scope_stderr(&sc) && words < 2; p--)
-		words += p[-1] == ' ';	/* back over "session(s)" to the count */
-	if (p)
-		late = strtoull(p + 1, NULL, 10);
+	late = late_reported(&sc);
 	if (missed)
 		printf("tcpscope stderr: %s\n", scope_stderr(&sc));
 	assert_int_equal(scope_read_sessions(&sc, &v, &n), 0);
