@@ -682,7 +682,7 @@ static void describe_entry(const char *what, uint64_t key, const struct sk_info 
 		 (unsigned long long)key,
 		 in->flags & I_OUT ? "connect" : in->flags & I_IN ? "accept" : "?",
 		 in->flags & I_PARTIAL ? " (open at start)" : "",
-		 in->handshake_us ? "established" : "no handshake seen",
+		 in->handshake_us && !(in->flags & I_DPORT) ? "established" : "no handshake seen",
 		 (in->flags & (I_FIN_SENT | I_LOCAL_FIRST)) == (I_FIN_SENT | I_LOCAL_FIRST) ?
 			 ", close() first" : "",
 		 (in->flags & (I_FIN_SENT | I_REMOTE_FIRST)) == (I_FIN_SENT | I_REMOTE_FIRST) ?

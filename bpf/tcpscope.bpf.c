@@ -1003,7 +1003,19 @@ static __always_inline int emit(const struct sock *sk, struct tcp_sock *tp, __u6
 			e->start_ns = syn_start(tp, info->start_ns, now, direct);
 		else
 			e->start_ns = info->start_ns;
-		e->handshake_us = info->handshake_us;
+		if (flags & I_DPORT) {	/* never ESTABLISHED: no handshake, a port */
+			/* Undone by the failed connect() (a close the program
+			 * did not see, reported at destruction): its port
+			 * cleared, its sequence moved on (tcp_disconnect()).
+			 * It carried no payload. */
+			if (!e->rport) {
+				e->rport = info->handshake_us;
+				e->tx_bytes = 0;
+				e->rx_bytes = 0;
+			}
+		} else {
+			e->handshake_us = info->handshake_us;
+		}
 	}
 	if (info && (flags & (I_IDENT | I_IDENT_SEEN)) == I_IDENT && !ident_now) {
 		e->pid = info->pid;
@@ -1215,8 +1227,11 @@ static __always_inline int handle(const struct sock *sk, int oldstate, int newst
 			info = info_new(rd, key, ck, direct, bpf_jiffies64(), I_OUT | I_START_SYN);
 		else
 			info = info_new(rd, key, ck, direct, bpf_ktime_get_boot_ns(), I_OUT);
-		if (info)
+		if (info) {
 			capture_identity(info, direct);
+			info->handshake_us = remote_port(rd, a, direct);
+			info->flags |= I_DPORT;
+		}
 		return 0;
 	case S_SYN_RECV:	/* child of a listener; owner not known yet */
 		if (oldstate != S_LISTEN)
@@ -1257,6 +1272,7 @@ static __always_inline int handle(const struct sock *sk, int oldstate, int newst
 			info->start_ns = syn_start(tp, info->start_ns, sock_clock(tp, direct), direct);
 			info->flags &= ~I_START_SYN;
 		}
+		info->flags &= ~I_DPORT;
 		info->handshake_us = RD(direct, tp, srtt_us) >> 3;
 		if ((info->flags & I_OUT) && (!info->handshake_us || RD(direct, tp, total_retrans)))
 			info->handshake_us = (bpf_ktime_get_boot_ns() - info->start_ns) / 1000;

@@ -62,6 +62,10 @@
 				 * start is the SYN's departure, read at ESTABLISHED or CLOSE */
 #define I_IDENT_SEEN	0x0200	/* with I_IDENT: pid/comm are the holder the start-up walk
 				 * found, which the owner's own close() replaces */
+#define I_DPORT		0x0400	/* connect()ed, not ESTABLISHED yet: handshake_us holds the
+				 * remote port (a connect() that fails clears the socket's
+				 * before it is destroyed, where a close the program never
+				 * saw is reported) */
 
 /* The program's state for one socket between transitions. User space reads
  * it for the sweep (an entry whose socket is gone, with no close traced)

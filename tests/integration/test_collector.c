@@ -2261,6 +2261,55 @@ static void test_unseen_close(void **state)
 }
 
 /*
+ * The same for a connect() that failed (refused, IPv4 and IPv6): by the
+ * time its socket is destroyed the kernel has cleared its remote port
+ * (connect() undoes a failed attempt), so it was reported with port 0
+ * until 2026-12-06, and a port filter (-P here) dropped it: the port kept
+ * from the connect() is reported. Its local address is cleared too, and
+ * stays unknown.
+ */
+static void test_unseen_close_failed_connect(void **state)
+{
+	static char portarg[16];
+	const char *argv[] = { "-o", "csv", "--hook", hook_of(state), "-P", portarg,
+			       "--count", "2", "-v", NULL };
+	struct traffic_spec spec = { 0 };
+	struct session *v = NULL;
+	struct scope sc;
+	size_t n;
+
+	start_dropping(&sc, argv, portarg, &spec, false);
+	for (int v6 = 0; v6 < 2; v6++) {
+		struct sockaddr_in a4 = { .sin_family = AF_INET, .sin_port = htons(spec.port),
+					  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+		struct sockaddr_in6 a6 = { .sin6_family = AF_INET6, .sin6_port = htons(spec.port),
+					   .sin6_addr = IN6ADDR_LOOPBACK_INIT };
+		int fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM, 0);
+
+		assert_true(fd >= 0);
+		assert_int_equal(connect(fd, v6 ? (struct sockaddr *)&a6 : (struct sockaddr *)&a4,
+					 v6 ? sizeof(a6) : sizeof(a4)), -1);
+		assert_int_equal(errno, ECONNREFUSED);
+		close(fd);
+	}
+	finish_scope(&sc, &v, &n, 2);
+	assert_true(late_reported(&sc) >= 2);
+	for (size_t i = 0; i < n; i++) {
+		assert_int_equal(v[i].rport, spec.port);
+		assert_int_equal(v[i].family, i ? AF_INET6 : AF_INET);
+		assert_int_equal(v[i].dir, DIR_OUT);
+		assert_int_equal(v[i].cause, CAUSE_UNKNOWN);
+		assert_int_equal(v[i].pid, getpid());
+		assert_int_equal(v[i].handshake_us, 0);	/* never ESTABLISHED: not the port */
+		assert_int_equal(v[i].tx_bytes, 0);
+		assert_int_equal(v[i].rx_bytes, 0);
+		assert_true(v[i].lport != 0);
+	}
+	free(v);
+	scope_cleanup(&sc);
+}
+
+/*
  * A session of which no close reaches the program at all (neither the
  * close transition nor the socket's destruction: the kernel did not run
  * the program) is not lost silently: the sweep finds its socket gone and
@@ -3040,6 +3089,7 @@ int main(void)
 		BOTH_HOOKS(test_half_closed_then_unread),
 		BOTH_HOOKS(test_half_closed_then_linger0),
 		BOTH_HOOKS(test_unseen_close),
+		BOTH_HOOKS(test_unseen_close_failed_connect),
 		BOTH_HOOKS(test_vanished_session),
 		BOTH_HOOKS(test_reconnect_after_lost_close),
 		BOTH_HOOKS(test_lost_session_address_reused),
