@@ -329,8 +329,12 @@ static int setup_fixtures(void **state)
 	write_text("bom.json", "\xef\xbb\xbf{\"time\":\"2026-11-23T22:00:01.000000Z\"}\n");
 	write_text("blank.json", "\n\r\n  {\"time\":\"2026-11-23T22:00:01.000000Z\"}\n");
 	write_text("escheader.csv", "\x1b[31mx,y\n1,2\n");
-	write_text("truncated.csv", HEADER ROW "2026-11-23T22:00:01.000000Z,43,wget,4,127.0.");
-	write_text("blanktrunc.csv", "\n\n" HEADER ROW "2026-11-23T22:00:01.000000Z,43,wget,4,127.0.");
+	/* A row cut short before the file's end: the file is refused. (Cut
+	 * at the file's end, the row is left out: test_replay_cut_last_row.) */
+	write_text("truncated.csv", HEADER ROW "2026-11-23T22:00:01.000000Z,43,wget,4,127.0.\n" ROW);
+	write_text("blanktrunc.csv", "\n\n" HEADER ROW "2026-11-23T22:00:01.000000Z,43,wget,4,127.0.\n"
+		   ROW);
+	write_text("cutlast.csv", HEADER ROW "2026-11-23T22:00:01.000000Z,43,wget,4,127.0.");
 	write_text("openquote.csv", HEADER ROW "2026-11-23T22:00:01.000000Z,43,\"wget,4\n");
 	write_text("strayquote.csv", HEADER "2026-11-23T22:00:00.000100Z,42,cu\"rl,4,"
 		   "127.0.0.1,40000,127.0.0.1,80,100,2000,1.500\n");
@@ -732,6 +736,23 @@ static void test_replay_header_only(void **state)
 	run_result_free(&r);
 }
 
+/* A file cut inside its last row (a full disk, `head -c`): its whole rows
+ * are replayed, and a line says what was left out (until 2026-12-06 the
+ * whole file was refused). */
+static void test_replay_cut_last_row(void **state)
+{
+	const char *args[] = { "-o", "csv", "--replay", "@cutlast.csv", NULL };
+	const char *said = "cutlast.csv:3: the file ends inside this row: left out\n"
+			   "tcpscope: 1 session, 0 missed\n";
+	struct run_result r;
+
+	run_ok(args, false, &r);
+	assert_int_equal(count_lines(r.out, r.out_len), 2);	/* the header and the whole row */
+	assert_non_null(memmem(r.out, r.out_len, ",42,curl,", 9));
+	assert_non_null(memmem(r.err, r.err_len, said, strlen(said)));
+	run_result_free(&r);
+}
+
 /* Hostile names from a replay come out inert, one record per line. */
 static void test_replay_hostile_formats(void **state)
 {
@@ -887,6 +908,7 @@ int main(void)
 		cmocka_unit_test(test_summary_one_write),
 		cmocka_unit_test(test_replay_big_says_reading),
 		cmocka_unit_test(test_replay_header_only),
+		cmocka_unit_test(test_replay_cut_last_row),
 		cmocka_unit_test(test_replay_hostile_formats),
 		cmocka_unit_test(test_stream_writes_in_big_pieces),
 		cmocka_unit_test(test_help_and_version),
