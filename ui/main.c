@@ -616,6 +616,16 @@ static void after_first_frame(void *ctx)
 	model_prefault(f->model);
 }
 
+/* Whether stdout is a pipe (or socket) no reader is left on: the stream
+ * ends quietly then, as when a write fails with EPIPE. A terminal that
+ * hangs up ends the stream through SIGHUP. */
+static bool reader_gone(void)
+{
+	struct stat sb;
+
+	return fstat(STDOUT_FILENO, &sb) == 0 && (S_ISFIFO(sb.st_mode) || S_ISSOCK(sb.st_mode));
+}
+
 static int run_stream(struct session_source *src, const struct options *o)
 {
 	struct stream_ctx sc = { .o = o };
@@ -655,9 +665,16 @@ static int run_stream(struct session_source *src, const struct options *o)
 				timeout = deadline - now;
 		}
 		if (fd >= 0) {
-			struct pollfd p = { .fd = fd, .events = POLLIN };
+			/* stdout too, for nothing but its errors: a pipe whose
+			 * reader went away says so at once (until 2026-12-06
+			 * that was seen only at the next row written, which a
+			 * filter that rarely matches could put hours away). */
+			struct pollfd p[2] = { { .fd = fd, .events = POLLIN },
+					       { .fd = STDOUT_FILENO, .events = 0 } };
 
-			poll(&p, 1, timeout);
+			if (poll(p, 2, timeout) > 0 && (p[1].revents & (POLLERR | POLLHUP)) &&
+			    reader_gone())
+				return 0;
 		}
 		n = source_drain(src, stream_sink, &sc);
 		if (fflush(sc.out) || ferror(sc.out)) {
