@@ -630,7 +630,7 @@ static void draw_status(const struct ui_state *st, const struct ui_figures *fig)
 			ui_term_attr(ST_DIM));
 		break;
 	case MODE_COLUMNS:
-		put_fit(y, 0, cols, "Space shows/hides the column; Esc closes", ui_term_attr(ST_DIM));
+		put_fit(y, 0, cols, "Space shows/hides the column; d the defaults; Esc closes", ui_term_attr(ST_DIM));
 		break;
 	default:
 		put_items(y, 0, cols,
@@ -1020,7 +1020,7 @@ static void draw_columns(const struct ui_state *st)
 	char line[160], title[96];
 
 	cols = columns_for(st->view, &n);
-	snprintf(title, sizeof(title), "Columns of %s (Space shows/hides, Esc closes)",
+	snprintf(title, sizeof(title), "Columns of %s (Space shows/hides, d defaults, Esc closes)",
 		 view_kind_name(st->view));
 	clear_lines(y0, st->lay.status_y);
 	panel_title(y0, title);

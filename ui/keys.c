@@ -257,9 +257,16 @@ static unsigned act_filter_row(struct ui_state *st)
 
 static unsigned act_wide(struct ui_state *st)
 {
+	bool mine;
+
 	ui_state_set_wide(st, !st->wide);
-	ui_state_msg(st, MSG_INFO, st->wide ? "wide: every column, full addresses (w: narrow)"
-					    : "narrow: default columns (w: wide)");
+	mine = st->vs[st->view].custom;
+	if (st->wide)
+		ui_state_msg(st, MSG_INFO, "wide: %s, full addresses (w: narrow)",
+			     mine ? "the columns you chose" : "every column");
+	else
+		ui_state_msg(st, MSG_INFO, "narrow: %s (w: wide)",
+			     mine ? "the columns you chose" : "default columns");
 	return R_REDRAW;
 }
 
@@ -489,12 +496,21 @@ static unsigned act_ch_toggle(struct ui_state *st)
 	return R_REDRAW;
 }
 
+/* The columns tcpscope picks again (for the width; all in wide mode). */
+static unsigned act_ch_defaults(struct ui_state *st)
+{
+	ui_state_default_columns(st);
+	ui_state_msg(st, MSG_INFO, "%s: the default columns", st->wide ? "wide" : "narrow");
+	return R_REDRAW;
+}
+
 static const struct ui_binding columns_keys[] = {
 	B(UK_UP, "Up Down", "select a column", NULL, act_ch_up),
 	ALIAS(UK_DOWN, act_ch_down),
 	B(' ', "Space Enter", "show / hide it", NULL, act_ch_toggle),
 	ALIAS(UK_ENTER, act_ch_toggle),
 	ALIAS('\r', act_ch_toggle),
+	B('d', "d", "the default columns again", NULL, act_ch_defaults),
 	B(UK_ESC, "Esc q F2 C", "close", NULL, act_overlay_close),
 	ALIAS('q', act_overlay_close),
 	ALIAS(UK_F(2), act_overlay_close),

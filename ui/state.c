@@ -20,16 +20,29 @@ static void default_columns(struct ui_view_state *vs, enum view_kind kind, bool 
 		vs->colvis[cols[i].id] = wide || cols[i].narrow;
 }
 
+/* Wide or narrow: each keeps the user's choice of columns (the chooser)
+ * while the other shows, and shows it again when it comes back; until
+ * 2026-12-06 w and w again put the narrow defaults back in its place. */
 void ui_state_set_wide(struct ui_state *st, bool wide)
 {
 	int k;
 
-	st->wide = wide;
 	for (k = 0; k < VIEW_COUNT; k++) {
-		default_columns(&st->vs[k], k, wide);
-		st->vs[k].hscroll = 0;
-		st->vs[k].custom = false;
+		struct ui_view_state *vs = &st->vs[k];
+		bool colvis[COL_ID_COUNT], custom = vs->custom;
+
+		if (wide != st->wide) {
+			memcpy(colvis, vs->colvis, sizeof(colvis));
+			memcpy(vs->colvis, vs->other_colvis, sizeof(colvis));
+			memcpy(vs->other_colvis, colvis, sizeof(colvis));
+			vs->custom = vs->other_custom;
+			vs->other_custom = custom;
+		}
+		if (!vs->custom)
+			default_columns(vs, k, wide);
+		vs->hscroll = 0;
 	}
+	st->wide = wide;
 }
 
 int ui_state_init(struct ui_state *st, bool wide, bool replay, const struct filter *kept)
@@ -423,6 +436,15 @@ size_t ui_state_columns(const struct ui_state *st, struct ui_col_pos *out, size_
 		k++;
 	}
 	return k;
+}
+
+void ui_state_default_columns(struct ui_state *st)
+{
+	struct ui_view_state *vs = &st->vs[st->view];
+
+	vs->custom = false;
+	default_columns(vs, st->view, st->wide);
+	vs->hscroll = 0;
 }
 
 void ui_state_choose_columns(struct ui_state *st)

@@ -90,6 +90,10 @@ struct ui_view_state {
 	size_t hscroll;		/* shown columns skipped at the left */
 	bool colvis[COL_ID_COUNT];	/* chosen columns (narrow or wide set, or the user's) */
 	bool custom;		/* the user chose them: no columns added to fill the width */
+	/* The user's choice in the other of narrow and wide, kept while this
+	 * one shows (w goes back to it). */
+	bool other_colvis[COL_ID_COUNT];
+	bool other_custom;
 	/* identity of the selected row, so it stays selected across rebuilds */
 	bool have_key;
 	struct session key_sess;
@@ -172,6 +176,9 @@ int ui_state_width_from(const struct ui_state *st, size_t from, size_t *count);
 bool ui_state_col_shown(const struct ui_state *st, enum col_id id);
 /* The column chooser opens: make the shown columns the chosen ones (custom). */
 void ui_state_choose_columns(struct ui_state *st);
+/* The active view's columns back to tcpscope's choice (for the width, or
+ * all in wide mode): the chooser's `d`. */
+void ui_state_default_columns(struct ui_state *st);
 /* Columns of the active view as placed on screen (after hscroll). Returns the count. */
 size_t ui_state_columns(const struct ui_state *st, struct ui_col_pos *out, size_t max);
 /* Screen width of a column in the current mode (wide widens addresses and names). */

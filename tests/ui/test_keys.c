@@ -845,7 +845,38 @@ static void test_auto_columns(void **state)
 	ui_state_set_size(st, 40, 200);
 	assert_true(ui_state_col_shown(st, COL_CAUSE));
 	assert_false(ui_state_col_shown(st, COL_LADDR));
-	/* w starts over */
+	/* w and w again come back to the columns chosen (until 2026-12-06
+	 * the defaults came back in their place) */
+	ui_keys_handle(st, UK_ESC);
+	ui_keys_handle(st, 'w');
+	assert_false(st->vs[VIEW_SESSIONS].custom);	/* wide: every column */
+	assert_true(ui_state_col_shown(st, COL_PID));
+	assert_true(ui_state_col_shown(st, COL_LADDR));
+	ui_keys_handle(st, 'w');
+	assert_true(st->vs[VIEW_SESSIONS].custom);
+	assert_false(ui_state_col_shown(st, COL_PID));
+	assert_true(ui_state_col_shown(st, COL_CAUSE));
+	assert_non_null(strstr(st->msg, "the columns you chose"));
+	/* a choice made in wide mode is wide's own */
+	ui_keys_handle(st, 'w');
+	ui_keys_handle(st, 'C');
+	st->chooser_sel = 0;
+	ui_keys_handle(st, ' ');	/* hide TIME */
+	ui_keys_handle(st, UK_ESC);
+	assert_false(ui_state_col_shown(st, COL_TIME));
+	ui_keys_handle(st, 'w');
+	assert_true(ui_state_col_shown(st, COL_TIME));
+	assert_false(ui_state_col_shown(st, COL_PID));
+	ui_keys_handle(st, 'w');
+	assert_false(ui_state_col_shown(st, COL_TIME));
+	assert_true(ui_state_col_shown(st, COL_PID));
+	/* d in the chooser: the defaults again */
+	ui_keys_handle(st, 'w');
+	ui_keys_handle(st, 'C');
+	ui_keys_handle(st, 'd');
+	assert_false(st->vs[VIEW_SESSIONS].custom);
+	assert_true(ui_state_col_shown(st, COL_PID));
+	assert_non_null(strstr(st->msg, "the default columns"));
 	ui_keys_handle(st, UK_ESC);
 	ui_keys_handle(st, 'w');
 	ui_keys_handle(st, 'w');
