@@ -69,6 +69,7 @@ struct monitor {
 	uint64_t last_drain_ms;
 	uint64_t min_gap_ms;
 	uint64_t last_stats_ms;		/* when the source's figures were read */
+	bool seeded_said;		/* the sessions open at start were counted on screen */
 	bool src_ready;
 	uint64_t last_frame_ms;
 	uint64_t next_tick_ms;
@@ -410,6 +411,17 @@ static void drain(struct monitor *mon)
 	if (mono_ms() >= mon->last_stats_ms + mon->interval_ms || n == -ENODATA) {
 		source_stats(mon->src, &mon->stats);
 		mon->last_stats_ms = mono_ms();
+		/* The walk for sessions already open (right after the first
+		 * screen) found some: say so once, as the stream does on
+		 * stderr (until 2026-12-06 the monitor said nothing, and
+		 * they showed nowhere until they closed). */
+		if (mon->stats.seeded && !mon->seeded_said) {
+			mon->seeded_said = true;
+			ui_state_msg(st, MSG_INFO, "%llu %s open at start: followed, shown when %s "
+				     "close (marked partial)", (unsigned long long)mon->stats.seeded,
+				     fmt_plural(mon->stats.seeded, "session", "sessions"),
+				     mon->stats.seeded == 1 ? "it" : "they");
+		}
 	}
 }
 

@@ -443,6 +443,9 @@ static void test_live_open_before_start(void **state)
 		stop_server(&srv);
 		skip();
 	}
+	/* The walk says what it found (at least this session's two ends;
+	 * until 2026-12-06 the monitor said nothing). */
+	assert_true(tmux_wait_text(&t, "sessions open at start: followed, shown when they close"));
 	filter_port(srv.port);
 	/* The walk for open sessions runs right after the first screen; the
 	 * filter being on screen means that screen is long gone. */
