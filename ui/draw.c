@@ -835,8 +835,32 @@ struct dline {
 	enum { DL_FIELD, DL_NOTE, DL_HEAD, DL_SESSION } kind;
 	const struct column *col;	/* DL_FIELD */
 	const char *text;		/* DL_NOTE, DL_HEAD */
+	int len;			/* DL_NOTE: bytes of text on this line */
 	const struct session *s;	/* DL_SESSION */
 };
+
+/* A note (ASCII prose) as lines of at most `width` columns, broken between
+ * words (until 2026-12-06 one line, cut mid-word at the screen's edge). */
+static void add_note(struct dline *lines, size_t *n, size_t max, const char *text, int width)
+{
+	if (width < 20)
+		width = 20;
+	while (*text && *n < max) {
+		int len = (int)strlen(text);
+
+		if (len > width) {
+			len = width;
+			while (len > 0 && text[len] != ' ')
+				len--;
+			if (len == 0)
+				len = width;	/* one word longer than the line */
+		}
+		lines[(*n)++] = (struct dline){ .kind = DL_NOTE, .text = text, .len = len };
+		text += len;
+		while (*text == ' ')
+			text++;
+	}
+}
 
 #define DETAIL_RECENT 200
 
@@ -916,19 +940,19 @@ static void draw_detail(const struct ui_state *st, const struct ui_figures *fig)
 				 "Session of %s, pid %u (Esc closes, f: only this process)", esc,
 				 s->pid);
 		if (!s->pid && !s->comm[0])
-			lines[n++] = (struct dline){ .kind = DL_NOTE,
-				.text = "No owner known: the process let go of the socket before "
-					"tcpscope saw it (before it started, or with the socket "
-					"table full)." };
+			add_note(lines, &n, ARRAY_LEN(lines),
+				 "No owner known: the process let go of the socket before "
+				 "tcpscope saw it (before it started, or with the socket "
+				 "table full).", w - 4);
 		else if (s->flags & SESS_PID_UNCERTAIN)
-			lines[n++] = (struct dline){ .kind = DL_NOTE,
-				.text = "PID and name were taken when the socket closed (no owner "
-					"seen): they may be another process's." };
+			add_note(lines, &n, ARRAY_LEN(lines),
+				 "PID and name were taken when the socket closed (no owner "
+				 "seen): they may be another process's.", w - 4);
 		if (s->flags & SESS_PARTIAL)
-			lines[n++] = (struct dline){ .kind = DL_NOTE,
-				.text = "Not followed from its start (open before tcpscope started, "
-					"or begun with the socket table full): start and duration "
-					"count from tcpscope's start; bytes are the whole session's." };
+			add_note(lines, &n, ARRAY_LEN(lines),
+				 "Not followed from its start (open before tcpscope started, "
+				 "or begun with the socket table full): start and duration "
+				 "count from tcpscope's start; bytes are the whole session's.", w - 4);
 	} else {
 		const struct agg_row *r = &st->detail_agg;
 		const struct session_log *log = fig->model ? fig->model->log : NULL;
@@ -947,8 +971,8 @@ static void draw_detail(const struct ui_state *st, const struct ui_figures *fig)
 			snprintf(title, sizeof(title), "Port %u (Esc closes, f: only this port)", r->port);
 		}
 		if (st->from_history)
-			lines[n++] = (struct dline){ .kind = DL_NOTE,
-				.text = "Totals of the filtered sessions still in the history." };
+			add_note(lines, &n, ARRAY_LEN(lines),
+				 "Totals of the filtered sessions still in the history.", w - 4);
 		lines[n++] = (struct dline){ .kind = DL_HEAD, .text = "" };
 		for (i = len; i-- > 0 && recent < DETAIL_RECENT;) {
 			const struct session *s = session_log_at(log, i);
@@ -959,8 +983,8 @@ static void draw_detail(const struct ui_state *st, const struct ui_figures *fig)
 			}
 		}
 		if (!recent)
-			lines[n++] = (struct dline){ .kind = DL_NOTE,
-				.text = "No session of it is left in the history." };
+			add_note(lines, &n, ARRAY_LEN(lines),
+				 "No session of it is left in the history.", w - 4);
 	}
 
 	clear_lines(y0, st->lay.status_y);
@@ -992,9 +1016,13 @@ static void draw_detail(const struct ui_state *st, const struct ui_figures *fig)
 				put(yy, x + 3, w - x - 3, ex, ui_term_attr(ST_DIM));
 			}
 			break;
-		case DL_NOTE:
-			put(yy, 2, w - 2, l->text, ui_term_attr(ST_WARN));
+		case DL_NOTE: {
+			char note[256];
+
+			snprintf(note, sizeof(note), "%.*s", l->len, l->text);
+			put(yy, 2, w - 2, note, ui_term_attr(ST_WARN));
 			break;
+		}
 		case DL_HEAD:
 			if (st->detail_kind != VIEW_SESSIONS) {
 				put(yy, 2, w - 2, "Recent sessions, newest first:", ui_term_attr(ST_LABEL) | A_BOLD);

@@ -899,6 +899,24 @@ static void test_too_small_and_resize(void **state)
 
 /* ---- panels --------------------------------------------------------------------- */
 
+/* A session's notes in its details wrap between words (until 2026-12-06 one
+ * line each, cut mid-word at the screen's edge). */
+static void test_detail_notes_wrap(void **state)
+{
+	struct ctx *c = *state;
+
+	start_ui(&c->t, NULL, NULL);
+	tmux_keys(&c->t, "/");
+	tmux_line(&c->t, "55099");	/* a session open before the capture began */
+	assert_true(tmux_wait_text(&c->t, "1 of 244"));
+	tmux_keys(&c->t, "Enter");
+	assert_true(tmux_wait_text(&c->t, "Not followed from its start"));
+	assert_true(tmux_wait_text(&c->t, "bytes are the whole session's."));
+	tmux_keys(&c->t, "Escape");
+	tmux_keys(&c->t, "q");
+	assert_true(tmux_wait_text(&c->t, "EXIT=0"));
+}
+
 static void test_help_detail_columns(void **state)
 {
 	struct ctx *c = *state;
@@ -1629,6 +1647,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_hostile_comm_inert, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_too_small_and_resize, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_help_detail_columns, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_detail_notes_wrap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_color, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mouse_x10, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mouse_sgr, setup, teardown),
