@@ -234,6 +234,11 @@ static size_t text_row(char *line, const struct stream_opts *o, const struct ses
 	*p++ = ' ';
 	p = put_u64_right(p, s->rx_bytes / 1024, num_w);
 	*p++ = ' ';
+	/* Not followed from its start (open when tracing began): it lived
+	 * at least this long, counted from then (until 2026-12-06 the row
+	 * looked like any other; -s, for scripts, keeps the number bare). */
+	if (s->flags & SESS_PARTIAL)
+		*p++ = '>';
 	p = put_ms2(p, s->dur_us);
 	*p++ = '\n';
 	return (size_t)(p - line);

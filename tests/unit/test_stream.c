@@ -82,6 +82,26 @@ static void test_text_matches_tcplife(void **state)
 	free(out);
 }
 
+/* A session open when tracing began: text marks its MS as a lower bound
+ * ("lived at least"); -s keeps the number bare for scripts. */
+static void test_text_partial_marked(void **state)
+{
+	struct stream_opts o = { .fmt = STREAM_TEXT };
+	struct session s = tcplife_example(2);
+	char *out;
+
+	s.flags |= SESS_PARTIAL;
+	s.dur_us = 2048340;
+	out = render(&o, &s, 1, 0, false);
+	assert_string_equal(out,
+		"22598 curl       100.66.3.172    61620 52.205.89.26    80        0     1 >2048.34\n");
+	free(out);
+	o.fmt = STREAM_LIFECSV;
+	out = render(&o, &s, 1, 0, false);
+	assert_string_equal(out, "22598,curl,4,100.66.3.172,61620,52.205.89.26,80,0,1,2048.34\n");
+	free(out);
+}
+
 static void test_text_time_columns(void **state)
 {
 	struct stream_opts o = { .fmt = STREAM_TEXT, .time_s = true, .time_hms = true };
@@ -170,12 +190,12 @@ static void test_text_no_owner(void **state)
 	s.flags = SESS_PID_UNCERTAIN | SESS_PARTIAL;
 	out = render(&o, &s, 1, 0, false);
 	assert_string_equal(out,
-		"-     ?          100.66.3.172    61620 52.205.89.26    80        0     1 91.79\n");
+		"-     ?          100.66.3.172    61620 52.205.89.26    80        0     1 >91.79\n");
 	free(out);
 	o.wide = true;
 	out = render(&o, &s, 1, 0, false);
 	assert_string_equal(out,
-		"-     ?                4  100.66.3.172               61620 52.205.89.26               80         0      1 91.79\n");
+		"-     ?                4  100.66.3.172               61620 52.205.89.26               80         0      1 >91.79\n");
 	free(out);
 }
 
@@ -403,6 +423,8 @@ static void ref_text(FILE *f, const struct stream_opts *o, const struct session 
 			s->tx_bytes / 1024, s->rx_bytes / 1024, ms);
 		return;
 	}
+	if (s->flags & SESS_PARTIAL)	/* text only: at least this long */
+		snprintf(ms, sizeof(ms), ">%llu.%02llu", hundredths / 100, hundredths % 100);
 	if (s->pid == 0 && !s->comm[0]) {
 		fprintf(f, "%-5s %-*s", "-", o->wide ? 16 : 10, "?");
 	} else {
@@ -549,6 +571,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_text_matches_tcplife),
+		cmocka_unit_test(test_text_partial_marked),
 		cmocka_unit_test(test_text_time_columns),
 		cmocka_unit_test(test_text_wide),
 		cmocka_unit_test(test_text_no_owner),
