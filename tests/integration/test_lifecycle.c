@@ -722,8 +722,9 @@ static void reader_goes_away(bool rows)
 	assert_true(got > 0);
 	buf[got] = '\0';
 	assert_non_null(strstr(buf, "PID"));
-	close(rd);
+	/* What it holds, before it may go (at once, since 2026-12-06). */
 	snapshot_attached(pid, &objs);
+	close(rd);
 	/* Sessions until tcpscope notices (the first write after the close,
 	 * if not before), or none and 2 s. */
 	deadline = run_now_ms() + (rows ? 20000 : 2000);
