@@ -614,17 +614,7 @@ static bool describe_text(char *buf, size_t len, size_t *pos, const char *label,
 	 * typed "\x1b" finds ESC, and is shown as typed (until 2026-12-06 as
 	 * "\\x1b", its backslash escaped again). Anything else that cannot
 	 * be shown is escaped. */
-	for (size_t o = 0; *text && o + 1 < sizeof(esc);) {
-		size_t n = strcspn(text, "\\");
-
-		o += fmt_escape(text, n, esc + o, sizeof(esc) - o);
-		text += n;
-		if (*text == '\\' && o + 1 < sizeof(esc)) {
-			esc[o++] = '\\';
-			esc[o] = '\0';
-			text++;
-		}
-	}
+	fmt_escape_escaped(text, esc, sizeof(esc));
 	return append(buf, len, pos, label) && append(buf, len, pos, esc);
 }
 

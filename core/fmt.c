@@ -542,6 +542,27 @@ size_t fmt_escape(const char *in, size_t inlen, char *out, size_t outlen)
 	return o;
 }
 
+size_t fmt_escape_escaped(const char *in, char *out, size_t outlen)
+{
+	size_t o = 0;
+
+	if (!out || outlen == 0)
+		return 0;
+	out[0] = '\0';
+	while (*in && o + 1 < outlen) {
+		size_t n = strcspn(in, "\\");
+
+		o += fmt_escape(in, n, out + o, outlen - o);
+		in += n;
+		if (*in == '\\' && o + 1 < outlen) {
+			out[o++] = '\\';
+			out[o] = '\0';
+			in++;
+		}
+	}
+	return o;
+}
+
 size_t fmt_comm_escape(const char *comm, char *out, size_t outlen)
 {
 	return fmt_escape(comm, strnlen(comm, SESSION_COMM_LEN), out, outlen);

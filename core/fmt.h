@@ -95,6 +95,11 @@ size_t fmt_comm_escape(const char *comm, char *out, size_t outlen);
 /* Same escaping for any byte string of inlen bytes (NULs are escaped too). */
 size_t fmt_escape(const char *in, size_t inlen, char *out, size_t outlen);
 
+/* The same for a NUL-terminated text that is escaped already, in part or
+ * whole (a message quoting escaped input, a filter matched against names as
+ * shown): a backslash is left as it is, so "\x1b" stays "\x1b". */
+size_t fmt_escape_escaped(const char *in, char *out, size_t outlen);
+
 /*
  * Reverse of fmt_comm_escape(): "\\" and "\xNN" are decoded, other bytes
  * copied. comm_out must have SESSION_COMM_LEN (16) bytes; it is zero-filled

@@ -119,20 +119,8 @@ static void usage(FILE *f)
 static void say(const char *msg, const char *suffix)
 {
 	char esc[2048];
-	size_t o = 0;
 
-	while (*msg && o + 1 < sizeof(esc)) {
-		size_t n = strcspn(msg, "\\");
-
-		o += fmt_escape(msg, n, esc + o, sizeof(esc) - o);
-		msg += n;
-		if (*msg == '\\' && o + 1 < sizeof(esc)) {
-			esc[o++] = '\\';
-			esc[o] = '\0';
-			msg++;
-		}
-	}
-	esc[o < sizeof(esc) ? o : sizeof(esc) - 1] = '\0';
+	fmt_escape_escaped(msg, esc, sizeof(esc));
 	fprintf(stderr, "tcpscope: %s%s\n", esc, suffix);
 }
 

@@ -16,12 +16,18 @@ static size_t count;
 static unsigned log_seq;
 static bool active;
 
-static void keep(int level, const char *line)
+/* What of a line is kept: up to its first line feed, cut to fit. */
+static size_t kept_len(const char *line)
 {
 	size_t n = strcspn(line, "\n");
 
-	if (n >= UI_STATUS_LINE)
-		n = UI_STATUS_LINE - 1;
+	return n < UI_STATUS_LINE ? n : UI_STATUS_LINE - 1;
+}
+
+static void keep(int level, const char *line)
+{
+	size_t n = kept_len(line);
+
 	memcpy(lines[head].text, line, n);
 	lines[head].text[n] = '\0';
 	lines[head].when = time(NULL);
@@ -46,11 +52,8 @@ void ui_status_log(void *ctx, const char *line)
 
 void ui_status_add(int level, const char *line)
 {
-	size_t last = (head + UI_STATUS_KEEP - 1) % UI_STATUS_KEEP;
-	size_t n = strcspn(line, "\n");
+	size_t last = (head + UI_STATUS_KEEP - 1) % UI_STATUS_KEEP, n = kept_len(line);
 
-	if (n >= UI_STATUS_LINE)
-		n = UI_STATUS_LINE - 1;
 	/* The same line again (a key held, a paste refused key by key): its
 	 * time moves on, rather than the log filling with it (until
 	 * 2026-12-06 a 600-character paste left 13 "too long" lines). */

@@ -550,6 +550,26 @@ static void test_utf8_seq_len(void **state)
 	assert_int_equal(fmt_utf8_seq_len((const unsigned char *)"\xf5\x80\x80\x80", 4), 0);
 }
 
+/* Text escaped already keeps its backslashes; what cannot be shown is
+ * escaped; a small buffer cuts between escapes, always terminated. */
+static void test_escape_escaped(void **state)
+{
+	char out[64];
+
+	(void)state;
+	assert_int_equal(fmt_escape_escaped("\\x1b[31m\\", out, sizeof(out)), 9);
+	assert_string_equal(out, "\\x1b[31m\\");
+	fmt_escape_escaped("a\x1b\\b\n", out, sizeof(out));
+	assert_string_equal(out, "a\\x1b\\b\\x0a");
+	fmt_escape_escaped("\\", out, sizeof(out));
+	assert_string_equal(out, "\\");
+	assert_int_equal(fmt_escape_escaped("", out, sizeof(out)), 0);
+	assert_string_equal(out, "");
+	assert_true(fmt_escape_escaped("ab\x1b", out, 5) < 5);
+	assert_string_equal(out, "ab");	/* "\x1b" does not fit: not split */
+	assert_int_equal(fmt_escape_escaped("x", out, 0), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -568,6 +588,7 @@ int main(void)
 		cmocka_unit_test(test_comm_escape_round_trip_exhaustive),
 		cmocka_unit_test(test_comm_escape_round_trip_random),
 		cmocka_unit_test(test_comm_escape_small_buffer),
+		cmocka_unit_test(test_escape_escaped),
 		cmocka_unit_test(test_comm_unescape_rejects),
 		cmocka_unit_test(test_cut_cols),
 		cmocka_unit_test(test_json_string),
