@@ -1182,6 +1182,11 @@ static int try_open(struct collector *c, const struct collector_opts *opts,
 	if (getenv("TCPSCOPE_TEST_DROP_CLOSE_PORT"))
 		skel->rodata->test_drop_close_port =
 			(uint16_t)strtoul(getenv("TCPSCOPE_TEST_DROP_CLOSE_PORT"), NULL, 10);
+	if (getenv("TCPSCOPE_TEST_SLOW_CLOSE_PORT")) {
+		skel->rodata->test_slow_close_port =
+			(uint16_t)strtoul(getenv("TCPSCOPE_TEST_SLOW_CLOSE_PORT"), NULL, 10);
+		skel->rodata->test_slow_close_ns = 200000;	/* 200 us */
+	}
 	if (getenv("TCPSCOPE_TEST_DROP_DESTROY_PORT"))
 		skel->rodata->test_drop_destroy_port =
 			(uint16_t)strtoul(getenv("TCPSCOPE_TEST_DROP_DESTROY_PORT"), NULL, 10);

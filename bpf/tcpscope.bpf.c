@@ -76,6 +76,11 @@ const volatile __u32 lane_spare = 0;	/* the spare records' first index (one per 
  * off (the check is compiled away at load). */
 const volatile __u16 test_drop_close_port = 0;
 const volatile __u16 test_drop_destroy_port = 0;
+/* Tests only: at the close of sessions with this port, spin this long
+ * before reading any clock, as a program run earlier on the tracepoint
+ * (another tracer) on a cold CPU would make us wait. */
+const volatile __u16 test_slow_close_port = 0;
+const volatile __u32 test_slow_close_ns = 0;
 /* The key of `socks`: the socket's cookie (tp_btf), or its address (the
  * classic tracepoint, which has no cookies). Read by the iterators, which
  * serve both hooks; the hooks' own programs know theirs. */
@@ -619,11 +624,26 @@ static __always_inline __u16 remote_port(const struct sock *sk, const struct add
 	return direct ? bpf_ntohs(sk->__sk_common.skc_dport) : a->dport;
 }
 
-static __always_inline bool test_dropped(const struct sock *sk, struct tcp_sock *tp,
-					 const struct addr_args *a, bool direct)
+static __always_inline bool test_port(const struct sock *sk, struct tcp_sock *tp,
+				      const struct addr_args *a, bool direct, __u16 port)
 {
-	return local_port(sk, tp, a, direct) == test_drop_close_port ||
-	       remote_port(sk, a, direct) == test_drop_close_port;
+	return local_port(sk, tp, a, direct) == port || remote_port(sk, a, direct) == port;
+}
+
+/* Bounded: at most 1024 checks of 8 clock reads (the verifier walks each
+ * check as a branch; 8192 pending is its limit). */
+static __always_inline void test_spin(__u64 ns)
+{
+	__u64 until = bpf_ktime_get_ns() + ns;
+
+	for (int i = 0; i < 1024; i++) {
+		__u64 t = bpf_ktime_get_ns();
+
+		for (int j = 0; j < 7; j++)
+			t = bpf_ktime_get_ns();
+		if (t >= until)
+			break;
+	}
 }
 
 /* The clock TCP last read into the socket (CLOCK_MONOTONIC), as
@@ -650,11 +670,27 @@ static __always_inline __u64 sock_clock(struct tcp_sock *tp, bool direct)
  * never came (its timer may end it a minute after the last packet).
  */
 #define CLOSE_CLOCK_FRESH_NS 20000	/* 20 us: a packet's or a timer's own read */
+/*
+ * A close whose error says TCP read its clock for it: a reset received
+ * (ECONNRESET, EPIPE; ECONNREFUSED in SYN_SENT), a timeout (ETIMEDOUT).
+ * The packet's processing (tcp_rcv_established, tcp_rcv_state_process) or
+ * the timer (tcp_write_timer_handler, tcp_keepalive_timer) refreshed the
+ * cache just before, and sent nothing after: its age at our read is only
+ * the programs run before ours on the tracepoint (other tracers), which on
+ * a cold, idle CPU passed 20 us (two tcpscope streams: 3 of 400 reset rows
+ * 20-80 us apart). Taken up to 1 ms old. A refusal in SYN_SENT may also be
+ * an ICMP port unreachable, which refreshes nothing: TCP read the clock
+ * after its last send (the SYN) only if the RST was processed, so there
+ * the cache must be newer than the send stamp (tcp_wstamp_ns; never older
+ * than the cache at a send, its equal without pacing).
+ */
+#define CLOSE_CLOCK_TCP_NS 1000000	/* 1 ms */
 
 static __always_inline __u64 close_time(struct tcp_sock *tp, int oldstate, int sk_err,
 					bool fin_received, bool direct)
 {
-	__u64 now, t;
+	__u64 now, t, cache, age, fresh = CLOSE_CLOCK_FRESH_NS;
+	bool syn = oldstate == S_SYN_SENT || oldstate == S_SYN_RECV;
 
 	if (!sk_err && bpf_core_field_exists(tp->tcp_clock_cache) &&
 	    (oldstate == S_LAST_ACK || oldstate == S_CLOSING ||
@@ -665,11 +701,23 @@ static __always_inline __u64 close_time(struct tcp_sock *tp, int oldstate, int s
 	 * packet or the timer that ends it: a reset, a refusal, a timeout),
 	 * so that two tracers give the session the same time; else our own
 	 * read (an abort in close(): the cache is the last traffic's). */
-	if (bpf_core_field_exists(tp->tcp_clock_cache)) {
-		t = sock_clock(tp, direct);
-		if (t <= now && now - t < CLOSE_CLOCK_FRESH_NS)
-			return t;
-	}
+	if (!bpf_core_field_exists(tp->tcp_clock_cache))
+		return now;
+	cache = RD(direct, tp, tcp_clock_cache);
+	if (!cache)
+		return now;
+	/* Before the handshake's end the cache is the SYN's (or SYN-ACK's)
+	 * departure unless TCP read the clock after it: never the close's. */
+	if (syn && bpf_core_field_exists(tp->tcp_wstamp_ns) &&
+	    cache <= RD(direct, tp, tcp_wstamp_ns))
+		return now;
+	if (sk_err == ECONNRESET || sk_err == EPIPE || sk_err == ETIMEDOUT ||
+	    (sk_err == ECONNREFUSED && syn))
+		fresh = CLOSE_CLOCK_TCP_NS;
+	t = cache + *(volatile __s64 *)&mono_to_boot_ns;
+	age = now - t;
+	if (t <= now && age < fresh)
+		return t;
 	return now;
 }
 
@@ -1301,8 +1349,12 @@ static __always_inline int handle(const struct sock *sk, int oldstate, int newst
 		if (oldstate == S_LISTEN || oldstate == S_CLOSE)
 			return 0;
 		tp = to_tcp_sock(sk, direct, cast);
-		if (test_drop_close_port && tp && test_dropped(sk, tp, a, direct))
+		if (test_drop_close_port && tp &&
+		    test_port(sk, tp, a, direct, test_drop_close_port))
 			return 0;
+		if (test_slow_close_port && tp &&
+		    test_port(sk, tp, a, direct, test_slow_close_port))
+			test_spin(test_slow_close_ns);
 		count(TS_CNT_CLOSES);
 		if (!tp) {
 			/* Never expected at CLOSE; if it happens, it is a lost
@@ -1381,8 +1433,7 @@ static __always_inline int on_destroy(const struct sock *sk, const struct addr_a
 	if (test_drop_destroy_port) {
 		struct tcp_sock *tp = to_tcp_sock(sk, direct, false);
 
-		if (tp && (local_port(sk, tp, a, direct) == test_drop_destroy_port ||
-			   remote_port(sk, a, direct) == test_drop_destroy_port))
+		if (tp && test_port(sk, tp, a, direct, test_drop_destroy_port))
 			return 0;
 	}
 	if (direct) {

@@ -28,6 +28,10 @@
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <netinet/tcp.h>
+#include <netinet/ip.h>
+#include <netinet/ip_icmp.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <linux/sockios.h>
@@ -467,6 +471,30 @@ struct unreach_dst {
 	bool polled;
 };
 
+/* A client namespace (tsu-c-PID, named into cns) whose default route goes
+ * through a router namespace (tsu-r-PID, into rns) over a veth pair:
+ * 10.201.0.1 and fd00:201::1 to 10.201.0.2 and fd00:201::2, forwarding on.
+ * The caller adds the router's routes, and deletes both namespaces (also
+ * when this fails: false). */
+static bool router_up(char cns[32], char rns[32])
+{
+	snprintf(cns, 32, "tsu-c-%d", (int)getpid());
+	snprintf(rns, 32, "tsu-r-%d", (int)getpid());
+	return shell("ip netns add %s && ip netns add %s", cns, rns) &&
+	       shell("ip -n %s link add tsu0 type veth peer name tsu1 netns %s", cns, rns) &&
+	       shell("ip -n %s link set lo up && ip -n %s link set lo up", cns, rns) &&
+	       shell("ip -n %s addr add 10.201.0.1/24 dev tsu0 && "
+		     "ip -n %s addr add fd00:201::1/64 dev tsu0 nodad && ip -n %s link set tsu0 up",
+		     cns, cns, cns) &&
+	       shell("ip -n %s addr add 10.201.0.2/24 dev tsu1 && "
+		     "ip -n %s addr add fd00:201::2/64 dev tsu1 nodad && ip -n %s link set tsu1 up",
+		     rns, rns, rns) &&
+	       shell("ip -n %s route add default via 10.201.0.2 && "
+		     "ip -n %s -6 route add default via fd00:201::2", cns, cns) &&
+	       shell("ip netns exec %s sh -c 'echo 1 > /proc/sys/net/ipv4/ip_forward && "
+		     "echo 1 > /proc/sys/net/ipv6/conf/all/forwarding'", rns);
+}
+
 /* Namespaces, tcpscope and the three connects of one attempt; *up false
  * when the namespaces could not be set up. */
 static void unreachable_once(void **state, struct scope *sc, const struct unreach_dst *dst,
@@ -474,21 +502,7 @@ static void unreachable_once(void **state, struct scope *sc, const struct unreac
 {
 	char cns[32], rns[32], path[64];
 
-	snprintf(cns, sizeof(cns), "tsu-c-%d", (int)getpid());
-	snprintf(rns, sizeof(rns), "tsu-r-%d", (int)getpid());
-	*up = shell("ip netns add %s && ip netns add %s", cns, rns) &&
-	      shell("ip -n %s link add tsu0 type veth peer name tsu1 netns %s", cns, rns) &&
-	      shell("ip -n %s link set lo up && ip -n %s link set lo up", cns, rns) &&
-	      shell("ip -n %s addr add 10.201.0.1/24 dev tsu0 && "
-		    "ip -n %s addr add fd00:201::1/64 dev tsu0 nodad && ip -n %s link set tsu0 up",
-		    cns, cns, cns) &&
-	      shell("ip -n %s addr add 10.201.0.2/24 dev tsu1 && "
-		    "ip -n %s addr add fd00:201::2/64 dev tsu1 nodad && ip -n %s link set tsu1 up",
-		    rns, rns, rns) &&
-	      shell("ip -n %s route add default via 10.201.0.2 && "
-		    "ip -n %s -6 route add default via fd00:201::2", cns, cns) &&
-	      shell("ip netns exec %s sh -c 'echo 1 > /proc/sys/net/ipv4/ip_forward && "
-		    "echo 1 > /proc/sys/net/ipv6/conf/all/forwarding'", rns) &&
+	*up = router_up(cns, rns) &&
 	      shell("ip -n %s route add unreachable 10.202.0.0/24 && "
 		    "ip -n %s -6 route add prohibit fd00:202::/64", rns, rns);
 	if (*up) {
@@ -562,8 +576,13 @@ static void test_unreachable(void **state)
 	for (size_t i = 0; i < n; i++) {
 		int k = v[i].family == AF_INET6 ? 1 : v[i].raddr.s6_addr[15] == 10 ? 2 : 0;
 
-		printf("%s: cause %d closed by %d\n", dst[k].addr, v[i].cause, v[i].closer);
+		printf("%s: cause %d closed by %d after %lld us\n", dst[k].addr, v[i].cause,
+		       v[i].closer, (long long)(v[i].end_ns / 1000) - (long long)(v[i].start_ns / 1000));
 		assert_int_equal(v[i].rport, port);
+		/* Its close is the ICMP's arrival, after the SYN's departure: not
+		 * the SYN's clock read (until 2026-12-06 taken when under 20 us
+		 * old, as if the error had come with no round trip). */
+		assert_true(v[i].end_ns / 1000 > v[i].start_ns / 1000);
 		if (k == 2 && !strcmp(hook_of(state), "tracepoint"))
 			assert_true(v[i].cause == CAUSE_UNREACHABLE || v[i].cause == CAUSE_ABANDONED);
 		else
@@ -583,6 +602,126 @@ static void test_unreachable(void **state)
 			assert_int_equal(v[i].raddr.s6_addr32[3], htonl(k ? 0x0aca000a : 0x0aca0009));
 		}
 	}
+	free(v);
+	scope_cleanup(&sc);
+}
+
+static uint16_t ip_sum(const void *p, size_t len)
+{
+	const uint8_t *b = p;
+	uint32_t sum = 0;
+
+	for (size_t i = 0; i + 1 < len; i += 2)
+		sum += (uint32_t)b[i] << 8 | b[i + 1];
+	if (len & 1)
+		sum += (uint32_t)b[len - 1] << 8;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return htons((uint16_t)~sum);
+}
+
+/* In the router namespace at path: answer the first SYN to port that comes
+ * in on tsu1 with an ICMP port unreachable, as a firewall's REJECT does
+ * (its default), and exit 0. Writes one byte to `ready` once listening. */
+static void reject_in_netns(const char *path, unsigned short port, int ready)
+{
+	struct sockaddr_ll ll = { .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_IP) };
+	uint8_t in[2048], out[sizeof(struct icmphdr) + 60 + 8];
+	int ns = open(path, O_RDONLY | O_CLOEXEC), pk, raw;
+
+	if (ns < 0 || setns(ns, CLONE_NEWNET))
+		_exit(2);
+	ll.sll_ifindex = (int)if_nametoindex("tsu1");
+	pk = socket(AF_PACKET, SOCK_DGRAM, htons(ETH_P_IP));
+	raw = socket(AF_INET, SOCK_RAW, IPPROTO_ICMP);
+	if (!ll.sll_ifindex || pk < 0 || raw < 0 || bind(pk, (struct sockaddr *)&ll, sizeof(ll)))
+		_exit(3);
+	if (write(ready, "r", 1) != 1)
+		_exit(4);
+	alarm(10);
+	for (;;) {
+		ssize_t len = recv(pk, in, sizeof(in), 0);
+		const struct iphdr *ip = (const void *)in;
+		const struct tcphdr *th;
+		struct icmphdr *ic = (void *)out;
+		struct sockaddr_in to = { .sin_family = AF_INET };
+		size_t ihl;
+
+		if (len < (ssize_t)sizeof(*ip))
+			continue;
+		ihl = ip->ihl * 4u;
+		if (ip->protocol != IPPROTO_TCP || ihl < 20 || ihl > 60 || (size_t)len < ihl + 20)
+			continue;
+		th = (const void *)(in + ihl);
+		if (ntohs(th->dest) != port || !th->syn || th->ack)
+			continue;
+		memset(out, 0, sizeof(out));
+		ic->type = ICMP_DEST_UNREACH;
+		ic->code = ICMP_PORT_UNREACH;
+		memcpy(out + sizeof(*ic), in, ihl + 8);	/* its IP header, 8 bytes of TCP */
+		ic->checksum = ip_sum(out, sizeof(*ic) + ihl + 8);
+		to.sin_addr.s_addr = ip->saddr;
+		if (sendto(raw, out, sizeof(*ic) + ihl + 8, 0, (struct sockaddr *)&to, sizeof(to)) < 0)
+			_exit(5);
+		_exit(0);
+	}
+}
+
+/*
+ * A connect() refused by an ICMP port unreachable (a firewall's REJECT):
+ * the router namespace drops the SYN (a blackhole route) and answers it
+ * from user space. connect() fails with ECONNREFUSED, as for a refusing
+ * RST, but TCP read no clock for it: the socket's last read is the SYN's
+ * departure. Reported as refused, and closed when the ICMP came, not when
+ * the SYN left (a refusal takes TCP's clock since 2026-12-06, when it was
+ * read after the last send).
+ */
+static void test_icmp_refused(void **state)
+{
+	char cns[32], rns[32], path[2][64];
+	unsigned short port = scope_free_port();
+	struct session *v = NULL;
+	int status[2] = { -1, -1 }, p[2];
+	pid_t pid[2] = { -1, -1 };
+	struct scope sc;
+	char c;
+	bool up;
+	size_t n;
+
+	up = router_up(cns, rns) && shell("ip -n %s route add blackhole 10.203.0.0/24", rns);
+	snprintf(path[0], sizeof(path[0]), "/run/netns/%s", cns);
+	snprintf(path[1], sizeof(path[1]), "/run/netns/%s", rns);
+	if (up) {
+		assert_int_equal(pipe(p), 0);
+		start_scope_x(&sc, state, port, 1, true, "--comm", "ts-unreach");
+		fflush(NULL);
+		pid[1] = fork();
+		if (pid[1] == 0)
+			reject_in_netns(path[1], port, p[1]);
+		close(p[1]);
+		if (read(p[0], &c, 1) == 1) {
+			pid[0] = fork();
+			if (pid[0] == 0)
+				connect_in_netns(path[0], "10.203.0.9", port, ECONNREFUSED, false);
+			waitpid(pid[0], &status[0], 0);
+		}
+		close(p[0]);
+		waitpid(pid[1], &status[1], 0);
+	}
+	shell("ip netns del %s; ip netns del %s", cns, rns);
+	assert_true(up);
+	for (int i = 0; i < 2; i++) {
+		assert_true(WIFEXITED(status[i]));
+		assert_int_equal(WEXITSTATUS(status[i]), 0);
+	}
+	finish_scope(&sc, &v, &n, 1);
+	printf("refused by ICMP: closed %lld us after the SYN left\n",
+	       (long long)(v[0].end_ns / 1000) - (long long)(v[0].start_ns / 1000));
+	assert_int_equal(v[0].cause, CAUSE_REFUSED);
+	assert_int_equal(v[0].rport, port);
+	assert_int_equal(v[0].pid, pid[0]);
+	assert_int_equal(v[0].raddr.s6_addr32[3], htonl(0x0acb0009));	/* 10.203.0.9 */
+	assert_true(v[0].end_ns / 1000 > v[0].start_ns / 1000);
 	free(v);
 	scope_cleanup(&sc);
 }
@@ -1082,6 +1221,162 @@ static void test_close_times_shutdown(void **state)
 static void test_close_times_rst(void **state)
 {
 	close_times(state, TRAFFIC_CLIENT, TRAFFIC_END_RST);
+}
+
+/*
+ * Ends TCP reads its clock for, on 127.0.0.1:port, in one process named
+ * ts-tcpclock: a refused connect() (RST to the SYN: ECONNREFUSED), a
+ * connection the client aborts (SO_LINGER 0: its own end is rst_sent, the
+ * server's rst_recv, ECONNRESET), then a connect() whose SYNs a listener
+ * with a full accept queue drops, timed out by TCP_USER_TIMEOUT at its
+ * first retransmission (1 s: ETIMEDOUT). Exits 0 when each failed as meant.
+ */
+static void ends_by_tcp(unsigned short port)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port),
+				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+	unsigned int uto = 100;
+	int l, c, s, w, one = 1, err = -1;
+	struct pollfd p = { .events = POLLOUT };
+	socklen_t len = sizeof(err);
+	char buf[64] = "x";
+
+	prctl(PR_SET_NAME, "ts-tcpclock");
+	c = socket(AF_INET, SOCK_STREAM, 0);
+	if (c < 0 || connect(c, (struct sockaddr *)&a, sizeof(a)) == 0 || errno != ECONNREFUSED)
+		_exit(2);
+	close(c);
+	l = socket(AF_INET, SOCK_STREAM, 0);
+	setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (l < 0 || bind(l, (struct sockaddr *)&a, sizeof(a)) || listen(l, 8))
+		_exit(3);
+	c = socket(AF_INET, SOCK_STREAM, 0);
+	if (c < 0 || connect(c, (struct sockaddr *)&a, sizeof(a)) || (s = accept(l, NULL, NULL)) < 0)
+		_exit(4);
+	if (write(c, buf, 1) != 1 || read(s, buf, sizeof(buf)) != 1 ||
+	    setsockopt(c, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)))
+		_exit(5);
+	close(c);
+	if (read(s, buf, sizeof(buf)) != -1 || errno != ECONNRESET)
+		_exit(6);
+	close(s);
+	close(l);
+	/* The timeout: backlog 0, one connection waiting fills the queue. */
+	l = socket(AF_INET, SOCK_STREAM, 0);
+	setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (l < 0 || bind(l, (struct sockaddr *)&a, sizeof(a)) || listen(l, 0))
+		_exit(7);
+	w = socket(AF_INET, SOCK_STREAM, 0);
+	if (w < 0 || connect(w, (struct sockaddr *)&a, sizeof(a)))
+		_exit(8);
+	c = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	if (c < 0 || setsockopt(c, IPPROTO_TCP, TCP_USER_TIMEOUT, &uto, sizeof(uto)) ||
+	    connect(c, (struct sockaddr *)&a, sizeof(a)) == 0 || errno != EINPROGRESS)
+		_exit(9);
+	p.fd = c;
+	if (poll(&p, 1, 5000) != 1 || getsockopt(c, SOL_SOCKET, SO_ERROR, &err, &len) ||
+	    err != ETIMEDOUT)
+		_exit(10);
+	close(c);
+	close(w);
+	close(l);
+	_exit(0);
+}
+
+static const struct session *find_cause(const struct session *v, size_t n, enum sess_cause cause)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i].cause == cause)
+			return &v[i];
+	return NULL;
+}
+
+/*
+ * Two tcpscope instances give a session ended by a reset received, a
+ * refusal or a timeout the same close time: the clock TCP read for it,
+ * even when one instance's program runs long after that read. The second
+ * instance is made to spin 200 us at each close on the port before it
+ * reads a clock, as a program run before it on the tracepoint (another
+ * tracer, on a cold CPU) would make it wait: until 2026-12-06 the socket's
+ * clock was taken only within 20 us, and the two differed by the spin. The
+ * client's own abort (rst_sent: TCP reads no clock for it) is each
+ * instance's own read: the spin shows there, which proves it ran.
+ */
+static void test_close_time_two_tracers(void **state)
+{
+	static const enum sess_cause same[] = { CAUSE_REFUSED, CAUSE_RST_RECV, CAUSE_TIMEOUT };
+	const struct session *x, *y;
+	struct session *v[2] = { NULL, NULL };
+	char portarg[16];
+	struct scope sc[2];
+	size_t n[2];
+	int status = -1;
+	unsigned short port;
+	pid_t pid;
+
+	for (int attempt = 0;; attempt++) {
+		bool all = true;
+
+		port = scope_free_port();
+		assert_int_not_equal(port, 0);
+		start_scope_x(&sc[0], state, port, 100, true, "--comm", "ts-tcpclock");
+		snprintf(portarg, sizeof(portarg), "%u", port);
+		setenv("TCPSCOPE_TEST_SLOW_CLOSE_PORT", portarg, 1);
+		start_scope_x(&sc[1], state, port, 100, true, "--comm", "ts-tcpclock");
+		unsetenv("TCPSCOPE_TEST_SLOW_CLOSE_PORT");
+		fflush(NULL);
+		pid = fork();
+		assert_true(pid >= 0);
+		if (pid == 0)
+			ends_by_tcp(port);
+		assert_int_equal(waitpid(pid, &status, 0), pid);
+		assert_true(WIFEXITED(status));
+		assert_int_equal(WEXITSTATUS(status), 0);
+		usleep(300000);
+		for (int i = 0; i < 2; i++) {
+			assert_int_equal(scope_stop(&sc[i], SIGINT), 0);
+			assert_int_equal(scope_read_sessions(&sc[i], &v[i], &n[i]), 0);
+			for (size_t k = 0; k < sizeof(same) / sizeof(same[0]); k++)
+				all = all && find_cause(v[i], n[i], same[k]);
+			all = all && find_cause(v[i], n[i], CAUSE_RST_SENT);
+		}
+		/* Once more when a close reached no program (README, "Closes
+		 * the kernel never delivers"): tcpscope says so with -v. */
+		if (all || attempt > 0 ||
+		    (!strstr(scope_stderr(&sc[0]), "closed untraced") &&
+		     !strstr(scope_stderr(&sc[0]), "did not see") &&
+		     !strstr(scope_stderr(&sc[1]), "closed untraced") &&
+		     !strstr(scope_stderr(&sc[1]), "did not see")))
+			break;
+		printf("a close reached no program: the connections once more\n");
+		for (int i = 0; i < 2; i++) {
+			free(v[i]);
+			scope_cleanup(&sc[i]);
+		}
+	}
+	for (size_t k = 0; k < sizeof(same) / sizeof(same[0]); k++) {
+		x = find_cause(v[0], n[0], same[k]);
+		y = find_cause(v[1], n[1], same[k]);
+		assert_non_null(x);
+		assert_non_null(y);
+		assert_int_equal(x->lport, y->lport);
+		assert_int_equal(x->rport, y->rport);
+		printf("cause %d: the second instance %+.3f ms\n", (int)same[k],
+		       ((double)y->end_ns - (double)x->end_ns) / 1e6);
+		assert_true(x->end_ns == y->end_ns);
+	}
+	x = find_cause(v[0], n[0], CAUSE_RST_SENT);
+	y = find_cause(v[1], n[1], CAUSE_RST_SENT);
+	assert_non_null(x);
+	assert_non_null(y);
+	printf("rst_sent: the second instance %+.3f ms\n",
+	       ((double)y->end_ns - (double)x->end_ns) / 1e6);
+	assert_true(y->end_ns >= x->end_ns + 150000 || x->end_ns >= y->end_ns + 150000);
+	for (int i = 0; i < 2; i++) {
+		free(v[i]);
+		scope_cleanup(&sc[i]);
+	}
 }
 
 /* The two sessions of a connection opened before tcpscope started (3000
@@ -3064,6 +3359,8 @@ int main(void)
 		BOTH_HOOKS(test_server_unread_close),
 		BOTH_HOOKS(test_refused),
 		BOTH_HOOKS(test_abandoned_connect),
+		BOTH_HOOKS(test_close_time_two_tracers),
+		BOTH_HOOKS(test_icmp_refused),
 		BOTH_HOOKS(test_unreachable),
 		BOTH_HOOKS(test_syn_sent_again),
 		BOTH_HOOKS(test_connect_start_offset_below_zero),
