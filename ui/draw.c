@@ -616,7 +616,11 @@ static void draw_status(const struct ui_state *st, const struct ui_figures *fig)
 		return;
 	}
 	fill_line(y, A_NORMAL);
-	if (fig->msg_visible && st->msg[0]) {
+	/* A screen over the table (help, messages, details, the column
+	 * chooser) shows its own keys, not what the table's last key said
+	 * ("sorted by ..."); a warning or an error stays. */
+	if (fig->msg_visible && st->msg[0] &&
+	    (st->msg_level > MSG_INFO || st->msg_mode == st->mode || st->mode == MODE_NORMAL)) {
 		put_fit(y, 0, cols, st->msg, ui_term_attr(level_style[st->msg_level]));
 		return;
 	}

@@ -76,6 +76,7 @@ void ui_state_msg(struct ui_state *st, enum ui_msg_level level, const char *fmt,
 	vsnprintf(st->msg, sizeof(st->msg), fmt, ap);
 	va_end(ap);
 	st->msg_level = level;
+	st->msg_mode = st->mode;
 	st->msg_seq++;
 }
 
@@ -538,7 +539,7 @@ static const struct ui_fnkey fnbar[] = {
 	{ UK_F(6), "F6", "SortBy", NULL },
 	{ UK_F(7), "F7", "Wide", "Narrow" },
 	{ UK_F(8), "F8", "Export", NULL },
-	{ UK_F(9), "F9", "Clear", NULL },
+	{ UK_F(9), "F9", "Unfilt", NULL },	/* the filters, not the history */
 	{ UK_F(10), "F10", "Quit", NULL },
 };
 

@@ -137,6 +137,7 @@ struct ui_state {
 	char msg[256];
 	enum ui_msg_level msg_level;
 	unsigned msg_seq;
+	enum ui_mode msg_mode;	/* the mode it was said in */
 };
 
 /* Initial state: sessions view, default sorts, narrow or wide columns,

@@ -945,10 +945,17 @@ static void test_help_detail_columns(void **state)
 	assert_true(tmux_wait_text(&c->t, "203.0.113.25"));
 	tmux_keys(&c->t, "q");
 	assert_true(tmux_wait_text(&c->t, "30 rows"));
-	/* the column chooser */
+	/* the column chooser, its own keys on the status line, not the
+	 * table's last message */
 	tmux_keys(&c->t, "1");
+	tmux_keys(&c->t, ">");
+	assert_true(tmux_wait_text(&c->t, "sorted by"));
 	tmux_keys(&c->t, "F2");
 	assert_true(tmux_wait_text(&c->t, "Columns of sessions"));
+	/* at once: the message would go by itself after 5 s */
+	assert_true(tmux_wait(&c->t, tmux_pred_contains, "Space shows/hides the column", false, 2000,
+			      "the chooser's keys"));
+	assert_null(strstr(c->t.screen, "sorted by"));
 	tmux_keys(&c->t, "Down");
 	tmux_keys(&c->t, "Down");
 	tmux_keys(&c->t, "Down");
