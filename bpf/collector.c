@@ -750,9 +750,9 @@ static int collector_flush(struct session_source *src, session_sink_fn sink, voi
 	}
 	c->flushed = true;
 	if (log_verbose && c->netns)
-		log_line("the sweep walked the sockets %llu times while running, and %llu times "
-			 "found no entry old enough to need it", (unsigned long long)c->sweep_walks,
-			 (unsigned long long)c->sweep_skips);
+		log_line("sweep for closes never traced: %llu walks of the open sockets while "
+			 "running; %llu checks needed none (no entry old enough)",
+			 (unsigned long long)c->sweep_walks, (unsigned long long)c->sweep_skips);
 	if (log_verbose)
 		log_still_followed(c);
 	return (int)(c->delivered - before);
