@@ -423,6 +423,16 @@ static void draw_head(const struct ui_state *st)
 
 /* ---- rows ------------------------------------------------------------------ */
 
+/* END's colour: red for a reset either way or a refusal, yellow for the
+ * other failures. */
+static enum ui_style cause_style(const struct session *s)
+{
+	if (session_is_rst(s))
+		return ST_RST;
+	return s->cause == CAUSE_TIMEOUT || s->cause == CAUSE_ABANDONED ||
+	       s->cause == CAUSE_UNREACHABLE ? ST_WARN : ST_NORMAL;
+}
+
 static enum ui_style cell_style(enum view_kind kind, const struct column *c, const void *row)
 {
 	uint64_t bytes = 0;
@@ -438,10 +448,7 @@ static enum ui_style cell_style(enum view_kind kind, const struct column *c, con
 		case COL_PID:
 			return s->flags & SESS_PID_UNCERTAIN ? ST_DIM : ST_NORMAL;
 		case COL_CAUSE:
-			if (session_is_rst(s))
-				return ST_RST;
-			return s->cause == CAUSE_TIMEOUT || s->cause == CAUSE_ABANDONED ||
-			       s->cause == CAUSE_UNREACHABLE ? ST_WARN : ST_NORMAL;
+			return cause_style(s);
 		case COL_PARTIAL:
 		case COL_DURATION:	/* counted from tcpscope's start */
 		case COL_START_TIME:
@@ -486,17 +493,32 @@ static enum ui_style cell_style(enum view_kind kind, const struct column *c, con
 	return ST_NORMAL;
 }
 
+/* A session row whose END is not on the screen (a narrow terminal, or
+ * scrolled off) takes END's colour in its plain cells: a failure shows at
+ * 80 columns too. */
 static void draw_row(int y, enum view_kind kind, const struct ui_col_pos *pos, size_t n,
 		     const void *row, bool selected)
 {
+	enum ui_style plain = ST_NORMAL, style;
 	char buf[COL_TEXT_LEN];
 	size_t i;
 
 	if (selected)
 		fill_line(y, ui_term_attr(ST_SEL));
+	if (kind == VIEW_SESSIONS) {
+		plain = cause_style(row);
+		for (i = 0; i < n; i++)
+			if (pos[i].col->id == COL_CAUSE)
+				plain = ST_NORMAL;
+	}
 	for (i = 0; i < n; i++) {
 		const struct column *c = pos[i].col;
-		int attr = ui_term_attr(selected ? ST_SEL : cell_style(kind, c, row));
+		int attr;
+
+		style = cell_style(kind, c, row);
+		if (style == ST_NORMAL)
+			style = plain;
+		attr = ui_term_attr(selected ? ST_SEL : style);
 
 		if (c->format(row, buf, sizeof(buf), FMT_HUMAN) < 0)
 			snprintf(buf, sizeof(buf), "?");
@@ -714,6 +736,7 @@ static const struct help_line help_extra[] = {
 	{ "TX RX", "payload bytes sent / received (no headers, SYN or FIN)", false },
 	{ "red END / RST", "session ended by a reset (sent, received, refused)", false },
 	{ "yellow END", "timeout, unreachable (ICMP), abandoned (closed while connecting)", false },
+	{ "red/yellow row", "the same, when END is not on the screen (narrow: w shows it)", false },
 	{ "blue DUR START", "not followed from its start (partial): counted from tcpscope's start", false },
 	{ "FAIL", "not ended in order: resets, refusals, timeouts, unreachable, abandoned", false },
 	{ "\\x1b in COMM", "a control byte in a process name, shown escaped", false },

@@ -973,6 +973,64 @@ static void test_help_detail_columns(void **state)
 	assert_true(tmux_wait_gone(&c->t, "PAUSED"));
 }
 
+/* The screen line (with escapes) that holds text, copied into buf. */
+static const char *escaped_line_with(struct tmux *t, const char *text, char *buf, size_t len)
+{
+	const char *s, *e;
+
+	tmux_capture(t, true);
+	s = strstr(t->screen, text);
+	if (!s)
+		return NULL;
+	while (s > t->screen && s[-1] != '\n')
+		s--;
+	e = strchr(s, '\n');
+	snprintf(buf, len, "%.*s", (int)(e ? e - s : (long)strlen(s)), s);
+	return buf;
+}
+
+/*
+ * A failed session shows as one at 80 columns, where END does not fit: its
+ * row takes END's colour (red: a reset). At 100 columns END shows it, and
+ * the rest of the row stays plain.
+ */
+static void test_failure_row_narrow(void **state)
+{
+	struct ctx *c = *state;
+	char line[4096];
+	const char *end;
+
+	start_ui(&c->t, NULL, NULL);
+	tmux_keys(&c->t, "c");	/* curl's 15: the oldest (not selected) a reset */
+	tmux_type(&c->t, "curl");
+	tmux_keys(&c->t, "Enter");
+	assert_true(tmux_wait_text(&c->t, "comm curl"));
+	assert_true(tmux_wait_text(&c->t, "rst_recv"));
+	assert_non_null(escaped_line_with(&c->t, "37884", line, sizeof(line)));
+	end = strstr(line, "rst_recv");
+	assert_non_null(end);
+	assert_non_null(strstr(end - 12, "\033[31m"));	/* END in red */
+	assert_null(memmem(line, (size_t)(end - 12 - line), "\033[31m", 5));
+	tmux_resize(&c->t, 80, 30);
+	assert_true(tmux_wait_gone(&c->t, "rst_recv"));
+	assert_true(tmux_settle(&c->t));
+	assert_non_null(escaped_line_with(&c->t, "37884", line, sizeof(line)));
+	printf("at 80 columns: %s\n", line);
+	assert_non_null(strstr(line, "\033[31m"));
+	/* an orderly one stays plain */
+	assert_non_null(escaped_line_with(&c->t, "26289", line, sizeof(line)));
+	assert_null(strstr(line, "\033[31m"));
+	assert_null(strstr(line, "33m"));
+	/* and the help says what it means */
+	tmux_keys(&c->t, "?");
+	assert_true(tmux_wait_text(&c->t, "tcpscope help: every key"));
+	for (int i = 0; i < 4 && !strstr(c->t.screen, "red/yellow row"); i++) {
+		tmux_keys(&c->t, "PageDown");
+		tmux_settle(&c->t);
+	}
+	assert_true(tmux_wait_text(&c->t, "red/yellow row"));
+}
+
 static void test_no_color(void **state)
 {
 	struct ctx *c = *state;
@@ -1655,6 +1713,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_too_small_and_resize, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_help_detail_columns, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_detail_notes_wrap, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_failure_row_narrow, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_color, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mouse_x10, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mouse_sgr, setup, teardown),
