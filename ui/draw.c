@@ -532,6 +532,7 @@ static void draw_rows(const struct ui_state *st, const struct ui_figures *fig)
 	struct ui_col_pos pos[UI_MAX_COLS];
 	size_t n = ui_state_columns(st, pos, UI_MAX_COLS), i;
 	const char *empty;
+	char none_kept[160];
 	int y;
 
 	for (y = 0; y < st->lay.rows_h; y++) {
@@ -542,16 +543,25 @@ static void draw_rows(const struct ui_state *st, const struct ui_figures *fig)
 	}
 	if (st->n || st->lay.rows_h < 2)
 		return;
-	if (!filter_is_empty(&st->filter) && fig->view_total)
+	if (!filter_is_empty(&st->filter) && fig->view_total) {
 		empty = "No rows match the filter (x clears it).";
-	else if (!fig->live)
-		empty = fig->eof ? "The replay file has no sessions." : "Reading the replay file...";
-	else if (st->paused)
+	} else if (!fig->live && !fig->eof) {
+		empty = "Reading the replay file...";
+	} else if (fig->live && st->paused) {
 		empty = fig->arrived ? "Paused before any session closed: Space shows the new ones."
 				     : "Paused: Space resumes.";
-	else
+	} else if (st->kept && !fig->total && fig->seen) {
+		/* the command line's filter (-P, --comm, ...) took none */
+		snprintf(none_kept, sizeof(none_kept), "%llu %s %s, none of them kept (Kept: above).",
+			 (unsigned long long)fig->seen, fmt_plural(fig->seen, "session", "sessions"),
+			 fig->live ? "closed so far" : "in the replay file");
+		empty = none_kept;
+	} else if (!fig->live) {
+		empty = "The replay file has no sessions.";
+	} else {
 		empty = st->view == VIEW_SESSIONS ? "Waiting for TCP sessions to close..."
 						  : "Nothing yet: rows appear as sessions close.";
+	}
 	put(st->lay.rows_y + 1, 2, screen_cols() - 2, empty, ui_term_attr(ST_DIM));
 }
 

@@ -25,6 +25,7 @@ struct ui_figures {
 	bool live;
 	double rate;			/* sessions/s over the last second; < 0: not yet */
 	uint64_t total;			/* sessions received */
+	uint64_t seen;			/* sessions the source delivered, kept or not */
 	uint64_t missed;		/* lost before delivery (source_stats) */
 	uint64_t untracked;		/* sockets the kernel table could not track */
 	size_t hist_len, hist_cap;	/* session history fill */

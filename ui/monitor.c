@@ -488,6 +488,7 @@ static void gather(struct monitor *mon)
 	f->total = mon->m->sessions_total;
 	f->procs_evicted = agg_table_evicted(mon->m->by_proc);
 	f->missed = mon->stats.missed;
+	f->seen = mon->stats.sessions;
 	f->untracked = mon->stats.table_full;
 	f->hist_len = session_log_len(mon->m->log);
 	f->hist_cap = session_log_capacity(mon->m->log);

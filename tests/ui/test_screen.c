@@ -1031,6 +1031,18 @@ static void test_failure_row_narrow(void **state)
 	assert_true(tmux_wait_text(&c->t, "red/yellow row"));
 }
 
+/* A replay whose every session the command line's filter leaves out says
+ * so, not that the file has none. */
+static void test_replay_none_kept(void **state)
+{
+	struct ctx *c = *state;
+
+	start_ui(&c->t, NULL, "-P 1");
+	assert_true(tmux_wait_text(&c->t, "244 sessions in the replay file, none of them kept"));
+	tmux_keys(&c->t, "2");
+	assert_true(tmux_wait_text(&c->t, "244 sessions in the replay file, none of them kept"));
+}
+
 static void test_no_color(void **state)
 {
 	struct ctx *c = *state;
@@ -1714,6 +1726,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_help_detail_columns, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_detail_notes_wrap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_failure_row_narrow, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_replay_none_kept, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_color, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mouse_x10, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mouse_sgr, setup, teardown),
