@@ -332,6 +332,29 @@ static bool columns_cut(const struct ui_state *st)
 	return n && pos[n - 1].width < widths[shown - 1];
 }
 
+/* The rows' count in the room left right of the tabs (at 40 columns):
+ * "N/M" under a filter, else "N"; in thousands or millions, rounded down,
+ * when the exact one does not fit ("16K/100K"). */
+static void draw_tabs_count(const struct ui_state *st, const struct ui_figures *fig, int y,
+			    int room)
+{
+	bool filtered = !filter_is_empty(&st->filter);
+	char n[24], m[24], count[56];
+	int cols = screen_cols();
+
+	for (int w = 20; w >= 4; w = w > 8 ? 8 : w - 1) {
+		if (fmt_count(st->n, w, n, sizeof(n)) < 0 ||
+		    fmt_count(fig->view_total, w, m, sizeof(m)) < 0)
+			continue;
+		snprintf(count, sizeof(count), filtered ? "%s/%s" : "%s", n, m);
+		if (text_width(count) <= room) {
+			put(y, cols - text_width(count), text_width(count), count,
+			    ui_term_attr(ST_DIM));
+			return;
+		}
+	}
+}
+
 static void draw_tabs(const struct ui_state *st, const struct ui_figures *fig)
 {
 	const struct ui_view_state *vs = &st->vs[st->view];
@@ -380,12 +403,8 @@ static void draw_tabs(const struct ui_state *st, const struct ui_figures *fig)
 		put(y, cols - text_width(rows), text_width(rows), rows, ui_term_attr(ST_DIM));
 	else if (end + 2 + text_width(count) <= cols)
 		put(y, cols - text_width(count), text_width(count), count, ui_term_attr(ST_DIM));
-	else if (!filter_is_empty(&st->filter)) {
-		snprintf(count, sizeof(count), "%zu/%zu", st->n, fig->view_total);
-		if (end + 1 + text_width(count) <= cols)
-			put(y, cols - text_width(count), text_width(count), count,
-			    ui_term_attr(ST_DIM));
-	}
+	else
+		draw_tabs_count(st, fig, y, cols - end - 1);
 }
 
 static void draw_head(const struct ui_state *st)
@@ -562,7 +581,7 @@ static void draw_rows(const struct ui_state *st, const struct ui_figures *fig)
 		empty = st->view == VIEW_SESSIONS ? "Waiting for TCP sessions to close..."
 						  : "Nothing yet: rows appear as sessions close.";
 	}
-	put(st->lay.rows_y + 1, 2, screen_cols() - 2, empty, ui_term_attr(ST_DIM));
+	put_fit(st->lay.rows_y + 1, 2, screen_cols() - 2, empty, ui_term_attr(ST_DIM));
 }
 
 /* ---- status line and function keys ---------------------------------------- */
@@ -705,7 +724,7 @@ static void draw_fnbar(const struct ui_state *st)
 static void panel_title(int y, const char *title)
 {
 	fill_line(y, ui_term_attr(ST_BOX));
-	put(y, 1, screen_cols() - 1, title, ui_term_attr(ST_BOX));
+	put_fit(y, 1, screen_cols() - 1, title, ui_term_attr(ST_BOX));
 }
 
 static void clear_lines(int from, int to)
@@ -784,12 +803,12 @@ static void draw_help(const struct ui_state *st)
 		const struct help_line *l = &lines[scroll + (size_t)y];
 
 		if (l->section) {
-			put(1 + y, 1, cols - 1, l->text, ui_term_attr(ST_LABEL) | A_BOLD);
+			put_fit(1 + y, 1, cols - 1, l->text, ui_term_attr(ST_LABEL) | A_BOLD);
 			continue;
 		}
 		put_cell(1 + y, 3, 20 < cols - 3 ? 20 : cols - 3, l->key, false, ui_term_attr(ST_VALUE));
 		if (cols > 25)
-			put(1 + y, 25, cols - 25, l->text, A_NORMAL);
+			put_fit(1 + y, 25, cols - 25, l->text, A_NORMAL);
 	}
 }
 
@@ -1062,7 +1081,7 @@ static void draw_detail(const struct ui_state *st, const struct ui_figures *fig)
 		}
 		case DL_HEAD:
 			if (st->detail_kind != VIEW_SESSIONS) {
-				put(yy, 2, w - 2, "Recent sessions, newest first:", ui_term_attr(ST_LABEL) | A_BOLD);
+				put_fit(yy, 2, w - 2, "Recent sessions, newest first:", ui_term_attr(ST_LABEL) | A_BOLD);
 				if (y + 1 < h) {
 					y++;
 					draw_recent_row(y0 + 1 + y, st, NULL, true);

@@ -863,6 +863,15 @@ static void test_too_small_and_resize(void **state)
 	for (size_t k = strlen(line); k > 0 && line[k - 1] == ' '; k--)
 		line[k - 1] = '\0';
 	assert_string_equal(line, "Filter: none   p pid  o port  c name");
+	/* a title too long is cut with an ellipsis (until 2026-12-06 just cut:
+	 * "(any key retur") */
+	tmux_keys(&c->t, "?");
+	assert_true(tmux_wait(&c->t, line_has,
+			      &(struct line_text){ 0, "tcpscope help: every key (any key retu\u2026" },
+			      false, TMUX_WAIT_MS, "the help's title cut with an ellipsis"));
+	tmux_keys(&c->t, "Escape");
+	assert_true(tmux_wait(&c->t, line_has, &(struct line_text){ 9, "F1Help" }, false,
+			      TMUX_WAIT_MS, "F1Help on line 9"));
 	/* a filter longer than the line is cut with an ellipsis, the hint
 	 * dropped first (never "port 21  (x clears)" for port 21104); the
 	 * tabs are short, so that the rows' count still fits */
@@ -893,6 +902,67 @@ static void test_too_small_and_resize(void **state)
 		tmux_resize(&c->t, 40 + i * 7, 10 + i * 2);
 	tmux_resize(&c->t, 100, 30);
 	assert_true(tmux_wait_text(&c->t, "244 rows"));
+	tmux_keys(&c->t, "q");
+	assert_true(tmux_wait_text(&c->t, "EXIT=0"));
+}
+
+/* The fixture's rows again and again, at least `rows` of them, into path. */
+static void big_replay(const char *path, size_t rows)
+{
+	FILE *in = fopen(fixture, "r"), *out = fopen(path, "w");
+	char line[4096], *body = NULL;
+	size_t len = 0, cap = 0, per = 0;
+
+	assert_non_null(in);
+	assert_non_null(out);
+	assert_non_null(fgets(line, sizeof(line), in));
+	fputs(line, out);	/* the header */
+	while (fgets(line, sizeof(line), in)) {
+		size_t l = strlen(line);
+
+		if (len + l + 1 > cap) {
+			cap = (len + l + 1) * 2;
+			body = realloc(body, cap);
+			assert_non_null(body);
+		}
+		memcpy(body + len, line, l + 1);
+		len += l;
+		per++;
+	}
+	assert_true(per > 0);
+	for (size_t n = 0; n < rows; n += per)
+		fwrite(body, 1, len, out);
+	free(body);
+	fclose(in);
+	assert_int_equal(fclose(out), 0);
+}
+
+/*
+ * At 40 columns the tabs leave 11 for the rows' count: a full history's
+ * shows bare ("100000"; until 2026-12-06 nothing, "100000 rows" being one
+ * too many), and a filtered one as N/M.
+ */
+static void test_tabs_count_40_columns(void **state)
+{
+	struct ctx *c = *state;
+	char path[600], cmd[2048], line[256];
+
+	snprintf(path, sizeof(path), "%s/big.csv", c->t.dir);
+	big_replay(path, 100000);
+	tmux_resize(&c->t, 40, 10);
+	snprintf(cmd, sizeof(cmd), "%s --replay %s; echo EXIT=$?", tcpscope, path);
+	tmux_line(&c->t, cmd);
+	assert_true(tmux_wait(&c->t, line_has, &(struct line_text){ 9, "F1Help" }, false,
+			      TMUX_WAIT_MS, "F1Help on line 9"));
+	assert_true(tmux_wait(&c->t, line_has, &(struct line_text){ 3, " 100000" }, false,
+			      TMUX_WAIT_MS, "the count on the tab line"));
+	tmux_keys(&c->t, "c");
+	tmux_line(&c->t, "curl");
+	assert_true(tmux_wait(&c->t, line_has, &(struct line_text){ 3, "/100000" }, false,
+			      TMUX_WAIT_MS, "N/M on the tab line"));
+	tmux_screen_line(&c->t, 3, line, sizeof(line));
+	printf("%s\n", line);
+	assert_non_null(strstr(line, " 3 Ports "));
 	tmux_keys(&c->t, "q");
 	assert_true(tmux_wait_text(&c->t, "EXIT=0"));
 }
@@ -1727,6 +1797,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_detail_notes_wrap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_failure_row_narrow, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_replay_none_kept, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tabs_count_40_columns, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_color, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mouse_x10, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mouse_sgr, setup, teardown),
