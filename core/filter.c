@@ -574,6 +574,17 @@ bool filter_is_process_only(const struct filter *f)
 	       !f->search[0];
 }
 
+bool filter_is_service_only(const struct filter *f)
+{
+	return f->services.n && !f->family && !f->lports.n && !f->rports.n && !f->ports.n &&
+	       !f->pids.n && !f->comm[0] && !f->search[0];
+}
+
+bool filter_accepts_service(const struct filter *f, uint16_t port)
+{
+	return id_set_contains(&f->services, port);
+}
+
 bool filter_accepts_process(const struct filter *f, uint32_t pid, const char *comm)
 {
 	char esc[FMT_COMM_ESC_LEN];

@@ -88,6 +88,11 @@ bool filter_is_process_only(const struct filter *f);
 /* What filter_accepts() decides for any session of this process, for a
  * filter_is_process_only() filter. */
 bool filter_accepts_process(const struct filter *f, uint32_t pid, const char *comm);
+/* Whether f decides on the service port alone (a Ports row's `f`; nothing
+ * else set): it can then be applied to a port's lifetime totals, with
+ * filter_accepts_service(). */
+bool filter_is_service_only(const struct filter *f);
+bool filter_accepts_service(const struct filter *f, uint16_t port);
 /* Deep copy. 0 or -ENOMEM (dst is then empty). dst must be initialised. */
 int filter_copy(struct filter *dst, const struct filter *src);
 /* Same criteria (what filter_accepts() decides on). */

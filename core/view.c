@@ -263,15 +263,18 @@ static int build_aggs(struct view *v, const struct model *m, const struct filter
 	v->total = agg_table_len(life);
 	if (!f)
 		return table_rows(v, life);
-	if (ak == AGG_PROC && filter_is_process_only(f)) {
-		/* Which processes: their lifetime rows, whole. */
+	if ((ak == AGG_PROC && filter_is_process_only(f)) ||
+	    (ak == AGG_PORT && filter_is_service_only(f))) {
+		/* Which processes, or which ports (a Ports row's `f`): their
+		 * lifetime rows, whole. */
 		const struct agg_row *r;
 		int err = reserve(v, agg_table_len(life));
 
 		if (err)
 			return err;
 		for (r = agg_table_first(life); r; r = agg_row_next(r))
-			if (filter_accepts_process(f, r->pid, r->comm))
+			if (ak == AGG_PROC ? filter_accepts_process(f, r->pid, r->comm)
+					   : filter_accepts_service(f, r->port))
 				v->rows[v->n++] = r;
 		return 0;
 	}

@@ -255,6 +255,55 @@ static void test_process_filter_on_lifetime_rows(void **state)
 	model_fini(&small);
 }
 
+/* Ports filtered by service port alone (a Ports row's `f`) are their
+ * lifetime rows, as Processes are by process (until 2026-12-06 the row of a
+ * port whose sessions had left the history vanished under its own `f`);
+ * with anything else, the history's. */
+static void test_service_filter_on_lifetime_rows(void **state)
+{
+	struct model small;
+	struct view v = { 0 };
+	struct filter f;
+	uint32_t i;
+
+	assert_int_equal(model_init(&small, 5), 0);
+	for (i = 0; i < 20; i++) {
+		struct session s = mk_session(9, "old-cli", (uint16_t)(40000 + i), 80, T0_NS + i);
+
+		model_add(&small, &s);
+	}
+	for (i = 0; i < 5; i++) {	/* these push port 80's out of the history */
+		struct session s = mk_session(10, "new-cli", (uint16_t)(41000 + i), 81,
+					      T0_NS + 100 + i);
+
+		model_add(&small, &s);
+	}
+	filter_init(&f);
+	assert_int_equal(filter_only_service(&f, 80), 0);
+	assert_true(filter_is_service_only(&f));
+	assert_int_equal(view_build(&v, &small, VIEW_PORTS, &f, NULL), 0);
+	assert_false(v.from_history);
+	assert_int_equal(v.n, 1);
+	assert_int_equal(v.total, 2);
+	assert_int_equal(((const struct agg_row *)v.rows[0])->port, 80);
+	assert_int_equal(((const struct agg_row *)v.rows[0])->sessions, 20);
+	/* the Sessions and Processes views of it: the history's (none left) */
+	assert_int_equal(view_build(&v, &small, VIEW_SESSIONS, &f, NULL), 0);
+	assert_int_equal(v.n, 0);
+	assert_int_equal(view_build(&v, &small, VIEW_PROCS, &f, NULL), 0);
+	assert_true(v.from_history);
+	assert_int_equal(v.n, 0);
+	/* with a pid too: from the history */
+	assert_int_equal(filter_only_pid(&f, 9), 0);
+	assert_false(filter_is_service_only(&f));
+	assert_int_equal(view_build(&v, &small, VIEW_PORTS, &f, NULL), 0);
+	assert_true(v.from_history);
+	assert_int_equal(v.n, 0);
+	filter_clear(&f);
+	view_fini(&v);
+	model_fini(&small);
+}
+
 static void test_stale_and_errors(void **state)
 {
 	struct view v = { 0 };
@@ -468,6 +517,7 @@ int main(void)
 		cmocka_unit_test(test_ports_view),
 		cmocka_unit_test(test_history_view_sees_only_the_log),
 		cmocka_unit_test(test_process_filter_on_lifetime_rows),
+		cmocka_unit_test(test_service_filter_on_lifetime_rows),
 		cmocka_unit_test(test_stale_and_errors),
 		cmocka_unit_test(test_empty_model),
 		cmocka_unit_test(test_large),
