@@ -193,6 +193,41 @@ static size_t find_key(const struct ui_state *st, size_t hint)
 	return st->n;
 }
 
+/* Where the remembered row, gone, would be in the rows' order: the first
+ * row after it (the last row if none). */
+static size_t key_place(const struct ui_state *st)
+{
+	const struct ui_view_state *vs = &st->vs[st->view];
+	const void *key = st->view == VIEW_SESSIONS ? (const void *)&vs->key_sess
+						    : (const void *)&vs->key_agg;
+	struct sort_order o;
+	size_t lo = 0, hi = st->n, mid;
+
+	sort_order_init(&o, st->view, &vs->sort);
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (sort_order_cmp(&o, st->rows[mid], key) <= 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < st->n ? lo : st->n - 1;
+}
+
+/* Whether the remembered session closed before every session shown: let go
+ * of by the history (the oldest go as new ones come), not filtered out. */
+static bool key_left_history(const struct ui_state *st)
+{
+	const struct ui_view_state *vs = &st->vs[st->view];
+
+	if (st->view != VIEW_SESSIONS || !filter_is_empty(&st->filter))
+		return false;
+	for (size_t i = 0; i < st->n; i++)
+		if (((const struct session *)st->rows[i])->end_ns <= vs->key_sess.end_ns)
+			return false;
+	return true;
+}
+
 static bool follow_applies(const struct ui_state *st)
 {
 	return st->view == VIEW_SESSIONS && st->vs[VIEW_SESSIONS].sort.col == COL_TIME;
@@ -222,8 +257,20 @@ void ui_state_set_rows(struct ui_state *st, const void *const *rows, size_t n, b
 	if (vs->follow && follow_applies(st)) {
 		vs->sel = newest_index(st);
 	} else if (vs->have_key) {
+		/* The selected row gone (let go of by the history, filtered
+		 * out): the row after it in the order, not whatever came to
+		 * its index (until 2026-12-06 a session that left the history
+		 * left the selection on a different session at each refresh) */
 		i = find_key(st, old_sel);
-		vs->sel = i < n ? i : (old_sel < n ? old_sel : n - 1);
+		if (i >= n) {
+			i = key_place(st);
+			if (!vs->left_said && key_left_history(st)) {
+				vs->left_said = true;
+				ui_state_msg(st, MSG_INFO, "the selected session left the history (the "
+					     "oldest go as new ones come): the next one is selected");
+			}
+		}
+		vs->sel = i;
 	} else if (old_sel >= n) {
 		vs->sel = n - 1;
 	}
@@ -256,6 +303,7 @@ unsigned ui_state_select(struct ui_state *st, size_t i)
 	if (i >= st->n)
 		i = st->n - 1;
 	vs->sel = i;
+	vs->left_said = false;
 	if (follow_applies(st))
 		vs->follow = i == newest_index(st);
 	clamp_top(st);

@@ -98,6 +98,7 @@ struct ui_view_state {
 	bool have_key;
 	struct session key_sess;
 	struct agg_row key_agg;
+	bool left_said;		/* "left the history" said since the user last moved */
 };
 
 struct ui_state {

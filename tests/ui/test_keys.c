@@ -704,12 +704,49 @@ static void test_follow_mode(void **state)
 	assert_int_equal(vs->sel, 4);
 	feed(st, 90);
 	assert_int_equal(vs->sel, 89);
-	/* the selected row is gone (filtered out): stay near where it was */
+	/* the selected session left the history (the oldest go): the next one
+	 * in the order is selected, and the user told once; until 2026-12-06
+	 * the index stayed, on another session at each refresh */
 	ui_keys_handle(st, UK_HOME);
 	ui_keys_handle(st, UK_DOWN);
 	ui_keys_handle(st, UK_DOWN);
+	assert_ptr_equal(ui_state_selected(st), &sess[2]);
 	ui_state_set_rows(st, (const void **)&sess_rows[20], 30, false);
-	assert_int_equal(vs->sel, 2);
+	assert_ptr_equal(ui_state_selected(st), &sess[20]);
+	assert_non_null(strstr(st->msg, "the selected session left the history"));
+	st->msg[0] = '\0';
+	ui_state_set_rows(st, (const void **)&sess_rows[25], 25, false);
+	assert_ptr_equal(ui_state_selected(st), &sess[25]);
+	assert_string_equal(st->msg, "");	/* said once */
+	/* one gone from the middle (filtered out): the one after it, no word */
+	{
+		const void *gap[40];
+		size_t k = 0;
+
+		for (size_t i = 0; i < 41; i++)
+			if (i != 30)
+				gap[k++] = sess_rows[i];
+		feed(st, 41);
+		ui_keys_handle(st, UK_HOME);
+		for (int i = 0; i < 30; i++)
+			ui_keys_handle(st, UK_DOWN);
+		assert_ptr_equal(ui_state_selected(st), &sess[30]);
+		ui_state_set_rows(st, gap, 40, false);
+		assert_ptr_equal(ui_state_selected(st), &sess[31]);
+		assert_int_equal(vs->sel, 30);
+		assert_string_equal(st->msg, "");
+	}
+	/* sorted by duration, most first: the place in that order */
+	for (size_t i = 0; i < 41; i++)
+		sess[i].dur_us = 1000 * (41 - i);
+	vs->sort.col = COL_DURATION;
+	vs->sort.descending = true;
+	feed(st, 41);
+	ui_keys_handle(st, UK_HOME);
+	ui_keys_handle(st, UK_DOWN);
+	assert_ptr_equal(ui_state_selected(st), &sess[1]);
+	ui_state_set_rows(st, (const void **)&sess_rows[2], 39, false);
+	assert_ptr_equal(ui_state_selected(st), &sess[2]);
 }
 
 static void test_horizontal_scroll(void **state)
