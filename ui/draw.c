@@ -358,7 +358,7 @@ static void draw_tabs_count(const struct ui_state *st, const struct ui_figures *
 static void draw_tabs(const struct ui_state *st, const struct ui_figures *fig)
 {
 	const struct ui_view_state *vs = &st->vs[st->view];
-	char right[200], rows[100], count[100];
+	char right[200], rows[100], count[100], brief[120];
 	int y = st->lay.tabs_y, cols = screen_cols(), k, end = 0, rw;
 	char tab[32];
 
@@ -395,10 +395,17 @@ static void draw_tabs(const struct ui_state *st, const struct ui_figures *fig)
 		 st->view != VIEW_SESSIONS || vs->sort.col != COL_TIME ? ""
 		 : vs->follow ? "  following"
 		 : ui_state_newest_on_top(st) ? "  scrolled (Home follows)" : "  scrolled (End follows)");
-	/* Shorter when the line is: the whole, the rows' account, the count. */
+	/* Shorter when the line is: the whole; the rows' account and whether
+	 * it follows, said short (at 80 columns, scrolled with rows above);
+	 * the rows' account; the count. */
+	snprintf(brief, sizeof(brief), "%s%s", rows,
+		 st->view != VIEW_SESSIONS || vs->sort.col != COL_TIME ? ""
+		 : vs->follow ? "  following" : "  scrolled");
 	rw = text_width(right);
 	if (end + 2 + rw <= cols)
 		put(y, cols - rw, rw, right, ui_term_attr(ST_DIM));
+	else if (end + 2 + text_width(brief) <= cols)
+		put(y, cols - text_width(brief), text_width(brief), brief, ui_term_attr(ST_DIM));
 	else if (end + 2 + text_width(rows) <= cols)
 		put(y, cols - text_width(rows), text_width(rows), rows, ui_term_attr(ST_DIM));
 	else if (end + 2 + text_width(count) <= cols)

@@ -1091,6 +1091,13 @@ static void test_failure_row_narrow(void **state)
 	assert_non_null(escaped_line_with(&c->t, "26289", line, sizeof(line)));
 	assert_null(strstr(line, "\033[31m"));
 	assert_null(strstr(line, "33m"));
+	/* scrolled up with rows above at 80 columns, the tab line still says
+	 * it does not follow (until 2026-12-06 only the rows above) */
+	tmux_keys(&c->t, "x");
+	tmux_keys(&c->t, "Up");
+	tmux_keys(&c->t, "Up");
+	assert_true(tmux_wait(&c->t, line_has, &(struct line_text){ 3, " above  scrolled" }, false,
+			      TMUX_WAIT_MS, "\"scrolled\" on the tab line"));
 	/* and the help says what it means */
 	tmux_keys(&c->t, "?");
 	assert_true(tmux_wait_text(&c->t, "tcpscope help: every key"));
