@@ -218,6 +218,7 @@ int agg_add(struct agg_table *t, const struct session *s)
 		r->rsts++;
 	if (session_is_failure(s))
 		r->fails++;
+	r->by_cause[(unsigned)s->cause < CAUSE_MAX ? s->cause : CAUSE_UNKNOWN]++;
 	if (s->start_ns < r->first_ns)
 		r->first_ns = s->start_ns;
 	if (s->end_ns > r->last_ns)

@@ -41,6 +41,7 @@ struct agg_row {
 	uint64_t dur_max_us;
 	uint64_t rsts;			/* sessions with session_is_rst() */
 	uint64_t fails;			/* sessions with session_is_failure() (rsts too) */
+	uint64_t by_cause[CAUSE_MAX];	/* sessions by end cause */
 	uint64_t peers;			/* distinct remote addresses */
 	bool peers_at_least;		/* peers is a lower bound (cap or memory) */
 	uint64_t first_ns;		/* earliest start_ns */

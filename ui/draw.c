@@ -927,6 +927,32 @@ static void add_note(struct dline *lines, size_t *n, size_t max, const char *tex
 
 #define DETAIL_RECENT 200
 
+/* "Ended by: fin 120, refused 20, abandoned 7, rst_recv 2": the row's
+ * sessions by end cause, most first (in a buffer that lasts the frame). */
+static const char *ended_by(const struct agg_row *r)
+{
+	static char buf[256];
+	bool done[CAUSE_MAX] = { false };
+	size_t len;
+
+	len = (size_t)snprintf(buf, sizeof(buf), "Ended by:");
+	for (;;) {
+		int best = -1;
+
+		for (int c = 0; c < CAUSE_MAX; c++)
+			if (!done[c] && r->by_cause[c] &&
+			    (best < 0 || r->by_cause[c] > r->by_cause[best]))
+				best = c;
+		if (best < 0 || len >= sizeof(buf))
+			break;
+		done[best] = true;
+		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s %s %llu",
+					len > 9 ? "," : "", session_cause_name((enum sess_cause)best),
+					(unsigned long long)r->by_cause[best]);
+	}
+	return buf;
+}
+
 static const enum col_id recent_proc_cols[] = {
 	COL_TIME, COL_LPORT, COL_RADDR, COL_RPORT, COL_TX_BYTES, COL_RX_BYTES,
 	COL_DURATION, COL_CAUSE,
@@ -1036,6 +1062,8 @@ static void draw_detail(const struct ui_state *st, const struct ui_figures *fig)
 		if (st->from_history)
 			add_note(lines, &n, ARRAY_LEN(lines),
 				 "Totals of the filtered sessions still in the history.", w - 4);
+		if (r->fails)
+			add_note(lines, &n, ARRAY_LEN(lines), ended_by(r), w - 4);
 		lines[n++] = (struct dline){ .kind = DL_HEAD, .text = "" };
 		for (i = len; i-- > 0 && recent < DETAIL_RECENT;) {
 			const struct session *s = session_log_at(log, i);

@@ -1011,6 +1011,8 @@ static void test_help_detail_columns(void **state)
 	tmux_keys(&c->t, "2");
 	tmux_keys(&c->t, "Enter");
 	assert_true(tmux_wait_text(&c->t, "Process nginx, pid 1201"));
+	/* its sessions by end cause, most first */
+	assert_true(tmux_wait_text(&c->t, "Ended by: fin 84, rst_sent 5, rst_recv 2, timeout 2"));
 	assert_true(tmux_wait_text(&c->t, "Recent sessions, newest first"));
 	assert_true(tmux_wait_text(&c->t, "203.0.113.25"));
 	tmux_keys(&c->t, "q");

@@ -63,6 +63,10 @@ static void test_proc_totals(void **state)
 	assert_true(r->dur_max_us == 700);
 	assert_true(r->rsts == 1);
 	assert_true(r->fails == 1);
+	/* by end cause: the first was orderly (mk_session's), the second a reset */
+	assert_true(r->by_cause[CAUSE_FIN] == 1);
+	assert_true(r->by_cause[CAUSE_RST_RECV] == 1);
+	assert_true(r->by_cause[CAUSE_TIMEOUT] == 0);
 	assert_true(r->peers == 2);
 	assert_false(r->peers_at_least);
 	assert_true(r->first_ns == T0_NS);
@@ -71,6 +75,7 @@ static void test_proc_totals(void **state)
 	assert_non_null(r);
 	assert_true(r->rsts == 0);
 	assert_true(r->fails == 1);
+	assert_true(r->by_cause[CAUSE_TIMEOUT] == 1);
 	assert_non_null(agg_find_proc(t, 101, "curl"));
 	assert_null(agg_find_proc(t, 102, "curl"));
 	assert_null(agg_find_port(t, 443));	/* wrong kind */
