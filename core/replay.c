@@ -173,6 +173,13 @@ static int parse_header(struct parse_ctx *ctx, struct csv_record *rec)
 				has_name(rec, "port") ? "ports" : "processes");
 			return -EINVAL;
 		}
+		if (has_name(rec, "TX_KB") && has_name(rec, "RX_KB")) {
+			/* tcplife -s (or tcpscope -s): kilobytes, no times */
+			fmt_err(ctx->err, ctx->errlen,
+				"replay: %s: tcplife's -s columns, not tcpscope's CSV: replay reads "
+				"what -o csv or the monitor's export wrote", ctx->name);
+			return -EINVAL;
+		}
 		fmt_err(ctx->err, ctx->errlen,
 			"replay: %s:%lu: not a tcpscope sessions CSV: no '%s' column (header starts '%s')",
 			ctx->name, rec->line, c->name,

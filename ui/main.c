@@ -95,7 +95,8 @@ static void usage(FILE *f)
 "      --hook HOOK       auto (default), tp_btf or tracepoint\n"
 "      --max-sockets N   concurrently open sockets tracked (default %u)\n"
 "      --ring-size BYTES kernel buffer, a power of two (default %u)\n"
-"      --no-seed         do not look for sessions open at start-up\n"
+"      --no-seed         do not look for sessions open at start-up (they are\n"
+"                        still reported when they close, as partial)\n"
 "      --btf FILE        kernel BTF to use (default /sys/kernel/btf/vmlinux)\n"
 "      --no-color        monochrome screen (NO_COLOR is honoured too)\n"
 "  -v, --verbose         show libbpf's messages, and what the hook saw at exit\n"
@@ -231,12 +232,22 @@ static const struct option long_opts[] = {
 static int parse_args(int argc, char **argv, struct options *o)
 {
 	unsigned long long given = 0;
+	const char *live_only = NULL;	/* an option of live tracing given */
 	char err[160];
 	uint64_t v;
 	int c;
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":o:swtTp:L:D:P:46vhV", long_opts, NULL)) != -1) {
+		switch (c) {
+		case OPT_DURATION: live_only = "--duration"; break;
+		case OPT_HOOK: live_only = "--hook"; break;
+		case OPT_MAX_SOCKETS: live_only = "--max-sockets"; break;
+		case OPT_RING_SIZE: live_only = "--ring-size"; break;
+		case OPT_NO_SEED: live_only = "--no-seed"; break;
+		case OPT_BTF: live_only = "--btf"; break;
+		default: break;
+		}
 		/* An option of one value given twice: the last one would win
 		 * silently (a second --replay dropped the first file). */
 		if (c >= OPT_DURATION && c < OPT_DURATION + 64 && c != OPT_NO_SEED &&
@@ -400,6 +411,10 @@ static int parse_args(int argc, char **argv, struct options *o)
 	}
 	if (optind < argc)
 		return fail_usage("unexpected argument '%s'", argv[optind]);
+	/* A replay traces nothing: an option of the tracing would be
+	 * silently ignored (a wrong --btf path said nothing). */
+	if (o->replay && live_only)
+		return fail_usage("%s applies to live tracing, not to --replay", live_only);
 	/* Two layouts asked for: neither may win silently. */
 	if (o->dash_o && o->dash_s)
 		return fail_usage("-s and -o choose the output both: give one (-s is tcplife's "
@@ -872,8 +887,9 @@ int main(int argc, char **argv)
 			struct source_stats st;
 
 			source_stats(src, &st);
-			fprintf(stderr, "tcpscope: %llu open sessions seeded\n",
-				(unsigned long long)st.seeded);
+			fprintf(stderr, "tcpscope: %llu open %s seeded\n",
+				(unsigned long long)st.seeded,
+				fmt_plural(st.seeded, "session", "sessions"));
 		}
 		rc = run_stream(src, &o);
 	} else {

@@ -234,7 +234,7 @@ class Headless:
         self.attach_s = time.monotonic() - t0
         # CPU per session is counted from here: let the one-off look for
         # sessions already open (after "attached") finish first.
-        wait_for(lambda: "open sessions seeded" in open(self.err).read() or self.p.poll() is not None,
+        wait_for(lambda: re.search(r"open sessions? seeded", open(self.err).read()) or self.p.poll() is not None,
                  15)
         self.pid = self.p.pid
 

@@ -200,6 +200,21 @@ static const struct cli_case cases[] = {
 	  { "garbage.bin" }, 0 },
 	{ "replay text, not CSV", { "-o", "text", "--replay", "@prose.txt" }, USAGE,
 	  { "prose.txt", "not a tcpscope sessions CSV" }, 0 },
+	{ "replay tcplife's -s output", { "-o", "csv", "--replay", "@lifes.csv" }, USAGE,
+	  { "lifes.csv", "tcplife's -s columns" }, 0 },
+	/* options of live tracing, which a replay would ignore */
+	{ "replay with --btf", { "-o", "csv", "--replay", "@valid.csv", "--btf", "/nonexist" },
+	  USAGE, { "--btf applies to live tracing, not to --replay" }, 0 },
+	{ "replay with --duration", { "-o", "csv", "--duration", " 60 ", "--replay", "@valid.csv" },
+	  USAGE, { "--duration applies to live tracing" }, 0 },
+	{ "replay with --hook", { "--hook", "tp_btf", "-o", "text", "--replay", "@valid.csv" },
+	  USAGE, { "--hook applies to live tracing" }, 0 },
+	{ "replay with --no-seed", { "--replay", "@valid.csv", "--no-seed" }, USAGE,
+	  { "--no-seed applies to live tracing" }, 0 },
+	{ "replay with --ring-size", { "--replay", "@valid.csv", "--ring-size", "65536" }, USAGE,
+	  { "--ring-size applies to live tracing" }, 0 },
+	{ "replay with --max-sockets", { "--replay", "@valid.csv", "--max-sockets", "2048" },
+	  USAGE, { "--max-sockets applies to live tracing" }, 0 },
 	{ "replay a JSON stream", { "-o", "csv", "--replay", "@stream.json" }, USAGE,
 	  { "stream.json", "JSON, not CSV" }, 0 },
 	{ "replay a JSON stream after a BOM", { "-o", "csv", "--replay", "@bom.json" }, USAGE,
@@ -329,6 +344,8 @@ static int setup_fixtures(void **state)
 	write_text("bom.json", "\xef\xbb\xbf{\"time\":\"2026-11-23T22:00:01.000000Z\"}\n");
 	write_text("blank.json", "\n\r\n  {\"time\":\"2026-11-23T22:00:01.000000Z\"}\n");
 	write_text("escheader.csv", "\x1b[31mx,y\n1,2\n");
+	write_text("lifes.csv", "TIME(s),PID,COMM,LADDR,LPORT,RADDR,RPORT,TX_KB,RX_KB,MS\n"
+		   "0.000000,42,curl,127.0.0.1,40000,127.0.0.1,80,0,1,1.50\n");
 	/* A row cut short before the file's end: the file is refused. (Cut
 	 * at the file's end, the row is left out: test_replay_cut_last_row.) */
 	write_text("truncated.csv", HEADER ROW "2026-11-23T22:00:01.000000Z,43,wget,4,127.0.\n" ROW);
@@ -584,7 +601,8 @@ static void test_replay_reproduces_rows(void **state)
  * "--count ' 3 '"): both kinds of flag read input the same way. */
 static void test_numbers_take_blanks(void **state)
 {
-	const char *args[] = { "-o", "csv", "--count", " 3\t", "--duration", " 60 ", "--history",
+	/* (--duration " 60 ": in the cases, refused for the replay, not the blanks) */
+	const char *args[] = { "-o", "csv", "--count", " 3\t", "--history",
 			       "  1000", "-p", " 1 - 4194304 ", "--replay", "@valid.csv", NULL };
 	struct run_result r;
 

@@ -180,7 +180,8 @@ int scope_start(struct scope *sc, const char *const argv[], bool wait_attached)
 	deadline = now_ms() + 15000;
 	while (now_ms() < deadline) {
 		/* Attached, and sessions already open looked for. */
-		if (strstr(scope_stderr(sc), "open sessions seeded"))
+		if (strstr(scope_stderr(sc), "open sessions seeded") ||
+		    strstr(scope_stderr(sc), "open session seeded"))
 			return 0;
 		if (reap(sc, WNOHANG)) {
 			printf("tcpscope exited before attaching: %s\n", scope_stderr(sc));

@@ -30,9 +30,9 @@ bool scope_can_load_bpf(void);
 
 /*
  * Start tcpscope with argv (NULL-terminated, without argv[0]). When
- * wait_attached, returns once stderr shows "open sessions seeded" (attached,
- * and sessions open at start looked for: 0) or the child failed or 15 s
- * passed (-1; the child is then killed).
+ * wait_attached, returns once stderr shows "N open sessions seeded" ("1 open
+ * session seeded": attached, and sessions open at start looked for: 0) or
+ * the child failed or 15 s passed (-1; the child is then killed).
  */
 int scope_start(struct scope *sc, const char *const argv[], bool wait_attached);
 
