@@ -27,6 +27,7 @@ struct replay {
 	size_t next;
 	size_t batch;
 	size_t *order;		/* delivery order (replay_keep_newest()); NULL: the file's */
+	uint64_t earliest_end_ns;	/* the earliest close in the file (0: no rows) */
 	char warning[160];	/* replay_warning() */
 };
 
@@ -311,6 +312,8 @@ static int replay_push(struct replay *r, const struct session *s)
 		r->cap = cap;
 	}
 	r->sessions[r->n++] = *s;
+	if (!r->earliest_end_ns || s->end_ns < r->earliest_end_ns)
+		r->earliest_end_ns = s->end_ns;
 	return 0;
 }
 
@@ -347,6 +350,7 @@ static void replay_stats(struct session_source *src, struct source_stats *out)
 {
 	memset(out, 0, sizeof(*out));
 	out->sessions = replay_of(src)->next;
+	out->started_ns = replay_of(src)->earliest_end_ns;
 }
 
 static void replay_destroy(struct session_source *src)

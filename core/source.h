@@ -16,8 +16,8 @@ typedef int (*session_sink_fn)(void *ctx, const struct session *s);
 struct source_stats {
 	uint64_t sessions;	/* sessions delivered */
 	uint64_t started_ns;	/* wall clock (Unix epoch, ns) just before tracing began: no
-				 * traced close is older (a partial session's start); 0 for a
-				 * replay */
+				 * traced close is older (a partial session's start); for a
+				 * replay, its earliest close (0: no rows) */
 	uint64_t missed;	/* lost before delivery: ring full + kernel misses +
 				 * vanished (+ unaccounted) */
 	uint64_t ring_full;	/* BPF ring buffer reservations that failed */

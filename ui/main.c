@@ -646,7 +646,9 @@ static int run_stream(struct session_source *src, const struct options *o)
 	/* -t counts live from when tracing began (no traced close is older):
 	 * a session held back for its owner comes after later ones, and
 	 * counted from the first row printed it could go below zero. A replay
-	 * (0 here) counts from its first row. */
+	 * counts from its earliest close, wherever that is in the file (until
+	 * 2026-12-06 from its first row: an export sorted by anything but time
+	 * gave negative times). */
 	source_stats(src, &st);
 	sc.first_end_ns = st.started_ns;
 	if (!sc.out) {

@@ -344,6 +344,10 @@ static int setup_fixtures(void **state)
 	write_text("bom.json", "\xef\xbb\xbf{\"time\":\"2026-11-23T22:00:01.000000Z\"}\n");
 	write_text("blank.json", "\n\r\n  {\"time\":\"2026-11-23T22:00:01.000000Z\"}\n");
 	write_text("escheader.csv", "\x1b[31mx,y\n1,2\n");
+	write_text("reversed.csv", HEADER
+		   "2026-11-23T22:00:02.000000Z,42,curl,4,127.0.0.1,40000,127.0.0.1,80,100,2000,1.500\n"
+		   "2026-11-23T22:00:01.000000Z,42,curl,4,127.0.0.1,40001,127.0.0.1,80,100,2000,1.500\n"
+		   "2026-11-23T22:00:00.500000Z,42,curl,4,127.0.0.1,40002,127.0.0.1,80,100,2000,1.500\n");
 	write_text("lifes.csv", "TIME(s),PID,COMM,LADDR,LPORT,RADDR,RPORT,TX_KB,RX_KB,MS\n"
 		   "0.000000,42,curl,127.0.0.1,40000,127.0.0.1,80,0,1,1.50\n");
 	/* A row cut short before the file's end: the file is refused. (Cut
@@ -771,6 +775,26 @@ static void test_replay_cut_last_row(void **state)
 	run_result_free(&r);
 }
 
+/* -t in a replay counts from the file's earliest close, wherever it is in
+ * the file (until 2026-12-06 from its first row: a file in any other order,
+ * an export sorted by bytes or newest first, gave negative times). */
+static void test_replay_time_s_from_earliest(void **state)
+{
+	const char *args[] = { "-s", "-t", "--replay", "@reversed.csv", NULL };
+	const char *want = "TIME(s),PID,COMM,IP,LADDR,LPORT,RADDR,RPORT,TX_KB,RX_KB,MS\n"
+			   "1.500000,42,curl,4,127.0.0.1,40000,127.0.0.1,80,0,1,1.50\n"
+			   "0.500000,42,curl,4,127.0.0.1,40001,127.0.0.1,80,0,1,1.50\n"
+			   "0.000000,42,curl,4,127.0.0.1,40002,127.0.0.1,80,0,1,1.50\n";
+	struct run_result r;
+
+	run_ok(args, false, &r);
+	if (r.out_len != strlen(want) || memcmp(r.out, want, r.out_len))
+		printf("got (%zu bytes):\n%.*s", r.out_len, (int)r.out_len, r.out);
+	assert_int_equal(r.out_len, strlen(want));
+	assert_memory_equal(r.out, want, r.out_len);
+	run_result_free(&r);
+}
+
 /* Hostile names from a replay come out inert, one record per line. */
 static void test_replay_hostile_formats(void **state)
 {
@@ -922,6 +946,7 @@ int main(void)
 		cmocka_unit_test(test_replay_reproduces_rows),
 		cmocka_unit_test(test_replay_as_nobody),
 		cmocka_unit_test(test_numbers_take_blanks),
+		cmocka_unit_test(test_replay_time_s_from_earliest),
 		cmocka_unit_test(test_summary_one_session),
 		cmocka_unit_test(test_summary_one_write),
 		cmocka_unit_test(test_replay_big_says_reading),
