@@ -219,6 +219,8 @@ int agg_add(struct agg_table *t, const struct session *s)
 	if (session_is_failure(s))
 		r->fails++;
 	r->by_cause[(unsigned)s->cause < CAUSE_MAX ? s->cause : CAUSE_UNKNOWN]++;
+	r->in += s->dir == DIR_IN;
+	r->out += s->dir == DIR_OUT;
 	if (s->start_ns < r->first_ns)
 		r->first_ns = s->start_ns;
 	if (s->end_ns > r->last_ns)

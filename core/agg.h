@@ -42,6 +42,7 @@ struct agg_row {
 	uint64_t rsts;			/* sessions with session_is_rst() */
 	uint64_t fails;			/* sessions with session_is_failure() (rsts too) */
 	uint64_t by_cause[CAUSE_MAX];	/* sessions by end cause */
+	uint64_t in, out;		/* sessions accepted (DIR_IN), connected (DIR_OUT) */
 	uint64_t peers;			/* distinct remote addresses */
 	bool peers_at_least;		/* peers is a lower bound (cap or memory) */
 	uint64_t first_ns;		/* earliest start_ns */

@@ -1064,6 +1064,17 @@ static void draw_detail(const struct ui_state *st, const struct ui_figures *fig)
 				 "Totals of the filtered sessions still in the history.", w - 4);
 		if (r->fails)
 			add_note(lines, &n, ARRAY_LEN(lines), ended_by(r), w - 4);
+		if (st->detail_kind == VIEW_PORTS && r->in && r->out) {
+			/* served here and connected to from here: maybe the same
+			 * connections (loopback, containers), counted at each end */
+			static char both[240];
+
+			snprintf(both, sizeof(both), "Accepted %llu, connected %llu: a connection with "
+				 "both ends on this host (loopback, containers) is two sessions, one "
+				 "of each, and its bytes count at both ends.",
+				 (unsigned long long)r->in, (unsigned long long)r->out);
+			add_note(lines, &n, ARRAY_LEN(lines), both, w - 4);
+		}
 		lines[n++] = (struct dline){ .kind = DL_HEAD, .text = "" };
 		for (i = len; i-- > 0 && recent < DETAIL_RECENT;) {
 			const struct session *s = session_log_at(log, i);

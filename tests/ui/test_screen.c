@@ -284,6 +284,11 @@ static void test_filter_port(void **state)
 	tmux_keys(&c->t, "3");
 	assert_true(tmux_wait_text(&c->t, "1 of 13"));
 	assert_true(tmux_wait_text(&c->t, "recent history"));
+	/* its details: both ends of its loopback connections are here */
+	tmux_keys(&c->t, "Enter");
+	assert_true(tmux_wait_text(&c->t, "Accepted 26, connected 25: a connection with both ends"));
+	tmux_keys(&c->t, "Escape");
+	assert_true(tmux_wait_gone(&c->t, "Accepted 26"));
 	/* a bad list: the error shows, the prompt stays; Esc leaves the filter as it was */
 	tmux_keys(&c->t, "o");
 	tmux_keys(&c->t, "C-u");
@@ -1013,6 +1018,7 @@ static void test_help_detail_columns(void **state)
 	assert_true(tmux_wait_text(&c->t, "Process nginx, pid 1201"));
 	/* its sessions by end cause, most first */
 	assert_true(tmux_wait_text(&c->t, "Ended by: fin 84, rst_sent 5, rst_recv 2, timeout 2"));
+	assert_null(strstr(c->t.screen, "Accepted "));	/* a process's: not said */
 	assert_true(tmux_wait_text(&c->t, "Recent sessions, newest first"));
 	assert_true(tmux_wait_text(&c->t, "203.0.113.25"));
 	tmux_keys(&c->t, "q");

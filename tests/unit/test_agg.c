@@ -38,6 +38,7 @@ static void test_proc_totals(void **state)
 	s.rx_bytes = 2000;
 	s.dur_us = 700;
 	s.start_ns = T0_NS;		/* earlier start */
+	s.dir = DIR_IN;			/* one accepted, one connected */
 	s.end_ns = T0_NS + 9000;	/* later end */
 	s.cause = CAUSE_RST_RECV;
 	addr_v4(&s.raddr, 1, 1, 1, 1);
@@ -67,6 +68,7 @@ static void test_proc_totals(void **state)
 	assert_true(r->by_cause[CAUSE_FIN] == 1);
 	assert_true(r->by_cause[CAUSE_RST_RECV] == 1);
 	assert_true(r->by_cause[CAUSE_TIMEOUT] == 0);
+	assert_true(r->in == 1 && r->out == 1);
 	assert_true(r->peers == 2);
 	assert_false(r->peers_at_least);
 	assert_true(r->first_ns == T0_NS);
