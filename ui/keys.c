@@ -49,8 +49,18 @@ static unsigned act_right(struct ui_state *st)
 	int w = ui_state_width_from(st, vs->hscroll, &n);
 
 	/* scroll only while columns are cut at the right edge */
-	if (w <= st->lay.cols || vs->hscroll + 1 >= n)
-		return R_NONE;
+	if (w <= st->lay.cols || vs->hscroll + 1 >= n) {
+		size_t all;
+
+		/* nothing cut off, but columns not in the set (END at 80
+		 * columns): say where they are, rather than do nothing */
+		columns_for(st->view, &all);
+		if (st->wide || n >= all)
+			return R_NONE;
+		ui_state_msg(st, MSG_INFO, "no column cut off to scroll to: w shows every column, "
+			     "C chooses them");
+		return R_REDRAW;
+	}
 	vs->hscroll++;
 	return R_REDRAW;
 }
