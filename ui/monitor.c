@@ -286,11 +286,11 @@ static void do_export(struct monitor *mon)
 	if (rc)
 		ui_state_msg(st, MSG_ERROR, "export failed: %s", err);
 	else
-		ui_state_msg(st, MSG_INFO, "exported %zu %s (%s order) to %s", v->n,
+		ui_state_msg(st, MSG_INFO, "exported %zu %s (by %s, %s) to %s", v->n,
 			     view_kind_noun(v->kind, v->n),
 			     column_by_id(v->kind, v->sort.col) ? column_by_id(v->kind, v->sort.col)->title
 								: "?",
-			     shown);
+			     v->sort.descending ? "descending" : "ascending", shown);
 }
 
 static void apply(struct monitor *mon, unsigned r)

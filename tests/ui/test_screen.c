@@ -539,7 +539,8 @@ static void test_export_matches_view(void **state)
 	snprintf(path, sizeof(path), "%s/port443.csv", c->t.dir);
 	tmux_keys(&c->t, "C-u");
 	tmux_line(&c->t, path);
-	assert_true(tmux_wait_text(&c->t, "exported 81 sessions"));
+	/* the order said, its direction too (until 2026-12-06 "(TX order)" either way) */
+	assert_true(tmux_wait_text(&c->t, "exported 81 sessions (by TX, descending) to "));
 
 	csv_load(path, &f);
 	assert_int_equal(f.n, 1 + 81);
