@@ -646,6 +646,12 @@ static __always_inline void test_spin(__u64 ns)
 	}
 }
 
+/* A CLOCK_MONOTONIC time (the socket's clocks) as CLOCK_BOOTTIME (ours). */
+static __always_inline __u64 boot_of_mono(__u64 t)
+{
+	return t + *(volatile __s64 *)&mono_to_boot_ns;
+}
+
 /* The clock TCP last read into the socket (CLOCK_MONOTONIC), as
  * CLOCK_BOOTTIME; our own read if it has none. Only where the caller knows
  * TCP has just read it (close_time(), an accepted child's ESTABLISHED). */
@@ -653,7 +659,7 @@ static __always_inline __u64 sock_clock(struct tcp_sock *tp, bool direct)
 {
 	__u64 t = RD(direct, tp, tcp_clock_cache);
 
-	return t ? t + *(volatile __s64 *)&mono_to_boot_ns : bpf_ktime_get_boot_ns();
+	return t ? boot_of_mono(t) : bpf_ktime_get_boot_ns();
 }
 
 /*
@@ -714,7 +720,7 @@ static __always_inline __u64 close_time(struct tcp_sock *tp, int oldstate, int s
 	if (sk_err == ECONNRESET || sk_err == EPIPE || sk_err == ETIMEDOUT ||
 	    (sk_err == ECONNREFUSED && syn))
 		fresh = CLOSE_CLOCK_TCP_NS;
-	t = cache + *(volatile __s64 *)&mono_to_boot_ns;
+	t = boot_of_mono(cache);
 	age = now - t;
 	if (t <= now && age < fresh)
 		return t;
@@ -753,7 +759,7 @@ static __always_inline __u64 syn_start(struct tcp_sock *tp, __u64 jiffies0, __u6
 		 * every start from the jiffies.) */
 		t = RD(direct, tp, tcp_wstamp_ns);
 		if (t) {
-			t += *(volatile __s64 *)&mono_to_boot_ns;
+			t = boot_of_mono(t);
 			if (t <= now)
 				return t;
 		}

@@ -388,15 +388,12 @@ int filter_set_comm(struct filter *f, const char *text)
 	return 0;
 }
 
-/* A port's text: 1-65535, digits only. */
+/* A port's text: 1-65535, digits only, the whole text. */
 static bool parse_port(const char *p, uint16_t *port)
 {
-	unsigned long v = 0;
+	uint32_t v;
 
-	if (!*p || strspn(p, "0123456789") != strlen(p) || strlen(p) > 5)
-		return false;
-	v = strtoul(p, NULL, 10);
-	if (v < 1 || v > 65535)
+	if (parse_num(&p, 65535, &v) || *p || !v)
 		return false;
 	*port = (uint16_t)v;
 	return true;

@@ -359,6 +359,7 @@ static void draw_tabs(const struct ui_state *st, const struct ui_figures *fig)
 {
 	const struct ui_view_state *vs = &st->vs[st->view];
 	char right[200], rows[100], count[100], brief[120];
+	const char *follow;
 	int y = st->lay.tabs_y, cols = screen_cols(), k, end = 0, rw;
 	char tab[32];
 
@@ -389,18 +390,18 @@ static void draw_tabs(const struct ui_state *st, const struct ui_figures *fig)
 
 		snprintf(rows + len, sizeof(rows) - len, ", %zu above", vs->top);
 	}
-	snprintf(right, sizeof(right), "%s%s%s%s", rows,
+	/* whether Sessions by time follows the newest (and, in full, how to) */
+	follow = st->view != VIEW_SESSIONS || vs->sort.col != COL_TIME ? ""
+		 : vs->follow ? "  following" : "  scrolled";
+	snprintf(right, sizeof(right), "%s%s%s%s%s", rows,
 		 st->from_history ? "  recent history" : "",
-		 columns_cut(st) ? "  Left/Right: columns" : "",
-		 st->view != VIEW_SESSIONS || vs->sort.col != COL_TIME ? ""
-		 : vs->follow ? "  following"
-		 : ui_state_newest_on_top(st) ? "  scrolled (Home follows)" : "  scrolled (End follows)");
+		 columns_cut(st) ? "  Left/Right: columns" : "", follow,
+		 !*follow || vs->follow ? ""
+		 : ui_state_newest_on_top(st) ? " (Home follows)" : " (End follows)");
 	/* Shorter when the line is: the whole; the rows' account and whether
 	 * it follows, said short (at 80 columns, scrolled with rows above);
 	 * the rows' account; the count. */
-	snprintf(brief, sizeof(brief), "%s%s", rows,
-		 st->view != VIEW_SESSIONS || vs->sort.col != COL_TIME ? ""
-		 : vs->follow ? "  following" : "  scrolled");
+	snprintf(brief, sizeof(brief), "%s%s", rows, follow);
 	rw = text_width(right);
 	if (end + 2 + rw <= cols)
 		put(y, cols - rw, rw, right, ui_term_attr(ST_DIM));
@@ -519,24 +520,18 @@ static enum ui_style cell_style(enum view_kind kind, const struct column *c, con
 	return ST_NORMAL;
 }
 
-/* A session row whose END is not on the screen (a narrow terminal, or
- * scrolled off) takes END's colour in its plain cells: a failure shows at
- * 80 columns too. */
+/* tint_cause: a session row whose END is not on the screen (a narrow
+ * terminal, or scrolled off) takes END's colour in its plain cells, so a
+ * failure shows at 80 columns too. */
 static void draw_row(int y, enum view_kind kind, const struct ui_col_pos *pos, size_t n,
-		     const void *row, bool selected)
+		     const void *row, bool selected, bool tint_cause)
 {
-	enum ui_style plain = ST_NORMAL, style;
+	enum ui_style plain = tint_cause ? cause_style(row) : ST_NORMAL, style;
 	char buf[COL_TEXT_LEN];
 	size_t i;
 
 	if (selected)
 		fill_line(y, ui_term_attr(ST_SEL));
-	if (kind == VIEW_SESSIONS) {
-		plain = cause_style(row);
-		for (i = 0; i < n; i++)
-			if (pos[i].col->id == COL_CAUSE)
-				plain = ST_NORMAL;
-	}
 	for (i = 0; i < n; i++) {
 		const struct column *c = pos[i].col;
 		int attr;
@@ -559,13 +554,17 @@ static void draw_rows(const struct ui_state *st, const struct ui_figures *fig)
 	size_t n = ui_state_columns(st, pos, UI_MAX_COLS), i;
 	const char *empty;
 	char none_kept[160];
+	bool tint = st->view == VIEW_SESSIONS;
 	int y;
 
+	for (i = 0; i < n; i++)
+		if (pos[i].col->id == COL_CAUSE)
+			tint = false;	/* END itself shows it */
 	for (y = 0; y < st->lay.rows_h; y++) {
 		i = vs->top + (size_t)y;
 		if (!st->rows || i >= st->n)
 			break;
-		draw_row(st->lay.rows_y + y, st->view, pos, n, st->rows[i], i == vs->sel);
+		draw_row(st->lay.rows_y + y, st->view, pos, n, st->rows[i], i == vs->sel, tint);
 	}
 	if (st->n || st->lay.rows_h < 2)
 		return;
@@ -933,6 +932,7 @@ static const char *ended_by(const struct agg_row *r)
 {
 	static char buf[256];
 	bool done[CAUSE_MAX] = { false };
+	const char *sep = " ";
 	size_t len;
 
 	len = (size_t)snprintf(buf, sizeof(buf), "Ended by:");
@@ -946,9 +946,10 @@ static const char *ended_by(const struct agg_row *r)
 		if (best < 0 || len >= sizeof(buf))
 			break;
 		done[best] = true;
-		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s %s %llu",
-					len > 9 ? "," : "", session_cause_name((enum sess_cause)best),
+		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%s %llu", sep,
+					session_cause_name((enum sess_cause)best),
 					(unsigned long long)r->by_cause[best]);
+		sep = ", ";
 	}
 	return buf;
 }
