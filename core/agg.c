@@ -18,13 +18,18 @@ struct agg_key {
 	uint32_t pid;
 	uint16_t port;
 	uint16_t zero;
-	char comm[SESSION_COMM_LEN];
+	union {			/* 16 bytes either way: the key stays 24 */
+		char comm[SESSION_COMM_LEN];	/* AGG_PROC */
+		struct in6_addr addr;		/* AGG_PEER */
+	};
 };
+
+_Static_assert(sizeof(struct agg_key) == 24, "agg_key: hashed and compared whole");
 
 struct agg_node {
 	struct agg_row row;	/* what callers see */
 	struct agg_key key;
-	struct addr_set peers;
+	struct addr_set peers;	/* AGG_PEER: service ports, as addresses (port_member()) */
 	UT_hash_handle hh;
 };
 
@@ -54,7 +59,7 @@ struct agg_table *agg_table_new(enum agg_kind kind)
 {
 	struct agg_table *t;
 
-	if (kind != AGG_PROC && kind != AGG_PORT) {
+	if (kind != AGG_PROC && kind != AGG_PORT && kind != AGG_PEER) {
 		errno = EINVAL;
 		return NULL;
 	}
@@ -65,7 +70,7 @@ struct agg_table *agg_table_new(enum agg_kind kind)
 	}
 	memset(t, 0, sizeof(*t));
 	t->kind = kind;
-	t->peer_cap = kind == AGG_PORT ? AGG_PORT_PEERS_MAX : AGG_PROC_PEERS_MAX;
+	t->peer_cap = kind == AGG_PROC ? AGG_PROC_PEERS_MAX : AGG_PORT_PEERS_MAX;
 	return t;
 }
 
@@ -91,15 +96,28 @@ void agg_table_free(struct agg_table *t)
 }
 
 static void make_key(struct agg_key *k, enum agg_kind kind, uint32_t pid, const char *comm,
-		     uint16_t port)
+		     uint16_t port, const struct in6_addr *addr)
 {
 	memset(k, 0, sizeof(*k));
 	if (kind == AGG_PROC) {
 		k->pid = pid;
 		memcpy(k->comm, comm, strnlen(comm, SESSION_COMM_LEN - 1));
-	} else {
+	} else if (kind == AGG_PORT) {
 		k->port = port;
+	} else {
+		k->addr = *addr;
 	}
+}
+
+/* A service port as a member of an addr_set (a peer's distinct ports). */
+static struct in6_addr port_member(uint16_t port)
+{
+	struct in6_addr a;
+
+	memset(&a, 0, sizeof(a));
+	a.s6_addr[14] = (uint8_t)(port >> 8);
+	a.s6_addr[15] = (uint8_t)port;
+	return a;
 }
 
 /* A row among the recent ones, or NULL. */
@@ -179,7 +197,7 @@ int agg_add(struct agg_table *t, const struct session *s)
 	struct agg_node *n;
 	struct agg_row *r;
 
-	make_key(&k, t->kind, s->pid, s->comm, session_service_port(s));
+	make_key(&k, t->kind, s->pid, s->comm, session_service_port(s), &s->raddr);
 	n = recent_find(t, &k);
 	if (!n)
 		n = find_node(t, &k);
@@ -191,8 +209,11 @@ int agg_add(struct agg_table *t, const struct session *s)
 		n->key = k;
 		n->row.kind = t->kind;
 		n->row.pid = k.pid;
-		memcpy(n->row.comm, k.comm, sizeof(n->row.comm));
 		n->row.port = k.port;
+		if (t->kind == AGG_PEER)
+			n->row.raddr = k.addr;
+		else
+			memcpy(n->row.comm, k.comm, sizeof(n->row.comm));
 		n->row.first_ns = s->start_ns;
 		addr_set_init(&n->peers, t->peer_cap);
 		HASH_ADD(hh, t->head, key, sizeof(n->key), n);
@@ -225,7 +246,13 @@ int agg_add(struct agg_table *t, const struct session *s)
 		r->first_ns = s->start_ns;
 	if (s->end_ns > r->last_ns)
 		r->last_ns = s->end_ns;
-	addr_set_add(&n->peers, &s->raddr);
+	if (t->kind == AGG_PEER) {
+		struct in6_addr port = port_member(session_service_port(s));
+
+		addr_set_add(&n->peers, &port);
+	} else {
+		addr_set_add(&n->peers, &s->raddr);
+	}
 	r->peers = n->peers.len;
 	r->peers_at_least = n->peers.capped;
 	return 0;
@@ -274,7 +301,7 @@ const struct agg_row *agg_find_proc(const struct agg_table *t, uint32_t pid, con
 
 	if (t->kind != AGG_PROC)
 		return NULL;
-	make_key(&k, AGG_PROC, pid, comm, 0);
+	make_key(&k, AGG_PROC, pid, comm, 0, NULL);
 	n = find_node(t, &k);
 	return n ? &n->row : NULL;
 }
@@ -286,7 +313,19 @@ const struct agg_row *agg_find_port(const struct agg_table *t, uint16_t port)
 
 	if (t->kind != AGG_PORT)
 		return NULL;
-	make_key(&k, AGG_PORT, 0, NULL, port);
+	make_key(&k, AGG_PORT, 0, NULL, port, NULL);
+	n = find_node(t, &k);
+	return n ? &n->row : NULL;
+}
+
+const struct agg_row *agg_find_peer(const struct agg_table *t, const struct in6_addr *addr)
+{
+	struct agg_key k;
+	struct agg_node *n;
+
+	if (t->kind != AGG_PEER)
+		return NULL;
+	make_key(&k, AGG_PEER, 0, NULL, 0, addr);
 	n = find_node(t, &k);
 	return n ? &n->row : NULL;
 }
@@ -297,6 +336,10 @@ int agg_row_key_cmp(const struct agg_row *a, const struct agg_row *b)
 
 	if (a->kind == AGG_PORT)
 		return CMP(a->port, b->port);
+	if (a->kind == AGG_PEER) {
+		c = memcmp(&a->raddr, &b->raddr, sizeof(a->raddr));
+		return CMP(c, 0);
+	}
 	c = CMP(a->pid, b->pid);
 	if (c)
 		return c;

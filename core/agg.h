@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Aggregation tables: lifetime totals per process (pid + comm) or per
- * service port (session_service_port()). Rows are never removed except by
+ * Aggregation tables: lifetime totals per process (pid + comm), per
+ * service port (session_service_port()) or per peer (remote address). Rows are never removed except by
  * agg_table_clear(), so totals survive the process exiting and the session
  * log evicting its sessions.
  *
@@ -21,6 +21,8 @@
 enum agg_kind {
 	AGG_PROC,	/* key: pid + comm */
 	AGG_PORT,	/* key: service port */
+	AGG_PEER,	/* key: remote address (IPv4 mapped: one row for a host
+			 * whether reached over IPv4 or an IPv6 socket) */
 };
 
 /* Distinct peers recorded per row, by default. Past it, peers_at_least is set. */
@@ -33,6 +35,7 @@ struct agg_row {
 	uint32_t pid;			/* AGG_PROC */
 	char comm[SESSION_COMM_LEN];	/* AGG_PROC; untrusted bytes, NUL-padded */
 	uint16_t port;			/* AGG_PORT */
+	struct in6_addr raddr;		/* AGG_PEER */
 	/* totals */
 	uint64_t sessions;
 	uint64_t tx_bytes;
@@ -43,7 +46,8 @@ struct agg_row {
 	uint64_t fails;			/* sessions with session_is_failure() (rsts too) */
 	uint64_t by_cause[CAUSE_MAX];	/* sessions by end cause */
 	uint64_t in, out;		/* sessions accepted (DIR_IN), connected (DIR_OUT) */
-	uint64_t peers;			/* distinct remote addresses */
+	uint64_t peers;			/* AGG_PROC, AGG_PORT: distinct remote addresses;
+					 * AGG_PEER: distinct service ports */
 	bool peers_at_least;		/* peers is a lower bound (cap or memory) */
 	uint64_t first_ns;		/* earliest start_ns */
 	uint64_t last_ns;		/* latest end_ns ("last seen") */
@@ -86,8 +90,10 @@ const struct agg_row *agg_row_next(const struct agg_row *r);
 /* Lookups; NULL when absent. comm is compared up to SESSION_COMM_LEN bytes. */
 const struct agg_row *agg_find_proc(const struct agg_table *t, uint32_t pid, const char *comm);
 const struct agg_row *agg_find_port(const struct agg_table *t, uint16_t port);
+const struct agg_row *agg_find_peer(const struct agg_table *t, const struct in6_addr *addr);
 
-/* Three-way comparison of two rows' keys (port; or pid, then comm bytes). */
+/* Three-way comparison of two rows' keys (port; address bytes; or pid,
+ * then comm bytes). */
 int agg_row_key_cmp(const struct agg_row *a, const struct agg_row *b);
 
 #endif

@@ -368,6 +368,29 @@ AGG_CMP(fails, fails)
 AGG_CMP(peers, peers)
 AGG_CMP(last, last_ns)
 
+/* A peer's family: an IPv4-mapped address is an IPv4 host's. */
+#define A_FAMILY(r) (IN6_IS_ADDR_V4MAPPED(&(r)->raddr) ? AF_INET : AF_INET6)
+
+static int cmp_a_family(const void *a, const void *b)
+{
+	return CMP(A_FAMILY(A(a)), A_FAMILY(A(b)));
+}
+
+static struct col_key key_a_family(const void *a)
+{
+	return key_u64(A_FAMILY(A(a)));
+}
+
+static int cmp_a_raddr(const void *a, const void *b)
+{
+	return cmp_addr(&A(a)->raddr, &A(b)->raddr);
+}
+
+static struct col_key key_a_raddr(const void *a)
+{
+	return key_bytes(A(a)->raddr.s6_addr);
+}
+
 static int cmp_a_comm(const void *a, const void *b)
 {
 	return cmp_comm(A(a)->comm, A(b)->comm);
@@ -429,6 +452,16 @@ static int fmt_a_comm(const void *r, char *buf, size_t len, enum fmt_style st)
 	if (st == FMT_HUMAN && NO_OWNER(A(r)->pid, A(r)->comm))
 		return put_str(buf, len, SESSION_NO_OWNER_COMM);
 	return put_comm(buf, len, A(r)->comm);
+}
+
+static int fmt_a_family(const void *r, char *buf, size_t len, enum fmt_style st)
+{
+	return put_str(buf, len, A_FAMILY(A(r)) == AF_INET ? "4" : "6");
+}
+
+static int fmt_a_raddr(const void *r, char *buf, size_t len, enum fmt_style st)
+{
+	return fmt_addr(&A(r)->raddr, AF_INET6, buf, len);	/* mapped: dotted */
 }
 
 static int fmt_a_port(const void *r, char *buf, size_t len, enum fmt_style st)
@@ -500,31 +533,36 @@ static int fmt_a_last(const void *r, char *buf, size_t len, enum fmt_style st)
 	return put_time(buf, len, A(r)->last_ns, st);
 }
 
+/* The summaries' shared columns (MAX is in the narrow set or not). */
+#define A_SESS { COL_SESSIONS, "sessions", "SESS", W_SESS, true, true, N, cmp_a_sessions, fmt_a_sessions, key_a_sessions, true }
+#define A_TX { COL_TX_BYTES, "tx_bytes", "TX", 6, true, true, N, cmp_a_tx, fmt_a_tx, key_a_tx, true }
+#define A_RX { COL_RX_BYTES, "rx_bytes", "RX", 6, true, true, N, cmp_a_rx, fmt_a_rx, key_a_rx, true }
+#define A_AVG { COL_AVG, "avg_ms", "AVG", 6, true, true, N, cmp_a_avg, fmt_a_avg, key_a_avg, false }
+#define A_MAX(narrow) { COL_MAX, "max_ms", "MAX", 6, true, narrow, N, cmp_a_max, fmt_a_max, key_a_max, true }
+#define A_RSTS { COL_RSTS, "rsts", "RST", W_COUNT, true, true, N, cmp_a_rsts, fmt_a_rsts, key_a_rsts, true }
+#define A_FAILS { COL_FAILS, "fails", "FAIL", W_COUNT, true, true, N, cmp_a_fails, fmt_a_fails, key_a_fails, true }
+#define A_PEERS { COL_PEERS, "peers", "PEERS", 6, true, true, N, cmp_a_peers, fmt_a_peers, key_a_peers, true }
+#define A_LAST { COL_LAST_SEEN, "last_seen", "LAST", 8, false, true, T, cmp_a_last, fmt_a_last, key_a_last, true }
+
 static const struct column proc_cols[] = {
 	{ COL_PID, "pid", "PID", 7, true, true, N, cmp_a_pid, fmt_a_pid, key_a_pid, true },
 	{ COL_COMM, "comm", "COMM", 15, false, true, U, cmp_a_comm, fmt_a_comm, key_a_comm, true },
-	{ COL_SESSIONS, "sessions", "SESS", W_SESS, true, true, N, cmp_a_sessions, fmt_a_sessions, key_a_sessions, true },
-	{ COL_TX_BYTES, "tx_bytes", "TX", 6, true, true, N, cmp_a_tx, fmt_a_tx, key_a_tx, true },
-	{ COL_RX_BYTES, "rx_bytes", "RX", 6, true, true, N, cmp_a_rx, fmt_a_rx, key_a_rx, true },
-	{ COL_AVG, "avg_ms", "AVG", 6, true, true, N, cmp_a_avg, fmt_a_avg, key_a_avg, false },
-	{ COL_MAX, "max_ms", "MAX", 6, true, false, N, cmp_a_max, fmt_a_max, key_a_max, true },
-	{ COL_RSTS, "rsts", "RST", W_COUNT, true, true, N, cmp_a_rsts, fmt_a_rsts, key_a_rsts, true },
-	{ COL_FAILS, "fails", "FAIL", W_COUNT, true, true, N, cmp_a_fails, fmt_a_fails, key_a_fails, true },
-	{ COL_PEERS, "peers", "PEERS", 6, true, true, N, cmp_a_peers, fmt_a_peers, key_a_peers, true },
-	{ COL_LAST_SEEN, "last_seen", "LAST", 8, false, true, T, cmp_a_last, fmt_a_last, key_a_last, true },
+	A_SESS, A_TX, A_RX, A_AVG, A_MAX(false), A_RSTS, A_FAILS, A_PEERS, A_LAST,
 };
 
 static const struct column port_cols[] = {
 	{ COL_PORT, "port", "PORT", 5, true, true, N, cmp_a_port, fmt_a_port, key_a_port, true },
-	{ COL_SESSIONS, "sessions", "SESS", W_SESS, true, true, N, cmp_a_sessions, fmt_a_sessions, key_a_sessions, true },
-	{ COL_PEERS, "peers", "PEERS", 6, true, true, N, cmp_a_peers, fmt_a_peers, key_a_peers, true },
-	{ COL_TX_BYTES, "tx_bytes", "TX", 6, true, true, N, cmp_a_tx, fmt_a_tx, key_a_tx, true },
-	{ COL_RX_BYTES, "rx_bytes", "RX", 6, true, true, N, cmp_a_rx, fmt_a_rx, key_a_rx, true },
-	{ COL_AVG, "avg_ms", "AVG", 6, true, true, N, cmp_a_avg, fmt_a_avg, key_a_avg, false },
-	{ COL_MAX, "max_ms", "MAX", 6, true, true, N, cmp_a_max, fmt_a_max, key_a_max, true },
-	{ COL_RSTS, "rsts", "RST", W_COUNT, true, true, N, cmp_a_rsts, fmt_a_rsts, key_a_rsts, true },
-	{ COL_FAILS, "fails", "FAIL", W_COUNT, true, true, N, cmp_a_fails, fmt_a_fails, key_a_fails, true },
-	{ COL_LAST_SEEN, "last_seen", "LAST", 8, false, true, T, cmp_a_last, fmt_a_last, key_a_last, true },
+	A_SESS, A_PEERS, A_TX, A_RX, A_AVG, A_MAX(true), A_RSTS, A_FAILS, A_LAST,
+};
+
+/* A peer's PORTS counts its service ports, kept in the field that counts
+ * the other summaries' peers. */
+static const struct column peer_cols[] = {
+	{ COL_RADDR, "raddr", "RADDR", 15, false, true, T, cmp_a_raddr, fmt_a_raddr, key_a_raddr, true },
+	{ COL_FAMILY, "family", "IP", 2, true, false, N, cmp_a_family, fmt_a_family, key_a_family, true },
+	A_SESS,
+	{ COL_PORTS, "ports", "PORTS", 5, true, true, N, cmp_a_peers, fmt_a_peers, key_a_peers, true },
+	A_TX, A_RX, A_AVG, A_MAX(true), A_RSTS, A_FAILS, A_LAST,
 };
 
 #undef N
@@ -534,6 +572,7 @@ static const struct column port_cols[] = {
 _Static_assert(ARRAY_LEN(session_cols) <= COL_MAX_COLUMNS, "COL_MAX_COLUMNS");
 _Static_assert(ARRAY_LEN(proc_cols) <= COL_MAX_COLUMNS, "COL_MAX_COLUMNS");
 _Static_assert(ARRAY_LEN(port_cols) <= COL_MAX_COLUMNS, "COL_MAX_COLUMNS");
+_Static_assert(ARRAY_LEN(peer_cols) <= COL_MAX_COLUMNS, "COL_MAX_COLUMNS");
 
 const struct column *columns_for(enum view_kind kind, size_t *n)
 {
@@ -547,6 +586,9 @@ const struct column *columns_for(enum view_kind kind, size_t *n)
 	case VIEW_PORTS:
 		*n = ARRAY_LEN(port_cols);
 		return port_cols;
+	case VIEW_PEERS:
+		*n = ARRAY_LEN(peer_cols);
+		return peer_cols;
 	default:
 		*n = 0;
 		return NULL;
@@ -587,6 +629,8 @@ const char *view_kind_noun(enum view_kind kind, size_t n)
 		return "process";
 	case VIEW_PORTS:
 		return "port";
+	case VIEW_PEERS:
+		return "peer";
 	default:
 		return "?";
 	}
@@ -601,6 +645,8 @@ const char *view_kind_name(enum view_kind kind)
 		return "processes";
 	case VIEW_PORTS:
 		return "ports";
+	case VIEW_PEERS:
+		return "peers";
 	default:
 		return "?";
 	}

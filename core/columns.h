@@ -4,7 +4,7 @@
  * so that an export always matches what is shown.
  *
  * Rows are `const struct session *` for VIEW_SESSIONS and
- * `const struct agg_row *` for VIEW_PROCS and VIEW_PORTS. compare() and
+ * `const struct agg_row *` for VIEW_PROCS, VIEW_PORTS and VIEW_PEERS. compare() and
  * format() take such a row pointer (not a pointer to an array element).
  *
  * compare() is a three-way comparison (-1, 0, 1), ascending, with no
@@ -28,6 +28,7 @@ enum view_kind {
 	VIEW_SESSIONS,
 	VIEW_PROCS,
 	VIEW_PORTS,
+	VIEW_PEERS,
 	VIEW_COUNT,
 };
 
@@ -66,6 +67,7 @@ enum col_id {
 	COL_RSTS,
 	COL_FAILS,
 	COL_PEERS,
+	COL_PORTS,		/* peers: distinct service ports */
 	COL_LAST_SEEN,
 	COL_ID_COUNT,
 };
@@ -111,7 +113,7 @@ const struct column *columns_for(enum view_kind kind, size_t *n);
 const struct column *column_find(enum view_kind kind, const char *name);
 const struct column *column_by_id(enum view_kind kind, enum col_id id);
 
-/* "sessions", "processes", "ports" (used in messages); "?" for a bad kind. */
+/* "sessions", "processes", "ports", "peers" (used in messages); "?" for a bad kind. */
 const char *view_kind_name(enum view_kind kind);
 const char *view_kind_noun(enum view_kind kind, size_t n);
 

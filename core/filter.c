@@ -339,7 +339,8 @@ bool filter_is_empty(const struct filter *f)
 {
 	return id_set_is_empty(&f->pids) && id_set_is_empty(&f->lports) &&
 	       id_set_is_empty(&f->rports) && id_set_is_empty(&f->ports) &&
-	       id_set_is_empty(&f->services) && !f->family && !f->comm[0] && !f->search[0];
+	       id_set_is_empty(&f->services) && !f->has_peer && !f->family && !f->comm[0] &&
+	       !f->search[0];
 }
 
 int filter_copy(struct filter *dst, const struct filter *src)
@@ -354,6 +355,8 @@ int filter_copy(struct filter *dst, const struct filter *src)
 		filter_clear(dst);
 		return -ENOMEM;
 	}
+	dst->has_peer = src->has_peer;
+	dst->peer = src->peer;
 	dst->family = src->family;
 	memcpy(dst->comm, src->comm, sizeof(dst->comm));
 	memcpy(dst->search, src->search, sizeof(dst->search));
@@ -375,7 +378,9 @@ bool filter_equal(const struct filter *a, const struct filter *b)
 {
 	return id_set_equal(&a->pids, &b->pids) && id_set_equal(&a->lports, &b->lports) &&
 	       id_set_equal(&a->rports, &b->rports) && id_set_equal(&a->ports, &b->ports) &&
-	       id_set_equal(&a->services, &b->services) && a->family == b->family && !strcmp(a->comm, b->comm) && !strcmp(a->search, b->search);
+	       id_set_equal(&a->services, &b->services) && a->has_peer == b->has_peer &&
+	       (!a->has_peer || IN6_ARE_ADDR_EQUAL(&a->peer, &b->peer)) &&
+	       a->family == b->family && !strcmp(a->comm, b->comm) && !strcmp(a->search, b->search);
 }
 
 int filter_set_comm(struct filter *f, const char *text)
@@ -476,6 +481,12 @@ int filter_only_service(struct filter *f, uint16_t port)
 	return id_set_add_range(&f->services, port, port);
 }
 
+void filter_only_peer(struct filter *f, const struct in6_addr *addr)
+{
+	f->has_peer = true;
+	f->peer = *addr;
+}
+
 /* ASCII lower-case copy of s into buf (len > 0). */
 static void lower_copy(char *buf, size_t len, const char *s)
 {
@@ -555,6 +566,8 @@ bool filter_accepts(const struct filter *f, const struct session *s)
 		return false;
 	if (f->services.n && !id_set_contains(&f->services, session_service_port(s)))
 		return false;
+	if (f->has_peer && !IN6_ARE_ADDR_EQUAL(&s->raddr, &f->peer))
+		return false;
 	if (!f->comm[0] && !f->search[0])
 		return true;
 	shown_comm(s->pid, s->comm, comm, sizeof(comm));
@@ -568,13 +581,24 @@ bool filter_accepts(const struct filter *f, const struct session *s)
 bool filter_is_process_only(const struct filter *f)
 {
 	return !f->family && !f->lports.n && !f->rports.n && !f->ports.n && !f->services.n &&
-	       !f->search[0];
+	       !f->has_peer && !f->search[0];
 }
 
 bool filter_is_service_only(const struct filter *f)
 {
-	return f->services.n && !f->family && !f->lports.n && !f->rports.n && !f->ports.n &&
-	       !f->pids.n && !f->comm[0] && !f->search[0];
+	return f->services.n && !f->has_peer && !f->family && !f->lports.n && !f->rports.n &&
+	       !f->ports.n && !f->pids.n && !f->comm[0] && !f->search[0];
+}
+
+bool filter_is_peer_only(const struct filter *f)
+{
+	return f->has_peer && !f->services.n && !f->family && !f->lports.n && !f->rports.n &&
+	       !f->ports.n && !f->pids.n && !f->comm[0] && !f->search[0];
+}
+
+bool filter_accepts_peer(const struct filter *f, const struct in6_addr *addr)
+{
+	return !f->has_peer || IN6_ARE_ADDR_EQUAL(&f->peer, addr);
 }
 
 bool filter_accepts_service(const struct filter *f, uint16_t port)
@@ -626,6 +650,19 @@ static bool describe_text(char *buf, size_t len, size_t *pos, const char *label,
 	return append(buf, len, pos, label) && append(buf, len, pos, esc);
 }
 
+static bool describe_peer(char *buf, size_t len, size_t *pos, const struct filter *f)
+{
+	char addr[FMT_ADDR_LEN];
+
+	if (!f->has_peer)
+		return true;
+	if (*pos && !append(buf, len, pos, "  "))
+		return false;
+	if (fmt_addr(&f->peer, AF_INET6, addr, sizeof(addr)) < 0)	/* mapped: dotted */
+		snprintf(addr, sizeof(addr), "?");
+	return append(buf, len, pos, "peer ") && append(buf, len, pos, addr);
+}
+
 int filter_describe(const struct filter *f, char *buf, size_t len)
 {
 	size_t pos = 0;
@@ -637,6 +674,7 @@ int filter_describe(const struct filter *f, char *buf, size_t len)
 	    !describe_set(buf, len, &pos, "service port ", &f->services) ||
 	    !describe_set(buf, len, &pos, "lport ", &f->lports) ||
 	    !describe_set(buf, len, &pos, "rport ", &f->rports) ||
+	    !describe_peer(buf, len, &pos, f) ||
 	    !describe_set(buf, len, &pos, "pid ", &f->pids) ||
 	    !describe_text(buf, len, &pos, "comm ", f->comm))
 		return (int)pos;

@@ -8,6 +8,7 @@
  *   rports  remote port in set (tcplife -D); -L and -D together mean AND
  *   ports   local OR remote port in set (-P: "port 8000 on either side")
  *   family  0 any, AF_INET, AF_INET6
+ *   peer    the remote address, exactly (a Peers row's `f`; IPv4 mapped)
  *   comm    substring of the comm as shown: escaped (fmt_comm_escape), "?"
  *           for a session with no owner (session_no_owner()); case-sensitive
  *   search  free text, case-insensitive (ASCII), matched against the
@@ -65,6 +66,8 @@ struct filter {
 	struct id_set rports;
 	struct id_set ports;
 	struct id_set services;	/* the service port (session_service_port()): a Ports row's */
+	bool has_peer;		/* only sessions with this remote address: a Peers row's */
+	struct in6_addr peer;	/* IPv4 mapped, as in sessions */
 	int family;
 	char comm[FILTER_TEXT_LEN];
 	/* Set with filter_set_search(): kept lower-cased, with hints; and
@@ -93,6 +96,9 @@ bool filter_accepts_process(const struct filter *f, uint32_t pid, const char *co
  * filter_accepts_service(). */
 bool filter_is_service_only(const struct filter *f);
 bool filter_accepts_service(const struct filter *f, uint16_t port);
+/* Likewise for the remote address alone (a Peers row's `f`). */
+bool filter_is_peer_only(const struct filter *f);
+bool filter_accepts_peer(const struct filter *f, const struct in6_addr *addr);
 /* Deep copy. 0 or -ENOMEM (dst is then empty). dst must be initialised. */
 int filter_copy(struct filter *dst, const struct filter *src);
 /* Same criteria (what filter_accepts() decides on). */
@@ -114,6 +120,7 @@ int filter_set_family(struct filter *f, int family);		/* 0, AF_INET, AF_INET6 */
 int filter_only_pid(struct filter *f, uint32_t pid);		/* pids = { pid } */
 int filter_only_port(struct filter *f, uint16_t port);		/* ports = { port } (either side) */
 int filter_only_service(struct filter *f, uint16_t port);	/* services = { port }: a Ports row */
+void filter_only_peer(struct filter *f, const struct in6_addr *addr);	/* a Peers row */
 
 /*
  * Short text for a header: "port 80,443  pid 123  comm nginx  IPv4", empty

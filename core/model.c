@@ -21,7 +21,11 @@ int model_init(struct model *m, size_t history_capacity)
 	m->by_port = agg_table_new(AGG_PORT);
 	if (!m->by_port)
 		goto err;
+	m->by_peer = agg_table_new(AGG_PEER);
+	if (!m->by_peer)
+		goto err;
 	agg_table_set_max_rows(m->by_proc, MODEL_MAX_PROCS);
+	agg_table_set_max_rows(m->by_peer, MODEL_MAX_PEERS);
 	return 0;
 
 err:
@@ -32,6 +36,7 @@ err:
 
 void model_fini(struct model *m)
 {
+	agg_table_free(m->by_peer);
 	agg_table_free(m->by_port);
 	agg_table_free(m->by_proc);
 	session_log_free(m->log);
@@ -52,6 +57,8 @@ void model_add(struct model *m, const struct session *s)
 		m->agg_dropped++;
 	if (agg_add(m->by_port, s) < 0)
 		m->agg_dropped++;
+	if (agg_add(m->by_peer, s) < 0)
+		m->agg_dropped++;
 	m->sessions_total++;
 	m->generation++;
 }
@@ -66,6 +73,7 @@ void model_clear(struct model *m)
 	session_log_clear(m->log);
 	agg_table_clear(m->by_proc);
 	agg_table_clear(m->by_port);
+	agg_table_clear(m->by_peer);
 	m->sessions_total = 0;
 	m->agg_dropped = 0;
 	m->generation++;

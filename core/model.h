@@ -4,6 +4,7 @@
  *   log      the last N sessions (bounded history)
  *   by_proc  lifetime totals per process (pid + comm)
  *   by_port  lifetime totals per service port
+ *   by_peer  lifetime totals per remote address
  *
  * model_add() may overwrite the oldest session in the log; views that point
  * into the model are stale after it (see view.h).
@@ -21,11 +22,13 @@
 
 #define MODEL_DEFAULT_HISTORY 100000u
 #define MODEL_MAX_PROCS	50000u	/* process rows kept; the least recently seen go first */
+#define MODEL_MAX_PEERS	50000u	/* peer rows kept, likewise */
 
 struct model {
 	struct session_log *log;
 	struct agg_table *by_proc;
 	struct agg_table *by_port;
+	struct agg_table *by_peer;
 	uint64_t sessions_total;	/* sessions ever kept */
 	const struct filter *keep;	/* see model_keep() */
 	uint64_t agg_dropped;		/* table updates lost to -ENOMEM */

@@ -254,18 +254,53 @@ static int table_rows(struct view *v, const struct agg_table *t)
 	return 0;
 }
 
+static enum agg_kind agg_kind_of(enum view_kind kind)
+{
+	return kind == VIEW_PROCS ? AGG_PROC : kind == VIEW_PORTS ? AGG_PORT : AGG_PEER;
+}
+
+static const struct agg_table *lifetime_table(const struct model *m, enum agg_kind ak)
+{
+	return ak == AGG_PROC ? m->by_proc : ak == AGG_PORT ? m->by_port : m->by_peer;
+}
+
+/* Whether f decides on a lifetime row's key alone: which processes, which
+ * ports, which peers (lifetime_accepts() then decides on a row). */
+static bool lifetime_filter(enum agg_kind ak, const struct filter *f)
+{
+	switch (ak) {
+	case AGG_PROC:
+		return filter_is_process_only(f);
+	case AGG_PORT:
+		return filter_is_service_only(f);
+	default:
+		return filter_is_peer_only(f);
+	}
+}
+
+static bool lifetime_accepts(const struct filter *f, const struct agg_row *r)
+{
+	switch (r->kind) {
+	case AGG_PROC:
+		return filter_accepts_process(f, r->pid, r->comm);
+	case AGG_PORT:
+		return filter_accepts_service(f, r->port);
+	default:
+		return filter_accepts_peer(f, &r->raddr);
+	}
+}
+
 static int build_aggs(struct view *v, const struct model *m, const struct filter *f)
 {
-	enum agg_kind ak = v->kind == VIEW_PROCS ? AGG_PROC : AGG_PORT;
-	const struct agg_table *life = ak == AGG_PROC ? m->by_proc : m->by_port;
+	enum agg_kind ak = agg_kind_of(v->kind);
+	const struct agg_table *life = lifetime_table(m, ak);
 	size_t i, len;
 
 	v->total = agg_table_len(life);
 	if (!f)
 		return table_rows(v, life);
-	if ((ak == AGG_PROC && filter_is_process_only(f)) ||
-	    (ak == AGG_PORT && filter_is_service_only(f))) {
-		/* Which processes, or which ports (a Ports row's `f`): their
+	if (lifetime_filter(ak, f)) {
+		/* Which processes, ports or peers (a row's `f`): their
 		 * lifetime rows, whole. */
 		const struct agg_row *r;
 		int err = reserve(v, agg_table_len(life));
@@ -273,8 +308,7 @@ static int build_aggs(struct view *v, const struct model *m, const struct filter
 		if (err)
 			return err;
 		for (r = agg_table_first(life); r; r = agg_row_next(r))
-			if (ak == AGG_PROC ? filter_accepts_process(f, r->pid, r->comm)
-					   : filter_accepts_service(f, r->port))
+			if (lifetime_accepts(f, r))
 				v->rows[v->n++] = r;
 		return 0;
 	}
@@ -332,6 +366,7 @@ int view_build(struct view *v, const struct model *m, enum view_kind kind,
 		break;
 	case VIEW_PROCS:
 	case VIEW_PORTS:
+	case VIEW_PEERS:
 		err = build_aggs(v, m, f);
 		break;
 	default:

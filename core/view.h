@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * A view: the rows of one screen (sessions, processes or ports), filtered
+ * A view: the rows of one screen (sessions, processes, ports or peers), filtered
  * and sorted. The UI draws them; csv_write_view() exports them in the same
  * order with the same filter.
  *
@@ -36,7 +36,7 @@ struct view {
 	const void **rows;	/* const struct session * or const struct agg_row * */
 	size_t n;
 	/*
-	 * Processes/ports only: true when a filter was active, so the rows
+	 * Processes/ports/peers only: true when a filter was active, so the rows
 	 * were aggregated from the sessions still in the log (recent history),
 	 * not from the lifetime totals.
 	 */

@@ -98,6 +98,10 @@ wait_for "13 rows"
 t send-keys -t main Down
 shot ports
 
+t send-keys -t main P
+wait_for "72 rows"
+shot peers
+
 t send-keys -t main 2 Home Enter
 wait_for "Recent sessions"
 shot detail

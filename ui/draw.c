@@ -365,23 +365,26 @@ static void draw_tabs(const struct ui_state *st, const struct ui_figures *fig)
 
 	fill_line(y, A_NORMAL);
 	for (k = 0; k < VIEW_COUNT; k++) {
-		snprintf(tab, sizeof(tab), " %s ", ui_tab_title(k, cols));
-		put(y, ui_tab_x(k, cols), cols - ui_tab_x(k, cols), tab,
-		    ui_term_attr(k == (int)st->view ? ST_TAB_ACTIVE : ST_TAB));
-		end = ui_tab_x(k, cols) + ui_tab_width(k, cols);
+		int tx = ui_tab_x(k, cols, st->view);
+
+		snprintf(tab, sizeof(tab), " %s ", ui_tab_title(k, cols, st->view));
+		put(y, tx, cols - tx, tab, ui_term_attr(k == (int)st->view ? ST_TAB_ACTIVE : ST_TAB));
+		end = tx + ui_tab_width(k, cols, st->view);
 	}
 	if (filter_is_empty(&st->filter))
 		snprintf(rows, sizeof(rows), "%zu %s", st->n, st->n == 1 ? "row" : "rows");
 	else
 		snprintf(rows, sizeof(rows), "%zu of %zu", st->n, fig->view_total);
 	snprintf(count, sizeof(count), "%s", rows);
-	/* Processes keeps the most recently seen; past its cap the oldest go:
-	 * say how many, or the totals would seem not to add up. */
-	if (st->view == VIEW_PROCS && fig->procs_evicted) {
+	/* Processes and Peers keep the most recently seen; past their cap the
+	 * oldest go: say how many, or the totals would seem not to add up. */
+	if ((st->view == VIEW_PROCS && fig->procs_evicted) ||
+	    (st->view == VIEW_PEERS && fig->peers_evicted)) {
 		size_t len = strlen(rows);
 
 		snprintf(rows + len, sizeof(rows) - len, ", %llu older dropped",
-			 (unsigned long long)fig->procs_evicted);
+			 (unsigned long long)(st->view == VIEW_PROCS ? fig->procs_evicted
+								    : fig->peers_evicted));
 	}
 	/* Rows above the screen (new ones sorted in above a selection kept
 	 * in place, or scrolled past): say so, Home shows them. */
@@ -687,7 +690,7 @@ static void draw_status(const struct ui_state *st, const struct ui_figures *fig)
 		put_fit(y, 0, cols, "Any key returns; Up/Down scroll", ui_term_attr(ST_DIM));
 		break;
 	case MODE_DETAIL:
-		put_fit(y, 0, cols, "Esc closes; f filters to this process or port; Up/Down scroll",
+		put_fit(y, 0, cols, "Esc closes; f filters to this process, port or peer; Up/Down scroll",
 			ui_term_attr(ST_DIM));
 		break;
 	case MODE_COLUMNS:
@@ -879,6 +882,7 @@ static const struct {
 	{ COL_RSTS, "Resets" },
 	{ COL_FAILS, "Failures" },
 	{ COL_PEERS, "Peers" },
+	{ COL_PORTS, "Service ports" },
 	{ COL_LAST_SEEN, "Last seen" },
 };
 
@@ -963,12 +967,20 @@ static const enum col_id recent_port_cols[] = {
 	COL_DURATION, COL_CAUSE,
 };
 
+static const enum col_id recent_peer_cols[] = {
+	COL_TIME, COL_PID, COL_COMM, COL_LPORT, COL_RPORT, COL_TX_BYTES, COL_RX_BYTES,
+	COL_DURATION, COL_CAUSE,
+};
+
 static bool recent_match(const struct ui_state *st, const struct session *s)
 {
 	const struct agg_row *r = &st->detail_agg;
 
 	if (st->detail_kind == VIEW_PROCS) {
 		if (s->pid != r->pid || strncmp(s->comm, r->comm, SESSION_COMM_LEN))
+			return false;
+	} else if (st->detail_kind == VIEW_PEERS) {
+		if (!IN6_ARE_ADDR_EQUAL(&s->raddr, &r->raddr))
 			return false;
 	} else if (session_service_port(s) != r->port) {
 		return false;
@@ -978,9 +990,12 @@ static bool recent_match(const struct ui_state *st, const struct session *s)
 
 static void draw_recent_row(int y, const struct ui_state *st, const struct session *s, bool head)
 {
-	const enum col_id *ids = st->detail_kind == VIEW_PROCS ? recent_proc_cols : recent_port_cols;
-	size_t n = st->detail_kind == VIEW_PROCS ? ARRAY_LEN(recent_proc_cols)
-						 : ARRAY_LEN(recent_port_cols);
+	const enum col_id *ids = st->detail_kind == VIEW_PROCS	 ? recent_proc_cols
+				 : st->detail_kind == VIEW_PEERS ? recent_peer_cols
+								 : recent_port_cols;
+	size_t n = st->detail_kind == VIEW_PROCS   ? ARRAY_LEN(recent_proc_cols)
+		   : st->detail_kind == VIEW_PEERS ? ARRAY_LEN(recent_peer_cols)
+						   : ARRAY_LEN(recent_port_cols);
 	char buf[COL_TEXT_LEN];
 	int x = 2, cols = screen_cols(), w;
 	size_t i;
@@ -1057,6 +1072,12 @@ static void draw_detail(const struct ui_state *st, const struct ui_figures *fig)
 				snprintf(title, sizeof(title),
 					 "Process %s, pid %u (Esc closes, f: only this process)", esc,
 					 r->pid);
+		} else if (st->detail_kind == VIEW_PEERS) {
+			char addr[FMT_ADDR_LEN];
+
+			if (fmt_addr(&r->raddr, AF_INET6, addr, sizeof(addr)) < 0)
+				snprintf(addr, sizeof(addr), "?");
+			snprintf(title, sizeof(title), "Peer %s (Esc closes, f: only this peer)", addr);
 		} else {
 			snprintf(title, sizeof(title), "Port %u (Esc closes, f: only this port)", r->port);
 		}
@@ -1075,6 +1096,16 @@ static void draw_detail(const struct ui_state *st, const struct ui_figures *fig)
 				 "of each, and its bytes count at both ends.",
 				 (unsigned long long)r->in, (unsigned long long)r->out);
 			add_note(lines, &n, ARRAY_LEN(lines), both, w - 4);
+		}
+		if (st->detail_kind == VIEW_PEERS) {
+			/* who opened them: the peer (a client of ours) or us */
+			static char dirs[160];
+
+			snprintf(dirs, sizeof(dirs), "It connected here %llu %s; this host connected "
+				 "to it %llu %s.", (unsigned long long)r->in,
+				 fmt_plural(r->in, "time", "times"), (unsigned long long)r->out,
+				 fmt_plural(r->out, "time", "times"));
+			add_note(lines, &n, ARRAY_LEN(lines), dirs, w - 4);
 		}
 		lines[n++] = (struct dline){ .kind = DL_HEAD, .text = "" };
 		for (i = len; i-- > 0 && recent < DETAIL_RECENT;) {

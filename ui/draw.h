@@ -32,6 +32,7 @@ struct ui_figures {
 	uint64_t arrived;		/* sessions since the paused picture was taken */
 	size_t view_total;		/* rows of the view before filtering */
 	uint64_t procs_evicted;		/* process rows let go (the oldest, past the cap) */
+	uint64_t peers_evicted;		/* peer rows, likewise */
 	bool eof;			/* replay fully read */
 	bool msg_visible;		/* st->msg is recent enough to show */
 	const struct model *model;	/* for the recent sessions of a detail panel */

@@ -80,6 +80,7 @@ static unsigned switch_view(struct ui_state *st, enum view_kind k)
 static unsigned act_view1(struct ui_state *st) { return switch_view(st, VIEW_SESSIONS); }
 static unsigned act_view2(struct ui_state *st) { return switch_view(st, VIEW_PROCS); }
 static unsigned act_view3(struct ui_state *st) { return switch_view(st, VIEW_PORTS); }
+static unsigned act_view4(struct ui_state *st) { return switch_view(st, VIEW_PEERS); }
 static unsigned act_next_view(struct ui_state *st)
 {
 	return switch_view(st, (st->view + 1) % VIEW_COUNT);
@@ -212,7 +213,7 @@ static unsigned act_clear(struct ui_state *st)
 	return R_REBUILD | R_REDRAW;
 }
 
-/* f: filter to the process or the port of a row. */
+/* f: filter to the process, the port or the peer of a row. */
 static unsigned filter_to_row(struct ui_state *st, enum view_kind kind, const void *row)
 {
 	char comm[FMT_COMM_ESC_LEN];
@@ -230,6 +231,14 @@ static unsigned filter_to_row(struct ui_state *st, enum view_kind kind, const vo
 		if (filter_only_service(&st->filter, r->port))
 			goto nomem;
 		ui_state_msg(st, MSG_INFO, "filter: service port %u, this row (x clears)", r->port);
+	} else if (kind == VIEW_PEERS) {
+		const struct agg_row *r = row;
+		char addr[FMT_ADDR_LEN];
+
+		filter_only_peer(&st->filter, &r->raddr);
+		if (fmt_addr(&r->raddr, AF_INET6, addr, sizeof(addr)) < 0)
+			snprintf(addr, sizeof(addr), "?");
+		ui_state_msg(st, MSG_INFO, "filter: peer %s, this row (x clears)", addr);
 	} else {
 		uint32_t pid;
 
@@ -323,9 +332,10 @@ static unsigned act_resize(struct ui_state *st) { return R_RESIZE | R_REDRAW; }
 static const struct ui_binding normal_keys[] = {
 	B(UK_TAB, "Tab S-Tab", "next / previous view", "Views", act_next_view),
 	ALIAS(UK_BTAB, act_prev_view),
-	B('1', "1 2 3", "Sessions, Processes, Ports", "Views", act_view1),
+	B('1', "1 2 3 P", "Sessions, Processes, Ports, Peers (remote hosts)", "Views", act_view1),
 	ALIAS('2', act_view2),
 	ALIAS('3', act_view3),
+	ALIAS('P', act_view4),
 	B(UK_ENTER, "Enter", "details of the selected row (double-click too)", "Views", act_detail),
 	ALIAS('\r', act_detail),
 
@@ -355,7 +365,8 @@ static const struct ui_binding normal_keys[] = {
 	ALIAS(UK_F(3), act_search),
 	B('4', "4 6", "only IPv4 / only IPv6 (again: both)", "Filters", act_ipv4),
 	ALIAS('6', act_ipv6),
-	B('f', "f", "only the selected row's process (or port)", "Filters", act_filter_row),
+	B('f', "f", "only the selected row's process (or port, or peer)", "Filters",
+	  act_filter_row),
 	B('x', "x F9", "clear the filters set by keys", "Filters", act_clear),
 	ALIAS(UK_F(9), act_clear),
 
@@ -452,7 +463,7 @@ static const struct ui_binding detail_keys[] = {
 	ALIAS(UK_DOWN, act_dt_down),
 	ALIAS(UK_PGUP, act_dt_pgup),
 	ALIAS(UK_PGDN, act_dt_pgdn),
-	B('f', "f", "filter to this process or port", NULL, act_dt_filter),
+	B('f', "f", "filter to this process, port or peer", NULL, act_dt_filter),
 	B(UK_ESC, "Esc Enter q", "close", NULL, act_overlay_close),
 	ALIAS(UK_ENTER, act_overlay_close),
 	ALIAS('\r', act_overlay_close),

@@ -487,6 +487,7 @@ static void gather(struct monitor *mon)
 
 	f->total = mon->m->sessions_total;
 	f->procs_evicted = agg_table_evicted(mon->m->by_proc);
+	f->peers_evicted = agg_table_evicted(mon->m->by_peer);
 	f->missed = mon->stats.missed;
 	f->seen = mon->stats.sessions;
 	f->untracked = mon->stats.table_full;

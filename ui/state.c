@@ -367,6 +367,12 @@ static const struct spend spend_procs[] = {
 	{ SPEND_GROW, COL_COMM, UI_WIDE_COMM_WIDTH },
 };
 
+static const struct spend spend_peers[] = {
+	{ SPEND_GROW, COL_RADDR, 27 },			/* most IPv6 addresses */
+	{ SPEND_SHOW, COL_FAMILY, 0 },
+	{ SPEND_GROW, COL_RADDR, UI_WIDE_ADDR_WIDTH },
+};
+
 static const struct spend *spend_plan(enum view_kind kind, size_t *n)
 {
 	switch (kind) {
@@ -376,6 +382,9 @@ static const struct spend *spend_plan(enum view_kind kind, size_t *n)
 	case VIEW_PROCS:
 		*n = sizeof(spend_procs) / sizeof(spend_procs[0]);
 		return spend_procs;
+	case VIEW_PEERS:
+		*n = sizeof(spend_peers) / sizeof(spend_peers[0]);
+		return spend_peers;
 	default:
 		*n = 0;
 		return NULL;
@@ -631,37 +640,63 @@ static const char *const tab_titles[VIEW_COUNT] = {
 	[VIEW_SESSIONS] = "1 Sessions",
 	[VIEW_PROCS] = "2 Processes",
 	[VIEW_PORTS] = "3 Ports",
+	[VIEW_PEERS] = "P Peers",
 };
 
-/* Below this many columns the tabs are short, so that the rows' count
- * still fits beside them. */
-#define TABS_SHORT_BELOW 60
+/* Below this many columns the tabs are short, and below the second the
+ * tabs not shown are their keys alone, so that the rows' count still fits
+ * beside them. */
+#define TABS_SHORT_BELOW 64
+#define TABS_KEYS_BELOW 50
 
 static const char *const tab_short[VIEW_COUNT] = {
 	[VIEW_SESSIONS] = "1 Sess",
 	[VIEW_PROCS] = "2 Procs",
 	[VIEW_PORTS] = "3 Ports",
+	[VIEW_PEERS] = "P Peers",
 };
 
-const char *ui_tab_title(enum view_kind k, int cols)
+/* '4' and '6' filter by family: Peers is P. */
+static const char tab_keys[VIEW_COUNT] = {
+	[VIEW_SESSIONS] = '1',
+	[VIEW_PROCS] = '2',
+	[VIEW_PORTS] = '3',
+	[VIEW_PEERS] = 'P',
+};
+
+static const char *const tab_keys_only[VIEW_COUNT] = {
+	[VIEW_SESSIONS] = "1",
+	[VIEW_PROCS] = "2",
+	[VIEW_PORTS] = "3",
+	[VIEW_PEERS] = "P",
+};
+
+int ui_tab_key(enum view_kind k)
+{
+	return k < VIEW_COUNT ? tab_keys[k] : 0;
+}
+
+const char *ui_tab_title(enum view_kind k, int cols, enum view_kind active)
 {
 	if (k >= VIEW_COUNT)
 		return "?";
+	if (cols < TABS_KEYS_BELOW && k != active)
+		return tab_keys_only[k];
 	return cols < TABS_SHORT_BELOW ? tab_short[k] : tab_titles[k];
 }
 
 /* Each tab is " title " followed by one space. */
-int ui_tab_width(enum view_kind k, int cols)
+int ui_tab_width(enum view_kind k, int cols, enum view_kind active)
 {
-	return (int)strlen(ui_tab_title(k, cols)) + 2;
+	return (int)strlen(ui_tab_title(k, cols, active)) + 2;
 }
 
-int ui_tab_x(enum view_kind k, int cols)
+int ui_tab_x(enum view_kind k, int cols, enum view_kind active)
 {
 	int i, x = 0;
 
 	for (i = 0; i < (int)k && i < VIEW_COUNT; i++)
-		x += ui_tab_width(i, cols) + 1;
+		x += ui_tab_width(i, cols, active) + 1;
 	return x;
 }
 
@@ -701,9 +736,12 @@ unsigned ui_state_click(struct ui_state *st, int y, int x, int button, bool doub
 	if (st->mode != MODE_NORMAL)
 		return R_NONE;
 	if (y == l->tabs_y) {
-		for (k = 0; k < VIEW_COUNT; k++)
-			if (x >= ui_tab_x(k, l->cols) && x < ui_tab_x(k, l->cols) + ui_tab_width(k, l->cols))
-				return ui_keys_handle(st, '1' + k);
+		for (k = 0; k < VIEW_COUNT; k++) {
+			int tx = ui_tab_x(k, l->cols, st->view);
+
+			if (x >= tx && x < tx + ui_tab_width(k, l->cols, st->view))
+				return ui_keys_handle(st, ui_tab_key(k));
+		}
 		return R_NONE;
 	}
 	if (y == l->head_y) {

@@ -196,11 +196,13 @@ int ui_fnbar_width(size_t i);
  * clicked). */
 bool ui_fnbar_fits(size_t i, int cols);
 
-/* The tab bar on a screen cols wide: x, width and title of the tab of view
- * kind k (short titles on a narrow screen). */
-int ui_tab_x(enum view_kind k, int cols);
-int ui_tab_width(enum view_kind k, int cols);
-const char *ui_tab_title(enum view_kind k, int cols);
+/* The tab bar on a screen cols wide, with view `active` shown: x, width and
+ * title of the tab of view kind k (short titles on a narrow screen; on the
+ * narrowest, the other tabs' keys alone), and the key that shows view k. */
+int ui_tab_x(enum view_kind k, int cols, enum view_kind active);
+int ui_tab_width(enum view_kind k, int cols, enum view_kind active);
+const char *ui_tab_title(enum view_kind k, int cols, enum view_kind active);
+int ui_tab_key(enum view_kind k);
 
 /* Mouse: button 1 click, 4/5 wheel. double_click opens the detail panel. R_* bits. */
 unsigned ui_state_click(struct ui_state *st, int y, int x, int button, bool double_click);

@@ -147,9 +147,21 @@ static void test_view_switch(void **state)
 	r = ui_keys_handle(st, UK_TAB);
 	assert_int_equal(st->view, VIEW_PORTS);
 	r = ui_keys_handle(st, UK_TAB);
+	assert_int_equal(st->view, VIEW_PEERS);
+	r = ui_keys_handle(st, UK_TAB);
 	assert_int_equal(st->view, VIEW_SESSIONS);
 	ui_keys_handle(st, UK_BTAB);
+	assert_int_equal(st->view, VIEW_PEERS);
+	ui_keys_handle(st, UK_BTAB);
 	assert_int_equal(st->view, VIEW_PORTS);
+	/* P shows Peers; 4 stays the IPv4 filter */
+	ui_keys_handle(st, 'P');
+	assert_int_equal(st->view, VIEW_PEERS);
+	ui_keys_handle(st, '4');
+	assert_int_equal(st->view, VIEW_PEERS);
+	assert_int_equal(st->filter.family, AF_INET);
+	ui_keys_handle(st, '4');
+	assert_int_equal(st->filter.family, 0);
 	ui_keys_handle(st, '2');
 	assert_int_equal(st->view, VIEW_PROCS);
 	/* the same view again: nothing to do */
@@ -1049,17 +1061,32 @@ static void test_mouse(void **state)
 	ui_state_click(st, st->lay.head_y, pos[3].x, 1, false);
 	assert_int_equal(st->vs[VIEW_SESSIONS].sort.descending, !desc);
 	/* a tab */
-	r = ui_state_click(st, st->lay.tabs_y, ui_tab_x(VIEW_PORTS, st->lay.cols) + 2, 1, false);
+	r = ui_state_click(st, st->lay.tabs_y, ui_tab_x(VIEW_PORTS, st->lay.cols, st->view) + 2, 1,
+			   false);
 	assert_true(r & R_REBUILD);
 	assert_int_equal(st->view, VIEW_PORTS);
+	/* Peers' tab shows Peers (its key is P: 4 filters IPv4) */
+	r = ui_state_click(st, st->lay.tabs_y, ui_tab_x(VIEW_PEERS, st->lay.cols, st->view) + 2, 1,
+			   false);
+	assert_true(r & R_REBUILD);
+	assert_int_equal(st->view, VIEW_PEERS);
+	assert_int_equal(st->filter.family, 0);
+	assert_int_equal(ui_tab_x(VIEW_PEERS, 80, VIEW_SESSIONS), 37);
 	/* on a narrow screen the tabs are short, and clicks follow them:
-	 * x 22 is in " 3 Ports " there (from 19), in " 2 Processes " at 80 */
-	assert_string_equal(ui_tab_title(VIEW_SESSIONS, 40), "1 Sess");
-	assert_int_equal(ui_tab_x(VIEW_PORTS, 40), 19);
-	assert_int_equal(ui_tab_x(VIEW_PORTS, 80), 27);
+	 * below 64 columns "1 Sess", below 50 the other tabs' keys alone, so
+	 * that the count keeps its room; x 14 is in " 3 " at 40 columns
+	 * (from 13), in " 3 Ports " at 55 (from 19), in " 2 Processes " at 80 */
+	assert_string_equal(ui_tab_title(VIEW_SESSIONS, 55, VIEW_SESSIONS), "1 Sess");
+	assert_string_equal(ui_tab_title(VIEW_PORTS, 55, VIEW_SESSIONS), "3 Ports");
+	assert_string_equal(ui_tab_title(VIEW_SESSIONS, 40, VIEW_SESSIONS), "1 Sess");
+	assert_string_equal(ui_tab_title(VIEW_PORTS, 40, VIEW_SESSIONS), "3");
+	assert_string_equal(ui_tab_title(VIEW_PEERS, 40, VIEW_PEERS), "P Peers");
+	assert_int_equal(ui_tab_x(VIEW_PORTS, 55, VIEW_SESSIONS), 19);
+	assert_int_equal(ui_tab_x(VIEW_PORTS, 40, VIEW_SESSIONS), 13);
+	assert_int_equal(ui_tab_x(VIEW_PORTS, 80, VIEW_SESSIONS), 27);
 	ui_state_set_size(st, 20, 40);
 	ui_keys_handle(st, '1');
-	r = ui_state_click(st, st->lay.tabs_y, 22, 1, false);
+	r = ui_state_click(st, st->lay.tabs_y, 14, 1, false);
 	assert_true(r & R_REBUILD);
 	assert_int_equal(st->view, VIEW_PORTS);
 	ui_state_set_size(st, 24, 80);

@@ -116,8 +116,10 @@ static void start_server(struct server *s)
 	s->go = pfd[1];
 }
 
-/* One session from a client process with a hostile name (CLIENT_COMM); returns its pid. */
-static pid_t one_session(struct server *s)
+/* One session from a client process with a hostile name (CLIENT_COMM),
+ * from source address src (host order; 0: the kernel's choice); returns
+ * its pid. */
+static pid_t one_session_from(struct server *s, uint32_t src)
 {
 	int status;
 	pid_t pid;
@@ -131,6 +133,11 @@ static pid_t one_session(struct server *s)
 
 		prctl(PR_SET_NAME, CLIENT_COMM);
 		alarm(30);
+		if (src) {
+			a.sin_addr.s_addr = htonl(src);
+			if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)))
+				_exit(2);
+		}
 		a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 		a.sin_port = htons((uint16_t)s->port);
 		if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof(a)))
@@ -143,6 +150,11 @@ static pid_t one_session(struct server *s)
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	return pid;
+}
+
+static pid_t one_session(struct server *s)
+{
+	return one_session_from(s, 0);
 }
 
 /* A client session left open: connected, C2S written and S2C read; it
@@ -415,6 +427,83 @@ static void test_live_filter_pause_export(void **state)
 	csv_record_fini(&rec);
 	fclose(f);
 
+	tmux_keys(&t, "q");
+	assert_true(tmux_wait_text(&t, "EXIT=0"));
+	tmux_stop(&t);
+}
+
+/*
+ * Peers, live: clients from 127.0.0.7 (3 sessions) and 127.0.0.8 (2) to a
+ * server on 127.0.0.1. The server's sessions are the two peers' rows, the
+ * clients' sessions 127.0.0.1's; the export of the view has each peer's
+ * exact sessions and bytes; `f` on a peer keeps its sessions only.
+ */
+static void test_live_peers(void **state)
+{
+	struct server srv;
+	struct csv_record rec;
+	int rc, i, iaddr, isess, itx, irx, iports, seen7 = 0, seen8 = 0, seen1 = 0;
+	FILE *f;
+
+	(void)state;
+	if (!start_monitor())
+		skip();
+	start_server(&srv);
+	filter_port(srv.port);
+	for (i = 0; i < 5; i++)
+		one_session_from(&srv, i < 3 ? 0x7f000007 : 0x7f000008);
+	stop_server(&srv);
+	assert_true(tmux_wait(&t, ours_at_least, (void *)5, false, TMUX_WAIT_MS, "5 sessions"));
+	tmux_keys(&t, "P");
+	assert_true(tmux_wait_text(&t, "RADDR"));
+	assert_true(tmux_wait_text(&t, "127.0.0.7"));
+	assert_true(tmux_wait_text(&t, "127.0.0.8"));
+
+	f = export_view("peers.csv", &rec);
+	iaddr = column(&rec, "raddr");
+	isess = column(&rec, "sessions");
+	itx = column(&rec, "tx_bytes");
+	irx = column(&rec, "rx_bytes");
+	iports = column(&rec, "ports");
+	while ((rc = csv_read_record(f, &rec)) == 1) {
+		long n = atol(rec.fields[isess]);
+
+		if (!strcmp(rec.fields[iaddr], "127.0.0.7") || !strcmp(rec.fields[iaddr], "127.0.0.8")) {
+			/* the server's sessions with each client address */
+			long want = rec.fields[iaddr][8] == '7' ? 3 : 2;
+
+			seen7 += rec.fields[iaddr][8] == '7';
+			seen8 += rec.fields[iaddr][8] == '8';
+			assert_int_equal(n, want);
+			assert_int_equal(atol(rec.fields[itx]), want * S2C);
+			assert_int_equal(atol(rec.fields[irx]), want * C2S);
+			assert_int_equal(atol(rec.fields[iports]), 1);
+		} else if (!strcmp(rec.fields[iaddr], "127.0.0.1")) {
+			/* the clients' five (and any other process's on the port) */
+			seen1++;
+			assert_true(n >= 5);
+			assert_true(atol(rec.fields[itx]) >= 5 * C2S);
+		}
+	}
+	assert_int_equal(rc, 0);
+	assert_int_equal(seen7, 1);
+	assert_int_equal(seen8, 1);
+	assert_int_equal(seen1, 1);
+	csv_record_fini(&rec);
+	fclose(f);
+
+	/* `f` on the second row, 127.0.0.7's (by sessions: 127.0.0.1's 5,
+	 * its 3, 127.0.0.8's 2): in Sessions, the server's 3 with it, none of
+	 * the clients' (their remote address is 127.0.0.1) */
+	tmux_keys(&t, "Home");
+	tmux_keys(&t, "Down");
+	tmux_keys(&t, "f");
+	assert_true(tmux_wait_text(&t, "filter: peer 127.0.0.7"));
+	tmux_keys(&t, "1");
+	assert_true(tmux_wait_text(&t, "3 of "));
+	assert_true(tmux_settle(&t));
+	assert_non_null(strstr(t.screen, "tsui-srv"));
+	assert_null(strstr(t.screen, "pwn"));
 	tmux_keys(&t, "q");
 	assert_true(tmux_wait_text(&t, "EXIT=0"));
 	tmux_stop(&t);
@@ -775,6 +864,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_live_filter_pause_export, stop_terminal),
 		cmocka_unit_test_teardown(test_live_open_before_start, stop_terminal),
+		cmocka_unit_test_teardown(test_live_peers, stop_terminal),
 		cmocka_unit_test_teardown(test_live_quit_counts_everything, stop_terminal),
 		cmocka_unit_test_teardown(test_live_flood_paces_redraws, stop_terminal),
 		cmocka_unit_test_teardown(test_live_rate_long_interval, stop_terminal),

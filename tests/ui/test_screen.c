@@ -175,12 +175,63 @@ static void test_switch_views(void **state)
 	assert_int_equal(atoi(cell(&c->t, VIEW_PORTS, ROWS_Y, COL_SESSIONS, cellbuf, sizeof(cellbuf))), 81);
 	assert_int_equal(atoi(cell(&c->t, VIEW_PORTS, ROWS_Y, COL_RSTS, cellbuf, sizeof(cellbuf))), 9);
 	assert_int_equal(atoi(cell(&c->t, VIEW_PORTS, ROWS_Y, COL_FAILS, cellbuf, sizeof(cellbuf))), 11);
+	/* Peers: the fixture's 72 remote addresses, the busiest first */
+	tmux_keys(&c->t, "Tab");
+	assert_true(tmux_wait_text(&c->t, "72 rows"));
+	tmux_screen_line(&c->t, 4, line, sizeof(line));
+	assert_non_null(strstr(line, "RADDR"));
+	assert_non_null(strstr(line, "PORTS"));
+	assert_string_equal(cell(&c->t, VIEW_PEERS, ROWS_Y, COL_RADDR, cellbuf, sizeof(cellbuf)),
+			    "127.0.0.1");
+	assert_int_equal(atoi(cell(&c->t, VIEW_PEERS, ROWS_Y, COL_SESSIONS, cellbuf, sizeof(cellbuf))), 51);
+	assert_int_equal(atoi(cell(&c->t, VIEW_PEERS, ROWS_Y, COL_PORTS, cellbuf, sizeof(cellbuf))), 1);
+	assert_int_equal(atoi(cell(&c->t, VIEW_PEERS, ROWS_Y, COL_RSTS, cellbuf, sizeof(cellbuf))), 3);
 	tmux_keys(&c->t, "Tab");
 	assert_true(tmux_wait_text(&c->t, "244 rows"));
 	tmux_keys(&c->t, "BTab");
+	assert_true(tmux_wait_text(&c->t, "72 rows"));
+	tmux_keys(&c->t, "BTab");
 	assert_true(tmux_wait_text(&c->t, "13 rows"));
+	tmux_keys(&c->t, "P");
+	assert_true(tmux_wait_text(&c->t, "72 rows"));
 	tmux_keys(&c->t, "1");
 	assert_true(tmux_wait_text(&c->t, "244 rows"));
+}
+
+/* A peer's details: its totals, who opened its sessions, its recent
+ * sessions; `f` keeps its sessions in every view (the remote address
+ * exactly: 127.0.0.1 and not 127.0.0.10), and x clears it. */
+static void test_peer_details_and_filter(void **state)
+{
+	struct ctx *c = *state;
+	char cellbuf[64];
+
+	start_ui(&c->t, NULL, NULL);
+	tmux_keys(&c->t, "P");
+	assert_true(tmux_wait_text(&c->t, "72 rows"));
+	tmux_keys(&c->t, "Enter");
+	assert_true(tmux_wait_text(&c->t, "Peer 127.0.0.1 (Esc closes, f: only this peer)"));
+	assert_true(tmux_wait_text(&c->t, "It connected here 26 times; this host connected to it 25 times."));
+	assert_true(tmux_wait_text(&c->t, "Ended by: fin 47, "));
+	assert_true(tmux_wait_text(&c->t, "Recent sessions, newest first:"));
+	assert_true(tmux_wait_text(&c->t, "postgres"));
+	tmux_keys(&c->t, "Escape");
+	/* the second row, 93.184.216.34: curl's 9 sessions */
+	tmux_keys(&c->t, "Down");
+	tmux_keys(&c->t, "f");
+	assert_true(tmux_wait_text(&c->t, "filter: peer 93.184.216.34, this row (x clears)"));
+	assert_true(tmux_wait_text(&c->t, "1 of 72"));
+	assert_true(tmux_wait_text(&c->t, "Filter: peer 93.184.216.34"));
+	assert_int_equal(atoi(cell(&c->t, VIEW_PEERS, ROWS_Y, COL_SESSIONS, cellbuf, sizeof(cellbuf))), 9);
+	tmux_keys(&c->t, "1");
+	assert_true(tmux_wait_text(&c->t, "9 of 244"));
+	tmux_keys(&c->t, "2");
+	assert_true(tmux_wait_text(&c->t, "recent history"));
+	assert_string_equal(cell(&c->t, VIEW_PROCS, ROWS_Y, COL_COMM, cellbuf, sizeof(cellbuf)), "curl");
+	tmux_keys(&c->t, "x");
+	assert_true(tmux_wait_text(&c->t, "filters cleared"));
+	tmux_keys(&c->t, "q");
+	assert_true(tmux_wait_text(&c->t, "EXIT=0"));
 }
 
 static bool sorted_column(struct tmux *t, enum view_kind kind, enum col_id id, int rows, bool desc)
@@ -944,9 +995,10 @@ static void big_replay(const char *path, size_t rows)
 }
 
 /*
- * At 40 columns the tabs leave 11 for the rows' count: a full history's
- * shows bare ("100000"; until 2026-12-06 nothing, "100000 rows" being one
- * too many), and a filtered one as N/M.
+ * At 40 columns the rows' count keeps its room beside the tabs: the tabs
+ * not shown are their keys alone (" 1 Sess   2   3   P "), so a full
+ * history's count shows ("100000 rows"; until 2026-12-06 nothing), and a
+ * filtered one as "N of M".
  */
 static void test_tabs_count_40_columns(void **state)
 {
@@ -964,11 +1016,12 @@ static void test_tabs_count_40_columns(void **state)
 			      TMUX_WAIT_MS, "the count on the tab line"));
 	tmux_keys(&c->t, "c");
 	tmux_line(&c->t, "curl");
-	assert_true(tmux_wait(&c->t, line_has, &(struct line_text){ 3, "/100000" }, false,
-			      TMUX_WAIT_MS, "N/M on the tab line"));
+	assert_true(tmux_wait(&c->t, line_has, &(struct line_text){ 3, "6150 of 100000" }, false,
+			      TMUX_WAIT_MS, "N of M on the tab line"));
 	tmux_screen_line(&c->t, 3, line, sizeof(line));
 	printf("%s\n", line);
-	assert_non_null(strstr(line, " 3 Ports "));
+	/* the tabs not shown are their keys alone */
+	assert_non_null(strstr(line, " 1 Sess   2   3   P "));
 	tmux_keys(&c->t, "q");
 	assert_true(tmux_wait_text(&c->t, "EXIT=0"));
 }
@@ -1793,6 +1846,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_sessions_view, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_switch_views, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_peer_details_and_filter, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sort, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_filter_port, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_prompt_narrow, setup, teardown),

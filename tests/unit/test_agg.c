@@ -129,6 +129,58 @@ static void test_port_is_service_port(void **state)
 	agg_table_free(t);
 }
 
+/* A peer is its remote address: IPv4 and an IPv6 socket's IPv4-mapped
+ * address of the same host are one row; its PORTS count the distinct
+ * service ports; the key never reads comm bytes. */
+static void test_peer_rows(void **state)
+{
+	struct agg_table *t = agg_table_new(AGG_PEER);
+	struct session s;
+	struct in6_addr v6 = IN6ADDR_LOOPBACK_INIT;
+	const struct agg_row *r;
+
+	assert_non_null(t);
+	assert_int_equal(agg_table_kind(t), AGG_PEER);
+	s = mk_session(1, "curl", 50000, 443, T0_NS + 10);	/* to 10.0.0.2:443 */
+	s.tx_bytes = 7;
+	agg_add(t, &s);
+	s = mk_session(2, "nginx", 80, 50001, T0_NS + 20);	/* from 10.0.0.2 to :80 */
+	s.dir = DIR_IN;
+	s.family = AF_INET6;		/* a dual-stack listener: mapped address */
+	s.cause = CAUSE_RST_RECV;
+	s.tx_bytes = 5;
+	agg_add(t, &s);
+	s = mk_session(3, "curl", 50002, 443, T0_NS + 30);	/* 10.0.0.2:443 again */
+	s.tx_bytes = 1;
+	agg_add(t, &s);
+	s = mk_session(4, "ssh", 50003, 22, T0_NS + 40);
+	s.family = AF_INET6;
+	s.raddr = v6;
+	agg_add(t, &s);
+	assert_int_equal(agg_table_len(t), 2);
+	addr_v4(&s.raddr, 10, 0, 0, 2);
+	r = agg_find_peer(t, &s.raddr);
+	assert_non_null(r);
+	assert_int_equal(r->kind, AGG_PEER);
+	assert_memory_equal(&r->raddr, &s.raddr, sizeof(r->raddr));
+	assert_true(r->sessions == 3);
+	assert_true(r->tx_bytes == 13);
+	assert_true(r->in == 1 && r->out == 2);
+	assert_true(r->rsts == 1);
+	assert_true(r->peers == 2);		/* ports 443 and 80 */
+	assert_false(r->peers_at_least);
+	assert_string_equal(r->comm, "");	/* no process in a peer's key */
+	assert_true(r->last_ns == T0_NS + 30);
+	r = agg_find_peer(t, &v6);
+	assert_non_null(r);
+	assert_true(r->sessions == 1 && r->peers == 1);
+	addr_v4(&s.raddr, 10, 0, 0, 3);
+	assert_null(agg_find_peer(t, &s.raddr));
+	assert_null(agg_find_port(t, 443));
+	assert_null(agg_find_proc(t, 1, "curl"));
+	agg_table_free(t);
+}
+
 static void test_peers_exact_then_capped(void **state)
 {
 	struct agg_table *t = agg_table_new(AGG_PORT);
@@ -358,6 +410,13 @@ static void test_key_cmp(void **state)
 	assert_int_equal(agg_row_key_cmp(&a, &b), -1);
 	a.pid = UINT32_MAX;
 	assert_int_equal(agg_row_key_cmp(&a, &b), 1);
+	a.kind = b.kind = AGG_PEER;
+	addr_v4(&a.raddr, 10, 0, 0, 9);
+	addr_v4(&b.raddr, 10, 0, 1, 0);
+	assert_int_equal(agg_row_key_cmp(&a, &b), -1);
+	assert_int_equal(agg_row_key_cmp(&b, &a), 1);
+	b.raddr = a.raddr;
+	assert_int_equal(agg_row_key_cmp(&a, &b), 0);
 }
 
 
@@ -439,6 +498,7 @@ int main(void)
 		cmocka_unit_test(test_proc_totals),
 		cmocka_unit_test(test_key_ignores_bytes_after_nul),
 		cmocka_unit_test(test_port_is_service_port),
+		cmocka_unit_test(test_peer_rows),
 		cmocka_unit_test(test_peers_exact_then_capped),
 		cmocka_unit_test(test_default_peer_cap_is_65536_for_ports),
 		cmocka_unit_test(test_iteration_in_first_seen_order),

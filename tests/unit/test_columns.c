@@ -33,6 +33,9 @@ static void test_column_orders(void **state)
 		     "pid,comm,sessions,tx_bytes,rx_bytes,avg_ms,max_ms,rsts,fails,peers,last_seen");
 	expect_names(VIEW_PORTS,
 		     "port,sessions,peers,tx_bytes,rx_bytes,avg_ms,max_ms,rsts,fails,last_seen");
+	expect_names(VIEW_PEERS,
+		     "raddr,family,sessions,ports,tx_bytes,rx_bytes,avg_ms,max_ms,rsts,fails,"
+		     "last_seen");
 }
 
 static void test_table_is_complete(void **state)
@@ -208,6 +211,19 @@ static void test_agg_cells(void **state)
 	assert_string_equal(cell(VIEW_PORTS, "avg_ms", &r, FMT_EXACT), "0.001");
 	r.sessions = 0;
 	assert_string_equal(cell(VIEW_PORTS, "avg_ms", &r, FMT_EXACT), "0.000");
+	/* a peer: its address (IPv4 mapped: dotted, family 4), its ports */
+	r.kind = AGG_PEER;
+	addr_v4(&r.raddr, 192, 168, 1, 20);
+	r.peers = 3;
+	r.peers_at_least = false;
+	assert_string_equal(cell(VIEW_PEERS, "raddr", &r, FMT_EXACT), "192.168.1.20");
+	assert_string_equal(cell(VIEW_PEERS, "raddr", &r, FMT_HUMAN), "192.168.1.20");
+	assert_string_equal(cell(VIEW_PEERS, "family", &r, FMT_EXACT), "4");
+	assert_string_equal(cell(VIEW_PEERS, "ports", &r, FMT_EXACT), "3");
+	assert_string_equal(cell(VIEW_PEERS, "last_seen", &r, FMT_HUMAN), "22:15:03");
+	inet_pton(AF_INET6, "2001:db8::1", &r.raddr);
+	assert_string_equal(cell(VIEW_PEERS, "raddr", &r, FMT_EXACT), "2001:db8::1");
+	assert_string_equal(cell(VIEW_PEERS, "family", &r, FMT_EXACT), "6");
 }
 
 static void test_format_small_buffer(void **state)
@@ -268,10 +284,11 @@ static void test_strings_are_csv_safe(void **state)
 		assert_csv_safe(VIEW_SESSIONS, &s);
 
 		memset(&r, 0, sizeof(r));
-		r.kind = i % 2 ? AGG_PROC : AGG_PORT;
+		r.kind = i % 3 == 0 ? AGG_PROC : i % 3 == 1 ? AGG_PORT : AGG_PEER;
 		r.last_ns = times[i % 5] ^ (uint64_t)rand();
 		r.sessions = (uint64_t)rand();
-		assert_csv_safe(i % 2 ? VIEW_PROCS : VIEW_PORTS, &r);
+		r.raddr = s.raddr;
+		assert_csv_safe(i % 3 == 0 ? VIEW_PROCS : i % 3 == 1 ? VIEW_PORTS : VIEW_PEERS, &r);
 	}
 }
 
@@ -315,7 +332,9 @@ static void test_compare_extremes(void **state)
 	y.sessions = UINT64_MAX;
 	y.tx_bytes = y.rx_bytes = y.dur_max_us = y.rsts = y.fails = y.peers = y.last_ns = UINT64_MAX;
 	y.dur_sum_us = UINT64_MAX;	/* avg 1us vs x's 0us */
-	for (enum view_kind k = VIEW_PROCS; k <= VIEW_PORTS; k++) {
+	addr_v4(&x.raddr, 0, 0, 0, 0);	/* an IPv4 peer (4 < 6) ... */
+	memset(&y.raddr, 0xff, sizeof(y.raddr));	/* ... and the last IPv6 address */
+	for (enum view_kind k = VIEW_PROCS; k <= VIEW_PEERS; k++) {
 		cols = columns_for(k, &n);
 		for (i = 0; i < n; i++) {
 			if (cols[i].compare(&x, &y) != -1 || cols[i].compare(&y, &x) != 1 ||
@@ -394,6 +413,9 @@ static void test_keys_agree_with_compare(void **state)
 		r[i].dur_sum_us = rnd(&seed) % 3 ? rnd(&seed) % 10 : UINT64_MAX - rnd(&seed) % 3;
 		r[i].tx_bytes = rnd(&seed) % 2 ? UINT64_MAX : 5;
 		r[i].last_ns = rnd(&seed) % 2 ? UINT64_MAX : 0;
+		r[i].peers = rnd(&seed) % 3;
+		if (rnd(&seed) % 2)
+			addr_v6(&r[i].raddr, rnd(&seed) % 2 ? "2001:db8::1" : "::ffff:10.0.0.1");
 	}
 	for (k = 0; k < VIEW_COUNT; k++) {
 		const struct column *cols = columns_for(k, &n);

@@ -388,6 +388,15 @@ static void test_write_view_procs_and_ports(void **state)
 		"10,\"'=evil,\"\"x\"\"\",1,100,200,1.500,1.500,0,0,1,2026-11-23T22:15:03.000001Z\n"
 		"20,sshd,1,1099511627776,200,1.500,1.500,1,1,1,2026-11-23T22:15:03.000002Z\n");
 	free(out);
+	/* peers: both sessions were with 10.0.0.2, on ports 443 and 22 */
+	assert_int_equal(view_build(&v, &m, VIEW_PEERS, NULL, NULL), 0);
+	mem_open(&mb);
+	assert_int_equal(csv_write_view(mb.f, &v), 0);
+	out = mem_close(&mb);
+	assert_string_equal(out,
+		"raddr,family,sessions,ports,tx_bytes,rx_bytes,avg_ms,max_ms,rsts,fails,last_seen\n"
+		"10.0.0.2,4,2,2,1099511627876,400,1.500,1.500,1,1,2026-11-23T22:15:03.000002Z\n");
+	free(out);
 	view_fini(&v);
 	model_fini(&m);
 }

@@ -288,6 +288,56 @@ static void test_ports_and_or(void **state)
 	filter_clear(&f);
 }
 
+/* A Peers row's filter: the remote address exactly (not the local one,
+ * not a longer address containing its text); alone it is a filter on
+ * peers' lifetime rows; copy, equal, describe and clear know it. */
+static void test_peer(void **state)
+{
+	struct filter f, g;
+	struct session a = { .family = AF_INET }, b = a, c = a, d = { .family = AF_INET6 };
+	struct in6_addr six = IN6ADDR_LOOPBACK_INIT;
+	char desc[64];
+
+	addr_v4(&a.raddr, 10, 0, 0, 5);
+	addr_v4(&b.raddr, 10, 0, 0, 50);	/* "10.0.0.5" is in its text */
+	addr_v4(&c.laddr, 10, 0, 0, 5);		/* the address, but local */
+	addr_v4(&c.raddr, 10, 0, 0, 6);
+	d.raddr = six;
+	filter_init(&f);
+	filter_init(&g);
+	filter_only_peer(&f, &a.raddr);
+	assert_false(filter_is_empty(&f));
+	assert_true(filter_accepts(&f, &a));
+	assert_false(filter_accepts(&f, &b));
+	assert_false(filter_accepts(&f, &c));
+	assert_false(filter_accepts(&f, &d));
+	assert_true(filter_is_peer_only(&f));
+	assert_false(filter_is_process_only(&f));
+	assert_false(filter_is_service_only(&f));
+	assert_true(filter_accepts_peer(&f, &a.raddr));
+	assert_false(filter_accepts_peer(&f, &b.raddr));
+	filter_describe(&f, desc, sizeof(desc));
+	assert_string_equal(desc, "peer 10.0.0.5");
+	assert_false(filter_equal(&f, &g));
+	assert_int_equal(filter_copy(&g, &f), 0);
+	assert_true(filter_equal(&f, &g));
+	filter_only_peer(&g, &six);		/* another peer replaces it */
+	assert_false(filter_equal(&f, &g));
+	assert_true(filter_accepts(&g, &d));
+	assert_false(filter_accepts(&g, &a));
+	filter_describe(&g, desc, sizeof(desc));
+	assert_string_equal(desc, "peer ::1");
+	/* with anything else: no longer a filter on the peer alone */
+	assert_int_equal(filter_only_pid(&f, 7), 0);
+	assert_false(filter_is_peer_only(&f));
+	filter_describe(&f, desc, sizeof(desc));
+	assert_string_equal(desc, "peer 10.0.0.5  pid 7");
+	filter_clear(&f);
+	assert_true(filter_is_empty(&f));
+	assert_true(filter_accepts_peer(&f, &b.raddr));
+	filter_clear(&g);
+}
+
 static void test_ranges(void **state)
 {
 	struct filter f;
@@ -565,6 +615,7 @@ int main(void)
 		cmocka_unit_test(test_search_exact_address),
 		cmocka_unit_test(test_only_pid_port_and_copy),
 		cmocka_unit_test(test_describe),
+		cmocka_unit_test(test_peer),
 	};
 
 	return cmocka_run_group_tests_name("filter", tests, NULL, NULL);

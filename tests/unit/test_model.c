@@ -15,6 +15,7 @@ static void test_init_default_and_fini(void **state)
 	assert_int_equal(session_log_capacity(m.log), MODEL_DEFAULT_HISTORY);
 	assert_int_equal(agg_table_kind(m.by_proc), AGG_PROC);
 	assert_int_equal(agg_table_kind(m.by_port), AGG_PORT);
+	assert_int_equal(agg_table_kind(m.by_peer), AGG_PEER);
 	assert_true(m.sessions_total == 0);
 	model_fini(&m);
 	assert_null(m.log);
@@ -35,6 +36,13 @@ static void test_init_errors(void **state)
 	assert_null(m.log);
 	assert_null(m.by_proc);
 	assert_null(m.by_port);
+	/* The third (the peers') failing too. */
+	hash_fail_after(2);
+	assert_int_equal(model_init(&m, 10), -ENOMEM);
+	hash_fail_after(-1);
+	assert_null(m.log);
+	assert_null(m.by_port);
+	assert_null(m.by_peer);
 }
 
 static void test_add_feeds_log_and_tables(void **state)
@@ -47,6 +55,7 @@ static void test_add_feeds_log_and_tables(void **state)
 	gen = m.generation;
 	for (uint32_t i = 0; i < 10; i++) {
 		s = mk_session(100 + i % 2, "app", (uint16_t)(40000 + i), 443, T0_NS + i);
+		addr_v4(&s.raddr, 10, 0, 0, (uint8_t)(2 + i % 3));
 		model_add(&m, &s);
 	}
 	assert_true(m.generation > gen);
@@ -60,6 +69,13 @@ static void test_add_feeds_log_and_tables(void **state)
 	assert_true(agg_find_proc(m.by_proc, 100, "app")->sessions == 5);
 	assert_true(agg_find_proc(m.by_proc, 101, "app")->sessions == 5);
 	assert_true(agg_find_port(m.by_port, 443)->sessions == 10);
+	/* per peer: 10.0.0.2 has sessions 0, 3, 6, 9; .3 and .4 three each */
+	assert_int_equal(agg_table_len(m.by_peer), 3);
+	addr_v4(&s.raddr, 10, 0, 0, 2);
+	assert_true(agg_find_peer(m.by_peer, &s.raddr)->sessions == 4);
+	addr_v4(&s.raddr, 10, 0, 0, 4);
+	assert_true(agg_find_peer(m.by_peer, &s.raddr)->sessions == 3);
+	assert_true(agg_find_peer(m.by_peer, &s.raddr)->tx_bytes == 300);
 	model_fini(&m);
 }
 
@@ -78,8 +94,10 @@ static void test_sink_and_clear(void **state)
 	assert_int_equal(session_log_capacity(m.log), 5);
 	assert_int_equal(agg_table_len(m.by_proc), 0);
 	assert_int_equal(agg_table_len(m.by_port), 0);
+	assert_int_equal(agg_table_len(m.by_peer), 0);
 	model_add(&m, &s);
 	assert_int_equal(session_log_len(m.log), 1);
+	assert_int_equal(agg_table_len(m.by_peer), 1);
 	model_fini(&m);
 }
 
@@ -135,10 +153,12 @@ static void test_add_survives_enomem(void **state)
 	hash_fail_after(-1);
 	assert_true(m.sessions_total == 1);
 	assert_int_equal(session_log_len(m.log), 1);	/* the log needs no allocation */
-	assert_true(m.agg_dropped == 2);
+	assert_true(m.agg_dropped == 3);	/* processes, ports, peers */
 	assert_int_equal(agg_table_len(m.by_proc), 0);
+	assert_int_equal(agg_table_len(m.by_peer), 0);
 	model_add(&m, &s);
 	assert_int_equal(agg_table_len(m.by_proc), 1);
+	assert_int_equal(agg_table_len(m.by_peer), 1);
 	model_fini(&m);
 }
 

@@ -304,6 +304,74 @@ static void test_service_filter_on_lifetime_rows(void **state)
 	model_fini(&small);
 }
 
+/* Peers: a row per remote address from the lifetime table; a Peers row's
+ * `f` keeps that peer's lifetime row whole (its sessions gone from the
+ * history or not); with more in the filter, the history's sessions. */
+static void test_peers_view(void **state)
+{
+	struct model small;
+	struct view v = { 0 };
+	struct filter f;
+	struct in6_addr a;
+	uint32_t i;
+
+	assert_int_equal(model_init(&small, 5), 0);
+	for (i = 0; i < 30; i++) {
+		struct session s = mk_session(9, "cli", (uint16_t)(40000 + i), 80, T0_NS + i);
+
+		addr_v4(&s.raddr, 10, 0, 0, (uint8_t)(1 + i % 3));	/* 10 each */
+		s.tx_bytes = i;
+		model_add(&small, &s);
+	}
+	for (i = 0; i < 5; i++) {	/* these push the others out of the history */
+		struct session s = mk_session(10, "new", (uint16_t)(41000 + i), 81, T0_NS + 100 + i);
+
+		addr_v4(&s.raddr, 10, 0, 0, 9);
+		model_add(&small, &s);
+	}
+	assert_int_equal(view_build(&v, &small, VIEW_PEERS, NULL, NULL), 0);
+	assert_int_equal(v.kind, VIEW_PEERS);
+	assert_int_equal(v.n, 4);
+	assert_int_equal(v.sort.col, COL_SESSIONS);	/* busiest first */
+	assert_true(((const struct agg_row *)v.rows[0])->sessions == 10);
+	assert_true(((const struct agg_row *)v.rows[3])->sessions == 5);
+	/* by address: 10.0.0.1, .2, .3, .9 */
+	{
+		struct sort_spec by_addr = { .col = COL_RADDR, .descending = false };
+
+		assert_int_equal(view_build(&v, &small, VIEW_PEERS, NULL, &by_addr), 0);
+		addr_v4(&a, 10, 0, 0, 2);
+		assert_memory_equal(&((const struct agg_row *)v.rows[1])->raddr, &a, sizeof(a));
+		/* 1 + 4 + ... + 28: the ten sessions i = 1, 4, ..., 28 */
+		assert_true(((const struct agg_row *)v.rows[1])->tx_bytes == 145);
+	}
+	filter_init(&f);
+	addr_v4(&a, 10, 0, 0, 3);
+	filter_only_peer(&f, &a);
+	assert_int_equal(view_build(&v, &small, VIEW_PEERS, &f, NULL), 0);
+	assert_false(v.from_history);
+	assert_int_equal(v.n, 1);
+	assert_int_equal(v.total, 4);
+	assert_true(((const struct agg_row *)v.rows[0])->sessions == 10);
+	/* the other views of it: the history's (none of 10.0.0.3 left) */
+	assert_int_equal(view_build(&v, &small, VIEW_SESSIONS, &f, NULL), 0);
+	assert_int_equal(v.n, 0);
+	assert_int_equal(view_build(&v, &small, VIEW_PORTS, &f, NULL), 0);
+	assert_true(v.from_history);
+	assert_int_equal(v.n, 0);
+	/* the peer still in the history, with a family too: from the history */
+	addr_v4(&a, 10, 0, 0, 9);
+	filter_only_peer(&f, &a);
+	assert_int_equal(filter_set_family(&f, AF_INET), 0);
+	assert_int_equal(view_build(&v, &small, VIEW_PEERS, &f, NULL), 0);
+	assert_true(v.from_history);
+	assert_int_equal(v.n, 1);
+	assert_true(((const struct agg_row *)v.rows[0])->sessions == 5);
+	filter_clear(&f);
+	view_fini(&v);
+	model_fini(&small);
+}
+
 static void test_stale_and_errors(void **state)
 {
 	struct view v = { 0 };
@@ -518,6 +586,7 @@ int main(void)
 		cmocka_unit_test(test_history_view_sees_only_the_log),
 		cmocka_unit_test(test_process_filter_on_lifetime_rows),
 		cmocka_unit_test(test_service_filter_on_lifetime_rows),
+		cmocka_unit_test(test_peers_view),
 		cmocka_unit_test(test_stale_and_errors),
 		cmocka_unit_test(test_empty_model),
 		cmocka_unit_test(test_large),
