@@ -162,6 +162,31 @@ static void test_add_survives_enomem(void **state)
 	model_fini(&m);
 }
 
+/* Peers keep the MODEL_MAX_PEERS seen most recently (a server's clients
+ * can be without number); the oldest go, counted. */
+static void test_peers_bounded(void **state)
+{
+	struct model m;
+	struct session s = mk_session(1, "srv", 80, 40000, T0_NS);
+	uint32_t i;
+
+	assert_int_equal(model_init(&m, 16), 0);
+	for (i = 0; i <= MODEL_MAX_PEERS; i++) {
+		s.end_ns = T0_NS + i;
+		addr_v4(&s.raddr, 10, (uint8_t)(i >> 16), (uint8_t)(i >> 8), (uint8_t)i);
+		model_add(&m, &s);
+	}
+	assert_true(agg_table_len(m.by_peer) <= MODEL_MAX_PEERS);
+	assert_true(agg_table_evicted(m.by_peer) > 0);
+	assert_int_equal(agg_table_len(m.by_peer) + agg_table_evicted(m.by_peer),
+			 MODEL_MAX_PEERS + 1);
+	assert_non_null(agg_find_peer(m.by_peer, &s.raddr));	/* the newest stays */
+	addr_v4(&s.raddr, 10, 0, 0, 0);
+	assert_null(agg_find_peer(m.by_peer, &s.raddr));	/* the oldest went */
+	assert_int_equal(agg_table_len(m.by_proc), 1);
+	model_fini(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -171,6 +196,7 @@ int main(void)
 		cmocka_unit_test(test_sink_and_clear),
 		cmocka_unit_test(test_add_survives_enomem),
 		cmocka_unit_test(test_keep_filter),
+		cmocka_unit_test(test_peers_bounded),
 	};
 
 	return cmocka_run_group_tests_name("model", tests, NULL, NULL);
