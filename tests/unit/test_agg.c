@@ -174,6 +174,16 @@ static void test_peer_rows(void **state)
 	r = agg_find_peer(t, &v6);
 	assert_non_null(r);
 	assert_true(r->sessions == 1 && r->peers == 1);
+	/* past the ports a peer keeps in its node: 20 distinct, each twice */
+	for (int i = 0; i < 40; i++) {
+		s = mk_session(5, "scan", (uint16_t)(1000 + i % 20), 60000, T0_NS + 50 + i);
+		s.dir = DIR_IN;
+		s.raddr = v6;
+		agg_add(t, &s);
+	}
+	r = agg_find_peer(t, &v6);
+	assert_true(r->sessions == 41);
+	assert_true(r->peers == 21);		/* 22, and 1000-1019 */
 	addr_v4(&s.raddr, 10, 0, 0, 3);
 	assert_null(agg_find_peer(t, &s.raddr));
 	assert_null(agg_find_port(t, 443));
