@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Aggregation tables: lifetime totals per process (pid + comm), per
- * service port (session_service_port()) or per peer (remote address). Rows are never removed except by
- * agg_table_clear(), so totals survive the process exiting and the session
+ * service port (session_service_port()) or per peer (remote address). Rows
+ * are never removed except by agg_table_clear() (and past a table's
+ * max_rows, below), so totals survive the process exiting and the session
  * log evicting its sessions.
  *
  * Lifetime: a row pointer stays valid until agg_table_clear() or

@@ -656,14 +656,7 @@ static const char *const tab_short[VIEW_COUNT] = {
 	[VIEW_PEERS] = "P Peers",
 };
 
-/* '4' and '6' filter by family: Peers is P. */
-static const char tab_keys[VIEW_COUNT] = {
-	[VIEW_SESSIONS] = '1',
-	[VIEW_PROCS] = '2',
-	[VIEW_PORTS] = '3',
-	[VIEW_PEERS] = 'P',
-};
-
+/* Each view's key, alone ('4' and '6' filter by family: Peers is P). */
 static const char *const tab_keys_only[VIEW_COUNT] = {
 	[VIEW_SESSIONS] = "1",
 	[VIEW_PROCS] = "2",
@@ -673,7 +666,7 @@ static const char *const tab_keys_only[VIEW_COUNT] = {
 
 int ui_tab_key(enum view_kind k)
 {
-	return k < VIEW_COUNT ? tab_keys[k] : 0;
+	return k < VIEW_COUNT ? tab_keys_only[k][0] : 0;
 }
 
 const char *ui_tab_title(enum view_kind k, int cols, enum view_kind active)
