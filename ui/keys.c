@@ -657,6 +657,11 @@ static unsigned prompt_key(struct ui_state *st, int key)
 		st->mode = MODE_NORMAL;
 		if (st->pkind == PK_COMM || st->pkind == PK_SEARCH)
 			return set_text_filter(st, st->prompt_saved);
+		/* A new message disarms an export's "The file exists: Enter
+		 * replaces it" (until 2026-12-06 it stayed, and the next export
+		 * to that name replaced the file without asking). */
+		if (st->pkind == PK_EXPORT)
+			ui_state_msg(st, MSG_INFO, "export cancelled");
 		return R_REDRAW;
 	case PROMPT_CHANGED:
 		if (st->pkind == PK_COMM || st->pkind == PK_SEARCH)

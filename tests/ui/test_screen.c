@@ -636,6 +636,18 @@ static void test_export_matches_view(void **state)
 	tmux_keys(&c->t, "C-u");
 	tmux_line(&c->t, path);
 	assert_true(tmux_wait_text(&c->t, "The file exists: Enter replaces it"));
+	/* Esc cancels, and the next export to the name asks again (until
+	 * 2026-12-06 the question stayed armed, and the next Enter replaced
+	 * the file at once) */
+	tmux_keys(&c->t, "Escape");
+	assert_true(tmux_wait_text(&c->t, "export cancelled"));
+	tmux_keys(&c->t, "e");
+	tmux_keys(&c->t, "C-u");
+	tmux_line(&c->t, path);
+	assert_true(tmux_wait_text(&c->t, "The file exists: Enter replaces it"));
+	csv_load(path, &f);
+	assert_string_equal(f.rows[0][0], "time");	/* still the sessions' export */
+	csv_free(&f);
 	tmux_keys(&c->t, "Enter");
 	snprintf(a, sizeof(a), "exported %d processes", nprocs);
 	assert_true(tmux_wait_text(&c->t, a));
