@@ -332,6 +332,11 @@ static int build_aggs(struct view *v, const struct model *m, const struct filter
 		if (filter_accepts(f, s) && agg_add(v->hist, s) < 0)
 			return -ENOMEM;
 	}
+	/* Rows the lifetime table let go (the least recently seen, past its
+	 * bound) can still have sessions in the history: "N of M" never says
+	 * more rows than there are without the filter. */
+	if (agg_table_len(v->hist) > v->total)
+		v->total = agg_table_len(v->hist);
 	return table_rows(v, v->hist);
 }
 

@@ -41,7 +41,8 @@ struct view {
 	 * not from the lifetime totals.
 	 */
 	bool from_history;
-	size_t total;		/* rows before filtering (log length, or table length) */
+	size_t total;		/* rows before filtering (log length, or table length;
+				 * never fewer than the filtered rows) */
 	struct sort_spec sort;	/* the spec applied (defaults resolved) */
 	uint64_t generation;	/* model->generation when built */
 	uint64_t updates;	/* builds done as in-place updates (for tests and figures) */

@@ -377,9 +377,11 @@ static void draw_tabs(const struct ui_state *st, const struct ui_figures *fig)
 		snprintf(rows, sizeof(rows), "%zu of %zu", st->n, fig->view_total);
 	snprintf(count, sizeof(count), "%s", rows);
 	/* Processes and Peers keep the most recently seen; past their cap the
-	 * oldest go: say how many, or the totals would seem not to add up. */
-	if ((st->view == VIEW_PROCS && fig->procs_evicted) ||
-	    (st->view == VIEW_PEERS && fig->peers_evicted)) {
+	 * oldest go: say how many, or the totals would seem not to add up
+	 * (not of rows added up from the history, which has its own). */
+	if (!st->from_history &&
+	    ((st->view == VIEW_PROCS && fig->procs_evicted) ||
+	     (st->view == VIEW_PEERS && fig->peers_evicted))) {
 		size_t len = strlen(rows);
 
 		snprintf(rows + len, sizeof(rows) - len, ", %llu older dropped",

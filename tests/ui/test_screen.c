@@ -482,15 +482,26 @@ static void test_processes_cap_said(void **state)
 	f = fopen(path, "w");
 	assert_non_null(f);
 	fputs("time,pid,comm,family,laddr,lport,raddr,rport,tx_bytes,rx_bytes,duration_ms\n", f);
-	for (int i = 0; i < 50600; i++)
-		fprintf(f, "2026-12-01T00:%02d:%02d.%06dZ,%d,p%d,4,127.0.0.1,40000,127.0.0.1,80,1,1,"
-			"0.001\n", i / 60000, i / 1000 % 60, i % 1000 * 1000, 1000 + i, i);
+	for (int i = 0; i < 50600; i++)	/* each its own process and peer */
+		fprintf(f, "2026-12-01T00:%02d:%02d.%06dZ,%d,p%d,4,127.0.0.1,40000,10.%d.%d.%d,80,"
+			"1,1,0.001\n", i / 60000, i / 1000 % 60, i % 1000 * 1000, 1000 + i, i,
+			i >> 16, i >> 8 & 255, i & 255);
 	assert_int_equal(fclose(f), 0);
 	snprintf(cmd, sizeof(cmd), "%s --replay %s; echo EXIT=$?", tcpscope, path);
 	tmux_line(&c->t, cmd);
 	assert_true(tmux_wait_text(&c->t, "replay complete"));
 	tmux_keys(&c->t, "2");
 	assert_true(tmux_wait_text(&c->t, "45599 rows, 5001 older dropped"));
+	/* Peers likewise; filtered, the rows come from the history, which
+	 * still has the dropped peers' sessions: never more rows than the
+	 * count of all (until 2026-12-06 "50600 of 45599, 5001 older
+	 * dropped") */
+	tmux_keys(&c->t, "P");
+	assert_true(tmux_wait_text(&c->t, "45599 rows, 5001 older dropped"));
+	tmux_keys(&c->t, "4");
+	assert_true(tmux_wait_text(&c->t, "50600 of 50600"));
+	assert_null(strstr(c->t.screen, "older dropped"));
+	tmux_keys(&c->t, "4");
 	tmux_keys(&c->t, "1");
 	assert_true(tmux_wait_text(&c->t, "50600 rows"));
 	assert_null(strstr(c->t.screen, "older dropped"));

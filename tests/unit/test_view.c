@@ -372,6 +372,38 @@ static void test_peers_view(void **state)
 	model_fini(&small);
 }
 
+/* Past its bound the peers' table lets the least recently seen go, while
+ * their sessions are still in the history: a filtered view adds them up
+ * from there, and its "of M" is never below its rows (until 2026-12-06
+ * "50010 of 45009"). */
+static void test_filtered_rows_within_total(void **state)
+{
+	struct model big;
+	struct view v = { 0 };
+	struct filter f;
+	uint32_t i, n = MODEL_MAX_PEERS + 10;
+
+	assert_int_equal(model_init(&big, n), 0);
+	for (i = 0; i < n; i++) {
+		struct session s = mk_session(9, "srv", 80, 40000, T0_NS + i);
+
+		addr_v4(&s.raddr, 10, (uint8_t)(i >> 16), (uint8_t)(i >> 8), (uint8_t)i);
+		model_add(&big, &s);
+	}
+	assert_int_equal(view_build(&v, &big, VIEW_PEERS, NULL, NULL), 0);
+	assert_true(v.n < n);
+	assert_int_equal(v.total, v.n);
+	filter_init(&f);
+	assert_int_equal(filter_set_family(&f, AF_INET), 0);
+	assert_int_equal(view_build(&v, &big, VIEW_PEERS, &f, NULL), 0);
+	assert_true(v.from_history);
+	assert_int_equal(v.n, n);
+	assert_true(v.total >= v.n);
+	filter_clear(&f);
+	view_fini(&v);
+	model_fini(&big);
+}
+
 static void test_stale_and_errors(void **state)
 {
 	struct view v = { 0 };
@@ -587,6 +619,7 @@ int main(void)
 		cmocka_unit_test(test_process_filter_on_lifetime_rows),
 		cmocka_unit_test(test_service_filter_on_lifetime_rows),
 		cmocka_unit_test(test_peers_view),
+		cmocka_unit_test(test_filtered_rows_within_total),
 		cmocka_unit_test(test_stale_and_errors),
 		cmocka_unit_test(test_empty_model),
 		cmocka_unit_test(test_large),
