@@ -1022,9 +1022,37 @@ static void draw_recent_row(int y, const struct ui_state *st, const struct sessi
 	}
 }
 
+/*
+ * The row's DETAIL_RECENT sessions that closed last, newest first, into
+ * top; their count. The whole history is looked at: a replay's file (an
+ * export sorted by bytes, say) is in any order (until 2026-12-06 the last
+ * ones in the history were taken, in its order).
+ */
+static size_t newest_of_row(const struct ui_state *st, const struct session_log *log, size_t len,
+			    const struct session **top)
+{
+	size_t i, j, n = 0;
+
+	for (i = len; i-- > 0;) {
+		const struct session *s = session_log_at(log, i);
+
+		if (n == DETAIL_RECENT && s->end_ns <= top[n - 1]->end_ns)
+			continue;
+		if (!recent_match(st, s))
+			continue;
+		/* after those that closed at the same time: newer in the log first */
+		j = n < DETAIL_RECENT ? n++ : n - 1;
+		for (; j > 0 && top[j - 1]->end_ns < s->end_ns; j--)
+			top[j] = top[j - 1];
+		top[j] = s;
+	}
+	return n;
+}
+
 static void draw_detail(const struct ui_state *st, const struct ui_figures *fig)
 {
 	static struct dline lines[64 + DETAIL_RECENT];
+	static const struct session *top[DETAIL_RECENT];
 	const struct column *cols;
 	size_t n = 0, ncols, i, scroll, recent = 0;
 	const void *row;
@@ -1110,14 +1138,9 @@ static void draw_detail(const struct ui_state *st, const struct ui_figures *fig)
 			add_note(lines, &n, ARRAY_LEN(lines), dirs, w - 4);
 		}
 		lines[n++] = (struct dline){ .kind = DL_HEAD, .text = "" };
-		for (i = len; i-- > 0 && recent < DETAIL_RECENT;) {
-			const struct session *s = session_log_at(log, i);
-
-			if (recent_match(st, s)) {
-				lines[n++] = (struct dline){ .kind = DL_SESSION, .s = s };
-				recent++;
-			}
-		}
+		recent = newest_of_row(st, log, len, top);
+		for (i = 0; i < recent; i++)
+			lines[n++] = (struct dline){ .kind = DL_SESSION, .s = top[i] };
 		if (!recent)
 			add_note(lines, &n, ARRAY_LEN(lines),
 				 "No session of it is left in the history.", w - 4);

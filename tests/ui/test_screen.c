@@ -198,6 +198,65 @@ static void test_switch_views(void **state)
 	assert_true(tmux_wait_text(&c->t, "244 rows"));
 }
 
+/* The fixture's rows in reverse (newest first, as an export sorted by
+ * TIME descending writes them) into path. */
+static void reversed_fixture(const char *path)
+{
+	static char rows[512][1024];
+	char line[1024];
+	FILE *in = fopen(fixture, "r"), *out = fopen(path, "w");
+	int n = 0;
+
+	assert_non_null(in);
+	assert_non_null(out);
+	assert_non_null(fgets(line, sizeof(line), in));
+	fputs(line, out);
+	while (n < 512 && fgets(rows[n], sizeof(rows[n]), in))
+		n++;
+	while (n-- > 0)
+		fputs(rows[n], out);
+	fclose(in);
+	assert_int_equal(fclose(out), 0);
+}
+
+/* A row's recent sessions are the ones that closed last, newest first,
+ * whatever the order of the replayed file (until 2026-12-06 the file's
+ * last rows, in its order: here the oldest). */
+static void test_detail_recent_newest_first(void **state)
+{
+	struct ctx *c = *state;
+	char path[600], cmd[2048], line[256];
+	int y;
+
+	snprintf(path, sizeof(path), "%s/reversed.csv", c->t.dir);
+	reversed_fixture(path);
+	snprintf(cmd, sizeof(cmd), "TZ=UTC %s --replay %s; echo EXIT=$?", tcpscope, path);
+	tmux_line(&c->t, cmd);
+	assert_true(tmux_wait_text(&c->t, "F10Quit"));
+	tmux_keys(&c->t, "P");
+	assert_true(tmux_wait_text(&c->t, "72 rows"));
+	tmux_keys(&c->t, "Home");
+	tmux_keys(&c->t, "Enter");
+	assert_true(tmux_wait_text(&c->t, "Peer 127.0.0.1 "));
+	assert_true(tmux_wait_text(&c->t, "Recent sessions, newest first:"));
+	for (y = 0; y < 40; y++) {
+		tmux_screen_line(&c->t, y, line, sizeof(line));
+		if (strstr(line, "Recent sessions, newest first:"))
+			break;
+	}
+	/* the heading, its titles, then 22:01:54 postgres, 22:01:51 python3 */
+	tmux_screen_line(&c->t, y + 2, line, sizeof(line));
+	printf("%s\n", line);
+	assert_non_null(strstr(line, "22:01:54"));
+	assert_non_null(strstr(line, "postgres"));
+	tmux_screen_line(&c->t, y + 3, line, sizeof(line));
+	assert_non_null(strstr(line, "22:01:51"));
+	assert_non_null(strstr(line, "python3"));
+	tmux_keys(&c->t, "Escape");
+	tmux_keys(&c->t, "q");
+	assert_true(tmux_wait_text(&c->t, "EXIT=0"));
+}
+
 /* A peer's details: its totals, who opened its sessions, its recent
  * sessions; `f` keeps its sessions in every view (the remote address
  * exactly: 127.0.0.1 and not 127.0.0.10), and x clears it. */
@@ -1870,6 +1929,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_sessions_view, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_switch_views, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_peer_details_and_filter, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_detail_recent_newest_first, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sort, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_filter_port, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_prompt_narrow, setup, teardown),
