@@ -138,6 +138,31 @@ static void put_cell(int y, int x, int width, const char *s, bool right, int att
 	put(y, x + w, width - w, ellipsis(), attr);
 }
 
+/*
+ * An address longer than its cell, cut in the middle ("2001:db8…eeee:ffff"):
+ * its end is what tells two hosts of a network apart (until 2026-12-06 it
+ * was cut at the end, and two peers of one /64 looked the same). Addresses
+ * are ASCII: a byte is a column.
+ */
+static void cut_address(char *buf, size_t len, int width)
+{
+	char tmp[COL_TEXT_LEN + 8];
+	int n = (int)strlen(buf), head, tail;
+
+	if (n <= width || width < 5)
+		return;
+	head = (width - 1) / 2;
+	tail = width - 1 - head;
+	n = snprintf(tmp, sizeof(tmp), "%.*s%s%s", head, buf, ellipsis(), buf + n - tail);
+	if (n > 0 && (size_t)n < len)
+		memcpy(buf, tmp, (size_t)n + 1);
+}
+
+static bool is_address(const struct column *c)
+{
+	return c->id == COL_LADDR || c->id == COL_RADDR;
+}
+
 /* s at (y, x) in width columns, cut with an ellipsis when longer (a message,
  * a label: what is cut is shown to be). Returns the columns used. */
 static int put_fit(int y, int x, int width, const char *s, int attr)
@@ -358,7 +383,7 @@ static void draw_tabs_count(const struct ui_state *st, const struct ui_figures *
 static void draw_tabs(const struct ui_state *st, const struct ui_figures *fig)
 {
 	const struct ui_view_state *vs = &st->vs[st->view];
-	char right[200], rows[100], count[100], brief[120];
+	char right[200], rows[100], count[100], brief[120], mid[140];
 	const char *follow;
 	int y = st->lay.tabs_y, cols = screen_cols(), k, end = 0, rw;
 	char tab[32];
@@ -403,13 +428,18 @@ static void draw_tabs(const struct ui_state *st, const struct ui_figures *fig)
 		 columns_cut(st) ? "  Left/Right: columns" : "", follow,
 		 !*follow || vs->follow ? ""
 		 : ui_state_newest_on_top(st) ? " (Home follows)" : " (End follows)");
-	/* Shorter when the line is: the whole; the rows' account and whether
-	 * it follows, said short (at 80 columns, scrolled with rows above);
-	 * the rows' account; the count. */
+	/* Shorter when the line is: the whole; without the hints (that the
+	 * rows come from the history stays: until 2026-12-06 it went with
+	 * them); the rows' account and whether it follows, said short (at 80
+	 * columns, scrolled with rows above); the rows' account; the count. */
+	snprintf(mid, sizeof(mid), "%s%s%s", rows, st->from_history ? "  recent history" : "",
+		 follow);
 	snprintf(brief, sizeof(brief), "%s%s", rows, follow);
 	rw = text_width(right);
 	if (end + 2 + rw <= cols)
 		put(y, cols - rw, rw, right, ui_term_attr(ST_DIM));
+	else if (end + 2 + text_width(mid) <= cols)
+		put(y, cols - text_width(mid), text_width(mid), mid, ui_term_attr(ST_DIM));
 	else if (end + 2 + text_width(brief) <= cols)
 		put(y, cols - text_width(brief), text_width(brief), brief, ui_term_attr(ST_DIM));
 	else if (end + 2 + text_width(rows) <= cols)
@@ -548,6 +578,8 @@ static void draw_row(int y, enum view_kind kind, const struct ui_col_pos *pos, s
 
 		if (c->format(row, buf, sizeof(buf), FMT_HUMAN) < 0)
 			snprintf(buf, sizeof(buf), "?");
+		if (is_address(c))
+			cut_address(buf, sizeof(buf), pos[i].width);
 		put_cell(y, pos[i].x, pos[i].width, buf, c->right_align, attr);
 	}
 }
@@ -1015,6 +1047,8 @@ static void draw_recent_row(int y, const struct ui_state *st, const struct sessi
 		} else {
 			if (c->format(s, buf, sizeof(buf), FMT_HUMAN) < 0)
 				snprintf(buf, sizeof(buf), "?");
+			if (is_address(c))
+				cut_address(buf, sizeof(buf), w);
 			put_cell(y, x, w, buf, c->right_align,
 				 ui_term_attr(cell_style(VIEW_SESSIONS, c, s)));
 		}

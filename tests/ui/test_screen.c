@@ -198,6 +198,60 @@ static void test_switch_views(void **state)
 	assert_true(tmux_wait_text(&c->t, "244 rows"));
 }
 
+/* Two peers of one /64: their addresses, longer than the cell, are cut in
+ * the middle, so their ends tell them apart (until 2026-12-06 both read
+ * "2001:db8:aaaa:bb…"), in Sessions and in Peers. */
+static void test_address_cut_middle(void **state)
+{
+	struct ctx *c = *state;
+	char path[600], cmd[2048];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/v6.csv", c->t.dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("time,pid,comm,family,laddr,lport,raddr,rport,tx_bytes,rx_bytes,duration_ms\n"
+	      "2026-12-01T00:00:01.000000Z,5,a,6,2001:db8::1,40000,"
+	      "2001:db8:aaaa:bbbb:cccc:dddd:eeee:ffff,443,1,1,0.001\n"
+	      "2026-12-01T00:00:02.000000Z,5,a,6,2001:db8::1,40001,"
+	      "2001:db8:aaaa:bbbb:cccc:dddd:eeee:fffe,443,1,1,0.001\n", f);
+	assert_int_equal(fclose(f), 0);
+	tmux_resize(&c->t, 80, 12);
+	snprintf(cmd, sizeof(cmd), "%s --replay %s; echo EXIT=$?", tcpscope, path);
+	tmux_line(&c->t, cmd);
+	assert_true(tmux_wait_text(&c->t, "F10Quit"));
+	assert_true(tmux_wait_text(&c->t, "2001:db\u2026eee:ffff"));
+	assert_true(tmux_wait_text(&c->t, "2001:db\u2026eee:fffe"));
+	tmux_keys(&c->t, "P");
+	assert_true(tmux_wait_text(&c->t, "2 rows"));
+	assert_true(tmux_wait_text(&c->t, "\u2026eee:ffff"));
+	assert_true(tmux_wait_text(&c->t, "\u2026eee:fffe"));
+	tmux_keys(&c->t, "q");
+	assert_true(tmux_wait_text(&c->t, "EXIT=0"));
+}
+
+/* Wide, at 90 columns, the tab line has no room for the Left/Right hint:
+ * it goes, and "recent history" stays (until 2026-12-06 both went). */
+static void test_recent_history_kept_wide(void **state)
+{
+	struct ctx *c = *state;
+
+	tmux_resize(&c->t, 90, 24);
+	start_ui(&c->t, NULL, NULL);
+	tmux_keys(&c->t, "P");
+	tmux_keys(&c->t, "/");
+	tmux_line(&c->t, "203.0");
+	assert_true(tmux_wait_text(&c->t, "28 of 72"));
+	assert_true(tmux_wait_text(&c->t, "recent history"));
+	tmux_keys(&c->t, "w");
+	assert_true(tmux_wait_text(&c->t, "wide:"));
+	assert_true(tmux_settle(&c->t));
+	assert_non_null(strstr(c->t.screen, "recent history"));
+	assert_null(strstr(c->t.screen, "Left/Right"));
+	tmux_keys(&c->t, "q");
+	assert_true(tmux_wait_text(&c->t, "EXIT=0"));
+}
+
 /* The fixture's rows in reverse (newest first, as an export sorted by
  * TIME descending writes them) into path. */
 static void reversed_fixture(const char *path)
@@ -1930,6 +1984,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_switch_views, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_peer_details_and_filter, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_detail_recent_newest_first, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_address_cut_middle, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_recent_history_kept_wide, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sort, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_filter_port, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_prompt_narrow, setup, teardown),
