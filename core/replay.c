@@ -168,10 +168,13 @@ static int parse_header(struct parse_ctx *ctx, struct csv_record *rec)
 
 		if (ctx->idx[required[i]] >= 0)
 			continue;
-		if (has_name(rec, "sessions") && (has_name(rec, "pid") || has_name(rec, "port"))) {
+		if (has_name(rec, "sessions") &&
+		    (has_name(rec, "pid") || has_name(rec, "port") || has_name(rec, "raddr"))) {
 			fmt_err(ctx->err, ctx->errlen,
 				"replay: %s: not a sessions CSV (it is a %s export)", ctx->name,
-				has_name(rec, "port") ? "ports" : "processes");
+				has_name(rec, "port")	 ? "ports"
+				: has_name(rec, "raddr") ? "peers"
+							 : "processes");
 			return -EINVAL;
 		}
 		if (has_name(rec, "TX_KB") && has_name(rec, "RX_KB")) {

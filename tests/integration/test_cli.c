@@ -242,6 +242,8 @@ static const struct cli_case cases[] = {
 	{ "replay processes export", { "-o", "csv", "--replay", "@processes.csv" }, USAGE,
 	  { "processes" }, 0 },
 	{ "replay ports export", { "-o", "csv", "--replay", "@ports.csv" }, USAGE, { "ports" }, 0 },
+	{ "replay peers export", { "-o", "csv", "--replay", "@peers.csv" }, USAGE,
+	  { "peers export" }, 0 },
 	/* not a terminal */
 	{ "monitor, stdout redirected", { NULL }, USAGE, { "terminal", "-o" }, 0 },
 	{ "monitor, stdout redirected, stdin a tty", { NULL }, USAGE, { "terminal" }, STDIN_TTY },
@@ -372,6 +374,9 @@ static int setup_fixtures(void **state)
 		   "2026-11-23T22:00:00.000100Z\n");
 	write_text("ports.csv", "port,sessions,peers,tx_bytes,rx_bytes,avg_ms,max_ms,rsts,"
 		   "last_seen\n80,3,1,300,6000,1.500,2.000,0,2026-11-23T22:00:00.000100Z\n");
+	write_text("peers.csv", "raddr,family,sessions,ports,tx_bytes,rx_bytes,avg_ms,max_ms,rsts,"
+		   "fails,last_seen\n10.0.0.2,4,3,1,300,6000,1.500,2.000,0,0,"
+		   "2026-11-23T22:00:00.000100Z\n");
 	write_text("unreadable.csv", HEADER ROW);
 	fixture_path("unreadable.csv", path, sizeof(path));
 	assert_int_equal(chmod(path, 0), 0);

@@ -413,6 +413,9 @@ static void test_open_errors(void **state)
 		  ": not a sessions CSV (it is a processes export)" },
 		{ "port,sessions,peers,tx_bytes,rx_bytes,avg_ms,max_ms,rsts,last_seen\n",
 		  ": not a sessions CSV (it is a ports export)" },
+		{ "raddr,family,sessions,ports,tx_bytes,rx_bytes,avg_ms,max_ms,rsts,fails,last_seen\n"
+		  "10.0.0.2,4,2,2,100,400,1.500,1.500,1,1,2026-11-23T22:15:03.000002Z\n",
+		  ": not a sessions CSV (it is a peers export)" },
 		{ "time,pid,comm,family,laddr,lport,raddr,tx_bytes,rx_bytes,duration_ms\n",
 		  ":1: not a tcpscope sessions CSV: no 'rport' column (header starts 'time')" },
 		{ HDR ",pid\n", ":1: duplicate column 'pid'" },
