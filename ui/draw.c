@@ -606,7 +606,13 @@ static void draw_rows(const struct ui_state *st, const struct ui_figures *fig)
 	if (st->n || st->lay.rows_h < 2)
 		return;
 	if (!filter_is_empty(&st->filter) && fig->view_total) {
-		empty = "No rows match the filter (x clears it).";
+		/* Rows made of the history's sessions, when it has let some
+		 * go: the filter's may have been among them (a peer's `f`,
+		 * whose lifetime row Peers still shows). */
+		empty = (st->view == VIEW_SESSIONS || st->from_history) && fig->model &&
+				session_log_evicted(fig->model->log)
+			? "No session still in the history matches the filter (x clears it)."
+			: "No rows match the filter (x clears it).";
 	} else if (!fig->live && !fig->eof) {
 		empty = "Reading the replay file...";
 	} else if (fig->live && st->paused) {

@@ -230,6 +230,29 @@ static void test_address_cut_middle(void **state)
 	assert_true(tmux_wait_text(&c->t, "EXIT=0"));
 }
 
+/* A peer whose sessions have all left a small history: Peers keeps its
+ * lifetime row under its `f`, and Sessions says that none still in the
+ * history matches (until 2026-12-06 "No rows match the filter", as if the
+ * filter were wrong). */
+static void test_filter_history_gone_said(void **state)
+{
+	struct ctx *c = *state;
+
+	start_ui(&c->t, NULL, "--history 50");
+	tmux_keys(&c->t, "P");
+	assert_true(tmux_wait_text(&c->t, "72 rows"));
+	tmux_keys(&c->t, "Home");
+	tmux_keys(&c->t, "Down");	/* 93.184.216.34: 9 sessions, none of the last 50 */
+	tmux_keys(&c->t, "f");
+	assert_true(tmux_wait_text(&c->t, "filter: peer 93.184.216.34"));
+	assert_true(tmux_wait_text(&c->t, "1 of 72"));
+	tmux_keys(&c->t, "1");
+	assert_true(tmux_wait_text(&c->t, "0 of 50"));
+	assert_true(tmux_wait_text(&c->t, "No session still in the history matches the filter"));
+	tmux_keys(&c->t, "q");
+	assert_true(tmux_wait_text(&c->t, "EXIT=0"));
+}
+
 /* Wide, at 90 columns, the tab line has no room for the Left/Right hint:
  * it goes, and "recent history" stays (until 2026-12-06 both went). */
 static void test_recent_history_kept_wide(void **state)
@@ -1986,6 +2009,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_detail_recent_newest_first, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_address_cut_middle, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_recent_history_kept_wide, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_filter_history_gone_said, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sort, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_filter_port, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_prompt_narrow, setup, teardown),
