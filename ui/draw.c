@@ -11,6 +11,7 @@
 
 #include "core/fmt.h"
 #include "core/session_log.h"
+#include "core/tally.h"
 #include "ui/draw.h"
 #include "ui/status.h"
 #include "ui/term.h"
@@ -1089,6 +1090,82 @@ static size_t newest_of_row(const struct ui_state *st, const struct session_log 
 	return n;
 }
 
+/* A tally's key as shown: "5432", "postgres 2210", "10.0.0.5". */
+static void tally_key(const struct tally *t, const struct tally_entry *e, char *buf, size_t len)
+{
+	char esc[FMT_COMM_ESC_LEN];
+
+	if (t->kind == TALLY_PORT) {
+		snprintf(buf, len, "%u", e->port);
+	} else if (t->kind == TALLY_PROC) {
+		fmt_comm_escape(e->comm, esc, sizeof(esc));
+		if (session_no_owner(e->pid, e->comm))
+			snprintf(buf, len, "%s", SESSION_NO_OWNER_COMM);
+		else
+			snprintf(buf, len, "%s %u", esc, e->pid);
+	} else if (fmt_addr(&e->addr, AF_INET6, buf, len) < 0) {	/* mapped: dotted */
+		snprintf(buf, len, "?");
+	}
+}
+
+/* "5432 (51), 22 (3), +2 more": t's most frequent keys (t holds every key
+ * of the DETAIL_RECENT sessions it counts: TALLY_MAX is more). */
+static size_t put_tally(char *buf, size_t len, const struct tally *t)
+{
+	size_t i, pos = 0, shown = t->n < 4 ? t->n : 4;
+	char key[FMT_COMM_ESC_LEN + FMT_ADDR_LEN];
+
+	for (i = 0; i < shown && pos < len; i++) {
+		tally_key(t, &t->e[i], key, sizeof(key));
+		pos += (size_t)snprintf(buf + pos, len - pos, "%s%s (%llu)", i ? ", " : "", key,
+					(unsigned long long)t->e[i].count);
+	}
+	if (t->n > shown && pos < len)
+		pos += (size_t)snprintf(buf + pos, len - pos, ", +%zu more", t->n - shown);
+	return pos < len ? pos : len - 1;
+}
+
+_Static_assert(DETAIL_RECENT <= TALLY_MAX, "a detail's tallies count every key");
+
+/*
+ * Who the row's newest sessions (top, n) were with, by the two keys that
+ * are not the row's own: "Its 51 sessions: ports 5432 (51); processes
+ * postgres 2210 (26), python3 3307 (25)." A process's: ports and peers; a
+ * port's: processes and peers; a peer's: ports and processes.
+ */
+static const char *with_whom(const struct ui_state *st, const struct agg_row *r,
+			     const struct session *const *top, size_t n)
+{
+	static struct tally t;
+	static char buf[400];
+	static const char *const names[] = { "ports", "processes", "peers" };
+	enum tally_kind kinds[2];
+	size_t pos;
+
+	if (st->detail_kind == VIEW_PROCS) {
+		kinds[0] = TALLY_PORT;
+		kinds[1] = TALLY_PEER;
+	} else if (st->detail_kind == VIEW_PORTS) {
+		kinds[0] = TALLY_PROC;
+		kinds[1] = TALLY_PEER;
+	} else {
+		kinds[0] = TALLY_PORT;
+		kinds[1] = TALLY_PROC;
+	}
+	pos = (size_t)snprintf(buf, sizeof(buf), n == r->sessions ? "Its %zu %s: " :
+			       "Its last %zu %s: ", n, fmt_plural(n, "session", "sessions"));
+	for (int k = 0; k < 2 && pos < sizeof(buf); k++) {
+		tally_sessions(&t, kinds[k], top, n);
+		pos += (size_t)snprintf(buf + pos, sizeof(buf) - pos, "%s%s ", k ? "; " : "",
+					names[kinds[k]]);
+		if (pos < sizeof(buf))
+			pos += put_tally(buf + pos, sizeof(buf) - pos, &t);
+	}
+	if (pos + 1 < sizeof(buf))
+		strcat(buf, ".");
+	return buf;
+}
+
 static void draw_detail(const struct ui_state *st, const struct ui_figures *fig)
 {
 	static struct dline lines[64 + DETAIL_RECENT];
@@ -1177,8 +1254,10 @@ static void draw_detail(const struct ui_state *st, const struct ui_figures *fig)
 				 fmt_plural(r->out, "time", "times"));
 			add_note(lines, &n, ARRAY_LEN(lines), dirs, w - 4);
 		}
-		lines[n++] = (struct dline){ .kind = DL_HEAD, .text = "" };
 		recent = newest_of_row(st, log, len, top);
+		if (recent)
+			add_note(lines, &n, ARRAY_LEN(lines), with_whom(st, r, top, recent), w - 4);
+		lines[n++] = (struct dline){ .kind = DL_HEAD, .text = "" };
 		for (i = 0; i < recent; i++)
 			lines[n++] = (struct dline){ .kind = DL_SESSION, .s = top[i] };
 		if (!recent)

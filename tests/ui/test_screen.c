@@ -349,6 +349,9 @@ static void test_peer_details_and_filter(void **state)
 	assert_true(tmux_wait_text(&c->t, "Peer 127.0.0.1 (Esc closes, f: only this peer)"));
 	assert_true(tmux_wait_text(&c->t, "It connected here 26 times; this host connected to it 25 times."));
 	assert_true(tmux_wait_text(&c->t, "Ended by: fin 47, "));
+	/* who its sessions were with: the ports and processes (not itself) */
+	assert_true(tmux_wait_text(&c->t, "Its 51 sessions: ports 5432 (51); processes postgres 2210 "
+				   "(26), python3 3307 (25)."));
 	assert_true(tmux_wait_text(&c->t, "Recent sessions, newest first:"));
 	assert_true(tmux_wait_text(&c->t, "postgres"));
 	tmux_keys(&c->t, "Escape");
