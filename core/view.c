@@ -18,6 +18,7 @@ void view_fini(struct view *v)
 	free(v->seqs);
 	free(v->batch);
 	agg_table_free(v->hist);
+	agg_table_free(v->hist_all);
 	sort_buf_fini(&v->sort_buf);
 	filter_clear(&v->inc_filter);
 	view_init(v);
@@ -290,18 +291,39 @@ static bool lifetime_accepts(const struct filter *f, const struct agg_row *r)
 	}
 }
 
+/* *t, emptied, of kind ak (made or remade as needed). 0 or -ENOMEM. */
+static int fresh_table(struct agg_table **t, enum agg_kind ak)
+{
+	if (*t && agg_table_kind(*t) != ak) {
+		agg_table_free(*t);
+		*t = NULL;
+	}
+	if (!*t) {
+		*t = agg_table_new(ak);
+		if (!*t)
+			return -ENOMEM;
+	}
+	agg_table_clear(*t);
+	return 0;
+}
+
 static int build_aggs(struct view *v, const struct model *m, const struct filter *f)
 {
 	enum agg_kind ak = agg_kind_of(v->kind);
 	const struct agg_table *life = lifetime_table(m, ak);
+	/* Past its bound the lifetime table has let its least recently seen
+	 * rows go, while their sessions may still be in the history. */
+	bool let_go = agg_table_evicted(life) > 0;
 	size_t i, len;
 
 	v->total = agg_table_len(life);
 	if (!f)
 		return table_rows(v, life);
-	if (lifetime_filter(ak, f)) {
+	if (lifetime_filter(ak, f) && !let_go) {
 		/* Which processes, ports or peers (a row's `f`): their
-		 * lifetime rows, whole. */
+		 * lifetime rows, whole. (With rows let go, the history's:
+		 * until 2026-12-06 a process whose row had gone showed no
+		 * row, its sessions still in the history.) */
 		const struct agg_row *r;
 		int err = reserve(v, agg_table_len(life));
 
@@ -315,28 +337,22 @@ static int build_aggs(struct view *v, const struct model *m, const struct filter
 
 	/* Filtered: aggregate the accepted sessions still in the log. */
 	v->from_history = true;
-	if (v->hist && agg_table_kind(v->hist) != ak) {
-		agg_table_free(v->hist);
-		v->hist = NULL;
-	}
-	if (!v->hist) {
-		v->hist = agg_table_new(ak);
-		if (!v->hist)
-			return -ENOMEM;
-	}
-	agg_table_clear(v->hist);
+	if (fresh_table(&v->hist, ak) || (let_go && fresh_table(&v->hist_all, ak)))
+		return -ENOMEM;
 	len = session_log_len(m->log);
 	for (i = 0; i < len; i++) {
 		const struct session *s = session_log_at(m->log, i);
 
 		if (filter_accepts(f, s) && agg_add(v->hist, s) < 0)
 			return -ENOMEM;
+		if (let_go && agg_add(v->hist_all, s) < 0)
+			return -ENOMEM;
 	}
-	/* Rows the lifetime table let go (the least recently seen, past its
-	 * bound) can still have sessions in the history: "N of M" never says
-	 * more rows than there are without the filter. */
-	if (agg_table_len(v->hist) > v->total)
-		v->total = agg_table_len(v->hist);
+	/* "N of M": M the rows without the filter, the history's too when
+	 * the lifetime table has let some go (until 2026-12-06 "50600 of
+	 * 45599"; then, for a while, "54000 of 54000" with 60,000 in it). */
+	if (let_go && agg_table_len(v->hist_all) > v->total)
+		v->total = agg_table_len(v->hist_all);
 	return table_rows(v, v->hist);
 }
 

@@ -52,6 +52,8 @@ struct view {
 	uint64_t *seqs;		/* sessions: log sequence of base[i] */
 	size_t off, cap;
 	struct agg_table *hist;	/* aggregation from history, when filtered */
+	struct agg_table *hist_all;	/* the same unfiltered, to count its rows, when the
+					 * lifetime table has let rows go */
 	struct sort_buf sort_buf;
 	/* sessions, incremental update: valid while inc_log is set */
 	const struct session_log *inc_log;

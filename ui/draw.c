@@ -384,7 +384,7 @@ static void draw_tabs_count(const struct ui_state *st, const struct ui_figures *
 static void draw_tabs(const struct ui_state *st, const struct ui_figures *fig)
 {
 	const struct ui_view_state *vs = &st->vs[st->view];
-	char right[200], rows[100], count[100], brief[120], mid[140];
+	char right[200], rows[100], count[100], brief[120], mid[140], mid2[140];
 	const char *follow;
 	int y = st->lay.tabs_y, cols = screen_cols(), k, end = 0, rw;
 	char tab[32];
@@ -431,16 +431,20 @@ static void draw_tabs(const struct ui_state *st, const struct ui_figures *fig)
 		 : ui_state_newest_on_top(st) ? " (Home follows)" : " (End follows)");
 	/* Shorter when the line is: the whole; without the hints (that the
 	 * rows come from the history stays: until 2026-12-06 it went with
-	 * them); the rows' account and whether it follows, said short (at 80
+	 * them); without the rows above, before that goes; the rows' account and whether it follows, said short (at 80
 	 * columns, scrolled with rows above); the rows' account; the count. */
 	snprintf(mid, sizeof(mid), "%s%s%s", rows, st->from_history ? "  recent history" : "",
 		 follow);
 	snprintf(brief, sizeof(brief), "%s%s", rows, follow);
+	snprintf(mid2, sizeof(mid2), "%s%s%s", count, st->from_history ? "  recent history" : "",
+		 follow);
 	rw = text_width(right);
 	if (end + 2 + rw <= cols)
 		put(y, cols - rw, rw, right, ui_term_attr(ST_DIM));
 	else if (end + 2 + text_width(mid) <= cols)
 		put(y, cols - text_width(mid), text_width(mid), mid, ui_term_attr(ST_DIM));
+	else if (st->from_history && end + 2 + text_width(mid2) <= cols)
+		put(y, cols - text_width(mid2), text_width(mid2), mid2, ui_term_attr(ST_DIM));
 	else if (end + 2 + text_width(brief) <= cols)
 		put(y, cols - text_width(brief), text_width(brief), brief, ui_term_attr(ST_DIM));
 	else if (end + 2 + text_width(rows) <= cols)
@@ -609,11 +613,18 @@ static void draw_rows(const struct ui_state *st, const struct ui_figures *fig)
 	if (!filter_is_empty(&st->filter) && fig->view_total) {
 		/* Rows made of the history's sessions, when it has let some
 		 * go: the filter's may have been among them (a peer's `f`,
-		 * whose lifetime row Peers still shows). */
-		empty = (st->view == VIEW_SESSIONS || st->from_history) && fig->model &&
-				session_log_evicted(fig->model->log)
-			? "No session still in the history matches the filter (x clears it)."
-			: "No rows match the filter (x clears it).";
+		 * whose lifetime row Peers still shows), or not. */
+		if ((st->view == VIEW_SESSIONS || st->from_history) && fig->model &&
+		    session_log_evicted(fig->model->log)) {
+			size_t kept = session_log_len(fig->model->log);
+
+			snprintf(none_kept, sizeof(none_kept), "None of the history's %zu %s matches "
+				 "the filter (x clears it).", kept,
+				 fmt_plural(kept, "session", "sessions"));
+			empty = none_kept;
+		} else {
+			empty = "No rows match the filter (x clears it).";
+		}
 	} else if (!fig->live && !fig->eof) {
 		empty = "Reading the replay file...";
 	} else if (fig->live && st->paused) {

@@ -231,9 +231,9 @@ static void test_address_cut_middle(void **state)
 }
 
 /* A peer whose sessions have all left a small history: Peers keeps its
- * lifetime row under its `f`, and Sessions says that none still in the
- * history matches (until 2026-12-06 "No rows match the filter", as if the
- * filter were wrong). */
+ * lifetime row under its `f`, and Sessions says that none of the
+ * history's sessions matches (until 2026-12-06 "No rows match the
+ * filter", as if the filter were wrong). */
 static void test_filter_history_gone_said(void **state)
 {
 	struct ctx *c = *state;
@@ -248,7 +248,7 @@ static void test_filter_history_gone_said(void **state)
 	assert_true(tmux_wait_text(&c->t, "1 of 72"));
 	tmux_keys(&c->t, "1");
 	assert_true(tmux_wait_text(&c->t, "0 of 50"));
-	assert_true(tmux_wait_text(&c->t, "No session still in the history matches the filter"));
+	assert_true(tmux_wait_text(&c->t, "None of the history's 50 sessions matches the filter"));
 	tmux_keys(&c->t, "q");
 	assert_true(tmux_wait_text(&c->t, "EXIT=0"));
 }
@@ -640,6 +640,13 @@ static void test_processes_cap_said(void **state)
 	tmux_keys(&c->t, "4");
 	assert_true(tmux_wait_text(&c->t, "50600 of 50600"));
 	assert_null(strstr(c->t.screen, "older dropped"));
+	/* at 90 columns, scrolled to the end: the rows above give way to
+	 * "recent history" (until 2026-12-06 the other way round) */
+	tmux_resize(&c->t, 90, 24);
+	tmux_keys(&c->t, "End");
+	assert_true(tmux_wait_text(&c->t, "50600 of 50600  recent history"));
+	assert_true(tmux_settle(&c->t));
+	assert_null(strstr(c->t.screen, "above"));
 	tmux_keys(&c->t, "4");
 	tmux_keys(&c->t, "1");
 	assert_true(tmux_wait_text(&c->t, "50600 rows"));

@@ -372,22 +372,30 @@ static void test_peers_view(void **state)
 	model_fini(&small);
 }
 
-/* Past its bound the peers' table lets the least recently seen go, while
- * their sessions are still in the history: a filtered view adds them up
- * from there, and its "of M" is never below its rows (until 2026-12-06
- * "50010 of 45009"). */
-static void test_filtered_rows_within_total(void **state)
+/* Past its bound a lifetime table lets the least recently seen rows go,
+ * while their sessions are still in the history: a filtered view adds up
+ * the history's, and its "of M" counts the history's rows too (until
+ * 2026-12-06 "50010 of 45009"); a filter on processes alone, which reads
+ * the lifetime rows, reads the history's once rows have gone (until then
+ * a process whose row had gone showed nothing). */
+static void test_filtered_rows_after_rows_let_go(void **state)
 {
 	struct model big;
 	struct view v = { 0 };
 	struct filter f;
-	uint32_t i, n = MODEL_MAX_PEERS + 10;
+	uint32_t i, n4 = MODEL_MAX_PEERS + 10, n = n4 + 5;
 
 	assert_int_equal(model_init(&big, n), 0);
 	for (i = 0; i < n; i++) {
-		struct session s = mk_session(9, "srv", 80, 40000, T0_NS + i);
+		struct session s = mk_session(1000 + i, "p", 80, 40000, T0_NS + i);
 
-		addr_v4(&s.raddr, 10, (uint8_t)(i >> 16), (uint8_t)(i >> 8), (uint8_t)i);
+		if (i < n4) {
+			addr_v4(&s.raddr, 10, (uint8_t)(i >> 16), (uint8_t)(i >> 8), (uint8_t)i);
+		} else {	/* the newest five: IPv6 peers */
+			addr_v6(&s.raddr, "2001:db8::1");
+			s.raddr.s6_addr[15] = (uint8_t)i;
+			s.family = AF_INET6;
+		}
 		model_add(&big, &s);
 	}
 	assert_int_equal(view_build(&v, &big, VIEW_PEERS, NULL, NULL), 0);
@@ -397,8 +405,20 @@ static void test_filtered_rows_within_total(void **state)
 	assert_int_equal(filter_set_family(&f, AF_INET), 0);
 	assert_int_equal(view_build(&v, &big, VIEW_PEERS, &f, NULL), 0);
 	assert_true(v.from_history);
-	assert_int_equal(v.n, n);
-	assert_true(v.total >= v.n);
+	assert_int_equal(v.n, n4);
+	assert_int_equal(v.total, n);
+	assert_int_equal(filter_set_family(&f, AF_INET6), 0);
+	assert_int_equal(view_build(&v, &big, VIEW_PEERS, &f, NULL), 0);
+	assert_int_equal(v.n, 5);
+	assert_int_equal(v.total, n);
+	filter_clear(&f);
+	/* pid 1000, the first process: its row has gone, its session not */
+	filter_init(&f);
+	assert_int_equal(filter_only_pid(&f, 1000), 0);
+	assert_int_equal(view_build(&v, &big, VIEW_PROCS, &f, NULL), 0);
+	assert_true(v.from_history);
+	assert_int_equal(v.n, 1);
+	assert_int_equal(((const struct agg_row *)v.rows[0])->pid, 1000);
 	filter_clear(&f);
 	view_fini(&v);
 	model_fini(&big);
@@ -619,7 +639,7 @@ int main(void)
 		cmocka_unit_test(test_process_filter_on_lifetime_rows),
 		cmocka_unit_test(test_service_filter_on_lifetime_rows),
 		cmocka_unit_test(test_peers_view),
-		cmocka_unit_test(test_filtered_rows_within_total),
+		cmocka_unit_test(test_filtered_rows_after_rows_let_go),
 		cmocka_unit_test(test_stale_and_errors),
 		cmocka_unit_test(test_empty_model),
 		cmocka_unit_test(test_large),
