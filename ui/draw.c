@@ -835,7 +835,7 @@ static const struct help_line help_extra[] = {
 	{ "Colors", "none with NO_COLOR=1 or --no-color", false },
 };
 
-static void draw_help(const struct ui_state *st)
+static void draw_help(struct ui_state *st)
 {
 	const struct ui_binding *b;
 	struct help_line lines[128];
@@ -859,7 +859,9 @@ static void draw_help(const struct ui_state *st)
 	clear_lines(0, st->lay.status_y);
 	panel_title(0, "tcpscope help: every key (any key returns)");
 	h = st->lay.status_y - 1;
-	scroll = clamp_scroll(st->overlay_scroll, n, h);
+	/* kept where it shows: past the end, Up would move nothing (until
+	 * 2026-12-06 each key past the end needed one back) */
+	scroll = st->overlay_scroll = clamp_scroll(st->overlay_scroll, n, h);
 	for (y = 0; y < h && scroll + (size_t)y < n; y++) {
 		const struct help_line *l = &lines[scroll + (size_t)y];
 
@@ -873,7 +875,7 @@ static void draw_help(const struct ui_state *st)
 	}
 }
 
-static void draw_messages(const struct ui_state *st)
+static void draw_messages(struct ui_state *st)
 {
 	static const enum ui_style level_style[] = { ST_INFO, ST_WARN, ST_ERROR };
 	size_t n = ui_status_count(), scroll, i;
@@ -889,7 +891,7 @@ static void draw_messages(const struct ui_state *st)
 		put(2, 2, cols - 2, "No messages.", ui_term_attr(ST_DIM));
 		return;
 	}
-	scroll = clamp_scroll(st->overlay_scroll, n, h);
+	scroll = st->overlay_scroll = clamp_scroll(st->overlay_scroll, n, h);
 	for (y = 0; y < h && scroll + (size_t)y < n; y++) {
 		i = n - 1 - (scroll + (size_t)y);
 		const char *text = ui_status_at(i, &when, &level);
@@ -1177,7 +1179,7 @@ static const char *with_whom(const struct ui_state *st, const struct agg_row *r,
 	return buf;
 }
 
-static void draw_detail(const struct ui_state *st, const struct ui_figures *fig)
+static void draw_detail(struct ui_state *st, const struct ui_figures *fig)
 {
 	static struct dline lines[64 + DETAIL_RECENT];
 	static const struct session *top[DETAIL_RECENT];
@@ -1282,6 +1284,7 @@ static void draw_detail(const struct ui_state *st, const struct ui_figures *fig)
 	scroll = clamp_scroll(st->detail_scroll, n + (st->detail_kind != VIEW_SESSIONS), h);
 	if (scroll > n)
 		scroll = n;
+	st->detail_scroll = scroll;	/* as the help's */
 	for (y = 0, i = scroll; y < h && i < n; y++, i++) {
 		const struct dline *l = &lines[i];
 		int yy = y0 + 1 + y;
@@ -1373,7 +1376,7 @@ static void draw_too_small(const struct ui_state *st)
 		put(y + 2, 0, cols, c, A_NORMAL);
 }
 
-void ui_draw(const struct ui_state *st, const struct ui_figures *fig)
+void ui_draw(struct ui_state *st, const struct ui_figures *fig)
 {
 	erase();
 	curs_set(0);

@@ -38,7 +38,7 @@ struct ui_figures {
 	const struct model *model;	/* for the recent sessions of a detail panel */
 };
 
-void ui_draw(const struct ui_state *st, const struct ui_figures *fig);
+void ui_draw(struct ui_state *st, const struct ui_figures *fig);
 
 /* Labels the detail panel uses for a column (exposed for tests). */
 const char *ui_draw_col_label(enum col_id id);

@@ -404,7 +404,8 @@ static unsigned scroll_overlay(size_t *scroll, long delta)
 	if (delta < 0)
 		*scroll = (size_t)-delta > *scroll ? 0 : *scroll - (size_t)-delta;
 	else
-		*scroll += (size_t)delta;	/* the drawing clamps */
+		*scroll = *scroll > SIZE_MAX - (size_t)delta ? SIZE_MAX
+							     : *scroll + (size_t)delta;	/* the drawing clamps */
 	return R_REDRAW;
 }
 
@@ -423,13 +424,19 @@ static unsigned act_ov_home(struct ui_state *st)
 	st->overlay_scroll = 0;
 	return R_REDRAW;
 }
+static unsigned act_ov_end(struct ui_state *st)
+{
+	st->overlay_scroll = SIZE_MAX;	/* the drawing clamps it to the last page */
+	return R_REDRAW;
+}
 
 static const struct ui_binding help_keys[] = {
-	B(UK_UP, "Up Down PgUp PgDn", "scroll", NULL, act_ov_up),
+	B(UK_UP, "Up Down PgUp PgDn Home End", "scroll", NULL, act_ov_up),
 	ALIAS(UK_DOWN, act_ov_down),
 	ALIAS(UK_PGUP, act_ov_pgup),
 	ALIAS(UK_PGDN, act_ov_pgdn),
 	ALIAS(UK_HOME, act_ov_home),
+	ALIAS(UK_END, act_ov_end),
 	B(UK_F(10), "F10", "quit", NULL, act_quit),
 	ALIAS(UK_RESIZE, act_resize),
 	ALIAS(UK_CTRL_L, act_redraw),
@@ -449,6 +456,17 @@ static unsigned act_dt_pgdn(struct ui_state *st)
 	return scroll_overlay(&st->detail_scroll, page_rows(st));
 }
 
+static unsigned act_dt_home(struct ui_state *st)
+{
+	st->detail_scroll = 0;
+	return R_REDRAW;
+}
+static unsigned act_dt_end(struct ui_state *st)
+{
+	st->detail_scroll = SIZE_MAX;	/* the drawing clamps it to the last page */
+	return R_REDRAW;
+}
+
 static unsigned act_dt_filter(struct ui_state *st)
 {
 	const void *row = st->detail_kind == VIEW_SESSIONS ? (const void *)&st->detail_sess
@@ -459,10 +477,12 @@ static unsigned act_dt_filter(struct ui_state *st)
 }
 
 static const struct ui_binding detail_keys[] = {
-	B(UK_UP, "Up Down PgUp PgDn", "scroll", NULL, act_dt_up),
+	B(UK_UP, "Up Down PgUp PgDn Home End", "scroll", NULL, act_dt_up),
 	ALIAS(UK_DOWN, act_dt_down),
 	ALIAS(UK_PGUP, act_dt_pgup),
 	ALIAS(UK_PGDN, act_dt_pgdn),
+	ALIAS(UK_HOME, act_dt_home),
+	ALIAS(UK_END, act_dt_end),
 	B('f', "f", "filter to this process, port or peer", NULL, act_dt_filter),
 	B(UK_ESC, "Esc Enter q", "close", NULL, act_overlay_close),
 	ALIAS(UK_ENTER, act_overlay_close),

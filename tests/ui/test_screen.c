@@ -253,6 +253,48 @@ static void test_filter_history_gone_said(void **state)
 	assert_true(tmux_wait_text(&c->t, "EXIT=0"));
 }
 
+/* Scrolled past its end, a panel stays on its last page: the first Up
+ * moves it (until 2026-12-06 each key past the end needed one back, in
+ * the details and in the help); End and Home go to the ends. */
+static void test_panel_scroll_held_at_end(void **state)
+{
+	struct ctx *c = *state;
+	static char s1[TMUX_SCREEN_MAX];
+
+	tmux_resize(&c->t, 100, 24);
+	start_ui(&c->t, NULL, NULL);
+	tmux_keys(&c->t, "2");
+	assert_true(tmux_wait_text(&c->t, "30 rows"));
+	tmux_keys(&c->t, "Home");
+	tmux_keys(&c->t, "Enter");
+	assert_true(tmux_wait_text(&c->t, "Process nginx, pid 1201"));
+	for (int i = 0; i < 12; i++)
+		tmux_keys(&c->t, "PageDown");
+	assert_true(tmux_settle(&c->t));
+	snprintf(s1, sizeof(s1), "%s", c->t.screen);
+	tmux_keys(&c->t, "Up");
+	assert_true(tmux_settle(&c->t));
+	assert_string_not_equal(s1, c->t.screen);
+	tmux_keys(&c->t, "Home");
+	assert_true(tmux_wait_text(&c->t, "  PID               1201"));
+	tmux_keys(&c->t, "End");
+	assert_true(tmux_wait_gone(&c->t, "  PID               1201"));
+	tmux_keys(&c->t, "Escape");
+	/* the help */
+	tmux_keys(&c->t, "?");
+	assert_true(tmux_wait_text(&c->t, "tcpscope help"));
+	for (int i = 0; i < 80; i++)
+		tmux_keys(&c->t, "Down");
+	assert_true(tmux_settle(&c->t));
+	snprintf(s1, sizeof(s1), "%s", c->t.screen);
+	tmux_keys(&c->t, "Up");
+	assert_true(tmux_settle(&c->t));
+	assert_string_not_equal(s1, c->t.screen);
+	tmux_keys(&c->t, "q");
+	tmux_keys(&c->t, "q");
+	assert_true(tmux_wait_text(&c->t, "EXIT=0"));
+}
+
 /* Wide, at 90 columns, the tab line has no room for the Left/Right hint:
  * it goes, and "recent history" stays (until 2026-12-06 both went). */
 static void test_recent_history_kept_wide(void **state)
@@ -2020,6 +2062,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_address_cut_middle, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_recent_history_kept_wide, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_filter_history_gone_said, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_panel_scroll_held_at_end, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sort, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_filter_port, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_prompt_narrow, setup, teardown),
