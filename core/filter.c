@@ -359,6 +359,7 @@ int filter_copy(struct filter *dst, const struct filter *src)
 	dst->peer = src->peer;
 	dst->family = src->family;
 	memcpy(dst->comm, src->comm, sizeof(dst->comm));
+	dst->comm_exact = src->comm_exact;
 	memcpy(dst->search, src->search, sizeof(dst->search));
 	memcpy(dst->search_typed, src->search_typed, sizeof(dst->search_typed));
 	dst->search_addr_chars = src->search_addr_chars;
@@ -380,7 +381,8 @@ bool filter_equal(const struct filter *a, const struct filter *b)
 	       id_set_equal(&a->rports, &b->rports) && id_set_equal(&a->ports, &b->ports) &&
 	       id_set_equal(&a->services, &b->services) && a->has_peer == b->has_peer &&
 	       (!a->has_peer || IN6_ARE_ADDR_EQUAL(&a->peer, &b->peer)) &&
-	       a->family == b->family && !strcmp(a->comm, b->comm) && !strcmp(a->search, b->search);
+	       a->family == b->family && !strcmp(a->comm, b->comm) && a->comm_exact == b->comm_exact &&
+	       !strcmp(a->search, b->search);
 }
 
 int filter_set_comm(struct filter *f, const char *text)
@@ -390,7 +392,30 @@ int filter_set_comm(struct filter *f, const char *text)
 	if (strlen(text) >= sizeof(f->comm))
 		return -EINVAL;
 	strcpy(f->comm, text);
+	f->comm_exact = false;
 	return 0;
+}
+
+int filter_only_process(struct filter *f, uint32_t pid, const char *shown_name)
+{
+	int err = filter_only_pid(f, pid);
+
+	if (err)
+		return err;
+	f->comm[0] = '\0';
+	f->comm_exact = false;
+	if (strlen(shown_name) >= sizeof(f->comm))
+		return -EINVAL;
+	strcpy(f->comm, shown_name);
+	f->comm_exact = shown_name[0] != '\0';
+	return 0;
+}
+
+/* The name as shown (esc) against the comm filter: a part of it, or the
+ * whole (a row's `f`). */
+static bool comm_matches(const struct filter *f, const char *esc)
+{
+	return f->comm_exact ? !strcmp(esc, f->comm) : strstr(esc, f->comm) != NULL;
 }
 
 /* A port's text: 1-65535, digits only, the whole text. */
@@ -571,7 +596,7 @@ bool filter_accepts(const struct filter *f, const struct session *s)
 	if (!f->comm[0] && !f->search[0])
 		return true;
 	shown_comm(s->pid, s->comm, comm, sizeof(comm));
-	if (f->comm[0] && !strstr(comm, f->comm))
+	if (f->comm[0] && !comm_matches(f, comm))
 		return false;
 	if (f->search[0] && !search_matches(f, s, comm))
 		return false;
@@ -615,7 +640,7 @@ bool filter_accepts_process(const struct filter *f, uint32_t pid, const char *co
 	if (!f->comm[0])
 		return true;
 	shown_comm(pid, comm, esc, sizeof(esc));
-	return strstr(esc, f->comm) != NULL;
+	return comm_matches(f, esc);
 }
 
 static bool describe_set(char *buf, size_t len, size_t *pos, const char *label,

@@ -70,6 +70,7 @@ struct filter {
 	struct in6_addr peer;	/* IPv4 mapped, as in sessions */
 	int family;
 	char comm[FILTER_TEXT_LEN];
+	bool comm_exact;	/* comm is the whole name (a row's `f`), not a part */
 	/* Set with filter_set_search(): kept lower-cased, with hints; and
 	 * as typed, for showing. */
 	char search[FILTER_TEXT_LEN];
@@ -114,7 +115,11 @@ int filter_parse_pids(const char *text, struct id_set *set, char *err, size_t er
 int filter_parse_ports(const char *text, struct id_set *set, char *err, size_t errlen);
 
 /* Setters for the UI. 0, -EINVAL (text too long / bad family) or -ENOMEM. */
-int filter_set_comm(struct filter *f, const char *text);	/* "" clears */
+int filter_set_comm(struct filter *f, const char *text);	/* "" clears; a part of the name */
+/* pids = { pid } and the name exactly as shown (escaped): one process, as a
+ * Processes row is (an exec'd name is another row). 0, -EINVAL (a name
+ * too long to hold: then by pid alone) or -ENOMEM. */
+int filter_only_process(struct filter *f, uint32_t pid, const char *shown_name);
 int filter_set_search(struct filter *f, const char *text);	/* "" clears */
 int filter_set_family(struct filter *f, int family);		/* 0, AF_INET, AF_INET6 */
 int filter_only_pid(struct filter *f, uint32_t pid);		/* pids = { pid } */

@@ -253,8 +253,15 @@ static unsigned filter_to_row(struct ui_state *st, enum view_kind kind, const vo
 			pid = r->pid;
 			fmt_comm_escape(r->comm, comm, sizeof(comm));
 		}
-		if (filter_only_pid(&st->filter, pid))
+		/* The process as its row is: pid and name (until 2026-12-06 the
+		 * pid alone, which took in the rows of the same pid under
+		 * another name, after an exec). */
+		if (!pid && !comm[0]) {
+			if (filter_only_pid(&st->filter, 0))
+				goto nomem;
+		} else if (filter_only_process(&st->filter, pid, comm) == -ENOMEM) {
 			goto nomem;
+		}
 		if (!pid && !comm[0])
 			ui_state_msg(st, MSG_INFO, "filter: sessions of no known process, pid 0 "
 				     "(x clears)");

@@ -487,6 +487,12 @@ static void test_filter_selected_row(void **state)
 	ui_keys_handle(st, 'f');
 	assert_true(id_set_contains(&st->filter.pids, 501));
 	assert_false(id_set_contains(&st->filter.pids, sess[98].pid));
+	/* and that name, whole: a row is pid and name (until 2026-12-06 the
+	 * pid alone, which took in the same pid's rows under another name) */
+	assert_true(st->filter.comm_exact);
+	assert_true(filter_accepts_process(&st->filter, 501, ((const struct agg_row *)
+							      ui_state_selected(st))->comm));
+	assert_false(filter_accepts_process(&st->filter, 501, "another-name"));
 	/* ports: that row, the sessions serving that port (not any with
 	 * the number on either side) */
 	ui_keys_handle(st, '3');

@@ -338,6 +338,47 @@ static void test_peer(void **state)
 	filter_clear(&g);
 }
 
+/* A process row's `f`: its pid and its whole name as shown; not the same
+ * pid under another name (an exec), nor a name containing it. `c` after it
+ * is a part of a name again. */
+static void test_only_process(void **state)
+{
+	struct filter f, g;
+	struct session a = sess(7, "python3", 1, 2), b = sess(7, "renamed", 1, 2);
+	struct session c = sess(7, "python3.11", 1, 2), d = sess(8, "python3", 1, 2);
+	char desc[64], long_name[FILTER_TEXT_LEN + 1];
+
+	filter_init(&f);
+	filter_init(&g);
+	assert_int_equal(filter_only_process(&f, 7, "python3"), 0);
+	assert_true(f.comm_exact);
+	assert_true(filter_accepts(&f, &a));
+	assert_false(filter_accepts(&f, &b));
+	assert_false(filter_accepts(&f, &c));
+	assert_false(filter_accepts(&f, &d));
+	assert_true(filter_is_process_only(&f));
+	assert_true(filter_accepts_process(&f, 7, "python3"));
+	assert_false(filter_accepts_process(&f, 7, "renamed"));
+	filter_describe(&f, desc, sizeof(desc));
+	assert_string_equal(desc, "pid 7  comm python3");
+	assert_int_equal(filter_copy(&g, &f), 0);
+	assert_true(filter_equal(&f, &g));
+	assert_int_equal(filter_set_comm(&g, "python3"), 0);	/* `c`: a part */
+	assert_false(g.comm_exact);
+	assert_false(filter_equal(&f, &g));
+	assert_true(filter_accepts(&g, &c));
+	/* a name too long for the filter: the pid alone, and -EINVAL */
+	memset(long_name, 'x', FILTER_TEXT_LEN);
+	long_name[FILTER_TEXT_LEN] = '\0';
+	assert_int_equal(filter_only_process(&g, 7, long_name), -EINVAL);
+	assert_false(g.comm_exact);
+	assert_string_equal(g.comm, "");
+	assert_true(filter_accepts(&g, &b));
+	assert_false(filter_accepts(&g, &d));
+	filter_clear(&f);
+	filter_clear(&g);
+}
+
 static void test_ranges(void **state)
 {
 	struct filter f;
@@ -616,6 +657,7 @@ int main(void)
 		cmocka_unit_test(test_only_pid_port_and_copy),
 		cmocka_unit_test(test_describe),
 		cmocka_unit_test(test_peer),
+		cmocka_unit_test(test_only_process),
 	};
 
 	return cmocka_run_group_tests_name("filter", tests, NULL, NULL);
