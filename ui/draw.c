@@ -1083,12 +1083,17 @@ static void draw_recent_row(int y, const struct ui_state *st, const struct sessi
  * ones in the history were taken, in its order).
  */
 static size_t newest_of_row(const struct ui_state *st, const struct session_log *log, size_t len,
-			    const struct session **top)
+			    uint64_t before, const struct session **top)
 {
 	size_t i, j, n = 0;
 
 	for (i = len; i-- > 0;) {
 		const struct session *s = session_log_at(log, i);
+
+		/* paused: the picture's sessions only, as its totals are
+		 * (until 2026-12-06 the newer ones came in here) */
+		if (session_log_seq(log, i) >= before)
+			continue;
 
 		if (n == DETAIL_RECENT && s->end_ns <= top[n - 1]->end_ns)
 			continue;
@@ -1267,7 +1272,7 @@ static void draw_detail(struct ui_state *st, const struct ui_figures *fig)
 				 fmt_plural(r->out, "time", "times"));
 			add_note(lines, &n, ARRAY_LEN(lines), dirs, w - 4);
 		}
-		recent = newest_of_row(st, log, len, top);
+		recent = newest_of_row(st, log, len, fig->recent_before, top);
 		if (recent)
 			add_note(lines, &n, ARRAY_LEN(lines), with_whom(st, r, top, recent), w - 4);
 		lines[n++] = (struct dline){ .kind = DL_HEAD, .text = "" };

@@ -30,6 +30,8 @@ struct ui_figures {
 	uint64_t untracked;		/* sockets the kernel table could not track */
 	size_t hist_len, hist_cap;	/* session history fill */
 	uint64_t arrived;		/* sessions since the paused picture was taken */
+	uint64_t recent_before;		/* a detail's recent sessions: those pushed before
+					 * this (the paused picture's), or UINT64_MAX */
 	size_t view_total;		/* rows of the view before filtering */
 	uint64_t procs_evicted;		/* process rows let go (the oldest, past the cap) */
 	uint64_t peers_evicted;		/* peer rows, likewise */

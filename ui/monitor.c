@@ -45,6 +45,7 @@ struct snapshot {
 	const void **rows;
 	size_t rows_cap;
 	uint64_t arrived;	/* sessions kept since, that the view's filter accepts */
+	uint64_t pushed;	/* the history's sessions pushed when it was taken */
 };
 
 struct monitor {
@@ -314,6 +315,7 @@ static void apply(struct monitor *mon, unsigned r)
 		if (st->paused) {
 			if (mon->need_rebuild)
 				rebuild(mon);	/* pause exactly what is current */
+			mon->snap.pushed = session_log_pushed(mon->m->log);
 			if (snapshot_take(&mon->snap, cur_view(mon))) {
 				st->paused = false;
 				ui_state_msg(st, MSG_ERROR, "out of memory: cannot pause");
@@ -494,6 +496,7 @@ static void gather(struct monitor *mon)
 	f->hist_len = session_log_len(mon->m->log);
 	f->hist_cap = session_log_capacity(mon->m->log);
 	f->arrived = mon->st.paused ? mon->snap.arrived : 0;
+	f->recent_before = mon->st.paused ? mon->snap.pushed : UINT64_MAX;
 	f->eof = mon->eof;
 	f->model = mon->m;
 }

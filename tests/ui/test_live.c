@@ -452,7 +452,6 @@ static void test_live_peers(void **state)
 	filter_port(srv.port);
 	for (i = 0; i < 5; i++)
 		one_session_from(&srv, i < 3 ? 0x7f000007 : 0x7f000008);
-	stop_server(&srv);
 	assert_true(tmux_wait(&t, ours_at_least, (void *)5, false, TMUX_WAIT_MS, "5 sessions"));
 	tmux_keys(&t, "P");
 	assert_true(tmux_wait_text(&t, "RADDR"));
@@ -492,15 +491,37 @@ static void test_live_peers(void **state)
 	csv_record_fini(&rec);
 	fclose(f);
 
-	/* `f` on the second row, 127.0.0.7's (by sessions: 127.0.0.1's 5,
-	 * its 3, 127.0.0.8's 2): in Sessions, the server's 3 with it, none of
+	/* paused, a sixth session from 127.0.0.7: the paused picture's
+	 * details are the picture's, its recent sessions too (until
+	 * 2026-12-06 the new one came into them) */
+	tmux_keys(&t, "Home");
+	tmux_keys(&t, "Down");
+	tmux_keys(&t, "Space");
+	assert_true(tmux_wait_text(&t, "PAUSED"));
+	one_session_from(&srv, 0x7f000007);
+	assert_true(tmux_wait_text(&t, "+2 new"));
+	tmux_keys(&t, "Enter");
+	assert_true(tmux_wait_text(&t, "Peer 127.0.0.7 "));
+	assert_true(tmux_wait_text(&t, "Its 3 sessions: "));
+	assert_true(tmux_settle(&t));
+	assert_null(strstr(t.screen, "Its 4 sessions"));
+	tmux_keys(&t, "Escape");
+	tmux_keys(&t, "Space");
+	assert_true(tmux_wait_text(&t, "resumed"));
+	tmux_keys(&t, "Enter");
+	assert_true(tmux_wait_text(&t, "Its 4 sessions: "));
+	tmux_keys(&t, "Escape");
+	stop_server(&srv);
+
+	/* `f` on the second row, 127.0.0.7's (by sessions: 127.0.0.1's 6,
+	 * its 4, 127.0.0.8's 2): in Sessions, the server's 4 with it, none of
 	 * the clients' (their remote address is 127.0.0.1) */
 	tmux_keys(&t, "Home");
 	tmux_keys(&t, "Down");
 	tmux_keys(&t, "f");
 	assert_true(tmux_wait_text(&t, "filter: peer 127.0.0.7"));
 	tmux_keys(&t, "1");
-	assert_true(tmux_wait_text(&t, "3 of "));
+	assert_true(tmux_wait_text(&t, "4 of "));
 	assert_true(tmux_settle(&t));
 	assert_non_null(strstr(t.screen, "tsui-srv"));
 	assert_null(strstr(t.screen, "pwn"));
