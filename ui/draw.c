@@ -1303,14 +1303,18 @@ static void draw_detail(struct ui_state *st, const struct ui_figures *fig)
 			if (l->col->format(row, exact, sizeof(exact), FMT_EXACT) < 0)
 				snprintf(exact, sizeof(exact), "?");
 			x = 20;
+			/* cut with an ellipsis, as everything else: cut bare, an
+			 * exact value read as another (until 2026-12-06
+			 * "tx_bytes = 15" for 1579492 at 40 columns) */
 			if (x < w)
-				x += put(yy, x, w - x, human,
-					 ui_term_attr(cell_style(st->detail_kind, l->col, row)) | A_BOLD);
+				x += put_fit(yy, x, w - x, human,
+					     ui_term_attr(cell_style(st->detail_kind, l->col, row)) |
+						     A_BOLD);
 			if (strcmp(human, exact) && x + 3 < w) {
 				char ex[COL_TEXT_LEN + 32];
 
 				snprintf(ex, sizeof(ex), "%s = %s", l->col->name, exact);
-				put(yy, x + 3, w - x - 3, ex, ui_term_attr(ST_DIM));
+				put_fit(yy, x + 3, w - x - 3, ex, ui_term_attr(ST_DIM));
 			}
 			break;
 		case DL_NOTE: {

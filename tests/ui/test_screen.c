@@ -295,6 +295,24 @@ static void test_panel_scroll_held_at_end(void **state)
 	assert_true(tmux_wait_text(&c->t, "EXIT=0"));
 }
 
+/* At 40 columns a detail's exact values are cut with an ellipsis (until
+ * 2026-12-06 bare: "tx_bytes = 15" read as fifteen bytes). */
+static void test_detail_exact_cut_said(void **state)
+{
+	struct ctx *c = *state;
+
+	tmux_resize(&c->t, 40, 14);
+	start_ui(&c->t, NULL, NULL);
+	tmux_keys(&c->t, "3");
+	tmux_keys(&c->t, "Home");
+	tmux_keys(&c->t, "Enter");
+	assert_true(tmux_wait_text(&c->t, "Port 443"));
+	assert_true(tmux_wait_text(&c->t, "tx_bytes = 1\u2026"));
+	tmux_keys(&c->t, "Escape");
+	tmux_keys(&c->t, "q");
+	assert_true(tmux_wait_text(&c->t, "EXIT=0"));
+}
+
 /* Wide, at 90 columns, the tab line has no room for the Left/Right hint:
  * it goes, and "recent history" stays (until 2026-12-06 both went). */
 static void test_recent_history_kept_wide(void **state)
@@ -2063,6 +2081,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_recent_history_kept_wide, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_filter_history_gone_said, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_panel_scroll_held_at_end, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_detail_exact_cut_said, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sort, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_filter_port, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_prompt_narrow, setup, teardown),
