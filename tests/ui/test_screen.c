@@ -301,8 +301,8 @@ static void test_detail_exact_cut_said(void **state)
 {
 	struct ctx *c = *state;
 
-	tmux_resize(&c->t, 40, 14);
 	start_ui(&c->t, NULL, NULL);
+	tmux_resize(&c->t, 40, 14);
 	tmux_keys(&c->t, "3");
 	tmux_keys(&c->t, "Home");
 	tmux_keys(&c->t, "Enter");
