@@ -812,6 +812,10 @@ struct help_line {
 };
 
 static const struct help_line help_extra[] = {
+	{ NULL, "A row's details (Enter)", true },
+	{ "Up Down PgUp PgDn", "scroll; Home End: its top, its end", false },
+	{ "f", "only this process, port or peer", false },
+	{ "Esc Enter q Left", "close", false },
 	{ NULL, "Prompts", true },
 	{ "Enter / Esc", "apply / cancel (Esc restores the previous filter)", false },
 	{ "Left Right Home End", "move the cursor; Backspace, Delete edit", false },

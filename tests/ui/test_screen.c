@@ -1284,6 +1284,7 @@ static void test_help_detail_columns(void **state)
 	assert_true(tmux_wait_text(&c->t, "tcpscope help: every key"));
 	assert_true(tmux_wait_text(&c->t, "invert the sort order"));
 	tmux_keys(&c->t, "PageDown");
+	assert_true(tmux_wait_text(&c->t, "A row's details (Enter)"));	/* its keys too */
 	tmux_keys(&c->t, "PageDown");
 	assert_true(tmux_wait_text(&c->t, "Reading the table"));
 	tmux_keys(&c->t, "Space");
