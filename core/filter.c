@@ -603,22 +603,31 @@ bool filter_accepts(const struct filter *f, const struct session *s)
 	return true;
 }
 
+/* Nothing set but the keys of a summary's rows: processes (pids, comm),
+ * service ports, a peer. */
+static bool only_row_keys(const struct filter *f)
+{
+	return !f->family && !f->lports.n && !f->rports.n && !f->ports.n && !f->search[0];
+}
+
+static bool names_process(const struct filter *f)
+{
+	return f->pids.n || f->comm[0];
+}
+
 bool filter_is_process_only(const struct filter *f)
 {
-	return !f->family && !f->lports.n && !f->rports.n && !f->ports.n && !f->services.n &&
-	       !f->has_peer && !f->search[0];
+	return only_row_keys(f) && !f->services.n && !f->has_peer;
 }
 
 bool filter_is_service_only(const struct filter *f)
 {
-	return f->services.n && !f->has_peer && !f->family && !f->lports.n && !f->rports.n &&
-	       !f->ports.n && !f->pids.n && !f->comm[0] && !f->search[0];
+	return f->services.n && only_row_keys(f) && !f->has_peer && !names_process(f);
 }
 
 bool filter_is_peer_only(const struct filter *f)
 {
-	return f->has_peer && !f->services.n && !f->family && !f->lports.n && !f->rports.n &&
-	       !f->ports.n && !f->pids.n && !f->comm[0] && !f->search[0];
+	return f->has_peer && only_row_keys(f) && !f->services.n && !names_process(f);
 }
 
 bool filter_accepts_peer(const struct filter *f, const struct in6_addr *addr)

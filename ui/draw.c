@@ -386,7 +386,7 @@ static void draw_tabs(const struct ui_state *st, const struct ui_figures *fig)
 	const struct ui_view_state *vs = &st->vs[st->view];
 	char right[200], rows[100], count[100], brief[120], mid[140], mid2[140];
 	const char *follow;
-	int y = st->lay.tabs_y, cols = screen_cols(), k, end = 0, rw;
+	int y = st->lay.tabs_y, cols = screen_cols(), k, end = 0;
 	char tab[32];
 
 	fill_line(y, A_NORMAL);
@@ -431,28 +431,28 @@ static void draw_tabs(const struct ui_state *st, const struct ui_figures *fig)
 		 : ui_state_newest_on_top(st) ? " (Home follows)" : " (End follows)");
 	/* Shorter when the line is: the whole; without the hints (that the
 	 * rows come from the history stays: until 2026-12-06 it went with
-	 * them); without the rows above, before that goes; the rows' account and whether it follows, said short (at 80
-	 * columns, scrolled with rows above); the rows' account; the count. */
+	 * them); without the rows above, before that goes; the rows' account
+	 * and whether it follows, said short (at 80 columns, scrolled with
+	 * rows above); the rows' account; the count. */
 	snprintf(mid, sizeof(mid), "%s%s%s", rows, st->from_history ? "  recent history" : "",
 		 follow);
-	snprintf(brief, sizeof(brief), "%s%s", rows, follow);
 	snprintf(mid2, sizeof(mid2), "%s%s%s", count, st->from_history ? "  recent history" : "",
 		 follow);
-	rw = text_width(right);
-	if (end + 2 + rw <= cols)
-		put(y, cols - rw, rw, right, ui_term_attr(ST_DIM));
-	else if (end + 2 + text_width(mid) <= cols)
-		put(y, cols - text_width(mid), text_width(mid), mid, ui_term_attr(ST_DIM));
-	else if (st->from_history && end + 2 + text_width(mid2) <= cols)
-		put(y, cols - text_width(mid2), text_width(mid2), mid2, ui_term_attr(ST_DIM));
-	else if (end + 2 + text_width(brief) <= cols)
-		put(y, cols - text_width(brief), text_width(brief), brief, ui_term_attr(ST_DIM));
-	else if (end + 2 + text_width(rows) <= cols)
-		put(y, cols - text_width(rows), text_width(rows), rows, ui_term_attr(ST_DIM));
-	else if (end + 2 + text_width(count) <= cols)
-		put(y, cols - text_width(count), text_width(count), count, ui_term_attr(ST_DIM));
-	else
-		draw_tabs_count(st, fig, y, cols - end - 1);
+	snprintf(brief, sizeof(brief), "%s%s", rows, follow);
+	{
+		const char *const tries[] = { right, mid, st->from_history ? mid2 : mid, brief,
+					      rows, count };
+
+		for (size_t i = 0; i < sizeof(tries) / sizeof(tries[0]); i++) {
+			int tw = text_width(tries[i]);
+
+			if (end + 2 + tw <= cols) {
+				put(y, cols - tw, tw, tries[i], ui_term_attr(ST_DIM));
+				return;
+			}
+		}
+	}
+	draw_tabs_count(st, fig, y, cols - end - 1);
 }
 
 static void draw_head(const struct ui_state *st)
@@ -1024,10 +1024,20 @@ static const enum col_id recent_port_cols[] = {
 	COL_TIME, COL_PID, COL_COMM, COL_LPORT, COL_RADDR, COL_RPORT, COL_TX_BYTES, COL_RX_BYTES,
 	COL_DURATION, COL_CAUSE,
 };
-
 static const enum col_id recent_peer_cols[] = {
 	COL_TIME, COL_PID, COL_COMM, COL_LPORT, COL_RPORT, COL_TX_BYTES, COL_RX_BYTES,
 	COL_DURATION, COL_CAUSE,
+};
+
+/* A summary's recent sessions: the session columns that its row does not
+ * say already. */
+static const struct {
+	const enum col_id *ids;
+	size_t n;
+} recent_cols[VIEW_COUNT] = {
+	[VIEW_PROCS] = { recent_proc_cols, ARRAY_LEN(recent_proc_cols) },
+	[VIEW_PORTS] = { recent_port_cols, ARRAY_LEN(recent_port_cols) },
+	[VIEW_PEERS] = { recent_peer_cols, ARRAY_LEN(recent_peer_cols) },
 };
 
 static bool recent_match(const struct ui_state *st, const struct session *s)
@@ -1048,12 +1058,8 @@ static bool recent_match(const struct ui_state *st, const struct session *s)
 
 static void draw_recent_row(int y, const struct ui_state *st, const struct session *s, bool head)
 {
-	const enum col_id *ids = st->detail_kind == VIEW_PROCS	 ? recent_proc_cols
-				 : st->detail_kind == VIEW_PEERS ? recent_peer_cols
-								 : recent_port_cols;
-	size_t n = st->detail_kind == VIEW_PROCS   ? ARRAY_LEN(recent_proc_cols)
-		   : st->detail_kind == VIEW_PEERS ? ARRAY_LEN(recent_peer_cols)
-						   : ARRAY_LEN(recent_port_cols);
+	const enum col_id *ids = recent_cols[st->detail_kind].ids;
+	size_t n = recent_cols[st->detail_kind].n;
 	char buf[COL_TEXT_LEN];
 	int x = 2, cols = screen_cols(), w;
 	size_t i;

@@ -255,13 +255,9 @@ static unsigned filter_to_row(struct ui_state *st, enum view_kind kind, const vo
 		}
 		/* The process as its row is: pid and name (until 2026-12-06 the
 		 * pid alone, which took in the rows of the same pid under
-		 * another name, after an exec). */
-		if (!pid && !comm[0]) {
-			if (filter_only_pid(&st->filter, 0))
-				goto nomem;
-		} else if (filter_only_process(&st->filter, pid, comm) == -ENOMEM) {
+		 * another name, after an exec); no owner: pid 0, no name. */
+		if (filter_only_process(&st->filter, pid, comm) == -ENOMEM)
 			goto nomem;
-		}
 		if (!pid && !comm[0])
 			ui_state_msg(st, MSG_INFO, "filter: sessions of no known process, pid 0 "
 				     "(x clears)");
@@ -416,34 +412,45 @@ static unsigned scroll_overlay(size_t *scroll, long delta)
 	return R_REDRAW;
 }
 
-static unsigned act_ov_up(struct ui_state *st) { return scroll_overlay(&st->overlay_scroll, -1); }
-static unsigned act_ov_down(struct ui_state *st) { return scroll_overlay(&st->overlay_scroll, 1); }
-static unsigned act_ov_pgup(struct ui_state *st)
+/* The scroll offset of the panel shown: a row's details, or the help's
+ * and the messages'. */
+static size_t *panel_scroll(struct ui_state *st)
 {
-	return scroll_overlay(&st->overlay_scroll, -page_rows(st));
+	return st->mode == MODE_DETAIL ? &st->detail_scroll : &st->overlay_scroll;
 }
-static unsigned act_ov_pgdn(struct ui_state *st)
+
+static unsigned act_pan_up(struct ui_state *st) { return scroll_overlay(panel_scroll(st), -1); }
+static unsigned act_pan_down(struct ui_state *st) { return scroll_overlay(panel_scroll(st), 1); }
+static unsigned act_pan_pgup(struct ui_state *st)
 {
-	return scroll_overlay(&st->overlay_scroll, page_rows(st));
+	return scroll_overlay(panel_scroll(st), -page_rows(st));
 }
-static unsigned act_ov_home(struct ui_state *st)
+static unsigned act_pan_pgdn(struct ui_state *st)
 {
-	st->overlay_scroll = 0;
+	return scroll_overlay(panel_scroll(st), page_rows(st));
+}
+static unsigned act_pan_home(struct ui_state *st)
+{
+	*panel_scroll(st) = 0;
 	return R_REDRAW;
 }
-static unsigned act_ov_end(struct ui_state *st)
+static unsigned act_pan_end(struct ui_state *st)
 {
-	st->overlay_scroll = SIZE_MAX;	/* the drawing clamps it to the last page */
+	*panel_scroll(st) = SIZE_MAX;	/* the drawing clamps it to the last page */
 	return R_REDRAW;
 }
 
+/* A panel's scrolling keys, the same in the help and in the details. */
+#define PANEL_SCROLL_KEYS						\
+	B(UK_UP, "Up Down PgUp PgDn Home End", "scroll", NULL, act_pan_up), \
+	ALIAS(UK_DOWN, act_pan_down),					\
+	ALIAS(UK_PGUP, act_pan_pgup),					\
+	ALIAS(UK_PGDN, act_pan_pgdn),					\
+	ALIAS(UK_HOME, act_pan_home),					\
+	ALIAS(UK_END, act_pan_end)
+
 static const struct ui_binding help_keys[] = {
-	B(UK_UP, "Up Down PgUp PgDn Home End", "scroll", NULL, act_ov_up),
-	ALIAS(UK_DOWN, act_ov_down),
-	ALIAS(UK_PGUP, act_ov_pgup),
-	ALIAS(UK_PGDN, act_ov_pgdn),
-	ALIAS(UK_HOME, act_ov_home),
-	ALIAS(UK_END, act_ov_end),
+	PANEL_SCROLL_KEYS,
 	B(UK_F(10), "F10", "quit", NULL, act_quit),
 	ALIAS(UK_RESIZE, act_resize),
 	ALIAS(UK_CTRL_L, act_redraw),
@@ -451,28 +458,6 @@ static const struct ui_binding help_keys[] = {
 };
 
 /* ---- detail panel ---------------------------------------------------------- */
-
-static unsigned act_dt_up(struct ui_state *st) { return scroll_overlay(&st->detail_scroll, -1); }
-static unsigned act_dt_down(struct ui_state *st) { return scroll_overlay(&st->detail_scroll, 1); }
-static unsigned act_dt_pgup(struct ui_state *st)
-{
-	return scroll_overlay(&st->detail_scroll, -page_rows(st));
-}
-static unsigned act_dt_pgdn(struct ui_state *st)
-{
-	return scroll_overlay(&st->detail_scroll, page_rows(st));
-}
-
-static unsigned act_dt_home(struct ui_state *st)
-{
-	st->detail_scroll = 0;
-	return R_REDRAW;
-}
-static unsigned act_dt_end(struct ui_state *st)
-{
-	st->detail_scroll = SIZE_MAX;	/* the drawing clamps it to the last page */
-	return R_REDRAW;
-}
 
 static unsigned act_dt_filter(struct ui_state *st)
 {
@@ -484,12 +469,7 @@ static unsigned act_dt_filter(struct ui_state *st)
 }
 
 static const struct ui_binding detail_keys[] = {
-	B(UK_UP, "Up Down PgUp PgDn Home End", "scroll", NULL, act_dt_up),
-	ALIAS(UK_DOWN, act_dt_down),
-	ALIAS(UK_PGUP, act_dt_pgup),
-	ALIAS(UK_PGDN, act_dt_pgdn),
-	ALIAS(UK_HOME, act_dt_home),
-	ALIAS(UK_END, act_dt_end),
+	PANEL_SCROLL_KEYS,
 	B('f', "f", "filter to this process, port or peer", NULL, act_dt_filter),
 	B(UK_ESC, "Esc Enter q", "close", NULL, act_overlay_close),
 	ALIAS(UK_ENTER, act_overlay_close),
