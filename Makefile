@@ -89,7 +89,7 @@ $(O)/tcpscope.bpf.o: bpf/tcpscope.bpf.c bpf/tcpscope.h $(O)/vmlinux.h | $(O)
 $(O)/tcpscope.skel.h: $(O)/tcpscope.bpf.o
 	$(BPFTOOL) gen skeleton $< name tcpscope_bpf > $@.tmp && mv $@.tmp $@
 
-$(O)/bpf/collector.o: bpf/collector.c bpf/collector.h bpf/tcpscope.h $(O)/tcpscope.skel.h
+$(O)/bpf/collector.o: bpf/collector.c bpf/collector.h bpf/tcpscope.h $(wildcard core/*.h) $(O)/tcpscope.skel.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
 
