@@ -44,6 +44,8 @@ struct source_stats {
 				 * came (a new session of the same socket, or a socket
 				 * at its address) */
 	uint64_t spilled;	/* records that took the slow way (their CPU's lane full) */
+	uint64_t spool_full;	/* sessions drained from the kernel with no room left in
+				 * memory for them (core/spool.h); included in missed */
 	/* Sessions reported without a certain owner, and why (-v). */
 	uint64_t owner_unseen;	/* waited for their owner's close, which did not come in time */
 	uint64_t owner_no_wait;	/* could not wait (the kernel side's table of them full) */

@@ -1,0 +1,436 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The spool: another source drained in a thread of its own; see spool.h. */
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "core/spool.h"
+
+struct chunk {
+	struct chunk *next;
+	size_t n;		/* sessions written */
+	size_t taken;		/* sessions handed on */
+	struct session s[SPOOL_CHUNK];
+};
+
+struct spool {
+	struct session_source base;	/* first: the source the caller holds */
+	struct session_source *inner;
+	struct spool_opts opts;
+	size_t cap_chunks;
+
+	/* `inner_mu`: the inner source is the thread's while it drains, or
+	 * spool_with_inner()'s, or stats()'. Priority inheritance: a caller
+	 * that holds it while the kernel leaves it waiting for a CPU runs at
+	 * the thread's priority meanwhile, so the thread never waits long. */
+	pthread_mutex_t inner_mu;
+	/* `q_mu`: the queue's ends and counts (held for pointer moves only). */
+	pthread_mutex_t q_mu;
+	struct chunk *head;	/* the oldest, being read */
+	struct chunk *tail;	/* the newest, being written (by the thread only) */
+	size_t chunks;		/* in the queue */
+	size_t published;	/* sessions in tail readable (<= tail->n) */
+	struct chunk *spare;	/* one emptied chunk kept for the next */
+	unsigned long long dropped;
+	unsigned long long taken;	/* handed to the caller's sink */
+	int inner_rc;		/* the inner drain's last error (-errno), or -ENODATA at its end */
+
+	int wake_fd;		/* eventfd: readable while sessions wait (the caller's fd) */
+	int stop_fd;		/* eventfd: the thread ends */
+	pthread_t thread;
+	bool running;
+	int setup_rc;
+	bool setup_done;
+	bool flushed;
+};
+
+static struct chunk *chunk_new(void)
+{
+	/* Straight from the kernel, and back to it: a burst's memory is not
+	 * kept by the allocator once taken. */
+	void *p = mmap(NULL, sizeof(struct chunk), PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return NULL;
+	return p;	/* zeroed */
+}
+
+static void chunk_free(struct chunk *c)
+{
+	if (c)
+		munmap(c, sizeof(*c));
+}
+
+static void wake(int fd)
+{
+	uint64_t one = 1;
+
+	if (write(fd, &one, sizeof(one)) < 0) {
+		/* only EAGAIN at the counter's limit: already readable */
+	}
+}
+
+static void unwake(int fd)
+{
+	uint64_t v;
+
+	if (read(fd, &v, sizeof(v)) < 0) {
+		/* EAGAIN: nothing to clear */
+	}
+}
+
+/* The thread's sink: one session into the tail chunk. Runs with inner_mu
+ * held; q_mu only to link a new chunk. */
+static int spool_push(void *ctx, const struct session *s)
+{
+	struct spool *sp = ctx;
+	struct chunk *t = sp->tail;
+
+	if (t && t->n == SPOOL_CHUNK) {
+		/* the only chunk, and all of it taken: written again from its start */
+		pthread_mutex_lock(&sp->q_mu);
+		if (sp->head == t && t->taken == t->n) {
+			t->n = 0;
+			t->taken = 0;
+			sp->published = 0;
+		}
+		pthread_mutex_unlock(&sp->q_mu);
+	}
+	if (!t || t->n == SPOOL_CHUNK) {
+		struct chunk *c;
+
+		pthread_mutex_lock(&sp->q_mu);
+		if (sp->chunks >= sp->cap_chunks) {
+			sp->dropped++;
+			pthread_mutex_unlock(&sp->q_mu);
+			return 0;
+		}
+		c = sp->spare;
+		sp->spare = NULL;
+		pthread_mutex_unlock(&sp->q_mu);
+		if (!c)
+			c = chunk_new();
+		if (!c) {
+			pthread_mutex_lock(&sp->q_mu);
+			sp->dropped++;
+			pthread_mutex_unlock(&sp->q_mu);
+			return 0;
+		}
+		c->next = NULL;
+		c->n = 0;
+		c->taken = 0;
+		pthread_mutex_lock(&sp->q_mu);
+		if (t) {
+			t->next = c;
+		} else {
+			sp->head = c;
+		}
+		sp->tail = c;
+		sp->published = 0;
+		sp->chunks++;
+		pthread_mutex_unlock(&sp->q_mu);
+		t = c;
+	}
+	t->s[t->n++] = *s;
+	return 0;
+}
+
+/* Make what the thread wrote readable, and say so. */
+static void publish(struct spool *sp)
+{
+	bool any;
+
+	pthread_mutex_lock(&sp->q_mu);
+	if (sp->tail)
+		sp->published = sp->tail->n;
+	any = sp->head && (sp->head != sp->tail || sp->head->taken < sp->published);
+	pthread_mutex_unlock(&sp->q_mu);
+	if (any)
+		wake(sp->wake_fd);
+}
+
+static int inner_drain_locked(struct spool *sp)
+{
+	int n = source_drain(sp->inner, spool_push, sp);
+
+	if (n < 0 && n != -EINTR && n != -EAGAIN) {
+		pthread_mutex_lock(&sp->q_mu);
+		sp->inner_rc = n;
+		pthread_mutex_unlock(&sp->q_mu);
+	}
+	return n;
+}
+
+static void *spool_thread(void *arg)
+{
+	struct spool *sp = arg;
+	int fd = source_fd(sp->inner);
+
+	if (sp->opts.thread_setup)
+		sp->setup_rc = sp->opts.thread_setup(sp->opts.thread_setup_ctx);
+	__atomic_store_n(&sp->setup_done, true, __ATOMIC_RELEASE);
+	bool skip_fd = false;
+
+	for (;;) {
+		struct pollfd p[2] = {
+			{ .fd = sp->stop_fd, .events = POLLIN },
+			{ .fd = fd, .events = POLLIN },
+		};
+		int n;
+
+		if (poll(p, fd >= 0 && !skip_fd ? 2 : 1, (int)sp->opts.interval_ms) < 0 &&
+		    errno != EINTR)
+			break;
+		if (p[0].revents)
+			break;
+		pthread_mutex_lock(&sp->inner_mu);
+		n = inner_drain_locked(sp);
+		pthread_mutex_unlock(&sp->inner_mu);
+		publish(sp);
+		/* Readable, yet nothing came: wait the interval before heeding
+		 * the fd again, rather than spin (the thread may run real-time). */
+		skip_fd = p[1].revents && n <= 0;
+		if (n == -ENODATA || n == -EBADF || n == -EINVAL || n == -EIO)
+			break;	/* the end, or an error the caller will see */
+	}
+	return NULL;
+}
+
+static void stop_thread(struct spool *sp)
+{
+	if (!sp->running)
+		return;
+	wake(sp->stop_fd);
+	pthread_join(sp->thread, NULL);
+	sp->running = false;
+}
+
+static int spool_fd(struct session_source *src)
+{
+	return ((struct spool *)src)->wake_fd;
+}
+
+/* Hand what is queued to sink, oldest first, until it says stop. A chunk's
+ * `taken` is written under q_mu only, by the caller's thread; its sessions
+ * below the published end are the thread's no more. */
+static int deliver(struct spool *sp, session_sink_fn sink, void *ctx)
+{
+	int count = 0;
+	bool stop = false;
+
+	unwake(sp->wake_fd);
+	while (!stop) {
+		struct chunk *h, *done = NULL;
+		size_t i, end;
+
+		pthread_mutex_lock(&sp->q_mu);
+		h = sp->head;
+		if (!h) {
+			pthread_mutex_unlock(&sp->q_mu);
+			break;
+		}
+		i = h->taken;
+		end = h == sp->tail ? sp->published : h->n;
+		pthread_mutex_unlock(&sp->q_mu);
+		while (i < end && !stop) {
+			stop = sink(ctx, &h->s[i]) != 0;
+			i++;
+			count++;
+		}
+		pthread_mutex_lock(&sp->q_mu);
+		h->taken = i;
+		if (h != sp->tail && i == h->n) {
+			/* read to its end, and the thread writes elsewhere */
+			sp->head = h->next;
+			sp->chunks--;
+			if (!sp->spare)
+				sp->spare = h;
+			else
+				done = h;
+		} else if (i == end) {
+			stop = true;	/* all that is published */
+		}
+		pthread_mutex_unlock(&sp->q_mu);
+		chunk_free(done);
+	}
+	pthread_mutex_lock(&sp->q_mu);
+	sp->taken += (unsigned long long)count;
+	/* something left (the sink stopped): stay readable */
+	if (sp->head && (sp->head != sp->tail || sp->head->taken < sp->published))
+		wake(sp->wake_fd);
+	pthread_mutex_unlock(&sp->q_mu);
+	return count;
+}
+
+static int spool_drain(struct session_source *src, session_sink_fn sink, void *ctx)
+{
+	struct spool *sp = (struct spool *)src;
+	int n = deliver(sp, sink, ctx), rc;
+
+	pthread_mutex_lock(&sp->q_mu);
+	rc = sp->inner_rc;
+	pthread_mutex_unlock(&sp->q_mu);
+	if (n > 0)
+		return n;
+	/* Nothing more will come: say why once the queue is empty. */
+	return rc;
+}
+
+static int spool_flush(struct session_source *src, session_sink_fn sink, void *ctx)
+{
+	struct spool *sp = (struct spool *)src;
+	int n;
+
+	/* The thread stops; what the inner source still holds (sessions held
+	 * for their owner, the last closes) joins the queue behind the rest. */
+	stop_thread(sp);
+	if (!sp->flushed) {
+		int rc;
+
+		sp->flushed = true;
+		rc = source_flush(sp->inner, spool_push, sp);
+		if (rc < 0 && rc != -ENODATA && rc != -EINTR && rc != -EAGAIN)
+			sp->inner_rc = rc;
+		publish(sp);
+	}
+	n = deliver(sp, sink, ctx);
+	return n > 0 ? n : sp->inner_rc;
+}
+
+static void spool_stats(struct session_source *src, struct source_stats *out)
+{
+	struct spool *sp = (struct spool *)src;
+
+	pthread_mutex_lock(&sp->inner_mu);
+	source_stats(sp->inner, out);
+	pthread_mutex_unlock(&sp->inner_mu);
+	pthread_mutex_lock(&sp->q_mu);
+	out->sessions = sp->taken;
+	out->spool_full = sp->dropped;
+	out->missed += sp->dropped;
+	pthread_mutex_unlock(&sp->q_mu);
+}
+
+static void spool_destroy(struct session_source *src)
+{
+	struct spool *sp = (struct spool *)src;
+	struct chunk *c;
+
+	stop_thread(sp);
+	source_destroy(sp->inner);
+	for (c = sp->head; c;) {
+		struct chunk *next = c->next;
+
+		chunk_free(c);
+		c = next;
+	}
+	chunk_free(sp->spare);
+	close(sp->wake_fd);
+	close(sp->stop_fd);
+	pthread_mutex_destroy(&sp->inner_mu);
+	pthread_mutex_destroy(&sp->q_mu);
+	free(sp);
+}
+
+static const struct session_source_ops spool_ops = {
+	.fd = spool_fd,
+	.drain = spool_drain,
+	.flush = spool_flush,
+	.stats = spool_stats,
+	.destroy = spool_destroy,
+};
+
+struct session_source *spool_new(struct session_source *inner, const struct spool_opts *opts,
+				 char *err, size_t errlen)
+{
+	struct spool *sp = calloc(1, sizeof(*sp));
+	pthread_mutexattr_t ma;
+	sigset_t all, old;
+	int rc;
+
+	if (!sp) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	sp->wake_fd = sp->stop_fd = -1;
+	sp->base.ops = &spool_ops;
+	sp->base.name = inner->name;
+	sp->inner = inner;
+	if (opts)
+		sp->opts = *opts;
+	if (!sp->opts.cap)
+		sp->opts.cap = SPOOL_DEFAULT_CAP;
+	if (!sp->opts.interval_ms)
+		sp->opts.interval_ms = 100;
+	sp->cap_chunks = (sp->opts.cap + SPOOL_CHUNK - 1) / SPOOL_CHUNK;
+	pthread_mutexattr_init(&ma);
+	pthread_mutexattr_setprotocol(&ma, PTHREAD_PRIO_INHERIT);
+	pthread_mutex_init(&sp->inner_mu, &ma);
+	pthread_mutex_init(&sp->q_mu, &ma);
+	pthread_mutexattr_destroy(&ma);
+	sp->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	sp->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (sp->wake_fd < 0 || sp->stop_fd < 0) {
+		snprintf(err, errlen, "cannot make an event descriptor: %s", strerror(errno));
+		goto fail;
+	}
+	/* The thread takes no signals: the caller's handlers (the terminal's,
+	 * Ctrl-Z's) run in the caller's thread, as without a spool. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = pthread_create(&sp->thread, NULL, spool_thread, sp);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc) {
+		snprintf(err, errlen, "cannot start the drain thread: %s", strerror(rc));
+		goto fail;
+	}
+	sp->running = true;
+	return &sp->base;
+fail:
+	if (sp->wake_fd >= 0)
+		close(sp->wake_fd);
+	if (sp->stop_fd >= 0)
+		close(sp->stop_fd);
+	pthread_mutex_destroy(&sp->inner_mu);
+	pthread_mutex_destroy(&sp->q_mu);
+	free(sp);
+	return NULL;
+}
+
+void spool_with_inner(struct session_source *src,
+		      void (*fn)(struct session_source *inner, void *ctx), void *ctx)
+{
+	struct spool *sp = (struct spool *)src;
+
+	pthread_mutex_lock(&sp->inner_mu);
+	fn(sp->inner, ctx);
+	pthread_mutex_unlock(&sp->inner_mu);
+}
+
+int spool_setup_result(struct session_source *src)
+{
+	struct spool *sp = (struct spool *)src;
+
+	return __atomic_load_n(&sp->setup_done, __ATOMIC_ACQUIRE) ? sp->setup_rc : 0;
+}
+
+unsigned long long spool_dropped(struct session_source *src)
+{
+	struct spool *sp = (struct spool *)src;
+	unsigned long long d;
+
+	pthread_mutex_lock(&sp->q_mu);
+	d = sp->dropped;
+	pthread_mutex_unlock(&sp->q_mu);
+	return d;
+}
