@@ -10,6 +10,7 @@
 #include <getopt.h>
 #include <limits.h>
 #include <poll.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -30,6 +31,7 @@
 #include "core/fmt.h"
 #include "core/model.h"
 #include "core/replay.h"
+#include "core/spool.h"
 #include "core/stream.h"
 #include "ui/monitor.h"
 #include "ui/outfile.h"
@@ -480,6 +482,9 @@ static void print_summary(struct session_source *src, uint64_t shown, const stru
 		if (st.unreadable)
 			line_addf(line, sizeof(line), &n, ", unreadable %llu",
 				  (unsigned long long)st.unreadable);
+		if (st.spool_full)
+			line_addf(line, sizeof(line), &n, ", memory queue full %llu",
+				  (unsigned long long)st.spool_full);
 		if (st.unaccounted)
 			line_addf(line, sizeof(line), &n, ", lost in transit %llu",
 				  (unsigned long long)st.unaccounted);
@@ -611,12 +616,35 @@ struct first_frame_ctx {
  * it back. The walk for sessions already open; memory for the whole
  * history, not a page fault at a time while sessions pour in (failing
  * that, it comes as needed). */
+static void seed(struct session_source *collector, void *ctx)
+{
+	collector_seed(collector);
+}
+
 static void after_first_frame(void *ctx)
 {
 	struct first_frame_ctx *f = ctx;
 
-	collector_seed(f->src);
+	spool_with_inner(f->src, seed, NULL);
 	model_prefault(f->model);
+}
+
+/*
+ * The monitor's drain thread (core/spool.h) runs real-time, at the lowest
+ * priority: the kernel's fair scheduler can leave a terminal session's
+ * processes waiting 0.1-0.6 s for a CPU when a load saturates the host
+ * (tests/bench/FINDINGS.md, 2026-12-06), and the kernel's buffer fills in
+ * about that time under a flood. The thread only moves records into memory
+ * (0.1-0.3 us each, a few ms a second at most). Best effort: without the
+ * privilege it stays as it is, and `-v` says so.
+ */
+static int drain_thread_setup(void *ctx)
+{
+	struct sched_param sp = { .sched_priority = sched_get_priority_min(SCHED_FIFO) };
+	int rc = pthread_setschedparam(pthread_self(), SCHED_FIFO, &sp);
+
+	(void)ctx;
+	return rc ? -rc : 0;
 }
 
 /* Whether stdout is a pipe (or socket) no reader is left on: the stream
@@ -924,6 +952,18 @@ int main(int argc, char **argv)
 			goto out;
 		}
 		if (!o.replay) {
+			struct spool_opts so = {
+				.interval_ms = o.interval_ms,
+				.thread_setup = drain_thread_setup,
+			};
+			struct session_source *spool = spool_new(src, &so, err, sizeof(err));
+
+			if (!spool) {
+				say(err, "");
+				goto out;
+			}
+			src = spool;
+			ffc.src = src;
 			uo.after_first_frame = after_first_frame;
 			uo.after_first_frame_ctx = &ffc;
 		} else {
@@ -940,6 +980,11 @@ int main(int argc, char **argv)
 			 * summary, so that its sessions and missed add up. */
 			source_flush(src, model_sink, &model);
 			print_summary(src, model.sessions_total, &o.filter, o.verbose);
+			if (o.verbose && !o.replay && spool_setup_result(src))
+				fprintf(stderr, "tcpscope: the drain thread ran without real-time "
+					"priority (%s): on a saturated host the kernel's buffer "
+					"could fill while it waited for a CPU\n",
+					strerror(-spool_setup_result(src)));
 		}
 	}
 out:

@@ -93,6 +93,11 @@ struct monitor {
 
 	/* timings, for TCPSCOPE_UI_TIMING */
 	FILE *timing;
+	/* Tests only (TCPSCOPE_TEST_STALL_FILE): after the first drain that
+	 * brings sessions the loop stops, once, while this file exists (30 s at
+	 * most), as when the kernel leaves it waiting for a CPU. */
+	const char *test_stall_file;
+	bool test_stalled;
 	uint64_t build_us;
 	uint64_t draw_us;
 };
@@ -407,6 +412,11 @@ static void drain(struct monitor *mon)
 			mon->need_redraw = true;
 		else
 			mon->need_rebuild = true;
+		if (mon->test_stall_file && !mon->test_stalled) {
+			mon->test_stalled = true;
+			for (int i = 0; i < 3000 && access(mon->test_stall_file, F_OK) == 0; i++)
+				usleep(10 * 1000);
+		}
 	}
 	/* The figures for the header: a few system calls, so not at every
 	 * drain (the kernel side may wake us often under a flood). */
@@ -698,6 +708,7 @@ int ui_monitor_run(struct session_source *src, struct model *m, const struct ui_
 		free(mon);
 		return 1;
 	}
+	mon->test_stall_file = getenv("TCPSCOPE_TEST_STALL_FILE");
 	timing = getenv("TCPSCOPE_UI_TIMING");
 	if (timing && *timing)
 		mon->timing = fopen(timing, "a");

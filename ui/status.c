@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Kept messages for the status line; see status.h. */
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -15,6 +16,9 @@ static size_t head;	/* next slot */
 static size_t count;
 static unsigned log_seq;
 static bool active;
+/* The collector may log from the monitor's drain thread (core/spool.h). A
+ * line ui_status_at() returned stays whole until UI_STATUS_KEEP more come. */
+static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 
 /* What of a line is kept: up to its first line feed, cut to fit. */
 static size_t kept_len(const char *line)
@@ -41,6 +45,7 @@ void ui_status_log(void *ctx, const char *line)
 {
 	if (!line)
 		return;
+	pthread_mutex_lock(&mu);
 	keep(MSG_WARN, line);
 	log_seq++;
 	if (!active) {
@@ -48,9 +53,10 @@ void ui_status_log(void *ctx, const char *line)
 
 		fprintf(stderr, "tcpscope: %s%s", line, n && line[n - 1] == '\n' ? "" : "\n");
 	}
+	pthread_mutex_unlock(&mu);
 }
 
-void ui_status_add(int level, const char *line)
+static void add_locked(int level, const char *line)
 {
 	size_t last = (head + UI_STATUS_KEEP - 1) % UI_STATUS_KEEP, n = kept_len(line);
 
@@ -65,31 +71,54 @@ void ui_status_add(int level, const char *line)
 	keep(level, line);
 }
 
+void ui_status_add(int level, const char *line)
+{
+	pthread_mutex_lock(&mu);
+	add_locked(level, line);
+	pthread_mutex_unlock(&mu);
+}
+
 void ui_status_set_active(bool on)
 {
+	pthread_mutex_lock(&mu);
 	active = on;
+	pthread_mutex_unlock(&mu);
 }
 
 size_t ui_status_count(void)
 {
-	return count;
+	size_t n;
+
+	pthread_mutex_lock(&mu);
+	n = count;
+	pthread_mutex_unlock(&mu);
+	return n;
 }
 
 const char *ui_status_at(size_t i, time_t *when, int *level)
 {
 	size_t slot;
 
-	if (i >= count)
+	pthread_mutex_lock(&mu);
+	if (i >= count) {
+		pthread_mutex_unlock(&mu);
 		return NULL;
+	}
 	slot = (head + UI_STATUS_KEEP - count + i) % UI_STATUS_KEEP;
 	if (when)
 		*when = lines[slot].when;
 	if (level)
 		*level = lines[slot].level;
+	pthread_mutex_unlock(&mu);
 	return lines[slot].text;
 }
 
 unsigned ui_status_log_seq(void)
 {
-	return log_seq;
+	unsigned v;
+
+	pthread_mutex_lock(&mu);
+	v = log_seq;
+	pthread_mutex_unlock(&mu);
+	return v;
 }
