@@ -973,10 +973,19 @@ static void add_note(struct dline *lines, size_t *n, size_t max, const char *tex
 		int len = (int)strlen(text);
 
 		if (len > width) {
+			int item = width;
+
+			/* After a list's item, when one ends in the line's second
+			 * half ("…, python3 3307 (25)." whole, not "(25)." alone) */
+			while (item > width / 2 &&
+			       !(text[item] == ' ' && strchr(",;:", text[item - 1])))
+				item--;
 			len = width;
 			while (len > 0 && text[len] != ' ')
 				len--;
-			if (len == 0)
+			if (item > width / 2)
+				len = item;
+			else if (len == 0)
 				len = width;	/* one word longer than the line */
 		}
 		lines[(*n)++] = (struct dline){ .kind = DL_NOTE, .text = text, .len = len };
