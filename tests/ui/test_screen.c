@@ -394,6 +394,31 @@ static void test_detail_recent_newest_first(void **state)
 	assert_true(tmux_wait_text(&c->t, "EXIT=0"));
 }
 
+/* The peer's "Its 51 sessions" note on screen, each of its processes' items
+ * whole on a line, and no line of it starting with a count. */
+static bool note_items_whole(const char *screen, const void *arg)
+{
+	int whole = 0;
+
+	(void)arg;
+	if (!strstr(screen, "Its 51 sessions: ports 5432 (51);"))
+		return false;
+	for (const char *l = screen; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+		size_t len = strcspn(l, "\n");
+		const char *p = l;
+		char line[512];
+
+		snprintf(line, sizeof(line), "%.*s", (int)len, l);
+		while (*p == ' ' || *p == '|' || (unsigned char)*p >= 0x80)
+			p++;
+		if (*p == '(')
+			return false;
+		whole += strstr(line, "python3 3307 (25).") != NULL;
+		whole += strstr(line, "postgres 2210 (26),") != NULL;
+	}
+	return whole == 2;
+}
+
 /* A peer's details: its totals, who opened its sessions, its recent
  * sessions; `f` keeps its sessions in every view (the remote address
  * exactly: 127.0.0.1 and not 127.0.0.10), and x clears it. */
@@ -414,7 +439,20 @@ static void test_peer_details_and_filter(void **state)
 				   "(26), python3 3307 (25)."));
 	assert_true(tmux_wait_text(&c->t, "Recent sessions, newest first:"));
 	assert_true(tmux_wait_text(&c->t, "postgres"));
+	/* At 80 and 61 columns the note wraps after an item, never inside one:
+	 * until 2026-12-06 "(25)." stood alone on a line at 80 columns, and
+	 * "(26), python3 3307 (25)." began one at 61. */
+	for (int w = 0; w < 2; w++) {
+		tmux_resize(&c->t, w ? 61 : 80, 30);
+		assert_true(tmux_wait(&c->t, note_items_whole, NULL, false, TMUX_WAIT_MS,
+				      "the note wrapped between items"));
+	}
+	/* back to the pane's size (tmux hands the terminal its new size a
+	 * moment later: the rows below are read at 100 columns) */
+	tmux_resize(&c->t, 100, 30);
+	assert_true(tmux_wait_text(&c->t, "2 Processes"));
 	tmux_keys(&c->t, "Escape");
+	assert_true(tmux_wait_gone(&c->t, "Its 51 sessions"));
 	/* the second row, 93.184.216.34: curl's 9 sessions */
 	tmux_keys(&c->t, "Down");
 	tmux_keys(&c->t, "f");
