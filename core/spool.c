@@ -417,6 +417,11 @@ void spool_with_inner(struct session_source *src,
 	pthread_mutex_unlock(&sp->inner_mu);
 }
 
+bool spool_is(const struct session_source *src)
+{
+	return src && src->ops == &spool_ops;
+}
+
 int spool_setup_result(struct session_source *src)
 {
 	struct spool *sp = (struct spool *)src;

@@ -20,6 +20,7 @@
 #ifndef TCPSCOPE_CORE_SPOOL_H
 #define TCPSCOPE_CORE_SPOOL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include "core/source.h"
 
@@ -45,6 +46,9 @@ struct session_source *spool_new(struct session_source *inner, const struct spoo
  * operations (the collector's walk for sessions open at start-up). */
 void spool_with_inner(struct session_source *spool,
 		      void (*fn)(struct session_source *inner, void *ctx), void *ctx);
+
+/* Whether src is a spool. */
+bool spool_is(const struct session_source *src);
 
 /* thread_setup's result, once the thread has run it (0 before). */
 int spool_setup_result(struct session_source *spool);

@@ -496,6 +496,10 @@ static void print_summary(struct session_source *src, uint64_t shown, const stru
 	}
 	line_addf(line, sizeof(line), &n, "\n");
 	fputs(line, stderr);
+	if (verbose && spool_is(src) && spool_setup_result(src))
+		fprintf(stderr, "tcpscope: the drain thread ran without real-time priority (%s): "
+			"on a saturated host the kernel's buffer could fill while it waited for a "
+			"CPU\n", strerror(-spool_setup_result(src)));
 	if (st.kernel_misses)
 		fprintf(stderr, "tcpscope: the kernel skipped %llu runs of tcpscope's programs (a "
 			"state change inside another's run on the same CPU): not sessions; a close "
@@ -630,13 +634,14 @@ static void after_first_frame(void *ctx)
 }
 
 /*
- * The monitor's drain thread (core/spool.h) runs real-time, at the lowest
- * priority: the kernel's fair scheduler can leave a terminal session's
- * processes waiting 0.1-0.6 s for a CPU when a load saturates the host
- * (tests/bench/FINDINGS.md, 2026-12-06), and the kernel's buffer fills in
- * about that time under a flood. The thread only moves records into memory
- * (0.1-0.3 us each, a few ms a second at most). Best effort: without the
- * privilege it stays as it is, and `-v` says so.
+ * The drain thread (core/spool.h, the monitor's and the stream's) runs
+ * real-time, at the lowest priority: the kernel's fair scheduler can leave
+ * a terminal session's processes waiting 0.1-1.1 s for a CPU when a load in
+ * another session saturates the host (tests/bench/FINDINGS.md, 2026-12-06),
+ * and the kernel's buffer fills in about that time under a flood. The thread
+ * only moves records into memory (0.1-0.3 us each, a few ms a second at
+ * most). Best effort: without the privilege it stays as it is, and `-v`
+ * says so.
  */
 static int drain_thread_setup(void *ctx)
 {
@@ -908,6 +913,20 @@ int main(int argc, char **argv)
 				rc = EXIT_USAGE;
 			goto out;
 		}
+		/* Drained in a thread of its own from now on (drain_thread_setup). */
+		{
+			struct spool_opts so = {
+				.interval_ms = o.interval_ms,
+				.thread_setup = drain_thread_setup,
+			};
+			struct session_source *spool = spool_new(src, &so, err, sizeof(err));
+
+			if (!spool) {
+				say(err, "");
+				goto out;
+			}
+			src = spool;
+		}
 		if (o.stream)
 			become_batch();
 	}
@@ -952,18 +971,6 @@ int main(int argc, char **argv)
 			goto out;
 		}
 		if (!o.replay) {
-			struct spool_opts so = {
-				.interval_ms = o.interval_ms,
-				.thread_setup = drain_thread_setup,
-			};
-			struct session_source *spool = spool_new(src, &so, err, sizeof(err));
-
-			if (!spool) {
-				say(err, "");
-				goto out;
-			}
-			src = spool;
-			ffc.src = src;
 			uo.after_first_frame = after_first_frame;
 			uo.after_first_frame_ctx = &ffc;
 		} else {
@@ -980,11 +987,6 @@ int main(int argc, char **argv)
 			 * summary, so that its sessions and missed add up. */
 			source_flush(src, model_sink, &model);
 			print_summary(src, model.sessions_total, &o.filter, o.verbose);
-			if (o.verbose && !o.replay && spool_setup_result(src))
-				fprintf(stderr, "tcpscope: the drain thread ran without real-time "
-					"priority (%s): on a saturated host the kernel's buffer "
-					"could fill while it waited for a CPU\n",
-					strerror(-spool_setup_result(src)));
 		}
 	}
 out:

@@ -519,10 +519,29 @@ static void test_startup_faults(void **state)
 
 /* ---- scheduling ---------------------------------------------------------------- */
 
+/* The policy of a process's thread other than its main one; -1: none. */
+static int other_thread_policy(pid_t pid)
+{
+	char path[64];
+	struct dirent *e;
+	int policy = -1;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	d = opendir(path);
+	assert_non_null(d);
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.' && atoi(e->d_name) != pid)
+			policy = sched_getscheduler(atoi(e->d_name));
+	closedir(d);
+	return policy;
+}
+
 /*
  * Attached, the stream runs as SCHED_BATCH (its wake-ups do not preempt the
  * workload), and still reports; a policy it was started with (here
- * SCHED_IDLE, as `chrt -i 0 tcpscope` would) is left alone.
+ * SCHED_IDLE, as `chrt -i 0 tcpscope` would) is left alone. Its thread that
+ * moves sessions from the kernel into memory is real-time either way.
  */
 static int policy_after_session(bool start_idle)
 {
@@ -543,6 +562,7 @@ static int policy_after_session(bool start_idle)
 	one_session(port, "ts-sched", &res);
 	wait_lines(&sc, 3);	/* the header and both sides: the main loop runs */
 	policy = sched_getscheduler(sc.pid);
+	assert_int_equal(other_thread_policy(sc.pid), SCHED_FIFO);
 	assert_int_equal(scope_stop(&sc, SIGINT), 0);
 	assert_true(WIFEXITED(sc.status));
 	assert_int_equal(WEXITSTATUS(sc.status), 0);

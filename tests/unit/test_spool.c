@@ -491,6 +491,8 @@ static void test_thread_setup(void **state)
 		assert_int_equal(sigismember(&cur, SIGINT), 0);
 	}
 	assert_string_equal(src->name, "fake");
+	assert_true(spool_is(src));
+	assert_false(spool_is(&f.base));
 	source_destroy(src);
 	fake_fini(&f);
 }
