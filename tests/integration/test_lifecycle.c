@@ -46,6 +46,7 @@
 #include "core/session.h"
 #include "tests/lib/run.h"
 #include "tests/lib/scope.h"
+#include "tests/lib/thread_policy.h"
 #include "tests/lib/traffic.h"
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
@@ -518,24 +519,6 @@ static void test_startup_faults(void **state)
 }
 
 /* ---- scheduling ---------------------------------------------------------------- */
-
-/* The policy of a process's thread other than its main one; -1: none. */
-static int other_thread_policy(pid_t pid)
-{
-	char path[64];
-	struct dirent *e;
-	int policy = -1;
-	DIR *d;
-
-	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
-	d = opendir(path);
-	assert_non_null(d);
-	while ((e = readdir(d)))
-		if (e->d_name[0] != '.' && atoi(e->d_name) != pid)
-			policy = sched_getscheduler(atoi(e->d_name));
-	closedir(d);
-	return policy;
-}
 
 /*
  * Attached, the stream runs as SCHED_BATCH (its wake-ups do not preempt the

@@ -16,7 +16,6 @@
 #include <string.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <dirent.h>
 #include <sched.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -25,6 +24,7 @@
 #include "core/csv.h"
 #include "ui/pace.h"
 #include "tests/ui/tmux_harness.h"
+#include "tests/lib/thread_policy.h"
 
 #define C2S 1000
 #define S2C 2000
@@ -304,21 +304,10 @@ static int monitor_policy(void)
 static int drain_thread_policy(void)
 {
 	pid_t pid = tmux_pane_proc_named(&t, "tcpscope");
-	char path[64];
-	struct dirent *e;
-	int policy = -1;
-	DIR *d;
 
 	if (pid <= 0)
 		fail_msg("no tcpscope process in the terminal");
-	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
-	d = opendir(path);
-	assert_non_null(d);
-	while ((e = readdir(d)))
-		if (e->d_name[0] != '.' && atoi(e->d_name) != pid)
-			policy = sched_getscheduler(atoi(e->d_name));
-	closedir(d);
-	return policy;
+	return other_thread_policy(pid);
 }
 
 /* Filter the screen to a port (`o`), and see the filter in the title. */
