@@ -71,22 +71,29 @@ static void chunk_free(struct chunk *c)
 		munmap(c, sizeof(*c));
 }
 
+/* wake() and unwake() leave errno as it was: the caller's drain sits
+ * between its own calls whose errno it reads (a stream's write error read
+ * after the drain said "Resource temporarily unavailable"). */
 static void wake(int fd)
 {
 	uint64_t one = 1;
+	int saved = errno;
 
 	if (write(fd, &one, sizeof(one)) < 0) {
 		/* only EAGAIN at the counter's limit: already readable */
 	}
+	errno = saved;
 }
 
 static void unwake(int fd)
 {
 	uint64_t v;
+	int saved = errno;
 
 	if (read(fd, &v, sizeof(v)) < 0) {
 		/* EAGAIN: nothing to clear */
 	}
+	errno = saved;
 }
 
 /* The thread's sink: one session into the tail chunk. Runs with inner_mu

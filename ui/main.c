@@ -616,15 +616,15 @@ struct first_frame_ctx {
 	struct model *model;
 };
 
-/* The monitor's first screen is up: the start-up work that need not hold
- * it back. The walk for sessions already open; memory for the whole
- * history, not a page fault at a time while sessions pour in (failing
- * that, it comes as needed). */
 static void seed(struct session_source *collector, void *ctx)
 {
 	collector_seed(collector);
 }
 
+/* The monitor's first screen is up: the start-up work that need not hold
+ * it back. The walk for sessions already open (with the drain thread held
+ * off the collector); memory for the whole history, not a page fault at a
+ * time while sessions pour in (failing that, it comes as needed). */
 static void after_first_frame(void *ctx)
 {
 	struct first_frame_ctx *f = ctx;
@@ -639,8 +639,8 @@ static void after_first_frame(void *ctx)
  * a terminal session's processes waiting 0.1-1.1 s for a CPU when a load in
  * another session saturates the host (tests/bench/FINDINGS.md, 2026-12-06),
  * and the kernel's buffer fills in about that time under a flood. The thread
- * only moves records into memory (0.1-0.3 us each, a few ms a second at
- * most). Best effort: without the privilege it stays as it is, and `-v`
+ * only moves records into memory (about 0.04 us of CPU a session more than
+ * draining in the loop, FINDINGS). Best effort: without the privilege it stays as it is, and `-v`
  * says so.
  */
 static int drain_thread_setup(void *ctx)
