@@ -24,7 +24,7 @@
 #include <stddef.h>
 #include "core/source.h"
 
-#define SPOOL_DEFAULT_CAP	(512u * 1024)	/* sessions held at most (~64 MiB) */
+#define SPOOL_DEFAULT_CAP	(512u * 1024)	/* sessions held at most (60 MiB) */
 #define SPOOL_CHUNK		4096		/* sessions a block of memory holds */
 
 struct spool_opts {
