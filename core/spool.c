@@ -152,6 +152,12 @@ static int spool_push(void *ctx, const struct session *s)
 	return 0;
 }
 
+/* Whether sessions wait to be taken; q_mu held. */
+static bool queued_locked(const struct spool *sp)
+{
+	return sp->head && (sp->head != sp->tail || sp->head->taken < sp->published);
+}
+
 /* Make what the thread wrote readable, and say so. */
 static void publish(struct spool *sp)
 {
@@ -160,7 +166,7 @@ static void publish(struct spool *sp)
 	pthread_mutex_lock(&sp->q_mu);
 	if (sp->tail)
 		sp->published = sp->tail->n;
-	any = sp->head && (sp->head != sp->tail || sp->head->taken < sp->published);
+	any = queued_locked(sp);
 	pthread_mutex_unlock(&sp->q_mu);
 	if (any)
 		wake(sp->wake_fd);
@@ -182,12 +188,11 @@ static void *spool_thread(void *arg)
 {
 	struct spool *sp = arg;
 	int fd = source_fd(sp->inner);
+	bool skip_fd = false;
 
 	if (sp->opts.thread_setup)
 		sp->setup_rc = sp->opts.thread_setup(sp->opts.thread_setup_ctx);
 	__atomic_store_n(&sp->setup_done, true, __ATOMIC_RELEASE);
-	bool skip_fd = false;
-
 	for (;;) {
 		struct pollfd p[2] = {
 			{ .fd = sp->stop_fd, .events = POLLIN },
@@ -273,7 +278,7 @@ static int deliver(struct spool *sp, session_sink_fn sink, void *ctx)
 	pthread_mutex_lock(&sp->q_mu);
 	sp->taken += (unsigned long long)count;
 	/* something left (the sink stopped): stay readable */
-	if (sp->head && (sp->head != sp->tail || sp->head->taken < sp->published))
+	if (queued_locked(sp))
 		wake(sp->wake_fd);
 	pthread_mutex_unlock(&sp->q_mu);
 	return count;
