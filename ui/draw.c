@@ -1065,14 +1065,55 @@ static bool recent_match(const struct ui_state *st, const struct session *s)
 	return filter_accepts(&st->filter, s);
 }
 
+/*
+ * The recent sessions' column widths in room columns (a space between two):
+ * each its own width while they fit; narrower, they give up what they can
+ * spare, in turn, down to a least width that still reads (a name's 8
+ * characters, an IPv4 address's 12, the end's 8: "rst_recv"), before the
+ * last is cut. At 80 columns a port's ten columns need 88 (until
+ * 2026-12-07 END was cut to its ellipsis there).
+ */
+static void recent_widths(const enum col_id *ids, size_t n, int room, int *widths)
+{
+	static const struct {
+		enum col_id id;
+		int least;
+	} give[] = {
+		{ COL_COMM, 8 }, { COL_RADDR, 12 }, { COL_CAUSE, 8 }, { COL_RADDR, 9 },
+	};
+	int need = -1;
+	size_t i, k;
+
+	for (i = 0; i < n; i++) {
+		const struct column *c = column_by_id(VIEW_SESSIONS, ids[i]);
+
+		widths[i] = c ? c->width : 0;
+		need += c ? widths[i] + 1 : 0;
+	}
+	for (k = 0; k < ARRAY_LEN(give) && need > room; k++)
+		for (i = 0; i < n; i++) {
+			int spare = widths[i] - give[k].least;
+
+			if (ids[i] != give[k].id || spare <= 0)
+				continue;
+			if (spare > need - room)
+				spare = need - room;
+			widths[i] -= spare;
+			need -= spare;
+		}
+}
+
 static void draw_recent_row(int y, const struct ui_state *st, const struct session *s, bool head)
 {
 	const enum col_id *ids = recent_cols[st->detail_kind].ids;
 	size_t n = recent_cols[st->detail_kind].n;
 	char buf[COL_TEXT_LEN];
-	int x = 2, cols = screen_cols(), w;
+	int x = 2, cols = screen_cols(), w, widths[16];
 	size_t i;
 
+	if (n > ARRAY_LEN(widths))
+		n = ARRAY_LEN(widths);
+	recent_widths(ids, n, cols - x, widths);
 	if (head)
 		fill_line(y, ui_term_attr(ST_HEAD));
 	for (i = 0; i < n && x < cols; i++) {
@@ -1080,7 +1121,7 @@ static void draw_recent_row(int y, const struct ui_state *st, const struct sessi
 
 		if (!c)
 			continue;
-		w = c->width < cols - x ? c->width : cols - x;
+		w = widths[i] < cols - x ? widths[i] : cols - x;
 		if (head) {
 			put_cell(y, x, w, c->title, c->right_align, ui_term_attr(ST_HEAD));
 		} else {

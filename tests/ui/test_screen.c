@@ -313,6 +313,46 @@ static void test_detail_exact_cut_said(void **state)
 	assert_true(tmux_wait_text(&c->t, "EXIT=0"));
 }
 
+/* At 80 columns a port's recent sessions show all ten columns, END whole:
+ * the name and the address give up what they can spare (until 2026-12-07
+ * END was cut to its ellipsis there). */
+static void test_detail_recent_fits_80(void **state)
+{
+	struct ctx *c = *state;
+	char line[512];
+	int y;
+
+	tmux_resize(&c->t, 80, 40);
+	start_ui(&c->t, NULL, NULL);
+	tmux_keys(&c->t, "3");
+	tmux_keys(&c->t, "Home");
+	tmux_keys(&c->t, "Enter");
+	assert_true(tmux_wait_text(&c->t, "Port 443"));
+	assert_true(tmux_wait_text(&c->t, "Recent sessions, newest first:"));
+	for (y = 0; y < 40; y++) {
+		tmux_screen_line(&c->t, y, line, sizeof(line));
+		if (strstr(line, "Recent sessions, newest first:"))
+			break;
+	}
+	assert_true(y < 38);
+	tmux_screen_line(&c->t, y + 1, line, sizeof(line));
+	printf("%s\n", line);
+	assert_non_null(strstr(line, "COMM"));
+	assert_non_null(strstr(line, "RADDR"));
+	assert_non_null(strstr(line, " END"));
+	assert_null(strstr(line, "\u2026"));
+	/* 22:01:54 nginx from 203.0.113.32, ended by a timeout */
+	tmux_screen_line(&c->t, y + 2, line, sizeof(line));
+	printf("%s\n", line);
+	assert_non_null(strstr(line, "nginx"));
+	assert_non_null(strstr(line, "203.0.113.32"));
+	assert_non_null(strstr(line, "timeout"));
+	assert_null(strstr(line, "\u2026"));
+	tmux_keys(&c->t, "Escape");
+	tmux_keys(&c->t, "q");
+	assert_true(tmux_wait_text(&c->t, "EXIT=0"));
+}
+
 /* Wide, at 90 columns, the tab line has no room for the Left/Right hint:
  * it goes, and "recent history" stays (until 2026-12-06 both went). */
 static void test_recent_history_kept_wide(void **state)
@@ -2121,6 +2161,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_filter_history_gone_said, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_panel_scroll_held_at_end, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_detail_exact_cut_said, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_detail_recent_fits_80, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sort, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_filter_port, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_prompt_narrow, setup, teardown),
