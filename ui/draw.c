@@ -384,7 +384,7 @@ static void draw_tabs_count(const struct ui_state *st, const struct ui_figures *
 static void draw_tabs(const struct ui_state *st, const struct ui_figures *fig)
 {
 	const struct ui_view_state *vs = &st->vs[st->view];
-	char right[200], rows[100], count[100], brief[120], mid[140], mid2[140];
+	char right[200], rows[100], count[100], brief[120], mid[140], mid2[140], mid3[80], mid4[80];
 	const char *follow;
 	int y = st->lay.tabs_y, cols = screen_cols(), k, end = 0;
 	char tab[32];
@@ -439,9 +439,14 @@ static void draw_tabs(const struct ui_state *st, const struct ui_figures *fig)
 	snprintf(mid2, sizeof(mid2), "%s%s%s", count, st->from_history ? "  recent history" : "",
 		 follow);
 	snprintf(brief, sizeof(brief), "%s%s", rows, follow);
+	/* (a view added up from the history is a filtered one: "N/M", then
+	 * "recent" alone, keep it said down to 50 columns) */
+	snprintf(mid3, sizeof(mid3), "%zu/%zu  recent history", st->n, fig->view_total);
+	snprintf(mid4, sizeof(mid4), "%zu/%zu recent", st->n, fig->view_total);
 	{
-		const char *const tries[] = { right, mid, st->from_history ? mid2 : mid, brief,
-					      rows, count };
+		const char *const tries[] = { right, mid, st->from_history ? mid2 : mid,
+					      st->from_history ? mid3 : mid,
+					      st->from_history ? mid4 : mid, brief, rows, count };
 
 		for (size_t i = 0; i < sizeof(tries) / sizeof(tries[0]); i++) {
 			int tw = text_width(tries[i]);

@@ -375,6 +375,29 @@ static void test_recent_history_kept_wide(void **state)
 	assert_true(tmux_wait_text(&c->t, "EXIT=0"));
 }
 
+/* Narrower, that the rows come from the history is still said, short:
+ * "28/72  recent history" at 63 columns, "28/72 recent" at 56 (until
+ * 2026-12-07 it went below 64). */
+static void test_recent_history_kept_narrow(void **state)
+{
+	struct ctx *c = *state;
+
+	tmux_resize(&c->t, 80, 24);
+	start_ui(&c->t, NULL, NULL);
+	tmux_keys(&c->t, "P");
+	tmux_keys(&c->t, "/");
+	tmux_line(&c->t, "203.0");
+	assert_true(tmux_wait_text(&c->t, "28 of 72  recent history"));
+	tmux_resize(&c->t, 63, 24);
+	assert_true(tmux_wait_text(&c->t, "28/72  recent history"));
+	tmux_resize(&c->t, 56, 24);
+	assert_true(tmux_wait_text(&c->t, "28/72 recent"));
+	assert_true(tmux_settle(&c->t));
+	assert_null(strstr(c->t.screen, "recent history"));
+	tmux_keys(&c->t, "q");
+	assert_true(tmux_wait_text(&c->t, "EXIT=0"));
+}
+
 /* The fixture's rows in reverse (newest first, as an export sorted by
  * TIME descending writes them) into path. */
 static void reversed_fixture(const char *path)
@@ -2158,6 +2181,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_detail_recent_newest_first, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_address_cut_middle, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_recent_history_kept_wide, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_recent_history_kept_narrow, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_filter_history_gone_said, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_panel_scroll_held_at_end, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_detail_exact_cut_said, setup, teardown),
