@@ -1423,10 +1423,11 @@ static void draw_columns(const struct ui_state *st)
 		scroll = st->chooser_sel - (size_t)h + 1;
 	for (y = 0; y < h && scroll + (size_t)y < n; y++) {
 		i = scroll + (size_t)y;
-		snprintf(line, sizeof(line), "[%c] %-7s %-16s %s%s",
+		snprintf(line, sizeof(line), "[%c] %-7s %-16s %s%s%s",
 			 ui_state_col_shown(st, cols[i].id) ? 'x' : ' ',
 			 cols[i].title, ui_draw_col_label(cols[i].id), cols[i].name,
-			 cols[i].id == vs->sort.col ? "  (sort)" : "");
+			 cols[i].id == vs->sort.col ? "  (sort)" : "",
+			 ui_state_col_names_rows(st, cols[i].id) ? "  (names the rows)" : "");
 		if (i == st->chooser_sel)
 			fill_line(y0 + 1 + y, ui_term_attr(ST_SEL));
 		put(y0 + 1 + y, 2, w - 2, line, ui_term_attr(i == st->chooser_sel ? ST_SEL : ST_NORMAL));

@@ -519,6 +519,13 @@ static unsigned act_ch_toggle(struct ui_state *st)
 		ui_state_msg(st, MSG_WARN, "at least one column stays visible");
 		return R_REDRAW;
 	}
+	/* a summary's rows without what names them could not be told apart
+	 * (until 2026-12-07 Peers' RADDR could be hidden) */
+	if (vs->colvis[id] && ui_state_col_names_rows(st, id)) {
+		ui_state_msg(st, MSG_WARN, "%s names the rows: it stays shown",
+			     cols[st->chooser_sel].title);
+		return R_REDRAW;
+	}
 	vs->colvis[id] = !vs->colvis[id];
 	vs->hscroll = 0;
 	return R_REDRAW;

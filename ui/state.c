@@ -532,6 +532,21 @@ bool ui_state_col_shown(const struct ui_state *st, enum col_id id)
 	return false;
 }
 
+bool ui_state_col_names_rows(const struct ui_state *st, enum col_id id)
+{
+	switch (st->view) {
+	case VIEW_PORTS:
+		return id == COL_PORT;
+	case VIEW_PEERS:
+		return id == COL_RADDR;
+	case VIEW_PROCS:
+		return (id == COL_PID && !ui_state_col_shown(st, COL_COMM)) ||
+		       (id == COL_COMM && !ui_state_col_shown(st, COL_PID));
+	default:
+		return false;
+	}
+}
+
 static bool default_descending(const struct column *c)
 {
 	if (c->type != COLT_NUMBER)

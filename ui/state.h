@@ -176,6 +176,10 @@ size_t ui_state_shown(const struct ui_state *st, const struct column **out, int 
  * each (-1 when none); *count (may be NULL) gets how many are shown. */
 int ui_state_width_from(const struct ui_state *st, size_t from, size_t *count);
 bool ui_state_col_shown(const struct ui_state *st, enum col_id id);
+/* Whether column id is the one that still names the current summary's rows
+ * (Ports' PORT, Peers' RADDR, Processes' PID or COMM when the other is
+ * hidden): the chooser does not hide it. */
+bool ui_state_col_names_rows(const struct ui_state *st, enum col_id id);
 /* The column chooser opens: make the shown columns the chosen ones (custom). */
 void ui_state_choose_columns(struct ui_state *st);
 /* The active view's columns back to tcpscope's choice (for the width, or

@@ -863,6 +863,68 @@ static void test_wide_and_columns(void **state)
 	assert_int_equal(st->mode, MODE_NORMAL);
 }
 
+/* Hide every column of a summary the chooser will: what names its rows
+ * stays (Processes: PID or COMM, the one left; Ports: PORT; Peers: RADDR;
+ * until 2026-12-07 Peers' rows could be left without their address). */
+static void hide_all(struct ui_state *st, enum view_kind view)
+{
+	const struct column *c;
+	size_t i, n;
+
+	c = columns_for(view, &n);
+	ui_keys_handle(st, UK_F(2));
+	assert_int_equal(st->mode, MODE_COLUMNS);
+	for (i = 0; i < n; i++) {
+		st->chooser_sel = i;
+		if (st->vs[view].colvis[c[i].id])
+			ui_keys_handle(st, ' ');
+	}
+	ui_keys_handle(st, UK_ESC);
+	assert_int_equal(st->mode, MODE_NORMAL);
+}
+
+static size_t shown_count(const struct ui_state *st, enum view_kind view)
+{
+	const struct column *c;
+	size_t i, n, shown = 0;
+
+	c = columns_for(view, &n);
+	for (i = 0; i < n; i++)
+		shown += st->vs[view].colvis[c[i].id];
+	return shown;
+}
+
+static void test_chooser_keeps_row_names(void **state)
+{
+	struct ui_state *st = *state;
+
+	ui_keys_handle(st, '3');
+	hide_all(st, VIEW_PORTS);
+	assert_int_equal(shown_count(st, VIEW_PORTS), 1);
+	assert_true(st->vs[VIEW_PORTS].colvis[COL_PORT]);
+	assert_int_equal(st->msg_level, MSG_WARN);
+	assert_non_null(strstr(st->msg, "PORT names the rows"));
+
+	ui_keys_handle(st, 'P');
+	hide_all(st, VIEW_PEERS);
+	assert_int_equal(shown_count(st, VIEW_PEERS), 1);
+	assert_true(st->vs[VIEW_PEERS].colvis[COL_RADDR]);
+
+	/* Processes: PID goes (COMM still names them), then COMM stays */
+	ui_keys_handle(st, '2');
+	hide_all(st, VIEW_PROCS);
+	assert_int_equal(shown_count(st, VIEW_PROCS), 1);
+	assert_false(st->vs[VIEW_PROCS].colvis[COL_PID]);
+	assert_true(st->vs[VIEW_PROCS].colvis[COL_COMM]);
+	assert_non_null(strstr(st->msg, "COMM names the rows"));
+	assert_true(ui_state_col_names_rows(st, COL_COMM));
+	assert_false(ui_state_col_names_rows(st, COL_SESSIONS));
+
+	/* Sessions: any column may go but the last */
+	ui_keys_handle(st, '1');
+	assert_false(ui_state_col_names_rows(st, COL_RADDR));
+}
+
 /* Spare width shows more columns and widens names and addresses, unless the user chose. */
 static void test_auto_columns(void **state)
 {
@@ -1309,6 +1371,7 @@ int main(void)
 		T(test_follow_mode),
 		T(test_horizontal_scroll),
 		T(test_wide_and_columns),
+		T(test_chooser_keeps_row_names),
 		T(test_auto_columns),
 		T(test_detail),
 		T(test_help_and_messages_close_on_any_key),
