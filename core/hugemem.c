@@ -71,3 +71,13 @@ bool hugemem_thp_usable(void)
 	fclose(f);
 	return strstr(buf, "[always]") || strstr(buf, "[madvise]");
 }
+
+void mem_prefault(void *p, size_t len)
+{
+	size_t page = 4096;
+
+	for (size_t off = 0; off < len; off += page)
+		((volatile char *)p)[off] = ((volatile char *)p)[off];
+	if (len)
+		((volatile char *)p)[len - 1] = ((volatile char *)p)[len - 1];
+}

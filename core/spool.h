@@ -26,6 +26,8 @@
 
 #define SPOOL_DEFAULT_CAP	(512u * 1024)	/* sessions held at most (60 MiB) */
 #define SPOOL_CHUNK		4096		/* sessions a block of memory holds */
+#define SPOOL_SPARES		4		/* emptied blocks kept for reuse (1.9 MiB) */
+#define SPOOL_PREFAULT		2		/* blocks made and touched at the start */
 
 struct spool_opts {
 	size_t cap;		/* sessions held at most (rounded up to whole chunks); 0: default */
@@ -55,5 +57,10 @@ int spool_setup_result(struct session_source *spool);
 
 /* Sessions dropped because the spool was full (also in stats' missed). */
 unsigned long long spool_dropped(struct session_source *spool);
+
+/* Chunks of memory made so far, those made at the start included (a flow
+ * that needs no more than SPOOL_PREFAULT, and bursts of SPOOL_SPARES after
+ * the first, make no new ones). */
+unsigned long long spool_chunks_made(struct session_source *spool);
 
 #endif
