@@ -1074,17 +1074,20 @@ static bool recent_match(const struct ui_state *st, const struct session *s)
  * The recent sessions' column widths in room columns (a space between two):
  * each its own width while they fit; narrower, they give up what they can
  * spare, in turn, down to a least width that still reads (a name's 8
- * characters, an IPv4 address's 12, the end's 8: "rst_recv"), before the
- * last is cut. At 80 columns a port's ten columns need 88 (until
- * 2026-12-07 END was cut to its ellipsis there).
+ * characters, an IPv4 address's 12, the end's 8: "rst_recv"), and the
+ * address to 9 only when that makes the row fit; then the last columns are
+ * cut. At 80 columns a port's ten columns need 88 (until 2026-12-07 END
+ * was cut to its ellipsis there).
  */
 static void recent_widths(const enum col_id *ids, size_t n, int room, int *widths)
 {
 	static const struct {
 		enum col_id id;
 		int least;
+		bool only_to_fit;
 	} give[] = {
-		{ COL_COMM, 8 }, { COL_RADDR, 12 }, { COL_CAUSE, 8 }, { COL_RADDR, 9 },
+		{ COL_COMM, 8, false }, { COL_RADDR, 12, false }, { COL_CAUSE, 8, false },
+		{ COL_RADDR, 9, true },
 	};
 	int need = -1;
 	size_t i, k;
@@ -1099,7 +1102,8 @@ static void recent_widths(const enum col_id *ids, size_t n, int room, int *width
 		for (i = 0; i < n; i++) {
 			int spare = widths[i] - give[k].least;
 
-			if (ids[i] != give[k].id || spare <= 0)
+			if (ids[i] != give[k].id || spare <= 0 ||
+			    (give[k].only_to_fit && spare < need - room))
 				continue;
 			if (spare > need - room)
 				spare = need - room;

@@ -348,6 +348,20 @@ static void test_detail_recent_fits_80(void **state)
 	assert_non_null(strstr(line, "203.0.113.32"));
 	assert_non_null(strstr(line, "timeout"));
 	assert_null(strstr(line, "\u2026"));
+	/* at 60 columns the row cannot fit: the address stays whole, and the
+	 * last columns are cut (not the address cut to 9 for nothing) */
+	tmux_resize(&c->t, 60, 40);
+	assert_true(tmux_wait_text(&c->t, "Port 443"));
+	assert_true(tmux_settle(&c->t));
+	for (y = 0; y < 40; y++) {
+		tmux_screen_line(&c->t, y, line, sizeof(line));
+		if (strstr(line, "Recent sessions, newest first:"))
+			break;
+	}
+	assert_true(y < 38);
+	tmux_screen_line(&c->t, y + 2, line, sizeof(line));
+	printf("%s\n", line);
+	assert_non_null(strstr(line, "203.0.113.32"));
 	tmux_keys(&c->t, "Escape");
 	tmux_keys(&c->t, "q");
 	assert_true(tmux_wait_text(&c->t, "EXIT=0"));
