@@ -76,8 +76,10 @@ void mem_prefault(void *p, size_t len)
 {
 	size_t page = 4096;
 
+	/* An atomic or of 0 is one write access: a read first would map the
+	 * shared zero page, and the write then fault a second time. */
 	for (size_t off = 0; off < len; off += page)
-		((volatile char *)p)[off] = ((volatile char *)p)[off];
+		__atomic_fetch_or((char *)p + off, 0, __ATOMIC_RELAXED);
 	if (len)
-		((volatile char *)p)[len - 1] = ((volatile char *)p)[len - 1];
+		__atomic_fetch_or((char *)p + len - 1, 0, __ATOMIC_RELAXED);
 }
