@@ -76,8 +76,9 @@ void mem_prefault(void *p, size_t len)
 {
 	size_t page = 4096;
 
-	/* An atomic or of 0 is one write access: a read first would map the
-	 * shared zero page, and the write then fault a second time. */
+	/* An atomic or of 0 is one write access: a read first may map the
+	 * shared zero page, and the write then fault a second time (this
+	 * kernel took one fault a page either way). */
 	for (size_t off = 0; off < len; off += page)
 		__atomic_fetch_or((char *)p + off, 0, __ATOMIC_RELAXED);
 	if (len)
