@@ -10,6 +10,10 @@
 
 #include "core/hugemem.h"
 
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23	/* Linux 5.14 */
+#endif
+
 static size_t round_up(size_t n, size_t to)
 {
 	return (n + to - 1) / to * to;
@@ -72,15 +76,34 @@ bool hugemem_thp_usable(void)
 	return strstr(buf, "[always]") || strstr(buf, "[madvise]");
 }
 
-void mem_prefault(void *p, size_t len)
+/* One write to each page of [p, p + len), its contents as they were: an
+ * atomic or of 0 is a single write access (a read first may map the shared
+ * zero page, and the write then fault again). */
+static void touch_pages(void *p, size_t len)
 {
-	size_t page = 4096;
+	long page = sysconf(_SC_PAGESIZE);
+	size_t step = page > 0 ? (size_t)page : 4096;
 
-	/* An atomic or of 0 is one write access: a read first may map the
-	 * shared zero page, and the write then fault a second time (this
-	 * kernel took one fault a page either way). */
-	for (size_t off = 0; off < len; off += page)
+	for (size_t off = 0; off < len; off += step)
 		__atomic_fetch_or((char *)p + off, 0, __ATOMIC_RELAXED);
 	if (len)
 		__atomic_fetch_or((char *)p + len - 1, 0, __ATOMIC_RELAXED);
+}
+
+int mem_populate(void *p, size_t len)
+{
+	if (!len || madvise(p, len, MADV_POPULATE_WRITE) == 0)
+		return 0;
+	if (errno != EINVAL)	/* ENOMEM and the like: leave the rest to page faults */
+		return -errno;
+	touch_pages(p, len);	/* before Linux 5.14 */
+	return 0;
+}
+
+void mem_prefault(void *p, size_t len)
+{
+	/* populated, each page's first write still costs a virtual machine
+	 * its own share: paid here too */
+	if (mem_populate(p, len) == 0)
+		touch_pages(p, len);
 }

@@ -3,15 +3,9 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
 #include "core/hugemem.h"
 #include "core/session_log.h"
-
-#ifndef MADV_POPULATE_WRITE
-#define MADV_POPULATE_WRITE 23
-#endif
 
 struct session_log {
 	struct session *slots;	/* capacity entries, mapped once */
@@ -140,17 +134,6 @@ uint64_t session_log_id(const struct session_log *log)
 
 int session_log_prefault(struct session_log *log)
 {
-	long page = sysconf(_SC_PAGESIZE);
-	size_t off, bytes = log->bytes;
-
-	if (bytes > SESSION_LOG_PREFAULT_MAX)
-		bytes = SESSION_LOG_PREFAULT_MAX;
-	if (madvise(log->slots, bytes, MADV_POPULATE_WRITE) == 0)
-		return 0;
-	if (errno != EINVAL)	/* ENOMEM and the like: leave the rest to page faults */
-		return -errno;
-	/* Before Linux 5.14: touch every page. */
-	for (off = 0; off < bytes; off += page > 0 ? (size_t)page : 4096)
-		((volatile char *)log->slots)[off] = 0;
-	return 0;
+	return mem_populate(log->slots, log->bytes < SESSION_LOG_PREFAULT_MAX
+						  ? log->bytes : SESSION_LOG_PREFAULT_MAX);
 }

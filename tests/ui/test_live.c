@@ -283,6 +283,31 @@ static bool start_monitor_with(const char *env, const char *args)
 	return true;
 }
 
+/*
+ * A loopback server, and the monitor with a new empty file named in the
+ * environment variable var (a test hook); extra is given after "-P PORT".
+ * Skips the test, cleaned up, when the monitor cannot start.
+ */
+static void start_monitor_file(struct server *srv, const char *var, char *path, size_t len,
+			       const char *extra)
+{
+	char env[600], args[128];
+	int fd;
+
+	snprintf(path, len, "/tmp/tcpscope-hook-XXXXXX");
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	start_server(srv);
+	snprintf(args, sizeof(args), "-P %d%s", srv->port, extra);
+	snprintf(env, sizeof(env), "%s=%s", var, path);
+	if (!start_monitor_with(env, args)) {
+		stop_server(srv);
+		unlink(path);
+		skip();
+	}
+}
+
 static bool start_monitor(void)
 {
 	return start_monitor_with(NULL, NULL);
@@ -676,24 +701,13 @@ static void test_live_quit_counts_everything(void **state)
 static void test_live_flood_paces_redraws(void **state)
 {
 	struct server srv;
-	char env[600], args[64], path[512], line[256], want[64];
-	int i, fd, page = -1, floods = 0, quiet_after = 0, last_gap = -1;
+	char path[512], line[256], want[64];
+	int i, page = -1, floods = 0, quiet_after = 0, last_gap = -1;
 	unsigned long long added, elapsed, gap;
 	FILE *f;
 
 	(void)state;
-	snprintf(path, sizeof(path), "/tmp/tcpscope-pace-XXXXXX");
-	fd = mkstemp(path);
-	assert_true(fd >= 0);
-	close(fd);
-	start_server(&srv);
-	snprintf(args, sizeof(args), "-P %d", srv.port);
-	snprintf(env, sizeof(env), "TCPSCOPE_UI_TIMING=%s", path);
-	if (!start_monitor_with(env, args)) {
-		stop_server(&srv);
-		unlink(path);
-		skip();
-	}
+	start_monitor_file(&srv, "TCPSCOPE_UI_TIMING", path, sizeof(path), "");
 	tmux_resize(&t, 120, 14);
 	assert_true(tmux_wait_text(&t, "F10Quit"));
 	for (i = 0; i < FLOOD_SESSIONS; i++)
@@ -768,23 +782,12 @@ static bool stalled_total(const char *screen, const void *arg)
 static void test_live_loop_stall_loses_nothing(void **state)
 {
 	struct server srv;
-	char env[600], args[64], path[512], want[64];
+	char path[512], want[64];
 	const char *line;
-	int fd, i;
+	int i;
 
 	(void)state;
-	snprintf(path, sizeof(path), "/tmp/tcpscope-stall-XXXXXX");
-	fd = mkstemp(path);
-	assert_true(fd >= 0);
-	close(fd);
-	start_server(&srv);
-	snprintf(args, sizeof(args), "-P %d --ring-size 65536", srv.port);
-	snprintf(env, sizeof(env), "TCPSCOPE_TEST_STALL_FILE=%s", path);
-	if (!start_monitor_with(env, args)) {
-		stop_server(&srv);
-		unlink(path);
-		skip();
-	}
+	start_monitor_file(&srv, "TCPSCOPE_TEST_STALL_FILE", path, sizeof(path), " --ring-size 65536");
 	one_session(&srv);	/* its drain holds the loop */
 	usleep(300 * 1000);
 	for (i = 0; i < STALL_SESSIONS; i++)

@@ -313,6 +313,33 @@ static void test_detail_exact_cut_said(void **state)
 	assert_true(tmux_wait_text(&c->t, "EXIT=0"));
 }
 
+/* The screen line of a details panel's "Recent sessions" heading, with
+ * room below it for its titles and a row. */
+static int recent_heading(struct tmux *t)
+{
+	char line[512];
+	int y;
+
+	for (y = 0; y < 40; y++) {
+		tmux_screen_line(t, y, line, sizeof(line));
+		if (strstr(line, "Recent sessions, newest first:"))
+			break;
+	}
+	assert_true(y < 38);
+	return y;
+}
+
+/* Peers, searched for "203.0" (28 of the fixture's 72 peers), at cols
+ * columns: a view added up from the history. */
+static void peers_searched(struct ctx *c, int cols)
+{
+	tmux_resize(&c->t, cols, 24);
+	start_ui(&c->t, NULL, NULL);
+	tmux_keys(&c->t, "P");
+	tmux_keys(&c->t, "/");
+	tmux_line(&c->t, "203.0");
+}
+
 /* At 80 columns a port's recent sessions show all ten columns, END whole:
  * the name and the address give up what they can spare (until 2026-12-07
  * END was cut to its ellipsis there). */
@@ -329,12 +356,7 @@ static void test_detail_recent_fits_80(void **state)
 	tmux_keys(&c->t, "Enter");
 	assert_true(tmux_wait_text(&c->t, "Port 443"));
 	assert_true(tmux_wait_text(&c->t, "Recent sessions, newest first:"));
-	for (y = 0; y < 40; y++) {
-		tmux_screen_line(&c->t, y, line, sizeof(line));
-		if (strstr(line, "Recent sessions, newest first:"))
-			break;
-	}
-	assert_true(y < 38);
+	y = recent_heading(&c->t);
 	tmux_screen_line(&c->t, y + 1, line, sizeof(line));
 	printf("%s\n", line);
 	assert_non_null(strstr(line, "COMM"));
@@ -353,12 +375,7 @@ static void test_detail_recent_fits_80(void **state)
 	tmux_resize(&c->t, 60, 40);
 	assert_true(tmux_wait_text(&c->t, "Port 443"));
 	assert_true(tmux_settle(&c->t));
-	for (y = 0; y < 40; y++) {
-		tmux_screen_line(&c->t, y, line, sizeof(line));
-		if (strstr(line, "Recent sessions, newest first:"))
-			break;
-	}
-	assert_true(y < 38);
+	y = recent_heading(&c->t);
 	tmux_screen_line(&c->t, y + 2, line, sizeof(line));
 	printf("%s\n", line);
 	assert_non_null(strstr(line, "203.0.113.32"));
@@ -373,11 +390,7 @@ static void test_recent_history_kept_wide(void **state)
 {
 	struct ctx *c = *state;
 
-	tmux_resize(&c->t, 90, 24);
-	start_ui(&c->t, NULL, NULL);
-	tmux_keys(&c->t, "P");
-	tmux_keys(&c->t, "/");
-	tmux_line(&c->t, "203.0");
+	peers_searched(c, 90);
 	assert_true(tmux_wait_text(&c->t, "28 of 72"));
 	assert_true(tmux_wait_text(&c->t, "recent history"));
 	tmux_keys(&c->t, "w");
@@ -396,11 +409,7 @@ static void test_recent_history_kept_narrow(void **state)
 {
 	struct ctx *c = *state;
 
-	tmux_resize(&c->t, 80, 24);
-	start_ui(&c->t, NULL, NULL);
-	tmux_keys(&c->t, "P");
-	tmux_keys(&c->t, "/");
-	tmux_line(&c->t, "203.0");
+	peers_searched(c, 80);
 	assert_true(tmux_wait_text(&c->t, "28 of 72  recent history"));
 	tmux_resize(&c->t, 63, 24);
 	assert_true(tmux_wait_text(&c->t, "28/72  recent history"));
@@ -453,11 +462,7 @@ static void test_detail_recent_newest_first(void **state)
 	tmux_keys(&c->t, "Enter");
 	assert_true(tmux_wait_text(&c->t, "Peer 127.0.0.1 "));
 	assert_true(tmux_wait_text(&c->t, "Recent sessions, newest first:"));
-	for (y = 0; y < 40; y++) {
-		tmux_screen_line(&c->t, y, line, sizeof(line));
-		if (strstr(line, "Recent sessions, newest first:"))
-			break;
-	}
+	y = recent_heading(&c->t);
 	/* the heading, its titles, then 22:01:54 postgres, 22:01:51 python3 */
 	tmux_screen_line(&c->t, y + 2, line, sizeof(line));
 	printf("%s\n", line);
