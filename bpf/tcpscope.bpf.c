@@ -108,6 +108,9 @@ __u64 stale_entries;	/* sessions whose entry a later socket found still there (a
 			 * socket at the same address, at its first session or at
 			 * its destruction): no close and no destruction of theirs
 			 * was traced */
+__u32 wake_next;	/* set by user space when it goes to sleep with nothing to
+			 * read: the next record wakes it (and clears this), where
+			 * otherwise records wait for its timer */
 
 /*
  * Sockets that have no slot (tp_btf: their slot was taken, or they were
@@ -858,9 +861,14 @@ static __always_inline void after_placed(struct tcpscope_event *e, __u64 key, __
 }
 
 /* No wakeup per record: user space drains on a short timer. Wake it early
- * only when the ring buffer is filling up. */
+ * only when the ring buffer is filling up, or when user space went to sleep
+ * with nothing to read (wake_next). */
 static __always_inline __u64 ring_wake(void)
 {
+	if (*(volatile __u32 *)&wake_next) {
+		*(volatile __u32 *)&wake_next = 0;
+		return BPF_RB_FORCE_WAKEUP;
+	}
 	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) > wake_threshold_bytes ?
 		BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
 }
@@ -1154,8 +1162,14 @@ static __always_inline int emit(const struct sock *sk, struct tcp_sock *tp, __u6
 			 * timer. Wake it early only when the lane is filling. */
 			publish_head(lane, head + 1);
 			used = head + 1 - *(volatile __u64 *)&lane->tail;
-			if (used == lane_wake) {
+			/* ... or at once when user space sleeps (wake_next):
+			 * one load of a line that is only read while records
+			 * flow. */
+			if (used == lane_wake || *(volatile __u32 *)&wake_next) {
 				__u64 kick = 0;
+
+				if (*(volatile __u32 *)&wake_next)
+					*(volatile __u32 *)&wake_next = 0;
 
 				bpf_ringbuf_output(&events, &kick, sizeof(kick),
 						   BPF_RB_FORCE_WAKEUP);

@@ -7,6 +7,7 @@
 #ifndef TCPSCOPE_CORE_SOURCE_H
 #define TCPSCOPE_CORE_SOURCE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include "core/session.h"
 
@@ -68,11 +69,20 @@ struct session_source_ops {
 	int (*flush)(struct session_source *src, session_sink_fn sink, void *ctx);
 	void (*stats)(struct session_source *src, struct source_stats *out);
 	void (*destroy)(struct session_source *src);
+	/* A drain found nothing: make fd readable as soon as something comes
+	 * (rather than at the source's next look, its timer). Returns how long
+	 * the caller may then wait on fd alone, in ms, or 0: not now (keep
+	 * draining on the timer). The caller drains once more before it waits:
+	 * what came while this ran is not announced. Optional: NULL means 0. */
+	int (*idle)(struct session_source *src);
 };
 
 struct session_source {
 	const struct session_source_ops *ops;
 	const char *name;	/* "tp_btf", "tracepoint", "replay" */
+	/* fd turns readable whenever a drain has something to deliver, or an
+	 * error to report: a loop over this source needs no timer to drain. */
+	bool wakes_on_data;
 };
 
 static inline int source_fd(struct session_source *s) { return s->ops->fd(s); }
@@ -87,6 +97,10 @@ static inline int source_flush(struct session_source *s, session_sink_fn f, void
 static inline void source_stats(struct session_source *s, struct source_stats *o)
 {
 	s->ops->stats(s, o);
+}
+static inline int source_idle(struct session_source *s)
+{
+	return s->ops->idle ? s->ops->idle(s) : 0;
 }
 static inline void source_destroy(struct session_source *s)
 {

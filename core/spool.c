@@ -194,7 +194,7 @@ static void publish(struct spool *sp)
 	pthread_mutex_lock(&sp->q_mu);
 	if (sp->tail)
 		sp->published = sp->tail->n;
-	any = queued_locked(sp);
+	any = queued_locked(sp) || sp->inner_rc;	/* an error is news too */
 	pthread_mutex_unlock(&sp->q_mu);
 	if (any)
 		wake(sp->wake_fd);
@@ -215,7 +215,7 @@ static int inner_drain_locked(struct spool *sp)
 static void *spool_thread(void *arg)
 {
 	struct spool *sp = arg;
-	int fd = source_fd(sp->inner);
+	int fd = source_fd(sp->inner), timeout = (int)sp->opts.interval_ms;
 	bool skip_fd = false;
 
 	if (sp->opts.thread_setup)
@@ -228,18 +228,32 @@ static void *spool_thread(void *arg)
 		};
 		int n;
 
-		if (poll(p, fd >= 0 && !skip_fd ? 2 : 1, (int)sp->opts.interval_ms) < 0 &&
-		    errno != EINTR)
+		if (poll(p, fd >= 0 && !skip_fd ? 2 : 1, timeout) < 0 && errno != EINTR)
 			break;
 		if (p[0].revents)
 			break;
+		timeout = (int)sp->opts.interval_ms;
 		pthread_mutex_lock(&sp->inner_mu);
 		n = inner_drain_locked(sp);
-		pthread_mutex_unlock(&sp->inner_mu);
-		publish(sp);
 		/* Readable, yet nothing came: wait the interval before heeding
 		 * the fd again, rather than spin (the thread may run real-time). */
 		skip_fd = p[1].revents && n <= 0;
+		/* Nothing came: the source wakes the fd at its next session (if
+		 * it can), and the thread waits on that rather than on its
+		 * timer, after one more look (what came meanwhile is not
+		 * announced). Idle, it then runs about once a second instead
+		 * of ten times. */
+		if (n == 0 && fd >= 0 && !skip_fd) {
+			int t = source_idle(sp->inner);
+
+			if (t > 0) {
+				n = inner_drain_locked(sp);
+				if (n == 0 && t > timeout)
+					timeout = t;
+			}
+		}
+		pthread_mutex_unlock(&sp->inner_mu);
+		publish(sp);
 		if (n == -ENODATA || n == -EBADF || n == -EINVAL || n == -EIO)
 			break;	/* the end, or an error the caller will see */
 	}
@@ -406,6 +420,7 @@ struct session_source *spool_new(struct session_source *inner, const struct spoo
 	sp->wake_fd = sp->stop_fd = -1;
 	sp->base.ops = &spool_ops;
 	sp->base.name = inner->name;
+	sp->base.wakes_on_data = true;	/* publish() wakes wake_fd */
 	sp->inner = inner;
 	if (opts)
 		sp->opts = *opts;

@@ -671,6 +671,7 @@ static int run_stream(struct session_source *src, const struct options *o)
 	int fd = source_fd(src), rc = 0, n;
 	struct source_stats st;
 	struct outfile out;
+	sigset_t stop_sigs;
 
 	/* Flushed after every drain: a big buffer only saves write calls. */
 	static char out_buf[256 * 1024];
@@ -694,15 +695,25 @@ static int run_stream(struct session_source *src, const struct options *o)
 	stream_header(sc.out, &o->sopts);
 	fflush(sc.out);
 	header_lost = out.lines_lost;
+	sigemptyset(&stop_sigs);
+	{
+		int sigs[64];
+		size_t k = ui_term_quit_signals(sigs, 64);
+
+		for (size_t i = 0; i < k; i++)
+			sigaddset(&stop_sigs, sigs[i]);
+	}
 	while (!stop_signal && !sc.done) {
-		int timeout = o->interval_ms;
+		/* A spool wakes its fd when sessions come: no timer then (an
+		 * idle stream's loop ran ten times a second, for nothing). */
+		int timeout = src->wakes_on_data ? -1 : (int)o->interval_ms;
 
 		if (deadline) {
 			uint64_t now = now_ms();
 
 			if (now >= deadline)
 				break;
-			if (deadline - now < (uint64_t)timeout)
+			if (timeout < 0 || deadline - now < (uint64_t)timeout)
 				timeout = deadline - now;
 		}
 		if (fd >= 0) {
@@ -712,9 +723,18 @@ static int run_stream(struct session_source *src, const struct options *o)
 			 * filter that rarely matches could put hours away). */
 			struct pollfd p[2] = { { .fd = fd, .events = POLLIN },
 					       { .fd = STDOUT_FILENO, .events = 0 } };
+			struct timespec ts = { timeout / 1000, timeout % 1000 * 1000000L };
+			sigset_t old;
+			int r;
 
-			if (poll(p, 2, timeout) > 0 && (p[1].revents & (POLLERR | POLLHUP)) &&
-			    reader_gone())
+			/* A stop that comes after the check above ends the
+			 * wait: the wait has no timer to end it otherwise. */
+			sigprocmask(SIG_BLOCK, &stop_sigs, &old);
+			r = stop_signal ? 0 : ppoll(p, 2, timeout < 0 ? NULL : &ts, &old);
+			sigprocmask(SIG_SETMASK, &old, NULL);
+			if (stop_signal)
+				break;
+			if (r > 0 && (p[1].revents & (POLLERR | POLLHUP)) && reader_gone())
 				return 0;
 		}
 		n = source_drain(src, stream_sink, &sc);

@@ -61,6 +61,10 @@ struct monitor {
 	struct ui_figures fig;
 	struct source_stats stats;
 	unsigned interval_ms;
+	/* Drained at least this often: the interval, or, from a source that
+	 * wakes its fd when sessions come (the spool), once a tick (for the
+	 * header's figures): an idle monitor ran ten times a second. */
+	unsigned drain_every_ms;
 	bool eof;
 	bool quit;
 	int rc;
@@ -585,7 +589,7 @@ static int next_timeout(const struct monitor *mon, uint64_t now)
 	uint64_t t = now + 60000, d;
 
 	if (!mon->eof) {
-		d = mon->last_drain_ms + mon->interval_ms;
+		d = mon->last_drain_ms + mon->drain_every_ms;
 		if (d < t)
 			t = d;
 	}
@@ -625,7 +629,7 @@ static void run_loop(struct monitor *mon)
 				fprintf(mon->timing, "exit: signal %d\n", ui_term_stop_signal());
 			break;
 		}
-		if (!mon->eof && (now >= mon->last_drain_ms + mon->interval_ms || mon->src_ready)) {
+		if (!mon->eof && (now >= mon->last_drain_ms + mon->drain_every_ms || mon->src_ready)) {
 			drain(mon);
 			mon->last_drain_ms = now;
 			mon->src_ready = false;
@@ -698,6 +702,9 @@ int ui_monitor_run(struct session_source *src, struct model *m, const struct ui_
 	mon->errlen = errlen;
 	mon->interval_ms = opts->interval_ms ? opts->interval_ms : 100;
 	mon->min_gap_ms = FRAME_MS < mon->interval_ms ? FRAME_MS : mon->interval_ms;
+	mon->drain_every_ms = mon->interval_ms;
+	if (src->wakes_on_data && source_fd(src) >= 0 && mon->drain_every_ms < TICK_MS)
+		mon->drain_every_ms = TICK_MS;
 	mon->fig.source_label = opts->source_label;
 	mon->fig.live = !opts->replay;
 	mon->fig.rate = -1;

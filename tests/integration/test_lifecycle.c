@@ -1077,6 +1077,56 @@ static void test_duration_ends(void **state)
 	scope_cleanup(&sc);
 }
 
+/*
+ * Idle, the stream waits for the kernel side's wake-up, not on a timer
+ * (README, "Overhead": an idle stream woke 20 times a second): the program
+ * wakes it at the first record that comes. A session made after a quiet
+ * while is reported whole, and -v says that its wake-up, not the timer,
+ * ended the wait.
+ */
+static void test_idle_woken_by_session(void **state)
+{
+	static char portarg[16];
+	const char *argv[] = { "-o", "csv", "-v", "-P", portarg, NULL };
+	unsigned long long waits = 0, woken = 0;
+	const struct session *cli, *srv;
+	struct traffic_result res;
+	struct session *v = NULL;
+	unsigned short port = scope_free_port();
+	struct scope sc;
+	const char *idle;
+	size_t n;
+
+	(void)state;
+	snprintf(portarg, sizeof(portarg), "%u", port);
+	assert_int_equal(scope_start(&sc, argv, true), 0);
+	run_sleep_ms(1500);	/* nothing of ours closes: the stream goes idle */
+	one_session(port, "ts-idle", &res);
+	wait_lines(&sc, 3);
+	assert_int_equal(scope_stop(&sc, SIGINT), 0);
+	assert_int_equal(scope_read_sessions(&sc, &v, &n), 0);
+	assert_int_equal(n, 2);
+	cli = scope_find(v, n, res.client_port, port);
+	srv = scope_find(v, n, port, res.client_port);
+	assert_non_null(cli);
+	assert_non_null(srv);
+	assert_int_equal(cli->tx_bytes, 1234);
+	assert_int_equal(cli->rx_bytes, 5678);
+	assert_int_equal(srv->tx_bytes, 5678);
+	assert_int_equal(srv->rx_bytes, 1234);
+	idle = strstr(scope_stderr(&sc), "tcpscope: idle: ");
+	if (!idle || sscanf(idle, "tcpscope: idle: %llu %*s with nothing to read, %llu ended",
+			    &waits, &woken) != 2) {
+		printf("no idle line in -v's account: %s\n", shown(scope_stderr(&sc)));
+		fail();
+	}
+	printf("idle: %llu waits, %llu ended by a wake-up\n", waits, woken);
+	assert_true(waits >= 1);
+	assert_true(woken >= 1);
+	free(v);
+	scope_cleanup(&sc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1099,6 +1149,7 @@ int main(void)
 		cmocka_unit_test(test_replay_fifo_stopped),
 		cmocka_unit_test(test_few_descriptors),
 		cmocka_unit_test(test_duration_ends),
+		cmocka_unit_test(test_idle_woken_by_session),
 		cmocka_unit_test(test_time_column_never_negative),
 	};
 

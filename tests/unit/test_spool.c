@@ -36,6 +36,13 @@ struct fake {
 	int overlaps;		/* drains that ran while it did */
 	int destroyed;
 	int drains;
+	/* Like the collector: with `quiet`, the fd is made readable only
+	 * when idle() asked for it (otherwise sessions wait for a drain on
+	 * the timer); idle() returns idle_ms. */
+	bool quiet;
+	bool armed;
+	int idle_ms;
+	int idles;
 };
 
 static struct session mk(uint32_t id)
@@ -120,12 +127,33 @@ static void fake_destroy(struct session_source *src)
 	f->destroyed++;
 }
 
+static int fake_idle(struct session_source *src)
+{
+	struct fake *f = (struct fake *)src;
+
+	pthread_mutex_lock(&f->mu);
+	f->idles++;
+	if (f->idle_ms)
+		f->armed = true;
+	pthread_mutex_unlock(&f->mu);
+	return f->idle_ms;
+}
+
 static const struct session_source_ops fake_ops = {
 	.fd = fake_fd,
 	.drain = fake_drain,
 	.flush = fake_flush,
 	.stats = fake_stats,
 	.destroy = fake_destroy,
+};
+
+static const struct session_source_ops fake_idle_ops = {
+	.fd = fake_fd,
+	.drain = fake_drain,
+	.flush = fake_flush,
+	.stats = fake_stats,
+	.destroy = fake_destroy,
+	.idle = fake_idle,
 };
 
 static void fake_init(struct fake *f, size_t room)
@@ -151,6 +179,8 @@ static void fake_fini(struct fake *f)
 /* The kernel's side closes n sessions. */
 static void produce(struct fake *f, size_t n)
 {
+	bool wake;
+
 	pthread_mutex_lock(&f->mu);
 	for (size_t i = 0; i < n; i++) {
 		uint32_t id = f->next_id++;
@@ -160,10 +190,22 @@ static void produce(struct fake *f, size_t n)
 		else
 			f->ring_full++;
 	}
+	wake = !f->quiet || f->armed;
+	f->armed = false;
 	pthread_mutex_unlock(&f->mu);
-	if (write(f->pipe[1], "x", 1) < 0) {
+	if (wake && write(f->pipe[1], "x", 1) < 0) {
 		/* full: readable already */
 	}
+}
+
+static int fake_drains(struct fake *f)
+{
+	int n;
+
+	pthread_mutex_lock(&f->mu);
+	n = f->drains;
+	pthread_mutex_unlock(&f->mu);
+	return n;
 }
 
 static void sleep_ms(long ms)
@@ -450,6 +492,108 @@ static void test_error_after_queue(void **state)
 	free(v.ids);
 }
 
+/* Whether src's fd turns readable within ms. */
+static bool readable_within(struct session_source *src, int ms)
+{
+	struct pollfd p = { .fd = source_fd(src), .events = POLLIN };
+
+	return poll(&p, 1, ms) == 1;
+}
+
+/* A spool over a fake that, like the collector, wakes its fd only when
+ * idle() asked, and answers idle() with idle_ms. */
+static struct session_source *idle_spool_of(struct fake *f, int idle_ms)
+{
+	fake_init(f, 1000);
+	f->base.ops = &fake_idle_ops;
+	f->quiet = true;
+	f->idle_ms = idle_ms;
+	return spool_of(f, 0);	/* a drain every 5 ms on the timer */
+}
+
+/*
+ * Idle: when a drain finds nothing, the thread asks the source to wake its
+ * fd at the next session (idle()), and waits on that alone, up to what
+ * idle() returned, instead of draining on its timer (an idle stream woke
+ * 20 times a second). The next session still reaches the caller, whose fd
+ * says so: the spool's own fd needs no timer either.
+ */
+static void test_idle_waits_for_wakeup(void **state)
+{
+	struct fake f;
+	struct session_source *src;
+	struct seen v = { 0 };
+	int drains;
+
+	(void)state;
+	src = idle_spool_of(&f, 10000);
+	assert_true(src->wakes_on_data);
+	sleep_ms(300);
+	drains = fake_drains(&f);
+	/* the first look, and the one more after arming: not 60 */
+	assert_in_range(drains, 1, 4);
+	assert_true(f.idles >= 1);
+	assert_false(readable_within(src, 0));	/* nothing came: nothing to say */
+
+	produce(&f, 3);	/* the source wakes its fd: it was asked to */
+	assert_true(readable_within(src, 5000));
+	assert_int_equal(drain_all(src, &v), 3);
+	assert_int_equal(v.n, 3);
+	for (uint32_t i = 0; i < 3; i++)
+		assert_int_equal(v.ids[i], i);
+	/* and, nothing more coming, the thread is back to waiting */
+	sleep_ms(300);
+	assert_in_range(fake_drains(&f) - drains, 1, 5);
+	source_destroy(src);
+	fake_fini(&f);
+	free(v.ids);
+}
+
+/* A source that cannot wake its fd now (idle() returns 0: a collector
+ * holding sessions for their owner, whose deadline its drains keep) is
+ * drained on the timer, and a session that comes unannounced still gets
+ * through. */
+static void test_idle_declined_keeps_timer(void **state)
+{
+	struct fake f;
+	struct session_source *src;
+	struct seen v = { 0 };
+
+	(void)state;
+	src = idle_spool_of(&f, 0);
+	sleep_ms(300);
+	assert_true(fake_drains(&f) >= 10);
+	produce(&f, 2);	/* no wake-up: only a drain on the timer finds them */
+	assert_true(readable_within(src, 5000));
+	assert_int_equal(drain_all(src, &v), 2);
+	source_destroy(src);
+	fake_fini(&f);
+	free(v.ids);
+}
+
+/* An error in the thread's drain wakes the caller, who waits on the fd
+ * alone (the stream, idle): it is not left waiting for a session that will
+ * not come. */
+static void test_error_wakes_caller(void **state)
+{
+	struct fake f;
+	struct session_source *src;
+	struct seen v = { 0 };
+
+	(void)state;
+	src = idle_spool_of(&f, 10000);
+	sleep_ms(50);
+	pthread_mutex_lock(&f.mu);
+	f.drain_rc = -EIO;
+	pthread_mutex_unlock(&f.mu);
+	produce(&f, 1);	/* wakes the thread, whose drain now fails */
+	assert_true(readable_within(src, 5000));
+	assert_int_equal(source_drain(src, seen_sink, &v), -EIO);
+	source_destroy(src);
+	fake_fini(&f);
+	free(v.ids);
+}
+
 static int setup_calls;
 static pthread_t setup_thread;
 static int setup_blocked;	/* of SIGINT, SIGTERM, SIGHUP, SIGWINCH, SIGTSTP: how many blocked */
@@ -601,6 +745,9 @@ int main(void)
 		cmocka_unit_test(test_error_after_queue),
 		cmocka_unit_test(test_thread_setup),
 		cmocka_unit_test(test_no_faults_in_steady_flow),
+		cmocka_unit_test(test_idle_waits_for_wakeup),
+		cmocka_unit_test(test_idle_declined_keeps_timer),
+		cmocka_unit_test(test_error_wakes_caller),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
