@@ -65,6 +65,18 @@ def proc_cpu_s(pid):
     return total / 1e9
 
 
+def proc_switches(pid):
+    """Context switches of all the process's threads: each is a wake-up
+    (a thread that sleeps, or is made to give up its CPU)."""
+    total = 0
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        with open(f"/proc/{pid}/task/{tid}/status") as f:
+            for line in f:
+                if line.startswith(("voluntary_ctxt_switches:", "nonvoluntary_ctxt_switches:")):
+                    total += int(line.split()[1])
+    return total
+
+
 def proc_status(pid, key):
     with open(f"/proc/{pid}/status") as f:
         for line in f:
@@ -501,6 +513,27 @@ def format_cpu(args, lg, tmp):
     return out
 
 
+def idle_cost(args, tmp):
+    """What each mode costs a host where nothing closes: CPU and wake-ups a
+    second, over args.idle_seconds after a settling second, alternated."""
+    out = {"headless": [], "ui": []}
+    for r in range(args.idle_rounds):
+        for name in ("headless", "ui") if r % 2 == 0 else ("ui", "headless"):
+            tracer = Headless(args.tcpscope, tmp) if name == "headless" else Tui(args.tcpscope, tmp)
+            tracer.start(free_port())
+            time.sleep(1)
+            cpu0, sw0, t0 = proc_cpu_s(tracer.pid), proc_switches(tracer.pid), time.monotonic()
+            time.sleep(args.idle_seconds)
+            cpu1, sw1, t1 = proc_cpu_s(tracer.pid), proc_switches(tracer.pid), time.monotonic()
+            tracer.stop()
+            out[name].append({"cpu_ms_per_s": (cpu1 - cpu0) * 1e3 / (t1 - t0),
+                              "wakeups_per_s": (sw1 - sw0) / (t1 - t0)})
+            print(f"idle round {r + 1}/{args.idle_rounds}: {name} "
+                  f"{out[name][-1]['cpu_ms_per_s']:.2f} ms CPU a second, "
+                  f"{out[name][-1]['wakeups_per_s']:.1f} wake-ups a second", file=sys.stderr)
+    return out
+
+
 def history_sweep(args, lg, tmp):
     out = []
     for hist in args.history_sweep:
@@ -649,6 +682,9 @@ def main():
                          "(the kernel's own cost of the tracepoints: tcpscope's floor)")
     ap.add_argument("--format-rounds", type=int, default=6,
                     help="rounds of the stream in each output format (text, -s, csv, json)")
+    ap.add_argument("--idle-rounds", type=int, default=2,
+                    help="rounds of each mode on an idle host (CPU and wake-ups a second)")
+    ap.add_argument("--idle-seconds", type=float, default=10)
     ap.add_argument("--history-sweep", type=int, nargs="*", default=[1000, 10000, 100000, 1000000])
     ap.add_argument("--sweep-conns", type=int, default=300000)
     ap.add_argument("--long-seconds", type=int, default=60)
@@ -659,13 +695,17 @@ def main():
     ap.add_argument("--procs-marker", default=r"Processes.*\n(?:.*\n)*?.*SESS")
     ap.add_argument("--ports-marker", default=r"PEERS")
     ap.add_argument("--quick", action="store_true", help="one short round of everything")
-    ap.add_argument("--only", default="rounds,formats,sweep,long,latency",
+    ap.add_argument("--only", default="rounds,formats,idle,sweep,long,latency",
                     help="comma list of the parts to run")
     ap.add_argument("--json", help="write the raw results here")
     args = ap.parse_args()
     if args.quick:
         args.rounds, args.conns, args.sweep_conns, args.format_rounds = 1, 5000, 20000, 1
         args.history_sweep, args.long_seconds, args.latency_seconds = [1000, 100000], 5, 5
+        args.idle_rounds, args.idle_seconds = 1, 3
+    if args.idle_rounds < 0 or args.idle_seconds <= 0:
+        sys.exit(f"bench: bad --idle-rounds {args.idle_rounds} / --idle-seconds {args.idle_seconds}: "
+                 "expected 0 or more rounds of more than 0 seconds")
     if args.format_rounds < 0:
         sys.exit(f"bench: bad --format-rounds {args.format_rounds}: expected 0 or more")
     if not 0 <= args.settle <= 60:
@@ -692,7 +732,7 @@ def main():
     tmp = tempfile.mkdtemp(prefix="tcpscope-bench-")
     lg = Loadgen(args.loadgen, args.conns, args.c2s, args.s2c, args.concurrency)
     only = args.only.split(",")
-    res = {"rounds": None, "rounds_saturated": None, "formats": None, "history_sweep": [],
+    res = {"rounds": None, "rounds_saturated": None, "formats": None, "idle": None, "history_sweep": [],
            "long_run": None,
            "ui_latency": None, "params": vars(args), "kernel": os.uname().release,
            "cpus": os.cpu_count()}
@@ -703,6 +743,8 @@ def main():
                                                 *sat), tmp) if sat else None),
               ("formats", "the output formats", "formats",
                lambda: format_cpu(args, lg, tmp) if args.format_rounds > 0 else None),
+              ("idle", "the idle host", "idle",
+               lambda: idle_cost(args, tmp) if args.idle_rounds > 0 else None),
               ("history_sweep", "the history sweep", "sweep", lambda: history_sweep(args, lg, tmp)),
               ("long_run", "the long run", "long",
                lambda: long_run(args, lg, tmp) if args.long_seconds > 0 else None),
@@ -754,6 +796,13 @@ def main():
             print(f"  {name:<10} {median_range([r['cpu_us_per_session'] for r in rs], '{:.2f}')} µs, "
                   f"reported {median_range(rep, '{:.3f}')} %, missed "
                   f"{median_range([r['missed'] for r in rs], '{:.0f}')}")
+    idle = res["idle"]
+    if idle:
+        print(f"\non an idle host ({args.idle_rounds} rounds of {args.idle_seconds:g} s each, "
+              "nothing closing): " + "; ".join(
+                  f"{name} {median_range([r['cpu_ms_per_s'] for r in idle[name]], '{:.2f}')} ms CPU "
+                  f"a second, {median_range([r['wakeups_per_s'] for r in idle[name]], '{:.1f}')} "
+                  "wake-ups a second" for name in ("headless", "ui")))
     if sweep:
         print("\nhistory sweep (UI, RSS after the load):")
     for s in sweep:
