@@ -9,11 +9,23 @@
 
 #define ADDR_SET_MIN_CAP 8u
 
-static const struct in6_addr zero_addr;
-
+/* Two 8-byte loads, not a memcmp() call each (they were a third of a
+ * monitor's set updates, callgrind). */
 static bool addr_is_zero(const struct in6_addr *a)
 {
-	return memcmp(a, &zero_addr, sizeof(*a)) == 0;
+	uint64_t w[2];
+
+	memcpy(w, a, sizeof(w));
+	return (w[0] | w[1]) == 0;
+}
+
+static bool addr_eq(const struct in6_addr *a, const struct in6_addr *b)
+{
+	uint64_t x[2], y[2];
+
+	memcpy(x, a, sizeof(x));
+	memcpy(y, b, sizeof(y));
+	return ((x[0] ^ y[0]) | (x[1] ^ y[1])) == 0;
 }
 
 static uint64_t mix64(uint64_t h)
@@ -32,7 +44,7 @@ static uint64_t addr_hash(const struct in6_addr *a)
 
 	memcpy(&lo, &a->s6_addr[0], 8);
 	memcpy(&hi, &a->s6_addr[8], 8);
-	return mix64(hi ^ mix64(lo));
+	return mix64(hi ^ mix64(lo ^ hash_seed));
 }
 
 /* Slot holding addr, or the empty slot where it would go. */
@@ -41,8 +53,7 @@ static uint32_t addr_set_probe(const struct addr_set *set, const struct in6_addr
 	uint32_t mask = set->cap - 1;
 	uint32_t i = (uint32_t)addr_hash(addr) & mask;
 
-	while (!addr_is_zero(&set->slots[i]) &&
-	       memcmp(&set->slots[i], addr, sizeof(*addr)) != 0)
+	while (!addr_is_zero(&set->slots[i]) && !addr_eq(&set->slots[i], addr))
 		i = (i + 1) & mask;
 	return i;
 }

@@ -29,6 +29,7 @@
 #include "bpf/collector.h"
 #include "core/filter.h"
 #include "core/fmt.h"
+#include "core/hash.h"
 #include "core/hugemem.h"
 #include "core/model.h"
 #include "core/replay.h"
@@ -839,6 +840,7 @@ int main(int argc, char **argv)
 	char err[512];
 	int rc;
 
+	hash_seed_random();	/* before any table: core/hash.h */
 	enough_descriptors();
 	filter_init(&o.filter);
 	rc = parse_args(argc, argv, &o);

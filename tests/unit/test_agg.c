@@ -299,6 +299,68 @@ static void test_many_keys_totals(void **state)
 	agg_table_free(t);
 }
 
+/* The i-th of a test's peers: IPv4 10.x.y.z and IPv6 2001:db8::i in turn. */
+static void peer_addr(struct in6_addr *a, uint32_t i)
+{
+	if (i % 2) {
+		addr_v4(a, 10, (uint8_t)(i >> 16), (uint8_t)(i >> 8), (uint8_t)i);
+	} else {
+		memset(a, 0, sizeof(*a));
+		a->s6_addr32[0] = htonl(0x20010db8);
+		a->s6_addr32[3] = htonl(i);
+	}
+}
+
+/*
+ * Whatever the seed (core/hash.h: random in each process), every key is
+ * found again: peers over IPv4 and IPv6 and processes, each looked up by
+ * agg_find_*() and counted exactly; the seed put back for the other tests.
+ */
+static void test_seeded_hash_finds_every_key(void **state)
+{
+	const uint64_t seeds[] = { 0, 1, 0x8000000000000000ull, 0x243f6a8885a308d3ull, 0 };
+	uint64_t saved = hash_seed;
+
+	(void)state;
+	hash_seed_random();
+	for (size_t k = 0; k < sizeof(seeds) / sizeof(seeds[0]); k++) {
+		struct agg_table *peers = agg_table_new(AGG_PEER), *procs = agg_table_new(AGG_PROC);
+
+		if (k < 4)	/* the last round: the random one */
+			hash_seed = seeds[k];
+		else
+			hash_seed_random();
+		for (uint32_t i = 0; i < 6000; i++) {
+			struct session s = mk_session(100 + i % 3000, "p", 1000, 80, T0_NS + i);
+
+			peer_addr(&s.raddr, i);
+			assert_int_equal(agg_add(peers, &s), 0);
+			assert_int_equal(agg_add(procs, &s), 0);
+		}
+		assert_int_equal(agg_table_len(peers), 6000);
+		assert_int_equal(agg_table_len(procs), 3000);
+		for (uint32_t i = 0; i < 6000; i++) {
+			struct in6_addr a;
+			const struct agg_row *r;
+
+			peer_addr(&a, i);
+			r = agg_find_peer(peers, &a);
+			assert_non_null(r);
+			assert_int_equal(r->sessions, 1);
+			if (i < 3000) {
+				r = agg_find_proc(procs, 100 + i, "p");
+				assert_non_null(r);
+				assert_int_equal(r->sessions, 2);
+				/* its two sessions' distinct peers, through addr_set */
+				assert_int_equal(r->peers, 2);
+			}
+		}
+		agg_table_free(peers);
+		agg_table_free(procs);
+	}
+	hash_seed = saved;
+}
+
 static void test_sums_saturate(void **state)
 {
 	struct agg_table *t = agg_table_new(AGG_PROC);
@@ -514,6 +576,7 @@ int main(void)
 		cmocka_unit_test(test_iteration_in_first_seen_order),
 		cmocka_unit_test(test_many_keys_totals),
 		cmocka_unit_test(test_processes_in_turn),
+		cmocka_unit_test(test_seeded_hash_finds_every_key),
 		cmocka_unit_test(test_sums_saturate),
 		cmocka_unit_test(test_enomem_handled),
 		cmocka_unit_test(test_enomem_inside_uthash),
