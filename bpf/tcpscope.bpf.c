@@ -863,12 +863,20 @@ static __always_inline void after_placed(struct tcpscope_event *e, __u64 key, __
 /* No wakeup per record: user space drains on a short timer. Wake it early
  * only when the ring buffer is filling up, or when user space went to sleep
  * with nothing to read (wake_next). */
+/* Whether user space asked to be woken at the next record (and, if so,
+ * the request taken): one load while records flow, a store only then. */
+static __always_inline bool wake_asked(void)
+{
+	if (!*(volatile __u32 *)&wake_next)
+		return false;
+	*(volatile __u32 *)&wake_next = 0;
+	return true;
+}
+
 static __always_inline __u64 ring_wake(void)
 {
-	if (*(volatile __u32 *)&wake_next) {
-		*(volatile __u32 *)&wake_next = 0;
+	if (wake_asked())
 		return BPF_RB_FORCE_WAKEUP;
-	}
 	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) > wake_threshold_bytes ?
 		BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
 }
@@ -1162,14 +1170,9 @@ static __always_inline int emit(const struct sock *sk, struct tcp_sock *tp, __u6
 			 * timer. Wake it early only when the lane is filling. */
 			publish_head(lane, head + 1);
 			used = head + 1 - *(volatile __u64 *)&lane->tail;
-			/* ... or at once when user space sleeps (wake_next):
-			 * one load of a line that is only read while records
-			 * flow. */
-			if (used == lane_wake || *(volatile __u32 *)&wake_next) {
+			/* ... or at once when user space sleeps (wake_asked()). */
+			if (wake_asked() || used == lane_wake) {
 				__u64 kick = 0;
-
-				if (*(volatile __u32 *)&wake_next)
-					*(volatile __u32 *)&wake_next = 0;
 
 				bpf_ringbuf_output(&events, &kick, sizeof(kick),
 						   BPF_RB_FORCE_WAKEUP);

@@ -93,6 +93,18 @@ static void chunk_free(struct chunk *c)
 		munmap(c, sizeof(*c));
 }
 
+/* The kept chunks back to the kernel (no thread running). */
+static void spares_free(struct spool *sp)
+{
+	while (sp->spares) {
+		struct chunk *next = sp->spares->next;
+
+		chunk_free(sp->spares);
+		sp->spares = next;
+	}
+	sp->n_spares = 0;
+}
+
 /* wake() and unwake() leave errno as it was: the caller's drain sits
  * between its own calls whose errno it reads (a stream's write error read
  * after the drain said "Resource temporarily unavailable"). */
@@ -385,11 +397,7 @@ static void spool_destroy(struct session_source *src)
 		chunk_free(c);
 		c = next;
 	}
-	while (sp->spares) {
-		c = sp->spares->next;
-		chunk_free(sp->spares);
-		sp->spares = c;
-	}
+	spares_free(sp);
 	close(sp->wake_fd);
 	close(sp->stop_fd);
 	pthread_mutex_destroy(&sp->inner_mu);
@@ -465,12 +473,7 @@ struct session_source *spool_new(struct session_source *inner, const struct spoo
 	sp->running = true;
 	return &sp->base;
 fail:
-	while (sp->spares) {
-		struct chunk *next = sp->spares->next;
-
-		chunk_free(sp->spares);
-		sp->spares = next;
-	}
+	spares_free(sp);
 	if (sp->wake_fd >= 0)
 		close(sp->wake_fd);
 	if (sp->stop_fd >= 0)

@@ -59,6 +59,9 @@ struct options {
 };
 
 static volatile sig_atomic_t stop_signal;
+/* The signals on_stop_signal() takes (main()), which the stream's wait
+ * blocks outside ppoll(). */
+static sigset_t stop_sigs;
 
 static void on_stop_signal(int sig)
 {
@@ -672,7 +675,6 @@ static int run_stream(struct session_source *src, const struct options *o)
 	int fd = source_fd(src), rc = 0, n;
 	struct source_stats st;
 	struct outfile out;
-	sigset_t stop_sigs;
 
 	/* Flushed after every drain: a big buffer only saves write calls. */
 	static char out_buf[256 * 1024];
@@ -696,14 +698,6 @@ static int run_stream(struct session_source *src, const struct options *o)
 	stream_header(sc.out, &o->sopts);
 	fflush(sc.out);
 	header_lost = out.lines_lost;
-	sigemptyset(&stop_sigs);
-	{
-		int sigs[64];
-		size_t k = ui_term_quit_signals(sigs, 64);
-
-		for (size_t i = 0; i < k; i++)
-			sigaddset(&stop_sigs, sigs[i]);
-	}
 	while (!stop_signal && !sc.done) {
 		/* A spool wakes its fd when sessions come: no timer then (an
 		 * idle stream's loop ran ten times a second, for nothing). */
@@ -872,8 +866,11 @@ int main(int argc, char **argv)
 		int sigs[64];
 		size_t n = ui_term_quit_signals(sigs, 64);
 
-		for (size_t i = 0; i < n; i++)
+		sigemptyset(&stop_sigs);
+		for (size_t i = 0; i < n; i++) {
 			sigaction(sigs[i], &sa, NULL);
+			sigaddset(&stop_sigs, sigs[i]);
+		}
 	}
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGXFSZ, SIG_IGN);

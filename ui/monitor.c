@@ -703,7 +703,7 @@ int ui_monitor_run(struct session_source *src, struct model *m, const struct ui_
 	mon->interval_ms = opts->interval_ms ? opts->interval_ms : 100;
 	mon->min_gap_ms = FRAME_MS < mon->interval_ms ? FRAME_MS : mon->interval_ms;
 	mon->drain_every_ms = mon->interval_ms;
-	if (src->wakes_on_data && source_fd(src) >= 0 && mon->drain_every_ms < TICK_MS)
+	if (src->wakes_on_data && mon->drain_every_ms < TICK_MS)
 		mon->drain_every_ms = TICK_MS;
 	mon->fig.source_label = opts->source_label;
 	mon->fig.live = !opts->replay;
