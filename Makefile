@@ -142,9 +142,10 @@ unit-test: $(UNIT_BIN)
 ui-test: $(UITEST_BIN) $(O)/tcpscope
 	@TCPSCOPE=$(CURDIR)/$(O)/tcpscope tests/run-tests.sh ui $(UITEST_BIN)
 
-# The statistics behind make bench's verdicts (Python, no root).
-bench-test:
-	@tests/run-tests.sh bench tests/bench/test_stats.py
+# The statistics behind make bench's verdicts, and its load generator (Python, no root).
+bench-test: $(BENCH_BIN)
+	@LOADGEN=$(CURDIR)/$(O)/tests/bench/loadgen tests/run-tests.sh bench tests/bench/test_stats.py \
+		tests/bench/test_loadgen.py
 
 integration-test: $(INTEG_BIN) $(O)/tcpscope $(BENCH_BIN)
 	@TCPSCOPE=$(CURDIR)/$(O)/tcpscope LOADGEN=$(CURDIR)/$(O)/tests/bench/loadgen tests/run-tests.sh integration $(INTEG_BIN)

@@ -182,15 +182,40 @@ def wait_for(pred, timeout, step=0.002):
     return None
 
 
+def load_cpus(text, ncpu):
+    """--load-cpus: (server's CPU list, client's), or None for "anywhere".
+    The default 0/1 becomes 0/0 on a machine with one CPU."""
+    text = text.strip("'\"").strip()
+    if text.lower() in ("", "none"):
+        return None
+    if text == "0/1" and ncpu < 2:
+        return ("0", "0")
+    sides = text.split("/")
+    item = r"[0-9]+(-[0-9]+)?"
+    if len(sides) != 2 or not all(re.fullmatch(f"{item}(,{item})*", c) for c in sides):
+        raise ValueError("expected SERVER/CLIENT CPU lists, e.g. 0/1 or 0-1/1, or none")
+    for c in sides:
+        for part in c.split(","):
+            lo, _, hi = part.partition("-")
+            if int(hi or lo) < int(lo):
+                raise ValueError(f"'{part}' is not a range of CPUs")
+            if int(hi or lo) >= ncpu:
+                raise ValueError(f"this machine has CPUs 0..{ncpu - 1}")
+    return tuple(sides)
+
+
 class Loadgen:
-    def __init__(self, path, conns, c2s, s2c, concurrency, server_threads=1):
+    def __init__(self, path, conns, c2s, s2c, concurrency, server_threads=1, cpus=None):
         self.path, self.conns, self.c2s, self.s2c = path, conns, c2s, s2c
         self.concurrency, self.server_threads = concurrency, server_threads
+        self.cpus = cpus    # (server's CPUs, client's CPUs), or None: anywhere
         self.label = f"{concurrency}x{server_threads}"
 
     def run(self, port, conns=None, duration=None):
         cmd = [self.path, "--json", "--port", str(port), "-s", str(self.c2s), "-S", str(self.s2c),
                "-c", str(self.concurrency), "-w", str(self.server_threads)]
+        if self.cpus:
+            cmd += ["--server-cpus", self.cpus[0], "--client-cpus", self.cpus[1]]
         if duration:
             cmd += ["--duration", str(duration)]
         else:
@@ -673,6 +698,15 @@ def main():
     ap.add_argument("--first-load", action=argparse.BooleanOptionalAction, default=True,
                     help="the rounds of the first load (2 client threads, 1 server thread); "
                          "--no-first-load runs the busy load's alone")
+    # Where the scheduler puts the load's two sides decides its rate more
+    # than anything a tracer does: on this 2-CPU VM the first load ran
+    # 22,500-38,200 connections a second unpinned (two sides on one CPU,
+    # no wake-up across CPUs: fast), 24,600-27,000 with the server on
+    # CPU 0 and the client on CPU 1 (FINDINGS.md, 2026-12-07, morning).
+    ap.add_argument("--load-cpus", default="0/1",
+                    help="SERVER/CLIENT: the CPUs the load generator's server and client run on "
+                         "(default 0/1: one each; 0/0 on a 1-CPU machine); 'none': wherever the "
+                         "scheduler puts them")
     ap.add_argument("--settle", type=float, default=0.5,
                     help="seconds between a tracer's start (attached, open sessions looked for, "
                          "the monitor's first screen) and its measured run (default 0.5; "
@@ -728,9 +762,14 @@ def main():
         sys.exit(f"bench: bad --saturated '{args.saturated}': expected CLIENTSxSERVERS, e.g. 4x2, "
                  "or none")
 
+    try:
+        cpus = load_cpus(args.load_cpus, os.cpu_count() or 1)
+    except ValueError as e:
+        sys.exit(f"bench: bad --load-cpus '{args.load_cpus}': {e}")
+
     old_stats = open(STATS).read().strip()
     tmp = tempfile.mkdtemp(prefix="tcpscope-bench-")
-    lg = Loadgen(args.loadgen, args.conns, args.c2s, args.s2c, args.concurrency)
+    lg = Loadgen(args.loadgen, args.conns, args.c2s, args.s2c, args.concurrency, cpus=cpus)
     only = args.only.split(",")
     res = {"rounds": None, "rounds_saturated": None, "formats": None, "idle": None, "history_sweep": [],
            "long_run": None,
@@ -740,7 +779,7 @@ def main():
                lambda: run_rounds(args, lg, tmp) if args.first_load else None),
               ("rounds_saturated", "the busy load's rounds", "rounds",
                lambda: run_rounds(args, Loadgen(args.loadgen, args.conns, args.c2s, args.s2c,
-                                                *sat), tmp) if sat else None),
+                                                *sat, cpus=cpus), tmp) if sat else None),
               ("formats", "the output formats", "formats",
                lambda: format_cpu(args, lg, tmp) if args.format_rounds > 0 else None),
               ("idle", "the idle host", "idle",
@@ -779,6 +818,8 @@ def main():
     print(f"load: {args.conns} loopback connections x {args.rounds} rounds, {args.c2s} B up / "
           f"{args.s2c} B down, " + (f"{args.concurrency} client threads, 1 server thread"
                                     if args.first_load else "the busy load alone")
+          + (f"; the server on CPU {lg.cpus[0]}, the client on CPU {lg.cpus[1]}" if lg.cpus
+             else "; the load's two sides wherever the scheduler puts them")
           + "; medians (min–max)\n")
     if rounds:
         print_rounds(args, rounds)

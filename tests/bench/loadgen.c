@@ -57,6 +57,8 @@ static void usage(FILE *f)
 		"  --comm-server NAME  server process name (default loadgen-srv)\n"
 		"  --timeout SECONDS   bound of the whole run (default: derived from -n/-r/--duration)\n"
 		"  --conn-timeout MS   bound of each step of a connection (default %d)\n"
+		"  --server-cpus LIST  run the server only on these CPUs: 0, 0,1 or 0-1\n"
+		"  --client-cpus LIST  the same for the client (default: anywhere)\n"
 		"  --json              print one JSON object instead of key=value lines\n"
 		"  -h, --help          this text\n"
 		"\n"
@@ -114,6 +116,42 @@ static double parse_seconds(const char *opt, const char *s)
 	return v;
 }
 
+/* "0", "0,2", "0-1": a mask of CPUs 0..63 this machine has. */
+static uint64_t parse_cpus(const char *opt, const char *s)
+{
+	long ncpu = sysconf(_SC_NPROCESSORS_CONF);
+	uint64_t mask = 0;
+	const char *p = s;
+
+	if (ncpu < 1 || ncpu > 64)
+		ncpu = 64;
+	for (;;) {
+		unsigned long lo, hi;
+		char *end;
+
+		if (*p < '0' || *p > '9')
+			usage_error("%s: '%s' is not a list of CPUs (0, 0,1 or 0-1)", opt, s);
+		errno = 0;
+		lo = hi = strtoul(p, &end, 10);
+		if (*end == '-') {
+			if (end[1] < '0' || end[1] > '9')
+				usage_error("%s: '%s' is not a list of CPUs (0, 0,1 or 0-1)", opt, s);
+			hi = strtoul(end + 1, &end, 10);
+			if (hi < lo)
+				usage_error("%s: '%s' is not a list of CPUs (0, 0,1 or 0-1)", opt, s);
+		}
+		if (errno || hi >= (unsigned long)ncpu)
+			usage_error("%s: '%s': this machine has CPUs 0..%ld", opt, s, ncpu - 1);
+		for (; lo <= hi; lo++)
+			mask |= 1ULL << lo;
+		if (!*end)
+			return mask;
+		if (*end != ',')
+			usage_error("%s: '%s' is not a list of CPUs (0, 0,1 or 0-1)", opt, s);
+		p = end + 1;
+	}
+}
+
 static const char *check_comm(const char *opt, const char *s)
 {
 	if (!*s || strlen(s) > COMM_MAX)
@@ -141,7 +179,7 @@ static void json_str(const char *s)
 
 enum {
 	OPT_CLOSE = 256, OPT_RST, OPT_COMM_CLIENT, OPT_COMM_SERVER, OPT_DURATION, OPT_JSON,
-	OPT_PORT, OPT_SRC_ADDRS, OPT_TIMEOUT, OPT_CONN_TIMEOUT,
+	OPT_PORT, OPT_SRC_ADDRS, OPT_TIMEOUT, OPT_CONN_TIMEOUT, OPT_SERVER_CPUS, OPT_CLIENT_CPUS,
 };
 
 int main(int argc, char **argv)
@@ -157,6 +195,8 @@ int main(int argc, char **argv)
 		{ "src-addrs", required_argument, NULL, OPT_SRC_ADDRS },
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 		{ "conn-timeout", required_argument, NULL, OPT_CONN_TIMEOUT },
+		{ "server-cpus", required_argument, NULL, OPT_SERVER_CPUS },
+		{ "client-cpus", required_argument, NULL, OPT_CLIENT_CPUS },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -252,6 +292,12 @@ int main(int argc, char **argv)
 				(unsigned int)parse_u64("--conn-timeout", optarg, 3600000, 0);
 			if (!sp.timeout_ms)
 				usage_error("--conn-timeout: at least 1 ms");
+			break;
+		case OPT_SERVER_CPUS:
+			sp.server_cpus = parse_cpus("--server-cpus", optarg);
+			break;
+		case OPT_CLIENT_CPUS:
+			sp.client_cpus = parse_cpus("--client-cpus", optarg);
 			break;
 		case 'h':
 			usage(stdout);

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """The statistics behind make bench's verdicts (no root, no BPF): the
-median's 95 % interval, the mean's, and the rate ratio's verdict.
+median's 95 % interval, the mean's, and the rate ratio's verdict; and its
+--load-cpus.
 
 Prints "N passed, N failed"; exit status 1 if any failed."""
 import math
@@ -11,19 +12,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench  # noqa: E402
-
-FAILED = []
-PASSED = []
-
-
-def test(fn):
-    try:
-        fn()
-        PASSED.append(fn.__name__)
-    except AssertionError as e:
-        FAILED.append(fn.__name__)
-        print(f"FAIL {fn.__name__}: {e}")
-    return fn
+from checks import finish, test  # noqa: E402
 
 
 def below(n, k):
@@ -151,6 +140,26 @@ def test_rounds_to_decide():
     assert bench.rounds_to_decide([0.96, 0.98, 0.99]) is None
 
 
+@test
+def test_load_cpus():
+    # The default: the server on CPU 0, the client on CPU 1; one CPU: both on 0.
+    assert bench.load_cpus("0/1", 2) == ("0", "1")
+    assert bench.load_cpus("0/1", 1) == ("0", "0")
+    assert bench.load_cpus("0-1/1", 4) == ("0-1", "1")
+    assert bench.load_cpus("0,2/1-3", 4) == ("0,2", "1-3")
+    # make's BENCH_ARGS may pass the quotes of an empty word.
+    for none in ("none", "NONE", "", "''", '""'):
+        assert bench.load_cpus(none, 2) is None, none
+    for bad, says in (("0", "SERVER/CLIENT"), ("0/1/2", "SERVER/CLIENT"), ("a/1", "SERVER/CLIENT"),
+                      ("0,/1", "SERVER/CLIENT"), ("0/-1", "SERVER/CLIENT"),
+                      ("0/2", "CPUs 0..1"), ("0/1-0", "not a range of CPUs"), ("5/1", "CPUs 0..1")):
+        try:
+            bench.load_cpus(bad, 2)
+        except ValueError as e:
+            assert says in str(e), (bad, str(e))
+        else:
+            raise AssertionError(f"{bad!r} accepted")
+
+
 if __name__ == "__main__":
-    print(f"{len(PASSED)} passed, {len(FAILED)} failed")
-    sys.exit(1 if FAILED else 0)
+    finish()

@@ -200,6 +200,8 @@ struct traffic_burst_spec {
 					 * default (127.0.0.1) */
 	unsigned int timeout_ms;	/* bound of each step of a connection; 0: default */
 	unsigned int limit_ms;		/* bound of the whole run; 0: derived from the rest */
+	uint64_t server_cpus;		/* CPUs the server may run on (bit N: CPU N); 0: any */
+	uint64_t client_cpus;		/* the same for the client */
 };
 
 struct traffic_burst_result {

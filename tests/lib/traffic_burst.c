@@ -20,6 +20,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -412,6 +413,22 @@ static void *server_thread_main(void *arg)
 	return NULL;
 }
 
+/* Keep a side (all its threads, made after this) on the CPUs asked for. */
+static void pin_cpus(uint64_t mask)
+{
+	cpu_set_t set;
+	int i;
+
+	if (!mask)
+		return;
+	CPU_ZERO(&set);
+	for (i = 0; i < 64; i++)
+		if (mask >> i & 1)
+			CPU_SET(i, &set);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		_exit(TRAFFIC_EXIT_SETUP);
+}
+
 static void __attribute__((noreturn))
 server_main(const struct traffic_burst_spec *sp, pid_t parent, int report_fd, int ctl_fd)
 {
@@ -426,6 +443,7 @@ server_main(const struct traffic_burst_spec *sp, pid_t parent, int report_fd, in
 	int one = 1;
 
 	traffic_child_init(parent, sp->server_comm, keep, 2);
+	pin_cpus(sp->server_cpus);
 	alarm((unsigned int)((sp->limit_ms + 4ULL * sp->timeout_ms) / 1000 + 10));
 
 	/* as many connections as the hard limit allows */
@@ -690,6 +708,7 @@ client_main(const struct traffic_burst_spec *sp, pid_t parent, int report_fd, ui
 	struct rlimit rl;
 
 	traffic_child_init(parent, sp->client_comm, &report_fd, 1);
+	pin_cpus(sp->client_cpus);
 	alarm((unsigned int)((sp->limit_ms + 3ULL * sp->timeout_ms) / 1000 + 5));
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
 		rl.rlim_cur = rl.rlim_max;
