@@ -425,8 +425,11 @@ static void pin_cpus(uint64_t mask)
 	for (i = 0; i < 64; i++)
 		if (mask >> i & 1)
 			CPU_SET(i, &set);
-	if (sched_setaffinity(0, sizeof(set), &set))
+	if (sched_setaffinity(0, sizeof(set), &set)) {
+		fprintf(stderr, "traffic: sched_setaffinity(%#llx): %s\n", (unsigned long long)mask,
+			strerror(errno));
 		_exit(TRAFFIC_EXIT_SETUP);
+	}
 }
 
 static void __attribute__((noreturn))
