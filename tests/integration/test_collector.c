@@ -1672,40 +1672,59 @@ static void churn(unsigned short port)
 
 static void test_table_full_churn(void **state)
 {
-	unsigned short port = scope_free_port();
-	size_t n, nocli = 0, noowner = 0;
+	unsigned long long shown, missed, gone;
+	size_t n, nocli, noowner;
 	struct session *v = NULL;
+	unsigned short port;
 	struct scope sc;
-	int status = -1;
+	int status;
 	pid_t pid;
 
-	start_scope_x(&sc, state, port, 2 * CHURN_CONNS, false, "--max-sockets", "1024");
-	fflush(NULL);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0)
-		churn(port);
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	assert_true(WIFEXITED(status));
-	assert_int_equal(WEXITSTATUS(status), 0);
-	finish_scope(&sc, &v, &n, 2 * CHURN_CONNS);
-	for (size_t i = 0; i < n; i++) {
-		const struct session *s = &v[i];
+	for (int attempt = 0;; attempt++) {
+		port = scope_free_port();
+		start_scope_x(&sc, state, port, 2 * CHURN_CONNS, false, "--max-sockets", "1024");
+		fflush(NULL);
+		pid = fork();
+		assert_true(pid >= 0);
+		if (pid == 0)
+			churn(port);
+		status = -1;
+		assert_int_equal(waitpid(pid, &status, 0), pid);
+		assert_true(WIFEXITED(status));
+		assert_int_equal(WEXITSTATUS(status), 0);
+		finish_scope(&sc, &v, &n, 2 * CHURN_CONNS);
+		nocli = noowner = 0;
+		for (size_t i = 0; i < n; i++) {
+			const struct session *s = &v[i];
 
-		noowner += s->pid == 0;
-		if (s->rport == port) {
-			nocli += s->pid != (uint32_t)pid || strcmp(s->comm, "ts-churn-cli");
-			assert_true(s->tx_bytes >= 1 && s->tx_bytes <= 50);
+			noowner += s->pid == 0;
+			if (s->rport == port) {
+				nocli += s->pid != (uint32_t)pid || strcmp(s->comm, "ts-churn-cli");
+				assert_true(s->tx_bytes >= 1 && s->tx_bytes <= 50);
+			}
 		}
-	}
-	printf("%zu rows; %zu without an owner, %zu client rows not the client's\n", n, noowner,
-	       nocli);
-	assert_int_equal(noowner, 0);
-	assert_int_equal(nocli, 0);
-	/* nothing counted missed: every session came, each once */
-	if (!strstr(scope_stderr(&sc), " seen), 0 missed"))
+		printf("%zu rows; %zu without an owner, %zu client rows not the client's\n", n,
+		       noowner, nocli);
+		assert_int_equal(noowner, 0);
+		assert_int_equal(nocli, 0);
+		/* nothing counted missed: every session came, each once */
+		if (strstr(scope_stderr(&sc), " seen), 0 missed"))
+			break;
 		printf("tcpscope stderr: %s\n", scope_stderr(&sc));
-	assert_non_null(strstr(scope_stderr(&sc), " seen), 0 missed"));
+		/* Once: closes the kernel never delivered to the programs
+		 * (README.md, "Closes the kernel never delivers"; the classic
+		 * tracepoint meets it most), each counted closed untraced.
+		 * Such a connection's other session may have had no entry at
+		 * all (the table was full), so it can take two sessions with
+		 * it. Anything else tcpscope missed fails the test. */
+		assert_true(attempt == 0 && summary_counts(&sc, &shown, &missed, &gone) &&
+			    gone >= 1 && missed == gone && shown + 2 * gone >= 2 * CHURN_CONNS);
+		printf("%llu closes reached no program (counted closed untraced): the churn once "
+		       "more\n", gone);
+		free(v);
+		v = NULL;
+		scope_cleanup(&sc);
+	}
 	free(v);
 	scope_cleanup(&sc);
 }
