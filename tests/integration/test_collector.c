@@ -1228,6 +1228,24 @@ static void test_close_times_rst(void **state)
 	close_times(state, TRAFFIC_CLIENT, TRAFFIC_END_RST);
 }
 
+/* Runs fn(port) in a child process (fn ends it with _exit()) and checks
+ * that it exited with status 0. Returns the child's pid. */
+static pid_t run_child(void (*fn)(unsigned short), unsigned short port)
+{
+	int status = -1;
+	pid_t pid;
+
+	fflush(NULL);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0)
+		fn(port);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	return pid;
+}
+
 /*
  * Ends TCP reads its clock for, on 127.0.0.1:port, in one process named
  * ts-tcpclock: a refused connect() (RST to the SYN: ECONNREFUSED), a
@@ -1316,9 +1334,7 @@ static void test_close_time_two_tracers(void **state)
 	char portarg[16];
 	struct scope sc[2];
 	size_t n[2];
-	int status = -1;
 	unsigned short port;
-	pid_t pid;
 
 	for (int attempt = 0;; attempt++) {
 		bool all = true, lost = false;
@@ -1330,14 +1346,7 @@ static void test_close_time_two_tracers(void **state)
 		setenv("TCPSCOPE_TEST_SLOW_CLOSE_PORT", portarg, 1);
 		start_scope_x(&sc[1], state, port, 100, true, "--comm", "ts-tcpclock");
 		unsetenv("TCPSCOPE_TEST_SLOW_CLOSE_PORT");
-		fflush(NULL);
-		pid = fork();
-		assert_true(pid >= 0);
-		if (pid == 0)
-			ends_by_tcp(port);
-		assert_int_equal(waitpid(pid, &status, 0), pid);
-		assert_true(WIFEXITED(status));
-		assert_int_equal(WEXITSTATUS(status), 0);
+		run_child(ends_by_tcp, port);
 		usleep(300000);
 		for (int i = 0; i < 2; i++) {
 			assert_int_equal(scope_stop(&sc[i], SIGINT), 0);
@@ -1568,18 +1577,10 @@ static void test_table_full(void **state)
 	struct session *v = NULL;
 	const char *line;
 	struct scope sc;
-	int status = -1;
 	pid_t pid;
 
 	start_scope_x(&sc, state, port, 2 * FULL_CONNS, false, "--max-sockets", "1024");
-	fflush(NULL);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0)
-		many_open_at_once(port);
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	assert_true(WIFEXITED(status));
-	assert_int_equal(WEXITSTATUS(status), 0);
+	pid = run_child(many_open_at_once, port);
 	finish_scope(&sc, &v, &n, 2 * FULL_CONNS);
 	for (size_t i = 0; i < n; i++) {
 		const struct session *s = &v[i];
@@ -1677,21 +1678,12 @@ static void test_table_full_churn(void **state)
 	struct session *v = NULL;
 	unsigned short port;
 	struct scope sc;
-	int status;
 	pid_t pid;
 
 	for (int attempt = 0;; attempt++) {
 		port = scope_free_port();
 		start_scope_x(&sc, state, port, 2 * CHURN_CONNS, false, "--max-sockets", "1024");
-		fflush(NULL);
-		pid = fork();
-		assert_true(pid >= 0);
-		if (pid == 0)
-			churn(port);
-		status = -1;
-		assert_int_equal(waitpid(pid, &status, 0), pid);
-		assert_true(WIFEXITED(status));
-		assert_int_equal(WEXITSTATUS(status), 0);
+		pid = run_child(churn, port);
 		finish_scope(&sc, &v, &n, 2 * CHURN_CONNS);
 		nocli = noowner = 0;
 		for (size_t i = 0; i < n; i++) {
