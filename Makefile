@@ -145,7 +145,7 @@ ui-test: $(UITEST_BIN) $(O)/tcpscope
 # The statistics behind make bench's verdicts, and its load generator (Python, no root).
 bench-test: $(BENCH_BIN)
 	@LOADGEN=$(CURDIR)/$(O)/tests/bench/loadgen tests/run-tests.sh bench tests/bench/test_stats.py \
-		tests/bench/test_loadgen.py
+		tests/bench/test_loadgen.py tests/bench/test_ab.py
 
 integration-test: $(INTEG_BIN) $(O)/tcpscope $(BENCH_BIN)
 	@TCPSCOPE=$(CURDIR)/$(O)/tcpscope LOADGEN=$(CURDIR)/$(O)/tests/bench/loadgen tests/run-tests.sh integration $(INTEG_BIN)
