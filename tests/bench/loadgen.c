@@ -130,15 +130,15 @@ static uint64_t parse_cpus(const char *opt, const char *s)
 		char *end;
 
 		if (*p < '0' || *p > '9')
-			usage_error("%s: '%s' is not a list of CPUs (0, 0,1 or 0-1)", opt, s);
+			break;
 		errno = 0;
 		lo = hi = strtoul(p, &end, 10);
 		if (*end == '-') {
 			if (end[1] < '0' || end[1] > '9')
-				usage_error("%s: '%s' is not a list of CPUs (0, 0,1 or 0-1)", opt, s);
+				break;
 			hi = strtoul(end + 1, &end, 10);
 			if (hi < lo)
-				usage_error("%s: '%s' is not a list of CPUs (0, 0,1 or 0-1)", opt, s);
+				break;
 		}
 		if (errno || hi >= (unsigned long)ncpu)
 			usage_error("%s: '%s': this machine has CPUs 0..%ld", opt, s, ncpu - 1);
@@ -147,9 +147,10 @@ static uint64_t parse_cpus(const char *opt, const char *s)
 		if (!*end)
 			return mask;
 		if (*end != ',')
-			usage_error("%s: '%s' is not a list of CPUs (0, 0,1 or 0-1)", opt, s);
+			break;
 		p = end + 1;
 	}
+	usage_error("%s: '%s' is not a list of CPUs (0, 0,1 or 0-1)", opt, s);
 }
 
 static const char *check_comm(const char *opt, const char *s)

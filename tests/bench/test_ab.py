@@ -112,4 +112,5 @@ def test_command_line_errors():
                                                                                r.stdout)
 
 
-finish()
+if __name__ == "__main__":
+    finish()
