@@ -211,37 +211,67 @@ static char *put_name(char *p, const char *s)
 }
 
 /*
- * The comm's cell (escaped, then guarded and quoted as need be) at p. A row
- * after row names the same few processes: the last few cells are kept, by
- * the comm's raw bytes.
+ * A comm's cell, kept by the comm's raw bytes: a row after row names the
+ * same few processes. CSV: escaped, then guarded and quoted as need be; JSON:
+ * escaped, as a JSON string. A cell that does not fit is made afresh.
  */
-static char *put_comm_cell(char *p, const char *comm)
+struct kept_cell {
+	char comm[SESSION_COMM_LEN];
+	unsigned char len;	/* 0: unused (an empty comm is not kept) */
+	char cell[2 * FMT_COMM_ESC_LEN + 3];
+};
+
+static char *put_comm_cell(char *p, const char *comm, bool json)
 {
-	static _Thread_local struct {
-		char comm[SESSION_COMM_LEN];
-		unsigned char len;	/* 0: unused (an empty comm is not kept) */
-		char cell[2 * FMT_COMM_ESC_LEN + 3];
-	} kept[4];
-	static _Thread_local unsigned int next;
+	static _Thread_local struct kept_cell kept[2][4];
+	static _Thread_local unsigned int next[2];
+	struct kept_cell *k = kept[json];
 	unsigned int i;
 	size_t n;
 
 	for (i = 0; i < 4; i++)
-		if (kept[i].len && memcmp(kept[i].comm, comm, SESSION_COMM_LEN) == 0) {
-			memcpy(p, kept[i].cell, kept[i].len);
-			return p + kept[i].len;
-		}
-	n = fmt_comm_escape(comm, p, FMT_COMM_ESC_LEN);
-	if (n)
-		n = finish_untrusted(p, n);
-	if (n && n < sizeof(kept[0].cell) && n <= 255) {
-		i = next++ & 3;
-		memcpy(kept[i].comm, comm, SESSION_COMM_LEN);
-		memcpy(kept[i].cell, p, n);
-		kept[i].len = (unsigned char)n;
+		if (k[i].len && memcmp(k[i].comm, comm, SESSION_COMM_LEN) == 0)
+			return fmt_put_kept(p, k[i].cell, k[i].len);
+	if (json) {
+		char esc[FMT_COMM_ESC_LEN];
+
+		fmt_comm_escape(comm, esc, sizeof(esc));
+		n = (size_t)(fmt_put_json_string(p, esc) - p);
+	} else {
+		n = fmt_comm_escape(comm, p, FMT_COMM_ESC_LEN);
+		if (n)
+			n = finish_untrusted(p, n);
+	}
+	if (n && n < sizeof(k[0].cell) && n <= 255) {
+		i = next[json]++ & 3;
+		memcpy(k[i].comm, comm, SESSION_COMM_LEN);
+		memcpy(k[i].cell, p, n);
+		k[i].len = (unsigned char)n;
 	}
 	return p + n;
 }
+
+/*
+ * JSON: each cell's opening, `,"name":` (no comma for the first), copied
+ * whole (fmt_put_kept()); the names are session_names[]'s, in their order
+ * (test_csv holds the two to each other).
+ */
+#define JSON_OPEN(name) { ",\"" name "\":", sizeof(",\"" name "\":") - 1 }
+static const struct {
+	char text[FMT_SHORT_COPY + 1];
+	unsigned char len;
+} json_open[] = {
+	JSON_OPEN("time"), JSON_OPEN("pid"), JSON_OPEN("comm"), JSON_OPEN("family"),
+	JSON_OPEN("laddr"), JSON_OPEN("lport"), JSON_OPEN("raddr"), JSON_OPEN("rport"),
+	JSON_OPEN("tx_bytes"), JSON_OPEN("rx_bytes"), JSON_OPEN("duration_ms"),
+	JSON_OPEN("start_time"), JSON_OPEN("srtt_us"), JSON_OPEN("retransmits"),
+	JSON_OPEN("handshake_us"), JSON_OPEN("direction"), JSON_OPEN("closed_by"),
+	JSON_OPEN("end_cause"), JSON_OPEN("pid_certain"), JSON_OPEN("partial"),
+};
+#undef JSON_OPEN
+
+_Static_assert(sizeof(json_open) / sizeof(json_open[0]) ==
+	       sizeof(session_names) / sizeof(session_names[0]), "json_open: one per column");
 
 /*
  * A cell's opening: the separator, and in JSON the name (and a string's
@@ -249,15 +279,13 @@ static char *put_comm_cell(char *p, const char *comm)
  */
 static char *cell_open(char *p, unsigned int i, bool json, bool str)
 {
-	if (i)
-		*p++ = ',';
 	if (json) {
-		*p++ = '"';
-		p = put_name(p, session_names[i]);
-		*p++ = '"';
-		*p++ = ':';
+		/* the first cell: the text past its comma */
+		p = fmt_put_kept(p, json_open[i].text + !i, json_open[i].len - !i);
 		if (str)
 			*p++ = '"';
+	} else if (i) {
+		*p++ = ',';
 	}
 	return p;
 }
@@ -284,16 +312,7 @@ static size_t session_row(char *line, const struct session *s, bool json)
 
 	STR(0, fmt_put_time_iso(p, s->end_ns));
 	NUM(1, fmt_put_u64(p, s->pid));
-	if (json) {
-		char esc[FMT_COMM_ESC_LEN];
-
-		p = cell_open(p, 2, json, false);
-		fmt_comm_escape(s->comm, esc, sizeof(esc));
-		p = fmt_put_json_string(p, esc);
-	} else {
-		p = cell_open(p, 2, json, false);
-		p = put_comm_cell(p, s->comm);
-	}
+	NUM(2, put_comm_cell(p, s->comm, json));
 	p = cell_open(p, 3, json, false);
 	if (s->family == AF_INET || s->family == AF_INET6)
 		*p++ = s->family == AF_INET ? '4' : '6';

@@ -37,6 +37,22 @@ static inline const char *fmt_plural(unsigned long long n, const char *one, cons
 {
 	return n == 1 ? one : many;
 }
+/*
+ * len bytes of a kept text (src, at least FMT_SHORT_COPY bytes long) to p;
+ * p + len. A name's cell is a few bytes, and a copy of a length known only
+ * at run time was a `rep movs`, slow to start: 14 % of the CSV stream's CPU.
+ * Up to FMT_SHORT_COPY bytes are copied whole, so p must have that much room
+ * whatever len is (what lies past len is written over by the next cell).
+ */
+#define FMT_SHORT_COPY 32
+static inline char *fmt_put_kept(char *p, const char *src, size_t len)
+{
+	if (len <= FMT_SHORT_COPY)
+		__builtin_memcpy(p, src, FMT_SHORT_COPY);
+	else
+		__builtin_memcpy(p, src, len);
+	return p + len;
+}
 /* A count in at most `width` characters (width >= 2): exact when it fits,
  * else in thousands, millions, ... rounded down ("199K" for 199,999: never
  * more than it is). The length, or -ENOSPC. */

@@ -69,8 +69,7 @@ static char *put_comm(char *p, const char *comm, size_t width)
 
 	for (i = 0; i < 4; i++)
 		if (kept[i].width == width && memcmp(kept[i].comm, comm, SESSION_COMM_LEN) == 0) {
-			memcpy(p, kept[i].text, kept[i].len);
-			return p + kept[i].len;
+			return fmt_put_kept(p, kept[i].text, kept[i].len);
 		}
 	fmt_comm_escape(comm, esc, sizeof(esc));
 	bytes = fmt_cut_cols(esc, width, &cols);
