@@ -254,7 +254,7 @@ static char *put_comm_cell(char *p, const char *comm, bool json)
 /*
  * JSON: each cell's opening, `,"name":` (no comma for the first), copied
  * whole (fmt_put_kept()); the names are session_names[]'s, in their order
- * (test_csv holds the two to each other).
+ * (test_stream holds the JSON rows to the columns' own names and text).
  */
 #define JSON_OPEN(name) { ",\"" name "\":", sizeof(",\"" name "\":") - 1 }
 static const struct {
