@@ -50,6 +50,30 @@ static void test_count(void **state)
 	assert_int_equal(fmt_count(123456, 5, buf, 3), -ENOSPC);
 }
 
+/* fmt_put_kept(): len bytes of the text at p, p + len back; at most
+ * FMT_SHORT_COPY bytes written for a short text, exactly len for a long one. */
+static void test_put_kept(void **state)
+{
+	char src[2 * FMT_SHORT_COPY], out[3 * FMT_SHORT_COPY];
+	size_t len, i;
+
+	(void)state;
+	for (i = 0; i < sizeof(src); i++)
+		src[i] = (char)('A' + i % 26);
+	for (len = 0; len <= sizeof(src); len++) {
+		size_t reach = len > FMT_SHORT_COPY ? len : FMT_SHORT_COPY;
+		char *end;
+
+		memset(out, '#', sizeof(out));
+		end = fmt_put_kept(out + 1, src, len);
+		assert_ptr_equal(end, out + 1 + len);
+		assert_int_equal(out[0], '#');
+		assert_memory_equal(out + 1, src, len);
+		for (i = 1 + reach; i < sizeof(out); i++)
+			assert_int_equal(out[i], '#');
+	}
+}
+
 static void test_u64(void **state)
 {
 	uint64_t p = 1;
@@ -573,6 +597,7 @@ static void test_escape_escaped(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_put_kept),
 		cmocka_unit_test(test_u64),
 		cmocka_unit_test(test_bytes),
 		cmocka_unit_test(test_dur),
