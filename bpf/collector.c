@@ -1304,7 +1304,7 @@ void collector_seed(struct session_source *src)
 struct session_source *collector_open(const struct collector_opts *opts, char *err, size_t errlen)
 {
 	static const struct collector_opts defaults;
-	const char *btf = "/sys/kernel/btf/vmlinux";
+	const char *btf = "/sys/kernel/btf/vmlinux", *fixed;
 	struct stat btf_st;
 	enum collector_hook hooks[3];
 	bool casts[3];
@@ -1361,9 +1361,10 @@ struct session_source *collector_open(const struct collector_opts *opts, char *e
 		return NULL;
 	}
 	c->src.ops = &collector_ops;
-	if (getenv("TCPSCOPE_TEST_MONO_TO_BOOT_NS")) {
+	fixed = getenv("TCPSCOPE_TEST_MONO_TO_BOOT_NS");
+	if (fixed) {
 		c->mono_to_boot_fixed = true;
-		c->mono_to_boot_fixed_ns = strtoll(getenv("TCPSCOPE_TEST_MONO_TO_BOOT_NS"), NULL, 10);
+		c->mono_to_boot_fixed_ns = strtoll(fixed, NULL, 10);
 	}
 	c->ow = owner_wait_new(AWAIT_MAX, PARKED_MAX);
 	if (!c->ow) {

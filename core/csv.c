@@ -181,11 +181,15 @@ int csv_write_row_by_columns(FILE *f, enum view_kind kind, const void *row)
  * direct row is used only while the columns are these (checked once);
  * test_csv holds its text to csv_write_row_by_columns()'s.
  */
-static const char *const session_names[] = {
-	"time", "pid", "comm", "family", "laddr", "lport", "raddr", "rport", "tx_bytes",
-	"rx_bytes", "duration_ms", "start_time", "srtt_us", "retransmits", "handshake_us",
-	"direction", "closed_by", "end_cause", "pid_certain", "partial",
-};
+#define SESSION_NAMES(X)								\
+	X("time") X("pid") X("comm") X("family") X("laddr") X("lport") X("raddr")	\
+	X("rport") X("tx_bytes") X("rx_bytes") X("duration_ms") X("start_time")	\
+	X("srtt_us") X("retransmits") X("handshake_us") X("direction") X("closed_by")	\
+	X("end_cause") X("pid_certain") X("partial")
+
+#define NAME_STRING(name) name,
+static const char *const session_names[] = { SESSION_NAMES(NAME_STRING) };
+#undef NAME_STRING
 
 static bool session_row_ok(void)
 {
@@ -252,26 +256,15 @@ static char *put_comm_cell(char *p, const char *comm, bool json)
 }
 
 /*
- * JSON: each cell's opening, `,"name":` (no comma for the first), copied
- * whole (fmt_put_kept()); the names are session_names[]'s, in their order
- * (test_stream holds the JSON rows to the columns' own names and text).
+ * JSON: each cell's opening, `,"name":` (no comma for the first), made from
+ * the same names at compile time and copied whole (fmt_put_kept()).
  */
-#define JSON_OPEN(name) { ",\"" name "\":", sizeof(",\"" name "\":") - 1 }
+#define JSON_OPEN(name) { ",\"" name "\":", sizeof(",\"" name "\":") - 1 },
 static const struct {
 	char text[FMT_SHORT_COPY + 1];
 	unsigned char len;
-} json_open[] = {
-	JSON_OPEN("time"), JSON_OPEN("pid"), JSON_OPEN("comm"), JSON_OPEN("family"),
-	JSON_OPEN("laddr"), JSON_OPEN("lport"), JSON_OPEN("raddr"), JSON_OPEN("rport"),
-	JSON_OPEN("tx_bytes"), JSON_OPEN("rx_bytes"), JSON_OPEN("duration_ms"),
-	JSON_OPEN("start_time"), JSON_OPEN("srtt_us"), JSON_OPEN("retransmits"),
-	JSON_OPEN("handshake_us"), JSON_OPEN("direction"), JSON_OPEN("closed_by"),
-	JSON_OPEN("end_cause"), JSON_OPEN("pid_certain"), JSON_OPEN("partial"),
-};
+} json_open[] = { SESSION_NAMES(JSON_OPEN) };
 #undef JSON_OPEN
-
-_Static_assert(sizeof(json_open) / sizeof(json_open[0]) ==
-	       sizeof(session_names) / sizeof(session_names[0]), "json_open: one per column");
 
 /*
  * A cell's opening: the separator, and in JSON the name (and a string's
