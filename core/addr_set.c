@@ -133,3 +133,17 @@ int addr_set_add(struct addr_set *set, const struct in6_addr *addr)
 	set->len++;
 	return 1;
 }
+
+void addr_set_union(struct addr_set *dst, const struct addr_set *src)
+{
+	static const struct in6_addr zero;
+	uint32_t i;
+
+	if (src->has_zero)
+		addr_set_add(dst, &zero);
+	for (i = 0; i < src->cap; i++)
+		if (!addr_is_zero(&src->slots[i]))
+			addr_set_add(dst, &src->slots[i]);
+	if (src->capped)
+		dst->capped = true;
+}

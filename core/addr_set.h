@@ -32,5 +32,8 @@ void addr_set_fini(struct addr_set *set);	/* frees; the set is empty and reusabl
 /* 1 added, 0 already a member, -ENOSPC not recorded (max), -ENOMEM not recorded. */
 int addr_set_add(struct addr_set *set, const struct in6_addr *addr);
 bool addr_set_contains(const struct addr_set *set, const struct in6_addr *addr);
+/* Add src's members to dst (within dst's max). A src that is a lower bound
+ * (capped) makes dst one too. */
+void addr_set_union(struct addr_set *dst, const struct addr_set *src);
 
 #endif

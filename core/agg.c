@@ -36,6 +36,7 @@ struct agg_node {
 	 * the rest in peers. */
 	uint16_t ports[PEER_PORTS_INLINE];
 	uint8_t nports;
+	uint64_t name_sessions;	/* AGG_PID: the sessions of the row its name is from */
 	struct addr_set peers;	/* distinct remote addresses; AGG_PEER: its other
 				 * service ports, as addresses (port_member()) */
 	UT_hash_handle hh;
@@ -67,7 +68,7 @@ struct agg_table *agg_table_new(enum agg_kind kind)
 {
 	struct agg_table *t;
 
-	if (kind != AGG_PROC && kind != AGG_PORT && kind != AGG_PEER) {
+	if (kind != AGG_PROC && kind != AGG_PID && kind != AGG_PORT && kind != AGG_PEER) {
 		errno = EINVAL;
 		return NULL;
 	}
@@ -78,7 +79,7 @@ struct agg_table *agg_table_new(enum agg_kind kind)
 	}
 	memset(t, 0, sizeof(*t));
 	t->kind = kind;
-	t->peer_cap = kind == AGG_PROC ? AGG_PROC_PEERS_MAX : AGG_PORT_PEERS_MAX;
+	t->peer_cap = kind == AGG_PROC || kind == AGG_PID ? AGG_PROC_PEERS_MAX : AGG_PORT_PEERS_MAX;
 	return t;
 }
 
@@ -110,6 +111,8 @@ static void make_key(struct agg_key *k, enum agg_kind kind, uint32_t pid, const 
 	if (kind == AGG_PROC) {
 		k->pid = pid;
 		memcpy(k->comm, comm, strnlen(comm, SESSION_COMM_LEN - 1));
+	} else if (kind == AGG_PID) {
+		k->pid = pid;
 	} else if (kind == AGG_PORT) {
 		k->port = port;
 	} else {
@@ -217,36 +220,49 @@ static void peer_port_add(struct agg_node *n, uint16_t port)
 	n->row.peers = n->nports + n->peers.len;
 }
 
+/* A new row for key k in t (its key fields set, first seen at first_ns),
+ * or NULL without memory. */
+static struct agg_node *node_new(struct agg_table *t, const struct agg_key *k, uint64_t first_ns)
+{
+	struct agg_node *n = hash_alloc(sizeof(*n));
+
+	if (!n)
+		return NULL;
+	memset(n, 0, sizeof(*n));
+	n->key = *k;
+	n->row.kind = t->kind;
+	n->row.pid = k->pid;
+	n->row.port = k->port;
+	if (t->kind == AGG_PEER)
+		n->row.raddr = k->addr;
+	else
+		memcpy(n->row.comm, k->comm, sizeof(n->row.comm));
+	n->row.first_ns = first_ns;
+	addr_set_init(&n->peers, t->peer_cap);
+	HASH_ADD(hh, t->head, key, sizeof(n->key), n);
+	if (HASH_ADD_FAILED(n)) {
+		hash_free(n);
+		return NULL;
+	}
+	return n;
+}
+
 int agg_add(struct agg_table *t, const struct session *s)
 {
 	struct agg_key k;
 	struct agg_node *n;
 	struct agg_row *r;
 
+	if (t->kind == AGG_PID)
+		return -EINVAL;
 	make_key(&k, t->kind, s->pid, s->comm, session_service_port(s), &s->raddr);
 	n = recent_find(t, &k);
 	if (!n)
 		n = find_node(t, &k);
 	if (!n) {
-		n = hash_alloc(sizeof(*n));
+		n = node_new(t, &k, s->start_ns);
 		if (!n)
 			goto oom;
-		memset(n, 0, sizeof(*n));
-		n->key = k;
-		n->row.kind = t->kind;
-		n->row.pid = k.pid;
-		n->row.port = k.port;
-		if (t->kind == AGG_PEER)
-			n->row.raddr = k.addr;
-		else
-			memcpy(n->row.comm, k.comm, sizeof(n->row.comm));
-		n->row.first_ns = s->start_ns;
-		addr_set_init(&n->peers, t->peer_cap);
-		HASH_ADD(hh, t->head, key, sizeof(n->key), n);
-		if (HASH_ADD_FAILED(n)) {
-			hash_free(n);
-			goto oom;
-		}
 		if (t->max_rows && HASH_COUNT(t->head) > t->max_rows) {
 			n->row.last_ns = UINT64_MAX;	/* not the one to go */
 			evict_oldest(t);
@@ -283,6 +299,64 @@ int agg_add(struct agg_table *t, const struct session *s)
 
 oom:
 	t->dropped++;
+	return -ENOMEM;
+}
+
+int agg_merge_pids(struct agg_table *dst, const struct agg_row *const *rows, size_t n)
+{
+	struct agg_key k;
+	size_t i, c;
+
+	if (dst->kind != AGG_PID)
+		return -EINVAL;
+	agg_table_clear(dst);
+	for (i = 0; i < n; i++) {
+		const struct agg_row *s = rows[i];
+		const struct agg_node *from = node_of(s);
+		struct agg_node *to;
+		struct agg_row *r;
+
+		if (s->kind != AGG_PROC) {
+			agg_table_clear(dst);
+			return -EINVAL;
+		}
+		make_key(&k, AGG_PID, s->pid, NULL, 0, NULL);
+		to = find_node(dst, &k);
+		if (!to)
+			to = node_new(dst, &k, s->first_ns);
+		if (!to)
+			goto oom;
+		r = &to->row;
+		if (s->sessions > to->name_sessions || !r->names) {
+			memcpy(r->comm, s->comm, sizeof(r->comm));
+			to->name_sessions = s->sessions;
+		}
+		r->names++;
+		r->sessions = sat_add(r->sessions, s->sessions);
+		r->tx_bytes = sat_add(r->tx_bytes, s->tx_bytes);
+		r->rx_bytes = sat_add(r->rx_bytes, s->rx_bytes);
+		r->dur_sum_us = sat_add(r->dur_sum_us, s->dur_sum_us);
+		if (s->dur_max_us > r->dur_max_us)
+			r->dur_max_us = s->dur_max_us;
+		r->rsts = sat_add(r->rsts, s->rsts);
+		r->fails = sat_add(r->fails, s->fails);
+		for (c = 0; c < CAUSE_MAX; c++)
+			r->by_cause[c] = sat_add(r->by_cause[c], s->by_cause[c]);
+		r->in = sat_add(r->in, s->in);
+		r->out = sat_add(r->out, s->out);
+		if (s->first_ns < r->first_ns)
+			r->first_ns = s->first_ns;
+		if (s->last_ns > r->last_ns)
+			r->last_ns = s->last_ns;
+		addr_set_union(&to->peers, &from->peers);
+		r->peers = to->peers.len;
+		r->peers_at_least = to->peers.capped;
+	}
+	return 0;
+
+oom:
+	agg_table_clear(dst);
+	dst->dropped++;
 	return -ENOMEM;
 }
 

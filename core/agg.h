@@ -24,6 +24,7 @@ enum agg_kind {
 	AGG_PORT,	/* key: service port */
 	AGG_PEER,	/* key: remote address (IPv4 mapped: one row for a host
 			 * whether reached over IPv4 or an IPv6 socket) */
+	AGG_PID,	/* key: pid alone: AGG_PROC rows merged (agg_merge_pids()) */
 };
 
 /* Distinct peers recorded per row, by default. Past it, peers_at_least is set. */
@@ -33,8 +34,11 @@ enum agg_kind {
 struct agg_row {
 	enum agg_kind kind;
 	/* key */
-	uint32_t pid;			/* AGG_PROC */
-	char comm[SESSION_COMM_LEN];	/* AGG_PROC; untrusted bytes, NUL-padded */
+	uint32_t pid;			/* AGG_PROC, AGG_PID */
+	char comm[SESSION_COMM_LEN];	/* AGG_PROC; AGG_PID: not part of the key, the
+					 * name with the most sessions; untrusted
+					 * bytes, NUL-padded */
+	uint32_t names;			/* AGG_PID: the pid + comm rows merged */
 	uint16_t port;			/* AGG_PORT */
 	struct in6_addr raddr;		/* AGG_PEER */
 	/* totals */
@@ -66,9 +70,23 @@ void agg_table_clear(struct agg_table *t);
  * Count s into its row (creating it). 0, or -ENOMEM when a new row could
  * not be allocated: the table is unchanged and the session counted in
  * agg_table_dropped(). Running out of memory for the peer set is not an
- * error: peers just becomes a lower bound.
+ * error: peers just becomes a lower bound. -EINVAL for an AGG_PID table
+ * (it is filled by agg_merge_pids()).
  */
 int agg_add(struct agg_table *t, const struct session *s);
+
+/*
+ * Empty dst (an AGG_PID table) and fill it with rows, AGG_PROC rows of a
+ * table (not copies), merged by pid: a process whose threads go by several
+ * names (or that exec()ed) as one row. Counts and sums add up; the longest
+ * duration, the first and the last seen are the extremes; peers is the
+ * size of the union of the rows' peer sets (a lower bound if one was, or if
+ * the union passes the cap); the name is that of the row with the most
+ * sessions (the first of them in rows' order on a tie); `names` counts the
+ * rows merged. 0, -EINVAL (dst is not AGG_PID, a row not AGG_PROC) or
+ * -ENOMEM (dst is then empty).
+ */
+int agg_merge_pids(struct agg_table *dst, const struct agg_row *const *rows, size_t n);
 
 enum agg_kind agg_table_kind(const struct agg_table *t);
 size_t agg_table_len(const struct agg_table *t);

@@ -19,6 +19,7 @@ void view_fini(struct view *v)
 	free(v->batch);
 	agg_table_free(v->hist);
 	agg_table_free(v->hist_all);
+	agg_table_free(v->merged);
 	sort_buf_fini(&v->sort_buf);
 	filter_clear(&v->inc_filter);
 	view_init(v);
@@ -307,7 +308,7 @@ static int fresh_table(struct agg_table **t, enum agg_kind ak)
 	return 0;
 }
 
-static int build_aggs(struct view *v, const struct model *m, const struct filter *f)
+static int agg_rows(struct view *v, const struct model *m, const struct filter *f)
 {
 	enum agg_kind ak = agg_kind_of(v->kind);
 	const struct agg_table *life = lifetime_table(m, ak);
@@ -354,6 +355,77 @@ static int build_aggs(struct view *v, const struct model *m, const struct filter
 	if (let_go && agg_table_len(v->hist_all) > v->total)
 		v->total = agg_table_len(v->hist_all);
 	return table_rows(v, v->hist);
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The distinct pids among t's rows (an AGG_PROC table). */
+static size_t distinct_pids(const struct agg_table *t)
+{
+	size_t n = agg_table_len(t), i = 0, d = 0;
+	const struct agg_row *r;
+	uint32_t *pids;
+
+	if (!n)
+		return 0;
+	pids = malloc(n * sizeof(*pids));
+	if (!pids)
+		return n;	/* at most that many */
+	for (r = agg_table_first(t); r; r = agg_row_next(r))
+		pids[i++] = r->pid;
+	qsort(pids, n, sizeof(*pids), cmp_u32);
+	for (i = 0; i < n; i++)
+		d += !i || pids[i] != pids[i - 1];
+	free(pids);
+	return d;
+}
+
+/*
+ * Processes, one row per pid (v->by_pid): the rows agg_rows() chose, whole
+ * lifetime rows or added up from the history, merged by pid. "N of M": M
+ * the pids among the rows without the filter.
+ */
+static int merge_pids(struct view *v, const struct model *m, const struct filter *f)
+{
+	int err;
+
+	if (fresh_table(&v->merged, AGG_PID))
+		return -ENOMEM;
+	err = agg_merge_pids(v->merged, (const struct agg_row *const *)v->rows, v->n);
+	if (err)
+		return err;
+	if (!f) {
+		v->total = agg_table_len(v->merged);
+	} else {
+		size_t all = distinct_pids(m->by_proc);
+
+		if (v->from_history && agg_table_evicted(m->by_proc) && v->hist_all) {
+			size_t hist = distinct_pids(v->hist_all);
+
+			if (hist > all)
+				all = hist;
+		}
+		v->total = all;
+	}
+	v->n = 0;
+	err = table_rows(v, v->merged);
+	if (!err && v->total < v->n)
+		v->total = v->n;
+	return err;
+}
+
+static int build_aggs(struct view *v, const struct model *m, const struct filter *f)
+{
+	int err = agg_rows(v, m, f);
+
+	if (err || v->kind != VIEW_PROCS || !v->by_pid)
+		return err;
+	return merge_pids(v, m, f);
 }
 
 int view_build(struct view *v, const struct model *m, enum view_kind kind,

@@ -32,6 +32,13 @@
 #include "core/sort.h"
 
 struct view {
+	/*
+	 * Set by the caller before view_build() (view_init() clears it):
+	 * Processes with one row per pid, the names its sessions came under
+	 * (its threads', or before and after an exec) merged (agg_merge_pids()).
+	 * Otherwise one row per pid and name.
+	 */
+	bool by_pid;
 	enum view_kind kind;
 	const void **rows;	/* const struct session * or const struct agg_row * */
 	size_t n;
@@ -54,6 +61,7 @@ struct view {
 	struct agg_table *hist;	/* aggregation from history, when filtered */
 	struct agg_table *hist_all;	/* the same unfiltered, to count its rows, when the
 					 * lifetime table has let rows go */
+	struct agg_table *merged;	/* Processes by pid: the rows merged */
 	struct sort_buf sort_buf;
 	/* sessions, incremental update: valid while inc_log is set */
 	const struct session_log *inc_log;

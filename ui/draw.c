@@ -397,7 +397,12 @@ static void draw_tabs(const struct ui_state *st, const struct ui_figures *fig)
 		put(y, tx, cols - tx, tab, ui_term_attr(k == (int)st->view ? ST_TAB_ACTIVE : ST_TAB));
 		end = tx + ui_tab_width(k, cols, st->view);
 	}
-	if (filter_is_empty(&st->filter))
+	/* Processes by pid (H) count PIDs, the rows being processes, whole */
+	if (st->view == VIEW_PROCS && st->procs_by_pid && filter_is_empty(&st->filter))
+		snprintf(rows, sizeof(rows), "%zu %s", st->n, st->n == 1 ? "PID" : "PIDs");
+	else if (st->view == VIEW_PROCS && st->procs_by_pid)
+		snprintf(rows, sizeof(rows), "%zu of %zu PIDs", st->n, fig->view_total);
+	else if (filter_is_empty(&st->filter))
 		snprintf(rows, sizeof(rows), "%zu %s", st->n, st->n == 1 ? "row" : "rows");
 	else
 		snprintf(rows, sizeof(rows), "%zu of %zu", st->n, fig->view_total);
@@ -677,7 +682,7 @@ static const char *prompt_label(const struct ui_state *st, char *buf, size_t len
 	case PK_COMM: return "Process name contains: ";
 	case PK_SEARCH: return "Search: ";
 	case PK_EXPORT:
-		snprintf(buf, len, "Export %zu %s to: ", st->n, view_kind_name(st->view));
+		snprintf(buf, len, "Export %zu %s to: ", st->n, view_kind_noun(st->view, st->n));
 		return buf;
 	default: return "> ";
 	}
@@ -1034,6 +1039,11 @@ static const enum col_id recent_proc_cols[] = {
 	COL_TIME, COL_LPORT, COL_RADDR, COL_RPORT, COL_TX_BYTES, COL_RX_BYTES,
 	COL_DURATION, COL_CAUSE,
 };
+/* a process's row per pid (H): its sessions' names differ */
+static const enum col_id recent_pid_cols[] = {
+	COL_TIME, COL_COMM, COL_LPORT, COL_RADDR, COL_RPORT, COL_TX_BYTES, COL_RX_BYTES,
+	COL_DURATION, COL_CAUSE,
+};
 static const enum col_id recent_port_cols[] = {
 	COL_TIME, COL_PID, COL_COMM, COL_LPORT, COL_RADDR, COL_RPORT, COL_TX_BYTES, COL_RX_BYTES,
 	COL_DURATION, COL_CAUSE,
@@ -1059,7 +1069,8 @@ static bool recent_match(const struct ui_state *st, const struct session *s)
 	const struct agg_row *r = &st->detail_agg;
 
 	if (st->detail_kind == VIEW_PROCS) {
-		if (s->pid != r->pid || strncmp(s->comm, r->comm, SESSION_COMM_LEN))
+		if (s->pid != r->pid ||
+		    (r->kind == AGG_PROC && strncmp(s->comm, r->comm, SESSION_COMM_LEN)))
 			return false;
 	} else if (st->detail_kind == VIEW_PEERS) {
 		if (!IN6_ARE_ADDR_EQUAL(&s->raddr, &r->raddr))
@@ -1114,8 +1125,9 @@ static void recent_widths(const enum col_id *ids, size_t n, int room, int *width
 
 static void draw_recent_row(int y, const struct ui_state *st, const struct session *s, bool head)
 {
-	const enum col_id *ids = recent_cols[st->detail_kind].ids;
-	size_t n = recent_cols[st->detail_kind].n;
+	bool by_pid = st->detail_kind == VIEW_PROCS && st->detail_agg.kind == AGG_PID;
+	const enum col_id *ids = by_pid ? recent_pid_cols : recent_cols[st->detail_kind].ids;
+	size_t n = by_pid ? ARRAY_LEN(recent_pid_cols) : recent_cols[st->detail_kind].n;
 	char buf[COL_TEXT_LEN];
 	int x = 2, cols = screen_cols(), w, widths[16];
 	size_t i;
@@ -1226,10 +1238,17 @@ static const char *with_whom(const struct ui_state *st, const struct agg_row *r,
 	static struct tally t;
 	static char buf[400];
 	static const char *const names[] = { "ports", "processes", "peers" };
-	enum tally_kind kinds[2];
+	enum tally_kind kinds[3];
+	int nk = 2;
 	size_t pos;
 
-	if (st->detail_kind == VIEW_PROCS) {
+	if (st->detail_kind == VIEW_PROCS && r->kind == AGG_PID) {
+		/* a row per pid (H): the names it went by, first */
+		kinds[0] = TALLY_PROC;
+		kinds[1] = TALLY_PORT;
+		kinds[2] = TALLY_PEER;
+		nk = 3;
+	} else if (st->detail_kind == VIEW_PROCS) {
 		kinds[0] = TALLY_PORT;
 		kinds[1] = TALLY_PEER;
 	} else if (st->detail_kind == VIEW_PORTS) {
@@ -1241,10 +1260,10 @@ static const char *with_whom(const struct ui_state *st, const struct agg_row *r,
 	}
 	pos = (size_t)snprintf(buf, sizeof(buf), n == r->sessions ? "Its %zu %s: " :
 			       "Its last %zu %s: ", n, fmt_plural(n, "session", "sessions"));
-	for (int k = 0; k < 2 && pos < sizeof(buf); k++) {
+	for (int k = 0; k < nk && pos < sizeof(buf); k++) {
 		tally_sessions(&t, kinds[k], top, n);
 		pos += (size_t)snprintf(buf + pos, sizeof(buf) - pos, "%s%s ", k ? "; " : "",
-					names[kinds[k]]);
+					nk == 3 && !k ? "names" : names[kinds[k]]);
 		if (pos < sizeof(buf))
 			pos += put_tally(buf + pos, sizeof(buf) - pos, &t);
 	}
@@ -1299,7 +1318,16 @@ static void draw_detail(struct ui_state *st, const struct ui_figures *fig)
 
 		if (st->detail_kind == VIEW_PROCS) {
 			fmt_comm_escape(r->comm, esc, sizeof(esc));
-			if (!r->pid && !r->comm[0])
+			if (r->kind == AGG_PID && r->names > 1)
+				snprintf(title, sizeof(title),
+					 "PID %u: %s and %u other %s (Esc closes, f: only this PID)",
+					 r->pid, esc, r->names - 1,
+					 r->names == 2 ? "name" : "names");
+			else if (r->kind == AGG_PID && r->pid)
+				snprintf(title, sizeof(title),
+					 "Process %s, pid %u (Esc closes, f: only this PID)", esc,
+					 r->pid);
+			else if (!r->pid && !r->comm[0])
 				snprintf(title, sizeof(title),
 					 "Sessions of no known process (Esc closes, f: only these)");
 			else

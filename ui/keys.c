@@ -81,6 +81,21 @@ static unsigned act_view1(struct ui_state *st) { return switch_view(st, VIEW_SES
 static unsigned act_view2(struct ui_state *st) { return switch_view(st, VIEW_PROCS); }
 static unsigned act_view3(struct ui_state *st) { return switch_view(st, VIEW_PORTS); }
 static unsigned act_view4(struct ui_state *st) { return switch_view(st, VIEW_PEERS); }
+/* H: Processes with one row per pid (its threads' names, or its names
+ * before and after an exec, merged), or one per pid and name. Shows the
+ * Processes view. */
+static unsigned act_by_pid(struct ui_state *st)
+{
+	st->procs_by_pid = !st->procs_by_pid;
+	ui_state_msg(st, MSG_INFO, st->procs_by_pid ?
+		     "Processes: one row per PID, its names merged (H: a row per PID and name)" :
+		     "Processes: a row per PID and name (H: one row per PID)");
+	switch_view(st, VIEW_PROCS);
+	st->rows = NULL;
+	st->n = 0;
+	return R_REBUILD | R_REDRAW;
+}
+
 static unsigned act_next_view(struct ui_state *st)
 {
 	return switch_view(st, (st->view + 1) % VIEW_COUNT);
@@ -241,6 +256,7 @@ static unsigned filter_to_row(struct ui_state *st, enum view_kind kind, const vo
 		ui_state_msg(st, MSG_INFO, "filter: peer %s, this row (x clears)", addr);
 	} else {
 		uint32_t pid;
+		bool any_name = false;
 
 		if (kind == VIEW_SESSIONS) {
 			const struct session *s = row;
@@ -251,14 +267,22 @@ static unsigned filter_to_row(struct ui_state *st, enum view_kind kind, const vo
 			const struct agg_row *r = row;
 
 			pid = r->pid;
-			fmt_comm_escape(r->comm, comm, sizeof(comm));
+			/* a row per pid (H): the pid, under any name */
+			any_name = r->kind == AGG_PID;
+			if (any_name)
+				comm[0] = '\0';
+			else
+				fmt_comm_escape(r->comm, comm, sizeof(comm));
 		}
 		/* The process as its row is: pid and name (until 2026-12-06 the
 		 * pid alone, which took in the rows of the same pid under
-		 * another name, after an exec); no owner: pid 0, no name. */
+		 * another name, after an exec); a row per pid (H): the pid
+		 * alone; no owner: pid 0, no name. */
 		if (filter_only_process(&st->filter, pid, comm) == -ENOMEM)
 			goto nomem;
-		if (!pid && !comm[0])
+		if (any_name)
+			ui_state_msg(st, MSG_INFO, "filter: pid %u, any name (x clears)", pid);
+		else if (!pid && !comm[0])
 			ui_state_msg(st, MSG_INFO, "filter: sessions of no known process, pid 0 "
 				     "(x clears)");
 		else
@@ -339,6 +363,8 @@ static const struct ui_binding normal_keys[] = {
 	ALIAS('2', act_view2),
 	ALIAS('3', act_view3),
 	ALIAS('P', act_view4),
+	B('H', "H", "Processes: one row per PID, its threads' names merged (again: per name)",
+	  "Views", act_by_pid),
 	B(UK_ENTER, "Enter", "details of the selected row (double-click too)", "Views", act_detail),
 	ALIAS('\r', act_detail),
 

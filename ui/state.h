@@ -106,6 +106,7 @@ struct ui_state {
 	enum ui_mode mode;
 	struct ui_view_state vs[VIEW_COUNT];
 	bool wide;
+	bool procs_by_pid;	/* Processes: one row per pid (H), not per pid and name */
 	bool paused;
 	bool replay;
 	struct filter filter;		/* the keys' filters, on top of kept */

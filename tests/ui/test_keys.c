@@ -508,6 +508,36 @@ static void test_filter_selected_row(void **state)
 	assert_int_equal(st->msg_level, MSG_WARN);
 }
 
+/* H: Processes by pid, from any view; `f` on such a row is the pid under
+ * any name. */
+static void test_procs_by_pid_key(void **state)
+{
+	struct ui_state *st = *state;
+	struct agg_row merged = { .kind = AGG_PID, .pid = 4242, .comm = "http-nio", .names = 3,
+				  .sessions = 6 };
+	const void *rows[1] = { &merged };
+
+	assert_false(st->procs_by_pid);
+	assert_int_equal(st->view, VIEW_SESSIONS);
+	assert_true(ui_keys_handle(st, 'H') & R_REBUILD);
+	assert_true(st->procs_by_pid);
+	assert_int_equal(st->view, VIEW_PROCS);
+	assert_non_null(strstr(st->msg, "one row per PID"));
+	ui_state_set_rows(st, rows, 1, false);
+	assert_true(ui_keys_handle(st, 'f') & R_REBUILD);
+	assert_true(id_set_contains(&st->filter.pids, 4242));
+	assert_false(st->filter.comm_exact);
+	assert_true(filter_accepts_process(&st->filter, 4242, "GC Thread#0"));
+	assert_true(filter_accepts_process(&st->filter, 4242, "http-nio"));
+	assert_false(filter_accepts_process(&st->filter, 4243, "http-nio"));
+	assert_non_null(strstr(st->msg, "pid 4242, any name"));
+	/* again: a row per pid and name, in the Processes view still */
+	assert_true(ui_keys_handle(st, 'H') & R_REBUILD);
+	assert_false(st->procs_by_pid);
+	assert_int_equal(st->view, VIEW_PROCS);
+	assert_non_null(strstr(st->msg, "a row per PID and name"));
+}
+
 /* The command line's filter is what is kept, shown apart: the keys' filter
  * starts empty, and clearing it leaves the kept one. */
 static void test_kept_filter_apart(void **state)
@@ -1362,6 +1392,7 @@ int main(void)
 		T(test_search),
 		T(test_family_toggles),
 		T(test_filter_selected_row),
+		T(test_procs_by_pid_key),
 		T(test_kept_filter_apart),
 		T(test_pause),
 		T(test_quit),

@@ -1000,6 +1000,98 @@ static void test_export_matches_view(void **state)
 	assert_true(tmux_wait_text(&c->t, "export failed: cannot create /nonexistent/dir/x.csv"));
 }
 
+/* A JVM's sessions under three thread names, and another process. */
+static void threads_fixture(const char *path)
+{
+	static const char *const rows[] = {
+		"2026-11-23T22:00:01.000000Z,4242,java,4,127.0.0.1,8080,10.0.0.1,40001,100,1000,1.000,2026-11-23T22:00:00.999000Z,308,0,483,in,remote,fin,1,0",
+		"2026-11-23T22:00:02.000000Z,4242,http-nio-8080-e,4,127.0.0.1,8080,10.0.0.2,40002,200,2000,2.000,2026-11-23T22:00:01.998000Z,308,0,483,in,remote,fin,1,0",
+		"2026-11-23T22:00:02.000001Z,4242,http-nio-8080-e,4,127.0.0.1,8080,10.0.0.3,40003,200,2000,2.000,2026-11-23T22:00:01.998001Z,308,0,483,in,remote,fin,1,0",
+		"2026-11-23T22:00:02.000002Z,4242,http-nio-8080-e,4,127.0.0.1,8080,10.0.0.4,40004,200,2000,2.000,2026-11-23T22:00:01.998002Z,308,0,483,in,remote,fin,1,0",
+		"2026-11-23T22:00:03.000000Z,4242,GC Thread#0,4,127.0.0.1,8080,10.0.0.1,40010,300,3000,5.000,2026-11-23T22:00:02.995000Z,308,0,483,in,remote,rst_recv,1,0",
+		"2026-11-23T22:00:03.000001Z,4242,GC Thread#0,4,127.0.0.1,8080,10.0.0.1,40011,300,3000,5.000,2026-11-23T22:00:02.995001Z,308,0,483,in,remote,rst_recv,1,0",
+		"2026-11-23T22:00:04.000000Z,777,dockerd,4,127.0.0.1,2375,10.0.0.9,40020,5,6,0.500,2026-11-23T22:00:03.999500Z,308,0,483,in,remote,fin,1,0",
+	};
+	FILE *out = fopen(path, "w");
+	size_t i;
+
+	assert_non_null(out);
+	fputs("time,pid,comm,family,laddr,lport,raddr,rport,tx_bytes,rx_bytes,duration_ms,"
+	      "start_time,srtt_us,retransmits,handshake_us,direction,closed_by,end_cause,"
+	      "pid_certain,partial\n", out);
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		fprintf(out, "%s\n", rows[i]);
+	assert_int_equal(fclose(out), 0);
+}
+
+/* H: Processes with one row per PID, its thread names merged: the screen,
+ * the details, `f` and the export agree. */
+static void test_procs_by_pid_screen(void **state)
+{
+	struct ctx *c = *state;
+	char path[600], out[600], cmd[2048], line[2048];
+	struct csv_file f;
+
+	snprintf(path, sizeof(path), "%s/threads.csv", c->t.dir);
+	threads_fixture(path);
+	snprintf(cmd, sizeof(cmd), "TZ=UTC %s --replay %s; echo EXIT=$?", tcpscope, path);
+	tmux_line(&c->t, cmd);
+	assert_true(tmux_wait_text(&c->t, "F10Quit"));
+	tmux_keys(&c->t, "2");
+	assert_true(tmux_wait_text(&c->t, "4 rows"));
+	tmux_keys(&c->t, "H");
+	assert_true(tmux_wait_text(&c->t, "2 PIDs"));
+	assert_true(tmux_wait_text(&c->t, "one row per PID, its names merged"));
+	/* the busiest first: pid 4242 under its busiest name, 6 sessions */
+	assert_true(tmux_settle(&c->t));
+	tmux_screen_line(&c->t, ROWS_Y, line, sizeof(line));
+	printf("%s\n", line);
+	assert_non_null(strstr(line, "4242 http-nio-8080-e"));
+	assert_string_equal(cell(&c->t, VIEW_PROCS, ROWS_Y, COL_SESSIONS, out, sizeof(out)), "6");
+	assert_string_equal(cell(&c->t, VIEW_PROCS, ROWS_Y, COL_PEERS, out, sizeof(out)), "4");
+	assert_string_equal(cell(&c->t, VIEW_PROCS, ROWS_Y, COL_RSTS, out, sizeof(out)), "2");
+	tmux_screen_line(&c->t, ROWS_Y + 1, line, sizeof(line));
+	assert_non_null(strstr(line, "777 dockerd"));
+
+	/* its details: the names it went by, and each session's */
+	tmux_keys(&c->t, "Enter");
+	assert_true(tmux_wait_text(&c->t, "PID 4242: http-nio-8080-e and 2 other names"));
+	assert_true(tmux_wait_text(&c->t, "names http-nio-8080-e 4242 (3), GC Thread#0 4242 (2), "
+				   "java 4242 (1)"));
+	assert_true(tmux_wait_text(&c->t, "GC Thread#0   8080"));
+	tmux_keys(&c->t, "Escape");
+
+	/* the export: the rows on the screen */
+	snprintf(out, sizeof(out), "%s/pids.csv", c->t.dir);
+	tmux_keys(&c->t, "e");
+	assert_true(tmux_wait_text(&c->t, "Export 2 processes to: "));
+	tmux_keys(&c->t, "C-u");
+	tmux_line(&c->t, out);
+	assert_true(tmux_wait_text(&c->t, "exported 2 processes (by SESS, descending)"));
+	csv_load(out, &f);
+	assert_int_equal(f.n, 3);
+	assert_string_equal(f.rows[1][csv_col(&f, "pid")], "4242");
+	assert_string_equal(f.rows[1][csv_col(&f, "comm")], "http-nio-8080-e");
+	assert_string_equal(f.rows[1][csv_col(&f, "sessions")], "6");
+	assert_string_equal(f.rows[1][csv_col(&f, "tx_bytes")], "1300");
+	assert_string_equal(f.rows[1][csv_col(&f, "rx_bytes")], "13000");
+	assert_string_equal(f.rows[1][csv_col(&f, "max_ms")], "5.000");
+	assert_string_equal(f.rows[1][csv_col(&f, "peers")], "4");
+	assert_string_equal(f.rows[2][csv_col(&f, "pid")], "777");
+	csv_free(&f);
+
+	/* f: the pid under any name; the sessions view shows all six */
+	tmux_keys(&c->t, "f");
+	assert_true(tmux_wait_text(&c->t, "filter: pid 4242, any name"));
+	assert_true(tmux_wait_text(&c->t, "1 of 2 PIDs"));
+	tmux_keys(&c->t, "1");
+	assert_true(tmux_wait_text(&c->t, "6 of 7"));
+	/* H again: a row per pid and name, the filter kept */
+	tmux_keys(&c->t, "H");
+	assert_true(tmux_wait_text(&c->t, "3 of 4"));
+	assert_true(tmux_wait_text(&c->t, "a row per PID and name"));
+}
+
 /* Nothing but what was there before: the directory has no file left. */
 static int dir_entries(const char *dir)
 {
@@ -2212,6 +2304,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_kept_filter, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_processes_cap_said, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_export_matches_view, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_procs_by_pid_screen, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_export_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_other_signals_quit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_replay_larger_than_history, setup, teardown),

@@ -125,6 +125,50 @@ static void test_oom_is_survived(void **state)
 	addr_set_fini(&set);
 }
 
+/* The union: every member of both once, :: too; a capped source makes
+ * the union a lower bound; the destination's cap holds. */
+static void test_union(void **state)
+{
+	struct addr_set a, b, small;
+	struct in6_addr x, zero;
+	uint32_t i;
+
+	memset(&zero, 0, sizeof(zero));
+	addr_set_init(&a, 0);
+	addr_set_init(&b, 0);
+	for (i = 0; i < 100; i++) {
+		addr_v4(&x, 10, 0, 0, (uint8_t)i);
+		assert_int_equal(addr_set_add(&a, &x), 1);
+	}
+	for (i = 50; i < 300; i++) {
+		addr_v4(&x, 10, 0, (uint8_t)(i >> 8), (uint8_t)i);
+		assert_int_equal(addr_set_add(&b, &x), 1);
+	}
+	assert_int_equal(addr_set_add(&b, &zero), 1);
+	addr_set_union(&a, &b);
+	assert_int_equal(a.len, 301);
+	assert_false(a.capped);
+	assert_true(addr_set_contains(&a, &zero));
+	for (i = 0; i < 300; i++) {
+		addr_v4(&x, 10, 0, (uint8_t)(i >> 8), (uint8_t)i);
+		assert_true(addr_set_contains(&a, &x));
+	}
+	addr_set_union(&a, &b);		/* again: nothing new */
+	assert_int_equal(a.len, 301);
+
+	addr_set_init(&small, 10);
+	addr_set_union(&small, &b);
+	assert_int_equal(small.len, 10);
+	assert_true(small.capped);
+	b.capped = true;		/* a lower bound itself */
+	addr_set_union(&a, &b);
+	assert_int_equal(a.len, 301);
+	assert_true(a.capped);
+	addr_set_fini(&small);
+	addr_set_fini(&b);
+	addr_set_fini(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -133,6 +177,7 @@ int main(void)
 		cmocka_unit_test(test_grows_exactly),
 		cmocka_unit_test(test_cap_makes_len_a_lower_bound),
 		cmocka_unit_test(test_oom_is_survived),
+		cmocka_unit_test(test_union),
 	};
 
 	return cmocka_run_group_tests_name("addr_set", tests, NULL, NULL);

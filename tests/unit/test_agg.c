@@ -223,6 +223,153 @@ static void test_peers_exact_then_capped(void **state)
 	agg_table_free(t);
 }
 
+/* The rows of t, in its order. */
+static size_t rows_of(const struct agg_table *t, const struct agg_row **rows, size_t max)
+{
+	const struct agg_row *r;
+	size_t n = 0;
+
+	for (r = agg_table_first(t); r && n < max; r = agg_row_next(r))
+		rows[n++] = r;
+	return n;
+}
+
+/* One row per pid: a JVM's sessions under three thread names, and another
+ * process, merged from the pid + comm rows. */
+static void test_merge_pids(void **state)
+{
+	struct agg_table *t = agg_table_new(AGG_PROC), *m = agg_table_new(AGG_PID);
+	const struct agg_row *rows[16], *r;
+	struct session s;
+	size_t n, i;
+
+	assert_non_null(m);
+	assert_int_equal(agg_table_kind(m), AGG_PID);
+	/* java: 1 session, 10.0.0.1, 1 ms, the earliest start */
+	s = mk_session(4242, "java", 8080, 40001, T0_NS + 1000000);
+	s.dur_us = 1000;
+	s.start_ns = T0_NS;
+	s.dir = DIR_IN;
+	addr_v4(&s.raddr, 10, 0, 0, 1);
+	agg_add(t, &s);
+	/* http-nio: 3 sessions, 10.0.0.2-4, 2 ms, 200/2000 bytes */
+	for (i = 0; i < 3; i++) {
+		s = mk_session(4242, "http-nio-8080", 8080, 40002 + i, T0_NS + 2000000 + i);
+		s.dur_us = 2000;
+		s.tx_bytes = 200;
+		s.rx_bytes = 2000;
+		s.dir = DIR_IN;
+		addr_v4(&s.raddr, 10, 0, 0, (uint8_t)(2 + i));
+		agg_add(t, &s);
+	}
+	/* another process in between */
+	s = mk_session(777, "dockerd", 2375, 50000, T0_NS + 2500000);
+	agg_add(t, &s);
+	/* GC thread: 2 resets from 10.0.0.1 (a peer java's row has too), 5 ms,
+	 * the last seen */
+	for (i = 0; i < 2; i++) {
+		s = mk_session(4242, "GC Thread#0", 8080, 40010 + i, T0_NS + 9000000 + i);
+		s.dur_us = 5000;
+		s.tx_bytes = 300;
+		s.rx_bytes = 3000;
+		s.cause = CAUSE_RST_RECV;
+		addr_v4(&s.raddr, 10, 0, 0, 1);
+		agg_add(t, &s);
+	}
+	n = rows_of(t, rows, ARRAY_LEN(rows));
+	assert_int_equal(n, 4);
+	assert_int_equal(agg_merge_pids(m, rows, n), 0);
+	assert_int_equal(agg_table_len(m), 2);
+
+	r = agg_table_first(m);		/* in the order of the rows given */
+	assert_int_equal(r->kind, AGG_PID);
+	assert_int_equal(r->pid, 4242);
+	assert_string_equal(r->comm, "http-nio-8080");	/* the most sessions */
+	assert_int_equal(r->names, 3);
+	assert_true(r->sessions == 6);
+	assert_true(r->tx_bytes == 100 + 600 + 600);
+	assert_true(r->rx_bytes == 200 + 6000 + 6000);
+	assert_true(r->dur_sum_us == 1000 + 6000 + 10000);
+	assert_true(r->dur_max_us == 5000);
+	assert_true(r->rsts == 2 && r->fails == 2);
+	assert_true(r->by_cause[CAUSE_RST_RECV] == 2);
+	assert_true(r->by_cause[CAUSE_FIN] == 4);
+	assert_true(r->in == 4 && r->out == 2);
+	assert_true(r->peers == 4);		/* 10.0.0.1 counted once */
+	assert_false(r->peers_at_least);
+	assert_true(r->first_ns == T0_NS);
+	assert_true(r->last_ns == T0_NS + 9000001);
+	r = agg_row_next(r);
+	assert_int_equal(r->pid, 777);
+	assert_string_equal(r->comm, "dockerd");
+	assert_int_equal(r->names, 1);
+	assert_true(r->sessions == 1 && r->peers == 1);
+	assert_null(agg_row_next(r));
+
+	/* Merging again starts afresh; a subset gives the subset's sums. */
+	assert_int_equal(agg_merge_pids(m, rows + 1, 1), 0);
+	assert_int_equal(agg_table_len(m), 1);
+	r = agg_table_first(m);
+	assert_true(r->sessions == 3 && r->peers == 3 && r->names == 1);
+	assert_string_equal(r->comm, "http-nio-8080");
+	assert_int_equal(agg_merge_pids(m, rows, 0), 0);
+	assert_int_equal(agg_table_len(m), 0);
+	agg_table_free(m);
+	agg_table_free(t);
+}
+
+/* The name of a tie is the first row's; a later name with more sessions
+ * takes over; a capped peer count stays "at least". */
+static void test_merge_pids_names_and_caps(void **state)
+{
+	struct agg_table *t = agg_table_new(AGG_PROC), *m = agg_table_new(AGG_PID);
+	const struct agg_row *rows[8], *r;
+	struct session s;
+	size_t n;
+	uint32_t i;
+
+	agg_table_set_peer_cap(t, 10);
+	s = mk_session(5, "worker-b", 1, 2, T0_NS);
+	agg_add(t, &s);
+	s = mk_session(5, "worker-a", 1, 2, T0_NS + 1);
+	agg_add(t, &s);
+	n = rows_of(t, rows, ARRAY_LEN(rows));
+	assert_int_equal(agg_merge_pids(m, rows, n), 0);
+	assert_string_equal(agg_table_first(m)->comm, "worker-b");
+
+	for (i = 0; i < 20; i++) {	/* worker-a: 21 sessions, 20 peers seen, 10 kept */
+		s = mk_session(5, "worker-a", 1, 2, T0_NS + 2 + i);
+		addr_v4(&s.raddr, 10, 9, 0, (uint8_t)i);
+		agg_add(t, &s);
+	}
+	n = rows_of(t, rows, ARRAY_LEN(rows));
+	assert_int_equal(agg_merge_pids(m, rows, n), 0);
+	r = agg_table_first(m);
+	assert_string_equal(r->comm, "worker-a");
+	assert_int_equal(r->names, 2);
+	assert_true(r->sessions == 22);
+	assert_true(r->peers_at_least);
+	assert_true(r->peers >= 10);
+
+	/* What it refuses: a table of another kind; rows of another kind; and
+	 * agg_add() on a pid table, which only merging fills. */
+	assert_int_equal(agg_merge_pids(t, rows, n), -EINVAL);
+	s = mk_session(5, "x", 1, 2, T0_NS);
+	assert_int_equal(agg_add(m, &s), -EINVAL);
+	{
+		struct agg_table *p = agg_table_new(AGG_PORT);
+		const struct agg_row *pr[1];
+
+		agg_add(p, &s);
+		pr[0] = agg_table_first(p);
+		assert_int_equal(agg_merge_pids(m, pr, 1), -EINVAL);
+		assert_int_equal(agg_table_len(m), 0);
+		agg_table_free(p);
+	}
+	agg_table_free(m);
+	agg_table_free(t);
+}
+
 static void test_default_peer_cap_is_65536_for_ports(void **state)
 {
 	struct agg_table *t = agg_table_new(AGG_PORT);
@@ -582,6 +729,8 @@ int main(void)
 		cmocka_unit_test(test_enomem_inside_uthash),
 		cmocka_unit_test(test_key_cmp),
 		cmocka_unit_test(test_max_rows_evicts_least_recent),
+		cmocka_unit_test(test_merge_pids),
+		cmocka_unit_test(test_merge_pids_names_and_caps),
 	};
 
 	return cmocka_run_group_tests_name("agg", tests, NULL, NULL);

@@ -134,6 +134,106 @@ static void test_procs_lifetime_vs_history(void **state)
 	view_fini(&v);
 }
 
+/* Processes by pid (H): a pid's rows under several names, merged; from
+ * the lifetime rows (whole, or chosen by a process filter) or from the
+ * history (any other filter); "N of M" in pids. */
+static void test_procs_by_pid(void **state)
+{
+	struct model small;
+	struct view v = { 0 };
+	struct filter f;
+	struct sort_spec by_sess = { COL_SESSIONS, true };
+	const struct agg_row *r;
+	uint32_t i;
+
+	assert_int_equal(model_init(&small, 4), 0);	/* a history of 4 */
+	for (i = 0; i < 5; i++) {	/* pid 7 as "java", 5 sessions to port 80 */
+		struct session s = mk_session(7, "java", 80, 40000 + i, T0_NS + i);
+
+		model_add(&small, &s);
+	}
+	for (i = 0; i < 3; i++) {	/* pid 8, "db", 3 sessions to port 5432 */
+		struct session s = mk_session(8, "db", 5432, 41000 + i, T0_NS + 10 + i);
+
+		model_add(&small, &s);
+	}
+	{	/* pid 7 as "http-nio", once, to port 443: the history holds
+		 * db's last two sessions, this one and the next */
+		struct session s = mk_session(7, "http-nio", 443, 42000, T0_NS + 20);
+
+		model_add(&small, &s);
+		s = mk_session(9, "cron", 25, 42001, T0_NS + 21);
+		model_add(&small, &s);
+	}
+
+	view_init(&v);
+	v.by_pid = true;
+	assert_int_equal(view_build(&v, &small, VIEW_PROCS, NULL, &by_sess), 0);
+	assert_false(v.from_history);
+	assert_int_equal(v.n, 3);
+	assert_int_equal(v.total, 3);
+	r = v.rows[0];		/* the most sessions first */
+	assert_int_equal(r->kind, AGG_PID);
+	assert_int_equal(r->pid, 7);
+	assert_string_equal(r->comm, "java");
+	assert_int_equal(r->names, 2);
+	assert_true(r->sessions == 6);	/* lifetime: more than the history holds */
+	r = v.rows[1];
+	assert_int_equal(r->pid, 8);
+	assert_true(r->sessions == 3 && r->names == 1);
+
+	/* a process filter: the lifetime rows it accepts, merged */
+	filter_init(&f);
+	assert_int_equal(filter_only_process(&f, 7, ""), 0);
+	assert_int_equal(view_build(&v, &small, VIEW_PROCS, &f, &by_sess), 0);
+	assert_false(v.from_history);
+	assert_int_equal(v.n, 1);
+	assert_int_equal(v.total, 3);
+	assert_true(((const struct agg_row *)v.rows[0])->sessions == 6);
+	filter_clear(&f);
+	filter_init(&f);
+	assert_int_equal(filter_set_comm(&f, "http"), 0);	/* one of its names */
+	assert_int_equal(view_build(&v, &small, VIEW_PROCS, &f, &by_sess), 0);
+	assert_false(v.from_history);
+	assert_int_equal(v.n, 1);
+	r = v.rows[0];
+	assert_int_equal(r->pid, 7);
+	assert_string_equal(r->comm, "http-nio");
+	assert_true(r->sessions == 1 && r->names == 1);
+
+	/* any other filter: the history's sessions, merged */
+	filter_clear(&f);
+	filter_init(&f);
+	assert_int_equal(filter_set_family(&f, AF_INET), 0);
+	assert_int_equal(view_build(&v, &small, VIEW_PROCS, &f, &by_sess), 0);
+	assert_true(v.from_history);
+	assert_int_equal(v.n, 3);
+	assert_int_equal(v.total, 3);
+	for (i = 0; i < v.n; i++) {
+		r = v.rows[i];
+		assert_int_equal(r->kind, AGG_PID);
+		if (r->pid == 8)
+			assert_true(r->sessions == 2);	/* of its 3, 2 still held */
+		else
+			assert_true(r->sessions == 1);
+	}
+	filter_clear(&f);
+
+	/* off again: a row per pid and name */
+	v.by_pid = false;
+	assert_int_equal(view_build(&v, &small, VIEW_PROCS, NULL, &by_sess), 0);
+	assert_int_equal(v.n, 4);
+	assert_int_equal(((const struct agg_row *)v.rows[0])->kind, AGG_PROC);
+	/* and the other views never merge */
+	v.by_pid = true;
+	assert_int_equal(view_build(&v, &small, VIEW_PORTS, NULL, NULL), 0);
+	assert_int_equal(v.n, agg_table_len(small.by_port));
+	assert_int_equal(((const struct agg_row *)v.rows[0])->kind, AGG_PORT);
+	view_fini(&v);
+	assert_false(v.by_pid);
+	model_fini(&small);
+}
+
 static void test_ports_view(void **state)
 {
 	struct view v = { 0 };
@@ -634,6 +734,7 @@ int main(void)
 		cmocka_unit_test(test_sessions_default_sort),
 		cmocka_unit_test(test_sessions_filtered_sorted),
 		cmocka_unit_test(test_procs_lifetime_vs_history),
+		cmocka_unit_test(test_procs_by_pid),
 		cmocka_unit_test(test_ports_view),
 		cmocka_unit_test(test_history_view_sees_only_the_log),
 		cmocka_unit_test(test_process_filter_on_lifetime_rows),
