@@ -36,7 +36,8 @@ struct agg_node {
 	 * the rest in peers. */
 	uint16_t ports[PEER_PORTS_INLINE];
 	uint8_t nports;
-	uint64_t name_sessions;	/* AGG_PID: the sessions of the row its name is from */
+	uint32_t name_sessions;	/* AGG_PID: the sessions of the row its name is from
+				 * (held at UINT32_MAX; in the padding here) */
 	struct addr_set peers;	/* distinct remote addresses; AGG_PEER: its other
 				 * service ports, as addresses (port_member()) */
 	UT_hash_handle hh;
@@ -329,7 +330,8 @@ int agg_merge_pids(struct agg_table *dst, const struct agg_row *const *rows, siz
 		r = &to->row;
 		if (s->sessions > to->name_sessions || !r->names) {
 			memcpy(r->comm, s->comm, sizeof(r->comm));
-			to->name_sessions = s->sessions;
+			to->name_sessions = s->sessions < UINT32_MAX ? (uint32_t)s->sessions
+								     : UINT32_MAX;
 		}
 		r->names++;
 		r->sessions = sat_add(r->sessions, s->sessions);
