@@ -1087,18 +1087,19 @@ static bool recent_match(const struct ui_state *st, const struct session *s)
  * spare, in turn, down to a least width that still reads (a name's 8
  * characters, an IPv4 address's 12, the end's 8: "rst_recv"), and the
  * address to 9 only when that makes the row fit; then the last columns are
- * cut. At 80 columns a port's ten columns need 88 (until 2026-12-07 END
- * was cut to its ellipsis there).
+ * cut. PID gives up, before END, what the widest of the rows' PIDs does not
+ * use (pid_least: its width, as shown). At 80 columns a port's ten columns
+ * need 88 (until 2026-12-07 END was cut to its ellipsis there).
  */
-static void recent_widths(const enum col_id *ids, size_t n, int room, int *widths)
+static void recent_widths(const enum col_id *ids, size_t n, int room, int *widths, int pid_least)
 {
-	static const struct {
+	const struct {
 		enum col_id id;
 		int least;
 		bool only_to_fit;
 	} give[] = {
-		{ COL_COMM, 8, false }, { COL_RADDR, 12, false }, { COL_CAUSE, 8, false },
-		{ COL_RADDR, 9, true },
+		{ COL_COMM, 8, false }, { COL_RADDR, 12, false }, { COL_PID, pid_least, false },
+		{ COL_CAUSE, 8, false }, { COL_RADDR, 9, true },
 	};
 	int need = -1;
 	size_t i, k;
@@ -1123,7 +1124,22 @@ static void recent_widths(const enum col_id *ids, size_t n, int room, int *width
 		}
 }
 
-static void draw_recent_row(int y, const struct ui_state *st, const struct session *s, bool head)
+/* The width of the widest PID of sessions s (n), as shown ("123?" for a
+ * best guess), and at least its title's. */
+static int pid_width(const struct session *const *s, size_t n)
+{
+	const struct column *c = column_by_id(VIEW_SESSIONS, COL_PID);
+	char buf[COL_TEXT_LEN];
+	int w = 3;
+
+	for (size_t i = 0; c && i < n; i++)
+		if (c->format(s[i], buf, sizeof(buf), FMT_HUMAN) >= 0 && text_width(buf) > w)
+			w = text_width(buf);
+	return w;
+}
+
+static void draw_recent_row(int y, const struct ui_state *st, const struct session *s, bool head,
+			    int pid_least)
 {
 	bool by_pid = st->detail_kind == VIEW_PROCS && st->detail_agg.kind == AGG_PID;
 	const enum col_id *ids = by_pid ? recent_pid_cols : recent_cols[st->detail_kind].ids;
@@ -1134,7 +1150,7 @@ static void draw_recent_row(int y, const struct ui_state *st, const struct sessi
 
 	if (n > ARRAY_LEN(widths))
 		n = ARRAY_LEN(widths);
-	recent_widths(ids, n, cols - x, widths);
+	recent_widths(ids, n, cols - x, widths, pid_least);
 	if (head)
 		fill_line(y, ui_term_attr(ST_HEAD));
 	for (i = 0; i < n && x < cols; i++) {
@@ -1281,6 +1297,7 @@ static void draw_detail(struct ui_state *st, const struct ui_figures *fig)
 	const void *row;
 	char title[160], esc[FMT_COMM_ESC_LEN], human[COL_TEXT_LEN], exact[COL_TEXT_LEN];
 	int y0 = st->lay.head_y, h = st->lay.status_y - y0 - 1, y, x, w = screen_cols();
+	int pid_least = 7;
 
 	row = st->detail_kind == VIEW_SESSIONS ? (const void *)&st->detail_sess
 					       : (const void *)&st->detail_agg;
@@ -1370,6 +1387,7 @@ static void draw_detail(struct ui_state *st, const struct ui_figures *fig)
 			add_note(lines, &n, ARRAY_LEN(lines), dirs, w - 4);
 		}
 		recent = newest_of_row(st, log, len, fig->recent_before, top);
+		pid_least = pid_width(top, recent);
 		if (recent)
 			add_note(lines, &n, ARRAY_LEN(lines), with_whom(st, r, top, recent), w - 4);
 		lines[n++] = (struct dline){ .kind = DL_HEAD, .text = "" };
@@ -1426,12 +1444,12 @@ static void draw_detail(struct ui_state *st, const struct ui_figures *fig)
 				put_fit(yy, 2, w - 2, "Recent sessions, newest first:", ui_term_attr(ST_LABEL) | A_BOLD);
 				if (y + 1 < h) {
 					y++;
-					draw_recent_row(y0 + 1 + y, st, NULL, true);
+					draw_recent_row(y0 + 1 + y, st, NULL, true, pid_least);
 				}
 			}
 			break;
 		case DL_SESSION:
-			draw_recent_row(yy, st, l->s, false);
+			draw_recent_row(yy, st, l->s, false, pid_least);
 			break;
 		}
 	}

@@ -373,12 +373,35 @@ static void test_detail_recent_fits_80(void **state)
 	/* at 60 columns the row cannot fit: the address stays whole, and the
 	 * last columns are cut (not the address cut to 9 for nothing) */
 	tmux_resize(&c->t, 60, 40);
+	assert_true(tmux_wait_text(&c->t, "2 Procs"));	/* drawn at 60 */
 	assert_true(tmux_wait_text(&c->t, "Port 443"));
 	assert_true(tmux_settle(&c->t));
 	y = recent_heading(&c->t);
 	tmux_screen_line(&c->t, y + 2, line, sizeof(line));
 	printf("%s\n", line);
 	assert_non_null(strstr(line, "203.0.113.32"));
+	/* at 64 columns a peer's nine columns fit: PID gives up what its
+	 * widest value (4 digits here) leaves, and END shows whole (until
+	 * 2026-12-07 "rst_…") */
+	tmux_keys(&c->t, "Escape");
+	tmux_resize(&c->t, 64, 40);
+	assert_true(tmux_wait_text(&c->t, "2 Processes"));	/* short below 64 */
+	tmux_keys(&c->t, "P");
+	tmux_keys(&c->t, "Home");
+	tmux_keys(&c->t, "Enter");
+	assert_true(tmux_wait_text(&c->t, "Peer 127.0.0.1 "));
+	assert_true(tmux_wait_text(&c->t, "Recent sessions, newest first:"));
+	assert_true(tmux_settle(&c->t));
+	y = recent_heading(&c->t);
+	tmux_screen_line(&c->t, y + 1, line, sizeof(line));
+	printf("%s\n", line);
+	assert_non_null(strstr(line, " PID COMM"));
+	assert_non_null(strstr(line, " END"));
+	tmux_screen_line(&c->t, y + 2, line, sizeof(line));
+	printf("%s\n", line);
+	assert_non_null(strstr(line, " 2210 postgres"));
+	assert_non_null(strstr(line, " rst_recv"));
+	assert_null(strstr(line, "\u2026"));
 	tmux_keys(&c->t, "Escape");
 	tmux_keys(&c->t, "q");
 	assert_true(tmux_wait_text(&c->t, "EXIT=0"));
