@@ -519,6 +519,19 @@ static void test_filtered_rows_after_rows_let_go(void **state)
 	assert_true(v.from_history);
 	assert_int_equal(v.n, 1);
 	assert_int_equal(((const struct agg_row *)v.rows[0])->pid, 1000);
+	assert_int_equal(v.total, n);
+	/* the same by pid (H): "1 of n" PIDs, the history's */
+	v.by_pid = true;
+	assert_int_equal(view_build(&v, &big, VIEW_PROCS, &f, NULL), 0);
+	assert_true(v.from_history);
+	assert_int_equal(v.n, 1);
+	assert_int_equal(((const struct agg_row *)v.rows[0])->kind, AGG_PID);
+	assert_int_equal(((const struct agg_row *)v.rows[0])->pid, 1000);
+	assert_int_equal(v.total, n);
+	/* unfiltered: the rows kept, one per pid */
+	assert_int_equal(view_build(&v, &big, VIEW_PROCS, NULL, NULL), 0);
+	assert_int_equal(v.n, agg_table_len(big.by_proc));
+	assert_int_equal(v.total, v.n);
 	filter_clear(&f);
 	view_fini(&v);
 	model_fini(&big);
