@@ -340,7 +340,7 @@ bool filter_is_empty(const struct filter *f)
 	return id_set_is_empty(&f->pids) && id_set_is_empty(&f->lports) &&
 	       id_set_is_empty(&f->rports) && id_set_is_empty(&f->ports) &&
 	       id_set_is_empty(&f->services) && !f->has_peer && !f->family && !f->comm[0] &&
-	       !f->search[0];
+	       !f->search[0] && !f->failures;
 }
 
 int filter_copy(struct filter *dst, const struct filter *src)
@@ -360,6 +360,7 @@ int filter_copy(struct filter *dst, const struct filter *src)
 	dst->family = src->family;
 	memcpy(dst->comm, src->comm, sizeof(dst->comm));
 	dst->comm_exact = src->comm_exact;
+	dst->failures = src->failures;
 	memcpy(dst->search, src->search, sizeof(dst->search));
 	memcpy(dst->search_typed, src->search_typed, sizeof(dst->search_typed));
 	dst->search_addr_chars = src->search_addr_chars;
@@ -382,7 +383,12 @@ bool filter_equal(const struct filter *a, const struct filter *b)
 	       id_set_equal(&a->services, &b->services) && a->has_peer == b->has_peer &&
 	       (!a->has_peer || IN6_ARE_ADDR_EQUAL(&a->peer, &b->peer)) &&
 	       a->family == b->family && !strcmp(a->comm, b->comm) && a->comm_exact == b->comm_exact &&
-	       !strcmp(a->search, b->search);
+	       a->failures == b->failures && !strcmp(a->search, b->search);
+}
+
+void filter_set_failures(struct filter *f, bool on)
+{
+	f->failures = on;
 }
 
 int filter_set_comm(struct filter *f, const char *text)
@@ -580,6 +586,8 @@ bool filter_accepts(const struct filter *f, const struct session *s)
 
 	if (f->family && s->family != f->family)
 		return false;
+	if (f->failures && !session_is_failure(s))
+		return false;
 	if (f->pids.n && !id_set_contains(&f->pids, s->pid))
 		return false;
 	if (f->lports.n && !id_set_contains(&f->lports, s->lport))
@@ -607,7 +615,8 @@ bool filter_accepts(const struct filter *f, const struct session *s)
  * service ports, a peer. */
 static bool only_row_keys(const struct filter *f)
 {
-	return !f->family && !f->lports.n && !f->rports.n && !f->ports.n && !f->search[0];
+	return !f->family && !f->lports.n && !f->rports.n && !f->ports.n && !f->search[0] &&
+	       !f->failures;
 }
 
 static bool names_process(const struct filter *f)
@@ -715,6 +724,9 @@ int filter_describe(const struct filter *f, char *buf, size_t len)
 	if (f->family &&
 	    (!(pos == 0 || append(buf, len, &pos, "  ")) ||
 	     !append(buf, len, &pos, f->family == AF_INET ? "IPv4" : "IPv6")))
+		return (int)pos;
+	if (f->failures &&
+	    (!(pos == 0 || append(buf, len, &pos, "  ")) || !append(buf, len, &pos, "failures")))
 		return (int)pos;
 	describe_text(buf, len, &pos, "/", f->search_typed[0] ? f->search_typed : f->search);
 	return (int)pos;

@@ -11,6 +11,9 @@
  *   peer    the remote address, exactly (a Peers row's `f`; IPv4 mapped)
  *   comm    substring of the comm as shown: escaped (fmt_comm_escape), "?"
  *           for a session with no owner (session_no_owner()); case-sensitive
+ *   failures  only sessions that did not end in an orderly close
+ *           (session_is_failure(): resets, refusals, timeouts, unreachable,
+ *           abandoned connects)
  *   search  free text, case-insensitive (ASCII), matched against the
  *           comm as shown, both addresses as text and both ports as text;
  *           a whole IPv4 address ("10.0.0.5") or a bracketed IPv6 one
@@ -71,6 +74,7 @@ struct filter {
 	int family;
 	char comm[FILTER_TEXT_LEN];
 	bool comm_exact;	/* comm is the whole name (a row's `f`), not a part */
+	bool failures;		/* only sessions with session_is_failure() */
 	/* Set with filter_set_search(): kept lower-cased, with hints; and
 	 * as typed, for showing. */
 	char search[FILTER_TEXT_LEN];
@@ -122,13 +126,14 @@ int filter_set_comm(struct filter *f, const char *text);	/* "" clears; a part of
 int filter_only_process(struct filter *f, uint32_t pid, const char *shown_name);
 int filter_set_search(struct filter *f, const char *text);	/* "" clears */
 int filter_set_family(struct filter *f, int family);		/* 0, AF_INET, AF_INET6 */
+void filter_set_failures(struct filter *f, bool on);	/* only failed sessions, or any */
 int filter_only_pid(struct filter *f, uint32_t pid);		/* pids = { pid } */
 int filter_only_port(struct filter *f, uint16_t port);		/* ports = { port } (either side) */
 int filter_only_service(struct filter *f, uint16_t port);	/* services = { port }: a Ports row */
 void filter_only_peer(struct filter *f, const struct in6_addr *addr);	/* a Peers row */
 
 /*
- * Short text for a header: "port 80,443  pid 123  comm nginx  IPv4", empty
+ * Short text for a header: "port 80,443  pid 123  comm nginx  IPv4  failures", empty
  * for an empty filter. Always NUL-terminated (len > 0); returns the length.
  * Text that does not fit is cut and ends in "...".
  */

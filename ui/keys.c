@@ -211,6 +211,18 @@ static unsigned toggle_family(struct ui_state *st, int family)
 	return R_REBUILD | R_REDRAW;
 }
 
+/* E: only the sessions that failed (session_is_failure()), or all again. */
+static unsigned act_failures(struct ui_state *st)
+{
+	filter_set_failures(&st->filter, !st->filter.failures);
+	if (st->filter.failures)
+		ui_state_msg(st, MSG_INFO, "only failed sessions: resets, refusals, timeouts, "
+			     "unreachable, abandoned connects (E again: all)");
+	else
+		ui_state_msg(st, MSG_INFO, "failed and orderly sessions");
+	return R_REBUILD | R_REDRAW;
+}
+
 static unsigned act_ipv4(struct ui_state *st) { return toggle_family(st, AF_INET); }
 static unsigned act_ipv6(struct ui_state *st) { return toggle_family(st, AF_INET6); }
 
@@ -394,6 +406,8 @@ static const struct ui_binding normal_keys[] = {
 	ALIAS(UK_F(3), act_search),
 	B('4', "4 6", "only IPv4 / only IPv6 (again: both)", "Filters", act_ipv4),
 	ALIAS('6', act_ipv6),
+	B('E', "E", "only failed sessions: resets, refusals, timeouts... (again: all)", "Filters",
+	  act_failures),
 	B('f', "f", "only the selected row's process (or port, or peer)", "Filters",
 	  act_filter_row),
 	B('x', "x F9", "clear the filters set by keys", "Filters", act_clear),

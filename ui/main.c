@@ -94,6 +94,8 @@ static void usage(FILE *f)
 "  -4, --ipv4            only IPv4\n"
 "  -6, --ipv6            only IPv6\n"
 "      --comm TEXT       only processes whose name contains TEXT\n"
+"      --failed          only sessions that failed: reset, refused, timed out,\n"
+"                        unreachable or abandoned (not an orderly close)\n"
 "\n"
 "Sources and tuning:\n"
 "      --replay FILE     read sessions from a CSV tcpscope wrote (no root/BPF)\n"
@@ -205,7 +207,7 @@ static int parse_seconds(const char *arg, double *out)
 
 enum {
 	OPT_DURATION = 256, OPT_COUNT, OPT_COMM, OPT_REPLAY, OPT_HISTORY, OPT_INTERVAL,
-	OPT_HOOK, OPT_MAX_SOCKETS, OPT_RING_SIZE, OPT_NO_SEED, OPT_NO_COLOR, OPT_BTF,
+	OPT_HOOK, OPT_MAX_SOCKETS, OPT_RING_SIZE, OPT_NO_SEED, OPT_NO_COLOR, OPT_BTF, OPT_FAILED,
 };
 
 static const struct option long_opts[] = {
@@ -223,6 +225,7 @@ static const struct option long_opts[] = {
 	{ "duration", required_argument, NULL, OPT_DURATION },
 	{ "count", required_argument, NULL, OPT_COUNT },
 	{ "comm", required_argument, NULL, OPT_COMM },
+	{ "failed", no_argument, NULL, OPT_FAILED },
 	{ "replay", required_argument, NULL, OPT_REPLAY },
 	{ "history", required_argument, NULL, OPT_HISTORY },
 	{ "interval", required_argument, NULL, OPT_INTERVAL },
@@ -258,7 +261,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		/* An option of one value given twice: the last one would win
 		 * silently (a second --replay dropped the first file). */
 		if (c >= OPT_DURATION && c < OPT_DURATION + 64 && c != OPT_NO_SEED &&
-		    c != OPT_NO_COLOR) {
+		    c != OPT_NO_COLOR && c != OPT_FAILED) {
 			unsigned long long bit = 1ULL << (c - OPT_DURATION);
 			const struct option *lo = long_opts;
 
@@ -347,6 +350,9 @@ static int parse_args(int argc, char **argv, struct options *o)
 			if (!*optarg || filter_set_comm(&o->filter, optarg))
 				return fail_usage("bad --comm '%s': expected 1 to %d characters", optarg,
 						  FILTER_TEXT_LEN - 1);
+			break;
+		case OPT_FAILED:
+			filter_set_failures(&o->filter, true);
 			break;
 		case OPT_REPLAY:
 			if (!*optarg)

@@ -4,7 +4,9 @@
  * (core/filter.c filter_parse_pids, filter_parse_ports), plus the filter
  * setters and filter_accepts/filter_describe on what they built.
  *
- * Input: one selector byte, then the list text (up to the first NUL).
+ * Input: one selector byte (bit 0: pids or ports; 1: a set not empty before;
+ * 2: IPv6; 3: failures only; 4-7: the session's end cause), then the list
+ * text (up to the first NUL).
  * Invariants: on error the set is unchanged and the message is one inert
  * line; on success every member is in range (pids 0-4194304, ports
  * 1-65535), and the set formatted by
@@ -84,7 +86,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(id_set_copy(pids ? &f.pids : &f.ports, &set) == 0);
 	if (filter_set_comm(&f, text) == 0 && filter_set_search(&f, text) == 0)
 		FUZZ_CHECK(filter_set_family(&f, sel & 4 ? AF_INET6 : 0) == 0);
+	filter_set_failures(&f, sel & 8);
 	memset(&s, 0, sizeof(s));
+	s.cause = (enum sess_cause)((sel >> 4) % CAUSE_MAX);
 	s.pid = set.ranges[0].lo;
 	s.lport = (uint16_t)set.ranges[0].lo;
 	s.family = AF_INET;

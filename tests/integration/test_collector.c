@@ -236,6 +236,42 @@ static void test_server_unread_close(void **state)
 	run_pair(state, AF_INET, TRAFFIC_SERVER, TRAFFIC_END_UNREAD);
 }
 
+/* --failed: only the sessions that did not end in an orderly close. Two
+ * orderly connections, then a reset one, under a tcpscope that stops after
+ * two sessions: the reset connection's two, not the first two that closed. */
+static void test_failed_only(void **state)
+{
+	struct traffic_spec spec = {
+		.family = AF_INET, .server_comm = "ts-srv", .client_comm = "ts-cli",
+		.c2s_bytes = C2S, .s2c_bytes = S2C, .closer = TRAFFIC_CLIENT,
+		.end = TRAFFIC_END_FIN,
+	};
+	const struct session *cli, *srv;
+	struct traffic_result res;
+	struct session *v = NULL;
+	struct scope sc;
+	size_t n;
+	int i, rc;
+
+	spec.port = scope_free_port();
+	assert_int_not_equal(spec.port, 0);
+	start_scope_x(&sc, state, spec.port, 2, false, "--failed", NULL);
+	for (i = 0; i < 3; i++) {
+		spec.end = i < 2 ? TRAFFIC_END_FIN : TRAFFIC_END_RST;
+		rc = traffic_run(&spec, &res);
+		if (rc)
+			printf("traffic failed: %s\n", res.err);
+		assert_int_equal(rc, 0);
+	}
+	finish_scope(&sc, &v, &n, 2);
+	find_pair(v, n, &res, AF_INET, &cli, &srv);
+	assert_int_equal(cli->cause, CAUSE_RST_SENT);
+	assert_int_equal(srv->cause, CAUSE_RST_RECV);
+	assert_non_null(strstr(scope_stderr(&sc), "2 sessions shown"));
+	free(v);
+	scope_cleanup(&sc);
+}
+
 static uint64_t realtime_ns(void)
 {
 	struct timespec ts;
@@ -3377,6 +3413,7 @@ int main(void)
 		BOTH_HOOKS(test_server_rst),
 		BOTH_HOOKS(test_server_unread_close),
 		BOTH_HOOKS(test_refused),
+		cmocka_unit_test_prestate(test_failed_only, "tp_btf"),
 		BOTH_HOOKS(test_abandoned_connect),
 		BOTH_HOOKS(test_close_time_two_tracers),
 		BOTH_HOOKS(test_icmp_refused),

@@ -471,6 +471,24 @@ static void test_family_toggles(void **state)
 	assert_int_equal(st->filter.family, 0);
 }
 
+/* E: only failed sessions, and again all; x clears it with the rest. */
+static void test_failures_toggle(void **state)
+{
+	struct ui_state *st = *state;
+
+	assert_true(ui_keys_handle(st, 'E') & R_REBUILD);
+	assert_true(st->filter.failures);
+	assert_non_null(strstr(st->msg, "only failed sessions"));
+	ui_keys_handle(st, 'E');
+	assert_false(st->filter.failures);
+	assert_true(filter_is_empty(&st->filter));
+	ui_keys_handle(st, 'E');
+	ui_keys_handle(st, '4');
+	assert_true(ui_keys_handle(st, 'x') & R_REBUILD);
+	assert_false(st->filter.failures);
+	assert_true(filter_is_empty(&st->filter));
+}
+
 static void test_filter_selected_row(void **state)
 {
 	struct ui_state *st = *state;
@@ -1391,6 +1409,7 @@ int main(void)
 		T(test_filter_comm_live_and_cancel),
 		T(test_search),
 		T(test_family_toggles),
+		T(test_failures_toggle),
 		T(test_filter_selected_row),
 		T(test_procs_by_pid_key),
 		T(test_kept_filter_apart),

@@ -737,6 +737,39 @@ static void test_prompt_narrow(void **state)
 	tmux_keys(&c->t, "Escape");
 }
 
+/* E: only failed sessions (the fixture's 23: 9 rst_sent, 8 rst_recv, 5
+ * timeouts, 1 refused); every row's END is one of them, never fin; the
+ * summaries add up those sessions; E again shows all. */
+static void test_filter_failures(void **state)
+{
+	struct ctx *c = *state;
+	char a[64];
+	int y, rows;
+
+	start_ui(&c->t, NULL, NULL);
+	tmux_keys(&c->t, "E");
+	assert_true(tmux_wait_text(&c->t, "Filter: failures"));
+	assert_true(tmux_wait_text(&c->t, "23 of 244"));
+	assert_true(tmux_wait_text(&c->t, "only failed sessions"));
+	tmux_keys(&c->t, "Home");
+	assert_true(tmux_settle(&c->t));
+	rows = screen_rows(&c->t, 30);
+	assert_int_equal(rows, 23);
+	for (y = ROWS_Y; y < ROWS_Y + rows; y++) {
+		const char *end = cell(&c->t, VIEW_SESSIONS, y, COL_CAUSE, a, sizeof(a));
+
+		if (strcmp(end, "rst_sent") && strcmp(end, "rst_recv") && strcmp(end, "timeout") &&
+		    strcmp(end, "refused"))
+			fail_msg("line %d: END %s", y, end);
+	}
+	/* Processes: the failed sessions' processes, added up from the history */
+	tmux_keys(&c->t, "2");
+	assert_true(tmux_wait_text(&c->t, "11 of 30  recent history"));
+	tmux_keys(&c->t, "E");
+	assert_true(tmux_wait_text(&c->t, "30 rows"));
+	assert_true(tmux_wait_text(&c->t, "failed and orderly sessions"));
+}
+
 static void test_filter_pid_and_family(void **state)
 {
 	struct ctx *c = *state;
@@ -2324,6 +2357,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_filter_port, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_prompt_narrow, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_filter_pid_and_family, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_filter_failures, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_kept_filter, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_processes_cap_said, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_export_matches_view, setup, teardown),

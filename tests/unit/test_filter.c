@@ -596,6 +596,59 @@ static void test_only_pid_port_and_copy(void **state)
 	filter_clear(&g);
 }
 
+/* failures: the sessions that did not end in an orderly close; a filter on
+ * sessions, not on a summary row's key; copied, compared, described. */
+static void test_failures(void **state)
+{
+	static const enum sess_cause failed[] = {
+		CAUSE_RST_SENT, CAUSE_RST_RECV, CAUSE_REFUSED, CAUSE_TIMEOUT, CAUSE_ABANDONED,
+		CAUSE_UNREACHABLE,
+	};
+	struct filter f, g;
+	struct session s = sess(7, "x", 22, 60000);
+	char buf[64];
+	size_t i;
+
+	filter_init(&f);
+	filter_init(&g);
+	filter_set_failures(&f, true);
+	assert_false(filter_is_empty(&f));
+	assert_false(filter_is_process_only(&f));
+	assert_false(filter_is_service_only(&f));
+	assert_false(filter_is_peer_only(&f));
+	s.cause = CAUSE_FIN;
+	assert_false(filter_accepts(&f, &s));
+	s.cause = CAUSE_UNKNOWN;	/* a close not traced: not known to have failed */
+	assert_false(filter_accepts(&f, &s));
+	for (i = 0; i < ARRAY_LEN(failed); i++) {
+		s.cause = failed[i];
+		assert_true(session_is_failure(&s));
+		assert_true(filter_accepts(&f, &s));
+	}
+	/* with others: AND */
+	assert_int_equal(filter_only_pid(&f, 8), 0);
+	assert_false(filter_accepts(&f, &s));
+	assert_false(filter_is_process_only(&f));
+	id_set_clear(&f.pids);
+	filter_describe(&f, buf, sizeof(buf));
+	assert_string_equal(buf, "failures");
+	assert_int_equal(filter_set_family(&f, AF_INET), 0);
+	filter_describe(&f, buf, sizeof(buf));
+	assert_string_equal(buf, "IPv4  failures");
+	assert_false(filter_equal(&f, &g));
+	assert_int_equal(filter_copy(&g, &f), 0);
+	assert_true(g.failures);
+	assert_true(filter_equal(&f, &g));
+	filter_set_failures(&f, false);
+	assert_false(filter_equal(&f, &g));
+	assert_int_equal(filter_set_family(&f, 0), 0);
+	assert_true(filter_is_empty(&f));
+	s.cause = CAUSE_FIN;
+	assert_true(filter_accepts(&f, &s));
+	filter_clear(&g);
+	filter_clear(&f);
+}
+
 static void test_describe(void **state)
 {
 	struct filter f;
@@ -655,6 +708,7 @@ int main(void)
 		cmocka_unit_test(test_search),
 		cmocka_unit_test(test_search_exact_address),
 		cmocka_unit_test(test_only_pid_port_and_copy),
+		cmocka_unit_test(test_failures),
 		cmocka_unit_test(test_describe),
 		cmocka_unit_test(test_peer),
 		cmocka_unit_test(test_only_process),
