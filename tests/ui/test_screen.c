@@ -1092,6 +1092,9 @@ static void test_procs_by_pid_screen(void **state)
 	threads_fixture(path);
 	snprintf(cmd, sizeof(cmd), "TZ=UTC %s --replay %s; echo EXIT=$?", tcpscope, path);
 	tmux_line(&c->t, cmd);
+	/* the replay read whole: its "replay complete: 7 sessions" in the
+	 * status line would take the place of a key's message below */
+	assert_true(tmux_wait_text(&c->t, "replay complete"));
 	assert_true(tmux_wait_text(&c->t, "F10Quit"));
 	tmux_keys(&c->t, "2");
 	assert_true(tmux_wait_text(&c->t, "4 rows"));
@@ -2402,5 +2405,8 @@ int main(void)
 	}
 	if (getenv("UI_TEST_FILTER"))
 		cmocka_set_test_filter(getenv("UI_TEST_FILTER"));
+	/* Development: run only the tests whose name matches (a glob). */
+	if (getenv("TEST_FILTER"))
+		cmocka_set_test_filter(getenv("TEST_FILTER"));
 	return cmocka_run_group_tests_name("ui screen (tmux)", tests, NULL, NULL);
 }
