@@ -328,7 +328,7 @@ int agg_merge_pids(struct agg_table *dst, const struct agg_row *const *rows, siz
 		if (!to)
 			goto oom;
 		r = &to->row;
-		if (s->sessions > to->name_sessions || !r->names) {
+		if (s->sessions > to->name_sessions) {	/* a row has one at least */
 			memcpy(r->comm, s->comm, sizeof(r->comm));
 			to->name_sessions = s->sessions < UINT32_MAX ? (uint32_t)s->sessions
 								     : UINT32_MAX;

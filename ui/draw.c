@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Drawing the monitor; see draw.h. */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1297,7 +1298,7 @@ static void draw_detail(struct ui_state *st, const struct ui_figures *fig)
 	const void *row;
 	char title[160], esc[FMT_COMM_ESC_LEN], human[COL_TEXT_LEN], exact[COL_TEXT_LEN];
 	int y0 = st->lay.head_y, h = st->lay.status_y - y0 - 1, y, x, w = screen_cols();
-	int pid_least = 7;
+	int pid_least = INT_MAX;	/* no recent sessions: PID gives nothing */
 
 	row = st->detail_kind == VIEW_SESSIONS ? (const void *)&st->detail_sess
 					       : (const void *)&st->detail_agg;

@@ -91,8 +91,6 @@ static unsigned act_by_pid(struct ui_state *st)
 		     "Processes: one row per PID, its names merged (H: a row per PID and name)" :
 		     "Processes: a row per PID and name (H: one row per PID)");
 	switch_view(st, VIEW_PROCS);
-	st->rows = NULL;
-	st->n = 0;
 	return R_REBUILD | R_REDRAW;
 }
 
