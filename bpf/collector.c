@@ -33,6 +33,9 @@
 #include "bpf/tcpscope.h"
 #include "tcpscope.skel.h"
 
+/* A lane record is two whole cache lines (bpf/tcpscope.h). */
+_Static_assert(sizeof(struct tcpscope_event) == 128, "struct tcpscope_event: 128 bytes");
+
 /* Sessions held back until their owner is known (TS_F_AWAIT_OWNER), and
  * owner records that came before their session (lanes are per CPU, the
  * owner record goes through the ring buffer: a session closed while a drain
@@ -302,6 +305,7 @@ static void event_to_session(const struct collector *c, const struct tcpscope_ev
 	s->srtt_us = e->srtt_us;
 	s->handshake_us = e->handshake_us;
 	s->retrans = e->retrans;
+	s->netns = e->netns;
 	s->lport = e->lport;
 	s->rport = e->rport;
 	s->dir = e->dir == TS_DIR_OUT ? DIR_OUT : e->dir == TS_DIR_IN ? DIR_IN : DIR_UNKNOWN;

@@ -1150,6 +1150,9 @@ static __always_inline int emit(const struct sock *sk, struct tcp_sock *tp, __u6
 	e->kind = TS_KIND_SESSION;
 	e->pad = 0;
 	e->sock_id = key;
+	/* The entry's (taken at its start, from the per-CPU memo): no load
+	 * from the socket's namespace here. */
+	e->netns = info ? info->netns : sock_netns(sk, direct);
 	e->reserved = 0;
 
 	after_placed(e, key, after);

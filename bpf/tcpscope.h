@@ -123,7 +123,8 @@ struct tcpscope_event {
 	__u8 pad;
 	char comm[TS_COMM_LEN];
 	__u64 sock_id;		/* opaque socket identity, to match an owner record */
-	__u64 reserved;		/* 128 bytes: a lane record is two whole cache lines */
+	__u32 netns;		/* the socket's network namespace (inode number); 0: unknown */
+	__u32 reserved;		/* 128 bytes: a lane record is two whole cache lines */
 };
 
 #endif

@@ -139,6 +139,7 @@ static struct col_key key_comm(const char *comm)
 #define F_CAUSE(s)	((s)->cause)
 #define F_CERTAIN(s)	(!((s)->flags & SESS_PID_UNCERTAIN))
 #define F_PARTIAL(s)	(!!((s)->flags & SESS_PARTIAL))
+#define F_NETNS(s)	((s)->netns)
 
 SESS_CMP(time, F_END)
 SESS_CMP(pid, F_PID)
@@ -157,6 +158,7 @@ SESS_CMP(closer, F_CLOSER)
 SESS_CMP(cause, F_CAUSE)
 SESS_CMP(certain, F_CERTAIN)
 SESS_CMP(partial, F_PARTIAL)
+SESS_CMP(netns, F_NETNS)
 
 static int cmp_s_comm(const void *a, const void *b)
 {
@@ -315,6 +317,14 @@ static int fmt_s_partial(const void *r, char *buf, size_t len, enum fmt_style st
 	return put_str(buf, len, F_PARTIAL(S(r)) ? "1" : "0");
 }
 
+static int fmt_s_netns(const void *r, char *buf, size_t len, enum fmt_style st)
+{
+	/* 0: not known (a session from a file without the column) */
+	if (st == FMT_HUMAN && !S(r)->netns)
+		return put_str(buf, len, "-");
+	return put_u64(buf, len, S(r)->netns);
+}
+
 #define N COLT_NUMBER
 #define T COLT_STRING
 #define U COLT_UNTRUSTED
@@ -341,6 +351,7 @@ static const struct column session_cols[] = {
 	{ COL_CAUSE, "end_cause", "END", 11, false, false, T, cmp_s_cause, fmt_s_cause, key_s_cause, true },
 	{ COL_PID_CERTAIN, "pid_certain", "PIDOK", 5, true, false, N, cmp_s_certain, fmt_s_certain, key_s_certain, true },
 	{ COL_PARTIAL, "partial", "PART", 4, true, false, N, cmp_s_partial, fmt_s_partial, key_s_partial, true },
+	{ COL_NETNS, "netns", "NETNS", 10, true, false, N, cmp_s_netns, fmt_s_netns, key_s_netns, true },
 };
 
 /* ---- aggregates --------------------------------------------------------- */

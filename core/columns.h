@@ -59,6 +59,7 @@ enum col_id {
 	COL_CAUSE,
 	COL_PID_CERTAIN,
 	COL_PARTIAL,
+	COL_NETNS,		/* the network namespace's inode number */
 	/* aggregates */
 	COL_PORT,
 	COL_SESSIONS,

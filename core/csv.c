@@ -185,7 +185,7 @@ int csv_write_row_by_columns(FILE *f, enum view_kind kind, const void *row)
 	X("time") X("pid") X("comm") X("family") X("laddr") X("lport") X("raddr")	\
 	X("rport") X("tx_bytes") X("rx_bytes") X("duration_ms") X("start_time")	\
 	X("srtt_us") X("retransmits") X("handshake_us") X("direction") X("closed_by")	\
-	X("end_cause") X("pid_certain") X("partial")
+	X("end_cause") X("pid_certain") X("partial") X("netns")
 
 #define NAME_STRING(name) name,
 static const char *const session_names[] = { SESSION_NAMES(NAME_STRING) };
@@ -253,6 +253,25 @@ static char *put_comm_cell(char *p, const char *comm, bool json)
 		k[i].len = (unsigned char)n;
 	}
 	return p + n;
+}
+
+/*
+ * A namespace's number, kept: nearly every row has the one of the row before
+ * (a host's sessions, or a container's).
+ */
+static char *put_netns(char *p, uint32_t netns)
+{
+	static _Thread_local struct {
+		uint32_t netns;
+		unsigned char len;	/* 0: unused */
+		char text[FMT_SHORT_COPY];	/* fmt_put_kept() copies it whole */
+	} kept;
+
+	if (kept.len && kept.netns == netns)
+		return fmt_put_kept(p, kept.text, kept.len);
+	kept.len = (unsigned char)(fmt_put_u64(kept.text, netns) - kept.text);
+	kept.netns = netns;
+	return fmt_put_kept(p, kept.text, kept.len);
 }
 
 /*
@@ -331,6 +350,7 @@ static size_t session_row(char *line, const struct session *s, bool json)
 	*p++ = s->flags & SESS_PID_UNCERTAIN ? '0' : '1';
 	p = cell_open(p, 19, json, false);
 	*p++ = s->flags & SESS_PARTIAL ? '1' : '0';
+	NUM(20, put_netns(p, s->netns));
 	return (size_t)(p - line);
 }
 

@@ -5,8 +5,14 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <fcntl.h>
+#include <sched.h>
 #include <string.h>
+#include <unistd.h>
+#include <linux/nsfs.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include "core/filter.h"
 #include "core/fmt.h"
@@ -213,8 +219,16 @@ static const char *skip_ws(const char *p)
 	return p;
 }
 
+/*
+ * An item that is not a number, for a list that takes namespaces: the
+ * namespace's inode number, from its path or ip-netns name. 0, or -EINVAL
+ * with err set.
+ */
+typedef int (*item_lookup_fn)(const char *item, size_t len, uint32_t *out, char *err,
+			      size_t errlen);
+
 static int parse_list(const char *text, struct id_set *set, const char *what, uint32_t max,
-		      char *err, size_t errlen)
+		      item_lookup_fn lookup, char *err, size_t errlen)
 {
 	struct id_set tmp;
 	const char *p = text;
@@ -246,6 +260,20 @@ static int parse_list(const char *text, struct id_set *set, const char *what, ui
 			goto out;
 		}
 		num = p;
+		if (lookup && (*p < '0' || *p > '9')) {
+			size_t len = (size_t)(end - item);
+
+			while (len && (item[len - 1] == ' ' || item[len - 1] == '\t'))
+				len--;
+			if (lookup(item, len, &lo, err, errlen) < 0)
+				goto out;
+			if (id_set_push(&tmp, lo, lo) < 0)
+				goto nomem;
+			if (*end == '\0')
+				break;
+			p = end + 1;
+			continue;
+		}
 		rc = parse_num(&p, max, &lo);
 		hi = lo;
 		if (!rc) {
@@ -310,12 +338,64 @@ out:
 
 int filter_parse_pids(const char *text, struct id_set *set, char *err, size_t errlen)
 {
-	return parse_list(text, set, "pid", FILTER_PID_MAX, err, errlen);
+	return parse_list(text, set, "pid", FILTER_PID_MAX, NULL, err, errlen);
 }
 
 int filter_parse_ports(const char *text, struct id_set *set, char *err, size_t errlen)
 {
-	return parse_list(text, set, "port", 65535, err, errlen);
+	return parse_list(text, set, "port", 65535, NULL, err, errlen);
+}
+
+#define NETNS_RUN_DIR "/run/netns/"
+
+static int netns_lookup(const char *item, size_t len, uint32_t *out, char *err, size_t errlen)
+{
+	char path[4096], shown[FMT_COMM_ESC_LEN * 2];
+	struct stat st;
+	int fd, type;
+
+	show(item, len, shown, sizeof(shown));
+	if (memchr(item, '/', len)) {
+		if (len >= sizeof(path))
+			goto bad;
+		memcpy(path, item, len);
+		path[len] = '\0';
+	} else {
+		/* a name ip-netns(8) gave: no dots alone, nothing but a name */
+		if (len + sizeof(NETNS_RUN_DIR) > sizeof(path) ||
+		    (len <= 2 && !strncmp(item, "..", len)))
+			goto bad;
+		memcpy(path, NETNS_RUN_DIR, sizeof(NETNS_RUN_DIR) - 1);
+		memcpy(path + sizeof(NETNS_RUN_DIR) - 1, item, len);
+		path[sizeof(NETNS_RUN_DIR) - 1 + len] = '\0';
+	}
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0) {
+		if (errno == ENOENT && !memchr(item, '/', len))
+			fmt_err(err, errlen, "no network namespace named '%s' (in %s)", shown,
+				NETNS_RUN_DIR);
+		else
+			fmt_err(err, errlen, "netns '%s': %s", shown, strerror(errno));
+		return -EINVAL;
+	}
+	type = ioctl(fd, NS_GET_NSTYPE);
+	if (type != CLONE_NEWNET || fstat(fd, &st) < 0 || st.st_ino == 0 ||
+	    st.st_ino > UINT32_MAX) {
+		close(fd);
+		fmt_err(err, errlen, "netns '%s': not a network namespace", shown);
+		return -EINVAL;
+	}
+	close(fd);
+	*out = (uint32_t)st.st_ino;
+	return 0;
+bad:
+	fmt_err(err, errlen, "bad netns '%s'", shown);
+	return -EINVAL;
+}
+
+int filter_parse_netns(const char *text, struct id_set *set, char *err, size_t errlen)
+{
+	return parse_list(text, set, "netns", UINT32_MAX, netns_lookup, err, errlen);
 }
 
 /* ---- filter --------------------------------------------------------------- */
@@ -332,6 +412,7 @@ void filter_clear(struct filter *f)
 	id_set_clear(&f->rports);
 	id_set_clear(&f->ports);
 	id_set_clear(&f->services);
+	id_set_clear(&f->netns);
 	filter_init(f);
 }
 
@@ -339,7 +420,8 @@ bool filter_is_empty(const struct filter *f)
 {
 	return id_set_is_empty(&f->pids) && id_set_is_empty(&f->lports) &&
 	       id_set_is_empty(&f->rports) && id_set_is_empty(&f->ports) &&
-	       id_set_is_empty(&f->services) && !f->has_peer && !f->family && !f->comm[0] &&
+	       id_set_is_empty(&f->services) && id_set_is_empty(&f->netns) && !f->has_peer &&
+	       !f->family && !f->comm[0] &&
 	       !f->search[0] && !f->failures;
 }
 
@@ -351,7 +433,8 @@ int filter_copy(struct filter *dst, const struct filter *src)
 	    id_set_copy(&dst->lports, &src->lports) < 0 ||
 	    id_set_copy(&dst->rports, &src->rports) < 0 ||
 	    id_set_copy(&dst->ports, &src->ports) < 0 ||
-	    id_set_copy(&dst->services, &src->services) < 0) {
+	    id_set_copy(&dst->services, &src->services) < 0 ||
+	    id_set_copy(&dst->netns, &src->netns) < 0) {
 		filter_clear(dst);
 		return -ENOMEM;
 	}
@@ -380,7 +463,8 @@ bool filter_equal(const struct filter *a, const struct filter *b)
 {
 	return id_set_equal(&a->pids, &b->pids) && id_set_equal(&a->lports, &b->lports) &&
 	       id_set_equal(&a->rports, &b->rports) && id_set_equal(&a->ports, &b->ports) &&
-	       id_set_equal(&a->services, &b->services) && a->has_peer == b->has_peer &&
+	       id_set_equal(&a->services, &b->services) && id_set_equal(&a->netns, &b->netns) &&
+	       a->has_peer == b->has_peer &&
 	       (!a->has_peer || IN6_ARE_ADDR_EQUAL(&a->peer, &b->peer)) &&
 	       a->family == b->family && !strcmp(a->comm, b->comm) && a->comm_exact == b->comm_exact &&
 	       a->failures == b->failures && !strcmp(a->search, b->search);
@@ -599,6 +683,8 @@ bool filter_accepts(const struct filter *f, const struct session *s)
 		return false;
 	if (f->services.n && !id_set_contains(&f->services, session_service_port(s)))
 		return false;
+	if (f->netns.n && !id_set_contains(&f->netns, s->netns))
+		return false;
 	if (f->has_peer && !IN6_ARE_ADDR_EQUAL(&s->raddr, &f->peer))
 		return false;
 	if (!f->comm[0] && !f->search[0])
@@ -615,8 +701,8 @@ bool filter_accepts(const struct filter *f, const struct session *s)
  * service ports, a peer. */
 static bool only_row_keys(const struct filter *f)
 {
-	return !f->family && !f->lports.n && !f->rports.n && !f->ports.n && !f->search[0] &&
-	       !f->failures;
+	return !f->family && !f->lports.n && !f->rports.n && !f->ports.n && !f->netns.n &&
+	       !f->search[0] && !f->failures;
 }
 
 static bool names_process(const struct filter *f)
@@ -719,7 +805,8 @@ int filter_describe(const struct filter *f, char *buf, size_t len)
 	    !describe_set(buf, len, &pos, "rport ", &f->rports) ||
 	    !describe_peer(buf, len, &pos, f) ||
 	    !describe_set(buf, len, &pos, "pid ", &f->pids) ||
-	    !describe_text(buf, len, &pos, "comm ", f->comm))
+	    !describe_text(buf, len, &pos, "comm ", f->comm) ||
+	    !describe_set(buf, len, &pos, "netns ", &f->netns))
 		return (int)pos;
 	if (f->family &&
 	    (!(pos == 0 || append(buf, len, &pos, "  ")) ||

@@ -11,6 +11,7 @@
  *   peer    the remote address, exactly (a Peers row's `f`; IPv4 mapped)
  *   comm    substring of the comm as shown: escaped (fmt_comm_escape), "?"
  *           for a session with no owner (session_no_owner()); case-sensitive
+ *   netns   network namespace (inode number) in set
  *   failures  only sessions that did not end in an orderly close
  *           (session_is_failure(): resets, refusals, timeouts, unreachable,
  *           abandoned connects)
@@ -69,6 +70,7 @@ struct filter {
 	struct id_set rports;
 	struct id_set ports;
 	struct id_set services;	/* the service port (session_service_port()): a Ports row's */
+	struct id_set netns;	/* network namespaces, by inode number */
 	bool has_peer;		/* only sessions with this remote address: a Peers row's */
 	struct in6_addr peer;	/* IPv4 mapped, as in sessions */
 	int family;
@@ -117,6 +119,14 @@ bool filter_equal(const struct filter *a, const struct filter *b);
  */
 int filter_parse_pids(const char *text, struct id_set *set, char *err, size_t errlen);
 int filter_parse_ports(const char *text, struct id_set *set, char *err, size_t errlen);
+/*
+ * Network namespaces: each item an inode number or a range of them (as
+ * lsns(8) and /proc/PID/ns/net give them), a path to a namespace
+ * ("/proc/1234/ns/net", "/run/netns/blue": it contains a '/') or a name
+ * that ip-netns(8) gave one ("blue": /run/netns/blue). A path or name is
+ * looked up now; one that is not a network namespace is an error.
+ */
+int filter_parse_netns(const char *text, struct id_set *set, char *err, size_t errlen);
 
 /* Setters for the UI. 0, -EINVAL (text too long / bad family) or -ENOMEM. */
 int filter_set_comm(struct filter *f, const char *text);	/* "" clears; a part of the name */

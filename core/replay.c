@@ -294,6 +294,11 @@ static int parse_session(struct parse_ctx *ctx, const struct csv_record *rec,
 		if (b)
 			s->flags |= SESS_PARTIAL;
 	}
+	if ((v = field(ctx, rec, COL_NETNS))) {	/* 0 (or absent): not known */
+		if (parse_u64(v, UINT32_MAX, &u) < 0)
+			BAD(COL_NETNS);
+		s->netns = (uint32_t)u;
+	}
 #undef BAD
 	return 0;
 

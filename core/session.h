@@ -62,8 +62,12 @@ struct session {
 	uint8_t closer;		/* enum sess_closer */
 	uint8_t cause;		/* enum sess_cause */
 	uint8_t flags;		/* SESS_* */
+	uint32_t netns;		/* network namespace (its inode number, as lsns and
+				 * /proc/PID/ns/net give it); 0: unknown */
 	char comm[SESSION_COMM_LEN];	/* NUL-terminated; untrusted bytes */
 };
+/* The history holds millions: netns took what was padding. */
+_Static_assert(sizeof(struct session) == 120, "struct session: 120 bytes");
 
 /* The service port: the listening side's port of an accepted session, the
  * remote port of an outgoing one; for unknown direction the lower port. */

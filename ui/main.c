@@ -96,6 +96,8 @@ static void usage(FILE *f)
 "      --comm TEXT       only processes whose name contains TEXT\n"
 "      --failed          only sessions that failed: reset, refused, timed out,\n"
 "                        unreachable or abandoned (not an orderly close)\n"
+"      --netns NS        only these network namespaces: inode numbers (lsns -t\n"
+"                        net), /proc/PID/ns/net or ip-netns names (comma list)\n"
 "\n"
 "Sources and tuning:\n"
 "      --replay FILE     read sessions from a CSV tcpscope wrote (no root/BPF)\n"
@@ -208,6 +210,7 @@ static int parse_seconds(const char *arg, double *out)
 enum {
 	OPT_DURATION = 256, OPT_COUNT, OPT_COMM, OPT_REPLAY, OPT_HISTORY, OPT_INTERVAL,
 	OPT_HOOK, OPT_MAX_SOCKETS, OPT_RING_SIZE, OPT_NO_SEED, OPT_NO_COLOR, OPT_BTF, OPT_FAILED,
+	OPT_NETNS,
 };
 
 static const struct option long_opts[] = {
@@ -226,6 +229,7 @@ static const struct option long_opts[] = {
 	{ "count", required_argument, NULL, OPT_COUNT },
 	{ "comm", required_argument, NULL, OPT_COMM },
 	{ "failed", no_argument, NULL, OPT_FAILED },
+	{ "netns", required_argument, NULL, OPT_NETNS },
 	{ "replay", required_argument, NULL, OPT_REPLAY },
 	{ "history", required_argument, NULL, OPT_HISTORY },
 	{ "interval", required_argument, NULL, OPT_INTERVAL },
@@ -261,7 +265,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		/* An option of one value given twice: the last one would win
 		 * silently (a second --replay dropped the first file). */
 		if (c >= OPT_DURATION && c < OPT_DURATION + 64 && c != OPT_NO_SEED &&
-		    c != OPT_NO_COLOR && c != OPT_FAILED) {
+		    c != OPT_NO_COLOR && c != OPT_FAILED && c != OPT_NETNS) {
 			unsigned long long bit = 1ULL << (c - OPT_DURATION);
 			const struct option *lo = long_opts;
 
@@ -353,6 +357,10 @@ static int parse_args(int argc, char **argv, struct options *o)
 			break;
 		case OPT_FAILED:
 			filter_set_failures(&o->filter, true);
+			break;
+		case OPT_NETNS:
+			if (filter_parse_netns(optarg, &o->filter.netns, err, sizeof(err)))
+				return fail_usage("--netns: %s", err);
 			break;
 		case OPT_REPLAY:
 			if (!*optarg)

@@ -28,7 +28,7 @@ static void test_column_orders(void **state)
 	expect_names(VIEW_SESSIONS,
 		     "time,pid,comm,family,laddr,lport,raddr,rport,tx_bytes,rx_bytes,duration_ms,"
 		     "start_time,srtt_us,retransmits,handshake_us,direction,closed_by,end_cause,"
-		     "pid_certain,partial");
+		     "pid_certain,partial,netns");
 	expect_names(VIEW_PROCS,
 		     "pid,comm,sessions,tx_bytes,rx_bytes,avg_ms,max_ms,rsts,fails,peers,last_seen");
 	expect_names(VIEW_PORTS,
@@ -305,6 +305,8 @@ static void test_compare_extremes(void **state)
 	b.tx_bytes = b.rx_bytes = b.dur_us = b.start_ns = UINT64_MAX;
 	b.srtt_us = b.retrans = b.handshake_us = UINT32_MAX;
 	a.srtt_us = a.retrans = a.handshake_us = 0;
+	a.netns = 0;
+	b.netns = UINT32_MAX;
 	b.dir = DIR_IN;
 	b.closer = CLOSER_REMOTE;
 	b.cause = CAUSE_TIMEOUT;

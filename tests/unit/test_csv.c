@@ -244,6 +244,8 @@ static void build_view(struct model *m, struct view *v, enum view_kind kind)
 	b.srtt_us = 120;
 	b.retrans = 2;
 	b.handshake_us = 300;
+	a.netns = 4026531840u;
+	b.netns = 4026532174u;
 	assert_int_equal(model_init(m, 10), 0);
 	model_add(m, &a);
 	model_add(m, &b);
@@ -265,12 +267,12 @@ static void test_write_view_sessions(void **state)
 	assert_string_equal(out,
 		"time,pid,comm,family,laddr,lport,raddr,rport,tx_bytes,rx_bytes,duration_ms,"
 		"start_time,srtt_us,retransmits,handshake_us,direction,closed_by,end_cause,"
-		"pid_certain,partial\n"
+		"pid_certain,partial,netns\n"
 		"2026-11-23T22:15:03.000001Z,10,\"'=evil,\"\"x\"\"\",4,10.0.0.1,40000,10.0.0.2,443,"
-		"100,200,1.500,2026-11-23T22:15:02.998501Z,0,0,0,out,local,fin,1,0\n"
+		"100,200,1.500,2026-11-23T22:15:02.998501Z,0,0,0,out,local,fin,1,0,4026531840\n"
 		"2026-11-23T22:15:03.000002Z,20,sshd,4,10.0.0.1,22,10.0.0.2,51000,"
 		"1099511627776,200,1.500,2026-11-23T22:15:02.998502Z,120,2,300,in,remote,"
-		"rst_recv,0,0\n");
+		"rst_recv,0,0,4026532174\n");
 	free(out);
 	view_fini(&v);
 	model_fini(&m);
@@ -312,6 +314,8 @@ static void random_session(struct session *s, uint64_t *seed)
 	s->srtt_us = (uint32_t)NUM();
 	s->handshake_us = (uint32_t)NUM();
 	s->retrans = (uint32_t)NUM();
+	/* a few namespaces, often the row before's (the kept text) */
+	s->netns = RND() % 4 ? 4026531840u + (uint32_t)(RND() % 3) : (uint32_t)NUM();
 	s->lport = (uint16_t)NUM();
 	s->rport = (uint16_t)RND();
 	s->dir = (uint8_t)(RND() % 4);

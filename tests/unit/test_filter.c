@@ -4,6 +4,9 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include <sys/stat.h>
 
 #include "core/filter.h"
 
@@ -598,6 +601,86 @@ static void test_only_pid_port_and_copy(void **state)
 
 /* failures: the sessions that did not end in an orderly close; a filter on
  * sessions, not on a summary row's key; copied, compared, described. */
+/* --netns and the n key: inode numbers, ranges, and namespaces by path or
+ * ip-netns name, looked up as given. */
+static void test_netns(void **state)
+{
+	struct filter f, g;
+	struct session s = sess(7, "x", 22, 60000);
+	struct stat st;
+	char buf[96], err[160], path[64];
+	int fd;
+
+	filter_init(&f);
+	filter_init(&g);
+	assert_int_equal(filter_parse_netns(" 4026531840, 4026532000-4026532010 ", &f.netns, err,
+					    sizeof(err)), 0);
+	assert_false(filter_is_empty(&f));
+	assert_false(filter_is_process_only(&f));
+	assert_false(filter_is_service_only(&f));
+	assert_false(filter_is_peer_only(&f));
+	s.netns = 4026531840u;
+	assert_true(filter_accepts(&f, &s));
+	s.netns = 4026532010u;
+	assert_true(filter_accepts(&f, &s));
+	s.netns = 4026532011u;
+	assert_false(filter_accepts(&f, &s));
+	s.netns = 0;	/* not known: not in any namespace asked for */
+	assert_false(filter_accepts(&f, &s));
+	filter_describe(&f, buf, sizeof(buf));
+	assert_string_equal(buf, "netns 4026531840,4026532000-4026532010");
+	assert_int_equal(filter_copy(&g, &f), 0);
+	assert_true(filter_equal(&f, &g));
+	id_set_clear(&g.netns);
+	assert_false(filter_equal(&f, &g));
+	assert_true(filter_is_empty(&g));
+	filter_clear(&f);
+
+	/* by path: the namespace's inode, as stat(2) gives it */
+	assert_int_equal(stat("/proc/self/ns/net", &st), 0);
+	assert_int_equal(filter_parse_netns("/proc/self/ns/net", &f.netns, err, sizeof(err)), 0);
+	s.netns = (uint32_t)st.st_ino;
+	assert_true(filter_accepts(&f, &s));
+	s.netns = (uint32_t)st.st_ino + 1;
+	assert_false(filter_accepts(&f, &s));
+	/* a descriptor's path works too; a list of path and number adds up */
+	fd = open("/proc/self/ns/net", O_RDONLY);
+	assert_true(fd >= 0);
+	snprintf(path, sizeof(path), "/proc/self/fd/%d,7", fd);
+	filter_clear(&f);
+	assert_int_equal(filter_parse_netns(path, &f.netns, err, sizeof(err)), 0);
+	close(fd);
+	assert_int_equal(f.netns.n, 2);
+	s.netns = 7;
+	assert_true(filter_accepts(&f, &s));
+	filter_clear(&f);
+
+	/* errors leave the set as it was, in one line */
+	assert_int_equal(filter_parse_netns("5", &f.netns, err, sizeof(err)), 0);
+	assert_int_equal(filter_parse_netns("/proc/self/ns/mnt", &f.netns, err, sizeof(err)),
+			 -EINVAL);
+	assert_string_equal(err, "netns '/proc/self/ns/mnt': not a network namespace");
+	assert_int_equal(filter_parse_netns("/etc/hostname", &f.netns, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "netns '/etc/hostname': not a network namespace");
+	assert_int_equal(filter_parse_netns("/nonexistent/x", &f.netns, err, sizeof(err)),
+			 -EINVAL);
+	assert_string_equal(err, "netns '/nonexistent/x': No such file or directory");
+	assert_int_equal(filter_parse_netns("tcpscope-no-such-ns", &f.netns, err, sizeof(err)),
+			 -EINVAL);
+	assert_string_equal(err,
+			    "no network namespace named 'tcpscope-no-such-ns' (in /run/netns/)");
+	assert_int_equal(filter_parse_netns("..", &f.netns, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "bad netns '..'");
+	assert_int_equal(filter_parse_netns("0", &f.netns, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "netns 0 out of range (1-4294967295)");
+	assert_int_equal(filter_parse_netns("4294967296", &f.netns, err, sizeof(err)), -EINVAL);
+	assert_int_equal(filter_parse_netns("5,", &f.netns, err, sizeof(err)), -EINVAL);
+	assert_int_equal(f.netns.n, 1);
+	assert_true(f.netns.ranges[0].lo == 5 && f.netns.ranges[0].hi == 5);
+	filter_clear(&f);
+	filter_clear(&g);
+}
+
 static void test_failures(void **state)
 {
 	static const enum sess_cause failed[] = {
@@ -709,6 +792,7 @@ int main(void)
 		cmocka_unit_test(test_search_exact_address),
 		cmocka_unit_test(test_only_pid_port_and_copy),
 		cmocka_unit_test(test_failures),
+		cmocka_unit_test(test_netns),
 		cmocka_unit_test(test_describe),
 		cmocka_unit_test(test_peer),
 		cmocka_unit_test(test_only_process),

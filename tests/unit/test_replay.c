@@ -59,6 +59,7 @@ static void assert_session_equal(const struct session *a, const struct session *
 	assert_int_equal(a->closer, b->closer);
 	assert_int_equal(a->cause, b->cause);
 	assert_int_equal(a->flags, b->flags);
+	assert_true(a->netns == b->netns);
 	assert_memory_equal(a->comm, b->comm, SESSION_COMM_LEN);
 }
 
@@ -98,6 +99,7 @@ static void make_sessions(void)
 		s->closer = (uint8_t)(i % 3);
 		s->cause = (uint8_t)(i % CAUSE_MAX);
 		s->flags = (uint8_t)(i % 4);
+		s->netns = i % 7 == 3 ? 0 : i % 7 == 5 ? UINT32_MAX : 4026531840u + (uint32_t)(i % 3);
 		if (i == 4) {
 			s->lport = 0;
 			s->rport = 65535;
@@ -335,6 +337,7 @@ static void test_flexible_header(void **state)
 	assert_true(c->got[0].start_ns == T0_NS + 10000 - 2500000);	/* time - duration */
 	/* no pid_certain column: the file does not say, so not known for sure */
 	assert_int_equal(c->got[0].flags, SESS_PID_UNCERTAIN);
+	assert_int_equal(c->got[0].netns, 0);	/* no netns column (before 2026-12-07): unknown */
 	assert_int_equal(c->got[0].cause, CAUSE_UNKNOWN);
 	assert_int_equal(c->got[1].family, AF_INET6);
 	addr_v6(&a, "::1");
@@ -452,6 +455,8 @@ static void test_open_errors(void **state)
 		{ HDR ",end_cause\n" ROW ",boom\n", ":2: bad end_cause 'boom'" },
 		{ HDR ",pid_certain\n" ROW ",2\n", ":2: bad pid_certain '2'" },
 		{ HDR ",start_time\n" ROW ",yesterday\n", ":2: bad start_time 'yesterday'" },
+		{ HDR ",netns\n" ROW ",4294967296\n", ":2: bad netns '4294967296'" },
+		{ HDR ",netns\n" ROW ",net:[4026531840]\n", ":2: bad netns 'net:[4026531840]'" },
 	};
 #undef HDR
 #undef ROW

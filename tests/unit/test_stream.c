@@ -262,6 +262,7 @@ static void test_json_lines(void **state)
 
 	s.flags = SESS_PID_UNCERTAIN | SESS_PARTIAL;
 	s.family = AF_INET6;
+	s.netns = 4026532174u;
 	addr_v6(&s.raddr, "2001:db8::2");
 	out = render(&o, &s, 1, 0, true);	/* no header line for JSON */
 	assert_string_equal(out,
@@ -270,7 +271,7 @@ static void test_json_lines(void **state)
 		"\"rport\":80,\"tx_bytes\":100,\"rx_bytes\":1536,\"duration_ms\":91.790,"
 		"\"start_time\":\"2026-11-23T22:15:02.998500Z\",\"srtt_us\":0,\"retransmits\":0,"
 		"\"handshake_us\":0,\"direction\":\"out\",\"closed_by\":\"local\","
-		"\"end_cause\":\"fin\",\"pid_certain\":0,\"partial\":1}\n");
+		"\"end_cause\":\"fin\",\"pid_certain\":0,\"partial\":1,\"netns\":4026532174}\n");
 	*strchr(out, '\n') = '\0';
 	assert_true(json_valid(out));
 	free(out);
