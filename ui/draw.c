@@ -666,6 +666,7 @@ static const char *prompt_label_short(const struct ui_state *st)
 	case PK_PORTS: return "Ports: ";
 	case PK_LPORTS: return "Local ports: ";
 	case PK_RPORTS: return "Remote ports: ";
+	case PK_NETNS: return "Netns: ";
 	case PK_COMM: return "Name: ";
 	case PK_SEARCH: return "Search: ";
 	case PK_EXPORT: return "Export to: ";
@@ -680,6 +681,7 @@ static const char *prompt_label(const struct ui_state *st, char *buf, size_t len
 	case PK_PORTS: return "Ports, either side (80,443,8000-8010; empty: any): ";
 	case PK_LPORTS: return "Local ports (empty: any): ";
 	case PK_RPORTS: return "Remote ports (empty: any): ";
+	case PK_NETNS: return "Network namespaces (inode, /proc/PID/ns/net, ip-netns name; empty: any): ";
 	case PK_COMM: return "Process name contains: ";
 	case PK_SEARCH: return "Search: ";
 	case PK_EXPORT:
@@ -944,6 +946,7 @@ static const struct {
 	{ COL_CAUSE, "End cause" },
 	{ COL_PID_CERTAIN, "PID certain" },
 	{ COL_PARTIAL, "Partial" },
+	{ COL_NETNS, "Net namespace" },
 	{ COL_PORT, "Port" },
 	{ COL_SESSIONS, "Sessions" },
 	{ COL_AVG, "Avg lifetime" },

@@ -163,6 +163,9 @@ static unsigned open_prompt(struct ui_state *st, enum ui_prompt_kind k)
 	case PK_RPORTS:
 		id_set_format(&st->filter.rports, buf, sizeof(buf));
 		break;
+	case PK_NETNS:
+		id_set_format(&st->filter.netns, buf, sizeof(buf));
+		break;
 	case PK_COMM:
 		snprintf(buf, sizeof(buf), "%s", st->filter.comm);
 		snprintf(st->prompt_saved, sizeof(st->prompt_saved), "%s", st->filter.comm);
@@ -192,6 +195,7 @@ static unsigned act_pids(struct ui_state *st) { return open_prompt(st, PK_PIDS);
 static unsigned act_ports(struct ui_state *st) { return open_prompt(st, PK_PORTS); }
 static unsigned act_lports(struct ui_state *st) { return open_prompt(st, PK_LPORTS); }
 static unsigned act_rports(struct ui_state *st) { return open_prompt(st, PK_RPORTS); }
+static unsigned act_netns(struct ui_state *st) { return open_prompt(st, PK_NETNS); }
 static unsigned act_comm(struct ui_state *st) { return open_prompt(st, PK_COMM); }
 static unsigned act_search(struct ui_state *st) { return open_prompt(st, PK_SEARCH); }
 static unsigned act_export(struct ui_state *st) { return open_prompt(st, PK_EXPORT); }
@@ -398,6 +402,8 @@ static const struct ui_binding normal_keys[] = {
 	B('o', "o", "filter by ports on either side: 80,443", "Filters", act_ports),
 	B('l', "l", "filter by local ports", "Filters", act_lports),
 	B('d', "d", "filter by remote ports", "Filters", act_rports),
+	B('n', "n", "filter by network namespaces: inode, /proc/PID/ns/net, ip-netns name",
+	  "Filters", act_netns),
 	B('c', "c F4", "filter by process name (substring)", "Filters", act_comm),
 	ALIAS(UK_F(4), act_comm),
 	B('/', "/ F3", "search names, addresses and ports", "Filters", act_search),
@@ -602,6 +608,7 @@ static const char *prompt_what(enum ui_prompt_kind k)
 	case PK_PORTS: return "port";
 	case PK_LPORTS: return "local port";
 	case PK_RPORTS: return "remote port";
+	case PK_NETNS: return "netns";
 	case PK_COMM: return "process name";
 	case PK_SEARCH: return "search";
 	default: return "";
@@ -615,6 +622,7 @@ static struct id_set *prompt_set(struct ui_state *st)
 	case PK_PORTS: return &st->filter.ports;
 	case PK_LPORTS: return &st->filter.lports;
 	case PK_RPORTS: return &st->filter.rports;
+	case PK_NETNS: return &st->filter.netns;
 	default: return NULL;
 	}
 }
@@ -645,8 +653,9 @@ static unsigned prompt_done(struct ui_state *st)
 	if (set) {
 		id_set_init(&tmp);
 		if (*text) {
-			rc = st->pkind == PK_PIDS ? filter_parse_pids(text, &tmp, err, sizeof(err))
-						  : filter_parse_ports(text, &tmp, err, sizeof(err));
+			rc = st->pkind == PK_PIDS ? filter_parse_pids(text, &tmp, err, sizeof(err)) :
+			     st->pkind == PK_NETNS ? filter_parse_netns(text, &tmp, err, sizeof(err)) :
+						     filter_parse_ports(text, &tmp, err, sizeof(err));
 			if (rc) {
 				id_set_clear(&tmp);
 				ui_state_msg(st, MSG_ERROR, "%s (Esc cancels)", err);

@@ -71,6 +71,7 @@ enum ui_prompt_kind {
 	PK_PORTS,	/* o: either side */
 	PK_LPORTS,	/* l */
 	PK_RPORTS,	/* d */
+	PK_NETNS,	/* n */
 	PK_COMM,	/* c, F4 */
 	PK_SEARCH,	/* /, F3 */
 	PK_EXPORT,	/* e, F8 */

@@ -18,6 +18,7 @@
 #include <signal.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <sys/ioctl.h>
 #include <sched.h>
@@ -422,6 +423,15 @@ static bool shell(const char *fmt, ...)
 	if (rc != 0)
 		printf("failed (%d): %s\n", rc, cmd);
 	return rc == 0;
+}
+
+/* A namespace's inode number, as the sessions carry it. */
+static uint32_t netns_ino(const char *path)
+{
+	struct stat st;
+
+	assert_int_equal(stat(path, &st), 0);
+	return (uint32_t)st.st_ino;
 }
 
 /* In the network namespace at path, connect() to addr:port; exit 0 when it
@@ -2392,6 +2402,7 @@ static void test_open_before_start_other_netns(void **state)
 	struct session *v = NULL;
 	char ns[32], path[64], ports[32], x;
 	int ready[2], go[2], l, status = -1, one = 1;
+	uint32_t ino;
 	const char *argv[] = { "-o", "csv", "--hook", hook_of(state), "-P", ports, "--count", "2",
 			       NULL };
 	struct scope sc;
@@ -2402,6 +2413,7 @@ static void test_open_before_start_other_netns(void **state)
 	snprintf(ns, sizeof(ns), "tsd-%d", (int)getpid());
 	snprintf(path, sizeof(path), "/run/netns/%s", ns);
 	assert_true(shell("ip netns add %s && ip -n %s link set lo up", ns, ns));
+	ino = netns_ino(path);
 	/* here, a listener on the port the client in the namespace will use */
 	a.sin_port = htons(cport);
 	l = socket(AF_INET, SOCK_STREAM, 0);
@@ -2438,6 +2450,7 @@ static void test_open_before_start_other_netns(void **state)
 	       (unsigned long long)cli->tx_bytes, srv->dir, (unsigned long long)srv->rx_bytes);
 	assert_int_equal(cli->lport, cport);
 	assert_int_equal(cli->dir, DIR_OUT);
+	assert_true(cli->netns == ino && srv->netns == ino);	/* found by the start-up walk */
 	assert_int_equal(cli->tx_bytes, 100);
 	assert_int_equal(cli->rx_bytes, 0);
 	assert_int_equal(cli->closer, CLOSER_LOCAL);
@@ -2907,6 +2920,70 @@ static int loopback_up(void)
 }
 
 /*
+ * --netns NAME (a namespace ip-netns made): a pair in ours on the port,
+ * then a pair in that namespace on the same port, under a tcpscope that
+ * stops after two sessions. The namespace's pair is what comes out, exact,
+ * in that namespace; and the pair in ours (both sides of a loopback
+ * connection: 4 sessions in all) is not.
+ */
+static void test_netns_filter(void **state)
+{
+	struct traffic_spec spec = {
+		.family = AF_INET, .server_comm = "ts-srv", .client_comm = "ts-cli",
+		.c2s_bytes = C2S, .s2c_bytes = S2C, .closer = TRAFFIC_CLIENT,
+		.end = TRAFFIC_END_FIN,
+	};
+	const struct session *cli, *srv;
+	struct traffic_result res, res_ns;
+	struct session *v = NULL;
+	char ns[32], path[64];
+	uint32_t ino;
+	struct scope sc;
+	int ours, theirs, rc;
+	size_t n;
+
+	snprintf(ns, sizeof(ns), "tsf-%d", (int)getpid());
+	snprintf(path, sizeof(path), "/run/netns/%s", ns);
+	/* one left by an earlier run of this test that failed (same pid) */
+	if (access(path, F_OK) == 0)
+		shell("ip netns del %s", ns);
+	assert_true(shell("ip netns add %s && ip -n %s link set lo up", ns, ns));
+	ino = netns_ino(path);
+	spec.port = scope_free_port();
+	assert_int_not_equal(spec.port, 0);
+	start_scope_x(&sc, state, spec.port, 2, false, "--netns", ns);
+	rc = traffic_run(&spec, &res);
+	if (rc)
+		printf("traffic failed: %s\n", res.err);
+	assert_int_equal(rc, 0);
+	ours = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	theirs = open(path, O_RDONLY | O_CLOEXEC);
+	assert_true(ours >= 0 && theirs >= 0);
+	assert_int_equal(setns(theirs, CLONE_NEWNET), 0);
+	spec.server_comm = "ts-ns-srv";
+	spec.client_comm = "ts-ns-cli";
+	rc = traffic_run(&spec, &res_ns);
+	assert_int_equal(setns(ours, CLONE_NEWNET), 0);
+	close(ours);
+	close(theirs);
+	shell("ip netns del %s", ns);
+	if (rc)
+		printf("traffic in the namespace failed: %s\n", res_ns.err);
+	assert_int_equal(rc, 0);
+	finish_scope(&sc, &v, &n, 2);
+	find_pair(v, n, &res_ns, AF_INET, &cli, &srv);
+	assert_int_equal(cli->pid, res_ns.client_pid);
+	assert_string_equal(cli->comm, "ts-ns-cli");
+	assert_int_equal(srv->pid, res_ns.server_pid);
+	assert_true(cli->netns == ino && srv->netns == ino);
+	assert_int_equal(cli->tx_bytes, C2S);
+	assert_int_equal(srv->tx_bytes, S2C);
+	assert_non_null(strstr(scope_stderr(&sc), "2 sessions shown"));
+	free(v);
+	scope_cleanup(&sc);
+}
+
+/*
  * Sessions in another network namespace are traced like ours, while the
  * sweep, which walks only our namespace's sockets, leaves their entries
  * alone: a pair in ours, then a pair held open in a namespace of the test's
@@ -2929,6 +3006,7 @@ static void test_other_netns(void **state)
 	struct traffic_result res_ns, res, res0;
 	struct traffic_session ts;
 	unsigned long long walks = 0, skips = 0;
+	uint32_t ours_ino, other_ino;
 	cpu_set_t all, one;
 	struct session *v = NULL;
 	struct scope sc;
@@ -2958,6 +3036,7 @@ static void test_other_netns(void **state)
 	spec.client_comm = "ts-ns-cli";
 	ours = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
 	assert_true(ours >= 0);
+	ours_ino = netns_ino("/proc/self/ns/net");
 	if (unshare(CLONE_NEWNET) != 0) {
 		printf("cannot make a network namespace here: %s\n", strerror(errno));
 		close(ours);
@@ -2966,6 +3045,7 @@ static void test_other_netns(void **state)
 		scope_cleanup(&sc);
 		skip();
 	}
+	other_ino = netns_ino("/proc/self/ns/net");
 	rc = loopback_up();
 	if (rc == 0)
 		rc = traffic_start(&ts, &spec);
@@ -2986,18 +3066,25 @@ static void test_other_netns(void **state)
 	assert_int_equal(scope_read_sessions(&sc, &v, &n), 0);
 	assert_int_equal(n, 6);
 
+	assert_true(ours_ino != other_ino);
 	find_pair(v, n, &res0, AF_INET, &cli, &srv);
 	assert_int_equal(cli->pid, res0.client_pid);
 	assert_int_equal(srv->pid, res0.server_pid);
+	assert_true(cli->netns == ours_ino && srv->netns == ours_ino);
 	find_pair(v, n, &res, AF_INET, &cli, &srv);
 	assert_int_equal(cli->pid, res.client_pid);
 	assert_int_equal(srv->pid, res.server_pid);
-	/* The other namespace's pair: the same addresses and server port. */
+	assert_true(cli->netns == ours_ino && srv->netns == ours_ino);
+	/* The other namespace's pair: the same addresses and server port;
+	 * its namespace tells it apart. */
 	find_pair(v, n, &res_ns, AF_INET, &cli, &srv);
 	assert_int_equal(cli->pid, res_ns.client_pid);
 	assert_string_equal(cli->comm, "ts-ns-cli");
 	assert_int_equal(srv->pid, res_ns.server_pid);
 	assert_string_equal(srv->comm, "ts-ns-srv");
+	printf("namespaces: ours %u, the other %u; its pair reported in %u and %u\n", ours_ino,
+	       other_ino, cli->netns, srv->netns);
+	assert_true(cli->netns == other_ino && srv->netns == other_ino);
 	assert_false(cli->flags & SESS_PARTIAL);
 	assert_false(srv->flags & SESS_PARTIAL);
 	assert_true(cli->dur_us >= 1000000);
@@ -3448,6 +3535,7 @@ int main(void)
 		BOTH_HOOKS(test_lost_session_address_reused),
 		BOTH_HOOKS(test_vanished_while_running),
 		BOTH_HOOKS(test_other_netns),
+		BOTH_HOOKS(test_netns_filter),
 		BOTH_HOOKS(test_burst),
 		BOTH_HOOKS(test_burst_stalled),
 		BOTH_HOOKS(test_rst_burst),
