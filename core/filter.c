@@ -9,10 +9,12 @@
 #include <sched.h>
 #include <string.h>
 #include <unistd.h>
+#include <linux/magic.h>
 #include <linux/nsfs.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 
 #include "core/filter.h"
 #include "core/fmt.h"
@@ -351,6 +353,7 @@ int filter_parse_ports(const char *text, struct id_set *set, char *err, size_t e
 static int netns_lookup(const char *item, size_t len, uint32_t *out, char *err, size_t errlen)
 {
 	char path[4096], shown[FMT_COMM_ESC_LEN * 2];
+	struct statfs sfs;
 	struct stat st;
 	int fd, type;
 
@@ -368,6 +371,12 @@ static int netns_lookup(const char *item, size_t len, uint32_t *out, char *err, 
 		memcpy(path, NETNS_RUN_DIR, sizeof(NETNS_RUN_DIR) - 1);
 		memcpy(path + sizeof(NETNS_RUN_DIR) - 1, item, len);
 		path[sizeof(NETNS_RUN_DIR) - 1 + len] = '\0';
+	}
+	/* Only a namespace's file is opened: a device's open can have effects
+	 * (a watchdog starts counting). */
+	if (statfs(path, &sfs) == 0 && sfs.f_type != NSFS_MAGIC) {
+		fmt_err(err, errlen, "netns '%s': not a network namespace", shown);
+		return -EINVAL;
 	}
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {

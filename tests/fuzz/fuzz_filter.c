@@ -1,15 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * libFuzzer: the PID and port list parsers of -p/-L/-D/-P and the UI prompt
- * (core/filter.c filter_parse_pids, filter_parse_ports), plus the filter
- * setters and filter_accepts/filter_describe on what they built.
+ * libFuzzer: the PID, port and network namespace list parsers of
+ * -p/-L/-D/-P/--netns and the UI prompt (core/filter.c filter_parse_pids,
+ * filter_parse_ports, filter_parse_netns), plus the filter setters and
+ * filter_accepts/filter_describe on what they built.
  *
  * Input: one selector byte (bit 0: pids or ports; 1: a set not empty before;
- * 2: IPv6; 3: failures only; 4-7: the session's end cause), then the list
- * text (up to the first NUL).
+ * 2: IPv6; 3: failures only; 4-7: the session's end cause, all four set:
+ * namespaces instead, whose items that are not numbers are looked up as
+ * paths and names), then the list text (up to the first NUL).
  * Invariants: on error the set is unchanged and the message is one inert
  * line; on success every member is in range (pids 0-4194304, ports
- * 1-65535), and the set formatted by
+ * 1-65535, namespaces 1-4294967295), and the set formatted by
  * id_set_format() parses back to the same ranges.
  */
 #include <errno.h>
@@ -37,9 +39,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct session s;
 	char *text, err[128], fmt[1 << 15], desc[40];
 	uint8_t sel = size ? data[0] : 0;
-	bool pids = sel & 1;
-	parse_fn parse = pids ? filter_parse_pids : filter_parse_ports;
-	uint32_t max = pids ? FILTER_PID_MAX : 65535;
+	bool netns = (sel & 0xf0) == 0xf0, pids = !netns && (sel & 1);
+	parse_fn parse = netns ? filter_parse_netns : pids ? filter_parse_pids : filter_parse_ports;
+	uint32_t max = netns ? UINT32_MAX : pids ? FILTER_PID_MAX : 65535;
 	int rc, len;
 
 	text = strndup(size ? (const char *)data + 1 : "", size ? size - 1 : 0);
@@ -83,7 +85,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	/* The set as a filter, and the rest of the input as comm and search. */
 	filter_init(&f);
-	FUZZ_CHECK(id_set_copy(pids ? &f.pids : &f.ports, &set) == 0);
+	FUZZ_CHECK(id_set_copy(netns ? &f.netns : pids ? &f.pids : &f.ports, &set) == 0);
 	if (filter_set_comm(&f, text) == 0 && filter_set_search(&f, text) == 0)
 		FUZZ_CHECK(filter_set_family(&f, sel & 4 ? AF_INET6 : 0) == 0);
 	filter_set_failures(&f, sel & 8);
@@ -91,6 +93,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	s.cause = (enum sess_cause)((sel >> 4) % CAUSE_MAX);
 	s.pid = set.ranges[0].lo;
 	s.lport = (uint16_t)set.ranges[0].lo;
+	s.netns = set.ranges[0].lo;
 	s.family = AF_INET;
 	memcpy(s.comm, text, strnlen(text, sizeof(s.comm) - 1));
 	(void)filter_accepts(&f, &s);

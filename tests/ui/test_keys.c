@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <cmocka.h>
 
 #include "core/columns.h"
@@ -358,6 +359,43 @@ static void test_filter_pids(void **state)
 	r = ui_keys_handle(st, UK_ENTER);
 	assert_true(r & R_REBUILD);
 	assert_true(id_set_is_empty(&st->filter.pids));
+	assert_true(filter_is_empty(&st->filter));
+}
+
+/* n: network namespaces, by number or by path, applied on Enter; a path
+ * that is not one is refused where it was typed. */
+static void test_filter_netns(void **state)
+{
+	struct ui_state *st = *state;
+	struct stat sb;
+	unsigned r;
+
+	assert_int_equal(stat("/proc/self/ns/net", &sb), 0);
+	r = ui_keys_handle(st, 'n');
+	assert_int_equal(st->mode, MODE_PROMPT);
+	assert_int_equal(st->pkind, PK_NETNS);
+	assert_false(r & R_REBUILD);
+	type_line(st, "4026532000, /proc/self/ns/net");
+	r = ui_keys_handle(st, UK_ENTER);
+	assert_true(r & R_REBUILD);
+	assert_int_equal(st->mode, MODE_NORMAL);
+	assert_true(id_set_contains(&st->filter.netns, 4026532000u));
+	assert_true(id_set_contains(&st->filter.netns, (uint32_t)sb.st_ino));
+	assert_string_equal(st->msg, "filter: netns 4026532000, /proc/self/ns/net");
+	/* the prompt shows the numbers again */
+	ui_keys_handle(st, 'n');
+	assert_non_null(strstr(st->prompt.text, "4026532000"));
+	type_line(st, "/proc/self/ns/mnt");
+	r = ui_keys_handle(st, UK_ENTER);
+	assert_false(r & R_REBUILD);
+	assert_int_equal(st->mode, MODE_PROMPT);
+	assert_int_equal(st->msg_level, MSG_ERROR);
+	assert_string_equal(st->msg,
+			    "netns '/proc/self/ns/mnt': not a network namespace (Esc cancels)");
+	assert_true(id_set_contains(&st->filter.netns, 4026532000u));
+	ui_keys_handle(st, UK_ESC);
+	/* x clears it with the other keys' filters */
+	assert_true(ui_keys_handle(st, 'x') & R_REBUILD);
 	assert_true(filter_is_empty(&st->filter));
 }
 
@@ -859,7 +897,7 @@ static void test_horizontal_scroll(void **state)
 	assert_true(st->vs[st->view].hscroll < far);
 	n = ui_state_columns(st, pos, UI_MAX_COLS);
 	assert_true(pos[n - 1].x + pos[n - 1].width <= 90);
-	assert_int_equal(pos[n - 1].col->id, COL_PARTIAL);
+	assert_int_equal(pos[n - 1].col->id, COL_NETNS);
 }
 
 /* ---- display ------------------------------------------------------------------ */
@@ -1406,6 +1444,7 @@ int main(void)
 		T(test_sort_by_time_descending_follows_top),
 		T(test_filter_pids),
 		T(test_filter_ports),
+		T(test_filter_netns),
 		T(test_filter_comm_live_and_cancel),
 		T(test_search),
 		T(test_family_toggles),
