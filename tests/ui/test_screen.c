@@ -770,6 +770,42 @@ static void test_filter_failures(void **state)
 	assert_true(tmux_wait_text(&c->t, "failed and orderly sessions"));
 }
 
+/* n: one container's sessions, by its namespace's number; its details
+ * say which namespace a session was in. */
+static void test_filter_netns(void **state)
+{
+	struct ctx *c = *state;
+	char a[64];
+	int y, rows;
+
+	start_ui(&c->t, NULL, NULL);
+	tmux_keys(&c->t, "n");
+	tmux_line(&c->t, "4026532301");
+	assert_true(tmux_wait_text(&c->t, "Filter: netns 4026532301"));
+	assert_true(tmux_wait_text(&c->t, "19 of 244"));
+	tmux_keys(&c->t, "Home");
+	assert_true(tmux_settle(&c->t));
+	rows = screen_rows(&c->t, 30);
+	assert_int_equal(rows, 19);
+	for (y = ROWS_Y; y < ROWS_Y + rows; y++)
+		assert_string_equal(cell(&c->t, VIEW_SESSIONS, y, COL_COMM, a, sizeof(a)), "java");
+	tmux_keys(&c->t, "Enter");
+	assert_true(tmux_wait_text(&c->t, "Net namespace     4026532301"));
+	tmux_keys(&c->t, "Escape");
+	/* Processes: added up from the history */
+	tmux_keys(&c->t, "2");
+	assert_true(tmux_wait_text(&c->t, "1 of 30  recent history"));
+	/* not a namespace: refused where it was typed (the prompt holds the
+	 * filter's number: cleared first) */
+	tmux_keys(&c->t, "n");
+	tmux_keys(&c->t, "C-u");
+	tmux_line(&c->t, "/etc/hostname");
+	assert_true(tmux_wait_text(&c->t, "not a network namespace"));
+	tmux_keys(&c->t, "Escape");
+	tmux_keys(&c->t, "x");
+	assert_true(tmux_wait_text(&c->t, "30 rows"));
+}
+
 static void test_filter_pid_and_family(void **state)
 {
 	struct ctx *c = *state;
@@ -2361,6 +2397,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_prompt_narrow, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_filter_pid_and_family, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_filter_failures, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_filter_netns, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_kept_filter, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_processes_cap_said, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_export_matches_view, setup, teardown),
