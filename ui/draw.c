@@ -416,9 +416,12 @@ static void draw_tabs(const struct ui_state *st, const struct ui_figures *fig)
 	     (st->view == VIEW_PEERS && fig->peers_evicted))) {
 		size_t len = strlen(rows);
 
-		snprintf(rows + len, sizeof(rows) - len, ", %llu older dropped",
+		/* by PID (H): what went are rows of a pid and a name, whose
+		 * sessions the PID's row then lacks, not PIDs */
+		snprintf(rows + len, sizeof(rows) - len, ", %llu older %sdropped",
 			 (unsigned long long)(st->view == VIEW_PROCS ? fig->procs_evicted
-								    : fig->peers_evicted));
+								    : fig->peers_evicted),
+			 st->view == VIEW_PROCS && st->procs_by_pid ? "names " : "");
 	}
 	/* Rows above the screen (new ones sorted in above a selection kept
 	 * in place, or scrolled past): say so, Home shows them. */

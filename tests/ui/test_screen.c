@@ -903,6 +903,11 @@ static void test_processes_cap_said(void **state)
 	assert_true(tmux_wait_text(&c->t, "replay complete"));
 	tmux_keys(&c->t, "2");
 	assert_true(tmux_wait_text(&c->t, "45599 rows, 5001 older dropped"));
+	/* by PID: what went are a pid's names (here one each), not PIDs */
+	tmux_keys(&c->t, "H");
+	assert_true(tmux_wait_text(&c->t, "45599 PIDs, 5001 older names dropped"));
+	tmux_keys(&c->t, "H");
+	assert_true(tmux_wait_text(&c->t, "45599 rows, 5001 older dropped"));
 	/* Peers likewise; filtered, the rows come from the history, which
 	 * still has the dropped peers' sessions: never more rows than the
 	 * count of all (until 2026-12-06 "50600 of 45599, 5001 older
