@@ -75,6 +75,15 @@ static void start_scope_x(struct scope *sc, void **state, unsigned short port, i
 			       hook_of(state)));
 }
 
+/* A namespace's inode number, as the sessions carry it. */
+static uint32_t netns_ino(const char *path)
+{
+	struct stat st;
+
+	assert_int_equal(stat(path, &st), 0);
+	return (uint32_t)st.st_ino;
+}
+
 static void start_scope_v(struct scope *sc, void **state, unsigned short port, int count,
 			  bool verbose)
 {
@@ -172,6 +181,9 @@ static void run_pair(void **state, int family, enum traffic_side closer, enum tr
 
 	pair_under_scope(&sc, state, &spec, false, &res, &v, &n);
 	find_pair(v, n, &res, family, &cli, &srv);
+	/* the namespace both sides live in: ours */
+	assert_true(cli->netns == netns_ino("/proc/self/ns/net"));
+	assert_true(srv->netns == cli->netns);
 	assert_false(cli->flags & SESS_PARTIAL);
 	assert_false(srv->flags & SESS_PARTIAL);
 	assert_true(cli->end_ns >= cli->start_ns);
@@ -423,15 +435,6 @@ static bool shell(const char *fmt, ...)
 	if (rc != 0)
 		printf("failed (%d): %s\n", rc, cmd);
 	return rc == 0;
-}
-
-/* A namespace's inode number, as the sessions carry it. */
-static uint32_t netns_ino(const char *path)
-{
-	struct stat st;
-
-	assert_int_equal(stat(path, &st), 0);
-	return (uint32_t)st.st_ino;
 }
 
 /* In the network namespace at path, connect() to addr:port; exit 0 when it
