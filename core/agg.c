@@ -248,6 +248,48 @@ static struct agg_node *node_new(struct agg_table *t, const struct agg_key *k, u
 	return n;
 }
 
+static uint32_t sat_add32(uint32_t a, uint32_t b)
+{
+	return a > UINT32_MAX - b ? UINT32_MAX : a + b;
+}
+
+/*
+ * Count cur sessions in bucket b, and prev in the one before, into r's two
+ * buckets (a session, or a row merged). A bucket older than r's previous
+ * one is past the window: not counted. A row's first session starts it
+ * (rate_bucket 0 with nothing counted).
+ */
+static void rate_count(struct agg_row *r, uint32_t b, uint32_t cur, uint32_t prev)
+{
+	if (b == r->rate_bucket) {
+		r->rate_cur = sat_add32(r->rate_cur, cur);
+		r->rate_prev = sat_add32(r->rate_prev, prev);
+	} else if (b > r->rate_bucket || (!r->rate_cur && !r->rate_prev)) {
+		/* newer: what was current is the previous bucket, or older */
+		r->rate_prev = sat_add32(b == r->rate_bucket + 1 ? r->rate_cur : 0, prev);
+		r->rate_cur = cur;
+		r->rate_bucket = b;
+	} else if (b == r->rate_bucket - 1) {
+		r->rate_prev = sat_add32(r->rate_prev, cur);	/* closed a little late */
+	}
+}
+
+double agg_row_rate(const struct agg_row *r, uint64_t now_ns)
+{
+	uint64_t now_b = now_ns >> AGG_RATE_SHIFT;
+	/* the part of the current bucket gone by: the previous one's weight is the rest */
+	double into = (double)(now_ns & (AGG_RATE_BUCKET_NS - 1)) / (double)AGG_RATE_BUCKET_NS;
+	double n;
+
+	if (now_b == r->rate_bucket)
+		n = r->rate_cur + r->rate_prev * (1.0 - into);
+	else if (now_b == (uint64_t)r->rate_bucket + 1)
+		n = r->rate_cur * (1.0 - into);
+	else
+		return 0.0;
+	return n * 1e9 / (double)AGG_RATE_BUCKET_NS;
+}
+
 int agg_add(struct agg_table *t, const struct session *s)
 {
 	struct agg_key k;
@@ -289,6 +331,7 @@ int agg_add(struct agg_table *t, const struct session *s)
 		r->first_ns = s->start_ns;
 	if (s->end_ns > r->last_ns)
 		r->last_ns = s->end_ns;
+	rate_count(r, (uint32_t)(s->end_ns >> AGG_RATE_SHIFT), 1, 0);
 	if (t->kind == AGG_PEER) {
 		peer_port_add(n, session_service_port(s));
 	} else {
@@ -350,6 +393,7 @@ int agg_merge_pids(struct agg_table *dst, const struct agg_row *const *rows, siz
 			r->first_ns = s->first_ns;
 		if (s->last_ns > r->last_ns)
 			r->last_ns = s->last_ns;
+		rate_count(r, s->rate_bucket, s->rate_cur, s->rate_prev);
 		addr_set_union(&to->peers, &from->peers);
 		r->peers = to->peers.len;
 		r->peers_at_least = to->peers.capped;

@@ -56,7 +56,25 @@ struct agg_row {
 	bool peers_at_least;		/* peers is a lower bound (cap or memory) */
 	uint64_t first_ns;		/* earliest start_ns */
 	uint64_t last_ns;		/* latest end_ns ("last seen") */
+	/* Sessions closed lately, for the rate (agg_row_rate()): by close
+	 * time in buckets of AGG_RATE_BUCKET_NS, the latest bucket one was
+	 * seen in and the one before. */
+	uint32_t rate_bucket;		/* end_ns / AGG_RATE_BUCKET_NS of the latest */
+	uint32_t rate_cur;		/* sessions in bucket rate_bucket */
+	uint32_t rate_prev;		/* in bucket rate_bucket - 1 */
 };
+
+/* A rate bucket: 2^32 ns, about 4.3 s (a shift, not a division, per session). */
+#define AGG_RATE_SHIFT 32
+#define AGG_RATE_BUCKET_NS (1ull << AGG_RATE_SHIFT)
+
+/*
+ * Sessions a second that closed in the row over the bucket-long window
+ * ending at now_ns (about 4.3 s): the current bucket's count, and the
+ * previous bucket's weighted by what of it is still in the window. 0 for a
+ * row with nothing in the window.
+ */
+double agg_row_rate(const struct agg_row *r, uint64_t now_ns);
 
 struct agg_table;
 

@@ -544,8 +544,63 @@ static int fmt_a_last(const void *r, char *buf, size_t len, enum fmt_style st)
 	return put_time(buf, len, A(r)->last_ns, st);
 }
 
+static uint64_t rate_now_ns;
+
+void columns_set_rate_now(uint64_t now_ns)
+{
+	rate_now_ns = now_ns;
+}
+
+uint64_t columns_rate_now(void)
+{
+	return rate_now_ns;
+}
+
+/* The rate in thousandths of a session a second: what is sorted and shown. */
+static uint64_t rate_milli(const struct agg_row *r)
+{
+	return rate_now_ns ? (uint64_t)(agg_row_rate(r, rate_now_ns) * 1000.0 + 0.5) : 0;
+}
+
+static int cmp_a_rate(const void *a, const void *b)
+{
+	return CMP(rate_milli(A(a)), rate_milli(A(b)));
+}
+
+static struct col_key key_a_rate(const void *a)
+{
+	return key_u64(rate_milli(A(a)));
+}
+
+/* Screen: "0", "0.4", "12", "350", "1.2K" (one decimal below 10); exports:
+ * three decimals. */
+static int fmt_a_rate(const void *r, char *buf, size_t len, enum fmt_style st)
+{
+	uint64_t m = rate_milli(A(r));
+	int n;
+
+	if (st != FMT_HUMAN)
+		n = snprintf(buf, len, "%llu.%03llu", (unsigned long long)(m / 1000),
+			     (unsigned long long)(m % 1000));
+	else if (m == 0)
+		n = snprintf(buf, len, "0");
+	else if (m < 9950)
+		n = snprintf(buf, len, "%.1f", (double)m / 1000.0);
+	else if (m < 9999500)
+		n = snprintf(buf, len, "%llu", (unsigned long long)((m + 500) / 1000));
+	else
+		return fmt_count((m + 500) / 1000, 5, buf, len);
+	if (n < 0 || (size_t)n >= len) {
+		if (len)
+			buf[0] = '\0';
+		return -ENOSPC;
+	}
+	return n;
+}
+
 /* The summaries' shared columns (MAX is in the narrow set or not). */
 #define A_SESS { COL_SESSIONS, "sessions", "SESS", W_SESS, true, true, N, cmp_a_sessions, fmt_a_sessions, key_a_sessions, true }
+#define A_RATE { COL_RATE, "rate_per_s", "RATE", 5, true, false, N, cmp_a_rate, fmt_a_rate, key_a_rate, true }
 #define A_TX { COL_TX_BYTES, "tx_bytes", "TX", 6, true, true, N, cmp_a_tx, fmt_a_tx, key_a_tx, true }
 #define A_RX { COL_RX_BYTES, "rx_bytes", "RX", 6, true, true, N, cmp_a_rx, fmt_a_rx, key_a_rx, true }
 #define A_AVG { COL_AVG, "avg_ms", "AVG", 6, true, true, N, cmp_a_avg, fmt_a_avg, key_a_avg, false }
@@ -558,12 +613,12 @@ static int fmt_a_last(const void *r, char *buf, size_t len, enum fmt_style st)
 static const struct column proc_cols[] = {
 	{ COL_PID, "pid", "PID", 7, true, true, N, cmp_a_pid, fmt_a_pid, key_a_pid, true },
 	{ COL_COMM, "comm", "COMM", 15, false, true, U, cmp_a_comm, fmt_a_comm, key_a_comm, true },
-	A_SESS, A_TX, A_RX, A_AVG, A_MAX(false), A_RSTS, A_FAILS, A_PEERS, A_LAST,
+	A_SESS, A_RATE, A_TX, A_RX, A_AVG, A_MAX(false), A_RSTS, A_FAILS, A_PEERS, A_LAST,
 };
 
 static const struct column port_cols[] = {
 	{ COL_PORT, "port", "PORT", 5, true, true, N, cmp_a_port, fmt_a_port, key_a_port, true },
-	A_SESS, A_PEERS, A_TX, A_RX, A_AVG, A_MAX(true), A_RSTS, A_FAILS, A_LAST,
+	A_SESS, A_RATE, A_PEERS, A_TX, A_RX, A_AVG, A_MAX(true), A_RSTS, A_FAILS, A_LAST,
 };
 
 /* A peer's PORTS counts its service ports, kept in the field that counts
@@ -571,7 +626,7 @@ static const struct column port_cols[] = {
 static const struct column peer_cols[] = {
 	{ COL_RADDR, "raddr", "RADDR", 15, false, true, T, cmp_a_raddr, fmt_a_raddr, key_a_raddr, true },
 	{ COL_FAMILY, "family", "IP", 2, true, false, N, cmp_a_family, fmt_a_family, key_a_family, true },
-	A_SESS,
+	A_SESS, A_RATE,
 	{ COL_PORTS, "ports", "PORTS", 5, true, true, N, cmp_a_peers, fmt_a_peers, key_a_peers, true },
 	A_TX, A_RX, A_AVG, A_MAX(true), A_RSTS, A_FAILS, A_LAST,
 };

@@ -70,6 +70,7 @@ enum col_id {
 	COL_PEERS,
 	COL_PORTS,		/* peers: distinct service ports */
 	COL_LAST_SEEN,
+	COL_RATE,		/* sessions a second lately (agg_row_rate()) */
 	COL_ID_COUNT,
 };
 
@@ -113,6 +114,14 @@ const struct column *columns_for(enum view_kind kind, size_t *n);
 /* By CSV/JSON name, or by id; NULL if the view has no such column. */
 const struct column *column_find(enum view_kind kind, const char *name);
 const struct column *column_by_id(enum view_kind kind, enum col_id id);
+
+/*
+ * The time the summaries' RATE is taken at (wall clock, ns): the monitor
+ * sets it before it builds, draws or exports; a replay, its newest close.
+ * 0 (the default): every rate is 0.
+ */
+void columns_set_rate_now(uint64_t now_ns);
+uint64_t columns_rate_now(void);
 
 /* "sessions", "processes", "ports", "peers" (used in messages); "?" for a bad kind. */
 const char *view_kind_name(enum view_kind kind);

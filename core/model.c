@@ -59,6 +59,8 @@ void model_add(struct model *m, const struct session *s)
 		m->agg_dropped++;
 	if (agg_add(m->by_peer, s) < 0)
 		m->agg_dropped++;
+	if (s->end_ns > m->last_end_ns)
+		m->last_end_ns = s->end_ns;
 	m->sessions_total++;
 	m->generation++;
 }
@@ -75,6 +77,7 @@ void model_clear(struct model *m)
 	agg_table_clear(m->by_port);
 	agg_table_clear(m->by_peer);
 	m->sessions_total = 0;
+	m->last_end_ns = 0;
 	m->agg_dropped = 0;
 	m->generation++;
 }

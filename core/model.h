@@ -30,6 +30,7 @@ struct model {
 	struct agg_table *by_port;
 	struct agg_table *by_peer;
 	uint64_t sessions_total;	/* sessions ever kept */
+	uint64_t last_end_ns;		/* the latest close kept (a replay's "now") */
 	const struct filter *keep;	/* see model_keep() */
 	uint64_t agg_dropped;		/* table updates lost to -ENOMEM */
 	uint64_t generation;		/* bumped by every change */

@@ -959,6 +959,7 @@ static const struct {
 	{ COL_PEERS, "Peers" },
 	{ COL_PORTS, "Service ports" },
 	{ COL_LAST_SEEN, "Last seen" },
+	{ COL_RATE, "Sessions/s now" },
 };
 
 const char *ui_draw_col_label(enum col_id id)

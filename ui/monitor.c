@@ -197,6 +197,20 @@ static void reserve_sessions(struct monitor *mon)
 		ui_state_set_rows(&mon->st, v->rows, v->n, v->from_history);
 }
 
+/* The summaries' RATE is taken now (live), or at the replay's newest close:
+ * for the build's sort, and the frames and exports that show its rows. */
+static void set_rate_now(const struct monitor *mon)
+{
+	struct timespec ts;
+
+	if (mon->st.replay) {
+		columns_set_rate_now(mon->m->last_end_ns);
+		return;
+	}
+	clock_gettime(CLOCK_REALTIME, &ts);
+	columns_set_rate_now((uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec);
+}
+
 static void rebuild(struct monitor *mon)
 {
 	struct ui_state *st = &mon->st;
@@ -206,6 +220,7 @@ static void rebuild(struct monitor *mon)
 	mon->need_rebuild = false;
 	mon->rebuild_now = false;
 	cur_view(mon)->by_pid = st->procs_by_pid;
+	set_rate_now(mon);
 	rc = view_build(cur_view(mon), mon->m, st->view, &st->filter, &st->vs[st->view].sort);
 	if (rc)
 		ui_state_msg(st, MSG_ERROR, "cannot build the %s view: %s", view_kind_name(st->view),
@@ -458,6 +473,23 @@ static void note_msg(struct monitor *mon, uint64_t now)
 	mon->need_redraw = true;
 }
 
+/* A summary's RATE, shown or sorted by, changes with the clock alone: with
+ * nothing closing it falls to 0 within two buckets (about 9 s) of the last
+ * close. Rebuilt at the ticks meanwhile (live, not paused). */
+static bool rates_move(const struct monitor *mon)
+{
+	const struct ui_state *st = &mon->st;
+	struct timespec ts;
+	uint64_t now_ns;
+
+	if (st->replay || st->paused || st->view == VIEW_SESSIONS || !mon->m->last_end_ns ||
+	    (st->vs[st->view].sort.col != COL_RATE && !ui_state_col_shown(st, COL_RATE)))
+		return false;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	now_ns = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+	return now_ns < mon->m->last_end_ns + 3 * AGG_RATE_BUCKET_NS;
+}
+
 static void tick(struct monitor *mon, uint64_t now)
 {
 	struct ui_state *st = &mon->st;
@@ -480,6 +512,8 @@ static void tick(struct monitor *mon, uint64_t now)
 		}
 		mon->next_tick_ms = now + TICK_MS;
 		mon->need_redraw = true;
+		if (rates_move(mon))
+			mon->need_rebuild = true;
 	}
 	if (ui_status_log_seq() != mon->seen_log_seq) {
 		size_t n = ui_status_count();

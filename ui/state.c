@@ -364,12 +364,18 @@ static const struct spend spend_sessions[] = {
 
 static const struct spend spend_procs[] = {
 	{ SPEND_SHOW, COL_MAX, 0 },
+	{ SPEND_SHOW, COL_RATE, 0 },			/* sessions a second lately */
 	{ SPEND_GROW, COL_COMM, UI_WIDE_COMM_WIDTH },
+};
+
+static const struct spend spend_ports[] = {
+	{ SPEND_SHOW, COL_RATE, 0 },
 };
 
 static const struct spend spend_peers[] = {
 	{ SPEND_GROW, COL_RADDR, 27 },			/* most IPv6 addresses */
 	{ SPEND_SHOW, COL_FAMILY, 0 },
+	{ SPEND_SHOW, COL_RATE, 0 },
 	{ SPEND_GROW, COL_RADDR, UI_WIDE_ADDR_WIDTH },
 };
 
@@ -382,6 +388,9 @@ static const struct spend *spend_plan(enum view_kind kind, size_t *n)
 	case VIEW_PROCS:
 		*n = sizeof(spend_procs) / sizeof(spend_procs[0]);
 		return spend_procs;
+	case VIEW_PORTS:
+		*n = sizeof(spend_ports) / sizeof(spend_ports[0]);
+		return spend_ports;
 	case VIEW_PEERS:
 		*n = sizeof(spend_peers) / sizeof(spend_peers[0]);
 		return spend_peers;

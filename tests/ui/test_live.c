@@ -570,6 +570,58 @@ static void test_live_peers(void **state)
 	tmux_stop(&t);
 }
 
+/* A port's RATE on the screen: nonzero, or "0" (rate_zero). */
+static int rate_port;
+static bool rate_zero;
+
+static bool port_rate_is(const char *screen, const void *arg)
+{
+	const char *line = screen;
+
+	(void)arg;
+	while (line && *line) {
+		char sess[32], rate[32];
+		int port;
+
+		if (sscanf(line, " %d %31s %31s", &port, sess, rate) == 3 && port == rate_port)
+			return rate_zero ? !strcmp(rate, "0") : strcmp(rate, "0") != 0;
+		line = strchr(line, '\n');
+		if (line)
+			line++;
+	}
+	return false;
+}
+
+/*
+ * RATE follows the clock, not only new sessions: ten sessions on a port
+ * show in its Ports row as a rate; with nothing more closing, the row falls
+ * to 0 within two buckets (about 9 s), with no key pressed.
+ */
+static void test_live_rate_falls(void **state)
+{
+	struct server srv;
+	int i;
+
+	(void)state;
+	if (!start_monitor())
+		skip();
+	start_server(&srv);
+	filter_port(srv.port);
+	tmux_keys(&t, "3");
+	assert_true(tmux_wait_text(&t, "RATE"));
+	for (i = 0; i < 10; i++)
+		one_session_from(&srv, 0x7f000001);
+	rate_port = srv.port;
+	rate_zero = false;
+	assert_true(tmux_wait(&t, port_rate_is, NULL, false, TMUX_WAIT_MS, "a rate on the port"));
+	stop_server(&srv);
+	rate_zero = true;
+	assert_true(tmux_wait(&t, port_rate_is, NULL, false, 20000, "the rate back to 0"));
+	tmux_keys(&t, "q");
+	assert_true(tmux_wait_text(&t, "EXIT=0"));
+	tmux_stop(&t);
+}
+
 /*
  * A session open before the monitor starts: the monitor draws its first
  * screen, then looks for the sessions already open, so that this one's
@@ -966,6 +1018,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_live_filter_pause_export, stop_terminal),
 		cmocka_unit_test_teardown(test_live_open_before_start, stop_terminal),
 		cmocka_unit_test_teardown(test_live_peers, stop_terminal),
+		cmocka_unit_test_teardown(test_live_rate_falls, stop_terminal),
 		cmocka_unit_test_teardown(test_live_quit_counts_everything, stop_terminal),
 		cmocka_unit_test_teardown(test_live_flood_paces_redraws, stop_terminal),
 		cmocka_unit_test_teardown(test_live_rate_long_interval, stop_terminal),

@@ -1001,6 +1001,54 @@ static bool first_row_is(const char *screen, const void *arg)
 		       m->f->rows[1][csv_col(m->f, "rport")]);
 }
 
+/* RATE: sessions a second lately, in a replay at its newest close (the
+ * fixture's last 4.3 s: nginx 5 sessions in the bucket before, postgres 3,
+ * cafe-worker 1 in the current one); sorted by, and exported. */
+static void test_rate_column(void **state)
+{
+	struct ctx *c = *state;
+	struct csv_file f;
+	char path[512], a[64];
+	int rate, pid;
+
+	start_ui(&c->t, NULL, NULL);
+	tmux_keys(&c->t, "2");
+	assert_true(tmux_wait_text(&c->t, "30 rows"));
+	assert_true(tmux_settle(&c->t));
+	assert_string_equal(cell(&c->t, VIEW_PROCS, ROWS_Y, COL_PID, a, sizeof(a)), "1201");
+	assert_string_equal(cell(&c->t, VIEW_PROCS, ROWS_Y, COL_RATE, a, sizeof(a)), "1.1");
+	assert_string_equal(cell(&c->t, VIEW_PROCS, ROWS_Y + 1, COL_PID, a, sizeof(a)), "2210");
+	assert_string_equal(cell(&c->t, VIEW_PROCS, ROWS_Y + 1, COL_RATE, a, sizeof(a)), "0.7");
+	tmux_keys(&c->t, ">");
+	assert_true(tmux_wait_text(&c->t, "sorted by RATE, descending"));
+	assert_true(tmux_settle(&c->t));
+	assert_string_equal(cell(&c->t, VIEW_PROCS, ROWS_Y, COL_PID, a, sizeof(a)), "1201");
+	assert_string_equal(cell(&c->t, VIEW_PROCS, ROWS_Y + 1, COL_PID, a, sizeof(a)), "2210");
+	assert_string_equal(cell(&c->t, VIEW_PROCS, ROWS_Y + 2, COL_PID, a, sizeof(a)), "6001");
+	assert_string_equal(cell(&c->t, VIEW_PROCS, ROWS_Y + 2, COL_RATE, a, sizeof(a)), "0.2");
+	tmux_keys(&c->t, "e");
+	snprintf(path, sizeof(path), "%s/rates.csv", c->t.dir);
+	tmux_keys(&c->t, "C-u");
+	tmux_line(&c->t, path);
+	assert_true(tmux_wait_text(&c->t, "exported 30 processes (by RATE, descending) to "));
+	csv_load(path, &f);
+	assert_int_equal(f.n, 1 + 30);
+	rate = csv_col(&f, "rate_per_s");
+	pid = csv_col(&f, "pid");
+	assert_string_equal(f.rows[1][pid], "1201");
+	assert_string_equal(f.rows[1][rate], "1.085");
+	assert_string_equal(f.rows[2][rate], "0.651");
+	assert_string_equal(f.rows[3][rate], "0.233");
+	assert_string_equal(f.rows[30][rate], "0.000");
+	csv_free(&f);
+	/* Ports: both ends of 5432 on this host */
+	tmux_keys(&c->t, "3");
+	assert_true(tmux_wait_text(&c->t, "13 rows"));
+	assert_true(tmux_settle(&c->t));
+	assert_string_equal(cell(&c->t, VIEW_PORTS, ROWS_Y + 1, COL_PORT, a, sizeof(a)), "5432");
+	assert_string_equal(cell(&c->t, VIEW_PORTS, ROWS_Y + 1, COL_RATE, a, sizeof(a)), "0.9");
+}
+
 static void test_export_matches_view(void **state)
 {
 	struct ctx *c = *state;
@@ -2403,6 +2451,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_filter_pid_and_family, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_filter_failures, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_filter_netns, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rate_column, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_kept_filter, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_processes_cap_said, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_export_matches_view, setup, teardown),

@@ -2,6 +2,8 @@
 /* Unit tests: core/agg.c (aggregation tables over uthash). */
 #include "tests/unit/helpers.h"
 
+#include <math.h>
+
 #include <errno.h>
 
 #include "core/agg.h"
@@ -236,6 +238,90 @@ static size_t rows_of(const struct agg_table *t, const struct agg_row **rows, si
 
 /* One row per pid: a JVM's sessions under three thread names, and another
  * process, merged from the pid + comm rows. */
+/* RATE: sessions a second over the bucket-long window ending now, from two
+ * buckets a row keeps; merged by pid with the buckets lined up. */
+static void test_rate(void **state)
+{
+	struct agg_table *t = agg_table_new(AGG_PROC), *m = agg_table_new(AGG_PID);
+	const struct agg_row *rows[4], *r;
+	const uint64_t B = AGG_RATE_BUCKET_NS, b0 = 400000000ull * B;	/* bucket starts */
+	const double per_s = 1e9 / (double)B;	/* one session a bucket, a second */
+	struct session s;
+	size_t n, i;
+
+	assert_non_null(t);
+	assert_non_null(m);
+	/* 4 sessions in bucket b0, 8 in b0 + 1 */
+	for (i = 0; i < 4; i++) {
+		s = mk_session(9, "a", 1, 2, b0 + i);
+		assert_int_equal(agg_add(t, &s), 0);
+	}
+	for (i = 0; i < 8; i++) {
+		s = mk_session(9, "a", 1, 2, b0 + B + 1000 + i);
+		assert_int_equal(agg_add(t, &s), 0);
+	}
+	r = agg_find_proc(t, 9, "a");
+	assert_non_null(r);
+	assert_int_equal(r->rate_cur, 8);
+	assert_int_equal(r->rate_prev, 4);
+	/* at the start of b0 + 1: all of b0 is in the window */
+	assert_true(fabs(agg_row_rate(r, b0 + B) - 12 * per_s) < 1e-9);
+	/* a quarter into it: 8 + 4 x 0.75 */
+	assert_true(fabs(agg_row_rate(r, b0 + B + B / 4) - 11 * per_s) < 1e-9);
+	/* half into the next bucket: half of b0 + 1's 8 */
+	assert_true(fabs(agg_row_rate(r, b0 + 2 * B + B / 2) - 4 * per_s) < 1e-9);
+	/* past it: nothing in the window */
+	assert_true(agg_row_rate(r, b0 + 3 * B) == 0.0);
+	assert_true(agg_row_rate(r, b0) == 0.0);	/* a clock before the row's bucket */
+	/* a session that closed a little late (the previous bucket) counts
+	 * there; one older than that is past the window */
+	s = mk_session(9, "a", 1, 2, b0 + 5);
+	agg_add(t, &s);
+	s = mk_session(9, "a", 1, 2, b0 - B);
+	agg_add(t, &s);
+	assert_int_equal(r->rate_prev, 5);
+	assert_int_equal(r->rate_cur, 8);
+	assert_int_equal(r->sessions, 14);	/* counted in the totals all the same */
+	/* two buckets on: both shift out */
+	s = mk_session(9, "a", 1, 2, b0 + 3 * B);
+	agg_add(t, &s);
+	assert_int_equal(r->rate_cur, 1);
+	assert_int_equal(r->rate_prev, 0);
+	/* one bucket on: the current one becomes the previous */
+	s = mk_session(9, "a", 1, 2, b0 + 4 * B);
+	agg_add(t, &s);
+	assert_int_equal(r->rate_cur, 1);
+	assert_int_equal(r->rate_prev, 1);
+
+	/* merged by pid: a name a bucket behind adds to the previous bucket,
+	 * a name further behind adds nothing */
+	s = mk_session(9, "b", 1, 2, b0 + 3 * B + 7);	/* b: cur 2 in b0 + 3 */
+	agg_add(t, &s);
+	agg_add(t, &s);
+	s = mk_session(9, "c", 1, 2, b0 + B);		/* c: far behind */
+	agg_add(t, &s);
+	n = 0;
+	for (r = agg_table_first(t); r && n < 4; r = agg_row_next(r))
+		rows[n++] = r;
+	assert_int_equal(n, 3);
+	assert_int_equal(agg_merge_pids(m, rows, n), 0);
+	r = agg_table_first(m);
+	assert_non_null(r);
+	assert_int_equal(r->rate_bucket, (uint32_t)((b0 + 4 * B) >> AGG_RATE_SHIFT));
+	assert_int_equal(r->rate_cur, 1);
+	assert_int_equal(r->rate_prev, 1 + 2);
+	/* the other order gives the same */
+	rows[0] = agg_find_proc(t, 9, "c");
+	rows[1] = agg_find_proc(t, 9, "b");
+	rows[2] = agg_find_proc(t, 9, "a");
+	assert_int_equal(agg_merge_pids(m, rows, n), 0);
+	r = agg_table_first(m);
+	assert_int_equal(r->rate_cur, 1);
+	assert_int_equal(r->rate_prev, 3);
+	agg_table_free(t);
+	agg_table_free(m);
+}
+
 static void test_merge_pids(void **state)
 {
 	struct agg_table *t = agg_table_new(AGG_PROC), *m = agg_table_new(AGG_PID);
@@ -730,6 +816,7 @@ int main(void)
 		cmocka_unit_test(test_key_cmp),
 		cmocka_unit_test(test_max_rows_evicts_least_recent),
 		cmocka_unit_test(test_merge_pids),
+		cmocka_unit_test(test_rate),
 		cmocka_unit_test(test_merge_pids_names_and_caps),
 	};
 

@@ -30,12 +30,14 @@ static void test_column_orders(void **state)
 		     "start_time,srtt_us,retransmits,handshake_us,direction,closed_by,end_cause,"
 		     "pid_certain,partial,netns");
 	expect_names(VIEW_PROCS,
-		     "pid,comm,sessions,tx_bytes,rx_bytes,avg_ms,max_ms,rsts,fails,peers,last_seen");
-	expect_names(VIEW_PORTS,
-		     "port,sessions,peers,tx_bytes,rx_bytes,avg_ms,max_ms,rsts,fails,last_seen");
-	expect_names(VIEW_PEERS,
-		     "raddr,family,sessions,ports,tx_bytes,rx_bytes,avg_ms,max_ms,rsts,fails,"
+		     "pid,comm,sessions,rate_per_s,tx_bytes,rx_bytes,avg_ms,max_ms,rsts,fails,peers,"
 		     "last_seen");
+	expect_names(VIEW_PORTS,
+		     "port,sessions,rate_per_s,peers,tx_bytes,rx_bytes,avg_ms,max_ms,rsts,fails,"
+		     "last_seen");
+	expect_names(VIEW_PEERS,
+		     "raddr,family,sessions,rate_per_s,ports,tx_bytes,rx_bytes,avg_ms,max_ms,rsts,"
+		     "fails,last_seen");
 }
 
 static void test_table_is_complete(void **state)
@@ -189,6 +191,24 @@ static void test_agg_cells(void **state)
 	assert_string_equal(cell(VIEW_PROCS, "last_seen", &r, FMT_EXACT),
 			    "2026-11-23T22:15:03.000000Z");
 	assert_string_equal(cell(VIEW_PROCS, "last_seen", &r, FMT_HUMAN), "22:15:03");
+	/* RATE, at the start of the row's bucket (the previous one all in the
+	 * window): n sessions are n x 10^9 / 2^32 a second */
+	assert_string_equal(cell(VIEW_PROCS, "rate_per_s", &r, FMT_HUMAN), "0");	/* no now */
+	columns_set_rate_now(T0_NS & ~(AGG_RATE_BUCKET_NS - 1));
+	r.rate_bucket = (uint32_t)(T0_NS >> AGG_RATE_SHIFT);
+	assert_string_equal(cell(VIEW_PROCS, "rate_per_s", &r, FMT_EXACT), "0.000");
+	assert_string_equal(cell(VIEW_PROCS, "rate_per_s", &r, FMT_HUMAN), "0");
+	r.rate_cur = 1;		/* 0.2328 */
+	assert_string_equal(cell(VIEW_PROCS, "rate_per_s", &r, FMT_EXACT), "0.233");
+	assert_string_equal(cell(VIEW_PROCS, "rate_per_s", &r, FMT_HUMAN), "0.2");
+	r.rate_prev = 50;	/* 51 sessions: 11.87 */
+	assert_string_equal(cell(VIEW_PROCS, "rate_per_s", &r, FMT_EXACT), "11.874");
+	assert_string_equal(cell(VIEW_PROCS, "rate_per_s", &r, FMT_HUMAN), "12");
+	r.rate_cur = 200000;	/* 46,578 a second: whole in RATE's 5 columns */
+	assert_string_equal(cell(VIEW_PROCS, "rate_per_s", &r, FMT_HUMAN), "46578");
+	r.rate_cur = 2000000;	/* 465,672: in thousands */
+	assert_string_equal(cell(VIEW_PROCS, "rate_per_s", &r, FMT_HUMAN), "465K");
+	columns_set_rate_now(0);
 	r.pid = 0;
 	r.comm[0] = '\0';
 	assert_string_equal(cell(VIEW_PROCS, "pid", &r, FMT_EXACT), "0");
@@ -336,6 +356,10 @@ static void test_compare_extremes(void **state)
 	y.dur_sum_us = UINT64_MAX;	/* avg 1us vs x's 0us */
 	addr_v4(&x.raddr, 0, 0, 0, 0);	/* an IPv4 peer (4 < 6) ... */
 	memset(&y.raddr, 0xff, sizeof(y.raddr));	/* ... and the last IPv6 address */
+	/* the rate: none against the most a bucket can hold, now */
+	columns_set_rate_now(T0_NS);
+	y.rate_bucket = (uint32_t)(T0_NS >> AGG_RATE_SHIFT);
+	y.rate_cur = y.rate_prev = UINT32_MAX;
 	for (enum view_kind k = VIEW_PROCS; k <= VIEW_PEERS; k++) {
 		cols = columns_for(k, &n);
 		for (i = 0; i < n; i++) {
@@ -344,6 +368,7 @@ static void test_compare_extremes(void **state)
 				fail_msg("%s column %s", view_kind_name(k), cols[i].name);
 		}
 	}
+	columns_set_rate_now(0);
 }
 
 /* Averages compare exactly, even when integer division would tie them. */

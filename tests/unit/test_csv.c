@@ -379,24 +379,28 @@ static void test_write_view_procs_and_ports(void **state)
 	struct membuf mb;
 	char *out;
 
+	/* the rate 3 us after the second close: a session in the current
+	 * bucket is 2^-32 of one a nanosecond, 0.233 a second */
+	columns_set_rate_now(T0_NS + 3000);
 	build_view(&m, &v, VIEW_PORTS);
 	mem_open(&mb);
 	assert_int_equal(csv_write_view(mb.f, &v), 0);
 	out = mem_close(&mb);
 	/* sessions descending, ties by port: 22 before 443 */
 	assert_string_equal(out,
-		"port,sessions,peers,tx_bytes,rx_bytes,avg_ms,max_ms,rsts,fails,last_seen\n"
-		"22,1,1,1099511627776,200,1.500,1.500,1,1,2026-11-23T22:15:03.000002Z\n"
-		"443,1,1,100,200,1.500,1.500,0,0,2026-11-23T22:15:03.000001Z\n");
+		"port,sessions,rate_per_s,peers,tx_bytes,rx_bytes,avg_ms,max_ms,rsts,fails,last_seen\n"
+		"22,1,0.233,1,1099511627776,200,1.500,1.500,1,1,2026-11-23T22:15:03.000002Z\n"
+		"443,1,0.233,1,100,200,1.500,1.500,0,0,2026-11-23T22:15:03.000001Z\n");
 	free(out);
 	assert_int_equal(view_build(&v, &m, VIEW_PROCS, NULL, NULL), 0);
 	mem_open(&mb);
 	assert_int_equal(csv_write_view(mb.f, &v), 0);
 	out = mem_close(&mb);
 	assert_string_equal(out,
-		"pid,comm,sessions,tx_bytes,rx_bytes,avg_ms,max_ms,rsts,fails,peers,last_seen\n"
-		"10,\"'=evil,\"\"x\"\"\",1,100,200,1.500,1.500,0,0,1,2026-11-23T22:15:03.000001Z\n"
-		"20,sshd,1,1099511627776,200,1.500,1.500,1,1,1,2026-11-23T22:15:03.000002Z\n");
+		"pid,comm,sessions,rate_per_s,tx_bytes,rx_bytes,avg_ms,max_ms,rsts,fails,peers,"
+		"last_seen\n"
+		"10,\"'=evil,\"\"x\"\"\",1,0.233,100,200,1.500,1.500,0,0,1,2026-11-23T22:15:03.000001Z\n"
+		"20,sshd,1,0.233,1099511627776,200,1.500,1.500,1,1,1,2026-11-23T22:15:03.000002Z\n");
 	free(out);
 	/* peers: both sessions were with 10.0.0.2, on ports 443 and 22 */
 	assert_int_equal(view_build(&v, &m, VIEW_PEERS, NULL, NULL), 0);
@@ -404,9 +408,18 @@ static void test_write_view_procs_and_ports(void **state)
 	assert_int_equal(csv_write_view(mb.f, &v), 0);
 	out = mem_close(&mb);
 	assert_string_equal(out,
-		"raddr,family,sessions,ports,tx_bytes,rx_bytes,avg_ms,max_ms,rsts,fails,last_seen\n"
-		"10.0.0.2,4,2,2,1099511627876,400,1.500,1.500,1,1,2026-11-23T22:15:03.000002Z\n");
+		"raddr,family,sessions,rate_per_s,ports,tx_bytes,rx_bytes,avg_ms,max_ms,rsts,fails,"
+		"last_seen\n"
+		"10.0.0.2,4,2,0.466,2,1099511627876,400,1.500,1.500,1,1,2026-11-23T22:15:03.000002Z\n");
 	free(out);
+	/* 9 s on (two buckets): nothing lately */
+	columns_set_rate_now(T0_NS + 9000000000ull);
+	mem_open(&mb);
+	assert_int_equal(csv_write_view(mb.f, &v), 0);
+	out = mem_close(&mb);
+	assert_non_null(strstr(out, "10.0.0.2,4,2,0.000,2,"));
+	free(out);
+	columns_set_rate_now(0);
 	view_fini(&v);
 	model_fini(&m);
 }
