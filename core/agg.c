@@ -295,6 +295,7 @@ int agg_add(struct agg_table *t, const struct session *s)
 	struct agg_key k;
 	struct agg_node *n;
 	struct agg_row *r;
+	uint32_t rate_b;
 
 	if (t->kind == AGG_PID)
 		return -EINVAL;
@@ -331,7 +332,11 @@ int agg_add(struct agg_table *t, const struct session *s)
 		r->first_ns = s->start_ns;
 	if (s->end_ns > r->last_ns)
 		r->last_ns = s->end_ns;
-	rate_count(r, (uint32_t)(s->end_ns >> AGG_RATE_SHIFT), 1, 0);
+	rate_b = (uint32_t)(s->end_ns >> AGG_RATE_SHIFT);
+	if (rate_b == r->rate_bucket && r->rate_cur && r->rate_cur < UINT32_MAX)
+		r->rate_cur++;		/* nearly every session: the bucket of the last */
+	else
+		rate_count(r, rate_b, 1, 0);
 	if (t->kind == AGG_PEER) {
 		peer_port_add(n, session_service_port(s));
 	} else {
