@@ -198,11 +198,14 @@ static void reserve_sessions(struct monitor *mon)
 }
 
 /* The summaries' RATE is taken now (live), or at the replay's newest close:
- * for the build's sort, and the frames and exports that show its rows. */
+ * for the build's sort, and the frames and exports that show its rows.
+ * Paused, at the pause: the paused picture's rates stay what they were. */
 static void set_rate_now(const struct monitor *mon)
 {
 	struct timespec ts;
 
+	if (mon->st.paused)
+		return;
 	if (mon->st.replay) {
 		columns_set_rate_now(mon->m->last_end_ns);
 		return;
