@@ -165,6 +165,13 @@ static unsigned open_prompt(struct ui_state *st, enum ui_prompt_kind k)
 		break;
 	case PK_NETNS:
 		id_set_format(&st->filter.netns, buf, sizeof(buf));
+		/* none yet: the selected session's, to take with Enter */
+		if (!buf[0] && st->view == VIEW_SESSIONS && ui_state_selected(st)) {
+			const struct session *s = ui_state_selected(st);
+
+			if (s->netns)
+				snprintf(buf, sizeof(buf), "%u", s->netns);
+		}
 		break;
 	case PK_COMM:
 		snprintf(buf, sizeof(buf), "%s", st->filter.comm);

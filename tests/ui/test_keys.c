@@ -371,6 +371,16 @@ static void test_filter_netns(void **state)
 	unsigned r;
 
 	assert_int_equal(stat("/proc/self/ns/net", &sb), 0);
+	/* with none set, the prompt offers the selected session's (the newest) */
+	sess[99].netns = 4026532999u;
+	r = ui_keys_handle(st, 'n');
+	assert_string_equal(st->prompt.text, "4026532999");
+	ui_keys_handle(st, UK_ESC);
+	assert_true(filter_is_empty(&st->filter));
+	sess[99].netns = 0;	/* not known: nothing offered */
+	ui_keys_handle(st, 'n');
+	assert_string_equal(st->prompt.text, "");
+	ui_keys_handle(st, UK_ESC);
 	r = ui_keys_handle(st, 'n');
 	assert_int_equal(st->mode, MODE_PROMPT);
 	assert_int_equal(st->pkind, PK_NETNS);

@@ -779,7 +779,10 @@ static void test_filter_netns(void **state)
 	int y, rows;
 
 	start_ui(&c->t, NULL, NULL);
+	/* offered: the selected session's (the newest, cafe-worker's, the host's) */
 	tmux_keys(&c->t, "n");
+	assert_true(tmux_wait_text(&c->t, "): 4026531840"));
+	tmux_keys(&c->t, "C-u");
 	tmux_line(&c->t, "4026532301");
 	assert_true(tmux_wait_text(&c->t, "Filter: netns 4026532301"));
 	assert_true(tmux_wait_text(&c->t, "19 of 244"));
