@@ -14,6 +14,7 @@
 #include "core/session_log.h"
 #include "core/tally.h"
 #include "ui/draw.h"
+#include "ui/nsname.h"
 #include "ui/status.h"
 #include "ui/term.h"
 
@@ -1438,6 +1439,20 @@ static void draw_detail(struct ui_state *st, const struct ui_figures *fig)
 
 				snprintf(ex, sizeof(ex), "%s = %s", l->col->name, exact);
 				put_fit(yy, x + 3, w - x - 3, ex, ui_term_attr(ST_DIM));
+			} else if (l->col->id == COL_NETNS && st->detail_kind == VIEW_SESSIONS &&
+				   x + 3 < w) {
+				/* whose: tcpscope's own, or a name a tool mounted it under */
+				char name[96], ex[112];
+				struct timespec ts;
+
+				clock_gettime(CLOCK_MONOTONIC, &ts);
+				ui_nsname(((const struct session *)row)->netns,
+					  (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000,
+					  name, sizeof(name));
+				if (name[0]) {
+					snprintf(ex, sizeof(ex), "(%s)", name);
+					put_fit(yy, x + 3, w - x - 3, ex, ui_term_attr(ST_DIM));
+				}
 			}
 			break;
 		case DL_NOTE: {

@@ -570,6 +570,65 @@ static void test_live_peers(void **state)
 	tmux_stop(&t);
 }
 
+/* One loopback connection (two sessions), made by python3 in the network
+ * namespace named ns (ip-netns), or in ours (ns NULL). */
+static void connection_in(const char *ns)
+{
+	char cmd[1024];
+
+	snprintf(cmd, sizeof(cmd),
+		 "%s%s python3 -c 'import socket; s = socket.socket(); "
+		 "s.bind((\"127.0.0.1\", 0)); s.listen(1); "
+		 "c = socket.create_connection(s.getsockname()); a, _ = s.accept(); "
+		 "c.sendall(b\"x\" * 100); a.recv(100); c.close(); a.close(); s.close()'",
+		 ns ? "ip netns exec " : "", ns ? ns : "");
+	assert_int_equal(system(cmd), 0);
+}
+
+/*
+ * A session's details say whose its namespace is: tcpscope's own, or the
+ * name ip-netns mounted it under. `n` with the name keeps that
+ * namespace's sessions.
+ */
+static void test_live_netns_details(void **state)
+{
+	char ns[32], cmd[128], want[64];
+
+	(void)state;
+	snprintf(ns, sizeof(ns), "tsui-%d", (int)getpid());
+	snprintf(cmd, sizeof(cmd), "ip netns add %s && ip -n %s link set lo up", ns, ns);
+	assert_int_equal(system(cmd), 0);
+	if (!start_monitor()) {
+		snprintf(cmd, sizeof(cmd), "ip netns del %s", ns);
+		system(cmd);
+		skip();
+	}
+	connection_in(ns);
+	connection_in(NULL);
+	/* the namespace's two sessions: the newest of them selected */
+	tmux_keys(&t, "n");
+	tmux_keys(&t, "C-u");
+	tmux_line(&t, ns);
+	assert_true(tmux_wait_text(&t, "Filter: netns "));
+	assert_true(tmux_wait_text(&t, "2 of "));
+	tmux_keys(&t, "Enter");
+	snprintf(want, sizeof(want), "(ip netns %s)", ns);
+	assert_true(tmux_wait_text(&t, want));
+	tmux_keys(&t, "Escape");
+	/* ours: the newest session of all, tcpscope's own namespace */
+	tmux_keys(&t, "x");
+	assert_true(tmux_wait_text(&t, "filters cleared"));
+	tmux_keys(&t, "End");
+	tmux_keys(&t, "Enter");
+	assert_true(tmux_wait_text(&t, "(tcpscope's own)"));
+	tmux_keys(&t, "Escape");
+	snprintf(cmd, sizeof(cmd), "ip netns del %s", ns);
+	assert_int_equal(system(cmd), 0);
+	tmux_keys(&t, "q");
+	assert_true(tmux_wait_text(&t, "EXIT=0"));
+	tmux_stop(&t);
+}
+
 /* A port's RATE on the screen: nonzero, or "0" (rate_zero). */
 static int rate_port;
 static bool rate_zero;
@@ -1019,6 +1078,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_live_open_before_start, stop_terminal),
 		cmocka_unit_test_teardown(test_live_peers, stop_terminal),
 		cmocka_unit_test_teardown(test_live_rate_falls, stop_terminal),
+		cmocka_unit_test_teardown(test_live_netns_details, stop_terminal),
 		cmocka_unit_test_teardown(test_live_quit_counts_everything, stop_terminal),
 		cmocka_unit_test_teardown(test_live_flood_paces_redraws, stop_terminal),
 		cmocka_unit_test_teardown(test_live_rate_long_interval, stop_terminal),
