@@ -1440,8 +1440,9 @@ static void draw_detail(struct ui_state *st, const struct ui_figures *fig)
 				snprintf(ex, sizeof(ex), "%s = %s", l->col->name, exact);
 				put_fit(yy, x + 3, w - x - 3, ex, ui_term_attr(ST_DIM));
 			} else if (l->col->id == COL_NETNS && st->detail_kind == VIEW_SESSIONS &&
-				   x + 3 < w) {
-				/* whose: tcpscope's own, or a name a tool mounted it under */
+				   !st->replay && x + 3 < w) {
+				/* whose: tcpscope's own, or a name a tool mounted it under
+				 * (live only: a file's numbers may be another host's) */
 				char name[96], ex[112];
 				struct timespec ts;
 
