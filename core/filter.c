@@ -262,7 +262,8 @@ static int parse_list(const char *text, struct id_set *set, const char *what, ui
 			goto out;
 		}
 		num = p;
-		if (lookup && (*p < '0' || *p > '9')) {
+		/* not digits and a range's dash: a name or a path ("1blue" too) */
+		if (lookup && strspn(item, "0123456789 \t-") < (size_t)(end - item)) {
 			size_t len = (size_t)(end - item);
 
 			while (len && (item[len - 1] == ' ' || item[len - 1] == '\t'))

@@ -669,6 +669,9 @@ static void test_netns(void **state)
 			 -EINVAL);
 	assert_string_equal(err,
 			    "no network namespace named 'tcpscope-no-such-ns' (in /run/netns/)");
+	/* a name that starts with a digit is a name */
+	assert_int_equal(filter_parse_netns("1blue-no-such", &f.netns, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "no network namespace named '1blue-no-such' (in /run/netns/)");
 	assert_int_equal(filter_parse_netns("..", &f.netns, err, sizeof(err)), -EINVAL);
 	assert_string_equal(err, "bad netns '..'");
 	assert_int_equal(filter_parse_netns("0", &f.netns, err, sizeof(err)), -EINVAL);
