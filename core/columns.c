@@ -551,11 +551,6 @@ void columns_set_rate_now(uint64_t now_ns)
 	rate_now_ns = now_ns;
 }
 
-uint64_t columns_rate_now(void)
-{
-	return rate_now_ns;
-}
-
 /* The rate in thousandths of a session a second: what is sorted and shown. */
 static uint64_t rate_milli(const struct agg_row *r)
 {

@@ -121,7 +121,6 @@ const struct column *column_by_id(enum view_kind kind, enum col_id id);
  * 0 (the default): every rate is 0.
  */
 void columns_set_rate_now(uint64_t now_ns);
-uint64_t columns_rate_now(void);
 
 /* "sessions", "processes", "ports", "peers" (used in messages); "?" for a bad kind. */
 const char *view_kind_name(enum view_kind kind);

@@ -270,12 +270,8 @@ static int parse_list(const char *text, struct id_set *set, const char *what, ui
 				len--;
 			if (lookup(item, len, &lo, err, errlen) < 0)
 				goto out;
-			if (id_set_push(&tmp, lo, lo) < 0)
-				goto nomem;
-			if (*end == '\0')
-				break;
-			p = end + 1;
-			continue;
+			hi = lo;
+			goto push;
 		}
 		rc = parse_num(&p, max, &lo);
 		hi = lo;
@@ -311,6 +307,7 @@ static int parse_list(const char *text, struct id_set *set, const char *what, ui
 			fmt_err(err, errlen, "reversed %s range %u-%u", what, lo, hi);
 			goto out;
 		}
+push:
 		if (id_set_push(&tmp, lo, hi) < 0)
 			goto nomem;
 		if (*end == '\0')

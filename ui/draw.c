@@ -1444,12 +1444,8 @@ static void draw_detail(struct ui_state *st, const struct ui_figures *fig)
 				/* whose: tcpscope's own, or a name a tool mounted it under
 				 * (live only: a file's numbers may be another host's) */
 				char name[96], ex[112];
-				struct timespec ts;
 
-				clock_gettime(CLOCK_MONOTONIC, &ts);
-				ui_nsname(((const struct session *)row)->netns,
-					  (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000,
-					  name, sizeof(name));
+				ui_nsname(((const struct session *)row)->netns, name, sizeof(name));
 				if (name[0]) {
 					snprintf(ex, sizeof(ex), "(%s)", name);
 					put_fit(yy, x + 3, w - x - 3, ex, ui_term_attr(ST_DIM));

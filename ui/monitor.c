@@ -119,6 +119,15 @@ static uint64_t mono_ms(void)
 	return mono_us() / 1000;
 }
 
+/* The wall clock in ns, as sessions' close times are. */
+static uint64_t real_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
 /* ---- snapshot -------------------------------------------------------------- */
 
 static void snapshot_fini(struct snapshot *s)
@@ -202,16 +211,8 @@ static void reserve_sessions(struct monitor *mon)
  * Paused, at the pause: the paused picture's rates stay what they were. */
 static void set_rate_now(const struct monitor *mon)
 {
-	struct timespec ts;
-
-	if (mon->st.paused)
-		return;
-	if (mon->st.replay) {
-		columns_set_rate_now(mon->m->last_end_ns);
-		return;
-	}
-	clock_gettime(CLOCK_REALTIME, &ts);
-	columns_set_rate_now((uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec);
+	if (!mon->st.paused)
+		columns_set_rate_now(mon->st.replay ? mon->m->last_end_ns : real_ns());
 }
 
 static void rebuild(struct monitor *mon)
@@ -482,15 +483,11 @@ static void note_msg(struct monitor *mon, uint64_t now)
 static bool rates_move(const struct monitor *mon)
 {
 	const struct ui_state *st = &mon->st;
-	struct timespec ts;
-	uint64_t now_ns;
 
 	if (st->replay || st->paused || st->view == VIEW_SESSIONS || !mon->m->last_end_ns ||
 	    (st->vs[st->view].sort.col != COL_RATE && !ui_state_col_shown(st, COL_RATE)))
 		return false;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	now_ns = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-	return now_ns < mon->m->last_end_ns + 3 * AGG_RATE_BUCKET_NS;
+	return real_ns() < mon->m->last_end_ns + 3 * AGG_RATE_BUCKET_NS;
 }
 
 static void tick(struct monitor *mon, uint64_t now)

@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <linux/magic.h>
@@ -66,8 +67,10 @@ static void read_dirs(void)
 	}
 }
 
-const char *ui_nsname(uint32_t netns, uint64_t now_ms, char *buf, size_t len)
+const char *ui_nsname(uint32_t netns, char *buf, size_t len)
 {
+	struct timespec ts;
+	uint64_t now_ms;
 	size_t i;
 
 	if (!len)
@@ -75,6 +78,8 @@ const char *ui_nsname(uint32_t netns, uint64_t now_ms, char *buf, size_t len)
 	buf[0] = '\0';
 	if (!netns)
 		return buf;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	now_ms = (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 	if (!read_once || now_ms >= read_ms + 1000) {
 		read_dirs();
 		read_once = true;

@@ -15,8 +15,8 @@
 /*
  * Into buf: "tcpscope's own", "ip netns blue", "docker netns 1a2b3c4d5e6f",
  * or "" when none is known. The directories are read again at most once a
- * second (now_ms: a monotonic clock in ms). Returns buf.
+ * second. Returns buf.
  */
-const char *ui_nsname(uint32_t netns, uint64_t now_ms, char *buf, size_t len);
+const char *ui_nsname(uint32_t netns, char *buf, size_t len);
 
 #endif
