@@ -40,6 +40,8 @@ struct agg_node {
 				 * (held at UINT32_MAX; in the padding here) */
 	struct addr_set peers;	/* distinct remote addresses; AGG_PEER: its other
 				 * service ports, as addresses (port_member()) */
+	struct addr_set netnses;	/* its namespaces (netns_member()), once it has
+					 * a second: empty while it has one */
 	UT_hash_handle hh;
 };
 
@@ -84,14 +86,21 @@ struct agg_table *agg_table_new(enum agg_kind kind)
 	return t;
 }
 
+/* Free a node taken out of its table. */
+static void node_fini(struct agg_node *n)
+{
+	addr_set_fini(&n->peers);
+	addr_set_fini(&n->netnses);
+	hash_free(n);
+}
+
 void agg_table_clear(struct agg_table *t)
 {
 	struct agg_node *n, *tmp;
 
 	HASH_ITER(hh, t->head, n, tmp) {
 		HASH_DEL(t->head, n);
-		addr_set_fini(&n->peers);
-		hash_free(n);
+		node_fini(n);
 	}
 	t->head = NULL;
 	memset(t->recent, 0, sizeof(t->recent));
@@ -130,6 +139,32 @@ static struct in6_addr port_member(uint16_t port)
 	a.s6_addr[14] = (uint8_t)(port >> 8);
 	a.s6_addr[15] = (uint8_t)port;
 	return a;
+}
+
+/* A network namespace as a member of an addr_set. */
+static struct in6_addr netns_member(uint32_t netns)
+{
+	struct in6_addr a;
+
+	memset(&a, 0, sizeof(a));
+	memcpy(a.s6_addr, &netns, sizeof(netns));
+	return a;
+}
+
+/* Count netns among the row's namespaces: a row's second namespace puts
+ * its first in the set too. */
+static void netns_add(struct agg_node *n, uint32_t netns)
+{
+	struct in6_addr member;
+
+	if (!n->netnses.len) {
+		member = netns_member(n->row.netns);
+		addr_set_add(&n->netnses, &member);
+	}
+	member = netns_member(netns);
+	addr_set_add(&n->netnses, &member);
+	n->row.netns_count = n->netnses.len ? n->netnses.len : 1;
+	n->row.netns_at_least = n->netnses.capped;
 }
 
 /* A row among the recent ones, or NULL. */
@@ -196,8 +231,7 @@ static void evict_oldest(struct agg_table *t)
 	memset(t->recent, 0, sizeof(t->recent));
 	for (i = 0; i < drop; i++) {
 		HASH_DEL(t->head, v[i]);
-		addr_set_fini(&v[i]->peers);
-		hash_free(v[i]);
+		node_fini(v[i]);
 	}
 	t->evicted += drop;
 	free(v);
@@ -239,7 +273,9 @@ static struct agg_node *node_new(struct agg_table *t, const struct agg_key *k, u
 	else
 		memcpy(n->row.comm, k->comm, sizeof(n->row.comm));
 	n->row.first_ns = first_ns;
+	n->row.netns_count = 1;
 	addr_set_init(&n->peers, t->peer_cap);
+	addr_set_init(&n->netnses, AGG_NETNS_MAX);
 	HASH_ADD(hh, t->head, key, sizeof(n->key), n);
 	if (HASH_ADD_FAILED(n)) {
 		hash_free(n);
@@ -307,6 +343,7 @@ int agg_add(struct agg_table *t, const struct session *s)
 		n = node_new(t, &k, s->start_ns);
 		if (!n)
 			goto oom;
+		n->row.netns = s->netns;
 		if (t->max_rows && HASH_COUNT(t->head) > t->max_rows) {
 			n->row.last_ns = UINT64_MAX;	/* not the one to go */
 			evict_oldest(t);
@@ -344,6 +381,8 @@ int agg_add(struct agg_table *t, const struct session *s)
 		r->peers = n->peers.len;
 	}
 	r->peers_at_least = n->peers.capped;
+	if (s->netns != r->netns)
+		netns_add(n, s->netns);	/* (a host without containers: never) */
 	return 0;
 
 oom:
@@ -371,10 +410,12 @@ int agg_merge_pids(struct agg_table *dst, const struct agg_row *const *rows, siz
 		}
 		make_key(&k, AGG_PID, s->pid, NULL, 0, NULL);
 		to = find_node(dst, &k);
-		if (!to)
+		if (!to) {
 			to = node_new(dst, &k, s->first_ns);
-		if (!to)
-			goto oom;
+			if (!to)
+				goto oom;
+			to->row.netns = s->netns;
+		}
 		r = &to->row;
 		if (s->sessions > to->name_sessions) {	/* a row has one at least */
 			memcpy(r->comm, s->comm, sizeof(r->comm));
@@ -402,6 +443,12 @@ int agg_merge_pids(struct agg_table *dst, const struct agg_row *const *rows, siz
 		addr_set_union(&to->peers, &from->peers);
 		r->peers = to->peers.len;
 		r->peers_at_least = to->peers.capped;
+		if (from->netnses.len || s->netns != r->netns) {
+			netns_add(to, s->netns);
+			addr_set_union(&to->netnses, &from->netnses);
+			r->netns_count = to->netnses.len;
+			r->netns_at_least = to->netnses.capped;
+		}
 	}
 	return 0;
 

@@ -30,6 +30,8 @@ enum agg_kind {
 /* Distinct peers recorded per row, by default. Past it, peers_at_least is set. */
 #define AGG_PORT_PEERS_MAX 65536u
 #define AGG_PROC_PEERS_MAX 4096u
+/* Distinct network namespaces recorded per row. Past it, netns_at_least is set. */
+#define AGG_NETNS_MAX 4096u
 
 struct agg_row {
 	enum agg_kind kind;
@@ -54,6 +56,13 @@ struct agg_row {
 	uint64_t peers;			/* AGG_PROC, AGG_PORT: distinct remote addresses;
 					 * AGG_PEER: distinct service ports */
 	bool peers_at_least;		/* peers is a lower bound (cap or memory) */
+	bool netns_at_least;		/* netns_count is a lower bound (cap or memory) */
+	/* Network namespaces (session.netns) of its sessions: on a host with
+	 * containers one port, peer or process name can be several
+	 * namespaces' (8080 in two pods). */
+	uint32_t netns;			/* the namespace of its first session: of them
+					 * all when netns_count is 1 */
+	uint32_t netns_count;		/* distinct namespaces, 1 or more */
 	uint64_t first_ns;		/* earliest start_ns */
 	uint64_t last_ns;		/* latest end_ns ("last seen") */
 	/* Sessions closed lately, for the rate (agg_row_rate()): by close
@@ -87,9 +96,9 @@ void agg_table_clear(struct agg_table *t);
 /*
  * Count s into its row (creating it). 0, or -ENOMEM when a new row could
  * not be allocated: the table is unchanged and the session counted in
- * agg_table_dropped(). Running out of memory for the peer set is not an
- * error: peers just becomes a lower bound. -EINVAL for an AGG_PID table
- * (it is filled by agg_merge_pids()).
+ * agg_table_dropped(). Running out of memory for the peer set (or the
+ * namespaces') is not an error: peers (netns_count) just becomes a lower
+ * bound. -EINVAL for an AGG_PID table (it is filled by agg_merge_pids()).
  */
 int agg_add(struct agg_table *t, const struct session *s);
 
@@ -99,9 +108,9 @@ int agg_add(struct agg_table *t, const struct session *s);
  * names (or that exec()ed) as one row. Counts and sums add up; the longest
  * duration, the first and the last seen are the extremes; peers is the
  * size of the union of the rows' peer sets (a lower bound if one was, or if
- * the union passes the cap); the name is that of the row with the most
- * sessions (the first of them in rows' order on a tie); `names` counts the
- * rows merged. 0, -EINVAL (dst is not AGG_PID, a row not AGG_PROC) or
+ * the union passes the cap), and netns_count that of their namespaces';
+ * the name is that of the row with the most sessions (the first of them in
+ * rows' order on a tie); `names` counts the rows merged. 0, -EINVAL (dst is not AGG_PID, a row not AGG_PROC) or
  * -ENOMEM (dst is then empty).
  */
 int agg_merge_pids(struct agg_table *dst, const struct agg_row *const *rows, size_t n);

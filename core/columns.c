@@ -525,11 +525,13 @@ static int fmt_a_fails(const void *r, char *buf, size_t len, enum fmt_style st)
 	return put_count(buf, len, A(r)->fails, W_COUNT, st);
 }
 
-/* Exact: the number recorded (a lower bound when capped); human adds "+". */
-static int fmt_a_peers(const void *r, char *buf, size_t len, enum fmt_style st)
+/* A distinct count: exact, the number recorded (a lower bound when
+ * capped); human adds "+" then, and `unit` after it ("3 netns"). */
+static int put_at_least(char *buf, size_t len, uint64_t v, bool at_least, const char *unit,
+			enum fmt_style st)
 {
-	int n = snprintf(buf, len, "%llu%s", (unsigned long long)A(r)->peers,
-			 st == FMT_HUMAN && A(r)->peers_at_least ? "+" : "");
+	int n = snprintf(buf, len, "%llu%s%s", (unsigned long long)v,
+			 st == FMT_HUMAN && at_least ? "+" : "", st == FMT_HUMAN ? unit : "");
 
 	if (n < 0 || (size_t)n >= len) {
 		if (len)
@@ -539,9 +541,57 @@ static int fmt_a_peers(const void *r, char *buf, size_t len, enum fmt_style st)
 	return n;
 }
 
+static int fmt_a_peers(const void *r, char *buf, size_t len, enum fmt_style st)
+{
+	return put_at_least(buf, len, A(r)->peers, A(r)->peers_at_least, "", st);
+}
+
 static int fmt_a_last(const void *r, char *buf, size_t len, enum fmt_style st)
 {
 	return put_time(buf, len, A(r)->last_ns, st);
+}
+
+/*
+ * A summary's namespace: its number when all its sessions were in one ("-"
+ * on screen for 0, not known: a file without the column), on screen the
+ * count when they were in several ("3 netns"), 0 in exports, where
+ * netns_count says how many. Sorted by the count, then the number: rows of
+ * one namespace first, by namespace.
+ */
+static int cmp_a_netns(const void *a, const void *b)
+{
+	int c = CMP(A(a)->netns_count, A(b)->netns_count);
+
+	return c ? c : CMP(A(a)->netns_count > 1 ? 0 : A(a)->netns,
+			   A(b)->netns_count > 1 ? 0 : A(b)->netns);
+}
+
+static struct col_key key_a_netns(const void *a)
+{
+	struct col_key k = { A(a)->netns_count, A(a)->netns_count > 1 ? 0 : A(a)->netns };
+
+	return k;
+}
+
+static int fmt_a_netns(const void *r, char *buf, size_t len, enum fmt_style st)
+{
+	const struct agg_row *a = A(r);
+
+	if (a->netns_count <= 1) {
+		if (st == FMT_HUMAN && !a->netns)
+			return put_str(buf, len, "-");
+		return put_u64(buf, len, a->netns);
+	}
+	if (st != FMT_HUMAN)
+		return put_u64(buf, len, 0);
+	return put_at_least(buf, len, a->netns_count, a->netns_at_least, " netns", st);
+}
+
+AGG_CMP(netns_count, netns_count)
+
+static int fmt_a_netns_count(const void *r, char *buf, size_t len, enum fmt_style st)
+{
+	return put_at_least(buf, len, A(r)->netns_count, A(r)->netns_at_least, "", st);
 }
 
 static uint64_t rate_now_ns;
@@ -604,16 +654,18 @@ static int fmt_a_rate(const void *r, char *buf, size_t len, enum fmt_style st)
 #define A_FAILS { COL_FAILS, "fails", "FAIL", W_COUNT, true, true, N, cmp_a_fails, fmt_a_fails, key_a_fails, true }
 #define A_PEERS { COL_PEERS, "peers", "PEERS", 6, true, true, N, cmp_a_peers, fmt_a_peers, key_a_peers, true }
 #define A_LAST { COL_LAST_SEEN, "last_seen", "LAST", 8, false, true, T, cmp_a_last, fmt_a_last, key_a_last, true }
+#define A_NETNS { COL_NETNS, "netns", "NETNS", 11, true, false, N, cmp_a_netns, fmt_a_netns, key_a_netns, true }, \
+	{ COL_NETNS_COUNT, "netns_count", "NS", 5, true, false, N, cmp_a_netns_count, fmt_a_netns_count, key_a_netns_count, true }
 
 static const struct column proc_cols[] = {
 	{ COL_PID, "pid", "PID", 7, true, true, N, cmp_a_pid, fmt_a_pid, key_a_pid, true },
 	{ COL_COMM, "comm", "COMM", 15, false, true, U, cmp_a_comm, fmt_a_comm, key_a_comm, true },
-	A_SESS, A_RATE, A_TX, A_RX, A_AVG, A_MAX(false), A_RSTS, A_FAILS, A_PEERS, A_LAST,
+	A_SESS, A_RATE, A_TX, A_RX, A_AVG, A_MAX(false), A_RSTS, A_FAILS, A_PEERS, A_LAST, A_NETNS,
 };
 
 static const struct column port_cols[] = {
 	{ COL_PORT, "port", "PORT", 5, true, true, N, cmp_a_port, fmt_a_port, key_a_port, true },
-	A_SESS, A_RATE, A_PEERS, A_TX, A_RX, A_AVG, A_MAX(true), A_RSTS, A_FAILS, A_LAST,
+	A_SESS, A_RATE, A_PEERS, A_TX, A_RX, A_AVG, A_MAX(true), A_RSTS, A_FAILS, A_LAST, A_NETNS,
 };
 
 /* A peer's PORTS counts its service ports, kept in the field that counts
@@ -623,7 +675,7 @@ static const struct column peer_cols[] = {
 	{ COL_FAMILY, "family", "IP", 2, true, false, N, cmp_a_family, fmt_a_family, key_a_family, true },
 	A_SESS, A_RATE,
 	{ COL_PORTS, "ports", "PORTS", 5, true, true, N, cmp_a_peers, fmt_a_peers, key_a_peers, true },
-	A_TX, A_RX, A_AVG, A_MAX(true), A_RSTS, A_FAILS, A_LAST,
+	A_TX, A_RX, A_AVG, A_MAX(true), A_RSTS, A_FAILS, A_LAST, A_NETNS,
 };
 
 #undef N

@@ -71,6 +71,7 @@ enum col_id {
 	COL_PORTS,		/* peers: distinct service ports */
 	COL_LAST_SEEN,
 	COL_RATE,		/* sessions a second lately (agg_row_rate()) */
+	COL_NETNS_COUNT,	/* distinct network namespaces of a summary's row */
 	COL_ID_COUNT,
 };
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Counting a set of sessions by port, process or peer; see tally.h. */
+/* Counting a set of sessions by port, process, peer or namespace; see tally.h. */
 #include <stdbool.h>
 #include <string.h>
 
@@ -12,6 +12,8 @@ static bool same_key(enum tally_kind kind, const struct tally_entry *e, const st
 		return e->port == session_service_port(s);
 	case TALLY_PROC:
 		return e->pid == s->pid && !strncmp(e->comm, s->comm, SESSION_COMM_LEN);
+	case TALLY_NETNS:
+		return e->netns == s->netns;
 	default:
 		return !memcmp(&e->addr, &s->raddr, sizeof(e->addr));
 	}
@@ -27,6 +29,9 @@ static void set_key(enum tally_kind kind, struct tally_entry *e, const struct se
 	case TALLY_PROC:
 		e->pid = s->pid;
 		memcpy(e->comm, s->comm, strnlen(s->comm, SESSION_COMM_LEN - 1));
+		break;
+	case TALLY_NETNS:
+		e->netns = s->netns;
 		break;
 	default:
 		e->addr = s->raddr;

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Who a set of sessions was with: their service ports, their processes
- * (pid + comm) or their peers (remote addresses), each with its count,
- * the most frequent first. For a summary row's details ("its last 200
- * sessions: ports 5432 (180), 22 (20)"), over a bounded set of sessions
+ * (pid + comm), their peers (remote addresses) or their network namespaces,
+ * each with its count, the most frequent first. For a summary row's details
+ * ("its last 200 sessions: ports 5432 (180), 22 (20)"), over a bounded set of sessions
  * (the cost is quadratic in the distinct keys, at most n * TALLY_MAX).
  */
 #ifndef TCPSCOPE_CORE_TALLY_H
@@ -19,6 +19,7 @@ enum tally_kind {
 	TALLY_PORT,	/* session_service_port() */
 	TALLY_PROC,	/* pid + comm */
 	TALLY_PEER,	/* raddr */
+	TALLY_NETNS,	/* network namespace */
 };
 
 #define TALLY_MAX 256	/* distinct keys counted; past them, "others" */
@@ -29,6 +30,7 @@ struct tally_entry {
 	uint32_t pid;			/* TALLY_PROC */
 	char comm[SESSION_COMM_LEN];	/* TALLY_PROC, NUL-terminated */
 	struct in6_addr addr;		/* TALLY_PEER */
+	uint32_t netns;			/* TALLY_NETNS */
 };
 
 struct tally {

@@ -961,6 +961,7 @@ static const struct {
 	{ COL_PORTS, "Service ports" },
 	{ COL_LAST_SEEN, "Last seen" },
 	{ COL_RATE, "Sessions/s now" },
+	{ COL_NETNS_COUNT, "Net namespaces" },
 };
 
 const char *ui_draw_col_label(enum col_id id)
@@ -1214,12 +1215,24 @@ static size_t newest_of_row(const struct ui_state *st, const struct session_log 
 	return n;
 }
 
-/* A tally's key as shown: "5432", "postgres 2210", "10.0.0.5". */
-static void tally_key(const struct tally *t, const struct tally_entry *e, char *buf, size_t len)
+/* A tally's key as shown: "5432", "postgres 2210", "10.0.0.5",
+ * "4026532301 (ip netns blue)" (live: whose, when known here). */
+static void tally_key(const struct ui_state *st, const struct tally *t,
+		      const struct tally_entry *e, char *buf, size_t len)
 {
-	char esc[FMT_COMM_ESC_LEN];
+	char esc[FMT_COMM_ESC_LEN], name[96];
 
-	if (t->kind == TALLY_PORT) {
+	if (t->kind == TALLY_NETNS) {
+		name[0] = '\0';
+		if (!st->replay)
+			ui_nsname(e->netns, name, sizeof(name));
+		if (!e->netns)
+			snprintf(buf, len, "-");
+		else if (name[0])
+			snprintf(buf, len, "%u (%s)", e->netns, name);
+		else
+			snprintf(buf, len, "%u", e->netns);
+	} else if (t->kind == TALLY_PORT) {
 		snprintf(buf, len, "%u", e->port);
 	} else if (t->kind == TALLY_PROC) {
 		fmt_comm_escape(e->comm, esc, sizeof(esc));
@@ -1234,13 +1247,13 @@ static void tally_key(const struct tally *t, const struct tally_entry *e, char *
 
 /* "5432 (51), 22 (3), +2 more": t's most frequent keys (t holds every key
  * of the DETAIL_RECENT sessions it counts: TALLY_MAX is more). */
-static size_t put_tally(char *buf, size_t len, const struct tally *t)
+static size_t put_tally(const struct ui_state *st, char *buf, size_t len, const struct tally *t)
 {
 	size_t i, pos = 0, shown = t->n < 4 ? t->n : 4;
-	char key[FMT_COMM_ESC_LEN + FMT_ADDR_LEN];
+	char key[FMT_COMM_ESC_LEN + FMT_ADDR_LEN + 96];
 
 	for (i = 0; i < shown && pos < len; i++) {
-		tally_key(t, &t->e[i], key, sizeof(key));
+		tally_key(st, t, &t->e[i], key, sizeof(key));
 		pos += (size_t)snprintf(buf + pos, len - pos, "%s%s (%llu)", i ? ", " : "", key,
 					(unsigned long long)t->e[i].count);
 	}
@@ -1255,19 +1268,23 @@ _Static_assert(DETAIL_RECENT <= TALLY_MAX, "a detail's tallies count every key")
  * Who the row's newest sessions (top, n) were with, by the two keys that
  * are not the row's own: "Its 51 sessions: ports 5432 (51); processes
  * postgres 2210 (26), python3 3307 (25)." A process's: ports and peers; a
- * port's: processes and peers; a peer's: ports and processes.
+ * port's: processes and peers; a peer's: ports and processes. A row whose
+ * sessions were in several network namespaces: those too ("network
+ * namespaces 4026532301 (ip netns blue) (30), 4026531840 (21)").
  */
 static const char *with_whom(const struct ui_state *st, const struct agg_row *r,
 			     const struct session *const *top, size_t n)
 {
 	static struct tally t;
-	static char buf[400];
-	static const char *const names[] = { "ports", "processes", "peers" };
-	enum tally_kind kinds[3];
+	static char buf[600];
+	static const char *const names[] = { "ports", "processes", "peers",
+					     "network namespaces" };
+	enum tally_kind kinds[4];
 	int nk = 2;
 	size_t pos;
+	bool by_pid = st->detail_kind == VIEW_PROCS && r->kind == AGG_PID;
 
-	if (st->detail_kind == VIEW_PROCS && r->kind == AGG_PID) {
+	if (by_pid) {
 		/* a row per pid (H): the names it went by, first */
 		kinds[0] = TALLY_PROC;
 		kinds[1] = TALLY_PORT;
@@ -1283,14 +1300,16 @@ static const char *with_whom(const struct ui_state *st, const struct agg_row *r,
 		kinds[0] = TALLY_PORT;
 		kinds[1] = TALLY_PROC;
 	}
+	if (r->netns_count > 1)
+		kinds[nk++] = TALLY_NETNS;
 	pos = (size_t)snprintf(buf, sizeof(buf), n == r->sessions ? "Its %zu %s: " :
 			       "Its last %zu %s: ", n, fmt_plural(n, "session", "sessions"));
 	for (int k = 0; k < nk && pos < sizeof(buf); k++) {
 		tally_sessions(&t, kinds[k], top, n);
 		pos += (size_t)snprintf(buf + pos, sizeof(buf) - pos, "%s%s ", k ? "; " : "",
-					nk == 3 && !k ? "names" : names[kinds[k]]);
+					by_pid && !k ? "names" : names[kinds[k]]);
 		if (pos < sizeof(buf))
-			pos += put_tally(buf + pos, sizeof(buf) - pos, &t);
+			pos += put_tally(st, buf + pos, sizeof(buf) - pos, &t);
 	}
 	if (pos + 1 < sizeof(buf))
 		strcat(buf, ".");
@@ -1434,18 +1453,24 @@ static void draw_detail(struct ui_state *st, const struct ui_figures *fig)
 				x += put_fit(yy, x, w - x, human,
 					     ui_term_attr(cell_style(st->detail_kind, l->col, row)) |
 						     A_BOLD);
-			if (strcmp(human, exact) && x + 3 < w) {
+			if (l->col->id == COL_NETNS && st->detail_kind != VIEW_SESSIONS &&
+			    st->detail_agg.netns_count > 1) {
+				/* "3 netns", which exports write as 0 with netns_count:
+				 * the line below says which they were */
+			} else if (strcmp(human, exact) && x + 3 < w) {
 				char ex[COL_TEXT_LEN + 32];
 
 				snprintf(ex, sizeof(ex), "%s = %s", l->col->name, exact);
 				put_fit(yy, x + 3, w - x - 3, ex, ui_term_attr(ST_DIM));
-			} else if (l->col->id == COL_NETNS && st->detail_kind == VIEW_SESSIONS &&
-				   !st->replay && x + 3 < w) {
+			} else if (l->col->id == COL_NETNS && !st->replay && x + 3 < w) {
 				/* whose: tcpscope's own, or a name a tool mounted it under
 				 * (live only: a file's numbers may be another host's) */
 				char name[96], ex[112];
 
-				ui_nsname(((const struct session *)row)->netns, name, sizeof(name));
+				ui_nsname(st->detail_kind == VIEW_SESSIONS
+						  ? ((const struct session *)row)->netns
+						  : st->detail_agg.netns,
+					  name, sizeof(name));
 				if (name[0]) {
 					snprintf(ex, sizeof(ex), "(%s)", name);
 					put_fit(yy, x + 3, w - x - 3, ex, ui_term_attr(ST_DIM));

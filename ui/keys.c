@@ -165,12 +165,21 @@ static unsigned open_prompt(struct ui_state *st, enum ui_prompt_kind k)
 		break;
 	case PK_NETNS:
 		id_set_format(&st->filter.netns, buf, sizeof(buf));
-		/* none yet: the selected session's, to take with Enter */
-		if (!buf[0] && st->view == VIEW_SESSIONS && ui_state_selected(st)) {
-			const struct session *s = ui_state_selected(st);
+		/* none yet: the selected row's, to take with Enter (a
+		 * summary's when all its sessions were in one) */
+		if (!buf[0] && ui_state_selected(st)) {
+			uint32_t ns = 0;
 
-			if (s->netns)
-				snprintf(buf, sizeof(buf), "%u", s->netns);
+			if (st->view == VIEW_SESSIONS) {
+				ns = ((const struct session *)ui_state_selected(st))->netns;
+			} else {
+				const struct agg_row *r = ui_state_selected(st);
+
+				if (r->netns_count == 1)
+					ns = r->netns;
+			}
+			if (ns)
+				snprintf(buf, sizeof(buf), "%u", ns);
 		}
 		break;
 	case PK_COMM:

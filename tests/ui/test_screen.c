@@ -1052,6 +1052,87 @@ static void test_rate_column(void **state)
 	assert_string_equal(cell(&c->t, VIEW_PORTS, ROWS_Y + 1, COL_RATE, a, sizeof(a)), "0.9");
 }
 
+/*
+ * One port in two network namespaces (8080 in two pods): the summaries say
+ * so (NETNS "2 netns", NS 2), the port's details list which, `n` offers a
+ * row's namespace when it has one, and the export has netns 0 and
+ * netns_count 2 for it.
+ */
+static void test_netns_summaries(void **state)
+{
+	struct ctx *c = *state;
+	struct csv_file f;
+	char path[600], cmd[2048];
+	int port, ns, nsn;
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/pods.csv", c->t.dir);
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	fputs("time,pid,comm,family,laddr,lport,raddr,rport,tx_bytes,rx_bytes,duration_ms,"
+	      "netns\n"
+	      "2026-12-01T00:00:01.000000Z,5,api,4,10.1.0.5,8080,10.1.0.9,40001,1,1,0.001,4026532301\n"
+	      "2026-12-01T00:00:02.000000Z,5,api,4,10.1.0.5,8080,10.1.0.9,40002,1,1,0.001,4026532301\n"
+	      "2026-12-01T00:00:03.000000Z,5,api,4,10.1.0.5,8080,10.1.0.9,40003,1,1,0.001,4026532301\n"
+	      "2026-12-01T00:00:04.000000Z,6,api,4,10.1.1.5,8080,10.1.0.9,40004,1,1,0.001,4026532388\n"
+	      "2026-12-01T00:00:05.000000Z,6,api,4,10.1.1.5,8080,10.1.0.9,40005,1,1,0.001,4026532388\n"
+	      "2026-12-01T00:00:06.000000Z,7,sshd,4,10.0.0.5,22,192.0.2.7,50000,1,1,0.001,4026531840\n",
+	      fp);
+	assert_int_equal(fclose(fp), 0);
+	tmux_resize(&c->t, 100, 30);
+	snprintf(cmd, sizeof(cmd), "%s --replay %s; echo EXIT=$?", tcpscope, path);
+	tmux_line(&c->t, cmd);
+	assert_true(tmux_wait_text(&c->t, "replay complete"));
+	tmux_keys(&c->t, "3");
+	assert_true(tmux_wait_text(&c->t, "2 rows"));
+	tmux_keys(&c->t, "w");
+	assert_true(tmux_wait_text(&c->t, "NETNS    NS"));
+	assert_true(tmux_wait_text(&c->t, "2 netns     2"));
+	assert_true(tmux_wait_text(&c->t, "4026531840     1"));
+	/* the port's details: which namespaces (a replay names none) */
+	tmux_keys(&c->t, "Enter");
+	assert_true(tmux_wait_text(&c->t, "Port 8080"));
+	assert_true(tmux_wait_text(&c->t, "network namespaces 4026532301 (3), 4026532388 (2)."));
+	tmux_keys(&c->t, "Escape");
+	/* `n` on a row of several offers nothing; on sshd's port, its one */
+	tmux_keys(&c->t, "n");
+	assert_true(tmux_wait_text(&c->t, "empty: any):"));
+	assert_true(tmux_settle(&c->t));
+	assert_null(strstr(tmux_capture(&c->t, false), "empty: any): 4"));
+	tmux_keys(&c->t, "Escape");
+	tmux_keys(&c->t, "Down");
+	tmux_keys(&c->t, "n");
+	assert_true(tmux_wait_text(&c->t, "empty: any): 4026531840"));
+	tmux_keys(&c->t, "Escape");
+	/* by the namespace filter: 8080 in one pod only */
+	tmux_keys(&c->t, "n");
+	tmux_keys(&c->t, "C-u");
+	tmux_line(&c->t, "4026532388");
+	assert_true(tmux_wait_text(&c->t, "1 of 2  recent history"));
+	assert_true(tmux_wait_text(&c->t, "4026532388     1"));
+	tmux_keys(&c->t, "x");
+	assert_true(tmux_wait_text(&c->t, "2 rows"));
+	tmux_keys(&c->t, "e");
+	snprintf(path, sizeof(path), "%s/pods-ports.csv", c->t.dir);
+	tmux_keys(&c->t, "C-u");
+	tmux_line(&c->t, path);
+	assert_true(tmux_wait_text(&c->t, "exported 2 ports"));
+	csv_load(path, &f);
+	assert_int_equal(f.n, 1 + 2);
+	port = csv_col(&f, "port");
+	ns = csv_col(&f, "netns");
+	nsn = csv_col(&f, "netns_count");
+	assert_string_equal(f.rows[1][port], "8080");
+	assert_string_equal(f.rows[1][ns], "0");
+	assert_string_equal(f.rows[1][nsn], "2");
+	assert_string_equal(f.rows[2][port], "22");
+	assert_string_equal(f.rows[2][ns], "4026531840");
+	assert_string_equal(f.rows[2][nsn], "1");
+	csv_free(&f);
+	tmux_keys(&c->t, "q");
+	assert_true(tmux_wait_text(&c->t, "EXIT=0"));
+}
+
 static void test_export_matches_view(void **state)
 {
 	struct ctx *c = *state;
@@ -2455,6 +2536,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_filter_failures, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_filter_netns, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rate_column, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_netns_summaries, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_kept_filter, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_processes_cap_said, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_export_matches_view, setup, teardown),

@@ -236,8 +236,6 @@ static size_t rows_of(const struct agg_table *t, const struct agg_row **rows, si
 	return n;
 }
 
-/* One row per pid: a JVM's sessions under three thread names, and another
- * process, merged from the pid + comm rows. */
 /* RATE: sessions a second over the bucket-long window ending now, from two
  * buckets a row keeps; merged by pid with the buckets lined up. */
 static void test_rate(void **state)
@@ -322,6 +320,97 @@ static void test_rate(void **state)
 	agg_table_free(m);
 }
 
+/*
+ * Network namespaces: a row counts its sessions' distinct namespaces (one
+ * port in two pods), keeps the first, and a merge by pid adds them up as a
+ * union; the count stops at AGG_NETNS_MAX and says it is a lower bound.
+ */
+static void test_netns(void **state)
+{
+	struct agg_table *t = agg_table_new(AGG_PORT), *p = agg_table_new(AGG_PROC);
+	struct agg_table *m = agg_table_new(AGG_PID);
+	const struct agg_row *rows[4], *r;
+	struct session s;
+	uint32_t i;
+
+	assert_non_null(t);
+	assert_non_null(p);
+	assert_non_null(m);
+	s = mk_session(10, "srv", 8080, 40000, T0_NS);
+	s.dir = DIR_IN;
+	s.netns = 4026531840u;
+	agg_add(t, &s);
+	agg_add(t, &s);
+	r = agg_find_port(t, 8080);
+	assert_non_null(r);
+	assert_int_equal(r->netns, 4026531840u);
+	assert_int_equal(r->netns_count, 1);
+	s.netns = 4026532301u;		/* the same port in another namespace */
+	agg_add(t, &s);
+	agg_add(t, &s);
+	assert_int_equal(r->netns, 4026531840u);	/* the first one's */
+	assert_int_equal(r->netns_count, 2);
+	s.netns = 0;			/* not known (a file without the column): one more */
+	agg_add(t, &s);
+	s.netns = 4026531840u;
+	agg_add(t, &s);
+	assert_int_equal(r->netns_count, 3);
+	assert_false(r->netns_at_least);
+	assert_int_equal(r->sessions, 6);
+	/* another port: its own */
+	s.lport = 9090;
+	agg_add(t, &s);
+	assert_int_equal(agg_find_port(t, 9090)->netns_count, 1);
+
+	/* by pid: a pid's two names in one namespace stay one; a third name
+	 * in another makes two, in either order of the rows */
+	s = mk_session(77, "a", 1, 2, T0_NS);
+	s.netns = 5;
+	agg_add(p, &s);
+	s = mk_session(77, "b", 1, 2, T0_NS);
+	s.netns = 5;
+	agg_add(p, &s);
+	rows[0] = agg_find_proc(p, 77, "a");
+	rows[1] = agg_find_proc(p, 77, "b");
+	assert_int_equal(agg_merge_pids(m, rows, 2), 0);
+	r = agg_table_first(m);
+	assert_int_equal(r->netns, 5);
+	assert_int_equal(r->netns_count, 1);
+	s = mk_session(77, "c", 1, 2, T0_NS);
+	s.netns = 6;
+	agg_add(p, &s);
+	s.netns = 7;
+	agg_add(p, &s);
+	rows[2] = agg_find_proc(p, 77, "c");
+	assert_int_equal(rows[2]->netns_count, 2);
+	assert_int_equal(agg_merge_pids(m, rows, 3), 0);
+	r = agg_table_first(m);
+	assert_int_equal(r->netns_count, 3);	/* 5, 6, 7 */
+	rows[0] = agg_find_proc(p, 77, "c");
+	rows[2] = agg_find_proc(p, 77, "a");
+	assert_int_equal(agg_merge_pids(m, rows, 3), 0);
+	r = agg_table_first(m);
+	assert_int_equal(r->netns, 6);		/* the first row's first */
+	assert_int_equal(r->netns_count, 3);
+
+	/* past the cap: a lower bound */
+	s = mk_session(10, "srv", 7000, 40000, T0_NS);
+	s.dir = DIR_IN;
+	for (i = 1; i <= AGG_NETNS_MAX + 10; i++) {
+		s.netns = i;
+		agg_add(t, &s);
+	}
+	r = agg_find_port(t, 7000);
+	assert_int_equal(r->netns_count, AGG_NETNS_MAX);
+	assert_true(r->netns_at_least);
+	assert_int_equal(r->sessions, AGG_NETNS_MAX + 10);
+	agg_table_free(t);
+	agg_table_free(p);
+	agg_table_free(m);
+}
+
+/* One row per pid: a JVM's sessions under three thread names, and another
+ * process, merged from the pid + comm rows. */
 static void test_merge_pids(void **state)
 {
 	struct agg_table *t = agg_table_new(AGG_PROC), *m = agg_table_new(AGG_PID);
@@ -817,6 +906,7 @@ int main(void)
 		cmocka_unit_test(test_max_rows_evicts_least_recent),
 		cmocka_unit_test(test_merge_pids),
 		cmocka_unit_test(test_rate),
+		cmocka_unit_test(test_netns),
 		cmocka_unit_test(test_merge_pids_names_and_caps),
 	};
 

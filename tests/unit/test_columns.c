@@ -31,13 +31,13 @@ static void test_column_orders(void **state)
 		     "pid_certain,partial,netns");
 	expect_names(VIEW_PROCS,
 		     "pid,comm,sessions,rate_per_s,tx_bytes,rx_bytes,avg_ms,max_ms,rsts,fails,peers,"
-		     "last_seen");
+		     "last_seen,netns,netns_count");
 	expect_names(VIEW_PORTS,
 		     "port,sessions,rate_per_s,peers,tx_bytes,rx_bytes,avg_ms,max_ms,rsts,fails,"
-		     "last_seen");
+		     "last_seen,netns,netns_count");
 	expect_names(VIEW_PEERS,
 		     "raddr,family,sessions,rate_per_s,ports,tx_bytes,rx_bytes,avg_ms,max_ms,rsts,"
-		     "fails,last_seen");
+		     "fails,last_seen,netns,netns_count");
 }
 
 static void test_table_is_complete(void **state)
@@ -209,6 +209,25 @@ static void test_agg_cells(void **state)
 	r.rate_cur = 2000000;	/* 465,672: in thousands */
 	assert_string_equal(cell(VIEW_PROCS, "rate_per_s", &r, FMT_HUMAN), "465K");
 	columns_set_rate_now(0);
+	/* its network namespace: the number when one, the count when several
+	 * (0 in exports, which have netns_count); not known (0): "-" */
+	r.netns_count = 1;
+	assert_string_equal(cell(VIEW_PROCS, "netns", &r, FMT_EXACT), "0");
+	assert_string_equal(cell(VIEW_PROCS, "netns", &r, FMT_HUMAN), "-");
+	r.netns = 4026532301u;
+	assert_string_equal(cell(VIEW_PROCS, "netns", &r, FMT_EXACT), "4026532301");
+	assert_string_equal(cell(VIEW_PROCS, "netns", &r, FMT_HUMAN), "4026532301");
+	assert_string_equal(cell(VIEW_PROCS, "netns_count", &r, FMT_EXACT), "1");
+	r.netns_count = 3;
+	assert_string_equal(cell(VIEW_PORTS, "netns", &r, FMT_EXACT), "0");
+	assert_string_equal(cell(VIEW_PORTS, "netns", &r, FMT_HUMAN), "3 netns");
+	assert_string_equal(cell(VIEW_PEERS, "netns_count", &r, FMT_HUMAN), "3");
+	r.netns_count = AGG_NETNS_MAX;
+	r.netns_at_least = true;
+	assert_string_equal(cell(VIEW_PORTS, "netns", &r, FMT_HUMAN), "4096+ netns");
+	assert_int_equal(strlen("4096+ netns"), column_find(VIEW_PORTS, "netns")->width);
+	assert_string_equal(cell(VIEW_PORTS, "netns_count", &r, FMT_HUMAN), "4096+");
+	assert_string_equal(cell(VIEW_PORTS, "netns_count", &r, FMT_EXACT), "4096");
 	r.pid = 0;
 	r.comm[0] = '\0';
 	assert_string_equal(cell(VIEW_PROCS, "pid", &r, FMT_EXACT), "0");
@@ -354,6 +373,8 @@ static void test_compare_extremes(void **state)
 	y.sessions = UINT64_MAX;
 	y.tx_bytes = y.rx_bytes = y.dur_max_us = y.rsts = y.fails = y.peers = y.last_ns = UINT64_MAX;
 	y.dur_sum_us = UINT64_MAX;	/* avg 1us vs x's 0us */
+	x.netns_count = 1;		/* one namespace, not known, against the most */
+	y.netns_count = UINT32_MAX;
 	addr_v4(&x.raddr, 0, 0, 0, 0);	/* an IPv4 peer (4 < 6) ... */
 	memset(&y.raddr, 0xff, sizeof(y.raddr));	/* ... and the last IPv6 address */
 	/* the rate: none against the most a bucket can hold, now */
@@ -441,6 +462,8 @@ static void test_keys_agree_with_compare(void **state)
 		r[i].tx_bytes = rnd(&seed) % 2 ? UINT64_MAX : 5;
 		r[i].last_ns = rnd(&seed) % 2 ? UINT64_MAX : 0;
 		r[i].peers = rnd(&seed) % 3;
+		r[i].netns = rnd(&seed) % 3;
+		r[i].netns_count = 1 + rnd(&seed) % 2 * (rnd(&seed) % 2 ? 1 : UINT32_MAX - 1);
 		if (rnd(&seed) % 2)
 			addr_v6(&r[i].raddr, rnd(&seed) % 2 ? "2001:db8::1" : "::ffff:10.0.0.1");
 	}

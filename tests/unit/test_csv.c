@@ -388,9 +388,11 @@ static void test_write_view_procs_and_ports(void **state)
 	out = mem_close(&mb);
 	/* sessions descending, ties by port: 22 before 443 */
 	assert_string_equal(out,
-		"port,sessions,rate_per_s,peers,tx_bytes,rx_bytes,avg_ms,max_ms,rsts,fails,last_seen\n"
-		"22,1,0.233,1,1099511627776,200,1.500,1.500,1,1,2026-11-23T22:15:03.000002Z\n"
-		"443,1,0.233,1,100,200,1.500,1.500,0,0,2026-11-23T22:15:03.000001Z\n");
+		"port,sessions,rate_per_s,peers,tx_bytes,rx_bytes,avg_ms,max_ms,rsts,fails,last_seen,"
+		"netns,netns_count\n"
+		"22,1,0.233,1,1099511627776,200,1.500,1.500,1,1,2026-11-23T22:15:03.000002Z,"
+		"4026532174,1\n"
+		"443,1,0.233,1,100,200,1.500,1.500,0,0,2026-11-23T22:15:03.000001Z,4026531840,1\n");
 	free(out);
 	assert_int_equal(view_build(&v, &m, VIEW_PROCS, NULL, NULL), 0);
 	mem_open(&mb);
@@ -398,19 +400,23 @@ static void test_write_view_procs_and_ports(void **state)
 	out = mem_close(&mb);
 	assert_string_equal(out,
 		"pid,comm,sessions,rate_per_s,tx_bytes,rx_bytes,avg_ms,max_ms,rsts,fails,peers,"
-		"last_seen\n"
-		"10,\"'=evil,\"\"x\"\"\",1,0.233,100,200,1.500,1.500,0,0,1,2026-11-23T22:15:03.000001Z\n"
-		"20,sshd,1,0.233,1099511627776,200,1.500,1.500,1,1,1,2026-11-23T22:15:03.000002Z\n");
+		"last_seen,netns,netns_count\n"
+		"10,\"'=evil,\"\"x\"\"\",1,0.233,100,200,1.500,1.500,0,0,1,2026-11-23T22:15:03.000001Z,"
+		"4026531840,1\n"
+		"20,sshd,1,0.233,1099511627776,200,1.500,1.500,1,1,1,2026-11-23T22:15:03.000002Z,"
+		"4026532174,1\n");
 	free(out);
-	/* peers: both sessions were with 10.0.0.2, on ports 443 and 22 */
+	/* peers: both sessions were with 10.0.0.2, on ports 443 and 22, from
+	 * two network namespaces (netns 0, netns_count 2) */
 	assert_int_equal(view_build(&v, &m, VIEW_PEERS, NULL, NULL), 0);
 	mem_open(&mb);
 	assert_int_equal(csv_write_view(mb.f, &v), 0);
 	out = mem_close(&mb);
 	assert_string_equal(out,
 		"raddr,family,sessions,rate_per_s,ports,tx_bytes,rx_bytes,avg_ms,max_ms,rsts,fails,"
-		"last_seen\n"
-		"10.0.0.2,4,2,0.466,2,1099511627876,400,1.500,1.500,1,1,2026-11-23T22:15:03.000002Z\n");
+		"last_seen,netns,netns_count\n"
+		"10.0.0.2,4,2,0.466,2,1099511627876,400,1.500,1.500,1,1,2026-11-23T22:15:03.000002Z,"
+		"0,2\n");
 	free(out);
 	/* 9 s on (two buckets): nothing lately */
 	columns_set_rate_now(T0_NS + 9000000000ull);
