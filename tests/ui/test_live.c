@@ -588,7 +588,8 @@ static void connection_in(const char *ns)
 /*
  * A session's details say whose its namespace is: tcpscope's own, or the
  * name ip-netns mounted it under. `n` with the name keeps that
- * namespace's sessions.
+ * namespace's sessions. A peer whose sessions were in both: its details
+ * list the two, named.
  */
 static void test_live_netns_details(void **state)
 {
@@ -621,6 +622,18 @@ static void test_live_netns_details(void **state)
 	tmux_keys(&t, "End");
 	tmux_keys(&t, "Enter");
 	assert_true(tmux_wait_text(&t, "(tcpscope's own)"));
+	tmux_keys(&t, "Escape");
+	/* the peer 127.0.0.1, in both: its details name the two namespaces
+	 * its sessions were in, with their counts */
+	tmux_keys(&t, "P");
+	tmux_keys(&t, "/");
+	tmux_line(&t, "127.0.0.1");
+	assert_true(tmux_wait_text(&t, "Filter: /127.0.0.1"));
+	tmux_keys(&t, "Enter");
+	snprintf(want, sizeof(want), "(ip netns %s) (2)", ns);
+	assert_true(tmux_wait_text(&t, "network namespaces "));
+	assert_true(tmux_wait_text(&t, want));
+	assert_true(tmux_wait_text(&t, "(tcpscope's own) ("));
 	tmux_keys(&t, "Escape");
 	snprintf(cmd, sizeof(cmd), "ip netns del %s", ns);
 	assert_int_equal(system(cmd), 0);
