@@ -61,6 +61,10 @@ void model_add(struct model *m, const struct session *s)
 		m->agg_dropped++;
 	if (s->end_ns > m->last_end_ns)
 		m->last_end_ns = s->end_ns;
+	if (!m->sessions_total)
+		m->netns_first = s->netns;
+	else if (s->netns != m->netns_first)
+		m->netns_several = true;	/* the summaries' NETNS worth a column */
 	m->sessions_total++;
 	m->generation++;
 }
@@ -78,6 +82,8 @@ void model_clear(struct model *m)
 	agg_table_clear(m->by_peer);
 	m->sessions_total = 0;
 	m->last_end_ns = 0;
+	m->netns_first = 0;
+	m->netns_several = false;
 	m->agg_dropped = 0;
 	m->generation++;
 }

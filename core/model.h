@@ -12,6 +12,7 @@
 #ifndef TCPSCOPE_CORE_MODEL_H
 #define TCPSCOPE_CORE_MODEL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -31,6 +32,8 @@ struct model {
 	struct agg_table *by_peer;
 	uint64_t sessions_total;	/* sessions ever kept */
 	uint64_t last_end_ns;		/* the latest close kept (a replay's "now") */
+	uint32_t netns_first;		/* the first session's network namespace */
+	bool netns_several;		/* a session kept since was in another */
 	const struct filter *keep;	/* see model_keep() */
 	uint64_t agg_dropped;		/* table updates lost to -ENOMEM */
 	uint64_t generation;		/* bumped by every change */

@@ -225,6 +225,7 @@ static void rebuild(struct monitor *mon)
 	mon->rebuild_now = false;
 	cur_view(mon)->by_pid = st->procs_by_pid;
 	set_rate_now(mon);
+	st->netns_several = mon->m->netns_several;
 	rc = view_build(cur_view(mon), mon->m, st->view, &st->filter, &st->vs[st->view].sort);
 	if (rc)
 		ui_state_msg(st, MSG_ERROR, "cannot build the %s view: %s", view_kind_name(st->view),

@@ -356,6 +356,7 @@ static const struct spend spend_sessions[] = {
 	{ SPEND_SHOW, COL_DIR, 0 },
 	{ SPEND_SHOW, COL_SRTT, 0 },
 	{ SPEND_SHOW, COL_RETRANS, 0 },
+	{ SPEND_SHOW, COL_NETNS, 0 },			/* several namespaces kept */
 	{ SPEND_GROW, COL_RADDR, UI_WIDE_ADDR_WIDTH },
 	{ SPEND_SHOW, COL_LADDR, 0 },
 	{ SPEND_GROW, COL_COMM, UI_WIDE_COMM_WIDTH },	/* escaped names are longer */
@@ -366,16 +367,19 @@ static const struct spend spend_procs[] = {
 	{ SPEND_SHOW, COL_MAX, 0 },
 	{ SPEND_SHOW, COL_RATE, 0 },			/* sessions a second lately */
 	{ SPEND_GROW, COL_COMM, UI_WIDE_COMM_WIDTH },
+	{ SPEND_SHOW, COL_NETNS, 0 },
 };
 
 static const struct spend spend_ports[] = {
 	{ SPEND_SHOW, COL_RATE, 0 },
+	{ SPEND_SHOW, COL_NETNS, 0 },
 };
 
 static const struct spend spend_peers[] = {
 	{ SPEND_GROW, COL_RADDR, 27 },			/* most IPv6 addresses */
 	{ SPEND_SHOW, COL_FAMILY, 0 },
 	{ SPEND_SHOW, COL_RATE, 0 },
+	{ SPEND_SHOW, COL_NETNS, 0 },
 	{ SPEND_GROW, COL_RADDR, UI_WIDE_ADDR_WIDTH },
 };
 
@@ -454,6 +458,10 @@ size_t ui_state_shown(const struct ui_state *st, const struct column **out, int 
 		enum col_id id = plan[j].id;
 
 		if (!column_by_id(st->view, id))
+			continue;
+		/* NETNS: once sessions of a second namespace are kept (a
+		 * host's one namespace repeated in every row says nothing) */
+		if (id == COL_NETNS && !st->netns_several)
 			continue;
 		if (plan[j].kind == SPEND_SHOW) {
 			if (vs->custom || st->wide || show[id] || width[id] + 1 > spare)

@@ -110,6 +110,8 @@ struct ui_state {
 	bool procs_by_pid;	/* Processes: one row per pid (H), not per pid and name */
 	bool paused;
 	bool replay;
+	bool netns_several;	/* sessions of several network namespaces kept: NETNS
+				 * shown where there is room (set at each rebuild) */
 	struct filter filter;		/* the keys' filters, on top of kept */
 	const struct filter *kept;	/* the command line's: all the model keeps (NULL: all) */
 

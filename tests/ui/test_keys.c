@@ -1021,6 +1021,30 @@ static void test_chooser_keeps_row_names(void **state)
 	assert_false(ui_state_col_names_rows(st, COL_RADDR));
 }
 
+/* NETNS takes spare width once sessions of several network namespaces are
+ * kept, and only then: one namespace's number in every row says nothing. */
+static void test_auto_netns_column(void **state)
+{
+	struct ui_state *st = *state;
+
+	ui_keys_handle(st, '3');		/* Ports: RATE, then NETNS */
+	ui_state_set_size(st, 30, 100);
+	assert_true(ui_state_col_shown(st, COL_RATE));
+	assert_false(ui_state_col_shown(st, COL_NETNS));
+	st->netns_several = true;
+	assert_true(ui_state_col_shown(st, COL_NETNS));
+	assert_false(ui_state_col_shown(st, COL_NETNS_COUNT));	/* the wide set's, or chosen */
+	ui_state_set_size(st, 24, 80);
+	assert_false(ui_state_col_shown(st, COL_NETNS));	/* no room */
+	ui_keys_handle(st, '1');		/* Sessions: after RETR, before wider addresses */
+	ui_state_set_size(st, 30, 160);
+	assert_true(ui_state_col_shown(st, COL_NETNS));
+	assert_true(ui_state_col_shown(st, COL_RETRANS));
+	st->netns_several = false;
+	assert_false(ui_state_col_shown(st, COL_NETNS));
+	assert_true(ui_state_col_shown(st, COL_LADDR));	/* the room goes on */
+}
+
 /* Spare width shows more columns and widens names and addresses, unless the user chose. */
 static void test_auto_columns(void **state)
 {
@@ -1471,6 +1495,7 @@ int main(void)
 		T(test_horizontal_scroll),
 		T(test_wide_and_columns),
 		T(test_chooser_keeps_row_names),
+		T(test_auto_netns_column),
 		T(test_auto_columns),
 		T(test_detail),
 		T(test_help_and_messages_close_on_any_key),

@@ -74,6 +74,19 @@ static void start_ui(struct tmux *t, const char *env, const char *args)
 	assert_true(tmux_wait_text(t, "F10Quit"));
 }
 
+/* Write text to the file name in the test's directory; its path into path. */
+static void write_file(const struct tmux *t, const char *name, const char *text, char *path,
+		       size_t len)
+{
+	FILE *f;
+
+	snprintf(path, len, "%s/%s", t->dir, name);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	assert_true(fputs(text, f) >= 0);
+	assert_int_equal(fclose(f), 0);
+}
+
 /* Screen x of a column of a view with the default columns, in the 100-column pane. */
 static int col_x(enum view_kind kind, enum col_id id, int *width)
 {
@@ -205,17 +218,13 @@ static void test_address_cut_middle(void **state)
 {
 	struct ctx *c = *state;
 	char path[600], cmd[2048];
-	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/v6.csv", c->t.dir);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fputs("time,pid,comm,family,laddr,lport,raddr,rport,tx_bytes,rx_bytes,duration_ms\n"
-	      "2026-12-01T00:00:01.000000Z,5,a,6,2001:db8::1,40000,"
-	      "2001:db8:aaaa:bbbb:cccc:dddd:eeee:ffff,443,1,1,0.001\n"
-	      "2026-12-01T00:00:02.000000Z,5,a,6,2001:db8::1,40001,"
-	      "2001:db8:aaaa:bbbb:cccc:dddd:eeee:fffe,443,1,1,0.001\n", f);
-	assert_int_equal(fclose(f), 0);
+	write_file(&c->t, "v6.csv",
+		   "time,pid,comm,family,laddr,lport,raddr,rport,tx_bytes,rx_bytes,duration_ms\n"
+		   "2026-12-01T00:00:01.000000Z,5,a,6,2001:db8::1,40000,"
+		   "2001:db8:aaaa:bbbb:cccc:dddd:eeee:ffff,443,1,1,0.001\n"
+		   "2026-12-01T00:00:02.000000Z,5,a,6,2001:db8::1,40001,"
+		   "2001:db8:aaaa:bbbb:cccc:dddd:eeee:fffe,443,1,1,0.001\n", path, sizeof(path));
 	tmux_resize(&c->t, 80, 12);
 	snprintf(cmd, sizeof(cmd), "%s --replay %s; echo EXIT=$?", tcpscope, path);
 	tmux_line(&c->t, cmd);
@@ -1064,27 +1073,25 @@ static void test_netns_summaries(void **state)
 	struct csv_file f;
 	char path[600], cmd[2048];
 	int port, ns, nsn;
-	FILE *fp;
 
-	snprintf(path, sizeof(path), "%s/pods.csv", c->t.dir);
-	fp = fopen(path, "w");
-	assert_non_null(fp);
-	fputs("time,pid,comm,family,laddr,lport,raddr,rport,tx_bytes,rx_bytes,duration_ms,"
-	      "netns\n"
-	      "2026-12-01T00:00:01.000000Z,5,api,4,10.1.0.5,8080,10.1.0.9,40001,1,1,0.001,4026532301\n"
-	      "2026-12-01T00:00:02.000000Z,5,api,4,10.1.0.5,8080,10.1.0.9,40002,1,1,0.001,4026532301\n"
-	      "2026-12-01T00:00:03.000000Z,5,api,4,10.1.0.5,8080,10.1.0.9,40003,1,1,0.001,4026532301\n"
-	      "2026-12-01T00:00:04.000000Z,6,api,4,10.1.1.5,8080,10.1.0.9,40004,1,1,0.001,4026532388\n"
-	      "2026-12-01T00:00:05.000000Z,6,api,4,10.1.1.5,8080,10.1.0.9,40005,1,1,0.001,4026532388\n"
-	      "2026-12-01T00:00:06.000000Z,7,sshd,4,10.0.0.5,22,192.0.2.7,50000,1,1,0.001,4026531840\n",
-	      fp);
-	assert_int_equal(fclose(fp), 0);
+	write_file(&c->t, "pods.csv",
+		   "time,pid,comm,family,laddr,lport,raddr,rport,tx_bytes,rx_bytes,duration_ms,"
+		   "netns\n"
+		   "2026-12-01T00:00:01.000000Z,5,api,4,10.1.0.5,8080,10.1.0.9,40001,1,1,0.001,4026532301\n"
+		   "2026-12-01T00:00:02.000000Z,5,api,4,10.1.0.5,8080,10.1.0.9,40002,1,1,0.001,4026532301\n"
+		   "2026-12-01T00:00:03.000000Z,5,api,4,10.1.0.5,8080,10.1.0.9,40003,1,1,0.001,4026532301\n"
+		   "2026-12-01T00:00:04.000000Z,6,api,4,10.1.1.5,8080,10.1.0.9,40004,1,1,0.001,4026532388\n"
+		   "2026-12-01T00:00:05.000000Z,6,api,4,10.1.1.5,8080,10.1.0.9,40005,1,1,0.001,4026532388\n"
+		   "2026-12-01T00:00:06.000000Z,7,sshd,4,10.0.0.5,22,192.0.2.7,50000,1,1,0.001,4026531840\n", path, sizeof(path));
 	tmux_resize(&c->t, 100, 30);
 	snprintf(cmd, sizeof(cmd), "%s --replay %s; echo EXIT=$?", tcpscope, path);
 	tmux_line(&c->t, cmd);
 	assert_true(tmux_wait_text(&c->t, "replay complete"));
 	tmux_keys(&c->t, "3");
 	assert_true(tmux_wait_text(&c->t, "2 rows"));
+	/* several namespaces kept: NETNS takes the room there is, unasked */
+	assert_true(tmux_wait_text(&c->t, "LAST           NETNS"));
+	assert_true(tmux_wait_text(&c->t, " 2 netns"));
 	tmux_keys(&c->t, "w");
 	assert_true(tmux_wait_text(&c->t, "NETNS    NS"));
 	assert_true(tmux_wait_text(&c->t, "2 netns     2"));
@@ -1129,6 +1136,23 @@ static void test_netns_summaries(void **state)
 	assert_string_equal(f.rows[2][ns], "4026531840");
 	assert_string_equal(f.rows[2][nsn], "1");
 	csv_free(&f);
+	tmux_keys(&c->t, "q");
+	assert_true(tmux_wait_text(&c->t, "EXIT=0"));
+	/* one namespace (this file's sshd alone): no NETNS at the same width */
+	write_file(&c->t, "host.csv",
+		   "time,pid,comm,family,laddr,lport,raddr,rport,tx_bytes,rx_bytes,duration_ms,"
+		   "netns\n"
+		   "2026-12-01T00:00:06.000000Z,7,sshd,4,10.0.0.5,22,192.0.2.7,50000,1,1,0.001,4026531840\n"
+		   "2026-12-01T00:00:07.000000Z,7,sshd,4,10.0.0.5,22,192.0.2.8,50001,1,1,0.001,4026531840\n", path, sizeof(path));
+	tmux_line(&c->t, "clear");
+	snprintf(cmd, sizeof(cmd), "%s --replay %s; echo EXIT=$?", tcpscope, path);
+	tmux_line(&c->t, cmd);
+	assert_true(tmux_wait_text(&c->t, "replay complete"));
+	tmux_keys(&c->t, "3");
+	assert_true(tmux_wait_text(&c->t, "1 row"));
+	assert_true(tmux_settle(&c->t));
+	assert_true(tmux_wait_text(&c->t, "RATE"));
+	assert_null(strstr(tmux_capture(&c->t, false), "NETNS"));
 	tmux_keys(&c->t, "q");
 	assert_true(tmux_wait_text(&c->t, "EXIT=0"));
 }

@@ -101,6 +101,31 @@ static void test_sink_and_clear(void **state)
 	model_fini(&m);
 }
 
+/* Whether sessions of more than one network namespace were kept (the
+ * monitor then gives NETNS room of its own); cleared with the model. */
+static void test_netns_several(void **state)
+{
+	struct model m;
+	struct session s = mk_session(1, "a", 1, 2, T0_NS);
+
+	assert_int_equal(model_init(&m, 5), 0);
+	s.netns = 4026531840u;
+	model_add(&m, &s);
+	model_add(&m, &s);
+	assert_false(m.netns_several);
+	s.netns = 4026532301u;
+	model_add(&m, &s);
+	assert_true(m.netns_several);
+	model_clear(&m);
+	assert_false(m.netns_several);
+	model_add(&m, &s);		/* the first again: one namespace */
+	assert_false(m.netns_several);
+	s.netns = 0;			/* not known: another, as the summaries count it */
+	model_add(&m, &s);
+	assert_true(m.netns_several);
+	model_fini(&m);
+}
+
 /* With a keep filter (the command line's), only the sessions it accepts
  * take room in the history and count in the totals; the others do not
  * count anywhere. Clearing forgets the counts, not the filter. */
@@ -194,6 +219,7 @@ int main(void)
 		cmocka_unit_test(test_init_errors),
 		cmocka_unit_test(test_add_feeds_log_and_tables),
 		cmocka_unit_test(test_sink_and_clear),
+		cmocka_unit_test(test_netns_several),
 		cmocka_unit_test(test_add_survives_enomem),
 		cmocka_unit_test(test_keep_filter),
 		cmocka_unit_test(test_peers_bounded),

@@ -64,6 +64,15 @@ static void test_procs_and_peers(void **state)
 	assert_true(t.e[0].count == 3);
 	assert_memory_equal(&t.e[1].addr, &s[1].raddr, sizeof(s[1].raddr));
 	assert_true(t.e[1].count == 1);
+	/* by network namespace: 4026532301 three times, 0 (not known) once */
+	for (int i = 0; i < 4; i++)
+		s[i].netns = i == 2 ? 0 : 4026532301u;
+	tally_sessions(&t, TALLY_NETNS, p, 4);
+	assert_int_equal(t.n, 2);
+	assert_int_equal(t.e[0].netns, 4026532301u);
+	assert_true(t.e[0].count == 3);
+	assert_int_equal(t.e[1].netns, 0);
+	assert_true(t.e[1].count == 1);
 }
 
 /* Past TALLY_MAX distinct keys the rest count as others; the counted ones
