@@ -47,6 +47,7 @@ struct agg_node {
 
 struct agg_table {
 	enum agg_kind kind;
+	bool by_netns;		/* AGG_PORT, AGG_PEER: the namespace in the key */
 	struct agg_node *head;	/* uthash head */
 	uint32_t peer_cap;
 	uint64_t dropped;
@@ -195,6 +196,14 @@ static struct agg_node *find_node(const struct agg_table *t, const struct agg_ke
 	return n;
 }
 
+void agg_table_by_netns(struct agg_table *t, bool on)
+{
+	if ((t->kind != AGG_PORT && t->kind != AGG_PEER) || t->by_netns == on)
+		return;
+	agg_table_clear(t);
+	t->by_netns = on;
+}
+
 void agg_table_set_max_rows(struct agg_table *t, size_t max_rows)
 {
 	t->max_rows = max_rows;
@@ -266,7 +275,8 @@ static struct agg_node *node_new(struct agg_table *t, const struct agg_key *k, u
 	memset(n, 0, sizeof(*n));
 	n->key = *k;
 	n->row.kind = t->kind;
-	n->row.pid = k->pid;
+	n->row.by_netns = t->by_netns;
+	n->row.pid = t->by_netns ? 0 : k->pid;
 	n->row.port = k->port;
 	if (t->kind == AGG_PEER)
 		n->row.raddr = k->addr;
@@ -336,6 +346,9 @@ int agg_add(struct agg_table *t, const struct session *s)
 	if (t->kind == AGG_PID)
 		return -EINVAL;
 	make_key(&k, t->kind, s->pid, s->comm, session_service_port(s), &s->raddr);
+	if (t->by_netns)
+		k.pid = s->netns;	/* AGG_PORT, AGG_PEER by namespace: where a
+					 * process's pid would be */
 	n = recent_find(t, &k);
 	if (!n)
 		n = find_node(t, &k);
@@ -530,11 +543,12 @@ int agg_row_key_cmp(const struct agg_row *a, const struct agg_row *b)
 {
 	int c;
 
-	if (a->kind == AGG_PORT)
-		return CMP(a->port, b->port);
-	if (a->kind == AGG_PEER) {
-		c = memcmp(&a->raddr, &b->raddr, sizeof(a->raddr));
-		return CMP(c, 0);
+	if (a->kind == AGG_PORT || a->kind == AGG_PEER) {
+		c = a->kind == AGG_PORT ? CMP(a->port, b->port)
+					: CMP(memcmp(&a->raddr, &b->raddr, sizeof(a->raddr)), 0);
+		if (c || !a->by_netns || !b->by_netns)
+			return c;
+		return CMP(a->netns, b->netns);
 	}
 	c = CMP(a->pid, b->pid);
 	if (c)

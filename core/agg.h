@@ -63,6 +63,8 @@ struct agg_row {
 	uint32_t netns;			/* the namespace of its first session: of them
 					 * all when netns_count is 1 */
 	uint32_t netns_count;		/* distinct namespaces, 1 or more */
+	bool by_netns;			/* AGG_PORT, AGG_PEER: one namespace's row, its
+					 * namespace part of the key (agg_table_by_netns()) */
 	uint64_t first_ns;		/* earliest start_ns */
 	uint64_t last_ns;		/* latest end_ns ("last seen") */
 	/* Sessions closed lately, for the rate (agg_row_rate()): by close
@@ -118,6 +120,12 @@ int agg_merge_pids(struct agg_table *dst, const struct agg_row *const *rows, siz
 enum agg_kind agg_table_kind(const struct agg_table *t);
 size_t agg_table_len(const struct agg_table *t);
 uint64_t agg_table_dropped(const struct agg_table *t);	/* sessions lost to -ENOMEM */
+/*
+ * An AGG_PORT or AGG_PEER table whose rows are one namespace's each (8080
+ * in two pods: two rows), the namespace part of the key; or not. Empties
+ * the table when it changes it. Ignored for other kinds.
+ */
+void agg_table_by_netns(struct agg_table *t, bool on);
 /* Change the distinct-peer cap for rows created from now on (0 = no cap). */
 void agg_table_set_peer_cap(struct agg_table *t, uint32_t max);
 /*
@@ -139,7 +147,7 @@ const struct agg_row *agg_find_port(const struct agg_table *t, uint16_t port);
 const struct agg_row *agg_find_peer(const struct agg_table *t, const struct in6_addr *addr);
 
 /* Three-way comparison of two rows' keys (port; address bytes; or pid,
- * then comm bytes). */
+ * then comm bytes; then, rows by namespace, the namespace). */
 int agg_row_key_cmp(const struct agg_row *a, const struct agg_row *b);
 
 #endif

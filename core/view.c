@@ -315,9 +315,34 @@ static int agg_rows(struct view *v, const struct model *m, const struct filter *
 	/* Past its bound the lifetime table has let its least recently seen
 	 * rows go, while their sessions may still be in the history. */
 	bool let_go = agg_table_evicted(life) > 0;
+	bool by_netns = v->by_netns && ak != AGG_PROC;
 	size_t i, len;
 
 	v->total = agg_table_len(life);
+	if (by_netns) {
+		/* the lifetime tables add namespaces up: the history's
+		 * sessions, by namespace ("N of M": M the history's rows) */
+		v->from_history = true;
+		if (fresh_table(&v->hist, ak))
+			return -ENOMEM;
+		agg_table_by_netns(v->hist, true);
+		if (f) {
+			if (fresh_table(&v->hist_all, ak))
+				return -ENOMEM;
+			agg_table_by_netns(v->hist_all, true);
+		}
+		len = session_log_len(m->log);
+		for (i = 0; i < len; i++) {
+			const struct session *s = session_log_at(m->log, i);
+
+			if ((!f || filter_accepts(f, s)) && agg_add(v->hist, s) < 0)
+				return -ENOMEM;
+			if (f && agg_add(v->hist_all, s) < 0)
+				return -ENOMEM;
+		}
+		v->total = agg_table_len(f ? v->hist_all : v->hist);
+		return table_rows(v, v->hist);
+	}
 	if (!f)
 		return table_rows(v, life);
 	if (lifetime_filter(ak, f) && !let_go) {
@@ -340,6 +365,9 @@ static int agg_rows(struct view *v, const struct model *m, const struct filter *
 	v->from_history = true;
 	if (fresh_table(&v->hist, ak) || (let_go && fresh_table(&v->hist_all, ak)))
 		return -ENOMEM;
+	agg_table_by_netns(v->hist, false);
+	if (let_go)
+		agg_table_by_netns(v->hist_all, false);
 	len = session_log_len(m->log);
 	for (i = 0; i < len; i++) {
 		const struct session *s = session_log_at(m->log, i);

@@ -39,6 +39,9 @@ struct view {
 	 * Otherwise one row per pid and name.
 	 */
 	bool by_pid;
+	/* Ports and Peers with one row per namespace's port or peer
+	 * (agg_table_by_netns()), added up from the history. */
+	bool by_netns;
 	enum view_kind kind;
 	const void **rows;	/* const struct session * or const struct agg_row * */
 	size_t n;

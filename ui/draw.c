@@ -408,6 +408,12 @@ static void draw_tabs(const struct ui_state *st, const struct ui_figures *fig)
 		snprintf(rows, sizeof(rows), "%zu %s", st->n, st->n == 1 ? "row" : "rows");
 	else
 		snprintf(rows, sizeof(rows), "%zu of %zu", st->n, fig->view_total);
+	/* a row per namespace (N): say so, beside the count */
+	if (st->by_netns && (st->view == VIEW_PORTS || st->view == VIEW_PEERS)) {
+		size_t len = strlen(rows);
+
+		snprintf(rows + len, sizeof(rows) - len, " by netns");
+	}
 	snprintf(count, sizeof(count), "%s", rows);
 	/* Processes and Peers keep the most recently seen; past their cap the
 	 * oldest go: say how many, or the totals would seem not to add up
@@ -1088,6 +1094,8 @@ static bool recent_match(const struct ui_state *st, const struct session *s)
 	} else if (session_service_port(s) != r->port) {
 		return false;
 	}
+	if (r->by_netns && s->netns != r->netns)
+		return false;	/* a row per namespace (N): its own */
 	return filter_accepts(&st->filter, s);
 }
 
@@ -1316,6 +1324,15 @@ static const char *with_whom(const struct ui_state *st, const struct agg_row *r,
 	return buf;
 }
 
+/* " in netns 4026532301", for a row of one namespace's (N). */
+static const char *in_netns(uint32_t netns)
+{
+	static char buf[32];
+
+	snprintf(buf, sizeof(buf), " in netns %u", netns);
+	return buf;
+}
+
 static void draw_detail(struct ui_state *st, const struct ui_figures *fig)
 {
 	static struct dline lines[64 + DETAIL_RECENT];
@@ -1384,9 +1401,11 @@ static void draw_detail(struct ui_state *st, const struct ui_figures *fig)
 
 			if (fmt_addr(&r->raddr, AF_INET6, addr, sizeof(addr)) < 0)
 				snprintf(addr, sizeof(addr), "?");
-			snprintf(title, sizeof(title), "Peer %s (Esc closes, f: only this peer)", addr);
+			snprintf(title, sizeof(title), "Peer %s%s (Esc closes, f: only this peer)", addr,
+				 r->by_netns ? in_netns(r->netns) : "");
 		} else {
-			snprintf(title, sizeof(title), "Port %u (Esc closes, f: only this port)", r->port);
+			snprintf(title, sizeof(title), "Port %u%s (Esc closes, f: only this port)",
+				 r->port, r->by_netns ? in_netns(r->netns) : "");
 		}
 		if (st->from_history)
 			add_note(lines, &n, ARRAY_LEN(lines),

@@ -94,6 +94,20 @@ static unsigned act_by_pid(struct ui_state *st)
 	return R_REBUILD | R_REDRAW;
 }
 
+/* N: Ports and Peers with a row per network namespace's port or peer (8080
+ * in two pods: two rows), added up from the history; or added up across
+ * namespaces, lifetime totals. Shows Ports unless Peers is shown. */
+static unsigned act_by_netns(struct ui_state *st)
+{
+	st->by_netns = !st->by_netns;
+	ui_state_msg(st, MSG_INFO, st->by_netns ?
+		     "Ports and Peers: a row per network namespace, from the history (N: added up)" :
+		     "Ports and Peers: added up across network namespaces (N: a row per namespace)");
+	if (st->view != VIEW_PEERS)
+		switch_view(st, VIEW_PORTS);
+	return R_REBUILD | R_REDRAW;
+}
+
 static unsigned act_next_view(struct ui_state *st)
 {
 	return switch_view(st, (st->view + 1) % VIEW_COUNT);
@@ -259,6 +273,15 @@ static unsigned act_clear(struct ui_state *st)
 }
 
 /* f: filter to the process, the port or the peer of a row. */
+/* A row of one namespace's (N): its namespace too. 0 or -ENOMEM. */
+static int only_row_netns(struct ui_state *st, const struct agg_row *r)
+{
+	if (!r->by_netns)
+		return 0;
+	id_set_clear(&st->filter.netns);
+	return id_set_add_range(&st->filter.netns, r->netns, r->netns);
+}
+
 static unsigned filter_to_row(struct ui_state *st, enum view_kind kind, const void *row)
 {
 	char comm[FMT_COMM_ESC_LEN];
@@ -273,17 +296,21 @@ static unsigned filter_to_row(struct ui_state *st, enum view_kind kind, const vo
 		/* The row's sessions: the port they serve (a listener's, or
 		 * the remote one of an outgoing session), not any session
 		 * with the number on either side (until 2026-12-06). */
-		if (filter_only_service(&st->filter, r->port))
+		if (filter_only_service(&st->filter, r->port) || only_row_netns(st, r))
 			goto nomem;
-		ui_state_msg(st, MSG_INFO, "filter: service port %u, this row (x clears)", r->port);
+		ui_state_msg(st, MSG_INFO, "filter: service port %u%s, this row (x clears)", r->port,
+			     r->by_netns ? " in its namespace" : "");
 	} else if (kind == VIEW_PEERS) {
 		const struct agg_row *r = row;
 		char addr[FMT_ADDR_LEN];
 
 		filter_only_peer(&st->filter, &r->raddr);
+		if (only_row_netns(st, r))
+			goto nomem;
 		if (fmt_addr(&r->raddr, AF_INET6, addr, sizeof(addr)) < 0)
 			snprintf(addr, sizeof(addr), "?");
-		ui_state_msg(st, MSG_INFO, "filter: peer %s, this row (x clears)", addr);
+		ui_state_msg(st, MSG_INFO, "filter: peer %s%s, this row (x clears)", addr,
+			     r->by_netns ? " in its namespace" : "");
 	} else {
 		uint32_t pid;
 		bool any_name = false;
@@ -395,6 +422,8 @@ static const struct ui_binding normal_keys[] = {
 	ALIAS('P', act_view4),
 	B('H', "H", "Processes: one row per PID, its threads' names merged (again: per name)",
 	  "Views", act_by_pid),
+	B('N', "N", "Ports, Peers: a row per network namespace (again: added up)", "Views",
+	  act_by_netns),
 	B(UK_ENTER, "Enter", "details of the selected row (double-click too)", "Views", act_detail),
 	ALIAS('\r', act_detail),
 

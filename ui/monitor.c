@@ -224,6 +224,7 @@ static void rebuild(struct monitor *mon)
 	mon->need_rebuild = false;
 	mon->rebuild_now = false;
 	cur_view(mon)->by_pid = st->procs_by_pid;
+	cur_view(mon)->by_netns = st->by_netns;
 	set_rate_now(mon);
 	st->netns_several = mon->m->netns_several;
 	rc = view_build(cur_view(mon), mon->m, st->view, &st->filter, &st->vs[st->view].sort);

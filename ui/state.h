@@ -108,6 +108,7 @@ struct ui_state {
 	struct ui_view_state vs[VIEW_COUNT];
 	bool wide;
 	bool procs_by_pid;	/* Processes: one row per pid (H), not per pid and name */
+	bool by_netns;		/* Ports, Peers: a row per namespace's port or peer (N) */
 	bool paused;
 	bool replay;
 	bool netns_several;	/* sessions of several network namespaces kept: NETNS

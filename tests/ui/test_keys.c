@@ -604,6 +604,37 @@ static void test_procs_by_pid_key(void **state)
 	assert_non_null(strstr(st->msg, "a row per PID and name"));
 }
 
+/* N: Ports (or Peers) with a row per namespace's port or peer; `f` on
+ * such a row keeps its port and its namespace; N again adds them up. */
+static void test_by_netns_key(void **state)
+{
+	struct ui_state *st = *state;
+	struct agg_row pod = { .kind = AGG_PORT, .port = 8080, .by_netns = true,
+			       .netns = 4026532301u, .netns_count = 1, .sessions = 3 };
+	const void *rows[1] = { &pod };
+	struct session s = { .pid = 5, .family = AF_INET, .lport = 8080, .rport = 40000 };
+
+	assert_false(st->by_netns);
+	assert_true(ui_keys_handle(st, 'N') & R_REBUILD);
+	assert_true(st->by_netns);
+	assert_int_equal(st->view, VIEW_PORTS);	/* from Sessions: Ports */
+	assert_non_null(strstr(st->msg, "a row per network namespace"));
+	ui_state_set_rows(st, rows, 1, true);
+	assert_true(ui_keys_handle(st, 'f') & R_REBUILD);
+	assert_non_null(strstr(st->msg, "service port 8080 in its namespace"));
+	s.dir = DIR_IN;
+	s.netns = 4026532301u;
+	assert_true(filter_accepts(&st->filter, &s));
+	s.netns = 4026532388u;			/* the same port in another pod */
+	assert_false(filter_accepts(&st->filter, &s));
+	/* from Peers it stays in Peers; again: added up */
+	ui_keys_handle(st, 'P');
+	assert_true(ui_keys_handle(st, 'N') & R_REBUILD);
+	assert_false(st->by_netns);
+	assert_int_equal(st->view, VIEW_PEERS);
+	assert_non_null(strstr(st->msg, "added up across network namespaces"));
+}
+
 /* The command line's filter is what is kept, shown apart: the keys' filter
  * starts empty, and clearing it leaves the kept one. */
 static void test_kept_filter_apart(void **state)
@@ -1496,6 +1527,7 @@ int main(void)
 		T(test_wide_and_columns),
 		T(test_chooser_keeps_row_names),
 		T(test_auto_netns_column),
+		T(test_by_netns_key),
 		T(test_auto_columns),
 		T(test_detail),
 		T(test_help_and_messages_close_on_any_key),

@@ -1119,6 +1119,19 @@ static void test_netns_summaries(void **state)
 	assert_true(tmux_wait_text(&c->t, "4026532388     1"));
 	tmux_keys(&c->t, "x");
 	assert_true(tmux_wait_text(&c->t, "2 rows"));
+	/* N: a row per namespace's port, 8080 twice; the first is the pod
+	 * of three sessions, its details its own */
+	tmux_keys(&c->t, "N");
+	assert_true(tmux_wait_text(&c->t, "3 rows by netns"));
+	assert_true(tmux_wait_text(&c->t, "4026532301     1"));
+	assert_true(tmux_wait_text(&c->t, "4026532388     1"));
+	tmux_keys(&c->t, "Home");
+	tmux_keys(&c->t, "Enter");
+	assert_true(tmux_wait_text(&c->t, "Port 8080 in netns 4026532301"));
+	assert_true(tmux_wait_text(&c->t, "Its 3 sessions: processes api 5 (3);"));
+	tmux_keys(&c->t, "Escape");
+	tmux_keys(&c->t, "N");
+	assert_true(tmux_wait_text(&c->t, "2 rows"));
 	tmux_keys(&c->t, "e");
 	snprintf(path, sizeof(path), "%s/pods-ports.csv", c->t.dir);
 	tmux_keys(&c->t, "C-u");

@@ -409,6 +409,70 @@ static void test_netns(void **state)
 	agg_table_free(m);
 }
 
+/* A table by namespace (N): one port or peer in two namespaces is two
+ * rows, each of one namespace, told apart by agg_row_key_cmp(); a process
+ * table ignores it; turning it on or off empties the table. */
+static void test_by_netns(void **state)
+{
+	struct agg_table *t = agg_table_new(AGG_PORT), *p = agg_table_new(AGG_PEER);
+	struct agg_table *procs = agg_table_new(AGG_PROC);
+	const struct agg_row *r, *rows[4];
+	struct session s;
+	size_t n = 0;
+
+	assert_non_null(t);
+	assert_non_null(p);
+	assert_non_null(procs);
+	s = mk_session(10, "srv", 8080, 40000, T0_NS);
+	s.dir = DIR_IN;
+	s.netns = 7;
+	agg_add(t, &s);			/* added up: one row */
+	agg_table_by_netns(t, true);
+	assert_int_equal(agg_table_len(t), 0);	/* emptied */
+	agg_table_by_netns(p, true);
+	agg_table_by_netns(procs, true);	/* no effect */
+	agg_add(t, &s);
+	agg_add(p, &s);
+	agg_add(procs, &s);
+	agg_add(t, &s);
+	s.netns = 9;
+	agg_add(t, &s);
+	agg_add(p, &s);
+	agg_add(procs, &s);
+	assert_int_equal(agg_table_len(t), 2);
+	assert_int_equal(agg_table_len(p), 2);
+	assert_int_equal(agg_table_len(procs), 1);
+	assert_int_equal(agg_table_first(procs)->netns_count, 2);
+	for (r = agg_table_first(t); r && n < 4; r = agg_row_next(r))
+		rows[n++] = r;
+	assert_int_equal(n, 2);
+	assert_true(rows[0]->by_netns);
+	assert_int_equal(rows[0]->port, 8080);
+	assert_int_equal(rows[0]->pid, 0);
+	assert_int_equal(rows[0]->netns, 7);
+	assert_int_equal(rows[0]->sessions, 2);
+	assert_int_equal(rows[0]->netns_count, 1);
+	assert_int_equal(rows[1]->netns, 9);
+	assert_int_equal(rows[1]->sessions, 1);
+	assert_true(agg_row_key_cmp(rows[0], rows[1]) < 0);
+	assert_true(agg_row_key_cmp(rows[1], rows[0]) > 0);
+	assert_int_equal(agg_row_key_cmp(rows[0], rows[0]), 0);
+	r = agg_table_first(p);
+	assert_true(r->by_netns);
+	assert_true(agg_row_key_cmp(r, agg_row_next(r)) < 0);
+	agg_table_by_netns(t, false);
+	assert_int_equal(agg_table_len(t), 0);
+	agg_add(t, &s);
+	s.netns = 7;
+	agg_add(t, &s);
+	assert_int_equal(agg_table_len(t), 1);
+	assert_false(agg_table_first(t)->by_netns);
+	assert_int_equal(agg_table_first(t)->netns_count, 2);
+	agg_table_free(t);
+	agg_table_free(p);
+	agg_table_free(procs);
+}
+
 /* One row per pid: a JVM's sessions under three thread names, and another
  * process, merged from the pid + comm rows. */
 static void test_merge_pids(void **state)
@@ -907,6 +971,7 @@ int main(void)
 		cmocka_unit_test(test_merge_pids),
 		cmocka_unit_test(test_rate),
 		cmocka_unit_test(test_netns),
+		cmocka_unit_test(test_by_netns),
 		cmocka_unit_test(test_merge_pids_names_and_caps),
 	};
 

@@ -137,6 +137,72 @@ static void test_procs_lifetime_vs_history(void **state)
 /* Processes by pid (H): a pid's rows under several names, merged; from
  * the lifetime rows (whole, or chosen by a process filter) or from the
  * history (any other filter); "N of M" in pids. */
+/* Ports and Peers by namespace (N): a row per namespace's port or peer,
+ * from the history, whatever the lifetime tables add up; under a filter,
+ * "N of M" counts the history's rows by namespace. Processes ignore it. */
+static void test_by_netns(void **state)
+{
+	struct model hm;
+	struct view v = { 0 };
+	struct filter f;
+	struct sort_spec by_sess = { COL_SESSIONS, true };
+	const struct agg_row *r;
+	uint32_t i;
+
+	assert_int_equal(model_init(&hm, 100), 0);
+	for (i = 0; i < 6; i++) {	/* 8080 in namespaces 1 (4 times) and 2 (twice) */
+		struct session s = mk_session(7, "api", 8080, 40000 + i, T0_NS + i);
+
+		s.dir = DIR_IN;
+		s.netns = i < 4 ? 1 : 2;
+		model_add(&hm, &s);
+	}
+	{
+		struct session s = mk_session(8, "sshd", 22, 50000, T0_NS + 9);
+
+		s.dir = DIR_IN;
+		s.netns = 1;
+		model_add(&hm, &s);
+	}
+	view_init(&v);
+	assert_int_equal(view_build(&v, &hm, VIEW_PORTS, NULL, &by_sess), 0);
+	assert_int_equal(v.n, 2);		/* added up: 8080 and 22 */
+	v.by_netns = true;
+	assert_int_equal(view_build(&v, &hm, VIEW_PORTS, NULL, &by_sess), 0);
+	assert_true(v.from_history);
+	assert_int_equal(v.n, 3);
+	assert_int_equal(v.total, 3);
+	r = v.rows[0];
+	assert_true(r->by_netns && r->port == 8080 && r->netns == 1 && r->sessions == 4);
+	r = v.rows[1];
+	assert_true(r->port == 8080 && r->netns == 2 && r->sessions == 2);
+	assert_int_equal(((const struct agg_row *)v.rows[2])->port, 22);
+	/* peers: 127.0.0.1 of two namespaces */
+	assert_int_equal(view_build(&v, &hm, VIEW_PEERS, NULL, &by_sess), 0);
+	assert_int_equal(v.n, 2);
+	/* filtered: "1 of 3" */
+	filter_init(&f);
+	assert_int_equal(filter_only_service(&f, 8080), 0);
+	assert_int_equal(id_set_add_range(&f.netns, 2, 2), 0);
+	assert_int_equal(view_build(&v, &hm, VIEW_PORTS, &f, &by_sess), 0);
+	assert_int_equal(v.n, 1);
+	assert_int_equal(v.total, 3);
+	assert_true(((const struct agg_row *)v.rows[0])->sessions == 2);
+	/* processes: one row per pid and name, as ever */
+	assert_int_equal(view_build(&v, &hm, VIEW_PROCS, NULL, &by_sess), 0);
+	assert_int_equal(v.n, 2);
+	assert_false(v.from_history);
+	/* off again: the lifetime rows */
+	v.by_netns = false;
+	assert_int_equal(view_build(&v, &hm, VIEW_PORTS, NULL, &by_sess), 0);
+	assert_false(v.from_history);
+	assert_int_equal(v.n, 2);
+	assert_int_equal(((const struct agg_row *)v.rows[0])->netns_count, 2);
+	filter_clear(&f);
+	view_fini(&v);
+	model_fini(&hm);
+}
+
 static void test_procs_by_pid(void **state)
 {
 	struct model small;
@@ -748,6 +814,7 @@ int main(void)
 		cmocka_unit_test(test_sessions_filtered_sorted),
 		cmocka_unit_test(test_procs_lifetime_vs_history),
 		cmocka_unit_test(test_procs_by_pid),
+		cmocka_unit_test(test_by_netns),
 		cmocka_unit_test(test_ports_view),
 		cmocka_unit_test(test_history_view_sees_only_the_log),
 		cmocka_unit_test(test_process_filter_on_lifetime_rows),
