@@ -1409,7 +1409,12 @@ static void draw_detail(struct ui_state *st, const struct ui_figures *fig)
 		}
 		if (st->from_history)
 			add_note(lines, &n, ARRAY_LEN(lines),
-				 "Totals of the filtered sessions still in the history.", w - 4);
+				 !r->by_netns ? "Totals of the filtered sessions still in the history."
+				 : filter_is_empty(&st->filter)
+					 ? "Totals of its namespace's sessions still in the history."
+					 : "Totals of its namespace's filtered sessions still in the "
+					   "history.",
+				 w - 4);
 		if (r->fails)
 			add_note(lines, &n, ARRAY_LEN(lines), ended_by(r), w - 4);
 		if (st->detail_kind == VIEW_PORTS && r->in && r->out) {

@@ -1128,6 +1128,7 @@ static void test_netns_summaries(void **state)
 	tmux_keys(&c->t, "Home");
 	tmux_keys(&c->t, "Enter");
 	assert_true(tmux_wait_text(&c->t, "Port 8080 in netns 4026532301"));
+	assert_true(tmux_wait_text(&c->t, "Totals of its namespace's sessions still in the history."));
 	assert_true(tmux_wait_text(&c->t, "Its 3 sessions: processes api 5 (3);"));
 	tmux_keys(&c->t, "Escape");
 	tmux_keys(&c->t, "N");
