@@ -583,29 +583,37 @@ static void test_live_peers(void **state)
 }
 
 /* One loopback connection (two sessions), made by python3 in the network
- * namespace named ns (ip-netns), or in ours (ns NULL). */
-static void connection_in(const char *ns)
+ * namespace named ns (ip-netns), or in ours (ns NULL), its server on port
+ * (0: one the kernel picks). Returns the server's port. */
+static int connection_in(const char *ns, int port)
 {
 	char cmd[1024];
+	FILE *p;
+	int got = 0;
 
 	snprintf(cmd, sizeof(cmd),
 		 "%s%s python3 -c 'import socket; s = socket.socket(); "
-		 "s.bind((\"127.0.0.1\", 0)); s.listen(1); "
+		 "s.bind((\"127.0.0.1\", %d)); s.listen(1); print(s.getsockname()[1]); "
 		 "c = socket.create_connection(s.getsockname()); a, _ = s.accept(); "
 		 "c.sendall(b\"x\" * 100); a.recv(100); c.close(); a.close(); s.close()'",
-		 ns ? "ip netns exec " : "", ns ? ns : "");
-	assert_int_equal(system(cmd), 0);
+		 ns ? "ip netns exec " : "", ns ? ns : "", port);
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	assert_int_equal(fscanf(p, "%d", &got), 1);
+	assert_int_equal(pclose(p), 0);
+	return got;
 }
 
 /*
  * A session's details say whose its namespace is: tcpscope's own, or the
  * name ip-netns mounted it under. `n` with the name keeps that
  * namespace's sessions. A peer whose sessions were in both: its details
- * list the two, named.
+ * list the two, named. A port served in both: two rows by namespace (N).
  */
 static void test_live_netns_details(void **state)
 {
 	char ns[32], cmd[128], want[64];
+	int port;
 
 	(void)state;
 	snprintf(ns, sizeof(ns), "tsui-%d", (int)getpid());
@@ -613,8 +621,10 @@ static void test_live_netns_details(void **state)
 	assert_int_equal(system(cmd), 0);
 	if (!start_monitor())
 		skip();	/* the namespace goes in the teardown, as after a failure */
-	connection_in(ns);
-	connection_in(NULL);
+	/* one port in both: ours first, the new namespace's (where every
+	 * port is free) on the same number */
+	port = connection_in(NULL, 0);
+	connection_in(ns, port);
 	/* the namespace's two sessions: the newest of them selected */
 	tmux_keys(&t, "n");
 	tmux_keys(&t, "C-u");
@@ -625,10 +635,10 @@ static void test_live_netns_details(void **state)
 	snprintf(want, sizeof(want), "(ip netns %s)", ns);
 	assert_true(tmux_wait_text(&t, want));
 	tmux_keys(&t, "Escape");
-	/* ours: the newest session of all, tcpscope's own namespace */
+	/* ours: the oldest session of all, tcpscope's own namespace */
 	tmux_keys(&t, "x");
 	assert_true(tmux_wait_text(&t, "filters cleared"));
-	tmux_keys(&t, "End");
+	tmux_keys(&t, "Home");
 	tmux_keys(&t, "Enter");
 	assert_true(tmux_wait_text(&t, "(tcpscope's own)"));
 	tmux_keys(&t, "Escape");
@@ -644,6 +654,14 @@ static void test_live_netns_details(void **state)
 	assert_true(tmux_wait_text(&t, want));
 	assert_true(tmux_wait_text(&t, "(tcpscope's own) ("));
 	tmux_keys(&t, "Escape");
+	/* the port, in both: one row added up, two by namespace (N) */
+	tmux_keys(&t, "x");
+	tmux_keys(&t, "3");
+	snprintf(want, sizeof(want), "%d", port);
+	assert_true(tmux_wait_text(&t, "1 row"));
+	assert_true(tmux_wait_text(&t, want));
+	tmux_keys(&t, "N");
+	assert_true(tmux_wait_text(&t, "2 rows by netns"));
 	tmux_keys(&t, "q");
 	assert_true(tmux_wait_text(&t, "EXIT=0"));
 	tmux_stop(&t);
