@@ -315,37 +315,16 @@ static int agg_rows(struct view *v, const struct model *m, const struct filter *
 	/* Past its bound the lifetime table has let its least recently seen
 	 * rows go, while their sessions may still be in the history. */
 	bool let_go = agg_table_evicted(life) > 0;
+	/* Ports and Peers by namespace (N): the lifetime tables add
+	 * namespaces up, so the history's sessions, by namespace */
 	bool by_netns = v->by_netns && ak != AGG_PROC;
+	bool all;
 	size_t i, len;
 
 	v->total = agg_table_len(life);
-	if (by_netns) {
-		/* the lifetime tables add namespaces up: the history's
-		 * sessions, by namespace ("N of M": M the history's rows) */
-		v->from_history = true;
-		if (fresh_table(&v->hist, ak))
-			return -ENOMEM;
-		agg_table_by_netns(v->hist, true);
-		if (f) {
-			if (fresh_table(&v->hist_all, ak))
-				return -ENOMEM;
-			agg_table_by_netns(v->hist_all, true);
-		}
-		len = session_log_len(m->log);
-		for (i = 0; i < len; i++) {
-			const struct session *s = session_log_at(m->log, i);
-
-			if ((!f || filter_accepts(f, s)) && agg_add(v->hist, s) < 0)
-				return -ENOMEM;
-			if (f && agg_add(v->hist_all, s) < 0)
-				return -ENOMEM;
-		}
-		v->total = agg_table_len(f ? v->hist_all : v->hist);
-		return table_rows(v, v->hist);
-	}
-	if (!f)
+	if (!by_netns && !f)
 		return table_rows(v, life);
-	if (lifetime_filter(ak, f) && !let_go) {
+	if (!by_netns && lifetime_filter(ak, f) && !let_go) {
 		/* Which processes, ports or peers (a row's `f`): their
 		 * lifetime rows, whole. (With rows let go, the history's:
 		 * until 2026-12-06 a process whose row had gone showed no
@@ -361,26 +340,33 @@ static int agg_rows(struct view *v, const struct model *m, const struct filter *
 		return 0;
 	}
 
-	/* Filtered: aggregate the accepted sessions still in the log. */
+	/* Filtered, or by namespace: aggregate the accepted sessions still
+	 * in the log; and all of them (hist_all) when "N of M" needs the
+	 * history's rows: by namespace under a filter, or with lifetime
+	 * rows let go. */
+	all = by_netns ? f != NULL : let_go;
 	v->from_history = true;
-	if (fresh_table(&v->hist, ak) || (let_go && fresh_table(&v->hist_all, ak)))
+	if (fresh_table(&v->hist, ak) || (all && fresh_table(&v->hist_all, ak)))
 		return -ENOMEM;
-	agg_table_by_netns(v->hist, false);
-	if (let_go)
-		agg_table_by_netns(v->hist_all, false);
+	agg_table_by_netns(v->hist, by_netns);
+	if (all)
+		agg_table_by_netns(v->hist_all, by_netns);
 	len = session_log_len(m->log);
 	for (i = 0; i < len; i++) {
 		const struct session *s = session_log_at(m->log, i);
 
-		if (filter_accepts(f, s) && agg_add(v->hist, s) < 0)
+		if ((!f || filter_accepts(f, s)) && agg_add(v->hist, s) < 0)
 			return -ENOMEM;
-		if (let_go && agg_add(v->hist_all, s) < 0)
+		if (all && agg_add(v->hist_all, s) < 0)
 			return -ENOMEM;
 	}
 	/* "N of M": M the rows without the filter, the history's too when
 	 * the lifetime table has let some go (until 2026-12-06 "50600 of
-	 * 45599"; then, for a while, "54000 of 54000" with 60,000 in it). */
-	if (let_go && agg_table_len(v->hist_all) > v->total)
+	 * 45599"; then, for a while, "54000 of 54000" with 60,000 in it);
+	 * by namespace, the history's alone. */
+	if (by_netns)
+		v->total = agg_table_len(all ? v->hist_all : v->hist);
+	else if (all && agg_table_len(v->hist_all) > v->total)
 		v->total = agg_table_len(v->hist_all);
 	return table_rows(v, v->hist);
 }

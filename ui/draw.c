@@ -1228,7 +1228,7 @@ static size_t newest_of_row(const struct ui_state *st, const struct session_log 
 static void tally_key(const struct ui_state *st, const struct tally *t,
 		      const struct tally_entry *e, char *buf, size_t len)
 {
-	char esc[FMT_COMM_ESC_LEN], name[96];
+	char esc[FMT_COMM_ESC_LEN], name[UI_NSNAME_LEN];
 
 	if (t->kind == TALLY_NETNS) {
 		name[0] = '\0';
@@ -1258,7 +1258,7 @@ static void tally_key(const struct ui_state *st, const struct tally *t,
 static size_t put_tally(const struct ui_state *st, char *buf, size_t len, const struct tally *t)
 {
 	size_t i, pos = 0, shown = t->n < 4 ? t->n : 4;
-	char key[FMT_COMM_ESC_LEN + FMT_ADDR_LEN + 96];
+	char key[FMT_COMM_ESC_LEN + FMT_ADDR_LEN + UI_NSNAME_LEN];
 
 	for (i = 0; i < shown && pos < len; i++) {
 		tally_key(st, t, &t->e[i], key, sizeof(key));
@@ -1489,7 +1489,7 @@ static void draw_detail(struct ui_state *st, const struct ui_figures *fig)
 			} else if (l->col->id == COL_NETNS && !st->replay && x + 3 < w) {
 				/* whose: tcpscope's own, or a name a tool mounted it under
 				 * (live only: a file's numbers may be another host's) */
-				char name[96], ex[112];
+				char name[UI_NSNAME_LEN], ex[UI_NSNAME_LEN + 16];
 
 				ui_nsname(st->detail_kind == VIEW_SESSIONS
 						  ? ((const struct session *)row)->netns

@@ -272,7 +272,6 @@ static unsigned act_clear(struct ui_state *st)
 	return R_REBUILD | R_REDRAW;
 }
 
-/* f: filter to the process, the port or the peer of a row. */
 /* A row of one namespace's (N): its namespace too. 0 or -ENOMEM. */
 static int only_row_netns(struct ui_state *st, const struct agg_row *r)
 {
@@ -282,6 +281,7 @@ static int only_row_netns(struct ui_state *st, const struct agg_row *r)
 	return id_set_add_range(&st->filter.netns, r->netns, r->netns);
 }
 
+/* f: filter to the process, the port or the peer of a row. */
 static unsigned filter_to_row(struct ui_state *st, enum view_kind kind, const void *row)
 {
 	char comm[FMT_COMM_ESC_LEN];

@@ -13,6 +13,7 @@
 
 #define NSNAME_MAX 64		/* names kept from one reading */
 #define NSNAME_LEN 64
+_Static_assert(NSNAME_LEN <= UI_NSNAME_LEN, "a kept name fits callers' buffers");
 
 static const struct {
 	const char *dir;

@@ -19,4 +19,7 @@
  */
 const char *ui_nsname(uint32_t netns, char *buf, size_t len);
 
+/* Room for any name ui_nsname() gives. */
+#define UI_NSNAME_LEN 96
+
 #endif
