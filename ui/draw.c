@@ -14,6 +14,7 @@
 #include "core/session_log.h"
 #include "core/tally.h"
 #include "ui/draw.h"
+#include "ui/container.h"
 #include "ui/nsname.h"
 #include "ui/status.h"
 #include "ui/term.h"
@@ -1333,6 +1334,37 @@ static const char *in_netns(uint32_t netns)
 	return buf;
 }
 
+/* After a live session's or process's PID, dim: "pid = 4242" for an
+ * uncertain owner's "4242?", then the container it runs in, if any
+ * ("(docker web 3f2a9c1b7e4d)"). Live only: a replayed file's PIDs are
+ * another time's, maybe another host's. */
+static void draw_pid_extra(int y, int x, int w, const struct ui_state *st, const void *row,
+			   const char *human, const char *exact)
+{
+	char box[UI_CONTAINER_LEN], ex[UI_CONTAINER_LEN + COL_TEXT_LEN + 16];
+	uint32_t pid;
+	uint64_t seen;
+	int n = 0;
+
+	if (x + 3 >= w)
+		return;
+	if (st->detail_kind == VIEW_SESSIONS) {
+		pid = ((const struct session *)row)->pid;
+		seen = ((const struct session *)row)->end_ns;
+	} else {
+		pid = ((const struct agg_row *)row)->pid;
+		seen = ((const struct agg_row *)row)->last_ns;
+	}
+	ex[0] = '\0';
+	if (strcmp(human, exact))
+		n = snprintf(ex, sizeof(ex), "pid = %s", exact);
+	ui_container(pid, seen, box, sizeof(box));
+	if (box[0])
+		snprintf(ex + n, sizeof(ex) - (size_t)n, "%s(%s)", n ? "  " : "", box);
+	if (ex[0])
+		put_fit(y, x + 3, w - x - 3, ex, ui_term_attr(ST_DIM));
+}
+
 static void draw_detail(struct ui_state *st, const struct ui_figures *fig)
 {
 	static struct dline lines[64 + DETAIL_RECENT];
@@ -1477,7 +1509,10 @@ static void draw_detail(struct ui_state *st, const struct ui_figures *fig)
 				x += put_fit(yy, x, w - x, human,
 					     ui_term_attr(cell_style(st->detail_kind, l->col, row)) |
 						     A_BOLD);
-			if (l->col->id == COL_NETNS && st->detail_kind != VIEW_SESSIONS &&
+			if (l->col->id == COL_PID && !st->replay &&
+			    (st->detail_kind == VIEW_SESSIONS || st->detail_kind == VIEW_PROCS)) {
+				draw_pid_extra(yy, x, w, st, row, human, exact);
+			} else if (l->col->id == COL_NETNS && st->detail_kind != VIEW_SESSIONS &&
 			    st->detail_agg.netns_count > 1) {
 				/* "3 netns", which exports write as 0 with netns_count:
 				 * the line below says which they were */

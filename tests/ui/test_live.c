@@ -667,6 +667,169 @@ static void test_live_netns_details(void **state)
 	tmux_stop(&t);
 }
 
+/* The container test's control group and its client, which the teardown
+ * removes and stops, whether the test passed, failed or skipped. */
+static char cg_dir[512];
+static pid_t cg_client = -1;
+
+static int stop_terminal_cgroup(void **state)
+{
+	stop_terminal(state);
+	if (cg_client > 0) {
+		kill(cg_client, SIGKILL);
+		waitpid(cg_client, NULL, 0);
+		cg_client = -1;
+	}
+	if (cg_dir[0]) {
+		rmdir(cg_dir);
+		cg_dir[0] = '\0';
+	}
+	return 0;
+}
+
+/* Where a control group can be made: the cgroup2 mount, else a v1
+ * hierarchy's (every line of /proc/PID/cgroup is a path). */
+static bool cgroup_mount(char *out, size_t len)
+{
+	FILE *f = fopen("/proc/self/mounts", "r");
+	char dev[256], dir[256], type[64];
+
+	out[0] = '\0';
+	while (f && fscanf(f, "%255s %255s %63s %*[^\n]", dev, dir, type) == 3) {
+		if (!strcmp(type, "cgroup2")) {
+			snprintf(out, len, "%s", dir);
+			break;
+		}
+		if (!strcmp(type, "cgroup") && !out[0])
+			snprintf(out, len, "%s", dir);
+	}
+	if (f)
+		fclose(f);
+	return out[0] != '\0';
+}
+
+/* The details of the selected row: not a word of a container (the
+ * screen settled first: the panel drawn). */
+static void assert_no_container(const char *title)
+{
+	assert_true(tmux_wait_text(&t, title));
+	assert_true(tmux_settle(&t));
+	if (strstr(tmux_capture(&t, false), "(docker"))
+		fail_msg("a container shown for %s:\n%s", title, t.screen);
+}
+
+/*
+ * A process in a container: its session's details and its process row's
+ * say which, after its PID (a control group named as Docker names its
+ * containers', docker-ID.scope, which the client process joins). A
+ * process in none (the server) says nothing; nor does the session once
+ * its process is gone.
+ */
+static void test_live_container_details(void **state)
+{
+	char mnt[256], id[65], want[64], num[32], title[64];
+	struct server srv;
+	int done[2], hold[2];
+	char c;
+
+	(void)state;
+	if (!cgroup_mount(mnt, sizeof(mnt))) {
+		printf("test_live: skipped: no cgroup file system is mounted\n");
+		skip();
+	}
+	/* 64 hex digits, ours by the pid */
+	snprintf(id, sizeof(id), "%08x5f60718293a4b5c6d7e8f90112233445566778899aabbccddeef0123",
+		 (unsigned int)getpid());
+	assert_int_equal(strlen(id), 64);
+	snprintf(cg_dir, sizeof(cg_dir), "%s/docker-%s.scope", mnt, id);
+	if (mkdir(cg_dir, 0755))
+		fail_msg("cannot make the control group %s: %s", cg_dir, strerror(errno));
+	if (!start_monitor())
+		skip();	/* the group goes in the teardown */
+	start_server(&srv);
+	assert_int_equal(pipe2(done, O_CLOEXEC), 0);
+	assert_int_equal(pipe2(hold, O_CLOEXEC), 0);
+	assert_int_equal(write(srv.go, "g", 1), 1);
+	cg_client = fork();
+	assert_true(cg_client >= 0);
+	if (cg_client == 0) {
+		struct sockaddr_in a = { .sin_family = AF_INET };
+		char procs[600];
+		FILE *f;
+		int fd;
+
+		close(srv.go);	/* the server's EOF is the test's to give */
+		close(done[0]);
+		close(hold[1]);
+		snprintf(procs, sizeof(procs), "%s/cgroup.procs", cg_dir);
+		f = fopen(procs, "w");
+		if (!f || fprintf(f, "%d\n", (int)getpid()) < 0 || fclose(f))
+			_exit(4);
+		prctl(PR_SET_NAME, "tsui-boxed");
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		alarm(60);
+		fd = socket(AF_INET, SOCK_STREAM, 0);
+		a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		a.sin_port = htons((uint16_t)srv.port);
+		if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof(a)))
+			_exit(2);
+		full_io(fd, C2S, true);
+		full_io(fd, S2C, false);
+		close(fd);
+		/* alive, in the group, until the test lets go */
+		if (write(done[1], "d", 1) != 1 || read(hold[0], &c, 1) < 0)
+			_exit(3);
+		_exit(0);
+	}
+	close(done[1]);
+	close(hold[0]);
+	assert_int_equal(read(done[0], &c, 1), 1);
+	close(done[0]);
+	snprintf(want, sizeof(want), "(docker %.12s)", id);
+	/* its session */
+	snprintf(num, sizeof(num), "%d", (int)cg_client);
+	tmux_keys(&t, "p");
+	tmux_line(&t, num);
+	assert_true(tmux_wait_text(&t, "1 of "));
+	tmux_keys(&t, "Enter");
+	assert_true(tmux_wait_text(&t, "Session of tsui-boxed"));
+	assert_true(tmux_wait_text(&t, want));
+	tmux_keys(&t, "Escape");
+	/* its process row */
+	tmux_keys(&t, "2");
+	tmux_keys(&t, "Enter");
+	assert_true(tmux_wait_text(&t, "Process tsui-boxed"));
+	assert_true(tmux_wait_text(&t, want));
+	tmux_keys(&t, "Escape");
+	/* the server's, in no container */
+	snprintf(num, sizeof(num), "%d", (int)srv.pid);
+	tmux_keys(&t, "p");
+	tmux_keys(&t, "C-u");
+	tmux_line(&t, num);
+	tmux_keys(&t, "Enter");
+	assert_no_container("Process tsui-srv");
+	tmux_keys(&t, "Escape");
+	/* the client gone: its session's details no longer say (the answer
+	 * is kept a second) */
+	close(hold[1]);
+	assert_int_equal(waitpid(cg_client, NULL, 0), cg_client);
+	snprintf(num, sizeof(num), "%d", (int)cg_client);
+	cg_client = -1;
+	usleep(1200 * 1000);
+	tmux_keys(&t, "1");
+	tmux_keys(&t, "p");
+	tmux_keys(&t, "C-u");
+	tmux_line(&t, num);
+	tmux_keys(&t, "Enter");
+	snprintf(title, sizeof(title), "Session of tsui-boxed, pid %s", num);
+	assert_no_container(title);
+	tmux_keys(&t, "Escape");
+	stop_server(&srv);
+	tmux_keys(&t, "q");
+	assert_true(tmux_wait_text(&t, "EXIT=0"));
+	tmux_stop(&t);
+}
+
 /* A port's RATE on the screen: nonzero, or "0" (rate_zero). */
 static int rate_port;
 static bool rate_zero;
@@ -1117,6 +1280,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_live_peers, stop_terminal),
 		cmocka_unit_test_teardown(test_live_rate_falls, stop_terminal),
 		cmocka_unit_test_teardown(test_live_netns_details, stop_terminal_netns),
+		cmocka_unit_test_teardown(test_live_container_details, stop_terminal_cgroup),
 		cmocka_unit_test_teardown(test_live_quit_counts_everything, stop_terminal),
 		cmocka_unit_test_teardown(test_live_flood_paces_redraws, stop_terminal),
 		cmocka_unit_test_teardown(test_live_rate_long_interval, stop_terminal),
