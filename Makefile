@@ -49,7 +49,7 @@ help:
 	@echo "make run        build and start the monitor (as root; ARGS='-P 443' passes flags)"
 	@echo "make test       every test: unit, UI, integration (real BPF), the bench's statistics, then again under ASan+UBSan"
 	@echo "make bench      overhead benchmark (not part of make test)"
-	@echo "make fuzz       libFuzzer on the CSV/replay reader, list parsers, name escaping (FUZZ_SECONDS=60 each)"
+	@echo "make fuzz       libFuzzer on the CSV/replay reader, list parsers, name escaping, containers (FUZZ_SECONDS=60 each)"
 	@echo "make valgrind   the headless stream under valgrind memcheck (part of make test)"
 	@echo "make soak       flood + RSS/missed/UI checks for SOAK_SECONDS (default 600; not part of make test)"
 	@echo "make screenshots  regenerate screenshots/*.png from replay fixtures"

@@ -54,6 +54,7 @@ static bool framed_id(struct part c, const char *pre, const char *suf, char *out
  * with '_' (systemd: kubepods-besteffort-pod<UID>.slice). */
 static bool pod_uid(struct part c, char out[CONTAINER_POD_LEN])
 {
+	char tmp[CONTAINER_POD_LEN];	/* out is the last pod's until this one is whole */
 	const char *u;
 	size_t i;
 
@@ -70,15 +71,27 @@ static bool pod_uid(struct part c, char out[CONTAINER_POD_LEN])
 		if (i == 8 || i == 13 || i == 18 || i == 23) {
 			if (ch != '-' && ch != '_')
 				return false;
-			out[i] = '-';
+			tmp[i] = '-';
 		} else if ((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f')) {
-			out[i] = ch;
+			tmp[i] = ch;
 		} else {
 			return false;
 		}
 	}
-	out[36] = '\0';
+	tmp[36] = '\0';
+	memcpy(out, tmp, sizeof(tmp));
 	return true;
+}
+
+static int hex_digit(char ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	if (ch >= 'A' && ch <= 'F')
+		return ch - 'A' + 10;
+	return -1;
 }
 
 /* A name after a prefix (lxc.payload.NAME, machine-NAME.scope), systemd's
@@ -90,11 +103,13 @@ static bool name_of(struct part c, size_t skip, size_t cut, char out[CONTAINER_I
 	if (c.n <= skip + cut)
 		return false;
 	for (i = skip; i < c.n - cut && o + 1 < CONTAINER_ID_LEN; i++) {
-		unsigned int v;
+		int hi, lo;
 
+		/* the text has no NUL to stop a scanf: the digits one by one */
 		if (c.p[i] == '\\' && i + 3 < c.n - cut && c.p[i + 1] == 'x' &&
-		    sscanf(c.p + i + 2, "%2x", &v) == 1 && v) {
-			out[o++] = (char)v;
+		    (hi = hex_digit(c.p[i + 2])) >= 0 && (lo = hex_digit(c.p[i + 3])) >= 0 &&
+		    (hi || lo)) {
+			out[o++] = (char)(hi << 4 | lo);
 			i += 3;
 		} else {
 			out[o++] = c.p[i];
@@ -222,7 +237,7 @@ bool container_docker_name(const char *json, size_t len, char *name, size_t name
 		if (s >= end || *s != '/')
 			continue;
 		s++;
-		for (q = s; q < end && *q != '"' && *q != '\\'; q++)
+		for (q = s; q < end && *q != '"' && *q != '\\' && *q; q++)
 			;
 		if (q >= end || *q != '"' || q == s)
 			return false;
@@ -251,16 +266,21 @@ bool container_pod_dir(const char *dirname, const char *uid, char *out, size_t o
 	us = memchr(dirname, '_', n - u - 1);
 	if (!us || us == dirname || us + 1 == dirname + n - u - 1)
 		return false;
-	snprintf(out, out_len, "%.*s/%.*s", (int)(us - dirname), dirname,
-		 (int)(dirname + n - u - 1 - us - 1), us + 1);
+	/* whole or not at all: a name cut short would be another pod's */
+	if ((size_t)snprintf(out, out_len, "%.*s/%.*s", (int)(us - dirname), dirname,
+			     (int)(dirname + n - u - 1 - us - 1), us + 1) >= out_len) {
+		out[0] = '\0';
+		return false;
+	}
 	return true;
 }
 
 size_t container_describe(const struct container *c, const char *name, const char *pod,
 			  char *buf, size_t len)
 {
-	char id[4 * CONTAINER_ID_LEN], nm[4 * CONTAINER_ID_LEN], pd[4 * 256];
-	int n;
+	char id[4 * CONTAINER_ID_LEN], nm[4 * CONTAINER_ID_LEN], pd[4 * CONTAINER_POD_NAME_LEN];
+	char all[sizeof(id) + sizeof(nm) + sizeof(pd) + 32];
+	size_t n;
 
 	if (!len)
 		return 0;
@@ -278,11 +298,16 @@ size_t container_describe(const struct container *c, const char *name, const cha
 		fmt_escape(pod, strlen(pod), pd, sizeof(pd));
 	else if (c->pod_uid[0])
 		snprintf(pd, sizeof(pd), "%s", c->pod_uid);
-	n = snprintf(buf, len, "%s%s%s %s%s%s", c->runtime, nm[0] ? " " : "", nm, id,
-		     pd[0] ? ", pod " : "", pd);
-	if (n < 0) {
-		buf[0] = '\0';
-		return 0;
+	snprintf(all, sizeof(all), "%s%s%s %s%s%s", c->runtime, nm[0] ? " " : "", nm, id,
+		 pd[0] ? ", pod " : "", pd);
+	/* cut to buf between two characters: never a UTF-8 sequence's part */
+	n = strlen(all);
+	if (n >= len) {
+		n = len - 1;
+		while (n > 0 && ((unsigned char)all[n] & 0xc0) == 0x80)
+			n--;
 	}
-	return (size_t)n < len ? (size_t)n : len - 1;
+	memcpy(buf, all, n);
+	buf[n] = '\0';
+	return n;
 }

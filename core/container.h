@@ -41,7 +41,10 @@ bool container_of_cgroups(const char *text, size_t len, struct container *out);
 bool container_docker_name(const char *json, size_t len, char *name, size_t name_len);
 
 /* A kubelet's pod log directory is NAMESPACE_NAME_UID: for the pod of uid,
- * "NAMESPACE/NAME" (untrusted bytes); false for another pod's. */
+ * "NAMESPACE/NAME" (untrusted bytes); false for another pod's, or one whose
+ * name does not fit out (CONTAINER_POD_NAME_LEN is room for any: a
+ * namespace is at most 63 bytes, a pod's name 253). */
+#define CONTAINER_POD_NAME_LEN 320
 bool container_pod_dir(const char *dirname, const char *uid, char *out, size_t out_len);
 
 /*

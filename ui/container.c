@@ -113,7 +113,7 @@ static void pod_name(const struct container *c, char *pod, size_t len)
 static void look_up(uint32_t pid, uint64_t seen_ns, char *out, size_t len)
 {
 	struct container c;
-	char path[64], *text, name[CONTAINER_ID_LEN] = "", pod[256] = "";
+	char path[64], *text, name[CONTAINER_ID_LEN] = "", pod[CONTAINER_POD_NAME_LEN] = "";
 	uint64_t start;
 	size_t n;
 

@@ -38,6 +38,10 @@ static void test_runtimes(void **state)
 	want("0::/kubepods.slice/kubepods-pod" UID_ ".slice/crio-" ID ".scope\n", "cri-o", ID,
 	     UID);
 	want("0::/kubepods/besteffort/pod" UID "/" ID "\n", "kubernetes", ID, UID);
+	/* a level that looks like a pod's but is not (a byte not hex): the
+	 * pod above it stays the one */
+	want("0::/kubepods/pod" UID "/pod9999aaaa-3d4e-4f50-8a9b-0c1d2e3f4a5x/" ID "\n", "kubernetes",
+	     ID, UID);
 	/* an ID alone, as containerd's own namespaces place one */
 	want("0::/default/" ID "\n", "container", ID, "");
 	/* names */
@@ -129,6 +133,9 @@ static void test_pod_dir(void **state)
 	assert_false(container_pod_dir("default__" UID, UID, out, sizeof(out)));
 	assert_false(container_pod_dir("defaultweb" UID, UID, out, sizeof(out)));
 	assert_false(container_pod_dir("default_web_" UID, "short", out, sizeof(out)));
+	/* a name that does not fit: none, not a cut one */
+	assert_false(container_pod_dir("default_web-7d9f8-abcde_" UID, UID, out, 12));
+	assert_string_equal(out, "");
 }
 
 static void test_describe(void **state)
