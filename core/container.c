@@ -83,17 +83,6 @@ static bool pod_uid(struct part c, char out[CONTAINER_POD_LEN])
 	return true;
 }
 
-static int hex_digit(char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
-
 /* A name after a prefix (lxc.payload.NAME, machine-NAME.scope), systemd's
  * "\xNN" escapes decoded. */
 static bool name_of(struct part c, size_t skip, size_t cut, char out[CONTAINER_ID_LEN])
@@ -107,7 +96,7 @@ static bool name_of(struct part c, size_t skip, size_t cut, char out[CONTAINER_I
 
 		/* the text has no NUL to stop a scanf: the digits one by one */
 		if (c.p[i] == '\\' && i + 3 < c.n - cut && c.p[i + 1] == 'x' &&
-		    (hi = hex_digit(c.p[i + 2])) >= 0 && (lo = hex_digit(c.p[i + 3])) >= 0 &&
+		    (hi = fmt_hex_digit(c.p[i + 2])) >= 0 && (lo = fmt_hex_digit(c.p[i + 3])) >= 0 &&
 		    (hi || lo)) {
 			out[o++] = (char)(hi << 4 | lo);
 			i += 3;

@@ -568,7 +568,7 @@ size_t fmt_comm_escape(const char *comm, char *out, size_t outlen)
 	return fmt_escape(comm, strnlen(comm, SESSION_COMM_LEN), out, outlen);
 }
 
-static int hexval(char c)
+int fmt_hex_digit(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -593,7 +593,7 @@ int fmt_comm_unescape(const char *in, char *comm_out)
 			c = '\\';
 			in += 2;
 		} else if (in[1] == 'x') {
-			int h = hexval(in[2]), l = h < 0 ? -1 : hexval(in[3]);
+			int h = fmt_hex_digit(in[2]), l = h < 0 ? -1 : fmt_hex_digit(in[3]);
 
 			if (h < 0 || l < 0)
 				goto bad;

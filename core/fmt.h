@@ -124,6 +124,9 @@ size_t fmt_escape_escaped(const char *in, char *out, size_t outlen);
  */
 int fmt_comm_unescape(const char *in, char *comm_out);
 
+/* A hex digit's value (either case), or -1. */
+int fmt_hex_digit(char c);
+
 /*
  * Length in bytes of the longest prefix of escaped text s that is at most
  * max_cols columns wide, never splitting an escape ("\xNN", "\\") or a
