@@ -1024,6 +1024,13 @@ def print_rounds(args, rounds):
             d = spread([a["ratio"] - b["ratio"] for a, b in zip(rounds[mode], fl)], signed=True)
             if d:
                 print(f"{mode} minus floor, paired by round: {d}: tcpscope's own share of the rate")
+    # The two modes ran in the same rounds, beside the same untraced runs:
+    # their difference, round by round, is what the full-screen monitor costs
+    # beyond the stream, measured more finely than either ratio alone.
+    d = spread([u["ratio"] - h["ratio"] for u, h in zip(rounds["ui"], rounds["headless"])],
+               signed=True)
+    if d:
+        print(f"ui minus headless, paired by round: {d}: what the monitor costs beyond the stream")
 
 
 if __name__ == "__main__":

@@ -106,6 +106,30 @@ def test_spread_text():
 
 
 @test
+def test_rounds_report_pairs():
+    # The report's paired lines: each mode against the floor, and the
+    # monitor against the stream, round by round (the ui 0.01 under the
+    # headless run in every round but one).
+    import contextlib
+    import io
+    def row(ratio):
+        return {"ratio": ratio, "reported": 100, "expected": 100, "missed": 0,
+                "bpf_ns_per_run": 100.0, "cpu_us_per_session": 0.2, "peak_rss": 2**24,
+                "attach_s": 0.05}
+    heads = [0.95, 0.96, 0.97, 0.98, 0.99, 1.00]
+    uis = [h - 0.01 for h in heads[:-1]] + [heads[-1] + 0.02]
+    rounds = {"none": [{"rate": 20000.0, "idle": 0.25}] * 6,
+              "headless": [row(h) for h in heads], "ui": [row(u) for u in uis],
+              "floor": [row(1.0)] * 6}
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        bench.print_rounds(None, rounds)
+    text = out.getvalue()
+    assert "ui minus headless, paired by round: median -0.010 (95 % -0.010 to +0.020)" in text, text
+    assert "headless minus floor, paired by round: median -0.025" in text, text
+
+
+@test
 def test_ratio_verdict():
     assert bench.ratio_verdict((0.970, 0.99)) == "met"
     assert bench.ratio_verdict((0.972, 1.003)) == "met"
