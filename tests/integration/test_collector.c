@@ -95,7 +95,8 @@ static void start_scope(struct scope *sc, void **state, unsigned short port, int
 	start_scope_v(sc, state, port, count, false);
 }
 
-static void finish_scope(struct scope *sc, struct session **v, size_t *n, size_t expect)
+/* tcpscope's end, and what it reported, however many. */
+static void collect_scope(struct scope *sc, struct session **v, size_t *n)
 {
 	int rc = scope_wait(sc, 10000);
 
@@ -103,6 +104,11 @@ static void finish_scope(struct scope *sc, struct session **v, size_t *n, size_t
 		printf("tcpscope stderr: %s\n", scope_stderr(sc));
 	assert_int_equal(rc, 0);
 	assert_int_equal(scope_read_sessions(sc, v, n), 0);
+}
+
+/* The rows collected: exactly `expect`, each one's times in agreement. */
+static void check_rows(struct scope *sc, struct session **v, size_t *n, size_t expect)
+{
 	if (*n != expect) {
 		/* What came, and what tcpscope said of the rest (its summary
 		 * counts sessions missed). */
@@ -118,6 +124,12 @@ static void finish_scope(struct scope *sc, struct session **v, size_t *n, size_t
 	 * duration_ms (they were rounded each on its own until 2026-12-06). */
 	for (size_t i = 0; i < *n; i++)
 		assert_int_equal((*v)[i].end_ns / 1000 - (*v)[i].start_ns / 1000, (*v)[i].dur_us);
+}
+
+static void finish_scope(struct scope *sc, struct session **v, size_t *n, size_t expect)
+{
+	collect_scope(sc, v, n);
+	check_rows(sc, v, n, expect);
 }
 
 static void check_addr(const struct session *s, int family)
@@ -1733,7 +1745,10 @@ static void test_table_full_churn(void **state)
 		port = scope_free_port();
 		start_scope_x(&sc, state, port, 2 * CHURN_CONNS, false, "--max-sockets", "1024");
 		pid = run_child(churn, port);
-		finish_scope(&sc, &v, &n, 2 * CHURN_CONNS);
+		/* not counted yet: a close the kernel never delivered is
+		 * looked for first (until 2026-12-07 the count failed the
+		 * test before its second run could be made) */
+		collect_scope(&sc, &v, &n);
 		nocli = noowner = 0;
 		for (size_t i = 0; i < n; i++) {
 			const struct session *s = &v[i];
@@ -1749,7 +1764,7 @@ static void test_table_full_churn(void **state)
 		assert_int_equal(noowner, 0);
 		assert_int_equal(nocli, 0);
 		/* nothing counted missed: every session came, each once */
-		if (strstr(scope_stderr(&sc), " seen), 0 missed"))
+		if (n == 2 * CHURN_CONNS && strstr(scope_stderr(&sc), " seen), 0 missed"))
 			break;
 		printf("tcpscope stderr: %s\n", scope_stderr(&sc));
 		/* Once: closes the kernel never delivered to the programs
@@ -1759,13 +1774,15 @@ static void test_table_full_churn(void **state)
 		 * all (the table was full), so it can take two sessions with
 		 * it. Anything else tcpscope missed fails the test. */
 		assert_true(attempt == 0 && summary_counts(&sc, &shown, &missed, &gone) &&
-			    gone >= 1 && missed == gone && shown + 2 * gone >= 2 * CHURN_CONNS);
+			    gone >= 1 && missed == gone && shown == n &&
+			    shown + 2 * gone >= 2 * CHURN_CONNS);
 		printf("%llu closes reached no program (counted closed untraced): the churn once "
 		       "more\n", gone);
 		free(v);
 		v = NULL;
 		scope_cleanup(&sc);
 	}
+	check_rows(&sc, &v, &n, 2 * CHURN_CONNS);
 	free(v);
 	scope_cleanup(&sc);
 }
