@@ -1513,7 +1513,7 @@ static void draw_detail(struct ui_state *st, const struct ui_figures *fig)
 			    (st->detail_kind == VIEW_SESSIONS || st->detail_kind == VIEW_PROCS)) {
 				draw_pid_extra(yy, x, w, st, row, human, exact);
 			} else if (l->col->id == COL_NETNS && st->detail_kind != VIEW_SESSIONS &&
-			    st->detail_agg.netns_count > 1) {
+				   st->detail_agg.netns_count > 1) {
 				/* "3 netns", which exports write as 0 with netns_count:
 				 * the line below says which they were */
 			} else if (strcmp(human, exact) && x + 3 < w) {
