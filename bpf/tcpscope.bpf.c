@@ -687,13 +687,17 @@ static __always_inline __u64 sock_clock(struct tcp_sock *tp, bool direct)
  * cache just before, and sent nothing after: its age at our read is only
  * the programs run before ours on the tracepoint (other tracers), which on
  * a cold, idle CPU passed 20 us (two tcpscope streams: 3 of 400 reset rows
- * 20-80 us apart). Taken up to 1 ms old. A refusal in SYN_SENT may also be
+ * 20-80 us apart), and a guest's CPU can be taken away by its host between
+ * the two (2026-12-07: a timeout's read found 0.8-1.0 ms old by the first
+ * of two tracers). Taken up to 10 ms old: for these errors the read is the
+ * close's own, and a read of ours would be late by just that delay (until
+ * 2026-12-07, 1 ms). A refusal in SYN_SENT may also be
  * an ICMP port unreachable, which refreshes nothing: TCP read the clock
  * after its last send (the SYN) only if the RST was processed, so there
  * the cache must be newer than the send stamp (tcp_wstamp_ns; never older
  * than the cache at a send, its equal without pacing).
  */
-#define CLOSE_CLOCK_TCP_NS 1000000	/* 1 ms */
+#define CLOSE_CLOCK_TCP_NS 10000000	/* 10 ms */
 
 static __always_inline __u64 close_time(struct tcp_sock *tp, int oldstate, int sk_err,
 					bool fin_received, bool direct)
