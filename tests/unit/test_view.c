@@ -134,9 +134,6 @@ static void test_procs_lifetime_vs_history(void **state)
 	view_fini(&v);
 }
 
-/* Processes by pid (H): a pid's rows under several names, merged; from
- * the lifetime rows (whole, or chosen by a process filter) or from the
- * history (any other filter); "N of M" in pids. */
 /* Ports and Peers by namespace (N): a row per namespace's port or peer,
  * from the history, whatever the lifetime tables add up; under a filter,
  * "N of M" counts the history's rows by namespace. Processes ignore it. */
@@ -203,6 +200,9 @@ static void test_by_netns(void **state)
 	model_fini(&hm);
 }
 
+/* Processes by pid (H): a pid's rows under several names, merged; from
+ * the lifetime rows (whole, or chosen by a process filter) or from the
+ * history (any other filter); "N of M" in pids. */
 static void test_procs_by_pid(void **state)
 {
 	struct model small;
