@@ -207,6 +207,18 @@ bool container_of_cgroups(const char *text, size_t len, struct container *out)
 	return false;
 }
 
+/* A JSON string's text from s (after its opening quote) to its closing
+ * one, before end: its length, or 0 for none, an empty one, or one with an
+ * escape (names have none; one with an escape is not taken). */
+static size_t json_plain_string(const char *s, const char *end)
+{
+	const char *q;
+
+	for (q = s; q < end && *q != '"' && *q != '\\' && *q; q++)
+		;
+	return q < end && *q == '"' ? (size_t)(q - s) : 0;
+}
+
 bool container_docker_name(const char *json, size_t len, char *name, size_t name_len)
 {
 	static const char key[] = "\"Name\":\"";
@@ -219,18 +231,16 @@ bool container_docker_name(const char *json, size_t len, char *name, size_t name
 	 * names ("Config", "State"): the first "Name":"/ with its slash is
 	 * the container's (an image's or a mount's names have none) */
 	while ((p = memmem(p, (size_t)(end - p), key, sizeof(key) - 1))) {
-		const char *s = p + sizeof(key) - 1, *q;
+		const char *s = p + sizeof(key) - 1;
 		size_t n;
 
 		p = s;
 		if (s >= end || *s != '/')
 			continue;
 		s++;
-		for (q = s; q < end && *q != '"' && *q != '\\' && *q; q++)
-			;
-		if (q >= end || *q != '"' || q == s)
+		n = json_plain_string(s, end);
+		if (!n)
 			return false;
-		n = (size_t)(q - s);
 		if (n >= name_len)
 			n = name_len - 1;
 		memcpy(name, s, n);
@@ -238,6 +248,85 @@ bool container_docker_name(const char *json, size_t len, char *name, size_t name
 		return true;
 	}
 	return false;
+}
+
+bool container_storage_name(const char *json, size_t len, const char *id, char *name,
+			    size_t name_len)
+{
+	static const char id_key[] = "\"id\":\"", names_key[] = "\"names\":[\"";
+	const char *end = json + len, *p = json, *s, *next;
+	size_t idl = strlen(id), n;
+
+	if (!name_len)
+		return false;
+	name[0] = '\0';
+	if (idl != 64)
+		return false;
+	/* the entry whose "id" is id: a key of the top level's objects (the
+	 * entries' "metadata" is JSON inside a string, its quotes escaped) */
+	for (;;) {
+		p = memmem(p, (size_t)(end - p), id_key, sizeof(id_key) - 1);
+		if (!p)
+			return false;
+		p += sizeof(id_key) - 1;
+		if ((size_t)(end - p) > idl && !memcmp(p, id, idl) && p[idl] == '"')
+			break;
+	}
+	p += idl + 1;
+	/* its "names", before the next entry's "id" */
+	next = memmem(p, (size_t)(end - p), id_key, sizeof(id_key) - 1);
+	if (!next)
+		next = end;
+	s = memmem(p, (size_t)(next - p), names_key, sizeof(names_key) - 1);
+	if (!s)
+		return false;
+	s += sizeof(names_key) - 1;
+	n = json_plain_string(s, next);
+	if (!n)
+		return false;
+	/* k8s_NAME_POD_NAMESPACE_UID_N: NAME (a DNS label, no '_') */
+	if (n > 4 && !memcmp(s, "k8s_", 4)) {
+		const char *us = memchr(s + 4, '_', n - 4);
+
+		if (us && us > s + 4) {
+			n = (size_t)(us - (s + 4));
+			s += 4;
+		}
+	}
+	if (n >= name_len)
+		return false;	/* whole or not at all */
+	memcpy(name, s, n);
+	name[n] = '\0';
+	return true;
+}
+
+bool container_log_name(const char *filename, const char *id, char *name, size_t name_len)
+{
+	size_t fl = strlen(filename), idl = strlen(id), n;
+	const char *tail, *us, *p;
+
+	if (!name_len)
+		return false;
+	name[0] = '\0';
+	/* ...-ID.log */
+	if (idl != 64 || fl < idl + 5 + 5)
+		return false;
+	tail = filename + fl - idl - 5;
+	if (tail[0] != '-' || memcmp(tail + 1, id, idl) || strcmp(tail + 1 + idl, ".log"))
+		return false;
+	/* POD_NAMESPACE_NAME: neither a pod's name nor a namespace has '_' */
+	us = memchr(filename, '_', (size_t)(tail - filename));
+	if (!us || us == filename)
+		return false;
+	p = memchr(us + 1, '_', (size_t)(tail - us - 1));
+	if (!p || p == us + 1 || p + 1 == tail || memchr(p + 1, '_', (size_t)(tail - p - 1)))
+		return false;
+	n = (size_t)(tail - p - 1);
+	if (n >= name_len)
+		return false;
+	memcpy(name, p + 1, n);
+	name[n] = '\0';
+	return true;
 }
 
 bool container_pod_dir(const char *dirname, const char *uid, char *out, size_t out_len)

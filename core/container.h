@@ -40,6 +40,21 @@ bool container_of_cgroups(const char *text, size_t len, struct container *out);
  * "web" (its bytes as they are: escape them to show them). */
 bool container_docker_name(const char *json, size_t len, char *name, size_t name_len);
 
+/*
+ * The first name of the container id (64 hex digits) in a containers.json
+ * of containers/storage, Podman's and CRI-O's store:
+ * [{"id":"ID","names":["web"],...},...]. A name Kubernetes gave,
+ * k8s_NAME_POD_NAMESPACE_UID_N, gives NAME. False if id is not there, or
+ * has no name in its own entry.
+ */
+bool container_storage_name(const char *json, size_t len, const char *id, char *name,
+			    size_t name_len);
+
+/* A kubelet's link in /var/log/containers is POD_NAMESPACE_NAME-ID.log: for
+ * the container of id (64 hex digits), NAME (untrusted bytes); false for
+ * another container's, or a name that does not fit (whole or not at all). */
+bool container_log_name(const char *filename, const char *id, char *name, size_t name_len);
+
 /* A kubelet's pod log directory is NAMESPACE_NAME_UID: for the pod of uid,
  * "NAMESPACE/NAME" (untrusted bytes); false for another pod's, or one whose
  * name does not fit out (CONTAINER_POD_NAME_LEN is room for any: a

@@ -2,6 +2,8 @@
 /* A live process's container, for the details; see container.h. */
 #include <dirent.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <pwd.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +17,24 @@
 #define KEEP_MS 1000
 #define CACHE_N 16
 #define CONFIG_MAX (512 * 1024)	/* Docker's config.v2.json: tens of KiB */
+#define STORE_MAX (16 * 1024 * 1024)	/* containers.json: about 1 KiB a container */
+
+/* containers/storage's drivers, each with its own list of containers */
+static const char *const store_drivers[] = { "overlay", "vfs", "btrfs", "zfs" };
+
+/* Where the runtimes' files are looked for: "" (the root), or the tests'
+ * TCPSCOPE_TEST_ROOT (/proc is always the real one). */
+static const char *files_root(void)
+{
+	static const char *root;
+
+	if (!root) {
+		root = getenv("TCPSCOPE_TEST_ROOT");
+		if (!root)
+			root = "";
+	}
+	return root;
+}
 
 static struct {
 	uint32_t pid;
@@ -84,11 +104,12 @@ static uint64_t started_ns(uint32_t pid)
 
 static void docker_name(const struct container *c, char *name, size_t len)
 {
-	char path[160], *json;
+	char path[PATH_MAX], *json;
 	size_t n;
 
 	name[0] = '\0';
-	snprintf(path, sizeof(path), "/var/lib/docker/containers/%s/config.v2.json", c->id);
+	snprintf(path, sizeof(path), "%s/var/lib/docker/containers/%s/config.v2.json", files_root(),
+		 c->id);
 	json = slurp(path, CONFIG_MAX, &n);
 	if (json) {
 		container_docker_name(json, n, name, len);
@@ -96,16 +117,81 @@ static void docker_name(const struct container *c, char *name, size_t len)
 	}
 }
 
-static void pod_name(const struct container *c, char *pod, size_t len)
+/* The home of the user pid runs as, into home: "" if not known. */
+static void owner_home(uint32_t pid, char *home, size_t len)
 {
-	DIR *d = opendir("/var/log/pods");
+	char path[64], *text, *u;
+	size_t n;
+	unsigned int uid;
+	struct passwd pw, *res = NULL;
+	char pwbuf[4096];
+
+	home[0] = '\0';
+	snprintf(path, sizeof(path), "/proc/%u/status", pid);
+	text = slurp(path, 8192, &n);
+	if (!text)
+		return;
+	text[n < 8192 ? n : 8191] = '\0';
+	u = strstr(text, "\nUid:");
+	if (u && sscanf(u + 5, "%u", &uid) == 1 &&
+	    !getpwuid_r(uid, &pw, pwbuf, sizeof(pwbuf), &res) && res && pw.pw_dir)
+		snprintf(home, len, "%s", pw.pw_dir);
+	free(text);
+}
+
+/* Podman's and CRI-O's name, from containers/storage's list: the system's
+ * store, else the store of the user the process runs as (rootless). */
+static void storage_name(const struct container *c, uint32_t pid, char *name, size_t len)
+{
+	char path[PATH_MAX], home[PATH_MAX] = "", *json;
+	size_t n, i;
+	int pass;
+
+	name[0] = '\0';
+	for (pass = 0; pass < 2; pass++) {
+		if (pass == 1) {
+			owner_home(pid, home, sizeof(home));
+			if (!home[0] || !strcmp(home, "/"))
+				return;
+		}
+		for (i = 0; i < sizeof(store_drivers) / sizeof(store_drivers[0]); i++) {
+			if (pass == 0)
+				snprintf(path, sizeof(path),
+					 "%s/var/lib/containers/storage/%s-containers/containers.json",
+					 files_root(), store_drivers[i]);
+			else
+				snprintf(path, sizeof(path),
+					 "%s%s/.local/share/containers/storage/%s-containers/"
+					 "containers.json", files_root(), home, store_drivers[i]);
+			json = slurp(path, STORE_MAX, &n);
+			if (!json)
+				continue;
+			if (container_storage_name(json, n, c->id, name, len)) {
+				free(json);
+				return;
+			}
+			free(json);
+		}
+	}
+}
+
+/* Into out, what match() makes of the first entry of dir (under the
+ * files' root) that it takes for key's; "" for none. */
+static void find_in_dir(const char *dir,
+			bool (*match)(const char *entry, const char *key, char *out, size_t len),
+			const char *key, char *out, size_t len)
+{
+	char path[PATH_MAX];
+	DIR *d;
 	struct dirent *e;
 
-	pod[0] = '\0';
+	out[0] = '\0';
+	snprintf(path, sizeof(path), "%s%s", files_root(), dir);
+	d = opendir(path);
 	if (!d)
 		return;
 	while ((e = readdir(d)))
-		if (container_pod_dir(e->d_name, c->pod_uid, pod, len))
+		if (match(e->d_name, key, out, len))
 			break;
 	closedir(d);
 }
@@ -130,8 +216,17 @@ static void look_up(uint32_t pid, uint64_t seen_ns, char *out, size_t len)
 	if (container_of_cgroups(text, n, &c)) {
 		if (!strcmp(c.runtime, "docker"))
 			docker_name(&c, name, sizeof(name));
-		if (c.pod_uid[0])
-			pod_name(&c, pod, sizeof(pod));
+		else if (!strcmp(c.runtime, "podman") || !strcmp(c.runtime, "cri-o"))
+			storage_name(&c, pid, name, sizeof(name));
+		if (c.pod_uid[0]) {
+			/* a Kubernetes container's, whatever the runtime: the
+			 * kubelet's links to its logs, POD_NAMESPACE_NAME-ID.log */
+			if (!name[0] && !c.id_is_name)
+				find_in_dir("/var/log/containers", container_log_name, c.id, name,
+					    sizeof(name));
+			/* its pod's: the kubelet's NAMESPACE_NAME_UID */
+			find_in_dir("/var/log/pods", container_pod_dir, c.pod_uid, pod, sizeof(pod));
+		}
 		container_describe(&c, name, pod, out, len);
 	}
 	free(text);

@@ -3,8 +3,11 @@
  * Which container a live process runs in, for a session's or a process's
  * details: its control groups (/proc/PID/cgroup, told apart by
  * core/container.c), with the container's name where the runtime keeps it
- * in a file (Docker's config.v2.json) and its pod's where the kubelet does
- * (/var/log/pods/NAMESPACE_NAME_UID). Pure file system look-ups, no curses.
+ * in a file (Docker's config.v2.json, Podman's and CRI-O's containers.json,
+ * the kubelet's /var/log/containers/POD_NAMESPACE_NAME-ID.log) and its
+ * pod's where the kubelet does (/var/log/pods/NAMESPACE_NAME_UID). Pure
+ * file system look-ups, no curses. The tests put those files under
+ * TCPSCOPE_TEST_ROOT (/proc is always the real one).
  */
 #ifndef TCPSCOPE_UI_CONTAINER_H
 #define TCPSCOPE_UI_CONTAINER_H

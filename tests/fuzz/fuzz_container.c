@@ -11,7 +11,10 @@
  *     name of 1-64 bytes, a pod UID of none or 8-4-4-4-12 hex digits;
  *   - container_describe() fits its buffer and is inert on a terminal,
  *     whatever the names given with it;
- *   - container_docker_name() and container_pod_dir() fit theirs.
+ *   - container_docker_name(), container_pod_dir(), container_storage_name()
+ *     and container_log_name() fit theirs, never read past the length given,
+ *     and give a name whole: no quote, backslash or '_' in a storage or log
+ *     name (the tail of one cut short would be taken for another's).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -19,6 +22,9 @@
 
 #include "core/container.h"
 #include "tests/fuzz/fuzz.h"
+
+/* The ID the runtimes' files are searched for */
+#define FUZZ_ID "3f2a9c1b7e4d5f60718293a4b5c6d7e8f90112233445566778899aabbccddeef"
 
 static void check_container(const struct container *c)
 {
@@ -79,7 +85,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(z);
 		if (container_pod_dir(z, "5b0e1a2c-3d4e-4f50-8a9b-0c1d2e3f4a5b", pod, sizeof(pod)))
 			FUZZ_CHECK(strchr(pod, '/') && strlen(pod) < sizeof(pod));
+		if (container_log_name(z, FUZZ_ID, name, sizeof(name))) {
+			n = strlen(name);
+			FUZZ_CHECK(n > 0 && n < sizeof(name) && !strchr(name, '_'));
+			FUZZ_CHECK(strstr(z, name));
+		}
 		free(z);
+	}
+	if (container_storage_name(text, size, FUZZ_ID, name, sizeof(name))) {
+		n = strlen(name);
+		FUZZ_CHECK(n > 0 && n < sizeof(name));
+		FUZZ_CHECK(!strchr(name, '"') && !strchr(name, '\\'));
+		FUZZ_CHECK(memmem(text, size, name, n));
+		FUZZ_CHECK(memmem(text, size, FUZZ_ID, 64));
 	}
 	free(text);
 	return 0;

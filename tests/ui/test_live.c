@@ -667,22 +667,38 @@ static void test_live_netns_details(void **state)
 	tmux_stop(&t);
 }
 
-/* The container test's control group and its client, which the teardown
- * removes and stops, whether the test passed, failed or skipped. */
-static char cg_dir[512];
-static pid_t cg_client = -1;
+/* The container tests' control groups (the deepest last), their clients
+ * and the directory that stands for the root of the runtimes' files
+ * (TCPSCOPE_TEST_ROOT), which the teardown removes and stops, whether the
+ * test passed, failed or skipped. */
+#define CG_MAX 4
+static char cg_dirs[CG_MAX][512];
+static pid_t cg_clients[2] = { -1, -1 };
+static char ct_root[64];
 
 static int stop_terminal_cgroup(void **state)
 {
 	stop_terminal(state);
-	if (cg_client > 0) {
-		kill(cg_client, SIGKILL);
-		waitpid(cg_client, NULL, 0);
-		cg_client = -1;
+	for (int i = 0; i < 2; i++) {
+		if (cg_clients[i] > 0) {
+			kill(cg_clients[i], SIGKILL);
+			waitpid(cg_clients[i], NULL, 0);
+			cg_clients[i] = -1;
+		}
 	}
-	if (cg_dir[0]) {
-		rmdir(cg_dir);
-		cg_dir[0] = '\0';
+	for (int i = CG_MAX - 1; i >= 0; i--) {
+		if (cg_dirs[i][0]) {
+			rmdir(cg_dirs[i]);
+			cg_dirs[i][0] = '\0';
+		}
+	}
+	if (ct_root[0]) {
+		char cmd[128];
+
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", ct_root);
+		if (system(cmd) != 0)
+			printf("  cannot remove %s\n", ct_root);
+		ct_root[0] = '\0';
 	}
 	return 0;
 }
@@ -708,60 +724,112 @@ static bool cgroup_mount(char *out, size_t len)
 	return out[0] != '\0';
 }
 
-/* The details of the selected row: not a word of a container (the
- * screen settled first: the panel drawn). */
-static void assert_no_container(const char *title)
+/* The cgroup mount into mnt; the test skipped without one. */
+static void need_cgroups(char *mnt, size_t len)
 {
-	assert_true(tmux_wait_text(&t, title));
-	assert_true(tmux_settle(&t));
-	if (strstr(tmux_capture(&t, false), "(docker"))
-		fail_msg("a container shown for %s:\n%s", title, t.screen);
-}
-
-/*
- * A process in a container: its session's details and its process row's
- * say which, after its PID (a control group named as Docker names its
- * containers', docker-ID.scope, which the client process joins). A
- * process in none (the server) says nothing; nor does the session once
- * its process is gone.
- */
-static void test_live_container_details(void **state)
-{
-	char mnt[256], id[65], want[64], num[32], title[64];
-	struct server srv;
-	int done[2], hold[2];
-	char c;
-
-	(void)state;
-	if (!cgroup_mount(mnt, sizeof(mnt))) {
+	if (!cgroup_mount(mnt, len)) {
 		printf("test_live: skipped: no cgroup file system is mounted\n");
 		skip();
 	}
-	/* 64 hex digits, ours by the pid */
-	snprintf(id, sizeof(id), "%08x5f60718293a4b5c6d7e8f90112233445566778899aabbccddeef0123",
-		 (unsigned int)getpid());
+}
+
+/* A container ID of 64 hex digits, ours by the pid, told apart by tag. */
+static void make_id(char id[65], unsigned int tag)
+{
+	snprintf(id, 65, "%08x%02x5f60718293a4b5c6d7e8f90112233445566778899aabbccddeef01",
+		 (unsigned int)getpid(), tag & 0xff);
 	assert_int_equal(strlen(id), 64);
-	snprintf(cg_dir, sizeof(cg_dir), "%s/docker-%s.scope", mnt, id);
-	if (mkdir(cg_dir, 0755))
-		fail_msg("cannot make the control group %s: %s", cg_dir, strerror(errno));
-	if (!start_monitor())
-		skip();	/* the group goes in the teardown */
-	start_server(&srv);
+}
+
+/* The control groups of path (under the mount; '/' between levels), made
+ * one level at a time and kept for the teardown; returns the deepest. */
+static const char *make_cgroups(const char *mnt, const char *path)
+{
+	char rel[512], *p;
+	int i = 0;
+
+	while (i < CG_MAX && cg_dirs[i][0])
+		i++;
+	snprintf(rel, sizeof(rel), "%s", path);
+	for (p = rel;; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		assert_true(i < CG_MAX);
+		snprintf(cg_dirs[i], sizeof(cg_dirs[i]), "%s/%.*s", mnt, (int)(p - rel), rel);
+		if (mkdir(cg_dirs[i], 0755) && errno != EEXIST)
+			fail_msg("cannot make the control group %s: %s", cg_dirs[i], strerror(errno));
+		i++;
+		if (!*p)
+			break;
+	}
+	return cg_dirs[i - 1];
+}
+
+/* A file under the test's root of the runtimes' files, its directories
+ * made; text NULL: a directory. */
+static void root_file(const char *rel, const char *text)
+{
+	char path[600];
+	size_t n = (size_t)snprintf(path, sizeof(path), "%s/%s", ct_root, rel);
+	FILE *f;
+
+	assert_true(n < sizeof(path));
+	/* the directories on the way, and path itself when it is one */
+	for (size_t i = strlen(ct_root) + 1; i <= n; i++) {
+		if (path[i] != '/' && (path[i] || text))
+			continue;
+		path[i] = '\0';
+		if (mkdir(path, 0755) && errno != EEXIST)
+			fail_msg("cannot make %s: %s", path, strerror(errno));
+		path[i] = i < n ? '/' : '\0';
+	}
+	if (!text)
+		return;
+	f = fopen(path, "w");
+	assert_non_null(f);
+	assert_true(fputs(text, f) >= 0);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* The monitor, its runtimes' files under a new directory of the test's
+ * (TCPSCOPE_TEST_ROOT); false if it cannot start. */
+static bool start_monitor_rooted(void)
+{
+	char env[128];
+
+	snprintf(ct_root, sizeof(ct_root), "/tmp/tcpscope-test-root-XXXXXX");
+	assert_non_null(mkdtemp(ct_root));
+	snprintf(env, sizeof(env), "TCPSCOPE_TEST_ROOT=%s", ct_root);
+	return start_monitor_with(env, NULL);
+}
+
+/*
+ * A client process named tsui-boxed in the control group cg: it joins the
+ * group, makes one session with srv and stays, until *release (the write
+ * end of a pipe, set here) is closed. Returns its pid once its session
+ * has closed.
+ */
+static pid_t boxed_client(struct server *srv, const char *cg, int *release)
+{
+	int done[2], hold[2];
+	pid_t pid;
+	char c;
+
 	assert_int_equal(pipe2(done, O_CLOEXEC), 0);
 	assert_int_equal(pipe2(hold, O_CLOEXEC), 0);
-	assert_int_equal(write(srv.go, "g", 1), 1);
-	cg_client = fork();
-	assert_true(cg_client >= 0);
-	if (cg_client == 0) {
+	assert_int_equal(write(srv->go, "g", 1), 1);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
 		struct sockaddr_in a = { .sin_family = AF_INET };
 		char procs[600];
 		FILE *f;
 		int fd;
 
-		close(srv.go);	/* the server's EOF is the test's to give */
+		close(srv->go);	/* the server's EOF is the test's to give */
 		close(done[0]);
 		close(hold[1]);
-		snprintf(procs, sizeof(procs), "%s/cgroup.procs", cg_dir);
+		snprintf(procs, sizeof(procs), "%s/cgroup.procs", cg);
 		f = fopen(procs, "w");
 		if (!f || fprintf(f, "%d\n", (int)getpid()) < 0 || fclose(f))
 			_exit(4);
@@ -770,7 +838,7 @@ static void test_live_container_details(void **state)
 		alarm(60);
 		fd = socket(AF_INET, SOCK_STREAM, 0);
 		a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-		a.sin_port = htons((uint16_t)srv.port);
+		a.sin_port = htons((uint16_t)srv->port);
 		if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof(a)))
 			_exit(2);
 		full_io(fd, C2S, true);
@@ -785,16 +853,71 @@ static void test_live_container_details(void **state)
 	close(hold[0]);
 	assert_int_equal(read(done[0], &c, 1), 1);
 	close(done[0]);
-	snprintf(want, sizeof(want), "(docker %.12s)", id);
-	/* its session */
-	snprintf(num, sizeof(num), "%d", (int)cg_client);
+	*release = hold[1];
+	return pid;
+}
+
+/* The details of the selected row: not a word of a container (the
+ * screen settled first: the panel drawn). */
+static void assert_no_container(const char *title)
+{
+	assert_true(tmux_wait_text(&t, title));
+	assert_true(tmux_settle(&t));
+	if (strstr(tmux_capture(&t, false), "(docker"))
+		fail_msg("a container shown for %s:\n%s", title, t.screen);
+}
+
+/* The Sessions view, filtered to pid's session, its details open; they
+ * show want (NULL: no container). */
+static void session_details_say(pid_t pid, const char *want)
+{
+	char num[32], title[64];
+
+	snprintf(num, sizeof(num), "%d", (int)pid);
+	tmux_keys(&t, "1");
 	tmux_keys(&t, "p");
+	tmux_keys(&t, "C-u");
 	tmux_line(&t, num);
 	assert_true(tmux_wait_text(&t, "1 of "));
 	tmux_keys(&t, "Enter");
-	assert_true(tmux_wait_text(&t, "Session of tsui-boxed"));
-	assert_true(tmux_wait_text(&t, want));
+	snprintf(title, sizeof(title), "Session of tsui-boxed, pid %s", num);
+	if (!want)
+		assert_no_container(title);
+	else if (!tmux_wait_text(&t, title) || !tmux_wait_text(&t, want))
+		fail_msg("no '%s' in the details of %s:\n%s", want, title, t.screen);
 	tmux_keys(&t, "Escape");
+}
+
+/*
+ * A process in a container: its session's details and its process row's
+ * say which, after its PID (a control group named as Docker names its
+ * containers', docker-ID.scope, which the client process joins), with
+ * the name in the container's config.v2.json (under the test's root of
+ * the runtimes' files). A process in none (the server) says nothing; nor
+ * does the session once its process is gone.
+ */
+static void test_live_container_details(void **state)
+{
+	char mnt[256], id[65], want[64], num[32], rel[160], cgp[160];
+	const char *cg;
+	struct server srv;
+	int release;
+
+	(void)state;
+	need_cgroups(mnt, sizeof(mnt));
+	make_id(id, 0);
+	snprintf(cgp, sizeof(cgp), "docker-%s.scope", id);
+	cg = make_cgroups(mnt, cgp);
+	if (!start_monitor_rooted())
+		skip();	/* the group goes in the teardown */
+	snprintf(rel, sizeof(rel), "var/lib/docker/containers/%s/config.v2.json", id);
+	root_file(rel, "{\"State\":{\"Running\":true},\"Config\":{\"Image\":\"x\"},"
+		       "\"Name\":\"/tsui-web\",\"Driver\":\"overlay2\"}");
+	start_server(&srv);
+	cg_clients[0] = boxed_client(&srv, cg, &release);
+	snprintf(want, sizeof(want), "(docker tsui-web %.12s)", id);
+	/* its session */
+	session_details_say(cg_clients[0], want);
 	/* its process row */
 	tmux_keys(&t, "2");
 	tmux_keys(&t, "Enter");
@@ -811,19 +934,69 @@ static void test_live_container_details(void **state)
 	tmux_keys(&t, "Escape");
 	/* the client gone: its session's details no longer say (the answer
 	 * is kept a second) */
-	close(hold[1]);
-	assert_int_equal(waitpid(cg_client, NULL, 0), cg_client);
-	snprintf(num, sizeof(num), "%d", (int)cg_client);
-	cg_client = -1;
+	close(release);
+	assert_int_equal(waitpid(cg_clients[0], NULL, 0), cg_clients[0]);
 	usleep(1200 * 1000);
-	tmux_keys(&t, "1");
-	tmux_keys(&t, "p");
-	tmux_keys(&t, "C-u");
-	tmux_line(&t, num);
-	tmux_keys(&t, "Enter");
-	snprintf(title, sizeof(title), "Session of tsui-boxed, pid %s", num);
-	assert_no_container(title);
-	tmux_keys(&t, "Escape");
+	session_details_say(cg_clients[0], NULL);
+	cg_clients[0] = -1;
+	stop_server(&srv);
+	tmux_keys(&t, "q");
+	assert_true(tmux_wait_text(&t, "EXIT=0"));
+	tmux_stop(&t);
+}
+
+/*
+ * The names other runtimes keep in files, each in a session's details:
+ * Podman's in containers/storage's containers.json (a control group
+ * libpod-ID.scope), and a Kubernetes container's in the kubelet's link to
+ * its log, /var/log/containers/POD_NAMESPACE_NAME-ID.log, with its pod's
+ * from /var/log/pods/NAMESPACE_NAME_UID (containerd's control groups under
+ * a pod's, as the systemd driver names them). Under the test's root of
+ * the runtimes' files.
+ */
+static void test_live_container_names(void **state)
+{
+	char mnt[256], pod_id[65], k8s_id[65], want[128], rel[300], text[600], cgp[300];
+	const char *uid = "5b0e1a2c-3d4e-4f50-8a9b-0c1d2e3f4a5b";
+	const char *pod_cg, *k8s_cg;
+	struct server srv;
+	int release[2];
+
+	(void)state;
+	need_cgroups(mnt, sizeof(mnt));
+	make_id(pod_id, 1);
+	make_id(k8s_id, 2);
+	snprintf(cgp, sizeof(cgp), "libpod-%s.scope", pod_id);
+	pod_cg = make_cgroups(mnt, cgp);
+	snprintf(cgp, sizeof(cgp), "tsui-kubepods.slice/kubepods-pod5b0e1a2c_3d4e_4f50_8a9b_"
+		 "0c1d2e3f4a5b.slice/cri-containerd-%s.scope", k8s_id);
+	k8s_cg = make_cgroups(mnt, cgp);
+	if (!start_monitor_rooted())
+		skip();
+	/* another container's entry first, with a name of its own */
+	snprintf(text, sizeof(text),
+		 "[{\"id\":\"%s\",\"names\":[\"tsui-other\"],\"image\":\"%s\"},"
+		 "{\"id\":\"%s\",\"names\":[\"tsui-api\"],\"layer\":\"%s\","
+		 "\"metadata\":\"{\\\"name\\\":\\\"no\\\"}\"}]", k8s_id, pod_id, pod_id, k8s_id);
+	root_file("var/lib/containers/storage/overlay-containers/containers.json", text);
+	snprintf(rel, sizeof(rel), "var/log/pods/tsui-ns_tsui-pod-7d9f8_%s", uid);
+	root_file(rel, NULL);
+	snprintf(rel, sizeof(rel), "var/log/containers/tsui-pod-7d9f8_tsui-ns_tsui-app-%s.log",
+		 k8s_id);
+	root_file(rel, "");
+	start_server(&srv);
+	cg_clients[0] = boxed_client(&srv, pod_cg, &release[0]);
+	cg_clients[1] = boxed_client(&srv, k8s_cg, &release[1]);
+	snprintf(want, sizeof(want), "(podman tsui-api %.12s)", pod_id);
+	session_details_say(cg_clients[0], want);
+	snprintf(want, sizeof(want), "(containerd tsui-app %.12s, pod tsui-ns/tsui-pod-7d9f8)",
+		 k8s_id);
+	session_details_say(cg_clients[1], want);
+	for (int i = 0; i < 2; i++) {
+		close(release[i]);
+		assert_int_equal(waitpid(cg_clients[i], NULL, 0), cg_clients[i]);
+		cg_clients[i] = -1;
+	}
 	stop_server(&srv);
 	tmux_keys(&t, "q");
 	assert_true(tmux_wait_text(&t, "EXIT=0"));
@@ -1281,6 +1454,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_live_rate_falls, stop_terminal),
 		cmocka_unit_test_teardown(test_live_netns_details, stop_terminal_netns),
 		cmocka_unit_test_teardown(test_live_container_details, stop_terminal_cgroup),
+		cmocka_unit_test_teardown(test_live_container_names, stop_terminal_cgroup),
 		cmocka_unit_test_teardown(test_live_quit_counts_everything, stop_terminal),
 		cmocka_unit_test_teardown(test_live_flood_paces_redraws, stop_terminal),
 		cmocka_unit_test_teardown(test_live_rate_long_interval, stop_terminal),

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Unit tests: core/container.c (a process's container from /proc/PID/cgroup). */
+/* Unit tests: core/container.c (a process's container from /proc/PID/cgroup,
+ * and the names runtimes keep in files). */
+#include <stdlib.h>
+
 #include "tests/unit/helpers.h"
 
 #include "core/container.h"
@@ -138,6 +141,88 @@ static void test_pod_dir(void **state)
 	assert_string_equal(out, "");
 }
 
+/* containers/storage's list, as Podman and CRI-O write it (Go's encoder:
+ * an entry's "metadata" is JSON inside a string, its quotes escaped) */
+#define OTHER "0a1b2c3d4e5f60718293a4b5c6d7e8f90112233445566778899aabbccddeeff0"
+#define STORE "[{\"id\":\"" OTHER "\",\"names\":[\"db\"],\"image\":\"" ID "\"}," \
+	"{\"id\":\"" ID "\",\"names\":[\"web\",\"web-alias\"],\"image\":\"" OTHER "\"," \
+	"\"layer\":\"" OTHER "\",\"metadata\":\"{\\\"id\\\":\\\"x\\\",\\\"names\\\":[\\\"no\\\"]}\"," \
+	"\"created\":\"2026-12-07T20:00:00Z\"}]"
+
+static void test_storage_name(void **state)
+{
+	char name[CONTAINER_ID_LEN];
+	const char *nameless = "[{\"id\":\"" ID "\",\"image\":\"" OTHER "\"},"
+			       "{\"id\":\"" OTHER "\",\"names\":[\"db\"]}]";
+	const char *crio = "[{\"id\":\"" ID "\",\"names\":[\"k8s_api_api-7d9f8_default_" UID
+			   "_0\"]}]";
+	const char *escaped = "[{\"id\":\"" ID "\",\"names\":[\"w\\u003ceb\"]}]";
+
+	(void)state;
+	assert_true(container_storage_name(STORE, strlen(STORE), ID, name, sizeof(name)));
+	assert_string_equal(name, "web");
+	assert_true(container_storage_name(STORE, strlen(STORE), OTHER, name, sizeof(name)));
+	assert_string_equal(name, "db");
+	/* an ID only as another's image or layer, or none at all */
+	assert_false(container_storage_name(STORE, strlen(STORE),
+					    "1111111111111111111111111111111111111111111111111111111111111111",
+					    name, sizeof(name)));
+	assert_string_equal(name, "");
+	assert_false(container_storage_name("[]", 2, ID, name, sizeof(name)));
+	/* no names of its own: not the next entry's */
+	assert_false(container_storage_name(nameless, strlen(nameless), ID, name, sizeof(name)));
+	/* the name Kubernetes gave a container */
+	assert_true(container_storage_name(crio, strlen(crio), ID, name, sizeof(name)));
+	assert_string_equal(name, "api");
+	/* an escape in the name: not taken */
+	assert_false(container_storage_name(escaped, strlen(escaped), ID, name, sizeof(name)));
+	/* cut anywhere: never read past the end, nothing half */
+	for (size_t n = 0; n < strlen(STORE); n++) {
+		char *cut = malloc(n ? n : 1);
+
+		assert_non_null(cut);
+		memcpy(cut, STORE, n);
+		if (container_storage_name(cut, n, ID, name, sizeof(name)))
+			assert_string_equal(name, "web");
+		free(cut);
+	}
+	/* whole or not at all */
+	assert_false(container_storage_name(STORE, strlen(STORE), ID, name, 3));
+	assert_true(container_storage_name(STORE, strlen(STORE), ID, name, 4));
+	assert_string_equal(name, "web");
+	assert_false(container_storage_name(STORE, strlen(STORE), "3f2a", name, sizeof(name)));
+}
+
+static void test_log_name(void **state)
+{
+	char name[CONTAINER_ID_LEN];
+
+	(void)state;
+	assert_true(container_log_name("web-7d9f8-abcde_default_nginx-" ID ".log", ID, name,
+				       sizeof(name)));
+	assert_string_equal(name, "nginx");
+	assert_true(container_log_name("coredns-1_kube-system_coredns-" ID ".log", ID, name,
+				       sizeof(name)));
+	assert_string_equal(name, "coredns");
+	/* another container's, or not the kubelet's form */
+	assert_false(container_log_name("web_default_nginx-" OTHER ".log", ID, name, sizeof(name)));
+	assert_string_equal(name, "");
+	assert_false(container_log_name("web_default_nginx-" ID ".log.1", ID, name, sizeof(name)));
+	assert_false(container_log_name("web_default_nginx_" ID ".log", ID, name, sizeof(name)));
+	assert_false(container_log_name("default_nginx-" ID ".log", ID, name, sizeof(name)));
+	assert_false(container_log_name("web_default_-" ID ".log", ID, name, sizeof(name)));
+	assert_false(container_log_name("_default_nginx-" ID ".log", ID, name, sizeof(name)));
+	assert_false(container_log_name("web__nginx-" ID ".log", ID, name, sizeof(name)));
+	assert_false(container_log_name("a_b_c_d-" ID ".log", ID, name, sizeof(name)));
+	assert_false(container_log_name("-" ID ".log", ID, name, sizeof(name)));
+	assert_false(container_log_name("web_default_nginx-" ID ".log", "3f2a", name,
+					 sizeof(name)));
+	/* whole or not at all */
+	assert_false(container_log_name("web_default_nginx-" ID ".log", ID, name, 5));
+	assert_true(container_log_name("web_default_nginx-" ID ".log", ID, name, 6));
+	assert_string_equal(name, "nginx");
+}
+
 static void test_describe(void **state)
 {
 	struct container c;
@@ -176,6 +261,8 @@ int main(void)
 		cmocka_unit_test(test_none),
 		cmocka_unit_test(test_docker_name),
 		cmocka_unit_test(test_pod_dir),
+		cmocka_unit_test(test_storage_name),
+		cmocka_unit_test(test_log_name),
 		cmocka_unit_test(test_describe),
 	};
 
