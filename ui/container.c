@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -52,17 +53,23 @@ static uint64_t clock_ns(clockid_t id)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-/* Up to max bytes of a file into a new buffer; NULL if it cannot be read. */
+/* Up to max bytes of a file into a new buffer, a NUL after them; NULL if it
+ * cannot be read. */
 static char *slurp(const char *path, size_t max, size_t *len)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	char *buf;
 	size_t n = 0;
 	ssize_t k;
+	struct stat st;
 
 	if (fd < 0)
 		return NULL;
-	buf = malloc(max);
+	/* a file's own size, when it says (/proc's say 0) */
+	if (!fstat(fd, &st) && S_ISREG(st.st_mode) && st.st_size > 0 &&
+	    (unsigned long long)st.st_size < max)
+		max = (size_t)st.st_size + 1;
+	buf = malloc(max + 1);
 	if (!buf) {
 		close(fd);
 		return NULL;
@@ -70,6 +77,7 @@ static char *slurp(const char *path, size_t max, size_t *len)
 	while (n < max && (k = read(fd, buf + n, max - n)) > 0)
 		n += (size_t)k;
 	close(fd);
+	buf[n] = '\0';
 	*len = n;
 	return buf;
 }
@@ -87,7 +95,6 @@ static uint64_t started_ns(uint32_t pid)
 	text = slurp(path, 4096, &len);
 	if (!text)
 		return 0;
-	text[len < 4096 ? len : 4095] = '\0';
 	/* after the name, which may hold spaces and ')': the last ')' ends it */
 	p = strrchr(text, ')');
 	for (field = 2; p && *p && field < 22; p++)
@@ -131,7 +138,6 @@ static void owner_home(uint32_t pid, char *home, size_t len)
 	text = slurp(path, 8192, &n);
 	if (!text)
 		return;
-	text[n < 8192 ? n : 8191] = '\0';
 	u = strstr(text, "\nUid:");
 	if (u && sscanf(u + 5, "%u", &uid) == 1 &&
 	    !getpwuid_r(uid, &pw, pwbuf, sizeof(pwbuf), &res) && res && pw.pw_dir)
