@@ -145,40 +145,40 @@ static void owner_home(uint32_t pid, char *home, size_t len)
 	free(text);
 }
 
+/* The name of the container in the containers/storage store at base
+ * (under the files' root), whichever driver keeps it; false for none. */
+static bool store_name(const char *base, const struct container *c, char *name, size_t len)
+{
+	char path[PATH_MAX], *json;
+	size_t n, i;
+	bool found = false;
+
+	for (i = 0; i < sizeof(store_drivers) / sizeof(store_drivers[0]) && !found; i++) {
+		snprintf(path, sizeof(path), "%s%s/%s-containers/containers.json", files_root(),
+			 base, store_drivers[i]);
+		json = slurp(path, STORE_MAX, &n);
+		if (json) {
+			found = container_storage_name(json, n, c->id, name, len);
+			free(json);
+		}
+	}
+	return found;
+}
+
 /* Podman's and CRI-O's name, from containers/storage's list: the system's
  * store, else the store of the user the process runs as (rootless). */
 static void storage_name(const struct container *c, uint32_t pid, char *name, size_t len)
 {
-	char path[PATH_MAX], home[PATH_MAX] = "", *json;
-	size_t n, i;
-	int pass;
+	char home[PATH_MAX], base[PATH_MAX + 64];
 
 	name[0] = '\0';
-	for (pass = 0; pass < 2; pass++) {
-		if (pass == 1) {
-			owner_home(pid, home, sizeof(home));
-			if (!home[0] || !strcmp(home, "/"))
-				return;
-		}
-		for (i = 0; i < sizeof(store_drivers) / sizeof(store_drivers[0]); i++) {
-			if (pass == 0)
-				snprintf(path, sizeof(path),
-					 "%s/var/lib/containers/storage/%s-containers/containers.json",
-					 files_root(), store_drivers[i]);
-			else
-				snprintf(path, sizeof(path),
-					 "%s%s/.local/share/containers/storage/%s-containers/"
-					 "containers.json", files_root(), home, store_drivers[i]);
-			json = slurp(path, STORE_MAX, &n);
-			if (!json)
-				continue;
-			if (container_storage_name(json, n, c->id, name, len)) {
-				free(json);
-				return;
-			}
-			free(json);
-		}
-	}
+	if (store_name("/var/lib/containers/storage", c, name, len))
+		return;
+	owner_home(pid, home, sizeof(home));
+	if (!home[0] || !strcmp(home, "/"))
+		return;
+	snprintf(base, sizeof(base), "%s/.local/share/containers/storage", home);
+	store_name(base, c, name, len);
 }
 
 /* Into out, what match() makes of the first entry of dir (under the
