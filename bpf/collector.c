@@ -109,6 +109,10 @@ struct collector {
 	bool idle_armed;
 	uint64_t idle_sleeps;		/* times armed, nothing to read */
 	uint64_t idle_woken;		/* of those, ended by a record's wake-up */
+	/* The walk of the sessions open now (collector_open_now()), made at
+	 * its first use. */
+	struct bpf_link *open_link;
+	char *open_buf;
 };
 
 static void (*log_fn)(void *, const char *);
@@ -319,6 +323,7 @@ static void event_to_session(const struct collector *c, const struct tcpscope_ev
 	case TS_CAUSE_ABANDONED: s->cause = CAUSE_ABANDONED; break;
 	case TS_CAUSE_UNREACHABLE: s->cause = CAUSE_UNREACHABLE; break;
 	case TS_CAUSE_TIMEOUT: s->cause = CAUSE_TIMEOUT; break;
+	case TS_CAUSE_OPEN: s->cause = CAUSE_OPEN; break;
 	default: s->cause = CAUSE_UNKNOWN;
 	}
 	if (e->flags & TS_F_PID_UNCERTAIN)
@@ -898,6 +903,8 @@ static void collector_destroy(struct session_source *src)
 	if (!c)
 		return;
 	ring_buffer__free(c->rb);
+	bpf_link__destroy(c->open_link);
+	free(c->open_buf);
 	lanes_unmap(&c->lanes);
 	if (c->slots)
 		munmap(c->slots, c->slots_bytes);
@@ -908,6 +915,63 @@ static void collector_destroy(struct session_source *src)
 	free(c);
 }
 
+/* Bytes read from the walk at a time: whole records. */
+#define OPEN_BUF_BYTES (64 * sizeof(struct tcpscope_event))
+
+/*
+ * The sessions open now: a walk of this network namespace's TCP sockets
+ * (tcpscope_open), each one's record read back and delivered as a session
+ * whose cause is CAUSE_OPEN. Nothing in the kernel side's tables changes.
+ */
+static int collector_open_now(struct session_source *src, session_sink_fn sink, void *ctx)
+{
+	struct collector *c = (struct collector *)src;
+	struct bpf_program *prog = c->skel ? c->skel->progs.tcpscope_open : NULL;
+	size_t have = 0, i;
+	int fd, err = 0, n = 0;
+	ssize_t got;
+
+	if (!prog || bpf_program__fd(prog) < 0)
+		return -EOPNOTSUPP;	/* no BPF iterators on this kernel */
+	if (!c->open_link) {
+		c->open_link = bpf_program__attach_iter(prog, NULL);
+		if (!c->open_link)
+			return -errno;
+	}
+	if (!c->open_buf) {
+		c->open_buf = malloc(OPEN_BUF_BYTES);
+		if (!c->open_buf)
+			return -ENOMEM;
+	}
+	fd = bpf_iter_create(bpf_link__fd(c->open_link));
+	if (fd < 0)
+		return -errno;
+	/* A read may end inside a record: the rest comes with the next. */
+	while ((got = read(fd, c->open_buf + have, OPEN_BUF_BYTES - have)) > 0) {
+		have += (size_t)got;
+		for (i = 0; i + sizeof(struct tcpscope_event) <= have;
+		     i += sizeof(struct tcpscope_event)) {
+			struct tcpscope_event e;
+			struct session s;
+
+			memcpy(&e, c->open_buf + i, sizeof(e));
+			if (e.kind != TS_KIND_OPEN)
+				continue;
+			event_to_session(c, &e, &s);
+			n++;
+			if (sink(ctx, &s))
+				goto done;
+		}
+		memmove(c->open_buf, c->open_buf + i, have - i);
+		have -= i;
+	}
+	if (got < 0)
+		err = -errno;
+done:
+	close(fd);
+	return err ? err : n;
+}
+
 static const struct session_source_ops collector_ops = {
 	.fd = collector_fd,
 	.drain = collector_drain,
@@ -915,6 +979,7 @@ static const struct session_source_ops collector_ops = {
 	.stats = collector_stats,
 	.destroy = collector_destroy,
 	.idle = collector_idle,
+	.open_now = collector_open_now,
 };
 
 /* Run one iterator program to completion. */
@@ -1179,6 +1244,7 @@ static int try_open(struct collector *c, const struct collector_opts *opts,
 	bpf_program__set_autoload(skel->progs.tcpscope_seed_tcp, with_iters);
 	bpf_program__set_autoload(skel->progs.tcpscope_seed_files, with_iters);
 	bpf_program__set_autoload(skel->progs.tcpscope_sweep, with_iters);
+	bpf_program__set_autoload(skel->progs.tcpscope_open, with_iters && !floor);
 	/* The lock-free slot table stays small (TLB and cache misses cost more
 	 * than the rare overflow into the hash map); the hash map holds the
 	 * rest, up to max_sockets. */

@@ -1725,6 +1725,124 @@ int tcpscope_sweep(struct bpf_iter__tcp *ctx)
 	return 0;
 }
 
+/*
+ * The sessions open now (the monitor's Open view, `O`): every TCP socket of
+ * this network namespace past its SYN and not closed, one record each, as a
+ * closed session's would read if it closed now, written into the walk's
+ * output (user space reads it: collector_open_now()). The kernel holds each
+ * socket's lock while the program reads it. Read only: no entry is made or
+ * changed, so what the closes report is the same with or without it.
+ */
+SEC("iter/tcp")
+int tcpscope_open(struct bpf_iter__tcp *ctx)
+{
+	struct sock_common *skc = ctx->sk_common;
+	struct tcpscope_event e = {};
+	struct sk_info *info = NULL;
+	struct listen_owner *l;
+	struct tcp_sock *tp;
+	struct sock *sk;
+	__u64 key, ck, now, acked, received;
+	__u16 flags = I_PARTIAL;
+	bool fin_received;
+	int state;
+
+	if (!skc)
+		return 0;
+	state = skc->skc_state;
+	if (state == S_LISTEN || state == S_TIME_WAIT || state == S_NEW_SYN_RECV ||
+	    state == S_CLOSE)
+		return 0;
+	tp = bpf_skc_to_tcp_sock(skc);
+	if (!tp)
+		return 0;
+	sk = &tp->inet_conn.icsk_inet.sk;
+	now = bpf_ktime_get_boot_ns();
+	ck = skc->skc_cookie.counter;
+	if (ck) {
+		struct slot *sl = slot_of(ck);
+
+		if (sl && sl->key == ck)
+			info = &sl->info;
+	}
+	key = socks_by_cookie ? ck : (__u64)tp;
+	if (!info && key && *(volatile __s64 *)&in_socks > 0)
+		info = bpf_map_lookup_elem(&socks, &key);
+	e.netns = skc->skc_net.net->ns.inum;
+	e.lport = skc->skc_num;
+	e.rport = bpf_ntohs(skc->skc_dport);
+	if (info)
+		flags = info->flags;
+	if (!(flags & (I_IN | I_OUT)))
+		flags |= dir_flags(state, e.netns, e.lport, sk->sk_max_ack_backlog);
+	if (!(flags & (I_LOCAL_FIRST | I_REMOTE_FIRST)))
+		flags |= closing_flags(state);
+
+	/* Payload so far, as at a close (the comment at the top). */
+	fin_received = sk->__sk_common.skc_flags &
+		       (1UL << bpf_core_enum_value(enum sock_flags, SOCK_DONE));
+	acked = tp->bytes_acked + (__u32)(tp->write_seq - tp->snd_una);
+	received = tp->bytes_received;
+	if (flags & I_OUT)
+		acked -= 1;			/* our SYN */
+	if (flags & I_FIN_SENT)
+		acked -= 1;			/* our FIN (in write_seq once queued) */
+	if (fin_received)
+		received -= 1;			/* their FIN */
+	e.tx_bytes = (__s64)acked < 0 ? 0 : acked;
+	e.rx_bytes = (__s64)received < 0 ? 0 : received;
+	e.srtt_us = tp->srtt_us >> 3;
+	e.retrans = tp->total_retrans;
+	e.end_ns = now;
+	e.family = skc->skc_family;
+	if (e.family == AF_INET) {
+		*(__u32 *)e.saddr = skc->skc_rcv_saddr;
+		*(__u32 *)e.daddr = skc->skc_daddr;
+	} else {
+		bpf_core_read(e.saddr, 16, &skc->skc_v6_rcv_saddr);
+		bpf_core_read(e.daddr, 16, &skc->skc_v6_daddr);
+	}
+	e.dir = (flags & I_OUT) ? TS_DIR_OUT : (flags & I_IN) ? TS_DIR_IN : TS_DIR_UNKNOWN;
+	e.closer = (flags & I_LOCAL_FIRST) ? TS_CLOSER_LOCAL :
+		   (flags & I_REMOTE_FIRST) || fin_received ? TS_CLOSER_REMOTE : TS_CLOSER_UNKNOWN;
+	e.cause = TS_CAUSE_OPEN;
+	e.flags = (flags & I_PARTIAL) ? TS_F_PARTIAL : 0;
+	if (info) {
+		if (flags & I_START_EST)	/* accepted, handshake not done */
+			e.start_ns = now;
+		else if (flags & I_START_SYN)	/* connect()ing */
+			e.start_ns = syn_start(tp, info->start_ns, now, true);
+		else
+			e.start_ns = info->start_ns;
+		if (!(flags & I_DPORT))
+			e.handshake_us = info->handshake_us;
+	}
+	if (info && (flags & I_IDENT)) {
+		/* The connector, or the holder the start-up walk found (a
+		 * guess: it may have been handed on since). */
+		e.pid = info->pid;
+		__builtin_memcpy(e.comm, info->comm, sizeof(e.comm));
+		if (flags & I_IDENT_SEEN)
+			e.flags |= TS_F_PID_UNCERTAIN;
+	} else {
+		/* Accepted, its owner not seen yet (its close() says): who
+		 * listens on its port is the best guess. */
+		struct listen_key lk = { .netns = e.netns, .port = e.lport };
+
+		l = (flags & I_IN) ? bpf_map_lookup_elem(&listen_ports, &lk) : NULL;
+		if (l && l->pid) {
+			e.pid = l->pid;
+			__builtin_memcpy(e.comm, l->comm, sizeof(e.comm));
+		}
+		e.flags |= TS_F_PID_UNCERTAIN;
+	}
+	e.kind = TS_KIND_OPEN;
+	e.pad = state;
+	e.sock_id = key;
+	bpf_seq_write(ctx->meta->seq, &e, sizeof(e));
+	return 0;
+}
+
 SEC("iter/task_file")
 int tcpscope_seed_files(struct bpf_iter__task_file *ctx)
 {

@@ -28,6 +28,7 @@
 #define TS_CAUSE_TIMEOUT	5
 #define TS_CAUSE_ABANDONED	6
 #define TS_CAUSE_UNREACHABLE	7
+#define TS_CAUSE_OPEN		8	/* not closed: a record of tcpscope_open (iter/tcp) */
 
 /* tcpscope_event.flags */
 #define TS_F_PID_UNCERTAIN	0x01	/* pid/comm are "current" at close */
@@ -48,6 +49,9 @@
 #define TS_KIND_OWNER	1	/* the owner of an earlier AWAIT_OWNER session,
 				 * seen when it released the socket: only
 				 * sock_id, pid and comm are set */
+#define TS_KIND_OPEN	2	/* a session open now (iter/tcp, tcpscope_open): as
+				 * a closed one's, end_ns the walk's time, cause
+				 * TS_CAUSE_OPEN, pad the TCP state */
 
 /* sk_info.flags */
 #define I_OUT		0x0001	/* we sent the SYN */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The model: session log plus lifetime aggregation tables. */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/model.h"
@@ -36,6 +37,7 @@ err:
 
 void model_fini(struct model *m)
 {
+	free(m->open);
 	agg_table_free(m->by_peer);
 	agg_table_free(m->by_port);
 	agg_table_free(m->by_proc);
@@ -85,6 +87,7 @@ void model_clear(struct model *m)
 	m->netns_first = 0;
 	m->netns_several = false;
 	m->agg_dropped = 0;
+	m->open_n = 0;
 	m->generation++;
 }
 
@@ -92,4 +95,38 @@ int model_sink(void *ctx, const struct session *s)
 {
 	model_add(ctx, s);
 	return 0;
+}
+
+void model_open_begin(struct model *m)
+{
+	m->open_n = 0;
+	m->open_dropped = 0;
+}
+
+int model_open_sink(void *ctx, const struct session *s)
+{
+	struct model *m = ctx;
+
+	if (m->keep && !filter_accepts(m->keep, s))
+		return 0;
+	if (m->open_n == m->open_cap) {
+		size_t cap = m->open_cap ? m->open_cap * 2 : 256;
+		struct session *n = reallocarray(m->open, cap, sizeof(*n));
+
+		if (!n) {
+			m->open_dropped++;
+			return 0;
+		}
+		m->open = n;
+		m->open_cap = cap;
+	}
+	m->open[m->open_n++] = *s;
+	return 0;
+}
+
+void model_open_end(struct model *m, uint64_t taken_ns)
+{
+	m->open_taken_ns = taken_ns;
+	m->open_generation++;
+	m->generation++;
 }

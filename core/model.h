@@ -37,6 +37,14 @@ struct model {
 	const struct filter *keep;	/* see model_keep() */
 	uint64_t agg_dropped;		/* table updates lost to -ENOMEM */
 	uint64_t generation;		/* bumped by every change */
+	/* The sessions open at the last look (the Open view): filled by
+	 * model_open_begin(), model_open_sink() for each, model_open_end().
+	 * Not in the history nor in any total. */
+	struct session *open;
+	size_t open_n, open_cap;
+	uint64_t open_taken_ns;		/* wall clock of that look; 0: none yet */
+	uint64_t open_generation;	/* bumped by each look */
+	uint64_t open_dropped;		/* sessions of the last look left out: no memory */
 };
 
 /* history_capacity 0 means MODEL_DEFAULT_HISTORY. 0, -EINVAL or -ENOMEM. */
@@ -58,5 +66,13 @@ void model_clear(struct model *m);
 
 /* A session_sink_fn (core/source.h) that model_add()s into ctx, a struct model *. */
 int model_sink(void *ctx, const struct session *s);
+
+/* A new look at the sessions open now: forget the last one's. */
+void model_open_begin(struct model *m);
+/* A session_sink_fn: one session open now, into ctx's (a struct model *)
+ * look, unless the keep filter rejects it. */
+int model_open_sink(void *ctx, const struct session *s);
+/* The look is complete, taken at taken_ns (wall clock). */
+void model_open_end(struct model *m, uint64_t taken_ns);
 
 #endif

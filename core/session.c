@@ -26,6 +26,7 @@ static const char *const cause_names[] = {
 	[CAUSE_TIMEOUT] = "timeout",
 	[CAUSE_ABANDONED] = "abandoned",
 	[CAUSE_UNREACHABLE] = "unreachable",
+	[CAUSE_OPEN] = "open",
 };
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))

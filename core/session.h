@@ -36,6 +36,8 @@ enum sess_cause {
 	CAUSE_TIMEOUT,	/* retransmission / keepalive timeout */
 	CAUSE_ABANDONED,	/* closed by its owner before the handshake ended */
 	CAUSE_UNREACHABLE,	/* an ICMP error: host or network unreachable */
+	CAUSE_OPEN,	/* not ended: open when it was looked at (the Open view);
+			 * end_ns is when */
 	CAUSE_MAX,
 };
 
@@ -87,15 +89,15 @@ static inline int session_is_rst(const struct session *s)
 }
 
 /* Did not end in an orderly close: reset, refused, timeout, unreachable,
- * abandoned (a close not seen, `?`, is not counted). */
+ * abandoned (a close not seen, `?`, is not counted, nor a session open). */
 static inline int session_is_failure(const struct session *s)
 {
-	return s->cause != CAUSE_FIN && s->cause != CAUSE_UNKNOWN;
+	return s->cause != CAUSE_FIN && s->cause != CAUSE_UNKNOWN && s->cause != CAUSE_OPEN;
 }
 
 const char *session_dir_name(enum sess_dir d);		/* "out" "in" "?" */
 const char *session_closer_name(enum sess_closer c);	/* "local" "remote" "?" */
-const char *session_cause_name(enum sess_cause c);	/* "fin" "rst_sent" "rst_recv" "refused" "timeout" "abandoned" "unreachable" "?" */
+const char *session_cause_name(enum sess_cause c);	/* "fin" "rst_sent" "rst_recv" "refused" "timeout" "abandoned" "unreachable" "open" "?" */
 /* Parse the names above back; return 0 or -EINVAL. */
 /* No owner known (pid 0, no name: its socket was let go of unseen): shown
  * as "-" and "?" (SESSION_NO_OWNER_COMM), and found by that name; machine

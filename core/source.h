@@ -75,6 +75,11 @@ struct session_source_ops {
 	 * draining on the timer). The caller drains once more before it waits:
 	 * what came while this ran is not announced. Optional: NULL means 0. */
 	int (*idle)(struct session_source *src);
+	/* Deliver the sessions open now, each as its record would read if it
+	 * closed now (cause CAUSE_OPEN, end_ns now), to sink; nothing is kept
+	 * or changed by it. Returns the number delivered, or -errno.
+	 * Optional: NULL means the source has none to show (a replay). */
+	int (*open_now)(struct session_source *src, session_sink_fn sink, void *ctx);
 };
 
 struct session_source {
@@ -101,6 +106,11 @@ static inline void source_stats(struct session_source *s, struct source_stats *o
 static inline int source_idle(struct session_source *s)
 {
 	return s->ops->idle ? s->ops->idle(s) : 0;
+}
+/* The sessions open now (see open_now); -EOPNOTSUPP from a source with none. */
+static inline int source_open_now(struct session_source *s, session_sink_fn f, void *c)
+{
+	return s->ops->open_now ? s->ops->open_now(s, f, c) : -EOPNOTSUPP;
 }
 static inline void source_destroy(struct session_source *s)
 {

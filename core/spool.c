@@ -405,12 +405,27 @@ static void spool_destroy(struct session_source *src)
 	free(sp);
 }
 
+/* The inner source's sessions open now, with the thread held off it. */
+static int spool_open_now(struct session_source *src, session_sink_fn sink, void *ctx)
+{
+	struct spool *sp = (struct spool *)src;
+	int rc;
+
+	if (!sp->inner->ops->open_now)
+		return -EOPNOTSUPP;
+	pthread_mutex_lock(&sp->inner_mu);
+	rc = sp->inner->ops->open_now(sp->inner, sink, ctx);
+	pthread_mutex_unlock(&sp->inner_mu);
+	return rc;
+}
+
 static const struct session_source_ops spool_ops = {
 	.fd = spool_fd,
 	.drain = spool_drain,
 	.flush = spool_flush,
 	.stats = spool_stats,
 	.destroy = spool_destroy,
+	.open_now = spool_open_now,
 };
 
 struct session_source *spool_new(struct session_source *inner, const struct spool_opts *opts,

@@ -91,6 +91,23 @@ static int build_sessions(struct view *v, const struct model *m, const struct fi
 	return 0;
 }
 
+/* The sessions open at the model's last look (always built whole: each
+ * look replaces the last). */
+static int build_open(struct view *v, const struct model *m, const struct filter *f)
+{
+	size_t i;
+	int err;
+
+	v->total = m->open_n;
+	err = reserve(v, m->open_n);
+	if (err)
+		return err;
+	for (i = 0; i < m->open_n; i++)
+		if (!f || filter_accepts(f, &m->open[i]))
+			v->rows[v->n++] = &m->open[i];
+	return 0;
+}
+
 /* After a full sessions build: remember what an update needs. */
 static void inc_remember(struct view *v, const struct model *m, const struct filter *f)
 {
@@ -456,7 +473,7 @@ int view_build(struct view *v, const struct model *m, enum view_kind kind,
 		sort_default(kind, &want);
 	v->generation = m->generation;
 	v->from_history = false;
-	if (kind == VIEW_SESSIONS && inc_possible(v, m, kind, f, &want) &&
+	if (kind == VIEW_SESSIONS && !v->open && inc_possible(v, m, kind, f, &want) &&
 	    update_sessions(v, m, f) == 0) {
 		v->updates++;
 		return 0;
@@ -469,7 +486,7 @@ int view_build(struct view *v, const struct model *m, enum view_kind kind,
 	v->sort = want;
 	switch (kind) {
 	case VIEW_SESSIONS:
-		err = build_sessions(v, m, f);
+		err = v->open ? build_open(v, m, f) : build_sessions(v, m, f);
 		break;
 	case VIEW_PROCS:
 	case VIEW_PORTS:
@@ -484,7 +501,7 @@ int view_build(struct view *v, const struct model *m, enum view_kind kind,
 		return err;
 	}
 	sort_rows_buf(kind, v->rows, v->n, &v->sort, &v->sort_buf);
-	if (kind == VIEW_SESSIONS)
+	if (kind == VIEW_SESSIONS && !v->open)
 		inc_remember(v, m, f);
 	return 0;
 }

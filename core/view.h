@@ -5,8 +5,9 @@
  * order with the same filter.
  *
  * LIFETIME: rows borrow pointers into the model (session log, lifetime
- * tables) or into tables owned by the view. They are valid until the next
- * model_add()/model_clear() on that model, or the next view_build() or
+ * tables, the look at the sessions open) or into tables owned by the view.
+ * They are valid until the next model_add()/model_clear() on that model (for
+ * an open view: the next model_open_begin()), or the next view_build() or
  * view_fini() on this view, whichever comes first. Rebuild after draining.
  *
  * Zero-initialise a struct view (or view_init() it) before its first
@@ -42,6 +43,9 @@ struct view {
 	/* Ports and Peers with one row per namespace's port or peer
 	 * (agg_table_by_netns()), added up from the history. */
 	bool by_netns;
+	/* Sessions: the model's last look at the sessions open now
+	 * (model->open), not the history. */
+	bool open;
 	enum view_kind kind;
 	const void **rows;	/* const struct session * or const struct agg_row * */
 	size_t n;

@@ -352,7 +352,7 @@ static bool columns_cut(const struct ui_state *st)
 	struct ui_col_pos pos[UI_MAX_COLS];
 	const struct column *cols[UI_MAX_COLS];
 	int widths[UI_MAX_COLS];
-	const struct ui_view_state *vs = &st->vs[st->view];
+	const struct ui_view_state *vs = UI_VS(st);
 	size_t n = ui_state_columns(st, pos, UI_MAX_COLS);
 	size_t shown = ui_state_shown(st, cols, widths, UI_MAX_COLS);
 
@@ -386,25 +386,30 @@ static void draw_tabs_count(const struct ui_state *st, const struct ui_figures *
 
 static void draw_tabs(const struct ui_state *st, const struct ui_figures *fig)
 {
-	const struct ui_view_state *vs = &st->vs[st->view];
+	const struct ui_view_state *vs = UI_VS(st);
 	char right[200], rows[100], count[100], brief[120], mid[140], mid2[140], mid3[80], mid4[80];
 	const char *follow;
 	int y = st->lay.tabs_y, cols = screen_cols(), k, end = 0;
 	char tab[32];
 
 	fill_line(y, A_NORMAL);
-	for (k = 0; k < VIEW_COUNT; k++) {
-		int tx = ui_tab_x(k, cols, st->view);
+	for (k = 0; k < UI_TABS; k++) {
+		int tx = ui_tab_x(k, cols, ui_state_tab(st));
 
-		snprintf(tab, sizeof(tab), " %s ", ui_tab_title(k, cols, st->view));
-		put(y, tx, cols - tx, tab, ui_term_attr(k == (int)st->view ? ST_TAB_ACTIVE : ST_TAB));
-		end = tx + ui_tab_width(k, cols, st->view);
+		snprintf(tab, sizeof(tab), " %s ", ui_tab_title(k, cols, ui_state_tab(st)));
+		put(y, tx, cols - tx, tab,
+		    ui_term_attr(k == ui_state_tab(st) ? ST_TAB_ACTIVE : ST_TAB));
+		end = tx + ui_tab_width(k, cols, ui_state_tab(st));
 	}
 	/* Processes by pid (H) count PIDs, the rows being processes, whole */
 	if (st->view == VIEW_PROCS && st->procs_by_pid && filter_is_empty(&st->filter))
 		snprintf(rows, sizeof(rows), "%zu %s", st->n, st->n == 1 ? "PID" : "PIDs");
 	else if (st->view == VIEW_PROCS && st->procs_by_pid)
 		snprintf(rows, sizeof(rows), "%zu of %zu PIDs", st->n, fig->view_total);
+	else if (st->open_now && filter_is_empty(&st->filter))
+		snprintf(rows, sizeof(rows), "%zu open", st->n);
+	else if (st->open_now)
+		snprintf(rows, sizeof(rows), "%zu of %zu open", st->n, fig->view_total);
 	else if (filter_is_empty(&st->filter))
 		snprintf(rows, sizeof(rows), "%zu %s", st->n, st->n == 1 ? "row" : "rows");
 	else
@@ -439,7 +444,7 @@ static void draw_tabs(const struct ui_state *st, const struct ui_figures *fig)
 		snprintf(rows + len, sizeof(rows) - len, ", %zu above", vs->top);
 	}
 	/* whether Sessions by time follows the newest (and, in full, how to) */
-	follow = st->view != VIEW_SESSIONS || vs->sort.col != COL_TIME ? ""
+	follow = st->view != VIEW_SESSIONS || st->open_now || vs->sort.col != COL_TIME ? ""
 		 : vs->follow ? "  following" : "  scrolled";
 	snprintf(right, sizeof(right), "%s%s%s%s%s", rows,
 		 st->from_history ? "  recent history" : "",
@@ -479,7 +484,7 @@ static void draw_tabs(const struct ui_state *st, const struct ui_figures *fig)
 
 static void draw_head(const struct ui_state *st)
 {
-	const struct ui_view_state *vs = &st->vs[st->view];
+	const struct ui_view_state *vs = UI_VS(st);
 	struct ui_col_pos pos[UI_MAX_COLS];
 	size_t i, n = ui_state_columns(st, pos, UI_MAX_COLS);
 	char title[64];
@@ -613,7 +618,7 @@ static void draw_row(int y, enum view_kind kind, const struct ui_col_pos *pos, s
 
 static void draw_rows(const struct ui_state *st, const struct ui_figures *fig)
 {
-	const struct ui_view_state *vs = &st->vs[st->view];
+	const struct ui_view_state *vs = UI_VS(st);
 	struct ui_col_pos pos[UI_MAX_COLS];
 	size_t n = ui_state_columns(st, pos, UI_MAX_COLS), i;
 	const char *empty;
@@ -632,11 +637,15 @@ static void draw_rows(const struct ui_state *st, const struct ui_figures *fig)
 	}
 	if (st->n || st->lay.rows_h < 2)
 		return;
-	if (!filter_is_empty(&st->filter) && fig->view_total) {
+	if (st->open_now && fig->open_said[0]) {
+		empty = fig->open_said;	/* why there is no look (a replay, an old kernel) */
+	} else if (st->open_now && filter_is_empty(&st->filter)) {
+		empty = "No TCP session is open in this network namespace.";
+	} else if (!filter_is_empty(&st->filter) && fig->view_total) {
 		/* Rows made of the history's sessions, when it has let some
 		 * go: the filter's may have been among them (a peer's `f`,
 		 * whose lifetime row Peers still shows), or not. */
-		if ((st->view == VIEW_SESSIONS || st->from_history) && fig->model &&
+		if (!st->open_now && (st->view == VIEW_SESSIONS || st->from_history) && fig->model &&
 		    session_log_evicted(fig->model->log)) {
 			size_t kept = session_log_len(fig->model->log);
 
@@ -979,6 +988,18 @@ const char *ui_draw_col_label(enum col_id id)
 		if (col_labels[i].id == id)
 			return col_labels[i].label;
 	return "?";
+}
+
+/* A session open when looked at (Open): its fields say so. */
+static const char *open_label(enum col_id id)
+{
+	switch (id) {
+	case COL_TIME: return "Seen open at";
+	case COL_DURATION: return "Open for";
+	case COL_CLOSER: return "Closing first";
+	case COL_CAUSE: return "State";
+	default: return ui_draw_col_label(id);
+	}
 }
 
 /* A line of the detail panel: a field, a note, a heading or a session row. */
@@ -1396,10 +1417,19 @@ static void draw_detail(struct ui_state *st, const struct ui_figures *fig)
 				 "No owner known: the process let go of the socket before "
 				 "tcpscope saw it (before it started, or with the socket "
 				 "table full).", w - 4);
+		else if ((s->flags & SESS_PID_UNCERTAIN) && s->cause == CAUSE_OPEN)
+			add_note(lines, &n, ARRAY_LEN(lines),
+				 "PID and name are a guess until its owner closes it: who "
+				 "listens on its port (accepted), or who held it when tcpscope "
+				 "started.", w - 4);
 		else if (s->flags & SESS_PID_UNCERTAIN)
 			add_note(lines, &n, ARRAY_LEN(lines),
 				 "PID and name were taken when the socket closed (no owner "
 				 "seen): they may be another process's.", w - 4);
+		if (s->cause == CAUSE_OPEN)
+			add_note(lines, &n, ARRAY_LEN(lines),
+				 "Open when last looked at (Open looks every second): payload "
+				 "so far, and how long it has been open.", w - 4);
 		if (s->flags & SESS_PARTIAL)
 			add_note(lines, &n, ARRAY_LEN(lines),
 				 "Not followed from its start (open before tcpscope started, "
@@ -1495,7 +1525,9 @@ static void draw_detail(struct ui_state *st, const struct ui_figures *fig)
 
 		switch (l->kind) {
 		case DL_FIELD:
-			put_cell(yy, 2, 16 < w - 2 ? 16 : w - 2, ui_draw_col_label(l->col->id), false,
+			put_cell(yy, 2, 16 < w - 2 ? 16 : w - 2,
+				 st->detail_kind == VIEW_SESSIONS && st->detail_sess.cause == CAUSE_OPEN ?
+				 open_label(l->col->id) : ui_draw_col_label(l->col->id), false,
 				 ui_term_attr(ST_LABEL));
 			if (l->col->format(row, human, sizeof(human), FMT_HUMAN) < 0)
 				snprintf(human, sizeof(human), "?");
@@ -1561,7 +1593,7 @@ static void draw_detail(struct ui_state *st, const struct ui_figures *fig)
 
 static void draw_columns(const struct ui_state *st)
 {
-	const struct ui_view_state *vs = &st->vs[st->view];
+	const struct ui_view_state *vs = UI_VS(st);
 	const struct column *cols;
 	size_t n, i, scroll;
 	int y0 = st->lay.head_y, h = st->lay.status_y - y0 - 1, y, w = screen_cols();

@@ -38,6 +38,7 @@ struct ui_figures {
 	bool eof;			/* replay fully read */
 	bool msg_visible;		/* st->msg is recent enough to show */
 	const struct model *model;	/* for the recent sessions of a detail panel */
+	char open_said[160];		/* Open: why it has no rows ("" when it has a look) */
 };
 
 void ui_draw(struct ui_state *st, const struct ui_figures *fig);

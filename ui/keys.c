@@ -17,7 +17,7 @@
 
 static struct ui_view_state *cur(struct ui_state *st)
 {
-	return &st->vs[st->view];
+	return UI_VS(st);
 }
 
 /* ---- moving ---------------------------------------------------------------- */
@@ -67,15 +67,26 @@ static unsigned act_right(struct ui_state *st)
 
 /* ---- views ----------------------------------------------------------------- */
 
-static unsigned switch_view(struct ui_state *st, enum view_kind k)
+/* To tab k: a view, or UI_TAB_OPEN (Sessions showing the sessions open
+ * now). */
+static unsigned switch_tab(struct ui_state *st, int k)
 {
-	if (st->view == k)
+	if (ui_state_tab(st) == k)
 		return R_NONE;
-	st->view = k;
+	st->open_now = k == UI_TAB_OPEN;
+	st->view = st->open_now ? VIEW_SESSIONS : (enum view_kind)k;
 	st->rows = NULL;
 	st->n = 0;
 	return R_REBUILD | R_REDRAW;
 }
+
+static unsigned switch_view(struct ui_state *st, enum view_kind k)
+{
+	return switch_tab(st, (int)k);
+}
+
+/* O: the sessions open now, looked at again every second while shown. */
+static unsigned act_open(struct ui_state *st) { return switch_tab(st, UI_TAB_OPEN); }
 
 static unsigned act_view1(struct ui_state *st) { return switch_view(st, VIEW_SESSIONS); }
 static unsigned act_view2(struct ui_state *st) { return switch_view(st, VIEW_PROCS); }
@@ -110,11 +121,11 @@ static unsigned act_by_netns(struct ui_state *st)
 
 static unsigned act_next_view(struct ui_state *st)
 {
-	return switch_view(st, (st->view + 1) % VIEW_COUNT);
+	return switch_tab(st, (ui_state_tab(st) + 1) % UI_TABS);
 }
 static unsigned act_prev_view(struct ui_state *st)
 {
-	return switch_view(st, (st->view + VIEW_COUNT - 1) % VIEW_COUNT);
+	return switch_tab(st, (ui_state_tab(st) + UI_TABS - 1) % UI_TABS);
 }
 
 /* ---- sort ------------------------------------------------------------------ */
@@ -363,7 +374,7 @@ static unsigned act_wide(struct ui_state *st)
 	bool mine;
 
 	ui_state_set_wide(st, !st->wide);
-	mine = st->vs[st->view].custom;
+	mine = UI_VS(st)->custom;
 	if (st->wide)
 		ui_state_msg(st, MSG_INFO, "wide: %s, full addresses (w: narrow)",
 			     mine ? "the columns you chose" : "every column");
@@ -420,6 +431,8 @@ static const struct ui_binding normal_keys[] = {
 	ALIAS('2', act_view2),
 	ALIAS('3', act_view3),
 	ALIAS('P', act_view4),
+	B('O', "O", "Open: the TCP sessions open now, payload so far and age (looked at every "
+	  "second)", "Views", act_open),
 	B('H', "H", "Processes: one row per PID, its threads' names merged (again: per name)",
 	  "Views", act_by_pid),
 	B('N', "N", "Ports, Peers: a row per network namespace (again: added up)", "Views",

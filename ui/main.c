@@ -56,6 +56,7 @@ struct options {
 	struct collector_opts copts;
 	bool no_color;
 	bool verbose;
+	bool open_list;			/* --open */
 };
 
 static volatile sig_atomic_t stop_signal;
@@ -85,6 +86,8 @@ static void usage(FILE *f)
 "  -T                    text, -s: prepend TIME, HH:MM:SS\n"
 "      --duration SECS   stop after SECS seconds\n"
 "      --count N         stop after N sessions (after filtering)\n"
+"      --open            list the sessions open now instead (this network\n"
+"                        namespace's: payload so far, age) and exit\n"
 "\n"
 "Filters (the monitor keeps only what they accept; its keys filter further):\n"
 "  -p, --pid PIDS        only these processes (comma list, ranges a-b)\n"
@@ -210,7 +213,7 @@ static int parse_seconds(const char *arg, double *out)
 enum {
 	OPT_DURATION = 256, OPT_COUNT, OPT_COMM, OPT_REPLAY, OPT_HISTORY, OPT_INTERVAL,
 	OPT_HOOK, OPT_MAX_SOCKETS, OPT_RING_SIZE, OPT_NO_SEED, OPT_NO_COLOR, OPT_BTF, OPT_FAILED,
-	OPT_NETNS,
+	OPT_NETNS, OPT_OPEN,
 };
 
 static const struct option long_opts[] = {
@@ -230,6 +233,7 @@ static const struct option long_opts[] = {
 	{ "comm", required_argument, NULL, OPT_COMM },
 	{ "failed", no_argument, NULL, OPT_FAILED },
 	{ "netns", required_argument, NULL, OPT_NETNS },
+	{ "open", no_argument, NULL, OPT_OPEN },
 	{ "replay", required_argument, NULL, OPT_REPLAY },
 	{ "history", required_argument, NULL, OPT_HISTORY },
 	{ "interval", required_argument, NULL, OPT_INTERVAL },
@@ -259,13 +263,14 @@ static int parse_args(int argc, char **argv, struct options *o)
 		case OPT_MAX_SOCKETS: live_only = "--max-sockets"; break;
 		case OPT_RING_SIZE: live_only = "--ring-size"; break;
 		case OPT_NO_SEED: live_only = "--no-seed"; break;
+		case OPT_OPEN: live_only = "--open"; break;
 		case OPT_BTF: live_only = "--btf"; break;
 		default: break;
 		}
 		/* An option of one value given twice: the last one would win
 		 * silently (a second --replay dropped the first file). */
 		if (c >= OPT_DURATION && c < OPT_DURATION + 64 && c != OPT_NO_SEED &&
-		    c != OPT_NO_COLOR && c != OPT_FAILED && c != OPT_NETNS) {
+		    c != OPT_NO_COLOR && c != OPT_FAILED && c != OPT_NETNS && c != OPT_OPEN) {
 			unsigned long long bit = 1ULL << (c - OPT_DURATION);
 			const struct option *lo = long_opts;
 
@@ -405,6 +410,9 @@ static int parse_args(int argc, char **argv, struct options *o)
 		case OPT_NO_COLOR:
 			o->no_color = true;
 			break;
+		case OPT_OPEN:
+			o->open_list = true;
+			break;
 		case OPT_BTF:
 			if (!*optarg)
 				return fail_usage("--btf needs a file name");
@@ -440,6 +448,15 @@ static int parse_args(int argc, char **argv, struct options *o)
 	if (o->dash_o && o->dash_s)
 		return fail_usage("-s and -o choose the output both: give one (-s is tcplife's "
 				  "columns, -o csv tcpscope's)");
+	/* --open lists once, in the stream's layouts (text unless asked). */
+	if (o->open_list && o->duration_s > 0)
+		return fail_usage("--duration does not apply to --open: it lists what is open "
+				  "now, once");
+	if (o->open_list && o->copts.no_seed)
+		return fail_usage("--no-seed does not apply to --open: the walk it leaves out "
+				  "names the owners of what was open before");
+	if (o->open_list)
+		o->stream = true;
 	if (!o->stream && (o->duration_s > 0 || o->count))
 		return fail_usage("--duration and --count apply to a stream: add -o text|csv|json");
 	/* -t/-T add tcplife's time columns to its layouts (-o text, -s); the
@@ -787,6 +804,39 @@ static int run_stream(struct session_source *src, const struct options *o)
 	return rc;
 }
 
+/* --open: the sessions open now, in the stream's layout, once. */
+static int run_open_list(struct session_source *src, const struct options *o)
+{
+	struct stream_ctx sc = { .o = o };
+	struct source_stats st;
+	int n;
+
+	sc.out = stdout;
+	sc.out_size = BUFSIZ > STREAM_ROW_MAX ? BUFSIZ : 2 * STREAM_ROW_MAX;
+	source_stats(src, &st);
+	sc.first_end_ns = st.started_ns;
+	stream_header(stdout, &o->sopts);
+	n = source_open_now(src, stream_sink, &sc);
+	if (fflush(stdout) || ferror(stdout)) {
+		if (errno == EPIPE)
+			return 0;
+		fprintf(stderr, "tcpscope: write error: %s\n", strerror(errno));
+		return 1;
+	}
+	if (n == -EOPNOTSUPP) {
+		fprintf(stderr, "tcpscope: --open needs BPF iterators (iter/tcp, Linux 5.9 and "
+			"later), which this kernel does not load\n");
+		return 1;
+	}
+	if (n < 0) {
+		fprintf(stderr, "tcpscope: cannot list the sessions open: %s\n", strerror(-n));
+		return 1;
+	}
+	fprintf(stderr, "tcpscope: %llu open %s listed\n", (unsigned long long)sc.printed,
+		fmt_plural(sc.printed, "session", "sessions"));
+	return 0;
+}
+
 /*
  * Once attached, the stream works in batches (a drain every interval) and
  * never needs to run ahead of the workload it watches: SCHED_BATCH keeps its
@@ -947,6 +997,10 @@ int main(int argc, char **argv)
 			say(err, "");
 			if (bad_btf_file)
 				rc = EXIT_USAGE;
+			goto out;
+		}
+		if (o.open_list) {
+			rc = run_open_list(src, &o);
 			goto out;
 		}
 		/* Drained in a thread of its own from now on (drain_thread_setup). */

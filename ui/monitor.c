@@ -31,6 +31,7 @@
 
 #define FRAME_MS	UI_PACE_FRAME_MS	/* data alone redraws at most 20 times a second; a key at once */
 #define TICK_MS		1000	/* header figures (sessions/s, clock) */
+#define OPEN_EVERY_MS	1000	/* Open: a look at the sessions open, this often while shown */
 #define MSG_MS		5000	/* how long a message stays in the status line */
 #define MSG_ERROR_MS	10000
 #define KEYS_PER_TURN	512	/* then drain again, even while keys keep coming */
@@ -57,6 +58,8 @@ struct monitor {
 	/* One per kind, kept between switches: a sessions view comes back
 	 * by an update, not a rebuild of the whole history. */
 	struct view views[VIEW_COUNT];
+	struct view open_view;		/* the Open tab's: Sessions over the model's look */
+	uint64_t open_next_ms;		/* when the sessions open are looked at again */
 	struct snapshot snap;
 	struct ui_figures fig;
 	struct source_stats stats;
@@ -189,7 +192,30 @@ static int snapshot_take(struct snapshot *s, const struct view *v)
 
 static struct view *cur_view(struct monitor *mon)
 {
-	return &mon->views[mon->st.view];
+	return mon->st.open_now ? &mon->open_view : &mon->views[mon->st.view];
+}
+
+/* Open: the sessions open now, into the model's look (a walk of the kernel's
+ * TCP sockets, about a microsecond each); or why there is none. */
+static void look_open(struct monitor *mon)
+{
+	char *said = mon->fig.open_said;
+	size_t len = sizeof(mon->fig.open_said);
+	int n;
+
+	model_open_begin(mon->m);
+	n = source_open_now(mon->src, model_open_sink, mon->m);
+	model_open_end(mon->m, real_ns());
+	mon->open_next_ms = mono_ms() + OPEN_EVERY_MS;
+	if (n >= 0)
+		said[0] = '\0';
+	else if (n == -EOPNOTSUPP && mon->st.replay)
+		snprintf(said, len, "Open lists the sessions open now, live: a replay has none.");
+	else if (n == -EOPNOTSUPP)
+		snprintf(said, len, "This kernel cannot list the sessions open (it needs BPF "
+			 "iterators: Linux 5.9 or later).");
+	else
+		snprintf(said, len, "Cannot list the sessions open: %s.", strerror(-n));
 }
 
 /*
@@ -202,7 +228,7 @@ static void reserve_sessions(struct monitor *mon)
 	struct view *v = &mon->views[VIEW_SESSIONS];
 
 	view_reserve(v, session_log_capacity(mon->m->log));
-	if (mon->st.view == VIEW_SESSIONS && !mon->st.paused)
+	if (mon->st.view == VIEW_SESSIONS && !mon->st.open_now && !mon->st.paused)
 		ui_state_set_rows(&mon->st, v->rows, v->n, v->from_history);
 }
 
@@ -226,8 +252,10 @@ static void rebuild(struct monitor *mon)
 	cur_view(mon)->by_pid = st->procs_by_pid;
 	cur_view(mon)->by_netns = st->by_netns;
 	set_rate_now(mon);
+	if (st->open_now && !st->paused && mono_ms() + TICK_MS / 2 >= mon->open_next_ms)
+		look_open(mon);
 	st->netns_several = mon->m->netns_several;
-	rc = view_build(cur_view(mon), mon->m, st->view, &st->filter, &st->vs[st->view].sort);
+	rc = view_build(cur_view(mon), mon->m, st->view, &st->filter, &UI_VS(st)->sort);
 	if (rc)
 		ui_state_msg(st, MSG_ERROR, "cannot build the %s view: %s", view_kind_name(st->view),
 			     strerror(-rc));
@@ -272,7 +300,8 @@ static void rebuild(struct monitor *mon)
 
 static const struct view *shown_view(const struct monitor *mon)
 {
-	return mon->st.paused ? &mon->snap.view : &mon->views[mon->st.view];
+	return mon->st.paused ? &mon->snap.view :
+	       mon->st.open_now ? &mon->open_view : &mon->views[mon->st.view];
 }
 
 /* ---- effects ---------------------------------------------------------------- */
@@ -487,7 +516,7 @@ static bool rates_move(const struct monitor *mon)
 	const struct ui_state *st = &mon->st;
 
 	if (st->replay || st->paused || st->view == VIEW_SESSIONS || !mon->m->last_end_ns ||
-	    (st->vs[st->view].sort.col != COL_RATE && !ui_state_col_shown(st, COL_RATE)))
+	    (UI_VS(st)->sort.col != COL_RATE && !ui_state_col_shown(st, COL_RATE)))
 		return false;
 	return real_ns() < mon->m->last_end_ns + 3 * AGG_RATE_BUCKET_NS;
 }
@@ -514,6 +543,9 @@ static void tick(struct monitor *mon, uint64_t now)
 		}
 		mon->next_tick_ms = now + TICK_MS;
 		mon->need_redraw = true;
+		/* Open: the next look, with this tick (one wake-up a second) */
+		if (st->open_now && !st->paused && now + TICK_MS / 2 >= mon->open_next_ms)
+			mon->need_rebuild = true;
 		if (rates_move(mon))
 			mon->need_rebuild = true;
 	}
@@ -747,6 +779,8 @@ int ui_monitor_run(struct session_source *src, struct model *m, const struct ui_
 	mon->fig.rate = -1;
 	for (int i = 0; i < VIEW_COUNT; i++)
 		view_init(&mon->views[i]);
+	view_init(&mon->open_view);
+	mon->open_view.open = true;
 	if (ui_state_init(&mon->st, opts->wide, opts->replay, opts->kept)) {
 		snprintf(err, errlen, "out of memory");
 		free(mon);
@@ -789,6 +823,7 @@ out:
 	snapshot_fini(&mon->snap);
 	for (int i = 0; i < VIEW_COUNT; i++)
 		view_fini(&mon->views[i]);
+	view_fini(&mon->open_view);
 	ui_state_fini(&mon->st);
 	free(mon);
 	return rc;

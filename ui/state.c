@@ -20,6 +20,15 @@ static void default_columns(struct ui_view_state *vs, enum view_kind kind, bool 
 		vs->colvis[cols[i].id] = wide || cols[i].narrow;
 }
 
+/* A tab's own choice of columns: its view's; Open leaves out TIME (every
+ * row's is the look's) and END ("open") unless wide. */
+static void tab_columns(struct ui_view_state *vs, int tab, bool wide)
+{
+	default_columns(vs, tab == UI_TAB_OPEN ? VIEW_SESSIONS : (enum view_kind)tab, wide);
+	if (tab == UI_TAB_OPEN && !wide)
+		vs->colvis[COL_TIME] = vs->colvis[COL_CAUSE] = false;
+}
+
 /* Wide or narrow: each keeps the user's choice of columns (the chooser)
  * while the other shows, and shows it again when it comes back; until
  * 2026-12-06 w and w again put the narrow defaults back in its place. */
@@ -27,7 +36,7 @@ void ui_state_set_wide(struct ui_state *st, bool wide)
 {
 	int k;
 
-	for (k = 0; k < VIEW_COUNT; k++) {
+	for (k = 0; k < UI_TABS; k++) {
 		struct ui_view_state *vs = &st->vs[k];
 		bool colvis[COL_ID_COUNT], custom = vs->custom;
 
@@ -39,7 +48,7 @@ void ui_state_set_wide(struct ui_state *st, bool wide)
 			vs->other_custom = custom;
 		}
 		if (!vs->custom)
-			default_columns(vs, k, wide);
+			tab_columns(vs, k, wide);
 		vs->hscroll = 0;
 	}
 	st->wide = wide;
@@ -57,6 +66,10 @@ int ui_state_init(struct ui_state *st, bool wide, bool replay, const struct filt
 	st->replay = replay;
 	for (k = 0; k < VIEW_COUNT; k++)
 		sort_default(k, &st->vs[k].sort);
+	/* Open: the longest open first (an order that holds from one look
+	 * to the next: every age grows alike) */
+	st->vs[UI_TAB_OPEN].sort.col = COL_DURATION;
+	st->vs[UI_TAB_OPEN].sort.descending = true;
 	st->vs[VIEW_SESSIONS].follow = true;
 	ui_state_set_wide(st, wide);
 	ui_state_set_size(st, 24, 80);
@@ -89,7 +102,7 @@ static size_t page(const struct ui_state *st)
 
 static void clamp_top(struct ui_state *st)
 {
-	struct ui_view_state *vs = &st->vs[st->view];
+	struct ui_view_state *vs = UI_VS(st);
 	size_t p = page(st);
 
 	if (st->n == 0) {
@@ -140,12 +153,12 @@ bool ui_state_newest_on_top(const struct ui_state *st)
 {
 	const struct sort_spec *s = &st->vs[VIEW_SESSIONS].sort;
 
-	return s->col == COL_TIME && s->descending;
+	return !st->open_now && s->col == COL_TIME && s->descending;
 }
 
 const void *ui_state_selected(const struct ui_state *st)
 {
-	const struct ui_view_state *vs = &st->vs[st->view];
+	const struct ui_view_state *vs = UI_VS(st);
 
 	if (!st->rows || vs->sel >= st->n)
 		return NULL;
@@ -154,7 +167,7 @@ const void *ui_state_selected(const struct ui_state *st)
 
 static void remember(struct ui_state *st)
 {
-	struct ui_view_state *vs = &st->vs[st->view];
+	struct ui_view_state *vs = UI_VS(st);
 	const void *row = ui_state_selected(st);
 
 	vs->have_key = row != NULL;
@@ -166,10 +179,21 @@ static void remember(struct ui_state *st)
 		memcpy(&vs->key_agg, row, sizeof(vs->key_agg));
 }
 
+/* A session open at two looks: its addresses, ports and namespace (its
+ * bytes, age and the look's time move). */
+static bool same_open(const struct session *a, const struct session *b)
+{
+	return a->lport == b->lport && a->rport == b->rport && a->netns == b->netns &&
+	       a->family == b->family && !memcmp(&a->laddr, &b->laddr, sizeof(a->laddr)) &&
+	       !memcmp(&a->raddr, &b->raddr, sizeof(a->raddr));
+}
+
 static bool same_row(const struct ui_state *st, const void *row)
 {
-	const struct ui_view_state *vs = &st->vs[st->view];
+	const struct ui_view_state *vs = UI_VS(st);
 
+	if (st->open_now)
+		return same_open(row, &vs->key_sess);
 	if (st->view == VIEW_SESSIONS)
 		return memcmp(row, &vs->key_sess, sizeof(vs->key_sess)) == 0;
 	return agg_row_key_cmp(row, &vs->key_agg) == 0;
@@ -197,7 +221,7 @@ static size_t find_key(const struct ui_state *st, size_t hint)
  * row after it (the last row if none). */
 static size_t key_place(const struct ui_state *st)
 {
-	const struct ui_view_state *vs = &st->vs[st->view];
+	const struct ui_view_state *vs = UI_VS(st);
 	const void *key = st->view == VIEW_SESSIONS ? (const void *)&vs->key_sess
 						    : (const void *)&vs->key_agg;
 	struct sort_order o;
@@ -218,9 +242,9 @@ static size_t key_place(const struct ui_state *st)
  * of by the history (the oldest go as new ones come), not filtered out. */
 static bool key_left_history(const struct ui_state *st)
 {
-	const struct ui_view_state *vs = &st->vs[st->view];
+	const struct ui_view_state *vs = UI_VS(st);
 
-	if (st->view != VIEW_SESSIONS || !filter_is_empty(&st->filter))
+	if (st->view != VIEW_SESSIONS || st->open_now || !filter_is_empty(&st->filter))
 		return false;
 	for (size_t i = 0; i < st->n; i++)
 		if (((const struct session *)st->rows[i])->end_ns <= vs->key_sess.end_ns)
@@ -230,7 +254,8 @@ static bool key_left_history(const struct ui_state *st)
 
 static bool follow_applies(const struct ui_state *st)
 {
-	return st->view == VIEW_SESSIONS && st->vs[VIEW_SESSIONS].sort.col == COL_TIME;
+	return st->view == VIEW_SESSIONS && !st->open_now &&
+	       st->vs[VIEW_SESSIONS].sort.col == COL_TIME;
 }
 
 static size_t newest_index(const struct ui_state *st)
@@ -240,7 +265,7 @@ static size_t newest_index(const struct ui_state *st)
 
 void ui_state_set_rows(struct ui_state *st, const void *const *rows, size_t n, bool from_history)
 {
-	struct ui_view_state *vs = &st->vs[st->view];
+	struct ui_view_state *vs = UI_VS(st);
 	size_t old_sel = vs->sel, old_top = vs->top, off, i;
 
 	st->rows = rows;
@@ -292,7 +317,7 @@ void ui_state_set_rows(struct ui_state *st, const void *const *rows, size_t n, b
 
 unsigned ui_state_select(struct ui_state *st, size_t i)
 {
-	struct ui_view_state *vs = &st->vs[st->view];
+	struct ui_view_state *vs = UI_VS(st);
 
 	if (st->n == 0) {
 		/* an empty sessions view still remembers where the user wants to be */
@@ -313,7 +338,7 @@ unsigned ui_state_select(struct ui_state *st, size_t i)
 
 unsigned ui_state_move(struct ui_state *st, long delta)
 {
-	struct ui_view_state *vs = &st->vs[st->view];
+	struct ui_view_state *vs = UI_VS(st);
 	size_t sel = vs->sel;
 
 	if (delta < 0)
@@ -409,7 +434,7 @@ static const struct spend *spend_plan(enum view_kind kind, size_t *n)
  * right while columns hide at the left. */
 static void clamp_hscroll(struct ui_state *st)
 {
-	struct ui_view_state *vs = &st->vs[st->view];
+	struct ui_view_state *vs = UI_VS(st);
 	size_t n;
 
 	if (!vs->hscroll)
@@ -436,7 +461,7 @@ int ui_state_width_from(const struct ui_state *st, size_t from, size_t *count)
 
 size_t ui_state_shown(const struct ui_state *st, const struct column **out, int *widths, size_t max)
 {
-	const struct ui_view_state *vs = &st->vs[st->view];
+	const struct ui_view_state *vs = UI_VS(st);
 	const struct spend *plan;
 	const struct column *cols;
 	bool show[COL_ID_COUNT];
@@ -503,7 +528,7 @@ size_t ui_state_columns(const struct ui_state *st, struct ui_col_pos *out, size_
 	size_t i, n = ui_state_shown(st, cols, widths, UI_MAX_COLS), k = 0;
 
 	/* skip the scrolled-off ones; the last one may be cut at the right edge */
-	for (i = st->vs[st->view].hscroll; i < n && k < max && x < st->lay.cols; i++) {
+	for (i = UI_VS(st)->hscroll; i < n && k < max && x < st->lay.cols; i++) {
 		out[k].col = cols[i];
 		out[k].x = x;
 		out[k].width = x + widths[i] > st->lay.cols ? st->lay.cols - x : widths[i];
@@ -515,16 +540,16 @@ size_t ui_state_columns(const struct ui_state *st, struct ui_col_pos *out, size_
 
 void ui_state_default_columns(struct ui_state *st)
 {
-	struct ui_view_state *vs = &st->vs[st->view];
+	struct ui_view_state *vs = UI_VS(st);
 
 	vs->custom = false;
-	default_columns(vs, st->view, st->wide);
+	tab_columns(vs, ui_state_tab(st), st->wide);
 	vs->hscroll = 0;
 }
 
 void ui_state_choose_columns(struct ui_state *st)
 {
-	struct ui_view_state *vs = &st->vs[st->view];
+	struct ui_view_state *vs = UI_VS(st);
 	const struct column *cols[UI_MAX_COLS];
 	size_t i, n;
 
@@ -582,7 +607,7 @@ static bool default_descending(const struct column *c)
 
 unsigned ui_state_sort_by(struct ui_state *st, enum col_id id)
 {
-	struct ui_view_state *vs = &st->vs[st->view];
+	struct ui_view_state *vs = UI_VS(st);
 	const struct column *c = column_by_id(st->view, id);
 
 	if (!c)
@@ -668,42 +693,45 @@ int ui_fnbar_x(size_t i)
 	return x;
 }
 
-static const char *const tab_titles[VIEW_COUNT] = {
+static const char *const tab_titles[UI_TABS] = {
 	[VIEW_SESSIONS] = "1 Sessions",
 	[VIEW_PROCS] = "2 Processes",
 	[VIEW_PORTS] = "3 Ports",
 	[VIEW_PEERS] = "P Peers",
+	[UI_TAB_OPEN] = "O Open",
 };
 
 /* Below this many columns the tabs are short, and below the second the
  * tabs not shown are their keys alone, so that the rows' count still fits
  * beside them. */
-#define TABS_SHORT_BELOW 64
-#define TABS_KEYS_BELOW 50
+#define TABS_SHORT_BELOW 72
+#define TABS_KEYS_BELOW 58
 
-static const char *const tab_short[VIEW_COUNT] = {
+static const char *const tab_short[UI_TABS] = {
 	[VIEW_SESSIONS] = "1 Sess",
 	[VIEW_PROCS] = "2 Procs",
 	[VIEW_PORTS] = "3 Ports",
 	[VIEW_PEERS] = "P Peers",
+	[UI_TAB_OPEN] = "O Open",
 };
 
 /* Each view's key, alone ('4' and '6' filter by family: Peers is P). */
-static const char *const tab_keys_only[VIEW_COUNT] = {
+static const char *const tab_keys_only[UI_TABS] = {
 	[VIEW_SESSIONS] = "1",
 	[VIEW_PROCS] = "2",
 	[VIEW_PORTS] = "3",
 	[VIEW_PEERS] = "P",
+	[UI_TAB_OPEN] = "O",
 };
 
-int ui_tab_key(enum view_kind k)
+int ui_tab_key(int k)
 {
-	return k < VIEW_COUNT ? tab_keys_only[k][0] : 0;
+	return k >= 0 && k < UI_TABS ? tab_keys_only[k][0] : 0;
 }
 
-const char *ui_tab_title(enum view_kind k, int cols, enum view_kind active)
+const char *ui_tab_title(int k, int cols, int active)
 {
-	if (k >= VIEW_COUNT)
+	if (k < 0 || k >= UI_TABS)
 		return "?";
 	if (cols < TABS_KEYS_BELOW && k != active)
 		return tab_keys_only[k];
@@ -711,16 +739,16 @@ const char *ui_tab_title(enum view_kind k, int cols, enum view_kind active)
 }
 
 /* Each tab is " title " followed by one space. */
-int ui_tab_width(enum view_kind k, int cols, enum view_kind active)
+int ui_tab_width(int k, int cols, int active)
 {
 	return (int)strlen(ui_tab_title(k, cols, active)) + 2;
 }
 
-int ui_tab_x(enum view_kind k, int cols, enum view_kind active)
+int ui_tab_x(int k, int cols, int active)
 {
 	int i, x = 0;
 
-	for (i = 0; i < (int)k && i < VIEW_COUNT; i++)
+	for (i = 0; i < k && i < UI_TABS; i++)
 		x += ui_tab_width(i, cols, active) + 1;
 	return x;
 }
@@ -761,10 +789,10 @@ unsigned ui_state_click(struct ui_state *st, int y, int x, int button, bool doub
 	if (st->mode != MODE_NORMAL)
 		return R_NONE;
 	if (y == l->tabs_y) {
-		for (k = 0; k < VIEW_COUNT; k++) {
-			int tx = ui_tab_x(k, l->cols, st->view);
+		for (k = 0; k < UI_TABS; k++) {
+			int tx = ui_tab_x(k, l->cols, ui_state_tab(st));
 
-			if (x >= tx && x < tx + ui_tab_width(k, l->cols, st->view))
+			if (x >= tx && x < tx + ui_tab_width(k, l->cols, ui_state_tab(st)))
 				return ui_keys_handle(st, ui_tab_key(k));
 		}
 		return R_NONE;
@@ -777,7 +805,7 @@ unsigned ui_state_click(struct ui_state *st, int y, int x, int button, bool doub
 		return R_NONE;
 	}
 	if (y >= l->rows_y && y < l->rows_y + l->rows_h) {
-		size_t idx = st->vs[st->view].top + (size_t)(y - l->rows_y);
+		size_t idx = UI_VS(st)->top + (size_t)(y - l->rows_y);
 		unsigned r;
 
 		if (idx >= st->n)

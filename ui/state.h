@@ -102,10 +102,17 @@ struct ui_view_state {
 	bool left_said;		/* "left the history" said since the user last moved */
 };
 
+/* The tabs: the four views, then Open (Sessions showing the sessions open
+ * now, O), which keeps its own sort, selection and columns. */
+#define UI_TAB_OPEN VIEW_COUNT
+#define UI_TABS (VIEW_COUNT + 1)
+
 struct ui_state {
 	enum view_kind view;
 	enum ui_mode mode;
-	struct ui_view_state vs[VIEW_COUNT];
+	struct ui_view_state vs[UI_TABS];	/* per tab: [UI_TAB_OPEN] is Open's */
+	bool open_now;		/* view is VIEW_SESSIONS, showing the sessions open now
+				 * (the Open tab), not the history */
 	bool wide;
 	bool procs_by_pid;	/* Processes: one row per pid (H), not per pid and name */
 	bool by_netns;		/* Ports, Peers: a row per namespace's port or peer (N) */
@@ -145,6 +152,13 @@ struct ui_state {
 	unsigned msg_seq;
 	enum ui_mode msg_mode;	/* the mode it was said in */
 };
+
+/* The active tab: the view's, or UI_TAB_OPEN; and its state. */
+static inline int ui_state_tab(const struct ui_state *st)
+{
+	return st->open_now ? UI_TAB_OPEN : (int)st->view;
+}
+#define UI_VS(st) (&(st)->vs[ui_state_tab(st)])
 
 /* Initial state: sessions view, default sorts, narrow or wide columns,
  * follow mode, no filter of its own; kept is the command line's filter,
@@ -208,10 +222,11 @@ bool ui_fnbar_fits(size_t i, int cols);
 /* The tab bar on a screen cols wide, with view `active` shown: x, width and
  * title of the tab of view kind k (short titles on a narrow screen; on the
  * narrowest, the other tabs' keys alone), and the key that shows view k. */
-int ui_tab_x(enum view_kind k, int cols, enum view_kind active);
-int ui_tab_width(enum view_kind k, int cols, enum view_kind active);
-const char *ui_tab_title(enum view_kind k, int cols, enum view_kind active);
-int ui_tab_key(enum view_kind k);
+/* Tabs by index (a view_kind, or UI_TAB_OPEN); active is ui_state_tab(). */
+int ui_tab_x(int k, int cols, int active);
+int ui_tab_width(int k, int cols, int active);
+const char *ui_tab_title(int k, int cols, int active);
+int ui_tab_key(int k);
 
 /* Mouse: button 1 click, 4/5 wheel. double_click opens the detail panel. R_* bits. */
 unsigned ui_state_click(struct ui_state *st, int y, int x, int button, bool double_click);

@@ -38,6 +38,7 @@ static void test_cause_names_round_trip(void **state)
 {
 	static const char *const expect[] = {
 		"?", "fin", "rst_sent", "rst_recv", "refused", "timeout", "abandoned", "unreachable",
+		"open",
 	};
 	unsigned int c;
 
