@@ -491,6 +491,9 @@ size_t ui_state_shown(const struct ui_state *st, const struct column **out, int 
 		if (plan[j].kind == SPEND_SHOW) {
 			if (vs->custom || st->wide || show[id] || width[id] + 1 > spare)
 				continue;
+			/* Open: every row's TIME is the look's, END "open" */
+			if (st->open_now && (id == COL_TIME || id == COL_CAUSE))
+				continue;
 			show[id] = true;
 			spare -= width[id] + 1;
 		} else if (show[id] && width[id] < plan[j].width) {

@@ -635,6 +635,66 @@ static void test_by_netns_key(void **state)
 	assert_non_null(strstr(st->msg, "added up across network namespaces"));
 }
 
+/* O: the Open tab, Sessions over the sessions open now, with a sort, a
+ * selection and columns of its own (the longest open first; no TIME nor
+ * END at 80 columns); a row stays selected across looks by its addresses
+ * and ports, as its bytes and age move; Tab goes through it. */
+static void test_open_key(void **state)
+{
+	struct ui_state *st = *state;
+	struct session a = { .pid = 7, .family = AF_INET, .lport = 40000, .rport = 5432,
+			     .tx_bytes = 100, .dur_us = 9000000, .cause = CAUSE_OPEN };
+	struct session b = { .pid = 8, .family = AF_INET, .lport = 40001, .rport = 5432,
+			     .tx_bytes = 50, .dur_us = 1000000, .cause = CAUSE_OPEN };
+	struct session a2 = a, b2 = b;
+	const void *rows[2] = { &a, &b }, *rows2[2] = { &a2, &b2 };
+
+	ui_keys_handle(st, UK_END);
+	assert_true(ui_keys_handle(st, 'O') & R_REBUILD);
+	assert_true(st->open_now);
+	assert_int_equal(st->view, VIEW_SESSIONS);
+	assert_int_equal(ui_state_tab(st), UI_TAB_OPEN);
+	assert_ptr_equal(UI_VS(st), &st->vs[UI_TAB_OPEN]);
+	assert_int_equal(UI_VS(st)->sort.col, COL_DURATION);
+	assert_true(UI_VS(st)->sort.descending);
+	assert_false(ui_state_col_shown(st, COL_TIME));
+	assert_false(ui_state_col_shown(st, COL_CAUSE));
+	assert_true(ui_state_col_shown(st, COL_TX_BYTES));
+	/* Sessions' own state is left as it was */
+	assert_int_equal(st->vs[VIEW_SESSIONS].sort.col, COL_TIME);
+	assert_true(ui_state_col_shown(st, COL_DURATION));
+	/* the second row selected; at the next look it moved on (bytes, age,
+	 * the look's time) and sorts first: still the one selected */
+	ui_state_set_rows(st, rows, 2, false);
+	ui_keys_handle(st, UK_DOWN);
+	assert_ptr_equal(ui_state_selected(st), &b);
+	b2.tx_bytes = 5000;
+	b2.dur_us = 20000000;
+	b2.end_ns = 2000000000;
+	a2.end_ns = 2000000000;
+	rows2[0] = &b2;
+	rows2[1] = &a2;
+	ui_state_set_rows(st, rows2, 2, false);
+	assert_ptr_equal(ui_state_selected(st), &b2);
+	/* O again: nothing to do; Tab from Open goes to Sessions, S-Tab back */
+	assert_int_equal(ui_keys_handle(st, 'O'), R_NONE);
+	assert_true(ui_keys_handle(st, UK_TAB) & R_REBUILD);
+	assert_false(st->open_now);
+	assert_int_equal(st->view, VIEW_SESSIONS);
+	assert_true(ui_keys_handle(st, UK_BTAB) & R_REBUILD);
+	assert_true(st->open_now);
+	/* a view's key leaves Open */
+	ui_keys_handle(st, 'P');
+	assert_false(st->open_now);
+	assert_int_equal(ui_state_tab(st), VIEW_PEERS);
+	ui_keys_handle(st, UK_TAB);
+	assert_true(st->open_now);
+	/* H and N show their views */
+	ui_keys_handle(st, 'H');
+	assert_false(st->open_now);
+	assert_int_equal(st->view, VIEW_PROCS);
+}
+
 /* The command line's filter is what is kept, shown apart: the keys' filter
  * starts empty, and clearing it leaves the kept one. */
 static void test_kept_filter_apart(void **state)
@@ -1291,16 +1351,32 @@ static void test_mouse(void **state)
 	assert_int_equal(st->view, VIEW_PEERS);
 	assert_int_equal(st->filter.family, 0);
 	assert_int_equal(ui_tab_x(VIEW_PEERS, 80, VIEW_SESSIONS), 37);
+	/* Open's tab, after Peers': Sessions showing the sessions open now,
+	 * with a state of its own */
+	assert_int_equal(ui_tab_x(UI_TAB_OPEN, 80, VIEW_SESSIONS), 47);
+	assert_string_equal(ui_tab_title(UI_TAB_OPEN, 80, VIEW_SESSIONS), "O Open");
+	r = ui_state_click(st, st->lay.tabs_y, ui_tab_x(UI_TAB_OPEN, st->lay.cols, st->view) + 2,
+			   1, false);
+	assert_true(r & R_REBUILD);
+	assert_int_equal(st->view, VIEW_SESSIONS);
+	assert_true(st->open_now);
+	assert_int_equal(ui_state_tab(st), UI_TAB_OPEN);
+	r = ui_state_click(st, st->lay.tabs_y, ui_tab_x(VIEW_SESSIONS, st->lay.cols,
+							  ui_state_tab(st)) + 2, 1, false);
+	assert_true(r & R_REBUILD);
+	assert_false(st->open_now);
+	assert_int_equal(st->view, VIEW_SESSIONS);
 	/* on a narrow screen the tabs are short, and clicks follow them:
-	 * below 64 columns "1 Sess", below 50 the other tabs' keys alone, so
+	 * below 72 columns "1 Sess", below 58 the other tabs' keys alone, so
 	 * that the count keeps its room; x 14 is in " 3 " at 40 columns
-	 * (from 13), in " 3 Ports " at 55 (from 19), in " 2 Processes " at 80 */
-	assert_string_equal(ui_tab_title(VIEW_SESSIONS, 55, VIEW_SESSIONS), "1 Sess");
-	assert_string_equal(ui_tab_title(VIEW_PORTS, 55, VIEW_SESSIONS), "3 Ports");
+	 * (from 13), in " 3 Ports " at 65 (from 19), in " 2 Processes " at 80 */
+	assert_string_equal(ui_tab_title(VIEW_SESSIONS, 65, VIEW_SESSIONS), "1 Sess");
+	assert_string_equal(ui_tab_title(VIEW_PORTS, 65, VIEW_SESSIONS), "3 Ports");
 	assert_string_equal(ui_tab_title(VIEW_SESSIONS, 40, VIEW_SESSIONS), "1 Sess");
 	assert_string_equal(ui_tab_title(VIEW_PORTS, 40, VIEW_SESSIONS), "3");
 	assert_string_equal(ui_tab_title(VIEW_PEERS, 40, VIEW_PEERS), "P Peers");
-	assert_int_equal(ui_tab_x(VIEW_PORTS, 55, VIEW_SESSIONS), 19);
+	assert_int_equal(ui_tab_x(VIEW_PORTS, 65, VIEW_SESSIONS), 19);
+	assert_string_equal(ui_tab_title(UI_TAB_OPEN, 50, VIEW_SESSIONS), "O");
 	assert_int_equal(ui_tab_x(VIEW_PORTS, 40, VIEW_SESSIONS), 13);
 	assert_int_equal(ui_tab_x(VIEW_PORTS, 80, VIEW_SESSIONS), 27);
 	ui_state_set_size(st, 20, 40);
@@ -1528,6 +1604,7 @@ int main(void)
 		T(test_chooser_keeps_row_names),
 		T(test_auto_netns_column),
 		T(test_by_netns_key),
+		T(test_open_key),
 		T(test_auto_columns),
 		T(test_detail),
 		T(test_help_and_messages_close_on_any_key),
