@@ -807,6 +807,88 @@ static void test_reserved_never_grows(void **state)
 	model_fini(&mm);
 }
 
+/* An open view: the model's last look at the sessions open (filtered,
+ * sorted), never the history nor its totals; each look replaces the last;
+ * the command line's filter (model_keep) applies to the look too; the
+ * history's own view goes on by updates beside it. */
+static void test_open_view(void **state)
+{
+	struct view v, hist;
+	struct filter keep, f;
+	struct sort_spec by_tx = { .col = COL_TX_BYTES, .descending = true };
+	uint64_t total;
+	size_t i;
+
+	fill();
+	total = m.sessions_total;
+	view_init(&v);
+	view_init(&hist);
+	v.open = true;
+	assert_int_equal(view_build(&hist, &m, VIEW_SESSIONS, NULL, NULL), 0);
+	/* no look yet: nothing */
+	assert_int_equal(view_build(&v, &m, VIEW_SESSIONS, NULL, NULL), 0);
+	assert_int_equal(v.n, 0);
+	assert_int_equal(v.total, 0);
+	model_open_begin(&m);
+	for (i = 0; i < 5; i++) {
+		struct session s = mk_session(100 + i, i % 2 ? "psql" : "redis",
+					      (uint16_t)(40000 + i), i % 2 ? 5432 : 6379, T0_NS);
+
+		s.cause = CAUSE_OPEN;
+		s.tx_bytes = (i * 7919) % 1000;
+		assert_int_equal(model_open_sink(&m, &s), 0);
+	}
+	model_open_end(&m, T0_NS);
+	assert_int_equal(m.sessions_total, total);	/* not in the totals */
+	assert_int_equal(session_log_len(m.log), 12);	/* nor in the history */
+	assert_int_equal(view_build(&v, &m, VIEW_SESSIONS, NULL, &by_tx), 0);
+	assert_int_equal(v.n, 5);
+	assert_int_equal(v.total, 5);
+	for (i = 0; i < v.n; i++) {
+		assert_int_equal(((const struct session *)v.rows[i])->cause, CAUSE_OPEN);
+		if (i)
+			assert_true(((const struct session *)v.rows[i - 1])->tx_bytes >=
+				    ((const struct session *)v.rows[i])->tx_bytes);
+	}
+	/* a filter */
+	filter_init(&f);
+	assert_int_equal(filter_set_comm(&f, "psql"), 0);
+	assert_int_equal(view_build(&v, &m, VIEW_SESSIONS, &f, &by_tx), 0);
+	assert_int_equal(v.n, 2);
+	assert_int_equal(v.total, 5);
+	/* the next look replaces it, under the command line's filter */
+	filter_init(&keep);
+	assert_int_equal(filter_parse_ports("5432", &keep.ports, NULL, 0), 0);
+	model_keep(&m, &keep);
+	model_open_begin(&m);
+	for (i = 0; i < 3; i++) {
+		struct session s = mk_session(200, "psql", (uint16_t)(41000 + i),
+					      i ? 5432 : 6379, T0_NS + 1000);
+
+		s.cause = CAUSE_OPEN;
+		model_open_sink(&m, &s);
+	}
+	model_open_end(&m, T0_NS + 1000);
+	model_keep(&m, NULL);
+	assert_int_equal(view_build(&v, &m, VIEW_SESSIONS, NULL, NULL), 0);
+	assert_int_equal(v.n, 2);
+	for (i = 0; i < v.n; i++)
+		assert_int_equal(((const struct session *)v.rows[i])->rport, 5432);
+	/* the history's view, beside it, is updated in place as before */
+	model_add(&m, &(struct session){ .pid = 9, .family = AF_INET, .end_ns = T0_NS + 99999 });
+	assert_int_equal(view_build(&hist, &m, VIEW_SESSIONS, NULL, NULL), 0);
+	assert_int_equal(hist.n, 13);
+	assert_int_equal(hist.updates, 1);
+	/* cleared with the rest */
+	model_clear(&m);
+	assert_int_equal(view_build(&v, &m, VIEW_SESSIONS, NULL, NULL), 0);
+	assert_int_equal(v.n, 0);
+	filter_clear(&f);
+	filter_clear(&keep);
+	view_fini(&v);
+	view_fini(&hist);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -826,6 +908,7 @@ int main(void)
 		cmocka_unit_test(test_large),
 		cmocka_unit_test(test_update_equals_fresh_build),
 		cmocka_unit_test(test_reserved_never_grows),
+		cmocka_unit_test(test_open_view),
 	};
 
 	return cmocka_run_group_tests_name("view", tests, setup, teardown);
