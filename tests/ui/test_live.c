@@ -1123,6 +1123,79 @@ static void test_live_open_before_start(void **state)
 }
 
 /*
+ * Open (O): a connection opened after the monitor started and held open
+ * (1000 bytes up, 2000 down) shows in the Open tab, both ends, with their
+ * payload so far, their direction, and owners: the client's certain (its
+ * connect()), the server's a guess until its close: who called listen()
+ * (here the test itself, before it forked the server); its details say it
+ * is open. Once it closes it leaves Open within a look, and
+ * Sessions reports both ends as ever.
+ */
+static void test_live_open_now(void **state)
+{
+	struct server srv;
+	struct csv_record rec;
+	int rc, release, status, rows = 0;
+	int icomm, ipid, itx, irx, idir, ipartial, icertain, icause, ilport;
+	pid_t client;
+	FILE *f;
+
+	(void)state;
+	if (!start_monitor())
+		skip();
+	start_server(&srv);
+	client = open_session(&srv, &release);
+	tmux_keys(&t, "O");
+	filter_port(srv.port);
+	assert_true(tmux_wait_text(&t, "2 of "));
+	assert_true(tmux_wait_text(&t, " open"));
+	assert_true(tmux_wait_text(&t, "\\x1b]0;pwn"));
+	f = export_view("open-now.csv", &rec);
+	icomm = column(&rec, "comm");
+	ipid = column(&rec, "pid");
+	itx = column(&rec, "tx_bytes");
+	irx = column(&rec, "rx_bytes");
+	idir = column(&rec, "direction");
+	ipartial = column(&rec, "partial");
+	icertain = column(&rec, "pid_certain");
+	icause = column(&rec, "end_cause");
+	ilport = column(&rec, "lport");
+	while ((rc = csv_read_record(f, &rec)) == 1) {
+		bool cli = atol(rec.fields[ilport]) != srv.port;
+
+		rows++;
+		assert_string_equal(rec.fields[icomm], cli ? CLIENT_SHOWN : "test_live");
+		assert_string_equal(rec.fields[icause], "open");
+		assert_string_equal(rec.fields[ipartial], "0");
+		assert_string_equal(rec.fields[icertain], cli ? "1" : "0");
+		assert_string_equal(rec.fields[idir], cli ? "out" : "in");
+		assert_int_equal(atol(rec.fields[ipid]), cli ? client : getpid());
+		assert_int_equal(atol(rec.fields[itx]), cli ? C2S : S2C);
+		assert_int_equal(atol(rec.fields[irx]), cli ? S2C : C2S);
+	}
+	assert_int_equal(rc, 0);
+	assert_int_equal(rows, 2);
+	csv_record_fini(&rec);
+	fclose(f);
+	tmux_keys(&t, "Enter");
+	assert_true(tmux_wait_text(&t, "Seen open at"));
+	assert_true(tmux_wait_text(&t, "Open when last looked at"));
+	tmux_keys(&t, "Escape");
+	assert_true(tmux_wait_gone(&t, "Seen open at"));
+	close(release);
+	assert_int_equal(waitpid(client, &status, 0), client);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	stop_server(&srv);
+	assert_true(tmux_wait_text(&t, "0 of "));
+	assert_true(tmux_wait_gone(&t, "\\x1b]0;pwn"));
+	tmux_keys(&t, "1");
+	assert_true(tmux_wait(&t, ours_at_least, (void *)1, false, TMUX_WAIT_MS, "both ends closed"));
+	tmux_keys(&t, "q");
+	assert_true(tmux_wait_text(&t, "EXIT=0"));
+	tmux_stop(&t);
+}
+
+/*
  * Quitting counts everything: the summary printed when the monitor exits
  * takes in the sessions closed since its last drain (here: all of them, the
  * refresh interval being 10 s) and the sessions of which no close was
@@ -1450,6 +1523,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_live_filter_pause_export, stop_terminal),
 		cmocka_unit_test_teardown(test_live_open_before_start, stop_terminal),
+		cmocka_unit_test_teardown(test_live_open_now, stop_terminal),
 		cmocka_unit_test_teardown(test_live_peers, stop_terminal),
 		cmocka_unit_test_teardown(test_live_rate_falls, stop_terminal),
 		cmocka_unit_test_teardown(test_live_netns_details, stop_terminal_netns),
