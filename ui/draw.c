@@ -396,6 +396,8 @@ static void draw_tabs(const struct ui_state *st, const struct ui_figures *fig)
 	for (k = 0; k < UI_TABS; k++) {
 		int tx = ui_tab_x(k, cols, ui_state_tab(st));
 
+		if (!ui_tab_width(k, cols, ui_state_tab(st)))
+			continue;	/* left out at this width */
 		snprintf(tab, sizeof(tab), " %s ", ui_tab_title(k, cols, ui_state_tab(st)));
 		put(y, tx, cols - tx, tab,
 		    ui_term_attr(k == ui_state_tab(st) ? ST_TAB_ACTIVE : ST_TAB));

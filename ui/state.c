@@ -707,8 +707,12 @@ static const char *const tab_titles[UI_TABS] = {
 /* Below this many columns the tabs are short, and below the second the
  * tabs not shown are their keys alone, so that the rows' count still fits
  * beside them. */
-#define TABS_SHORT_BELOW 72
-#define TABS_KEYS_BELOW 58
+#define TABS_SHORT_BELOW 64
+#define TABS_KEYS_BELOW 50
+/* Open's tab, when another is shown, is left out below this: the four
+ * views' tabs and the rows' account keep their room (O, Tab and the help
+ * still reach it). */
+#define TABS_OPEN_FROM 110
 
 static const char *const tab_short[UI_TABS] = {
 	[VIEW_SESSIONS] = "1 Sess",
@@ -736,6 +740,8 @@ const char *ui_tab_title(int k, int cols, int active)
 {
 	if (k < 0 || k >= UI_TABS)
 		return "?";
+	if (k == UI_TAB_OPEN && k != active && cols < TABS_OPEN_FROM)
+		return "";
 	if (cols < TABS_KEYS_BELOW && k != active)
 		return tab_keys_only[k];
 	return cols < TABS_SHORT_BELOW ? tab_short[k] : tab_titles[k];
@@ -744,7 +750,9 @@ const char *ui_tab_title(int k, int cols, int active)
 /* Each tab is " title " followed by one space. */
 int ui_tab_width(int k, int cols, int active)
 {
-	return (int)strlen(ui_tab_title(k, cols, active)) + 2;
+	size_t len = strlen(ui_tab_title(k, cols, active));
+
+	return len ? (int)len + 2 : 0;	/* "": not shown */
 }
 
 int ui_tab_x(int k, int cols, int active)

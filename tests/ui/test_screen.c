@@ -199,8 +199,15 @@ static void test_switch_views(void **state)
 	assert_int_equal(atoi(cell(&c->t, VIEW_PEERS, ROWS_Y, COL_SESSIONS, cellbuf, sizeof(cellbuf))), 51);
 	assert_int_equal(atoi(cell(&c->t, VIEW_PEERS, ROWS_Y, COL_PORTS, cellbuf, sizeof(cellbuf))), 1);
 	assert_int_equal(atoi(cell(&c->t, VIEW_PEERS, ROWS_Y, COL_RSTS, cellbuf, sizeof(cellbuf))), 3);
+	/* Open, after Peers: a replay has no sessions open, and says so */
+	tmux_keys(&c->t, "Tab");
+	assert_true(tmux_wait_text(&c->t, "0 open"));
+	assert_true(tmux_wait_text(&c->t, " O Open "));
+	assert_true(tmux_wait_text(&c->t, "a replay has none"));
 	tmux_keys(&c->t, "Tab");
 	assert_true(tmux_wait_text(&c->t, "244 rows"));
+	tmux_keys(&c->t, "BTab");
+	assert_true(tmux_wait_text(&c->t, "0 open"));
 	tmux_keys(&c->t, "BTab");
 	assert_true(tmux_wait_text(&c->t, "72 rows"));
 	tmux_keys(&c->t, "BTab");
