@@ -109,8 +109,11 @@ struct collector {
 	bool idle_armed;
 	uint64_t idle_sleeps;		/* times armed, nothing to read */
 	uint64_t idle_woken;		/* of those, ended by a record's wake-up */
-	/* The walk of the sessions open now (collector_open_now()), made at
-	 * its first use. */
+	/* The walk of the sessions open now (collector_open_now()), loaded
+	 * and attached at its first use (open_load()). */
+	bool iters;			/* BPF iterators load on this kernel */
+	const char *btf_path;		/* --btf, for that load */
+	struct tcpscope_bpf *open_skel;
 	struct bpf_link *open_link;
 	char *open_buf;
 };
@@ -904,6 +907,7 @@ static void collector_destroy(struct session_source *src)
 		return;
 	ring_buffer__free(c->rb);
 	bpf_link__destroy(c->open_link);
+	tcpscope_bpf__destroy(c->open_skel);
 	free(c->open_buf);
 	lanes_unmap(&c->lanes);
 	if (c->slots)
@@ -923,18 +927,74 @@ static void collector_destroy(struct session_source *src)
  * (tcpscope_open), each one's record read back and delivered as a session
  * whose cause is CAUSE_OPEN. Nothing in the kernel side's tables changes.
  */
+/*
+ * The walk's program, loaded on its own at its first use, not with the
+ * others: its verification (7,000 instructions, 8 ms here) would otherwise
+ * delay every start, for a view that may never be opened. A second instance
+ * of the same object, with that program alone, using the first one's tables
+ * (the slots, the hash map of sockets, the listeners, and the globals it
+ * reads), and no table of its own but its constants.
+ */
+static void verifier_logs(struct bpf_object *obj, bool before);
+
+static int open_load(struct collector *c)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, oo, .btf_custom_path = c->btf_path);
+	struct tcpscope_bpf *o;
+	struct bpf_program *p;
+	struct bpf_map *m;
+	int err;
+
+	o = tcpscope_bpf__open_opts(&oo);
+	if (!o)
+		return -errno;
+	bpf_object__for_each_program(p, o->obj)
+		bpf_program__set_autoload(p, p == o->progs.tcpscope_open);
+	/* the same constants (the slots' mask, the key of the sockets' map) */
+	memcpy(o->rodata, c->skel->rodata, sizeof(*o->rodata));
+	err = 0;
+	bpf_object__for_each_map(m, o->obj) {
+		struct bpf_map *theirs = m == o->maps.slots ? c->skel->maps.slots :
+					 m == o->maps.socks ? c->skel->maps.socks :
+					 m == o->maps.listen_ports ? c->skel->maps.listen_ports :
+					 m == o->maps.bss ? c->skel->maps.bss : NULL;
+
+		if (theirs)
+			err = bpf_map__reuse_fd(m, bpf_map__fd(theirs));
+		else if (m != o->maps.rodata && m != o->maps.kconfig)
+			err = bpf_map__set_autocreate(m, false);	/* not used */
+		if (err)
+			break;
+	}
+	if (!err) {
+		verifier_logs(o->obj, true);
+		err = tcpscope_bpf__load(o);
+		verifier_logs(o->obj, false);
+	}
+	if (err) {
+		tcpscope_bpf__destroy(o);
+		return err < 0 ? err : -EINVAL;
+	}
+	c->open_skel = o;
+	return 0;
+}
+
 static int collector_open_now(struct session_source *src, session_sink_fn sink, void *ctx)
 {
 	struct collector *c = (struct collector *)src;
-	struct bpf_program *prog = c->skel ? c->skel->progs.tcpscope_open : NULL;
 	size_t have = 0, i;
 	int fd, err = 0, n = 0;
 	ssize_t got;
 
-	if (!prog || bpf_program__fd(prog) < 0)
+	if (!c->skel || !c->iters)
 		return -EOPNOTSUPP;	/* no BPF iterators on this kernel */
+	if (!c->open_skel) {
+		err = open_load(c);
+		if (err)
+			return err;
+	}
 	if (!c->open_link) {
-		c->open_link = bpf_program__attach_iter(prog, NULL);
+		c->open_link = bpf_program__attach_iter(c->open_skel->progs.tcpscope_open, NULL);
 		if (!c->open_link)
 			return -errno;
 	}
@@ -1244,7 +1304,8 @@ static int try_open(struct collector *c, const struct collector_opts *opts,
 	bpf_program__set_autoload(skel->progs.tcpscope_seed_tcp, with_iters);
 	bpf_program__set_autoload(skel->progs.tcpscope_seed_files, with_iters);
 	bpf_program__set_autoload(skel->progs.tcpscope_sweep, with_iters);
-	bpf_program__set_autoload(skel->progs.tcpscope_open, with_iters && !floor);
+	/* loaded at its first use (open_load()) */
+	bpf_program__set_autoload(skel->progs.tcpscope_open, false);
 	/* The lock-free slot table stays small (TLB and cache misses cost more
 	 * than the rare overflow into the hash map); the hash map holds the
 	 * rest, up to max_sockets. */
@@ -1345,6 +1406,8 @@ static int try_open(struct collector *c, const struct collector_opts *opts,
 	if (error)
 		skel->links.tcpscope_error_btf = bpf_program__attach(error);
 	c->skel = skel;
+	c->iters = with_iters && !floor;
+	c->btf_path = opts->btf_path;
 	c->state_prog = state;
 	if (*destroy_link)
 		c->destroy_prog = destroy;

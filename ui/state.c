@@ -303,13 +303,17 @@ void ui_state_set_rows(struct ui_state *st, const void *const *rows, size_t n, b
 	if (st->mode == MODE_DETAIL && st->detail_kind == st->view && st->view != VIEW_SESSIONS &&
 	    vs->sel < n && agg_row_key_cmp(rows[vs->sel], &st->detail_agg) == 0)
 		memcpy(&st->detail_agg, rows[vs->sel], sizeof(st->detail_agg));
+	/* and an open session's, its payload and age at the last look */
+	if (st->mode == MODE_DETAIL && st->open_now && st->detail_kind == VIEW_SESSIONS &&
+	    vs->sel < n && same_open(rows[vs->sel], &st->detail_sess))
+		memcpy(&st->detail_sess, rows[vs->sel], sizeof(st->detail_sess));
 	/* keep the selected row where it was on the screen; but a summary
 	 * shown from its top stays at its top (a ranking: what sorts in above
 	 * the selection is what the user most wants to see), the selection
 	 * moving down it while it stays on the screen */
 	off = old_sel >= old_top ? old_sel - old_top : 0;
 	vs->top = vs->sel >= off ? vs->sel - off : 0;
-	if (st->view != VIEW_SESSIONS && old_top == 0)
+	if ((st->view != VIEW_SESSIONS || st->open_now) && old_top == 0)
 		vs->top = 0;
 	clamp_top(st);
 	remember(st);

@@ -360,6 +360,7 @@ static const struct verifier_budget budgets[] = {
 	{ "tcpscope_error_btf", 1000 },
 	{ "tcpscope_seed_", 1000 },
 	{ "tcpscope_sweep", 1000 },
+	{ "tcpscope_open", 10500 },	/* 2026-12-07: 6,941 (tp_btf) */
 };
 
 static void check_verifier_budget(const char *hook, const char *env, const char *want_state,
@@ -406,6 +407,45 @@ static void check_verifier_budget(const char *hook, const char *env, const char 
 			 shown(r.err));
 	assert_true(n >= 2);
 	run_result_free(&r);
+}
+
+/*
+ * The walk of the sessions open now (--open, the monitor's Open) is loaded
+ * at its first use, not at every start: a stream's start verifies no
+ * tcpscope_open; --open does, within its budget, on both hooks.
+ */
+static void test_open_loaded_on_demand(void **state)
+{
+	static const char *const hooks[] = { "tp_btf", "tracepoint" };
+
+	(void)state;
+	for (size_t h = 0; h < ARRAY_LEN(hooks); h++) {
+		const char *stream[] = { scope_binary(), "-o", "csv", "-P", "9", "--duration", "0.2",
+					 "--hook", hooks[h], "-v", NULL };
+		const char *open[] = { scope_binary(), "--open", "-o", "csv", "-P", "9",
+				       "--hook", hooks[h], "-v", NULL };
+		struct run_result r;
+		unsigned long long insns = 0;
+		const char *p;
+
+		assert_int_equal(run_capture(stream, NULL, &r), 0);
+		assert_true(WIFEXITED(r.status) && WEXITSTATUS(r.status) == 0);
+		assert_non_null(strstr(r.err, "tcpscope: verifier: "));
+		assert_null(strstr(r.err, "tcpscope: verifier: tcpscope_open"));
+		run_result_free(&r);
+		assert_int_equal(run_capture(open, NULL, &r), 0);
+		if (!WIFEXITED(r.status) || WEXITSTATUS(r.status) != 0)
+			fail_msg("--open: %s", shown(r.err));
+		p = strstr(r.err, "tcpscope: verifier: tcpscope_open: ");
+		assert_non_null(p);
+		assert_int_equal(sscanf(p, "tcpscope: verifier: tcpscope_open: %llu instructions",
+					&insns), 1);
+		printf("  %s tcpscope_open: %llu instructions processed, at --open\n", hooks[h],
+		       insns);
+		assert_true(insns > 0 && insns <= 10500);
+		assert_non_null(strstr(r.err, "tcpscope: 0 open sessions listed"));
+		run_result_free(&r);
+	}
 }
 
 static void test_verifier_budget(void **state)
@@ -1134,6 +1174,7 @@ int main(void)
 		cmocka_unit_test(test_tp_btf_unavailable),
 		cmocka_unit_test(test_bench_floor),
 		cmocka_unit_test(test_verifier_budget),
+		cmocka_unit_test(test_open_loaded_on_demand),
 		cmocka_unit_test(test_sched_batch),
 		cmocka_unit_test(test_startup_faults),
 		cmocka_unit_test(test_sigint),

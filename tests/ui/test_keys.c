@@ -676,6 +676,17 @@ static void test_open_key(void **state)
 	rows2[1] = &a2;
 	ui_state_set_rows(st, rows2, 2, false);
 	assert_ptr_equal(ui_state_selected(st), &b2);
+	/* its details follow it from look to look: the payload as it is now */
+	ui_keys_handle(st, UK_ENTER);
+	assert_int_equal(st->mode, MODE_DETAIL);
+	assert_int_equal(st->detail_sess.tx_bytes, 5000);
+	b.tx_bytes = 7000;
+	rows[0] = &b;
+	rows[1] = &a;
+	ui_state_set_rows(st, rows, 2, false);
+	assert_int_equal(st->detail_sess.tx_bytes, 7000);
+	ui_keys_handle(st, UK_ESC);
+	assert_int_equal(st->mode, MODE_NORMAL);
 	/* O again: nothing to do; Tab from Open goes to Sessions, S-Tab back */
 	assert_int_equal(ui_keys_handle(st, 'O'), R_NONE);
 	assert_true(ui_keys_handle(st, UK_TAB) & R_REBUILD);
