@@ -114,6 +114,7 @@ struct collector {
 	bool iters;			/* BPF iterators load on this kernel */
 	const char *btf_path;		/* --btf, for that load */
 	struct tcpscope_bpf *open_skel;
+	int open_err;			/* its load or attach failed: this, at every look */
 	struct bpf_link *open_link;
 	char *open_buf;
 };
@@ -988,15 +989,17 @@ static int collector_open_now(struct session_source *src, session_sink_fn sink, 
 
 	if (!c->skel || !c->iters)
 		return -EOPNOTSUPP;	/* no BPF iterators on this kernel */
+	if (c->open_err)
+		return c->open_err;	/* not tried again at every look */
 	if (!c->open_skel) {
 		err = open_load(c);
 		if (err)
-			return err;
+			return c->open_err = err;
 	}
 	if (!c->open_link) {
 		c->open_link = bpf_program__attach_iter(c->open_skel->progs.tcpscope_open, NULL);
 		if (!c->open_link)
-			return -errno;
+			return c->open_err = -errno;
 	}
 	if (!c->open_buf) {
 		c->open_buf = malloc(OPEN_BUF_BYTES);
