@@ -1688,6 +1688,23 @@ int tcpscope_seed_tcp(struct bpf_iter__tcp *ctx)
 }
 
 /*
+ * A socket an iterator walks: its entry (its slot, by cookie; or the hash
+ * map's, under *key: its cookie with tp_btf, its address with the classic
+ * tracepoint), or NULL. A socket that was never given a cookie has no slot
+ * (a free slot's key is 0 too).
+ */
+static __always_inline struct sk_info *walked_info(struct sock_common *skc, struct tcp_sock *tp,
+						   __u64 *key)
+{
+	__u64 ck = skc->skc_cookie.counter;
+
+	*key = socks_by_cookie ? ck : (__u64)tp;
+	if (ck)
+		return info_lookup(*key, ck, true);
+	return *key && *(volatile __s64 *)&in_socks > 0 ? bpf_map_lookup_elem(&socks, key) : NULL;
+}
+
+/*
  * The sweep: every TCP socket still open in this network namespace marks
  * its entry with the sweep's number. User space runs it now and then; an
  * entry of this namespace left unmarked by two sweeps in a row belongs to a
@@ -1697,9 +1714,9 @@ SEC("iter/tcp")
 int tcpscope_sweep(struct bpf_iter__tcp *ctx)
 {
 	struct sock_common *skc = ctx->sk_common;
-	struct sk_info *info = NULL;
+	struct sk_info *info;
 	struct tcp_sock *tp;
-	__u64 key, ck;
+	__u64 key;
 	int state;
 
 	if (!skc)
@@ -1710,16 +1727,7 @@ int tcpscope_sweep(struct bpf_iter__tcp *ctx)
 	tp = bpf_skc_to_tcp_sock(skc);
 	if (!tp)
 		return 0;
-	ck = skc->skc_cookie.counter;
-	if (ck) {
-		struct slot *sl = slot_of(ck);
-
-		if (sl && sl->key == ck)
-			info = &sl->info;
-	}
-	key = socks_by_cookie ? ck : (__u64)tp;
-	if (!info && key && *(volatile __s64 *)&in_socks > 0)
-		info = bpf_map_lookup_elem(&socks, &key);
+	info = walked_info(skc, tp, &key);
 	if (info)
 		info->seen = *(volatile __u16 *)&sweep_gen;
 	return 0;
@@ -1738,11 +1746,11 @@ int tcpscope_open(struct bpf_iter__tcp *ctx)
 {
 	struct sock_common *skc = ctx->sk_common;
 	struct tcpscope_event e = {};
-	struct sk_info *info = NULL;
+	struct sk_info *info;
 	struct listen_owner *l;
 	struct tcp_sock *tp;
 	struct sock *sk;
-	__u64 key, ck, now, acked, received;
+	__u64 key, now, acked, received;
 	__u16 flags = I_PARTIAL;
 	bool fin_received;
 	int state;
@@ -1758,16 +1766,7 @@ int tcpscope_open(struct bpf_iter__tcp *ctx)
 		return 0;
 	sk = &tp->inet_conn.icsk_inet.sk;
 	now = bpf_ktime_get_boot_ns();
-	ck = skc->skc_cookie.counter;
-	if (ck) {
-		struct slot *sl = slot_of(ck);
-
-		if (sl && sl->key == ck)
-			info = &sl->info;
-	}
-	key = socks_by_cookie ? ck : (__u64)tp;
-	if (!info && key && *(volatile __s64 *)&in_socks > 0)
-		info = bpf_map_lookup_elem(&socks, &key);
+	info = walked_info(skc, tp, &key);
 	e.netns = skc->skc_net.net->ns.inum;
 	e.lport = skc->skc_num;
 	e.rport = bpf_ntohs(skc->skc_dport);

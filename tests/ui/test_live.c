@@ -1055,6 +1055,38 @@ static void test_live_rate_falls(void **state)
 	tmux_stop(&t);
 }
 
+/* The columns of an export that say what one end of open_session()'s
+ * connection was. */
+struct end_cols {
+	int comm, pid, tx, rx, dir, partial, certain;
+};
+
+static void end_cols(const struct csv_record *rec, struct end_cols *c)
+{
+	c->comm = column(rec, "comm");
+	c->pid = column(rec, "pid");
+	c->tx = column(rec, "tx_bytes");
+	c->rx = column(rec, "rx_bytes");
+	c->dir = column(rec, "direction");
+	c->partial = column(rec, "partial");
+	c->certain = column(rec, "pid_certain");
+}
+
+/* One end of open_session()'s connection, the client's (cli) or the
+ * server's, as exported: its direction, its owner, its payload (C2S up,
+ * S2C down, from the kernel's counters), and the export's `partial` and
+ * `pid_certain`. */
+static void check_end(const struct csv_record *rec, const struct end_cols *c, bool cli,
+		      pid_t pid, const char *partial, const char *certain)
+{
+	assert_string_equal(rec->fields[c->partial], partial);
+	assert_string_equal(rec->fields[c->certain], certain);
+	assert_string_equal(rec->fields[c->dir], cli ? "out" : "in");
+	assert_int_equal(atol(rec->fields[c->pid]), pid);
+	assert_int_equal(atol(rec->fields[c->tx]), cli ? C2S : S2C);
+	assert_int_equal(atol(rec->fields[c->rx]), cli ? S2C : C2S);
+}
+
 /*
  * A session open before the monitor starts: the monitor draws its first
  * screen, then looks for the sessions already open, so that this one's
@@ -1066,7 +1098,7 @@ static void test_live_open_before_start(void **state)
 	struct server srv;
 	struct csv_record rec;
 	int rc, release, status, rows = 0;
-	int icomm, ipid, itx, irx, idir, ipartial, icertain;
+	struct end_cols c;
 	pid_t client;
 	FILE *f;
 
@@ -1091,27 +1123,16 @@ static void test_live_open_before_start(void **state)
 	assert_true(tmux_wait(&t, ours_at_least, (void *)1, false, TMUX_WAIT_MS, "1 session"));
 
 	f = export_view("open.csv", &rec);
-	icomm = column(&rec, "comm");
-	ipid = column(&rec, "pid");
-	itx = column(&rec, "tx_bytes");
-	irx = column(&rec, "rx_bytes");
-	idir = column(&rec, "direction");
-	ipartial = column(&rec, "partial");
-	icertain = column(&rec, "pid_certain");
+	end_cols(&rec, &c);
 	while ((rc = csv_read_record(f, &rec)) == 1) {
-		bool cli = !strcmp(rec.fields[icomm], CLIENT_SHOWN);
+		bool cli = !strcmp(rec.fields[c.comm], CLIENT_SHOWN);
 
-		if (strcmp(rec.fields[icomm], "tsui-srv") && !cli)
+		if (strcmp(rec.fields[c.comm], "tsui-srv") && !cli)
 			continue;	/* another process that happened to use the port */
 		rows++;
-		/* found open at start-up: direction and owner from the walk */
-		assert_string_equal(rec.fields[ipartial], "1");
-		assert_string_equal(rec.fields[icertain], "1");
-		assert_string_equal(rec.fields[idir], cli ? "out" : "in");
-		assert_int_equal(atol(rec.fields[ipid]), cli ? client : srv.pid);
-		/* bytes come from the kernel's counters: the whole session */
-		assert_int_equal(atol(rec.fields[itx]), cli ? C2S : S2C);
-		assert_int_equal(atol(rec.fields[irx]), cli ? S2C : C2S);
+		/* found open at start-up: direction and owner from the walk
+		 * (certain: its close was seen); bytes: the whole session's */
+		check_end(&rec, &c, cli, cli ? client : srv.pid, "1", "1");
 	}
 	assert_int_equal(rc, 0);
 	assert_int_equal(rows, 2);
@@ -1135,8 +1156,8 @@ static void test_live_open_now(void **state)
 {
 	struct server srv;
 	struct csv_record rec;
-	int rc, release, status, rows = 0;
-	int icomm, ipid, itx, irx, idir, ipartial, icertain, icause, ilport;
+	int rc, release, status, rows = 0, icause, ilport;
+	struct end_cols c;
 	pid_t client;
 	FILE *f;
 
@@ -1151,27 +1172,17 @@ static void test_live_open_now(void **state)
 	assert_true(tmux_wait_text(&t, " open"));
 	assert_true(tmux_wait_text(&t, "\\x1b]0;pwn"));
 	f = export_view("open-now.csv", &rec);
-	icomm = column(&rec, "comm");
-	ipid = column(&rec, "pid");
-	itx = column(&rec, "tx_bytes");
-	irx = column(&rec, "rx_bytes");
-	idir = column(&rec, "direction");
-	ipartial = column(&rec, "partial");
-	icertain = column(&rec, "pid_certain");
+	end_cols(&rec, &c);
 	icause = column(&rec, "end_cause");
 	ilport = column(&rec, "lport");
 	while ((rc = csv_read_record(f, &rec)) == 1) {
 		bool cli = atol(rec.fields[ilport]) != srv.port;
 
 		rows++;
-		assert_string_equal(rec.fields[icomm], cli ? CLIENT_SHOWN : "test_live");
+		assert_string_equal(rec.fields[c.comm], cli ? CLIENT_SHOWN : "test_live");
 		assert_string_equal(rec.fields[icause], "open");
-		assert_string_equal(rec.fields[ipartial], "0");
-		assert_string_equal(rec.fields[icertain], cli ? "1" : "0");
-		assert_string_equal(rec.fields[idir], cli ? "out" : "in");
-		assert_int_equal(atol(rec.fields[ipid]), cli ? client : getpid());
-		assert_int_equal(atol(rec.fields[itx]), cli ? C2S : S2C);
-		assert_int_equal(atol(rec.fields[irx]), cli ? S2C : C2S);
+		/* followed from its start; the server's owner a guess */
+		check_end(&rec, &c, cli, cli ? client : getpid(), "0", cli ? "1" : "0");
 	}
 	assert_int_equal(rc, 0);
 	assert_int_equal(rows, 2);
